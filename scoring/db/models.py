@@ -1,0 +1,291 @@
+"""SQLAlchemy 2 typed models: the persistent state of a review campaign.
+
+Schema changes go through Alembic migrations in `scoring/db/migrations/versions/`; these models are
+what the migrations build, and a test checks the two never drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Centi(TypeDecorator):
+    """A Decimal with two places stored as an integer number of hundredths.
+
+    Exact on every backend (SQLite has no decimal type) and still summable in SQL:
+    `AVG(total) / 100` is the mean score.
+    """
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        d = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return int(d * 100)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Unit(Base):
+    """An enforcement unit: a district department (区级部门) or a town (乡镇)."""
+
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # domain.UnitKind
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))  # domain.Role
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    email: Mapped[str | None] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(300))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    unit: Mapped[Unit | None] = relationship()
+
+
+class ImportBatch(Base):
+    """One committed register import: which file, its hash, how many rows."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    row_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CaseFile(Base):
+    """A closed case file in the register (案卷登记)."""
+
+    __tablename__ = "case_files"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    case_number: Mapped[str] = mapped_column(String(120), unique=True)
+    case_type: Mapped[str] = mapped_column(String(20))
+    procedure: Mapped[str | None] = mapped_column(String(10))
+    decision_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    major_decision: Mapped[bool] = mapped_column(Boolean, default=False)
+    waiver: Mapped[bool] = mapped_column(Boolean, default=False)
+    hearing_held: Mapped[bool] = mapped_column(Boolean, default=False)
+    coercive_measure: Mapped[bool] = mapped_column(Boolean, default=False)
+    penalty_amount: Mapped[Decimal | None] = mapped_column(Centi)
+    description: Mapped[str] = mapped_column(Text, default="")
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
+
+    unit: Mapped[Unit] = relationship()
+
+
+class StandardVersion(Base):
+    """An exact, immutable version of a composed scoring standard, keyed by its content hash."""
+
+    __tablename__ = "standard_versions"
+    hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    standard_id: Mapped[str] = mapped_column(String(100), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Campaign(Base):
+    """A review campaign (评查活动)."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    window_start: Mapped[dt.date] = mapped_column(Date)
+    window_end: Mapped[dt.date] = mapped_column(Date)
+    grade_bands: Mapped[list[Any]] = mapped_column(JSON)
+    pass_line: Mapped[Decimal] = mapped_column(Centi)
+    reviewers_per_file: Mapped[int] = mapped_column(Integer, default=2)
+    recheck_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    anonymise: Mapped[bool] = mapped_column(Boolean, default=True)
+    status: Mapped[str] = mapped_column(String(20), default="setup")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    standards: Mapped[list[CampaignStandard]] = relationship(
+        back_populates="campaign", cascade="all, delete-orphan"
+    )
+
+
+class CampaignStandard(Base):
+    """Which standard version scores which case type (and procedure) in a campaign."""
+
+    __tablename__ = "campaign_standards"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_type", "procedure"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"))
+    case_type: Mapped[str] = mapped_column(String(20))
+    procedure: Mapped[str | None] = mapped_column(String(10))
+    standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+
+    campaign: Mapped[Campaign] = relationship(back_populates="standards")
+    standard: Mapped[StandardVersion] = relationship()
+
+
+class SampleRecord(Base):
+    """A stored draw: everything needed to re-derive and verify it."""
+
+    __tablename__ = "sample_records"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    seed: Mapped[int] = mapped_column(BigInteger)
+    rules: Mapped[dict[str, Any]] = mapped_column(JSON)
+    register_fingerprint: Mapped[str] = mapped_column(String(64))
+    candidate_count: Mapped[int] = mapped_column(Integer)
+    algorithm_version: Mapped[str] = mapped_column(String(40))
+    record_hash: Mapped[str] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sample_records.id"))
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    items: Mapped[list[SampleItem]] = relationship(
+        back_populates="sample", order_by="SampleItem.draw_order", cascade="all, delete-orphan"
+    )
+
+
+class SampleItem(Base):
+    __tablename__ = "sample_items"
+    __table_args__ = (UniqueConstraint("sample_id", "case_file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sample_id: Mapped[int] = mapped_column(ForeignKey("sample_records.id", ondelete="CASCADE"))
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    draw_order: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(100))
+
+    sample: Mapped[SampleRecord] = relationship(back_populates="items")
+    case_file: Mapped[CaseFile] = relationship()
+
+
+class Assignment(Base):
+    """A reviewer is asked to score one sampled file of a campaign."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "reviewer_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    case_file: Mapped[CaseFile] = relationship()
+    reviewer: Mapped[User] = relationship()
+    review: Mapped[Review | None] = relationship(back_populates="assignment")
+
+
+class Review(Base):
+    """One reviewer's scoring of one file, under one exact standard version."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
+    standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # domain.ReviewStatus
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    total: Mapped[Decimal | None] = mapped_column(Centi)
+    grade: Mapped[str | None] = mapped_column(String(20))
+    veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    assignment: Mapped[Assignment] = relationship(back_populates="review")
+    marks: Mapped[list[ReviewMark]] = relationship(
+        back_populates="review", cascade="all, delete-orphan", order_by="ReviewMark.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReviewMark(Base):
+    """One mark on one item: a deduction (reason, points, occurrences), N/A, or a veto."""
+
+    __tablename__ = "review_marks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(10))  # domain.MarkStatus
+    reason_id: Mapped[str | None] = mapped_column(String(60))
+    occurrences: Mapped[int] = mapped_column(Integer, default=1)
+    points: Mapped[Decimal] = mapped_column(Centi, default=Decimal("0"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[str | None] = mapped_column(String(60))
+    media_file: Mapped[str | None] = mapped_column(String(300))
+    media_time: Mapped[str | None] = mapped_column(String(30))
+
+    review: Mapped[Review] = relationship(back_populates="marks")
+
+
+class AuditEntry(Base):
+    """Append-only log of every change: who, when, what, old and new value.
+
+    Database triggers (see the initial migration) refuse UPDATE and DELETE on this table.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(60))
+    entity_id: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[Any | None] = mapped_column(JSON)
+    new_value: Mapped[Any | None] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,92 @@
+"""Opening the database: SQLite in a file by default, PostgreSQL by URL.
+
+SQLite gets the settings a shared file needs to be safe (WAL, synchronous=FULL, a busy timeout,
+foreign keys on) on every connection. `open_db` creates or upgrades the schema through Alembic.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from scoring.errors import CaseReviewError
+
+DEFAULT_DB_FILE = "casereview.db"
+ENV_DB_URL = "CASEREVIEW_DB_URL"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def default_url() -> str:
+    """The URL from `CASEREVIEW_DB_URL`, else a SQLite file in the working directory."""
+    return os.environ.get(ENV_DB_URL) or f"sqlite:///{DEFAULT_DB_FILE}"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
+    # pysqlite opens transactions itself; autocommit off while setting journal mode is fine.
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """Create an engine for `url` (default: `default_url()`), with the SQLite settings applied."""
+    url = url or default_url()
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise CaseReviewError(f"bad database URL {url!r}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        db = parsed.database
+        if db and db != ":memory:":
+            Path(db).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def is_current(engine: Engine) -> bool:
+    """True when the schema is at the newest migration."""
+    from scoring.db.migrate import current_revision, head_revision
+
+    return current_revision(engine) == head_revision()
+
+
+def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
+    """Open (and by default create or upgrade) the database at `url`."""
+    engine = make_engine(url)
+    try:
+        with engine.connect():
+            pass
+    except OperationalError as exc:
+        raise CaseReviewError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from None
+    if upgrade:
+        from scoring.db.migrate import upgrade_to_head
+
+        upgrade_to_head(engine)
+    elif "alembic_version" not in inspect(engine).get_table_names():
+        raise CaseReviewError("the database has no schema yet: run `casereview init` first")
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed as a whole on success and rolled back on any error."""
+    with session_factory(engine)() as session, session.begin():
+        yield session

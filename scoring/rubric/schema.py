@@ -1,0 +1,324 @@
+"""The scoring-standard file format, as a strict pydantic schema.
+
+A rubric file is YAML. `kind: standard` files are the forms used to score a case type; `kind: module`
+files hold one focus area's sections and vetoes and are pulled into standards with `include:`. The
+README's "Rubric format" section documents every key; unknown keys are errors.
+
+Points are Decimals with at most two places; they are normalised to two places so that the content
+hash of a standard does not depend on how a number was written (`2`, `2.0`, `2.00`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from scoring.domain import ALL_FOCUS, CASE_TYPES, FILE_FLAGS, PROCEDURES
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
+TWO_PLACES = Decimal("0.01")
+
+
+def _points(v: object) -> Decimal:
+    if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
+        raise ValueError("must be a number")
+    d = Decimal(str(v))
+    if not d.is_finite() or d < 0:
+        raise ValueError("must be a number not below 0")
+    if d != d.quantize(TWO_PLACES):
+        raise ValueError("may have at most two decimal places")
+    return d.quantize(TWO_PLACES)
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Condition(Strict):
+    """`applies_when`: every key given must match the file (AND). A list means "one of these"."""
+
+    case_type: list[str] | None = None
+    procedure: list[str] | None = None
+    major_decision: bool | None = None
+    waiver: bool | None = None
+    hearing_held: bool | None = None
+    coercive_measure: bool | None = None
+
+    @field_validator("case_type", "procedure", mode="before")
+    @classmethod
+    def _as_list(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @field_validator("case_type")
+    @classmethod
+    def _known_case_types(cls, v: list[str] | None) -> list[str] | None:
+        for ct in v or []:
+            if ct not in CASE_TYPES:
+                raise ValueError(f"unknown case type {ct!r}; known: {', '.join(CASE_TYPES)}")
+        return v
+
+    @field_validator("procedure")
+    @classmethod
+    def _known_procedures(cls, v: list[str] | None) -> list[str] | None:
+        for p in v or []:
+            if p not in PROCEDURES:
+                raise ValueError(f"unknown procedure {p!r}; known: {', '.join(PROCEDURES)}")
+        return v
+
+    def matches(self, attrs: FileAttributes) -> bool:
+        if self.case_type is not None and attrs.case_type not in self.case_type:
+            return False
+        if self.procedure is not None and attrs.procedure not in self.procedure:
+            return False
+        for flag in FILE_FLAGS:
+            want = getattr(self, flag)
+            if want is not None and getattr(attrs, flag) != want:
+                return False
+        return True
+
+    def describe(self) -> str:
+        """A short Chinese phrase for the UI: "仅适用于：举行听证"."""
+        parts: list[str] = []
+        if self.case_type:
+            parts.append("/".join(self.case_type))
+        if self.procedure:
+            parts.append("/".join(p + "程序" for p in self.procedure))
+        for flag, label in FILE_FLAGS.items():
+            want = getattr(self, flag)
+            if want is True:
+                parts.append(label)
+            elif want is False:
+                parts.append("非" + label)
+        return "、".join(parts)
+
+
+class FileAttributes(Strict):
+    """What the engine needs to know about a case file to decide which items apply."""
+
+    case_type: str
+    procedure: str | None = None
+    major_decision: bool = False
+    waiver: bool = False
+    hearing_held: bool = False
+    coercive_measure: bool = False
+
+    @field_validator("case_type")
+    @classmethod
+    def _known_case_type(cls, v: str) -> str:
+        if v not in CASE_TYPES:
+            raise ValueError(f"unknown case type {v!r}; known: {', '.join(CASE_TYPES)}")
+        return v
+
+    @field_validator("procedure")
+    @classmethod
+    def _known_procedure(cls, v: str | None) -> str | None:
+        if v is not None and v not in PROCEDURES:
+            raise ValueError(f"unknown procedure {v!r}; known: {', '.join(PROCEDURES)}")
+        return v
+
+
+class Deduction(Strict):
+    """A named defect and what it costs: fixed `points`, or `per_occurrence` with an optional `cap`."""
+
+    id: Id
+    reason: str = Field(min_length=1)
+    points: Decimal | None = None
+    per_occurrence: Decimal | None = None
+    cap: Decimal | None = None
+
+    _norm = field_validator("points", "per_occurrence", "cap", mode="before")(
+        lambda cls, v: None if v is None else _points(v)
+    )
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Deduction:
+        if (self.points is None) == (self.per_occurrence is None):
+            raise ValueError("give exactly one of `points` (fixed) or `per_occurrence`")
+        if self.cap is not None and self.per_occurrence is None:
+            raise ValueError("`cap` only goes with `per_occurrence`")
+        size = self.points if self.points is not None else self.per_occurrence
+        if size is not None and size <= 0:
+            raise ValueError("a deduction must cost more than 0 points")
+        if self.cap is not None and self.per_occurrence is not None and self.cap < self.per_occurrence:
+            raise ValueError("`cap` is smaller than one occurrence")
+        return self
+
+    @property
+    def most(self) -> Decimal | None:
+        """The most this reason can take on its own (None: unbounded per-occurrence)."""
+        return self.points if self.points is not None else self.cap
+
+
+class Item(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    focus: str | None = None  # inherited from the module when omitted there
+    max: Decimal
+    allow_na: bool = False
+    applies_when: Condition | None = None
+    recommendation: str | None = None
+    guidance: str | None = None
+    deductions: list[Deduction] = Field(min_length=1)
+
+    _norm = field_validator("max", mode="before")(lambda cls, v: _points(v))
+
+    @model_validator(mode="after")
+    def _check(self) -> Item:
+        if self.max <= 0:
+            raise ValueError("item `max` must be more than 0")
+        seen: set[str] = set()
+        for i, d in enumerate(self.deductions):
+            if d.id in seen:
+                raise ValueError(f"deductions[{i}]: duplicate deduction id {d.id!r}")
+            seen.add(d.id)
+            if d.most is not None and d.most > self.max:
+                raise ValueError(
+                    f"deductions[{i}] ({d.id}): deduction of {d.most} is larger than the item maximum {self.max}"
+                )
+            if d.per_occurrence is not None and d.per_occurrence > self.max:
+                raise ValueError(
+                    f"deductions[{i}] ({d.id}): one occurrence ({d.per_occurrence}) is larger than the item maximum {self.max}"
+                )
+        if self.focus is not None and self.focus not in ALL_FOCUS:
+            raise ValueError(f"unknown focus area {self.focus!r}; known: {', '.join(ALL_FOCUS)}")
+        return self
+
+
+class Section(Strict):
+    """Items with their own maximum. Item maxima may add up to more than the section's (a section cap)."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    max: Decimal
+    applies_when: Condition | None = None
+    items: list[Item] = Field(min_length=1)
+
+    _norm = field_validator("max", mode="before")(lambda cls, v: _points(v))
+
+    @model_validator(mode="after")
+    def _check(self) -> Section:
+        if self.max <= 0:
+            raise ValueError("section `max` must be more than 0")
+        item_sum = sum((i.max for i in self.items), Decimal(0))
+        if item_sum < self.max:
+            raise ValueError(
+                f"item maxima add up to {item_sum}, less than the section maximum {self.max}"
+            )
+        return self
+
+
+class VetoEffect(Strict):
+    """What a triggered veto does: `zero` (total 0), `fail` (lowest band whatever the points), or
+    `cap` (grade no better than `band`)."""
+
+    kind: Literal["zero", "fail", "cap"]
+    band: str | None = None
+
+    @model_validator(mode="after")
+    def _band(self) -> VetoEffect:
+        if self.kind == "cap" and not self.band:
+            raise ValueError("a `cap` veto effect needs `band`: the best grade the file may still get")
+        if self.kind != "cap" and self.band is not None:
+            raise ValueError("`band` only goes with kind `cap`")
+        return self
+
+
+class Veto(Strict):
+    id: Id
+    title: str = Field(min_length=1)
+    focus: str | None = None
+    effect: VetoEffect | None = None  # default: the standard's `veto_effect`
+    applies_when: Condition | None = None
+    recommendation: str | None = None
+    guidance: str | None = None
+
+    @field_validator("focus")
+    @classmethod
+    def _focus(cls, v: str | None) -> str | None:
+        if v is not None and v not in ALL_FOCUS:
+            raise ValueError(f"unknown focus area {v!r}; known: {', '.join(ALL_FOCUS)}")
+        return v
+
+
+class GradeBand(Strict):
+    name: str = Field(min_length=1)
+    min: Decimal
+
+    _norm = field_validator("min", mode="before")(lambda cls, v: _points(v))
+
+
+def check_bands(bands: list[GradeBand], pass_line: Decimal) -> None:
+    """Bands go from best to worst with strictly falling minima; the worst starts at 0."""
+    names = [b.name for b in bands]
+    if len(set(names)) != len(names):
+        raise ValueError("grade band names must be unique")
+    mins = [b.min for b in bands]
+    if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+        raise ValueError("grade bands must be listed best first, with strictly falling `min`")
+    if mins[-1] != 0:
+        raise ValueError("the last (worst) grade band must have `min: 0`")
+    if mins[0] > 100:
+        raise ValueError("a grade band `min` above 100 can never be reached")
+    if pass_line not in mins or pass_line == 0:
+        raise ValueError(f"`pass_line` {pass_line} must be the `min` of a band other than the last")
+
+
+class ModuleFile(Strict):
+    """`kind: module`: one focus area's sections and vetoes, included into standards."""
+
+    kind: Literal["module"]
+    id: Id
+    title: str = Field(min_length=1)
+    focus: str
+    description: str | None = None
+    applies_when: Condition | None = None
+    sections: list[Section] = Field(min_length=1)
+    vetoes: list[Veto] = Field(default_factory=list)
+
+    @field_validator("focus")
+    @classmethod
+    def _focus(cls, v: str) -> str:
+        if v not in ALL_FOCUS:
+            raise ValueError(f"unknown focus area {v!r}; known: {', '.join(ALL_FOCUS)}")
+        return v
+
+
+class AppliesTo(Strict):
+    case_types: list[str] = Field(min_length=1)
+    procedures: list[str] | None = None
+
+    _c = field_validator("case_types")(lambda cls, v: Condition(case_type=v).case_type)
+    _p = field_validator("procedures")(lambda cls, v: Condition(procedure=v).procedure)
+
+
+class StandardFile(Strict):
+    """`kind: standard`: a scoring form for one or more case types."""
+
+    kind: Literal["standard"]
+    id: Id
+    title: str = Field(min_length=1)
+    version_label: str | None = None
+    description: str | None = None
+    applies_to: AppliesTo
+    total: Decimal = Decimal("100.00")
+    pass_line: Decimal = Decimal("60.00")
+    grade_bands: list[GradeBand] = Field(min_length=2)
+    veto_effect: VetoEffect = VetoEffect(kind="zero")
+    include: list[Id] = Field(default_factory=list)
+    sections: list[Section] = Field(default_factory=list)
+    vetoes: list[Veto] = Field(default_factory=list)
+
+    _norm = field_validator("total", "pass_line", mode="before")(lambda cls, v: _points(v))
+
+    @model_validator(mode="after")
+    def _check(self) -> StandardFile:
+        check_bands(self.grade_bands, self.pass_line)
+        if len(set(self.include)) != len(self.include):
+            raise ValueError("`include` names a module twice")
+        return self
+
+
+RubricFile = StandardFile | ModuleFile

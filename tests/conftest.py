@@ -1,0 +1,90 @@
+"""Shared fixtures: databases on SQLite and (when CASEREVIEW_TEST_PG_URL is set) PostgreSQL.
+
+With CASEREVIEW_TEST_PG_URL set, an unreachable server is a failure, never a skip. Each PostgreSQL test
+gets a schema of its own, dropped afterwards, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from scoring.db.session import open_db, session_factory
+from tests.factories import Factory
+
+PG_ENV = "CASEREVIEW_TEST_PG_URL"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _pg_url_with_schema(base: str, schema: str) -> str:
+    url = make_url(base)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL to a fresh, empty schema on the test PostgreSQL server."""
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(f"{PG_ENV} is not set")  # .ci/run always sets it
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(_pg_url_with_schema(base, "public"))
+    try:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:  # reachable is required once the URL is set
+        pytest.fail(f"PostgreSQL at {base} is unreachable: {exc.orig}")
+    try:
+        yield _pg_url_with_schema(base, schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'casereview.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Parametrised over both backends: persistence tests run on SQLite and PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = open_db(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    """For tests that need a database but are not about the backend."""
+    eng = open_db(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(sqlite_engine: Engine):
+    with session_factory(sqlite_engine)() as s:
+        yield s
+
+
+@pytest.fixture
+def factory(session) -> Factory:
+    return Factory(session)

@@ -1,0 +1,55 @@
+"""Fixture factories: build units, users and case files with sensible defaults in one call."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scoring.db.models import CaseFile, Unit, User
+
+_seq = itertools.count(1)
+
+
+class Factory:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def unit(self, name: str | None = None, kind: str = "department", **kw: Any) -> Unit:
+        n = next(_seq)
+        unit = Unit(name=name or f"测试单位{n}", kind=kind, sort_order=n, **kw)
+        self.session.add(unit)
+        self.session.flush()
+        return unit
+
+    def user(self, username: str | None = None, role: str = "reviewer", unit: Unit | None = None, **kw: Any) -> User:
+        n = next(_seq)
+        user = User(
+            username=username or f"user{n}",
+            display_name=kw.pop("display_name", f"评查员{n}"),
+            role=role,
+            unit_id=unit.id if unit else None,
+            **kw,
+        )
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+    def case_file(self, unit: Unit, **kw: Any) -> CaseFile:
+        n = next(_seq)
+        values: dict[str, Any] = dict(
+            case_number=f"测罚〔2024〕{n}号",
+            case_type="行政处罚",
+            procedure="一般",
+            decision_date=dt.date(2024, 5, 1),
+            penalty_amount=Decimal("1000"),
+            description="测试案件",
+        )
+        values.update(kw)
+        cf = CaseFile(unit_id=unit.id, **values)
+        self.session.add(cf)
+        self.session.flush()
+        return cf
