@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring.errors import CaseReviewError
@@ -54,7 +54,10 @@ def make_engine(url: str | None = None) -> Engine:
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True)
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except (NoSuchModuleError, ImportError) as exc:
+        raise CaseReviewError(f"unsupported database URL {url!r} (use sqlite:/// or postgresql://): {exc}") from None
 
 
 def is_current(engine: Engine) -> bool:
@@ -71,7 +74,8 @@ def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
         with engine.connect():
             pass
     except OperationalError as exc:
-        raise CaseReviewError(f"cannot open database {engine.url.render_as_string()}: {exc.orig}") from None
+        reason = " ".join(str(exc.orig).split())
+        raise CaseReviewError(f"cannot open database {engine.url.render_as_string()}: {reason}") from None
     if upgrade:
         from scoring.db.migrate import upgrade_to_head
 

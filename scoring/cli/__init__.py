@@ -1,0 +1,43 @@
+"""The `casereview` command line: every rule of the core is reachable from here.
+
+Each command group lives in its own module and registers itself on `cli`; `main` turns domain errors
+into a one-line message and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from scoring.cli.base import cli
+from scoring.errors import CaseReviewError, ProblemReport
+
+# Command modules register themselves on `cli` when imported.
+from scoring.cli import (  # noqa: E402,F401  (import for side effect)
+    db_cmds,
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="casereview", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except ProblemReport as exc:
+        for problem in exc.problems:
+            click.echo(f"  {problem}", err=True)
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    except CaseReviewError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
