@@ -1,0 +1,281 @@
+"""The scoring engine: a pure function from (standard, file attributes, marks) to a result.
+
+Rules, in the order they are applied:
+
+1. An item applies to a file when its module's, section's and own `applies_when` all match. Items
+   that do not apply, and items the reviewer marks not applicable (only where `allow_na`), are left
+   out entirely: they neither add to the maximum nor deduct.
+2. A reason deducts its fixed `points`, or `per_occurrence` x occurrences up to its `cap`. An item's
+   deduction is the sum of its reasons, but never more than the item's maximum (扣完为止: an item never
+   goes below 0).
+3. A section's applicable maximum is the smaller of its own maximum and the sum of its applicable
+   items' maxima; it earns that minus its items' deductions, never below 0 (a section cap).
+4. The score is earned / applicable maximum x 100 (re-based to 100 when items do not apply), rounded
+   half-up to two decimal places. All arithmetic is exact decimal arithmetic; rounding happens once,
+   at the end, so adding a deduction can never raise the score.
+5. Grade: the first band (best first) whose minimum the score reaches.
+6. Triggered vetoes apply their effect; when several are triggered, the strongest wins
+   (zero > fail > cap, and the lowest cap band among caps):
+   `zero`: the score becomes 0; `fail`: the grade is the lowest band whatever the points;
+   `cap`: the grade is no better than the given band (the score itself is kept).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from scoring.domain import ALL_FOCUS
+from scoring.errors import Problem, ProblemReport
+from scoring.marks import DeductionMark, Marks
+from scoring.rubric.model import CItem, Standard
+from scoring.rubric.schema import FileAttributes, GradeBand
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+EFFECT_STRENGTH = {"cap": 1, "fail": 2, "zero": 3}
+
+
+def round_score(value: Decimal) -> Decimal:
+    """The one rounding rule: half-up to two decimal places."""
+    return value.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def rate(earned: Decimal, maximum: Decimal) -> Decimal | None:
+    return round_score(earned / maximum * HUNDRED) if maximum > 0 else None
+
+
+def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
+    for band in bands:
+        if score >= band.min:
+            return band.name
+    return bands[-1].name
+
+
+def reason_amount(item: CItem, mark: DeductionMark) -> Decimal:
+    """What one deduction mark costs before the item's own floor (扣完为止) is applied."""
+    d = item.deduction(mark.reason)
+    assert d is not None
+    if d.points is not None:
+        return d.points
+    amount = d.per_occurrence * mark.occurrences  # type: ignore[operator]
+    return min(amount, d.cap) if d.cap is not None else amount
+
+
+@dataclass(frozen=True)
+class AppliedDeduction:
+    item_id: str
+    item_title: str
+    section_id: str
+    focus: str
+    reason_id: str
+    reason: str
+    occurrences: int
+    points: Decimal  # what the reason asks for
+    comment: str
+    location: str
+    page: str | None
+    media_file: str | None
+    media_time: str | None
+
+
+@dataclass(frozen=True)
+class Part:
+    """Score of one section or one focus area."""
+
+    id: str
+    title: str
+    max: Decimal
+    applicable_max: Decimal
+    earned: Decimal
+
+    @property
+    def rate(self) -> Decimal | None:
+        return rate(self.earned, self.applicable_max)
+
+
+@dataclass(frozen=True)
+class VetoOutcome:
+    triggered: list[str]
+    effect: str | None  # zero / fail / cap, the strongest triggered
+    cap_band: str | None = None
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item_id: str
+    status: str  # ok / deduct / na (reviewer) / not_applicable (conditions)
+    max: Decimal
+    deducted: Decimal  # after the item floor
+    requested: Decimal  # the sum the reasons asked for
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    standard_id: str
+    standard_hash: str
+    score: Decimal  # final, 0..100, after vetoes
+    rate: Decimal  # points score before vetoes, 0..100
+    earned: Decimal
+    applicable_max: Decimal
+    grade: str
+    points_grade: str  # grade the points alone would give
+    passed: bool
+    veto: VetoOutcome
+    sections: list[Part]
+    focus: list[Part]
+    items: list[ItemScore]
+    deductions: list[AppliedDeduction] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        def conv(obj):  # noqa: ANN001, ANN202
+            if isinstance(obj, Decimal):
+                return float(obj)
+            if isinstance(obj, dict):
+                return {k: conv(v) for k, v in obj.items()}
+            if isinstance(obj, list):
+                return [conv(v) for v in obj]
+            return obj
+
+        data = asdict(self)
+        data["sections"] = [{**asdict(p), "rate": p.rate} for p in self.sections]
+        data["focus"] = [{**asdict(p), "rate": p.rate} for p in self.focus]
+        return conv(data)
+
+
+def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list[Problem]:
+    """Every way the marks do not fit the standard or this file, as a list (empty when fine)."""
+    problems: list[Problem] = []
+    for item_id, im in marks.items.items():
+        path = f"items.{item_id}"
+        if item_id not in standard.items_by_id:
+            problems.append(Problem(f"no item {item_id!r} in standard {standard.id}", path=path))
+            continue
+        section, item = standard.items_by_id[item_id]
+        applies = standard.item_applies(item_id, attrs)
+        if im.na and not item.allow_na:
+            problems.append(Problem(f"item {item_id} ({item.title}) may not be marked not applicable", path=path))
+        if im.deductions and not applies:
+            cond = "；".join(c.describe() for c in section.conditions + item.conditions)
+            problems.append(Problem(f"item {item_id} does not apply to this file (only: {cond}), so it cannot be "
+                                    "deducted", path=path))
+        for i, dm in enumerate(im.deductions):
+            d = item.deduction(dm.reason)
+            dpath = f"{path}.deductions[{i}]"
+            if d is None:
+                listed = ", ".join(f"{x.id} ({x.reason})" for x in item.deductions)
+                problems.append(Problem(f"{dm.reason!r} is not a listed deduction reason of item {item_id}; "
+                                        f"listed: {listed}", path=dpath))
+            elif d.points is not None and dm.occurrences != 1:
+                problems.append(Problem(f"reason {d.id} ({d.reason}) is a fixed deduction; occurrences must be 1",
+                                        path=dpath))
+        reasons = [dm.reason for dm in im.deductions]
+        for r in {r for r in reasons if reasons.count(r) > 1}:
+            problems.append(Problem(f"reason {r!r} is listed twice on item {item_id}; count it with occurrences",
+                                    path=path))
+    for veto_id in marks.vetoes:
+        path = f"vetoes.{veto_id}"
+        if veto_id not in standard.vetoes_by_id:
+            problems.append(Problem(f"no veto {veto_id!r} in standard {standard.id}", path=path))
+        elif not standard.veto_applies(veto_id, attrs):
+            problems.append(Problem(f"veto {veto_id} does not apply to this file", path=path))
+    return problems
+
+
+def score(
+    standard: Standard,
+    attrs: FileAttributes,
+    marks: Marks,
+    *,
+    bands: list[GradeBand] | None = None,
+    pass_line: Decimal | None = None,
+) -> ScoreResult:
+    """Score one file. `bands`/`pass_line` override the standard's (a campaign's own bands).
+
+    Raises ProblemReport listing every mark that does not fit the standard."""
+    problems = check_marks(standard, attrs, marks)
+    if problems:
+        raise ProblemReport(problems, title=f"marks do not fit standard {standard.id}")
+    bands = bands or standard.grade_bands
+    pass_line = standard.pass_line if pass_line is None else pass_line
+
+    sections: list[Part] = []
+    item_scores: list[ItemScore] = []
+    applied: list[AppliedDeduction] = []
+    focus_max: dict[str, Decimal] = {}
+    focus_earned: dict[str, Decimal] = {}
+    for section in standard.sections:
+        sec_item_max = Decimal(0)
+        sec_deducted = Decimal(0)
+        for item in section.items:
+            im = marks.items.get(item.id)
+            if not standard.item_applies(item.id, attrs):
+                item_scores.append(ItemScore(item.id, "not_applicable", item.max, Decimal(0), Decimal(0)))
+                continue
+            if im is not None and im.na:
+                item_scores.append(ItemScore(item.id, "na", item.max, Decimal(0), Decimal(0)))
+                continue
+            requested = Decimal(0)
+            for dm in im.deductions if im else []:
+                amount = reason_amount(item, dm)
+                requested += amount
+                d = item.deduction(dm.reason)
+                applied.append(
+                    AppliedDeduction(
+                        item_id=item.id, item_title=item.title, section_id=section.id, focus=item.focus,
+                        reason_id=dm.reason, reason=d.reason if d else dm.reason, occurrences=dm.occurrences,
+                        points=amount, comment=dm.comment, location=dm.location.describe(), page=dm.page,
+                        media_file=dm.media_file, media_time=dm.media_time,
+                    )
+                )
+            deducted = min(requested, item.max)
+            item_scores.append(ItemScore(item.id, "deduct" if requested else "ok", item.max, deducted, requested))
+            sec_item_max += item.max
+            sec_deducted += deducted
+            focus_max[item.focus] = focus_max.get(item.focus, Decimal(0)) + item.max
+            focus_earned[item.focus] = focus_earned.get(item.focus, Decimal(0)) + item.max - deducted
+        applicable = min(section.max, sec_item_max)
+        sections.append(Part(section.id, section.title, section.max, applicable, max(Decimal(0), applicable - sec_deducted)))
+
+    applicable_max = sum((p.applicable_max for p in sections), Decimal(0))
+    earned = sum((p.earned for p in sections), Decimal(0))
+    if applicable_max == 0:
+        raise ProblemReport([Problem("no item of this standard applies to this file; every item is not applicable")],
+                            title="nothing to score")
+    points_rate = round_score(earned / applicable_max * HUNDRED)
+
+    triggered = [v for v in standard.vetoes if v.id in marks.vetoes]
+    effect = None
+    cap_band = None
+    if triggered:
+        strongest = max(EFFECT_STRENGTH[v.effect.kind] for v in triggered)
+        effect = next(k for k, s in EFFECT_STRENGTH.items() if s == strongest)
+        if effect == "cap":
+            names = [b.name for b in bands]
+            caps = []
+            for v in triggered:
+                if v.effect.band not in names:
+                    raise ProblemReport([Problem(f"veto {v.id} caps at band {v.effect.band!r}, which the grade bands "
+                                                 f"in use ({', '.join(names)}) do not have")], title="bad grade bands")
+                caps.append(names.index(v.effect.band))
+            cap_band = names[max(caps)]
+
+    final = Decimal("0.00") if effect == "zero" else points_rate
+    points_grade = grade_for(points_rate, bands)
+    grade = grade_for(final, bands)
+    if effect == "fail":
+        grade = bands[-1].name
+    elif effect == "cap":
+        names = [b.name for b in bands]
+        grade = names[max(names.index(grade), names.index(cap_band))]
+    grade_min = next(b.min for b in bands if b.name == grade)
+
+    focus_parts = [
+        Part(f, ALL_FOCUS.get(f, f), focus_max[f], focus_max[f], focus_earned[f]) for f in sorted(focus_max)
+    ]
+    return ScoreResult(
+        standard_id=standard.id, standard_hash=standard.hash, score=final, rate=points_rate, earned=earned,
+        applicable_max=applicable_max, grade=grade, points_grade=points_grade, passed=grade_min >= pass_line,
+        veto=VetoOutcome([v.id for v in triggered], effect, cap_band), sections=sections, focus=focus_parts,
+        items=item_scores, deductions=applied,
+    )

@@ -1,0 +1,323 @@
+"""Reading rubric files: YAML with line numbers, strict validation, composition, and clear errors.
+
+Every problem names the file, the path inside it (`sections[1].items[0].max`) and the line, so a panel
+lead editing a standard by hand can find the mistake. PyYAML silently keeps the last of two equal keys;
+we walk the node tree ourselves and refuse duplicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from scoring.errors import Problem, ProblemReport
+from scoring.rubric.model import CItem, CSection, CVeto, Standard
+from scoring.rubric.schema import Condition, ModuleFile, StandardFile
+
+PathKey = tuple[str | int, ...]
+RUBRIC_SUFFIXES = (".yaml", ".yml")
+DEFAULT_RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], problems: list[Problem], fname: str) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in seen:
+                problems.append(
+                    Problem(f"duplicate key {key!r} (first at line {seen[key]})", file=fname,
+                            path=format_path(path + (key,)) or None, line=line)
+                )
+                continue
+            seen[key] = line
+            lines[path + (key,)] = line
+            _line_map(value_node, path + (key,), lines, problems, fname)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):
+            _line_map(child, path + (i,), lines, problems, fname)
+
+
+def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
+    """Parse YAML, returning the data and a map from paths to line numbers; refuse duplicate keys."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise ProblemReport([Problem(f"YAML syntax error: {exc.problem or exc}", file=fname, line=line)],
+                            title=f"{fname} is not valid YAML") from None
+    except yaml.YAMLError as exc:
+        raise ProblemReport([Problem(f"YAML error: {exc}", file=fname)], title=f"{fname} is not valid YAML") from None
+    lines: dict[PathKey, int] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        _line_map(node, (), lines, problems, fname)
+    if problems:
+        raise ProblemReport(problems, title=f"{fname} has duplicate keys")
+    return data, lines
+
+
+def _line_for(loc: PathKey, lines: dict[PathKey, int]) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if loc[:n] in lines:
+            return lines[loc[:n]]
+    return None
+
+
+def _pydantic_problems(exc: ValidationError, fname: str, lines: dict[PathKey, int]) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = f"unknown key {loc[-1]!r}"
+        elif kind == "missing":
+            msg = f"required key {loc[-1]!r} is missing"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+        out.append(Problem(msg, file=fname, path=format_path(loc) or None, line=_line_for(loc, lines)))
+    return out
+
+
+@dataclass
+class LoadedFile:
+    path: Path
+    model: StandardFile | ModuleFile
+    lines: dict[PathKey, int]
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def line(self, *loc: str | int) -> int | None:
+        return _line_for(tuple(loc), self.lines)
+
+
+def load_rubric_file(path: Path) -> LoadedFile:
+    """Load and validate one rubric file (standard or module). Raises ProblemReport."""
+    fname = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ProblemReport([Problem("file not found", file=fname)], title=f"cannot read {fname}") from None
+    except UnicodeDecodeError as exc:
+        raise ProblemReport([Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=fname)],
+                            title=f"cannot read {fname}") from None
+    data, lines = parse_yaml(text, fname)
+    if not isinstance(data, dict):
+        raise ProblemReport([Problem("a rubric file must be a YAML mapping (key: value)", file=fname, line=1)],
+                            title=f"{fname} is not a rubric")
+    kind = data.get("kind")
+    model_cls = {"standard": StandardFile, "module": ModuleFile}.get(kind)  # type: ignore[arg-type]
+    if model_cls is None:
+        raise ProblemReport(
+            [Problem(f"`kind` must be 'standard' or 'module', not {kind!r}", file=fname, path="kind",
+                     line=lines.get(("kind",), 1))],
+            title=f"{fname} is not a rubric",
+        )
+    try:
+        model = model_cls.model_validate(data)
+    except ValidationError as exc:
+        raise ProblemReport(_pydantic_problems(exc, fname, lines), title=f"{fname} is not a valid {kind}") from None
+    return LoadedFile(path=path, model=model, lines=lines)
+
+
+def _conds(*conds: Condition | None) -> list[Condition]:
+    return [c for c in conds if c is not None]
+
+
+def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
+    """Pull the included modules into a standard and check the whole form. Raises ProblemReport."""
+    s = std.model
+    assert isinstance(s, StandardFile)
+    problems: list[Problem] = []
+
+    def problem(msg: str, src: LoadedFile, *loc: str | int) -> None:
+        problems.append(Problem(msg, file=src.name, path=format_path(loc) or None, line=src.line(*loc)))
+
+    sources: list[tuple[LoadedFile, str | None, Condition | None, str | None]] = [(std, None, None, None)]
+    for i, mod_id in enumerate(s.include):
+        mod = modules.get(mod_id)
+        if mod is None:
+            known = ", ".join(sorted(modules)) or "none found"
+            problem(f"unknown module {mod_id!r} (modules found: {known})", std, "include", i)
+            continue
+        m = mod.model
+        assert isinstance(m, ModuleFile)
+        sources.append((mod, m.id, m.applies_when, m.focus))
+
+    sections: list[CSection] = []
+    vetoes: list[CVeto] = []
+    seen: dict[str, str] = {}  # id -> where first defined
+
+    def claim(ident: str, what: str, src: LoadedFile, *loc: str | int) -> None:
+        where = f"{src.name} {format_path(loc)}"
+        if ident in seen:
+            problem(f"duplicate {what} id {ident!r} (also at {seen[ident]})", src, *loc, "id")
+        else:
+            seen[ident] = where
+
+    for src, module_id, module_cond, module_focus in sources:
+        m = src.model
+        for si, sec in enumerate(m.sections):
+            claim(sec.id, "section", src, "sections", si)
+            items = []
+            for ii, item in enumerate(sec.items):
+                claim(item.id, "item", src, "sections", si, "items", ii)
+                focus = item.focus or module_focus
+                if focus is None:
+                    problem("item needs `focus` (a focus area or general category)", src, "sections", si, "items", ii)
+                    focus = "procedure"
+                items.append(
+                    CItem(id=item.id, title=item.title, focus=focus, max=item.max, allow_na=item.allow_na,
+                          conditions=_conds(item.applies_when), recommendation=item.recommendation,
+                          guidance=item.guidance, deductions=item.deductions)
+                )
+            sections.append(
+                CSection(id=sec.id, title=sec.title, max=sec.max, module=module_id,
+                         conditions=_conds(module_cond, sec.applies_when), items=items)
+            )
+        for vi, veto in enumerate(m.vetoes):
+            claim(veto.id, "veto", src, "vetoes", vi)
+            effect = veto.effect or s.veto_effect
+            focus = veto.focus or module_focus
+            if focus is None:
+                problem("veto needs `focus`", src, "vetoes", vi)
+                focus = "procedure"
+            band_names = [b.name for b in s.grade_bands]
+            if effect.kind == "cap":
+                if effect.band not in band_names:
+                    problem(f"veto effect band {effect.band!r} is not one of the grade bands {band_names}",
+                            src, "vetoes", vi)
+                elif effect.band == band_names[0]:
+                    problem(f"capping at the top band {effect.band!r} has no effect", src, "vetoes", vi)
+            vetoes.append(
+                CVeto(id=veto.id, title=veto.title, focus=focus, effect=effect, module=module_id,
+                      conditions=_conds(module_cond, veto.applies_when), recommendation=veto.recommendation,
+                      guidance=veto.guidance)
+            )
+
+    if s.veto_effect.kind == "cap" and s.veto_effect.band not in [b.name for b in s.grade_bands]:
+        problem(f"veto_effect band {s.veto_effect.band!r} is not one of the grade bands", std, "veto_effect")
+    total = sum((sec.max for sec in sections), Decimal(0))
+    if sections and total != s.total:
+        parts = " + ".join(f"{sec.id} {sec.max}" for sec in sections)
+        problem(f"section maxima add up to {total} ({parts}), not the total {s.total}", std, "total")
+    if not sections:
+        problem("the standard has no sections (own or included)", std, "sections")
+    if problems:
+        raise ProblemReport(problems, title=f"{std.name} does not compose into a valid standard")
+    return Standard(
+        id=s.id, title=s.title, version_label=s.version_label, description=s.description, applies_to=s.applies_to,
+        total=s.total, pass_line=s.pass_line, grade_bands=s.grade_bands, modules=list(s.include),
+        sections=sections, vetoes=vetoes,
+    )
+
+
+def _rubric_files(paths: Iterable[Path]) -> list[Path]:
+    found: list[Path] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES and f.is_file()))
+        else:
+            found.append(p)
+            sibling_modules = p.parent / "modules"
+            if sibling_modules.is_dir():
+                found.extend(sorted(sibling_modules.glob("*.y*ml")))
+    out: list[Path] = []
+    for f in found:
+        if f.resolve() not in {x.resolve() for x in out}:
+            out.append(f)
+    return out
+
+
+@dataclass
+class RubricLibrary:
+    """All standards and modules found under some paths, composed and checked together."""
+
+    standards: dict[str, Standard] = field(default_factory=dict)
+    sources: dict[str, Path] = field(default_factory=dict)
+    modules: dict[str, LoadedFile] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, paths: Iterable[Path] | None = None) -> RubricLibrary:
+        """Load every rubric file under `paths` (default: the shipped `rubrics/`). Raises ProblemReport
+        listing the problems of every file, not only the first bad one."""
+        paths = list(paths) if paths is not None else [DEFAULT_RUBRIC_DIR]
+        problems: list[Problem] = []
+        loaded: list[LoadedFile] = []
+        files = _rubric_files(paths)
+        if not files:
+            raise ProblemReport([Problem("no .yaml rubric files found", file=", ".join(map(str, paths)))],
+                                title="no rubrics")
+        for f in files:
+            try:
+                loaded.append(load_rubric_file(f))
+            except ProblemReport as exc:
+                problems.extend(exc.problems)
+        lib = cls()
+        std_files: list[LoadedFile] = []
+        for lf in loaded:
+            target = lib.modules if isinstance(lf.model, ModuleFile) else None
+            ident = lf.model.id
+            other = lib.modules.get(ident) if target is not None else next(
+                (s for s in std_files if s.model.id == ident), None)
+            if other is not None:
+                problems.append(Problem(f"id {ident!r} is also used by {other.name}", file=lf.name, path="id",
+                                        line=lf.line("id")))
+                continue
+            if target is not None:
+                target[ident] = lf
+            else:
+                std_files.append(lf)
+        for sf in std_files:
+            try:
+                lib.standards[sf.model.id] = compose(sf, lib.modules)
+                lib.sources[sf.model.id] = sf.path
+            except ProblemReport as exc:
+                problems.extend(exc.problems)
+        if problems:
+            raise ProblemReport(problems, title="rubric check failed")
+        return lib
+
+    def get(self, standard_id: str) -> Standard:
+        try:
+            return self.standards[standard_id]
+        except KeyError:
+            known = ", ".join(sorted(self.standards))
+            raise ProblemReport([Problem(f"no standard with id {standard_id!r} (known: {known})")],
+                                title="unknown standard") from None
+
+    def for_file(self, case_type: str, procedure: str | None) -> list[Standard]:
+        from scoring.rubric.schema import FileAttributes
+
+        attrs = FileAttributes(case_type=case_type, procedure=procedure)
+        return [s for s in self.standards.values() if s.covers(attrs)]
+
+
+def load_standard(path: Path) -> Standard:
+    """Load one standard file, resolving its modules from the `modules/` folder beside it."""
+    lib = RubricLibrary.load([path])
+    std = next((s for sid, s in lib.standards.items() if lib.sources[sid].resolve() == Path(path).resolve()), None)
+    if std is None:
+        raise ProblemReport([Problem("this file is a module, not a standard (kind: standard)", file=str(path))],
+                            title="not a standard")
+    return std
