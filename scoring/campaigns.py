@@ -1,0 +1,185 @@
+"""Review campaigns (评查活动): window, standards per case type, grade bands, re-check rules.
+
+A campaign fixes the exact standard versions it scores with when it is created (stored by hash), so
+editing a rubric file later never changes what an ongoing or finished campaign scores against.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
+from scoring.domain import CASE_TYPES, PROCEDURES, Role
+from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
+from scoring.rubric.loader import RubricLibrary
+from scoring.rubric.model import Standard
+from scoring.rubric.schema import GradeBand, check_bands
+from scoring.standards import load_version, store_standard
+from scoring.users import require_role
+
+DEFAULT_BANDS = [
+    GradeBand(name="优秀", min=Decimal(90)),
+    GradeBand(name="良好", min=Decimal(80)),
+    GradeBand(name="合格", min=Decimal(60)),
+    GradeBand(name="不合格", min=Decimal(0)),
+]
+
+
+class RecheckRules(BaseModel):
+    """When the lead must re-check (复核) a double-scored file."""
+
+    model_config = ConfigDict(extra="forbid")
+    grade_differs: bool = True  # reviewers' grades fall in different bands
+    veto_one_side: bool = True  # a veto on one side only
+    gap: Decimal | None = Field(default=Decimal(10), ge=0)  # scores this many points apart or more
+    below_pass_line: bool = True  # any review below the pass line
+
+
+class CampaignSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    year: int = Field(ge=2000, le=2100)
+    window_start: dt.date
+    window_end: dt.date
+    # "行政处罚/一般", "行政处罚" (any procedure) or "行政检查" -> standard id; empty = every shipped standard
+    standards: dict[str, str] = Field(default_factory=dict)
+    grade_bands: list[GradeBand] = Field(default_factory=lambda: list(DEFAULT_BANDS))
+    pass_line: Decimal = Decimal(60)
+    reviewers_per_file: int = Field(default=2, ge=1, le=5)
+    recheck: RecheckRules = Field(default_factory=RecheckRules)
+    anonymise: bool = True
+
+    @field_validator("name")
+    @classmethod
+    def _strip(cls, v: str) -> str:
+        return v.strip()
+
+    @model_validator(mode="after")
+    def _check(self) -> CampaignSpec:
+        if self.window_end < self.window_start:
+            raise ValueError(f"the review window ends ({self.window_end}) before it starts ({self.window_start})")
+        check_bands(self.grade_bands, self.pass_line)
+        return self
+
+
+def parse_scope(key: str) -> tuple[str, str | None]:
+    """'行政处罚/一般' -> ('行政处罚', '一般'); '行政检查' -> ('行政检查', None)."""
+    case_type, _, procedure = key.partition("/")
+    case_type, procedure = case_type.strip(), procedure.strip().removesuffix("程序") or None
+    if case_type not in CASE_TYPES:
+        raise ValidationFailed(f"unknown case type {case_type!r} in standards mapping; known: {', '.join(CASE_TYPES)}")
+    if procedure is not None and procedure not in PROCEDURES:
+        raise ValidationFailed(f"unknown procedure {procedure!r} in standards mapping; known: {', '.join(PROCEDURES)}")
+    return case_type, procedure
+
+
+def default_mapping(library: RubricLibrary) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for std in library.standards.values():
+        for ct in std.applies_to.case_types:
+            for proc in std.applies_to.procedures or [None]:
+                mapping[f"{ct}/{proc}" if proc else ct] = std.id
+    return mapping
+
+
+def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
+    names = [b.name for b in spec.grade_bands]
+    return [
+        Problem(f"standard {std.id}: veto {v.id} caps the grade at {v.effect.band!r}, which is not one of the "
+                f"campaign's grade bands ({', '.join(names)})")
+        for v in std.vetoes
+        if v.effect.kind == "cap" and v.effect.band not in names
+    ]
+
+
+def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary, actor: User) -> Campaign:
+    require_role(actor, Role.LEAD)
+    if session.scalar(select(Campaign).where(Campaign.name == spec.name)):
+        raise ValidationFailed(f"a campaign named {spec.name!r} exists already")
+    mapping = spec.standards or default_mapping(library)
+    problems: list[Problem] = []
+    scoped: list[tuple[str, str | None, Standard]] = []
+    for key, std_id in mapping.items():
+        case_type, procedure = parse_scope(key)
+        std = library.get(std_id)
+        if case_type not in std.applies_to.case_types:
+            problems.append(Problem(f"standard {std_id} is for {'/'.join(std.applies_to.case_types)}, not {case_type}"))
+        problems.extend(_check_standard_fits(std, spec))
+        scoped.append((case_type, procedure, std))
+    if problems:
+        raise ProblemReport(problems, title="the campaign's standards do not fit")
+    campaign = Campaign(
+        name=spec.name, year=spec.year, window_start=spec.window_start, window_end=spec.window_end,
+        grade_bands=[b.model_dump(mode="json") for b in spec.grade_bands], pass_line=spec.pass_line,
+        reviewers_per_file=spec.reviewers_per_file, recheck_rules=spec.recheck.model_dump(mode="json"),
+        anonymise=spec.anonymise, created_by_id=actor.id,
+    )
+    session.add(campaign)
+    session.flush()
+    for case_type, procedure, std in scoped:
+        version = store_standard(session, std)
+        session.add(CampaignStandard(campaign_id=campaign.id, case_type=case_type, procedure=procedure,
+                                     standard_hash=version.hash))
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="create_campaign", entity="campaign", entity_id=campaign.id,
+                 new={**spec.model_dump(mode="json"), "standards": {k: v for k, v in mapping.items()}})
+    return campaign
+
+
+def spec_from_options(**values: object) -> CampaignSpec:
+    """Build a spec from loose values (CLI, forms), turning pydantic errors into one clear message."""
+    try:
+        return CampaignSpec.model_validate(values)
+    except ValidationError as exc:
+        problems = [
+            Problem(e["msg"].removeprefix("Value error, "), column=".".join(map(str, e["loc"])) or None)
+            for e in exc.errors()
+        ]
+        raise ProblemReport(problems, title="campaign settings are not valid") from None
+
+
+def get_campaign(session: Session, ref: str | int) -> Campaign:
+    """A campaign by id or by name."""
+    campaign = None
+    if isinstance(ref, int) or str(ref).isdigit():
+        campaign = session.get(Campaign, int(ref))
+    if campaign is None:
+        campaign = session.scalar(select(Campaign).where(Campaign.name == str(ref)))
+    if campaign is None:
+        raise NotFound(f"no campaign {ref!r}")
+    return campaign
+
+
+def campaign_bands(campaign: Campaign) -> list[GradeBand]:
+    return [GradeBand.model_validate(b) for b in campaign.grade_bands]
+
+
+def recheck_rules(campaign: Campaign) -> RecheckRules:
+    return RecheckRules.model_validate(campaign.recheck_rules or {})
+
+
+def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile) -> str:
+    """The standard version that scores this file in this campaign (exact procedure first, then any)."""
+    rows = session.scalars(
+        select(CampaignStandard).where(
+            CampaignStandard.campaign_id == campaign.id, CampaignStandard.case_type == case_file.case_type
+        )
+    ).all()
+    exact = [r for r in rows if r.procedure == case_file.procedure]
+    anyproc = [r for r in rows if r.procedure is None]
+    chosen = (exact or anyproc or [None])[0]
+    if chosen is None:
+        proc = f"（{case_file.procedure}程序）" if case_file.procedure else ""
+        raise NotFound(f"campaign {campaign.name!r} has no standard for {case_file.case_type}{proc} files "
+                       f"(file {case_file.case_number})")
+    return chosen.standard_hash
+
+
+def standard_for(session: Session, campaign: Campaign, case_file: CaseFile) -> Standard:
+    return load_version(session, standard_hash_for(session, campaign, case_file))

@@ -1,0 +1,226 @@
+"""Reviews: a reviewer's marks on one file, saved as drafts, submitted, locked, reopened by the lead.
+
+Rules enforced here, not in the pages:
+- only the assigned reviewer edits a review, and only while it is a draft;
+- a save names the version it was made against; if the review changed meanwhile (another tab, another
+  person) the save is refused with the current marks (ConflictError), never silently overwritten;
+- submitting needs every deduction and veto to say where in the file the defect is;
+- blind review: until a reviewer has submitted a file, other reviewers' marks on it are hidden;
+- every change is written to the audit log in the same transaction, with old and new values.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from scoring import audit
+from scoring.campaigns import campaign_bands, standard_hash_for
+from scoring.db.models import Assignment, Campaign, CaseFile, Review, ReviewMark, User, utcnow
+from scoring.domain import MarkStatus, ReviewStatus, Role
+from scoring.engine import ScoreResult, reason_amount, score
+from scoring.errors import ConflictError, NotFound, PermissionDenied, Problem, ProblemReport, ValidationFailed
+from scoring.marks import Marks
+from scoring.rubric.model import Standard
+from scoring.rubric.schema import FileAttributes
+from scoring.standards import load_version
+from scoring.users import require_role
+
+
+def attributes_of(case_file: CaseFile) -> FileAttributes:
+    return FileAttributes(
+        case_type=case_file.case_type, procedure=case_file.procedure, major_decision=case_file.major_decision,
+        waiver=case_file.waiver, hearing_held=case_file.hearing_held, coercive_measure=case_file.coercive_measure,
+    )
+
+
+def marks_of(review: Review) -> Marks:
+    """Rebuild the reviewer's marks from the stored rows."""
+    items: dict[str, dict] = {}
+    vetoes: dict[str, dict] = {}
+    for row in review.marks:
+        loc = {k: v for k, v in (("page", row.page), ("media_file", row.media_file), ("media_time", row.media_time)) if v}
+        if row.status == MarkStatus.VETO:
+            vetoes[row.item_id] = {"comment": row.comment, **loc}
+        elif row.status == MarkStatus.NA:
+            items[row.item_id] = {"na": True, "comment": row.comment}
+        elif row.status == MarkStatus.OK:
+            items.setdefault(row.item_id, {"deductions": []})["comment"] = row.comment
+        else:
+            items.setdefault(row.item_id, {"deductions": []}).setdefault("deductions", []).append(
+                {"reason": row.reason_id, "occurrences": row.occurrences, "comment": row.comment, **loc})
+    return Marks.model_validate({"items": items, "vetoes": vetoes})
+
+
+def _rows(standard: Standard, marks: Marks) -> list[ReviewMark]:
+    rows: list[ReviewMark] = []
+    for item_id, im in marks.items.items():
+        if im.na:
+            rows.append(ReviewMark(item_id=item_id, status=MarkStatus.NA, comment=im.comment))
+            continue
+        if im.comment:
+            rows.append(ReviewMark(item_id=item_id, status=MarkStatus.OK, comment=im.comment))
+        _, item = standard.items_by_id[item_id]
+        for dm in im.deductions:
+            rows.append(ReviewMark(
+                item_id=item_id, status=MarkStatus.DEDUCT, reason_id=dm.reason, occurrences=dm.occurrences,
+                points=reason_amount(item, dm), comment=dm.comment, page=dm.page, media_file=dm.media_file,
+                media_time=dm.media_time))
+    for veto_id, vm in marks.vetoes.items():
+        rows.append(ReviewMark(item_id=veto_id, status=MarkStatus.VETO, comment=vm.comment, page=vm.page,
+                               media_file=vm.media_file, media_time=vm.media_time))
+    return rows
+
+
+def _marks_by_item(marks: Marks) -> dict[str, object]:
+    out: dict[str, object] = {k: v.model_dump(mode="json", exclude_defaults=True) for k, v in marks.items.items()}
+    out.update({f"veto:{k}": v.model_dump(mode="json", exclude_defaults=True) for k, v in marks.vetoes.items()})
+    return out
+
+
+def _context(session: Session, review: Review) -> tuple[Standard, FileAttributes, Campaign]:
+    assignment = review.assignment
+    campaign = session.get(Campaign, assignment.campaign_id)
+    return load_version(session, review.standard_hash), attributes_of(assignment.case_file), campaign
+
+
+def compute(session: Session, review: Review, marks: Marks | None = None) -> ScoreResult:
+    """Score a review's (or the given) marks under its own standard version and its campaign's bands."""
+    standard, attrs, campaign = _context(session, review)
+    return score(standard, attrs, marks if marks is not None else marks_of(review),
+                 bands=campaign_bands(campaign), pass_line=campaign.pass_line)
+
+
+def get_review(session: Session, review_id: int) -> Review:
+    review = session.get(Review, review_id)
+    if review is None:
+        raise NotFound(f"no review {review_id}")
+    return review
+
+
+def open_review(session: Session, actor: User, assignment_id: int) -> Review:
+    """The reviewer's review of an assigned file, created as an empty draft on first open."""
+    require_role(actor, Role.REVIEWER)
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    if assignment.reviewer_id != actor.id:
+        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    if assignment.review is not None:
+        return assignment.review
+    campaign = session.get(Campaign, assignment.campaign_id)
+    review = Review(assignment=assignment, standard_hash=standard_hash_for(session, campaign, assignment.case_file),
+                    status=ReviewStatus.DRAFT)
+    session.add(review)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="open_review", entity="review", entity_id=review.id,
+                 new={"assignment": assignment.id, "standard": review.standard_hash})
+    return review
+
+
+def _check_editable(actor: User, review: Review, expected_version: int) -> None:
+    if review.assignment.reviewer_id != actor.id:
+        raise PermissionDenied("only the assigned reviewer may change this review")
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationFailed("this review is submitted and locked; the panel lead can reopen it")
+    if review.version != expected_version:
+        raise ConflictError(
+            f"this review was changed elsewhere (version {review.version}, you edited version {expected_version}); "
+            "your input is kept: compare with the current marks and save again",
+            current=marks_of(review),
+        )
+
+
+def _flush(session: Session, review: Review) -> None:
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise ConflictError("this review was changed elsewhere at the same moment; reload and save again") from None
+
+
+def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expected_version: int) -> Review:
+    review = get_review(session, review_id)
+    _check_editable(actor, review, expected_version)
+    result = compute(session, review, marks)  # refuses marks that do not fit the standard
+    old = _marks_by_item(marks_of(review))
+    new = _marks_by_item(marks)
+    changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+    standard, _, _ = _context(session, review)
+    review.marks = _rows(standard, marks)
+    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
+    review.result = result.to_dict()
+    review.updated_at = utcnow()
+    _flush(session, review)
+    if changed:
+        audit.record(session, actor_id=actor.id, action="save_draft", entity="review", entity_id=review.id,
+                     old={k: old.get(k) for k in changed}, new={k: new.get(k) for k in changed})
+    return review
+
+
+def missing_locations(marks: Marks) -> list[Problem]:
+    problems = []
+    for item_id, im in marks.items.items():
+        for i, dm in enumerate(im.deductions):
+            if not dm.location.given:
+                problems.append(Problem(f"deduction {dm.reason} on item {item_id} needs where in the file the defect "
+                                        "is (page, or media file and time)", path=f"items.{item_id}.deductions[{i}]"))
+    for veto_id, vm in marks.vetoes.items():
+        if not vm.location.given:
+            problems.append(Problem(f"veto {veto_id} needs where in the file the defect is", path=f"vetoes.{veto_id}"))
+    return problems
+
+
+def submit_review(session: Session, actor: User, review_id: int, expected_version: int) -> Review:
+    review = get_review(session, review_id)
+    _check_editable(actor, review, expected_version)
+    marks = marks_of(review)
+    problems = missing_locations(marks)
+    if problems:
+        raise ProblemReport(problems, title="cannot submit yet")
+    result = compute(session, review, marks)
+    review.status = ReviewStatus.SUBMITTED
+    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
+    review.result = result.to_dict()
+    review.submitted_at = review.updated_at = utcnow()
+    _flush(session, review)
+    audit.record(session, actor_id=actor.id, action="submit_review", entity="review", entity_id=review.id,
+                 old={"status": ReviewStatus.DRAFT}, new={"status": ReviewStatus.SUBMITTED, "score": result.score,
+                                                          "grade": result.grade})
+    return review
+
+
+def reopen_review(session: Session, actor: User, review_id: int, reason: str) -> Review:
+    require_role(actor, Role.LEAD)
+    if not reason.strip():
+        raise ValidationFailed("reopening a submitted review needs a reason")
+    review = get_review(session, review_id)
+    if review.status != ReviewStatus.SUBMITTED:
+        raise ValidationFailed("only a submitted review can be reopened")
+    review.status = ReviewStatus.DRAFT
+    review.submitted_at = None
+    review.updated_at = utcnow()
+    _flush(session, review)
+    audit.record(session, actor_id=actor.id, action="reopen_review", entity="review", entity_id=review.id,
+                 old={"status": ReviewStatus.SUBMITTED}, new={"status": ReviewStatus.DRAFT}, note=reason.strip())
+    return review
+
+
+def visible_reviews(session: Session, actor: User, campaign_id: int, case_file_id: int) -> list[Review]:
+    """The reviews of a file this actor may see (blind review).
+
+    A lead sees all. A reviewer sees their own, and others' only once their own is submitted. An
+    observer sees none here (published results only)."""
+    reviews = list(session.scalars(
+        select(Review).join(Assignment).where(Assignment.campaign_id == campaign_id,
+                                              Assignment.case_file_id == case_file_id).order_by(Review.id)))
+    if actor.role == Role.LEAD:
+        return reviews
+    if actor.role != Role.REVIEWER:
+        return []
+    own = [r for r in reviews if r.assignment.reviewer_id == actor.id]
+    if own and own[0].status == ReviewStatus.SUBMITTED:
+        return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r in own]
+    return own
+

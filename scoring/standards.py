@@ -1,0 +1,38 @@
+"""Standard versions in the database: every score points at the exact content it was made under.
+
+A standard is stored once per content hash. Loading a stored version re-checks the hash, so a stored
+standard can never drift from the scores made under it, whatever happens to the YAML files later.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from scoring.db.models import StandardVersion
+from scoring.errors import CaseReviewError, NotFound
+from scoring.rubric.model import Standard
+
+
+def store_standard(session: Session, standard: Standard) -> StandardVersion:
+    """Store this exact version (a no-op when it is already stored)."""
+    existing = session.get(StandardVersion, standard.hash)
+    if existing is not None:
+        return existing
+    version = StandardVersion(
+        hash=standard.hash, standard_id=standard.id, title=standard.title,
+        content=standard.model_dump(mode="json"),
+    )
+    session.add(version)
+    session.flush()
+    return version
+
+
+def load_version(session: Session, standard_hash: str) -> Standard:
+    """The standard exactly as stored under `standard_hash`."""
+    row = session.get(StandardVersion, standard_hash)
+    if row is None:
+        raise NotFound(f"no stored standard version {standard_hash[:12]}")
+    standard = Standard.model_validate(row.content)
+    if standard.hash != standard_hash:
+        raise CaseReviewError(f"stored standard {row.standard_id} does not match its hash {standard_hash[:12]}")
+    return standard
