@@ -1,0 +1,498 @@
+"""Storing, exporting and verifying draws: the database side of sampling.
+
+The register is read as plain rows in a streamed, ordered query (never as ORM objects), so the
+fingerprint of a large register costs little memory and is the same on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, selectinload
+
+from scoring.db.models import AuditEntry, Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
+from scoring.db.session import session_factory, transaction
+from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.sampling.draw import ALGORITHM_VERSION, Candidate, DrawnFile, check_seed, draw
+from scoring.sampling.rules import SampleRules, unit_quota
+
+STREAM_ROWS = 5_000
+RECORD_KEYS = (
+    "campaign", "seed", "rules", "algorithm_version", "register_fingerprint", "candidate_count",
+    "created_at", "parent_record_hash", "items", "record_hash",
+)
+ITEM_KEYS = ("draw_order", "case_number", "unit", "case_type", "reason")
+CSV_HEADER = ("抽取顺序", "案号", "执法单位", "案件类型", "抽取方式")
+FLAG_COLUMNS = ("major_decision", "waiver", "hearing_held", "coercive_measure")
+
+
+class VerificationFailed(CaseReviewError):
+    """A sampling record does not match its hash, the register or a re-run of the draw."""
+
+
+@dataclass
+class VerifyResult:
+    problems: list[str] = field(default_factory=list)
+    record_hash: str | None = None
+    register_fingerprint: str | None = None
+    candidate_count: int | None = None
+    drawn: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"ok: {self.drawn} files re-derived from seed and rules; register unchanged "
+                    f"({self.candidate_count} candidates, fingerprint {self.register_fingerprint[:12]})")
+        return "; ".join(self.problems)
+
+
+# --- campaign and register ------------------------------------------------------------------------
+
+def find_campaign(session: Session, ref: str | int) -> Campaign:
+    """A campaign by exact name, else by id when `ref` is a number."""
+    if isinstance(ref, str):
+        found = session.scalars(sa.select(Campaign).where(Campaign.name == ref)).one_or_none()
+        if found is not None:
+            return found
+        if not ref.strip().isdigit():
+            raise NotFound(f"no campaign named {ref!r}")
+        ref = int(ref)
+    found = session.get(Campaign, ref)
+    if found is None:
+        raise NotFound(f"no campaign with id {ref}")
+    return found
+
+
+def _unit_order(session: Session) -> list[str]:
+    return list(session.scalars(sa.select(Unit.name).order_by(Unit.sort_order, Unit.name)))
+
+
+def _register_rows(session: Session, start: dt.date, end: dt.date) -> Iterator[sa.Row]:
+    """Candidate rows ordered by case_number in code-point order, streamed."""
+    number = CaseFile.case_number
+    if session.get_bind().dialect.name == "postgresql":
+        number = number.collate("C")  # byte order of UTF-8 = code-point order, whatever the locale
+    stmt = (
+        sa.select(
+            CaseFile.id, CaseFile.case_number, Unit.name, CaseFile.case_type, CaseFile.procedure,
+            CaseFile.decision_date, CaseFile.major_decision, CaseFile.waiver, CaseFile.hearing_held,
+            CaseFile.coercive_measure, CaseFile.penalty_amount,
+        )
+        .join(Unit, Unit.id == CaseFile.unit_id)
+        .where(CaseFile.decision_date >= start, CaseFile.decision_date <= end)
+        .order_by(number)
+        .execution_options(yield_per=STREAM_ROWS)
+    )
+    previous = None
+    for row in session.connection().execute(stmt):
+        if previous is not None and not previous < row.case_number:
+            raise CaseReviewError(f"register is not in code-point order at {row.case_number!r} (database collation)")
+        previous = row.case_number
+        yield row
+
+
+def _scan_register(
+    session: Session, start: dt.date, end: dt.date, *, collect: bool = True
+) -> tuple[str, int, list[Candidate]]:
+    """One pass over the candidates: the fingerprint, their number and (if `collect`) the candidates."""
+    digest = hashlib.sha256()
+    count = 0
+    candidates: list[Candidate] = []
+    flag_sets: dict[tuple[bool, ...], frozenset[str]] = {}  # a few shared sets, not one per file
+    for row in _register_rows(session, start, end):
+        (fid, number, unit, ctype, proc, date, major, waiver, hearing, coercive, penalty) = row
+        bits = (bool(major), bool(waiver), bool(hearing), bool(coercive))
+        amount = "" if penalty is None else f"{penalty:.2f}"
+        digest.update(
+            f"{number}\t{unit}\t{ctype}\t{proc or ''}\t{date.isoformat()}\t"
+            f"{bits[0]:d}\t{bits[1]:d}\t{bits[2]:d}\t{bits[3]:d}\t{amount}\n".encode()
+        )
+        count += 1
+        if collect:
+            flags = flag_sets.get(bits)
+            if flags is None:
+                flags = flag_sets[bits] = frozenset(f for f, on in zip(FLAG_COLUMNS, bits) if on)
+            candidates.append(Candidate(number, unit, ctype, flags, fid))
+    return digest.hexdigest(), count, candidates
+
+
+def register_fingerprint(engine: Engine, campaign_id: int) -> tuple[str, int]:
+    """SHA-256 of the campaign's candidate set (see `scoring.sampling`) and the number of candidates."""
+    with session_factory(engine)() as session, session.begin():
+        campaign = find_campaign(session, campaign_id)
+        fingerprint, count, _ = _scan_register(session, campaign.window_start, campaign.window_end, collect=False)
+    return fingerprint, count
+
+
+def _check_rule_units(rules: SampleRules, known: Sequence[str]) -> None:
+    if rules.units is not None:
+        unknown = [u for u in rules.units if u not in set(known)]
+        if unknown:
+            raise ValidationFailed(f"unknown unit in sampling rules: {', '.join(unknown)}")
+
+
+def _as_rules(rules: SampleRules | dict | str) -> SampleRules:
+    return rules if isinstance(rules, SampleRules) else SampleRules.parse(rules)
+
+
+def _as_seed(seed: int) -> int:
+    try:
+        return check_seed(seed)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from None
+
+
+# --- the record -----------------------------------------------------------------------------------
+
+def canonical_json(data: Any) -> bytes:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def record_hash(record: dict) -> str:
+    """SHA-256 of the canonical JSON of an exported record without its `record_hash`."""
+    return hashlib.sha256(canonical_json({k: v for k, v in record.items() if k != "record_hash"})).hexdigest()
+
+
+def _campaign_json(campaign: Campaign) -> dict:
+    return {
+        "name": campaign.name,
+        "year": campaign.year,
+        "window_start": campaign.window_start.isoformat(),
+        "window_end": campaign.window_end.isoformat(),
+    }
+
+
+def _record_json(
+    campaign: Campaign, record: SampleRecord, parent_hash: str | None, items: list[dict]
+) -> dict:
+    data = {
+        "campaign": _campaign_json(campaign),
+        "seed": record.seed,
+        "rules": record.rules,
+        "algorithm_version": record.algorithm_version,
+        "register_fingerprint": record.register_fingerprint,
+        "candidate_count": record.candidate_count,
+        "created_at": record.created_at.replace(microsecond=0).isoformat(),
+        "parent_record_hash": parent_hash,
+        "items": items,
+    }
+    data["record_hash"] = record_hash(data)
+    return data
+
+
+def _item_json(p: DrawnFile) -> dict:
+    return {"draw_order": p.draw_order, "case_number": p.case_number, "unit": p.unit,
+            "case_type": p.case_type, "reason": p.reason}
+
+
+def _lock_campaign(session: Session, campaign_id: int) -> Campaign:
+    """Serialise draws of one campaign: two at once must not both find "no sample yet".
+
+    A no-op UPDATE takes the row lock on PostgreSQL and the database write lock on SQLite (where
+    SELECT ... FOR UPDATE does nothing), for the rest of the transaction.
+    """
+    table = Campaign.__table__
+    done = session.execute(sa.update(table).where(table.c.id == campaign_id).values(status=table.c.status))
+    if done.rowcount == 0:
+        raise NotFound(f"no campaign with id {campaign_id}")
+    return session.get(Campaign, campaign_id)
+
+
+def _current(session: Session, campaign_id: int) -> SampleRecord | None:
+    return session.scalars(
+        sa.select(SampleRecord)
+        .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
+        .order_by(SampleRecord.id.desc())
+        .options(selectinload(SampleRecord.items))
+    ).first()
+
+
+def current_sample(engine: Engine, campaign_id: int) -> SampleRecord | None:
+    """The campaign's current record (with its items), or None before the first draw."""
+    with session_factory(engine)() as session:
+        return _current(session, campaign_id)
+
+
+def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int) -> list[DrawnFile]:
+    """What `draw_sample` would pick now, without storing anything."""
+    rules, seed = _as_rules(rules), _as_seed(seed)
+    with session_factory(engine)() as session, session.begin():
+        campaign = find_campaign(session, campaign_id)
+        units = _unit_order(session)
+        _check_rule_units(rules, units)
+        _, _, candidates = _scan_register(session, campaign.window_start, campaign.window_end)
+        return draw(candidates, rules, seed, units)
+
+
+def draw_sample(
+    engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *, actor_id: int | None = None
+) -> SampleRecord:
+    """Draw and store a sample (or enlarge the current one), with its audit entry, in one transaction."""
+    rules, seed = _as_rules(rules), _as_seed(seed)
+    with transaction(engine) as session:
+        campaign = _lock_campaign(session, campaign_id)
+        units = _unit_order(session)
+        _check_rule_units(rules, units)
+        fingerprint, count, candidates = _scan_register(session, campaign.window_start, campaign.window_end)
+        if count == 0:
+            raise ValidationFailed(
+                f"campaign {campaign.name!r} has no case files decided between "
+                f"{campaign.window_start} and {campaign.window_end}"
+            )
+        picks = draw(candidates, rules, seed, units)
+        parent = _current(session, campaign.id)
+        if parent is not None:
+            _check_enlarge(session, campaign, parent, rules, seed, fingerprint, candidates, picks)
+        elif not picks:
+            raise ValidationFailed("these rules draw no files (quota 0 and no forced file available)")
+
+        record = SampleRecord(
+            campaign_id=campaign.id, seed=seed, rules=rules.to_json(), register_fingerprint=fingerprint,
+            candidate_count=count, algorithm_version=ALGORITHM_VERSION, record_hash="",
+            parent_id=parent.id if parent else None, is_current=True,
+            created_at=utcnow().replace(microsecond=0), created_by_id=actor_id,
+        )
+        record.items = [SampleItem(case_file_id=p.ref, draw_order=p.draw_order, reason=p.reason) for p in picks]
+        exported = _record_json(campaign, record, parent.record_hash if parent else None,
+                                [_item_json(p) for p in picks])
+        record.record_hash = exported["record_hash"]
+        if parent is not None:
+            parent.is_current = False
+        session.add(record)
+        session.flush()
+        session.add(AuditEntry(
+            actor_id=actor_id, action="sample_draw", entity="sample_record", entity_id=str(record.id),
+            old_value=None if parent is None else {
+                "record_id": parent.id, "record_hash": parent.record_hash, "files": len(parent.items)},
+            new_value={
+                "campaign_id": campaign.id, "seed": seed, "rules": record.rules,
+                "register_fingerprint": fingerprint, "candidate_count": count,
+                "algorithm_version": ALGORITHM_VERSION, "record_hash": record.record_hash,
+                "files": len(picks), "parent_id": record.parent_id,
+            },
+            note=f"enlarged sample #{parent.id}" if parent else "first draw",
+        ))
+    return record
+
+
+def _check_enlarge(
+    session: Session, campaign: Campaign, parent: SampleRecord, rules: SampleRules, seed: int,
+    fingerprint: str, candidates: list[Candidate], picks: list[DrawnFile],
+) -> None:
+    """Refuse anything but a pure enlargement of a sound current sample."""
+    where = f"campaign {campaign.name!r} already has a sample (record #{parent.id})"
+    if parent.seed != seed:
+        raise ValidationFailed(f"{where} drawn with seed {parent.seed}: enlarging needs the same seed, "
+                               "a sample is never re-drawn")
+    old = SampleRules.parse(parent.rules)
+    if old.forced != rules.forced:
+        raise ValidationFailed(f"{where}: enlarging needs the same forced rules, in the same order")
+    if old.stratify_by_case_type != rules.stratify_by_case_type:
+        raise ValidationFailed(f"{where}: enlarging cannot change stratification")
+    if old.units is not None and rules.units is not None and not set(old.units) <= set(rules.units):
+        dropped = sorted(set(old.units) - set(rules.units))
+        raise ValidationFailed(f"{where}: enlarging cannot drop units ({', '.join(dropped)})")
+    if old.units is None and rules.units is not None:
+        raise ValidationFailed(f"{where} covering all units: enlarging cannot restrict units")
+    if parent.register_fingerprint != fingerprint:
+        raise ValidationFailed(f"{where}: the register changed since it was drawn "
+                               "(see `casereview sample verify`), so it cannot be enlarged")
+    check = _verify_stored(session, parent, candidates=(fingerprint, len(candidates), candidates))
+    if not check.ok:
+        raise ValidationFailed(f"{where} that does not verify ({check.problems[0]}), so it cannot be enlarged")
+
+    sizes = Counter(c.unit for c in candidates if old.units is None or c.unit in old.units)
+    for unit in sorted(sizes):
+        before, after = unit_quota(old.quota, sizes[unit]), unit_quota(rules.quota, sizes[unit])
+        if after < before:
+            raise ValidationFailed(f"{where}: the new quota gives unit {unit!r} {after} files, fewer than "
+                                   f"its {before}; a sample is never reduced")
+    # The algorithm guarantees this (house-monotone seats, prefix-stable keys); check it anyway.
+    old_by_unit: dict[str, list[int]] = {}
+    for item in parent.items:
+        old_by_unit.setdefault(item.case_file.unit.name, []).append(item.case_file_id)
+    new_by_unit: dict[str, list[int]] = {}
+    for p in picks:
+        new_by_unit.setdefault(p.unit, []).append(p.ref)
+    for unit, old_ids in old_by_unit.items():
+        if new_by_unit.get(unit, [])[: len(old_ids)] != old_ids:
+            raise CaseReviewError(f"internal error: enlarging would lose earlier picks in unit {unit!r}")
+    if len(picks) == len(parent.items):
+        raise ValidationFailed(f"{where} of {len(picks)} files: the new rules draw no more files")
+
+
+# --- export ---------------------------------------------------------------------------------------
+
+def _load_record(session: Session, record_id: int) -> SampleRecord:
+    record = session.get(SampleRecord, record_id)
+    if record is None:
+        raise NotFound(f"no sample record with id {record_id}")
+    return record
+
+
+def _stored_record_json(session: Session, record: SampleRecord) -> dict:
+    """The exportable record as the database shows it now (with the stored record_hash)."""
+    campaign = session.get(Campaign, record.campaign_id)
+    rows = session.execute(
+        sa.select(SampleItem.draw_order, CaseFile.case_number, Unit.name, CaseFile.case_type, SampleItem.reason)
+        .join(CaseFile, CaseFile.id == SampleItem.case_file_id)
+        .join(Unit, Unit.id == CaseFile.unit_id)
+        .where(SampleItem.sample_id == record.id)
+        .order_by(SampleItem.draw_order)
+    )
+    items = [dict(zip(ITEM_KEYS, row)) for row in rows]
+    parent_hash = None
+    if record.parent_id is not None:
+        parent_hash = session.scalar(sa.select(SampleRecord.record_hash).where(SampleRecord.id == record.parent_id))
+    data = _record_json(campaign, record, parent_hash, items)
+    data["record_hash"] = record.record_hash  # the stored hash; verify recomputes it
+    return data
+
+
+def export_record(engine: Engine, record_id: int) -> dict:
+    """The record as JSON-ready data: everything needed to re-derive and verify the draw."""
+    with session_factory(engine)() as session:
+        return _stored_record_json(session, _load_record(session, record_id))
+
+
+def export_record_csv(engine: Engine, record_id: int) -> bytes:
+    """The drawn files as CSV, UTF-8 with BOM so that Excel on Chinese Windows reads it right."""
+    data = export_record(engine, record_id)
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for item in data["items"]:
+        writer.writerow([item[k] for k in ITEM_KEYS])
+    return ("\ufeff" + out.getvalue()).encode()
+
+
+def record_summary(engine: Engine, record_id: int) -> list[dict]:
+    """Per unit and case type: candidates in the window now, files drawn, of which forced."""
+    with session_factory(engine)() as session:
+        record = _load_record(session, record_id)
+        campaign = session.get(Campaign, record.campaign_id)
+        order = {name: i for i, name in enumerate(_unit_order(session))}
+        candidates = session.execute(
+            sa.select(Unit.name, CaseFile.case_type, sa.func.count())
+            .join(Unit, Unit.id == CaseFile.unit_id)
+            .where(CaseFile.decision_date >= campaign.window_start, CaseFile.decision_date <= campaign.window_end)
+            .group_by(Unit.name, CaseFile.case_type)
+        ).all()
+        drawn = session.execute(
+            sa.select(Unit.name, CaseFile.case_type, SampleItem.reason)
+            .join(CaseFile, CaseFile.id == SampleItem.case_file_id)
+            .join(Unit, Unit.id == CaseFile.unit_id)
+            .where(SampleItem.sample_id == record.id)
+        ).all()
+    table: dict[tuple[str, str], dict] = {}
+    for unit, ctype, n in candidates:
+        table[(unit, ctype)] = {"unit": unit, "case_type": ctype, "candidates": n, "drawn": 0, "forced": 0}
+    for unit, ctype, reason in drawn:
+        row = table.setdefault((unit, ctype), {"unit": unit, "case_type": ctype, "candidates": 0,
+                                               "drawn": 0, "forced": 0})
+        row["drawn"] += 1
+        row["forced"] += reason.startswith("forced:")
+    return sorted(table.values(), key=lambda r: (order.get(r["unit"], len(order)), r["unit"], r["case_type"]))
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+def _check_draw(
+    session: Session, data: dict, scan: tuple[str, int, list[Candidate]], result: VerifyResult
+) -> None:
+    """Compare a record (export form) with the register and with a re-run of its draw."""
+    fingerprint, count, candidates = scan
+    result.register_fingerprint, result.candidate_count = fingerprint, count
+    items = data["items"]
+    result.drawn = len(items)
+    if data["register_fingerprint"] != fingerprint:
+        result.problems.append(f"register fingerprint changed: candidates {data['candidate_count']}→{count}")
+    if data["algorithm_version"] != ALGORITHM_VERSION:
+        result.problems.append(f"draw not re-run: algorithm {data['algorithm_version']!r} is not "
+                               f"{ALGORITHM_VERSION!r}")
+        return
+    try:
+        rules = SampleRules.parse(data["rules"])
+        seed = _as_seed(data["seed"])
+    except ValidationFailed as exc:
+        result.problems.append(f"draw not re-run: {exc}")
+        return
+    # Unit order as the record shows it, so re-ordering units later does not count as a change.
+    recorded_units = list(dict.fromkeys(item["unit"] for item in items))
+    redraw = draw(candidates, rules, seed, recorded_units + _unit_order(session))
+    mine = [(i["case_number"], i["unit"], i["case_type"], i["reason"]) for i in items]
+    again = [(p.case_number, p.unit, p.case_type, p.reason) for p in redraw]
+    for pos, (a, b) in enumerate(zip(mine, again), start=1):
+        if a != b:
+            result.problems.append(f"draw differs at position {pos}: record has {a[0]} ({a[3]}), "
+                                   f"re-draw gives {b[0]} ({b[3]})")
+            return
+    if len(mine) != len(again):
+        result.problems.append(f"draw differs at position {min(len(mine), len(again)) + 1}: record has "
+                               f"{len(mine)} files, re-draw gives {len(again)}")
+
+
+def _check_hash(data: dict, result: VerifyResult, *, what: str) -> None:
+    result.record_hash = data.get("record_hash")
+    recomputed = record_hash(data)
+    if recomputed != result.record_hash:
+        result.problems.append(f"record tampered: hash mismatch ({what}: stored {str(result.record_hash)[:12]}, "
+                               f"recomputed {recomputed[:12]})")
+
+
+def _verify_stored(
+    session: Session, record: SampleRecord, *, candidates: tuple[str, int, list[Candidate]] | None = None
+) -> VerifyResult:
+    result = VerifyResult()
+    data = _stored_record_json(session, record)
+    _check_hash(data, result, what="the record or the campaign/case-file data it shows changed")
+    campaign = session.get(Campaign, record.campaign_id)
+    scan = candidates or _scan_register(session, campaign.window_start, campaign.window_end)
+    _check_draw(session, data, scan, result)
+    return result
+
+
+def _verify_exported(session: Session, data: dict) -> VerifyResult:
+    result = VerifyResult()
+    if not isinstance(data, dict) or (missing := [k for k in RECORD_KEYS if k not in data]):
+        shown = ", ".join(missing) if isinstance(data, dict) else "not a JSON object"
+        raise VerificationFailed(f"not a sample record: missing {shown}")
+    _check_hash(data, result, what="the exported file was changed")
+    try:
+        info = data["campaign"]
+        start, end = dt.date.fromisoformat(info["window_start"]), dt.date.fromisoformat(info["window_end"])
+        items = data["items"]
+        for item in items:
+            if any(k not in item for k in ITEM_KEYS):
+                raise ValueError(f"item {item!r} lacks one of {', '.join(ITEM_KEYS)}")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VerificationFailed(f"not a sample record: {exc}") from None
+    campaign = session.scalars(sa.select(Campaign).where(Campaign.name == info.get("name"))).one_or_none()
+    if campaign is None:
+        result.problems.append(f"campaign {info.get('name')!r} is not in this database")
+    elif (campaign.window_start, campaign.window_end) != (start, end):
+        result.problems.append(f"campaign window changed: record {start}..{end}, database "
+                               f"{campaign.window_start}..{campaign.window_end}")
+    _check_draw(session, data, _scan_register(session, start, end), result)
+    return result
+
+
+def verify_record(engine: Engine, record: int | dict) -> VerifyResult:
+    """Re-check a stored record (by id) or an exported one (its JSON data) against this database."""
+    with session_factory(engine)() as session, session.begin():
+        if isinstance(record, dict):
+            return _verify_exported(session, record)
+        return _verify_stored(session, _load_record(session, record))
