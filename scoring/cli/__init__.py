@@ -16,6 +16,7 @@ from scoring.errors import CaseReviewError, ProblemReport
 # Command modules register themselves on `cli` when imported.
 from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     db_cmds,
+    sample_cmds,
 )
 
 
