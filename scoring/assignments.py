@@ -1,25 +1,52 @@
-"""Who scores which sampled file. The recusal rule (回避) lives here: nobody reviews their own unit."""
+"""Who scores which sampled file, with the recusal rule (回避): nobody reviews their own unit.
+
+Automatic assignment gives each sampled file the campaign's number of distinct reviewers, never from the
+file's own unit, always to the least-loaded eligible reviewer (ties broken by a hash of file and
+reviewer, so pairs vary instead of always matching the same two people). Bulk assignment from a CSV is
+checked row by row and applied as a whole or not at all.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import csv
+import hashlib
+import io
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.db.models import Assignment, Campaign, CaseFile, User
+from scoring.db.models import Assignment, Campaign, CaseFile, Review, SampleItem, SampleRecord, User
 from scoring.domain import Role
-from scoring.errors import ValidationFailed
+from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.users import require_role
 
 
 def check_recusal(reviewer: User, case_file: CaseFile) -> None:
-    if reviewer.role != Role.REVIEWER:
-        raise ValidationFailed(f"{reviewer.username} is not a reviewer")
+    if reviewer.role != Role.REVIEWER or not reviewer.active:
+        raise ValidationFailed(f"{reviewer.username} is not an active reviewer")
     if reviewer.unit_id is not None and reviewer.unit_id == case_file.unit_id:
         raise ValidationFailed(
             f"{reviewer.display_name} belongs to {case_file.unit.name} and may not review its file "
             f"{case_file.case_number} (回避: nobody reviews their own unit)"
         )
+
+
+def sampled_files(session: Session, campaign_id: int) -> list[CaseFile]:
+    """The campaign's current sample, in draw order."""
+    stmt = (
+        select(CaseFile).join(SampleItem, SampleItem.case_file_id == CaseFile.id)
+        .join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
+        .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
+        .order_by(SampleItem.draw_order)
+    )
+    return list(session.scalars(stmt))
+
+
+def _assignments(session: Session, campaign_id: int) -> list[Assignment]:
+    return list(session.scalars(select(Assignment).where(Assignment.campaign_id == campaign_id)))
 
 
 def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFile, reviewer: User) -> Assignment:
@@ -36,3 +63,222 @@ def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFil
     audit.record(session, actor_id=actor.id, action="assign", entity="assignment", entity_id=a.id,
                  new={"campaign": campaign.id, "case_file": case_file.case_number, "reviewer": reviewer.username})
     return a
+
+
+def unassign(session: Session, actor: User, assignment_id: int) -> None:
+    """Remove an assignment whose review has not been started (no marks, not submitted)."""
+    require_role(actor, Role.LEAD)
+    a = session.get(Assignment, assignment_id)
+    if a is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    review = a.review
+    if review is not None and (review.marks or review.status != "draft"):
+        raise ValidationFailed(f"{a.reviewer.display_name} has already scored file {a.case_file.case_number}; "
+                               "reopen or re-check instead of removing the assignment")
+    old = {"case_file": a.case_file.case_number, "reviewer": a.reviewer.username}
+    if review is not None:
+        session.delete(review)
+    session.delete(a)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="unassign", entity="assignment", entity_id=assignment_id, old=old)
+
+
+@dataclass(frozen=True)
+class PlannedAssignment:
+    case_file_id: int
+    case_number: str
+    unit: str
+    reviewer_id: int
+    reviewer: str
+
+
+def _tiebreak(case_number: str, username: str) -> str:
+    return hashlib.sha256(f"{case_number}:{username}".encode()).hexdigest()
+
+
+def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[User] | None = None) -> list[PlannedAssignment]:
+    """The assignments automatic assignment would add (nothing is written). Raises ProblemReport listing
+    every file that cannot get enough eligible reviewers."""
+    files = sampled_files(session, campaign.id)
+    if not files:
+        raise ValidationFailed("draw the sample first: the campaign has no sampled files")
+    if reviewers is None:
+        reviewers = list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active.is_(True))
+                                         .order_by(User.username)))
+    if not reviewers:
+        raise ValidationFailed("there are no active reviewers to assign")
+    existing = _assignments(session, campaign.id)
+    load = Counter(a.reviewer_id for a in existing)
+    per_file: dict[int, set[int]] = {}
+    for a in existing:
+        per_file.setdefault(a.case_file_id, set()).add(a.reviewer_id)
+    plan: list[PlannedAssignment] = []
+    problems: list[Problem] = []
+    for cf in files:
+        have = per_file.setdefault(cf.id, set())
+        need = campaign.reviewers_per_file - len(have)
+        eligible = [r for r in reviewers if r.id not in have and r.unit_id != cf.unit_id]
+        if len(eligible) < need:
+            problems.append(Problem(f"file {cf.case_number} ({cf.unit.name}) needs {need} more reviewer(s) from other "
+                                    f"units but only {len(eligible)} are eligible"))
+            continue
+        for _ in range(max(0, need)):
+            best = min(eligible, key=lambda r: (load[r.id], _tiebreak(cf.case_number, r.username)))
+            eligible.remove(best)
+            load[best.id] += 1
+            have.add(best.id)
+            plan.append(PlannedAssignment(cf.id, cf.case_number, cf.unit.name, best.id, best.display_name))
+    if problems:
+        raise ProblemReport(problems, title="automatic assignment is not possible")
+    return _rebalance(plan, reviewers, load, per_file, {cf.id: cf.unit_id for cf in files})
+
+
+def _rebalance(plan: list[PlannedAssignment], reviewers: list[User], load: Counter, per_file: dict[int, set[int]],
+               file_unit: dict[int, int]) -> list[PlannedAssignment]:
+    """Greedy file-by-file choice can leave loads uneven under recusal; move planned seats from the
+    busiest reviewer to the least busy eligible one until no such move narrows the spread."""
+    by_id = {r.id: r for r in reviewers}
+    plan = list(plan)
+    for _ in range(len(plan) * len(reviewers)):
+        moved = False
+        for i, p in sorted(enumerate(plan), key=lambda ip: -load[ip[1].reviewer_id]):
+            candidates = [r for r in reviewers if r.id not in per_file[p.case_file_id]
+                          and r.unit_id != file_unit[p.case_file_id] and load[r.id] + 1 < load[p.reviewer_id]]
+            if not candidates:
+                continue
+            to = min(candidates, key=lambda r: (load[r.id], _tiebreak(p.case_number, r.username)))
+            per_file[p.case_file_id].discard(p.reviewer_id)
+            per_file[p.case_file_id].add(to.id)
+            load[p.reviewer_id] -= 1
+            load[to.id] += 1
+            plan[i] = PlannedAssignment(p.case_file_id, p.case_number, p.unit, to.id, by_id[to.id].display_name)
+            moved = True
+            break
+        if not moved:
+            break
+    return plan
+
+
+def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[PlannedAssignment], *, how: str) -> int:
+    require_role(actor, Role.LEAD)
+    for p in plan:
+        cf, reviewer = session.get(CaseFile, p.case_file_id), session.get(User, p.reviewer_id)
+        check_recusal(reviewer, cf)
+        session.add(Assignment(campaign_id=campaign.id, case_file_id=cf.id, reviewer_id=reviewer.id))
+    session.flush()
+    audit.record(session, actor_id=actor.id, action=f"assign_{how}", entity="campaign", entity_id=campaign.id,
+                 new=[{"case_file": p.case_number, "reviewer": p.reviewer} for p in plan])
+    return len(plan)
+
+
+def auto_assign(session: Session, actor: User, campaign: Campaign) -> int:
+    """Assign every sampled file its missing reviewers; all or nothing. Returns how many were added."""
+    require_role(actor, Role.LEAD)
+    return apply_plan(session, actor, campaign, plan_auto_assignment(session, campaign), how="auto")
+
+
+CSV_FILE_COLUMNS = ("案号", "case_number")
+CSV_REVIEWER_COLUMNS = ("评查人员", "reviewer", "用户名", "username")
+
+
+def plan_from_csv(session: Session, campaign: Campaign, data: bytes, filename: str = "assignments.csv") -> list[PlannedAssignment]:
+    """Check a bulk-assignment CSV (columns 案号, 评查人员 = user name or display name); every problem is
+    listed by row and column, and nothing is planned unless all rows are good."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("gb18030", errors="strict")
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise ProblemReport([Problem("the file is empty", file=filename)], title="bad assignment file")
+    header = [h.strip() for h in rows[0]]
+    fcol = next((header.index(c) for c in CSV_FILE_COLUMNS if c in header), None)
+    rcol = next((header.index(c) for c in CSV_REVIEWER_COLUMNS if c in header), None)
+    if fcol is None or rcol is None:
+        raise ProblemReport([Problem(f"needs columns 案号 and 评查人员; found: {', '.join(header)}", file=filename, row=1)],
+                            title="bad assignment file")
+    sampled = {cf.case_number: cf for cf in sampled_files(session, campaign.id)}
+    users = list(session.scalars(select(User)))
+    by_name = {u.username: u for u in users} | {u.display_name: u for u in users if u.display_name}
+    existing = _assignments(session, campaign.id)
+    count = Counter(a.case_file_id for a in existing)
+    pairs = {(a.case_file_id, a.reviewer_id) for a in existing}
+    problems: list[Problem] = []
+    plan: list[PlannedAssignment] = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        number = row[fcol].strip() if fcol < len(row) else ""
+        who = row[rcol].strip() if rcol < len(row) else ""
+        cf = sampled.get(number)
+        reviewer = by_name.get(who)
+        if cf is None:
+            problems.append(Problem("not a sampled file of this campaign", file=filename, row=n,
+                                    column=header[fcol], value=number))
+        if reviewer is None:
+            problems.append(Problem("no such user", file=filename, row=n, column=header[rcol], value=who))
+        if cf is None or reviewer is None:
+            continue
+        try:
+            check_recusal(reviewer, cf)
+        except ValidationFailed as exc:
+            problems.append(Problem(str(exc), file=filename, row=n, column=header[rcol], value=who))
+            continue
+        if (cf.id, reviewer.id) in pairs:
+            problems.append(Problem(f"{reviewer.display_name} is already assigned this file", file=filename, row=n,
+                                    column=header[rcol], value=who))
+            continue
+        pairs.add((cf.id, reviewer.id))
+        count[cf.id] += 1
+        if count[cf.id] > campaign.reviewers_per_file:
+            problems.append(Problem(f"file would have {count[cf.id]} reviewers; the campaign asks for "
+                                    f"{campaign.reviewers_per_file}", file=filename, row=n, column=header[fcol],
+                                    value=number))
+            continue
+        plan.append(PlannedAssignment(cf.id, cf.case_number, cf.unit.name, reviewer.id, reviewer.display_name))
+    if problems:
+        raise ProblemReport(problems, title=f"{filename} cannot be applied")
+    return plan
+
+
+@dataclass(frozen=True)
+class ReviewerProgress:
+    reviewer_id: int
+    reviewer: str
+    unit: str
+    assigned: int
+    draft: int
+    submitted: int
+
+
+def reviewer_progress(session: Session, campaign_id: int) -> list[ReviewerProgress]:
+    """Files assigned, in draft and submitted per reviewer (counted in SQL)."""
+    stmt = (
+        select(User.id, User.display_name, Assignment.id, Review.status)
+        .join(Assignment, Assignment.reviewer_id == User.id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.campaign_id == campaign_id)
+    )
+    counts: dict[int, Counter] = {}
+    names: dict[int, str] = {}
+    for uid, name, _aid, status in session.execute(stmt):
+        names[uid] = name
+        counts.setdefault(uid, Counter())[status or "not_started"] += 1
+    units = dict(session.execute(select(User.id, func.coalesce(User.unit_id, 0))).all())
+    from scoring.db.models import Unit
+
+    unit_names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    return [
+        ReviewerProgress(uid, names[uid], unit_names.get(units.get(uid), ""), sum(c.values()), c["draft"],
+                         c["submitted"])
+        for uid, c in sorted(counts.items(), key=lambda kv: names[kv[0]])
+    ]
+
+
+def my_assignments(session: Session, actor: User, campaign_id: int | None = None) -> list[Assignment]:
+    """A reviewer's own queue (only their own assignments)."""
+    require_role(actor, Role.REVIEWER)
+    stmt = select(Assignment).where(Assignment.reviewer_id == actor.id).order_by(Assignment.id)
+    if campaign_id is not None:
+        stmt = stmt.where(Assignment.campaign_id == campaign_id)
+    return list(session.scalars(stmt))

@@ -53,3 +53,16 @@ class Factory:
         self.session.add(cf)
         self.session.flush()
         return cf
+
+    def sample(self, campaign, files, seed: int = 1):  # noqa: ANN001
+        """Record `files` as the campaign's current sample (bypassing the draw, for workflow tests)."""
+        from scoring.db.models import SampleItem, SampleRecord
+
+        record = SampleRecord(campaign_id=campaign.id, seed=seed, rules={}, register_fingerprint="0" * 64,
+                              candidate_count=len(files), algorithm_version="test", record_hash="0" * 64)
+        self.session.add(record)
+        self.session.flush()
+        for n, cf in enumerate(files, start=1):
+            self.session.add(SampleItem(sample_id=record.id, case_file_id=cf.id, draw_order=n, reason="random"))
+        self.session.flush()
+        return record

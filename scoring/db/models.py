@@ -272,6 +272,31 @@ class ReviewMark(Base):
     review: Mapped[Review] = relationship(back_populates="marks")
 
 
+class Recheck(Base):
+    """The panel lead's re-check (复核) of a file whose reviews disagree: the final marks and why."""
+
+    __tablename__ = "rechecks"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    adopted_review_id: Mapped[int | None] = mapped_column(ForeignKey("reviews.id"))
+    total: Mapped[Decimal] = mapped_column(Centi)
+    grade: Mapped[str] = mapped_column(String(20))
+    veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    case_file: Mapped[CaseFile] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 class AuditEntry(Base):
     """Append-only log of every change: who, when, what, old and new value.
 
