@@ -15,7 +15,10 @@ from scoring.errors import CaseReviewError, ProblemReport
 
 # Command modules register themselves on `cli` when imported.
 from scoring.cli import (  # noqa: E402,F401  (import for side effect)
+    campaign_cmds,
     db_cmds,
+    demo_cmds,
+    rubric_cmds,
     sample_cmds,
 )
 
