@@ -1,0 +1,255 @@
+"""Cell parsers for registers made by hand on Chinese Windows.
+
+Each parser takes a raw cell (str, number, datetime, bool or None), returns the clean value and raises
+`ValueError` with a reason a person can act on. They are strict about meaning (no guessing between
+day-first and month-first dates) and lenient about form (full-width digits, 元, thousands separators).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from scoring.domain import CASE_TYPES, PROCEDURES
+
+# Dates outside this window are typos (2204年, 1024-03-05), not decisions of closed case files.
+MIN_DATE = dt.date(1950, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+# Excel serial day numbers are counted from these (1900 system, with its leap-year bug absorbed by
+# starting on 1899-12-30; and the old Mac 1904 system).
+EXCEL_EPOCH_1900 = dt.date(1899, 12, 30)
+EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
+
+# Penalties beyond this are typos; the column stores hundredths in a BIGINT.
+MAX_AMOUNT = Decimal("1000000000000")  # 1万亿元
+
+_WS = re.compile(r"\s+")
+
+
+def clean_text(value: Any) -> str:
+    """NFKC-normalised text with outer whitespace (incl. U+3000) stripped and inner runs collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 2024001.0 from Excel is the code 2024001
+    elif isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    text = unicodedata.normalize("NFKC", str(value))
+    return _WS.sub(" ", text).strip()
+
+
+def compact_text(value: Any) -> str:
+    """`clean_text` without any whitespace: for identifiers such as case numbers, unit names, codes."""
+    return _WS.sub("", clean_text(value))
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# ---------------------------------------------------------------------------------------------- dates
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*(?:日|号)?"
+    r"(?:\s*(?:T|\s)\s*\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)?$"
+)
+_COMPACT_DATE_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
+_SERIAL_RE = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+DATE_HINT = "use 2024-03-05, 2024/3/5, 2024.3.5, 2024年3月5日 or an Excel date"
+
+
+def _checked(y: int, m: int, d: int) -> dt.date:
+    try:
+        date = dt.date(y, m, d)
+    except ValueError:
+        raise ValueError(f"no such date {y}-{m:02d}-{d:02d}") from None
+    return _in_range(date)
+
+
+def _in_range(date: dt.date) -> dt.date:
+    if not MIN_DATE <= date <= MAX_DATE:
+        raise ValueError(f"date {date.isoformat()} is outside {MIN_DATE.year}-{MAX_DATE.year}")
+    return date
+
+
+def _from_serial(serial: float, epoch: dt.date) -> dt.date:
+    if not serial >= 1:  # also catches NaN
+        raise ValueError(f"not a date: Excel day number {serial} is out of range")
+    try:
+        date = epoch + dt.timedelta(days=int(serial))
+    except OverflowError:
+        raise ValueError(f"not a date: Excel day number {serial} is out of range") from None
+    return _in_range(date)
+
+
+def parse_date(value: Any, *, epoch: dt.date = EXCEL_EPOCH_1900) -> dt.date:
+    """A calendar date from a date cell, an Excel serial number (number or numeric text) or text."""
+    if isinstance(value, dt.datetime):
+        return _in_range(value.date())
+    if isinstance(value, dt.date):
+        return _in_range(value)
+    if isinstance(value, bool):
+        raise ValueError(f"not a date ({DATE_HINT})")
+    if isinstance(value, int | float):
+        if float(value).is_integer() and 19000000 <= value <= 29991231:
+            return _parse_compact(str(int(value)))  # 20240305 typed as a number
+        return _from_serial(float(value), epoch)
+    text = compact_text(value) if value is not None else ""
+    if not text:
+        raise ValueError("missing date")
+    m = _DATE_RE.match(clean_text(value))
+    if m:
+        return _checked(int(m["y"]), int(m["m"]), int(m["d"]))
+    if _COMPACT_DATE_RE.match(text):
+        return _parse_compact(text)
+    if _SERIAL_RE.match(text):
+        return _from_serial(float(text), epoch)
+    raise ValueError(f"not a date ({DATE_HINT})")
+
+
+def _parse_compact(text: str) -> dt.date:
+    m = _COMPACT_DATE_RE.match(text)
+    assert m is not None
+    return _checked(int(m["y"]), int(m["m"]), int(m["d"]))
+
+
+# -------------------------------------------------------------------------------------------- amounts
+
+_NONE_TOKENS = {"", "-", "--", "—", "——", "/", "无", "none", "null", "n/a", "na"}
+_PREFIXES = ("人民币", "rmb", "cny", "¥", "$")  # NFKC turns ￥ into ¥
+_SUFFIXES = ("元整", "元", "圆", "人民币", "rmb", "cny")
+_MULTIPLIERS = {"万": Decimal(10_000), "千": Decimal(1_000), "亿": Decimal(100_000_000)}
+_NUMBER_RE = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$|^\.\d+$")
+_CENT = Decimal("0.01")
+
+
+def parse_amount(value: Any) -> Decimal | None:
+    """A non-negative amount in yuan with at most two decimals; blank (or 无/-) means none."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("not an amount")
+    if isinstance(value, int | float | Decimal):
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise ValueError("not an amount") from None
+        return _checked_amount(amount)
+    text = compact_text(value).lower()
+    if text in _NONE_TOKENS:
+        return None
+    for prefix in _PREFIXES:
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+            break
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+            break
+    multiplier = Decimal(1)
+    if text and text[-1] in _MULTIPLIERS:
+        multiplier = _MULTIPLIERS[text[-1]]
+        text = text[:-1]
+    if text.startswith("-"):
+        raise ValueError("negative amount")
+    if not _NUMBER_RE.match(text):
+        if "," in text and re.fullmatch(r"[\d,]+(?:\.\d+)?", text):
+            raise ValueError("misplaced thousands separator (write 5,000 or 5000)")
+        raise ValueError("not an amount (write e.g. 5000, 5,000元, 1.5万元)")
+    return _checked_amount(Decimal(text.replace(",", "")) * multiplier)
+
+
+def _checked_amount(amount: Decimal) -> Decimal:
+    if not amount.is_finite():
+        raise ValueError("not an amount")
+    if amount < 0:
+        raise ValueError("negative amount")
+    if amount >= MAX_AMOUNT:
+        raise ValueError("amount is implausibly large")
+    cents = amount.quantize(_CENT)
+    if cents != amount:
+        raise ValueError("amount has more than two decimal places")
+    return cents
+
+
+# ---------------------------------------------------------------------------------------------- flags
+
+_TRUE = {"是", "y", "yes", "true", "t", "1", "√", "✓", "✔", "☑", "有", "需", "需要", "已", "是的"}
+_FALSE = {"否", "n", "no", "false", "f", "0", "×", "✗", "✘", "☐", "无", "不", "不需要", "未", "没有"}
+FLAG_HINT = "use 是/否, Y/N, √/×, 1/0, 有/无"
+
+
+def parse_flag(value: Any) -> bool:
+    """Yes/no cell; blank means no."""
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = compact_text(value).lower()
+    if text.endswith(".0") and text[:-2] in ("0", "1"):
+        text = text[:-2]
+    if not text:
+        return False
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"not a yes/no value ({FLAG_HINT})")
+
+
+# -------------------------------------------------------------------------------- case type, procedure
+
+_CASE_TYPE_ALIASES: dict[str, str] = {t: t for t in CASE_TYPES}
+_CASE_TYPE_ALIASES.update({t.removeprefix("行政"): t for t in CASE_TYPES})
+_CASE_TYPE_ALIASES.update(
+    {
+        "行政征收": "行政征收征用",
+        "行政征用": "行政征收征用",
+        "征收": "行政征收征用",
+        "征用": "行政征收征用",
+        "行政征收、征用": "行政征收征用",
+        "行政征收/征用": "行政征收征用",
+        "行政强制措施": "行政强制",
+        "行政强制执行": "行政强制",
+        "行政处罚案件": "行政处罚",
+    }
+)
+
+
+def parse_case_type(value: Any) -> str:
+    """One of `domain.CASE_TYPES`, also accepting the name without 行政 and 行政征收 / 行政征用."""
+    text = compact_text(value)
+    if not text:
+        raise ValueError("missing case type")
+    found = _CASE_TYPE_ALIASES.get(text)
+    if found is None:
+        raise ValueError(f"unknown case type (expected one of {'/'.join(CASE_TYPES)})")
+    return found
+
+
+_PROCEDURE_ALIASES = {
+    "一般": "一般",
+    "一般程序": "一般",
+    "普通": "一般",
+    "普通程序": "一般",
+    "简易": "简易",
+    "简易程序": "简易",
+    "当场处罚": "简易",
+}
+assert set(_PROCEDURE_ALIASES.values()) == set(PROCEDURES)
+
+
+def parse_procedure(value: Any) -> str | None:
+    """一般 / 简易 (also 一般程序, 普通程序, 简易程序); blank is None."""
+    text = compact_text(value)
+    if not text or text in _NONE_TOKENS:
+        return None
+    found = _PROCEDURE_ALIASES.get(text)
+    if found is None:
+        raise ValueError("unknown procedure (expected 一般 or 简易)")
+    return found

@@ -1,0 +1,30 @@
+"""Collecting problems without letting a broken million-row file fill the memory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from scoring.errors import Problem
+
+MAX_PROBLEMS = 1000
+
+
+class HasProblems(Protocol):
+    problems: list[Problem]
+    problem_count: int
+
+
+def add_problems(report: HasProblems, problems: Iterable[Problem], cap: int | None = None) -> None:
+    """Keep the first `cap` (default `MAX_PROBLEMS`) problems, count them all."""
+    cap = MAX_PROBLEMS if cap is None else cap
+    for problem in problems:
+        report.problem_count += 1
+        if len(report.problems) < cap:
+            report.problems.append(problem)
+
+
+def summary_title(source: str, problem_count: int, kept: int, what: str = "nothing imported") -> str:
+    """Title for a `ProblemReport`, which itself appends the number of problems it lists."""
+    capped = f" ({problem_count} problems in all, the first {kept} listed)" if kept < problem_count else ""
+    return f"{source}: {what}{capped}"
