@@ -88,7 +88,7 @@ def test_dry_run_stores_nothing(db, capsys):
         (["draw", "--campaign", "2024年度案卷评查", "--seed", "1", "--count", "1", "--min", "2"], "go with --percent"),
         (["draw", "--campaign", "2024年度案卷评查", "--seed", "1", "--count", "1", "--force", "bogus=1"],
          "unknown flag"),
-        (["draw", "--campaign", "无此评查", "--seed", "1", "--count", "1"], "no campaign named"),
+        (["draw", "--campaign", "无此评查", "--seed", "1", "--count", "1"], "no campaign '无此评查'"),
         (["draw", "--campaign", "2024年度案卷评查", "--seed", "1", "--count", "1", "--unit", "无"], "unknown unit"),
         (["verify"], "exactly one of --campaign, --id or --record"),
         (["export", "--id", "77"], "no sample record with id 77"),

@@ -292,3 +292,31 @@ def test_concurrent_first_draws_leave_one_current_record(engine):
     assert all("draw no more files" in str(o) for o in outcomes if not isinstance(o, int))
     with session_factory(engine)() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(SampleRecord)) == 1
+
+
+def test_current_sample_items_are_usable_after_the_session(engine):
+    cid = populate(engine)
+    draw_sample(engine, cid, RULES, 8)
+    record = current_sample(engine, cid)
+    numbers = [item.case_file.case_number for item in record.items]
+    assert numbers == [i["case_number"] for i in export_record(engine, record.id)["items"]]
+    assert {item.case_file.unit.name for item in record.items} == {"区市场监管局", "某某镇人民政府"}
+
+
+def test_exported_record_checked_against_the_campaign(engine):
+    from scoring.sampling.record import VerificationFailed
+
+    cid = populate(engine)
+    exported = export_record(engine, draw_sample(engine, cid, RULES, 8).id)
+    with session_factory(engine)() as session, session.begin():
+        session.get(Campaign, cid).window_end = dt.date(2025, 6, 30)
+    assert verify_record(engine, exported).problems == [
+        "campaign window changed: record 2024-01-01..2024-12-31, database 2024-01-01..2025-06-30"]
+    with session_factory(engine)() as session, session.begin():
+        session.get(Campaign, cid).name = "改名"
+    assert verify_record(engine, exported).problems == ["campaign '2024年度案卷评查' is not in this database"]
+    broken = dict(exported, items=["x"])
+    with pytest.raises(VerificationFailed, match="not a sample record"):
+        verify_record(engine, broken)
+    with pytest.raises(VerificationFailed, match="missing seed"):
+        verify_record(engine, {k: v for k, v in exported.items() if k != "seed"})

@@ -70,7 +70,9 @@ def sample_group() -> None:
 @click.option("--unit", "units", multiple=True, metavar="NAME", help="Only these units (repeatable).")
 @click.option("--dry-run", is_flag=True, help="Show the draw without storing it.")
 @db_option
-def draw_cmd(engine, campaign, seed, count, percent, min_, max_, no_stratify, force, units, dry_run) -> None:  # noqa: ANN001
+def draw_cmd(  # noqa: ANN001
+    engine, campaign, seed, count, percent, min_, max_, no_stratify, force, units, dry_run
+) -> None:
     """Draw the sample (or enlarge the current one: same seed and rules, larger quota)."""
     if (count is None) == (percent is None):
         raise click.UsageError("give exactly one of --count or --percent")
@@ -181,4 +183,4 @@ def show_cmd(engine, campaign, record_id, files) -> None:  # noqa: ANN001
     click.echo(f"total: {len(data['items'])} files")
     if files:
         for item in data["items"]:
-            click.echo(f"{item['draw_order']}\t{item['case_number']}\t{item['unit']}\t{item['case_type']}\t{item['reason']}")
+            click.echo("\t".join(str(item[k]) for k in ("draw_order", "case_number", "unit", "case_type", "reason")))

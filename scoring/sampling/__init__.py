@@ -44,15 +44,23 @@ Register fingerprint
     Unicode code-point order:
     ``case_number\\tunit name\\tcase_type\\tprocedure or ''\\tdecision_date ISO\\tmajor_decision\\t``
     ``waiver\\thearing_held\\tcoercive_measure\\tpenalty_amount\\n`` with the four flags as 0/1 and
-    penalty_amount as '%.2f' (empty when there is none). Files outside the window do not count.
+    penalty_amount as '%.2f' (empty when there is none). Files outside the window do not count;
+    every file in the window does, even when ``units`` restricts the draw.
 
 Record and its hash
     The exported record is JSON: ``campaign`` (name, year, window_start, window_end), ``seed``,
     ``rules``, ``algorithm_version``, ``register_fingerprint``, ``candidate_count``, ``created_at``
     (UTC, ISO seconds), ``parent_record_hash`` (the record this one enlarged, or null), ``items``
     (draw_order, case_number, unit, case_type, reason, in draw order) and ``record_hash``.
-    record_hash = SHA-256 of the canonical JSON of the record without ``record_hash``: keys sorted,
-    separators "," and ":", non-ASCII kept, UTF-8.
+    record_hash = SHA-256 of the canonical JSON of the record without ``record_hash``: UTF-8 of
+    ``json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` (a percent
+    is a float there, written like ``5.0``). The CSV export lists the same items, UTF-8 with BOM.
+
+Verifying
+    Re-check the record hash, recompute the fingerprint from the database (over the campaign window;
+    for an exported file, over the window written in it) and re-run the draw from the recorded seed
+    and rules; report every difference. The unit order of the re-run is the one the record shows,
+    so re-ordering units later is not a difference.
 
 Enlarging
     A campaign has at most one current record. Drawing again needs the same seed, forced rules,

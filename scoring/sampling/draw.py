@@ -30,6 +30,8 @@ class Candidate(NamedTuple):
 
 @dataclass(frozen=True, slots=True)
 class DrawnFile:
+    """One pick, in draw order; `ref` is the candidate's (the case file id for database draws)."""
+
     draw_order: int
     case_number: str
     unit: str

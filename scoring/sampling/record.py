@@ -20,7 +20,9 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from scoring.db.models import AuditEntry, Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
+from scoring import audit
+from scoring.campaigns import get_campaign
+from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
 from scoring.sampling.draw import ALGORITHM_VERSION, Candidate, DrawnFile, check_seed, draw
@@ -62,18 +64,8 @@ class VerifyResult:
 # --- campaign and register ------------------------------------------------------------------------
 
 def find_campaign(session: Session, ref: str | int) -> Campaign:
-    """A campaign by exact name, else by id when `ref` is a number."""
-    if isinstance(ref, str):
-        found = session.scalars(sa.select(Campaign).where(Campaign.name == ref)).one_or_none()
-        if found is not None:
-            return found
-        if not ref.strip().isdigit():
-            raise NotFound(f"no campaign named {ref!r}")
-        ref = int(ref)
-    found = session.get(Campaign, ref)
-    if found is None:
-        raise NotFound(f"no campaign with id {ref}")
-    return found
+    """A campaign by id or name (the campaign service's lookup, so every command agrees)."""
+    return get_campaign(session, ref)
 
 
 def _unit_order(session: Session) -> list[str]:
@@ -211,19 +203,25 @@ def _lock_campaign(session: Session, campaign_id: int) -> Campaign:
     return session.get(Campaign, campaign_id)
 
 
-def _current(session: Session, campaign_id: int) -> SampleRecord | None:
+def _current(session: Session, campaign_id: int, *, with_files: bool = False) -> SampleRecord | None:
+    items = selectinload(SampleRecord.items)
+    if with_files:
+        items = items.selectinload(SampleItem.case_file).selectinload(CaseFile.unit)
     return session.scalars(
         sa.select(SampleRecord)
         .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
         .order_by(SampleRecord.id.desc())
-        .options(selectinload(SampleRecord.items))
+        .options(items)
     ).first()
 
 
 def current_sample(engine: Engine, campaign_id: int) -> SampleRecord | None:
-    """The campaign's current record (with its items), or None before the first draw."""
+    """The campaign's current record, or None before the first draw.
+
+    Items come loaded with their case file and unit, so callers can use them after the session.
+    """
     with session_factory(engine)() as session:
-        return _current(session, campaign_id)
+        return _current(session, campaign_id, with_files=True)
 
 
 def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int) -> list[DrawnFile]:
@@ -273,18 +271,18 @@ def draw_sample(
             parent.is_current = False
         session.add(record)
         session.flush()
-        session.add(AuditEntry(
-            actor_id=actor_id, action="sample_draw", entity="sample_record", entity_id=str(record.id),
-            old_value=None if parent is None else {
+        audit.record(
+            session, actor_id=actor_id, action="sample_draw", entity="sample_record", entity_id=record.id,
+            old=None if parent is None else {
                 "record_id": parent.id, "record_hash": parent.record_hash, "files": len(parent.items)},
-            new_value={
+            new={
                 "campaign_id": campaign.id, "seed": seed, "rules": record.rules,
                 "register_fingerprint": fingerprint, "candidate_count": count,
                 "algorithm_version": ALGORITHM_VERSION, "record_hash": record.record_hash,
                 "files": len(picks), "parent_id": record.parent_id,
             },
             note=f"enlarged sample #{parent.id}" if parent else "first draw",
-        ))
+        )
     return record
 
 
@@ -321,14 +319,14 @@ def _check_enlarge(
             raise ValidationFailed(f"{where}: the new quota gives unit {unit!r} {after} files, fewer than "
                                    f"its {before}; a sample is never reduced")
     # The algorithm guarantees this (house-monotone seats, prefix-stable keys); check it anyway.
-    old_by_unit: dict[str, list[int]] = {}
-    for item in parent.items:
-        old_by_unit.setdefault(item.case_file.unit.name, []).append(item.case_file_id)
-    new_by_unit: dict[str, list[int]] = {}
+    old_by_unit: dict[str, list[str]] = {}
+    for _, number, unit, _, _ in _item_rows(session, parent.id):
+        old_by_unit.setdefault(unit, []).append(number)
+    new_by_unit: dict[str, list[str]] = {}
     for p in picks:
-        new_by_unit.setdefault(p.unit, []).append(p.ref)
-    for unit, old_ids in old_by_unit.items():
-        if new_by_unit.get(unit, [])[: len(old_ids)] != old_ids:
+        new_by_unit.setdefault(p.unit, []).append(p.case_number)
+    for unit, old_numbers in old_by_unit.items():
+        if new_by_unit.get(unit, [])[: len(old_numbers)] != old_numbers:
             raise CaseReviewError(f"internal error: enlarging would lose earlier picks in unit {unit!r}")
     if len(picks) == len(parent.items):
         raise ValidationFailed(f"{where} of {len(picks)} files: the new rules draw no more files")
@@ -343,17 +341,21 @@ def _load_record(session: Session, record_id: int) -> SampleRecord:
     return record
 
 
-def _stored_record_json(session: Session, record: SampleRecord) -> dict:
-    """The exportable record as the database shows it now (with the stored record_hash)."""
-    campaign = session.get(Campaign, record.campaign_id)
-    rows = session.execute(
+def _item_rows(session: Session, record_id: int) -> list[sa.Row]:
+    """(draw_order, case_number, unit, case_type, reason) in draw order, as the database shows them now."""
+    return session.execute(
         sa.select(SampleItem.draw_order, CaseFile.case_number, Unit.name, CaseFile.case_type, SampleItem.reason)
         .join(CaseFile, CaseFile.id == SampleItem.case_file_id)
         .join(Unit, Unit.id == CaseFile.unit_id)
-        .where(SampleItem.sample_id == record.id)
+        .where(SampleItem.sample_id == record_id)
         .order_by(SampleItem.draw_order)
-    )
-    items = [dict(zip(ITEM_KEYS, row)) for row in rows]
+    ).all()
+
+
+def _stored_record_json(session: Session, record: SampleRecord) -> dict:
+    """The exportable record as the database shows it now (with the stored record_hash)."""
+    campaign = session.get(Campaign, record.campaign_id)
+    items = [dict(zip(ITEM_KEYS, row)) for row in _item_rows(session, record.id)]
     parent_hash = None
     if record.parent_id is not None:
         parent_hash = session.scalar(sa.select(SampleRecord.record_hash).where(SampleRecord.id == record.parent_id))
@@ -437,8 +439,11 @@ def _check_draw(
     again = [(p.case_number, p.unit, p.case_type, p.reason) for p in redraw]
     for pos, (a, b) in enumerate(zip(mine, again), start=1):
         if a != b:
-            result.problems.append(f"draw differs at position {pos}: record has {a[0]} ({a[3]}), "
-                                   f"re-draw gives {b[0]} ({b[3]})")
+            if a[0] == b[0] and a[3] == b[3]:  # same file and reason: its unit or case type was changed
+                a, b = (f"{a[0]} ({a[1]}, {a[2]})", f"{b[0]} ({b[1]}, {b[2]})")
+            else:
+                a, b = f"{a[0]} ({a[3]})", f"{b[0]} ({b[3]})"
+            result.problems.append(f"draw differs at position {pos}: record has {a}, re-draw gives {b}")
             return
     if len(mine) != len(again):
         result.problems.append(f"draw differs at position {min(len(mine), len(again)) + 1}: record has "
@@ -475,8 +480,10 @@ def _verify_exported(session: Session, data: dict) -> VerifyResult:
         info = data["campaign"]
         start, end = dt.date.fromisoformat(info["window_start"]), dt.date.fromisoformat(info["window_end"])
         items = data["items"]
+        if not isinstance(items, list):
+            raise ValueError("items is not a list")
         for item in items:
-            if any(k not in item for k in ITEM_KEYS):
+            if not isinstance(item, dict) or any(k not in item for k in ITEM_KEYS):
                 raise ValueError(f"item {item!r} lacks one of {', '.join(ITEM_KEYS)}")
     except (KeyError, TypeError, ValueError) as exc:
         raise VerificationFailed(f"not a sample record: {exc}") from None
