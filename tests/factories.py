@@ -20,7 +20,7 @@ class Factory:
 
     def unit(self, name: str | None = None, kind: str = "department", **kw: Any) -> Unit:
         n = next(_seq)
-        unit = Unit(name=name or f"测试单位{n}", kind=kind, sort_order=n, **kw)
+        unit = Unit(name=name or f"测试单位{n}", kind=kind, sort_order=kw.pop("sort_order", n), **kw)
         self.session.add(unit)
         self.session.flush()
         return unit
