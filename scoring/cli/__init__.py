@@ -18,6 +18,7 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     campaign_cmds,
     db_cmds,
     demo_cmds,
+    register_cmds,
     rubric_cmds,
     sample_cmds,
 )
