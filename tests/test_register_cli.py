@@ -36,7 +36,7 @@ def test_import_register_command(capsys, sqlite_url, sqlite_engine, tmp_path):
     code, out, _ = run(capsys, "import-register", str(path), "--dry-run", "--db", sqlite_url)
     assert code == 0
     assert "登记表.csv: 4 case files (header at row 2)" in out and "nothing written" in out
-    assert "  区城管执法局  2" in out and "  行政处罚  4" in out
+    assert "  区城管执法局        2" in out and "  行政处罚        4" in out
     assert counts(sqlite_engine) == (0, 0, 0)
     code, out, _ = run(capsys, "import-register", str(path), "--db", sqlite_url)
     assert code == 0 and "imported 4 case files as batch 1" in out

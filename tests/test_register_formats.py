@@ -228,3 +228,25 @@ def test_streaming_reader_ignores_a_wrong_dimension(tmp_path, monkeypatch):
                 assert b'<dimension ref="A1"/>' in data
             dst.writestr(item, data)
     assert len(list(read_register(out.getvalue(), "r.xlsx"))) == 4
+
+
+def test_workbook_damaged_part_way_is_a_problem(engine, tmp_path, xlsx_mode):
+    import zipfile
+
+    add_units(engine)
+    path = tmp_path / "r.xlsx"
+    write_messy_xlsx(path)
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                data = data[: data.index(b'<row r="6"')] + b'<row r="6"><c r="A6" t="n"><v>4'
+            dst.writestr(item, data)
+    report = import_register(engine, out.getvalue(), filename="r.xlsx")
+    assert not report.ok and counts(engine) == (0, 0, 0)
+    message = report.problems[-1].message
+    if xlsx_mode == "streaming":
+        assert "the workbook is damaged after row 5" in message
+    else:
+        assert "not a readable .xlsx workbook" in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import click
@@ -28,11 +29,16 @@ def _actor_id(engine: Engine, username: str | None) -> int | None:
     return user_id
 
 
+def _width(text: str) -> int:
+    """Terminal columns: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _counts(title: str, counts: dict[str, int]) -> None:
     click.echo(f"{title}:")
-    width = max((len(k) for k in counts), default=0)
+    width = max((_width(k) for k in counts), default=0)
     for key, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        click.echo(f"  {key.ljust(width)}  {n}")
+        click.echo(f"  {key}{' ' * (width - _width(key))}  {n:>7,}")
 
 
 @cli.command("import-register")
@@ -106,5 +112,5 @@ def units_list_cmd(engine) -> None:  # noqa: ANN001
         click.echo("no units yet: add them with `casereview units add` or `casereview units import`")
         return
     for unit in rows:
-        label = UNIT_KIND_LABELS.get(UnitKind(unit.kind), unit.kind) if unit.kind in set(UnitKind) else unit.kind
+        label = UNIT_KIND_LABELS.get(unit.kind, unit.kind)  # type: ignore[call-overload]
         click.echo(f"{unit.id:>4}  {unit.name}  {label}  {unit.code or ''}".rstrip())

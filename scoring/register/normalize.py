@@ -26,24 +26,24 @@ EXCEL_EPOCH_1904 = dt.date(1904, 1, 1)
 # Penalties beyond this are typos; the column stores hundredths in a BIGINT.
 MAX_AMOUNT = Decimal("1000000000000")  # 1万亿元
 
-_WS = re.compile(r"\s+")
-
-
 def clean_text(value: Any) -> str:
     """NFKC-normalised text with outer whitespace (incl. U+3000) stripped and inner runs collapsed."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # 2024001.0 from Excel is the code 2024001
-    elif isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time() else value
-    text = unicodedata.normalize("NFKC", str(value))
-    return _WS.sub(" ", text).strip()
+    if type(value) is not str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)  # 2024001.0 from Excel is the code 2024001
+        elif isinstance(value, dt.datetime):
+            value = value.date() if value.time() == dt.time() else value
+        value = str(value)
+    if not unicodedata.is_normalized("NFKC", value):
+        value = unicodedata.normalize("NFKC", value)
+    return " ".join(value.split())
 
 
 def compact_text(value: Any) -> str:
     """`clean_text` without any whitespace: for identifiers such as case numbers, unit names, codes."""
-    return _WS.sub("", clean_text(value))
+    return "".join(clean_text(value).split())
 
 
 def is_blank(value: Any) -> bool:

@@ -26,9 +26,10 @@ from scoring.errors import Problem, ProblemReport
 from scoring.register.normalize import EXCEL_EPOCH_1900, EXCEL_EPOCH_1904, clean_text, is_blank
 
 HEADER_SCAN_ROWS = 15
-# Below this size an .xlsx is loaded whole (openpyxl exposes merged ranges); above it, it is streamed
-# in read-only mode and merged ranges are read from the sheet XML by a cheap scan.
-XLSX_FULL_LOAD_MAX_BYTES = 4 * 1024 * 1024
+# Below this size an .xlsx is loaded whole (openpyxl exposes merged ranges; it needs ~150x the file
+# size in memory); above it, it is streamed in read-only mode and merged ranges are read from the
+# sheet XML by a cheap scan, so merges are honoured either way.
+XLSX_FULL_LOAD_MAX_BYTES = 1024 * 1024
 READ_CHUNK = 1 << 20
 MAX_FILL_COLUMNS = 1024  # a title merged across A1:XFD1 must not make every row 16k cells wide
 
@@ -93,7 +94,11 @@ class RawRow:
 
     row: int
     values: dict[str, Any]
-    first_text: str  # the first non-blank cell of the whole row (to recognise 合计/制表人 footers)
+    first: Any  # the first non-blank cell of the whole row (to recognise 合计/制表人 footers)
+
+    @property
+    def first_text(self) -> str:
+        return clean_text(self.first)
 
 
 @dataclass
@@ -124,7 +129,7 @@ class Table:
                     continue
                 n = len(cells)
                 values = {name: (cells[i] if i < n else None) for name, i in indexes}
-                yield RawRow(number, values, clean_text(first))
+                yield RawRow(number, values, first)
         finally:
             self.close()
 
@@ -179,7 +184,7 @@ def open_table(source: Path | bytes, spec: FieldSpec, filename: str | None = Non
         raise _problem(name, f"cannot read the file: {exc.strerror or exc}") from None
     if size == 0:
         raise _problem(name, "the file is empty")
-    ext = Path(filename or (source if isinstance(source, Path) else "")).suffix.lower()
+    ext = Path(filename or (source if isinstance(source, str | Path) else "")).suffix.lower()
     if ext == ".xls" or (not ext and head.startswith(_OLE_MAGIC)):
         raise _problem(name, "old Excel .xls workbooks are not supported: save it as .xlsx or .csv")
     if ext in XLSX_EXTENSIONS or (not ext and head.startswith(_ZIP_MAGIC)):
@@ -373,6 +378,17 @@ def fill_merges(rows: Iterable[Iterable[Any]], merges: list[Merge]) -> Iterator[
         yield number, cells
 
 
+def _guarded(name: str, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """A workbook damaged part-way (bad XML, CRC error) becomes a file problem, not a traceback."""
+    number = 0
+    try:
+        for number, cells in rows:
+            yield number, cells
+    except Exception as exc:  # noqa: BLE001 - zipfile, zlib, XML and openpyxl errors alike
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise _problem(name, f"the workbook is damaged after row {number}: {reason}", row=number + 1) from None
+
+
 def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
     import openpyxl
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
@@ -405,7 +421,7 @@ def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
                 merges = _scan_merges(ws)
             else:
                 merges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-            rows = fill_merges(ws.iter_rows(min_row=1, min_col=1, values_only=True), merges)
+            rows = _guarded(name, fill_merges(ws.iter_rows(min_row=1, min_col=1, values_only=True), merges))
             located = _locate_header(name, rows, spec)
             if isinstance(located, ProblemReport):
                 rows.close()
