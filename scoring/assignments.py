@@ -24,6 +24,12 @@ from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.users import require_role
 
 
+def _refresh_result(session: Session, campaign_id: int, case_file_id: int) -> None:
+    from scoring.results import refresh_by_ids as refresh  # results builds on the workflow modules
+
+    refresh(session, campaign_id, case_file_id)
+
+
 def check_recusal(reviewer: User, case_file: CaseFile) -> None:
     if reviewer.role != Role.REVIEWER or not reviewer.active:
         raise ValidationFailed(f"{reviewer.username} is not an active reviewer")
@@ -60,6 +66,7 @@ def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFil
     a = Assignment(campaign_id=campaign.id, case_file_id=case_file.id, reviewer_id=reviewer.id)
     session.add(a)
     session.flush()
+    _refresh_result(session, campaign.id, case_file.id)
     audit.record(session, actor_id=actor.id, action="assign", entity="assignment", entity_id=a.id,
                  new={"campaign": campaign.id, "case_file": case_file.case_number, "reviewer": reviewer.username})
     return a
@@ -76,10 +83,12 @@ def unassign(session: Session, actor: User, assignment_id: int) -> None:
         raise ValidationFailed(f"{a.reviewer.display_name} has already scored file {a.case_file.case_number}; "
                                "reopen or re-check instead of removing the assignment")
     old = {"case_file": a.case_file.case_number, "reviewer": a.reviewer.username}
+    campaign_id, case_file_id = a.campaign_id, a.case_file_id
     if review is not None:
         session.delete(review)
     session.delete(a)
     session.flush()
+    _refresh_result(session, campaign_id, case_file_id)
     audit.record(session, actor_id=actor.id, action="unassign", entity="assignment", entity_id=assignment_id, old=old)
 
 
@@ -166,6 +175,8 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
         check_recusal(reviewer, cf)
         session.add(Assignment(campaign_id=campaign.id, case_file_id=cf.id, reviewer_id=reviewer.id))
     session.flush()
+    for case_file_id in {p.case_file_id for p in plan}:
+        _refresh_result(session, campaign.id, case_file_id)
     audit.record(session, actor_id=actor.id, action=f"assign_{how}", entity="campaign", entity_id=campaign.id,
                  new=[{"case_file": p.case_number, "reviewer": p.reviewer} for p in plan])
     return len(plan)

@@ -160,6 +160,9 @@ def record_recheck(
     except StaleDataError:
         session.rollback()
         raise ConflictError("this re-check was changed at the same moment; reload it and decide again") from None
+    from scoring.results import refresh  # results builds on this module
+
+    refresh(session, campaign, case_file)
     audit.record(session, actor_id=actor.id, action="recheck", entity="recheck", entity_id=rc.id, old=old,
                  new={"case_file": case_file.case_number, "score": rc.total, "grade": rc.grade, "marks": rc.marks,
                       "adopted_review": adopt_review_id}, note=rc.reason)

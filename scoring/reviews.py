@@ -159,6 +159,12 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     return review
 
 
+def _refresh_result(session: Session, review: Review) -> None:
+    from scoring.results import refresh_by_ids  # results builds on reviews
+
+    refresh_by_ids(session, review.assignment.campaign_id, review.assignment.case_file_id)
+
+
 def missing_locations(marks: Marks) -> list[Problem]:
     problems = []
     for item_id, im in marks.items.items():
@@ -185,6 +191,7 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
     review.result = result.to_dict()
     review.submitted_at = review.updated_at = utcnow()
     _flush(session, review)
+    _refresh_result(session, review)
     audit.record(session, actor_id=actor.id, action="submit_review", entity="review", entity_id=review.id,
                  old={"status": ReviewStatus.DRAFT}, new={"status": ReviewStatus.SUBMITTED, "score": result.score,
                                                           "grade": result.grade})
@@ -202,6 +209,7 @@ def reopen_review(session: Session, actor: User, review_id: int, reason: str) ->
     review.submitted_at = None
     review.updated_at = utcnow()
     _flush(session, review)
+    _refresh_result(session, review)
     audit.record(session, actor_id=actor.id, action="reopen_review", entity="review", entity_id=review.id,
                  old={"status": ReviewStatus.SUBMITTED}, new={"status": ReviewStatus.DRAFT}, note=reason.strip())
     return review

@@ -191,3 +191,30 @@ def test_unassign_only_before_scoring(world):
     assert s.get(Assignment, other.id) is None
     # Automatic assignment fills the gap again, still honouring recusal.
     assert plan_auto_assignment(s, campaign)[0].case_file_id == other.case_file_id
+
+
+def test_final_results_are_kept_in_tables_and_match_a_rebuild(world):
+    from sqlalchemy import select
+
+    from scoring.db.models import FileDeduction, FileFocusScore, FileResult
+    from scoring.results import rebuild
+
+    s, lead, campaign = world["session"], world["lead"], world["campaign"]
+    cf, r1, r2 = _two_reviews(world, deduct("A1", "b", 2), {"items": {
+        "A1": {"deductions": [{"reason": "b", "occurrences": 1, "page": "4"}]},
+        "B1": {"deductions": [{"reason": "a", "occurrences": 3, "page": "8"}]}}})
+    # 95.00 and (80-2-3)/80 = 93.75 -> mean 94.38 (94.375 half-up)
+    row = s.scalar(select(FileResult).where(FileResult.case_file_id == cf.id))
+    assert (row.source, row.score, row.grade, row.passed, row.reviews) == ("mean", Decimal("94.38"), "优秀", True, 2)
+    defects = {(d.item_id, d.reason_id): (d.reviews, d.points) for d in s.scalars(select(FileDeduction))}
+    assert defects == {("A1", "b"): (2, Decimal("3.00")), ("B1", "a"): (1, Decimal("3.00"))}
+    focus = {f.focus: (f.applicable_max, f.earned) for f in s.scalars(select(FileFocusScore))}
+    assert focus == {"subject": (Decimal(40), Decimal("37.00")), "documents": (Decimal(40), Decimal("38.50"))}
+    snapshot = sorted((r.case_file_id, r.score, r.grade) for r in s.scalars(select(FileResult)))
+    assert rebuild(s, campaign) == 1
+    assert sorted((r.case_file_id, r.score, r.grade) for r in s.scalars(select(FileResult))) == snapshot
+    # Reopening a review withdraws the final result until it is submitted again.
+    from scoring.reviews import reopen_review
+
+    reopen_review(s, lead, r1.id, "页码有误")
+    assert s.scalar(select(FileResult).where(FileResult.case_file_id == cf.id)) is None

@@ -297,6 +297,62 @@ class Recheck(Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class FileResult(Base):
+    """The final result of a sampled file (see scoring.recheck for the definition), kept up to date on
+    every submit, reopen, re-check and assignment change so units can be compared in SQL."""
+
+    __tablename__ = "file_results"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    case_type: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(10))  # mean / recheck
+    score: Mapped[Decimal] = mapped_column(Centi)
+    grade: Mapped[str] = mapped_column(String(20))
+    passed: Mapped[bool] = mapped_column(Boolean)
+    veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    reviews: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class FileFocusScore(Base):
+    """Per focus area of a file's final result: applicable maximum and points earned."""
+
+    __tablename__ = "file_focus_scores"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "focus"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    focus: Mapped[str] = mapped_column(String(40))
+    applicable_max: Mapped[Decimal] = mapped_column(Centi)
+    earned: Mapped[Decimal] = mapped_column(Centi)
+
+
+class FileDeduction(Base):
+    """A defect standing in a file's final result: an (item, reason) the re-check recorded or, for a
+    mean result, that at least one submitted review recorded. One row per file and reason, so counts
+    of rows are counts of files."""
+
+    __tablename__ = "file_deductions"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "item_id", "reason_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+    item_id: Mapped[str] = mapped_column(String(60))
+    reason_id: Mapped[str] = mapped_column(String(60))  # veto id for vetoes
+    is_veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    focus: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    points: Mapped[Decimal] = mapped_column(Centi)  # mean over the reviews that recorded it
+    reviews: Mapped[int] = mapped_column(Integer)  # how many reviews recorded it (re-check: 1)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    location: Mapped[str] = mapped_column(String(300), default="")
+
+
 class AuditEntry(Base):
     """Append-only log of every change: who, when, what, old and new value.
 

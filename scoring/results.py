@@ -1,0 +1,117 @@
+"""Final results kept in tables, so units and campaigns are compared with SQL aggregation.
+
+`refresh` re-derives one file's final result (definition in `scoring.recheck`) and its focus-area
+scores and standing defects; the workflow calls it on every submit, reopen, re-check and assignment
+change, in the same transaction. `rebuild` re-derives a whole campaign (and a test checks both agree).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    CaseFile,
+    FileDeduction,
+    FileFocusScore,
+    FileResult,
+    Recheck,
+    Review,
+)
+from scoring.domain import ReviewStatus
+from scoring.engine import round_score
+from scoring.recheck import outcome
+from scoring.standards import load_version
+
+D0 = Decimal(0)
+
+
+def _dec(v: object) -> Decimal:
+    return Decimal(str(v))
+
+
+def _defects(session: Session, results: list[tuple[str, dict]]) -> dict[tuple[str, str], dict]:
+    """(item, reason) -> merged defect over the given (standard hash, result dict) pairs."""
+    merged: dict[tuple[str, str], dict] = {}
+    for std_hash, result in results:
+        standard = load_version(session, std_hash)
+        entries = [
+            dict(item_id=d["item_id"], reason_id=d["reason_id"], is_veto=False, focus=d["focus"], reason=d["reason"],
+                 points=_dec(d["points"]), comment=d.get("comment") or "", location=d.get("location") or "")
+            for d in result.get("deductions", [])
+        ]
+        for vid in result.get("veto", {}).get("triggered", []):
+            v = standard.vetoes_by_id[vid]
+            entries.append(dict(item_id=vid, reason_id=vid, is_veto=True, focus=v.focus, reason=v.title, points=D0,
+                                comment="", location=""))
+        for e in entries:
+            key = (e["item_id"], e["reason_id"])
+            if key in merged:
+                m = merged[key]
+                m["points_sum"] += e["points"]
+                m["reviews"] += 1
+                m["comment"] = m["comment"] or e["comment"]
+                m["location"] = m["location"] or e["location"]
+            else:
+                merged[key] = {**e, "points_sum": e.pop("points"), "reviews": 1, "standard_hash": std_hash}
+    return merged
+
+
+def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileResult | None:
+    """Re-derive one file's final result rows; remove them when the file has no final result (yet)."""
+    for model in (FileResult, FileFocusScore, FileDeduction):
+        session.execute(delete(model).where(model.campaign_id == campaign.id, model.case_file_id == case_file.id))
+    out = outcome(session, campaign, case_file)
+    if out.source is None:
+        return None
+    if out.source == "recheck":
+        rc = session.get(Recheck, out.recheck_id)
+        sources = [(rc.standard_hash, rc.result)]
+        n_reviews = 1
+    else:
+        reviews = session.scalars(
+            select(Review).join(Assignment).where(
+                Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id,
+                Review.status == ReviewStatus.SUBMITTED)).all()
+        sources = [(r.standard_hash, r.result) for r in reviews]
+        n_reviews = len(reviews)
+    bands_pass = {b["name"]: _dec(b["min"]) >= campaign.pass_line for b in campaign.grade_bands}
+    row = FileResult(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
+                     case_type=case_file.case_type, source=out.source, score=out.score, grade=out.grade,
+                     passed=bands_pass[out.grade], veto=out.veto, reviews=n_reviews)
+    session.add(row)
+    focus_max: dict[str, Decimal] = defaultdict(lambda: D0)
+    focus_earned: dict[str, Decimal] = defaultdict(lambda: D0)
+    for _, result in sources:
+        for part in result.get("focus", []):
+            focus_max[part["id"]] += _dec(part["applicable_max"])
+            focus_earned[part["id"]] += _dec(part["earned"])
+    n = Decimal(len(sources))
+    for focus in sorted(focus_max):
+        session.add(FileFocusScore(campaign_id=campaign.id, case_file_id=case_file.id, focus=focus,
+                                   applicable_max=round_score(focus_max[focus] / n),
+                                   earned=round_score(focus_earned[focus] / n)))
+    for (item_id, reason_id), m in sorted(_defects(session, sources).items()):
+        session.add(FileDeduction(
+            campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
+            standard_hash=m["standard_hash"], item_id=item_id, reason_id=reason_id, is_veto=m["is_veto"],
+            focus=m["focus"], reason=m["reason"], points=round_score(m["points_sum"] / m["reviews"]),
+            reviews=m["reviews"], comment=m["comment"], location=m["location"]))
+    session.flush()
+    return row
+
+
+def refresh_by_ids(session: Session, campaign_id: int, case_file_id: int) -> FileResult | None:
+    return refresh(session, session.get(Campaign, campaign_id), session.get(CaseFile, case_file_id))
+
+
+def rebuild(session: Session, campaign: Campaign) -> int:
+    """Re-derive every sampled file's final result; returns how many files have one."""
+    from scoring.assignments import sampled_files
+
+    return sum(refresh(session, campaign, cf) is not None for cf in sampled_files(session, campaign.id))
