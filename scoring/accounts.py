@@ -1,0 +1,109 @@
+"""Account administration and signing in, as the pages need them.
+
+`scoring.users` creates accounts and checks passwords; this module adds what a multi-user front end
+needs on top: a sign-in that keeps the failure count (and so the lock-out) even though the sign-in
+itself fails, mapping a single-sign-on e-mail address to an account, listing accounts, and
+deactivating / reactivating them (lead only, audited).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.db.models import Unit, User, utcnow
+from scoring.db.session import session_factory
+from scoring.domain import Role
+from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.users import authenticate, require_role
+
+
+def sign_in(engine: Engine, username: str, password: str, *, now: dt.datetime | None = None) -> int:
+    """Check a user name and password; return the user's id.
+
+    Unlike a plain `authenticate` inside `transaction()`, a failed attempt is committed too, so that
+    repeated failures do lock the account. Raises `CaseReviewError` (wrong password) or
+    `PermissionDenied` (locked).
+    """
+    if not username.strip() or not password:
+        raise ValidationFailed("enter a user name and a password")
+    with session_factory(engine)() as session:
+        try:
+            user = authenticate(session, username, password, now=now)
+        except CaseReviewError:
+            session.commit()  # keep failed_logins / locked_until
+            raise
+        session.commit()
+        return user.id
+
+
+def user_for_email(session: Session, email: str | None) -> User:
+    """The active account whose e-mail address is `email` (case-insensitive), for single sign-on."""
+    address = (email or "").strip()
+    if not address:
+        raise NotFound("the sign-in provider gave no e-mail address; ask the panel lead to create your account")
+    user = session.scalar(select(User).where(func.lower(User.email) == address.lower()))
+    if user is None:
+        raise NotFound(f"no account for {address}: ask the panel lead to create your account")
+    if not user.active:
+        raise NotFound(f"the account for {address} is deactivated: ask the panel lead")
+    return user
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    username: str
+    display_name: str
+    role: str
+    unit: str | None
+    email: str | None
+    active: bool
+    locked: bool
+    has_password: bool
+
+
+def list_accounts(session: Session, actor: User | None, *, now: dt.datetime | None = None) -> list[AccountRow]:
+    """Every account with its unit and state (lead only)."""
+    require_role(actor, Role.LEAD)
+    now = now or utcnow()
+    rows = session.execute(
+        select(User, Unit.name).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.id)
+    ).all()
+    return [
+        AccountRow(
+            id=u.id, username=u.username, display_name=u.display_name, role=u.role, unit=unit_name,
+            email=u.email, active=u.active, locked=bool(u.locked_until and u.locked_until > now),
+            has_password=bool(u.password_hash),
+        )
+        for u, unit_name in rows
+    ]
+
+
+def set_active(session: Session, actor: User | None, user_id: int, active: bool) -> User:
+    """Deactivate (cannot sign in, keeps its history) or reactivate an account. Lead only; audited.
+
+    A lead cannot deactivate their own account, so the panel is never left without an active lead.
+    """
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    if not active and user.id == actor.id:
+        raise ValidationFailed("you cannot deactivate your own account")
+    if user.active == active:
+        state = "active" if active else "deactivated"
+        raise ValidationFailed(f"{user.username} is {state} already")
+    user.active = active
+    if active:
+        user.failed_logins = 0
+        user.locked_until = None
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="activate_user" if active else "deactivate_user",
+                 entity="user", entity_id=user.id, old={"active": not active}, new={"active": active})
+    return user

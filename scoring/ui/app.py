@@ -1,0 +1,84 @@
+"""The app shell: which pages someone may open (set-up, sign-in, or by role) and the sidebar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from scoring.domain import Role
+from scoring.errors import CaseReviewError
+from scoring.setup import needs_setup
+from scoring.ui import i18n, sso, state
+from scoring.ui.common import role_label
+from scoring.ui.i18n import t
+
+PAGES_DIR = Path(__file__).resolve().parent / "pages"
+ICONS = {
+    "setup": ":material/build:",
+    "signin": ":material/login:",
+    "overview": ":material/dashboard:",
+    "campaigns": ":material/event_note:",
+    "register": ":material/inventory_2:",
+    "standards": ":material/rule:",
+    "accounts": ":material/group:",
+}
+PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
+    Role.LEAD.value: ("overview", "campaigns", "register", "standards", "accounts"),
+    Role.REVIEWER.value: ("overview", "standards"),
+    Role.OBSERVER.value: ("overview",),
+}
+
+
+def page(name: str, *, default: bool = False) -> st.Page:
+    return st.Page(PAGES_DIR / f"{name}.py", title=t(f"page.{name}"), icon=ICONS[name], url_path=name,
+                   default=default)
+
+
+def pages_for(role: str) -> list[st.Page]:
+    names = PAGES_BY_ROLE.get(role, ("overview",))
+    return [page(n, default=(i == 0)) for i, n in enumerate(names)]
+
+
+def _sign_out() -> None:
+    via_sso = state.signed_in_via_sso()
+    state.forget_user()
+    for key in list(st.session_state):
+        if str(key).endswith("_preview"):
+            del st.session_state[key]
+    if via_sso and sso.configured():
+        st.logout()
+    else:
+        st.rerun()
+
+
+def _sidebar(user: state.SignedIn | None) -> None:
+    with st.sidebar:
+        if user is not None:
+            st.markdown(f"**{user.display_name}**  \n{user.username} · {role_label(user.role)}")
+            if st.button(t("shell.sign_out"), key="sign_out", icon=":material/logout:"):
+                _sign_out()
+            st.divider()
+        i18n.language_switch()
+
+
+def run() -> None:
+    i18n.init()
+    try:
+        engine = state.engine()
+        first_run = needs_setup(engine)
+    except CaseReviewError as exc:
+        st.error(t("shell.db_error", message=str(exc)))
+        st.stop()
+    user = None
+    if first_run:
+        state.forget_user()
+        pages = [page("setup", default=True)]
+    else:
+        sso.adopt_identity()
+        user = state.signed_in()
+        pages = pages_for(user.role) if user else [page("signin", default=True)]
+    _sidebar(user)
+    nav = st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden")
+    state.show_flashes()
+    nav.run()

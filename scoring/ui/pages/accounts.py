@@ -1,0 +1,113 @@
+"""Accounts (lead): the list of accounts, adding one, deactivating and reactivating."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from scoring.accounts import list_accounts, set_active
+from scoring.db.models import User
+from scoring.db.session import transaction
+from scoring.domain import Role
+from scoring.errors import CaseReviewError
+from scoring.ui import state
+from scoring.ui.common import reported, role_label, show_error, yes_no
+from scoring.ui.i18n import t
+from scoring.users import create_user
+from scoring.views import unit_names
+
+NO_UNIT = ""
+
+
+def _table() -> list:
+    with state.db_session() as session:
+        rows = list_accounts(session, state.current_user(session))
+    frame = pd.DataFrame([
+        {
+            t("col.username"): r.username,
+            t("col.display_name"): r.display_name,
+            t("col.role"): role_label(r.role),
+            t("col.unit"): r.unit or "",
+            t("col.email"): r.email or "",
+            t("col.active"): yes_no(r.active),
+            t("col.locked"): yes_no(r.locked),
+            t("col.password"): yes_no(r.has_password),
+        }
+        for r in rows
+    ])
+    st.dataframe(frame, hide_index=True, width="stretch")
+    return rows
+
+
+def _add_form(units: list[str]) -> None:
+    st.subheader(t("accounts.add"))
+    with st.form("add_user", clear_on_submit=False):
+        c1, c2 = st.columns(2)
+        username = c1.text_input(t("field.username"), key="acc_username")
+        display_name = c2.text_input(t("field.display_name"), key="acc_display_name")
+        role = c1.selectbox(t("field.role"), [r.value for r in Role], index=1, format_func=role_label,
+                            key="acc_role")
+        unit = c2.selectbox(t("field.unit"), [NO_UNIT, *units],
+                            format_func=lambda u: u or t("accounts.no_unit"), key="acc_unit",
+                            help=t("accounts.unit_help"))
+        email = c1.text_input(t("field.email_optional"), key="acc_email", help=t("field.email_help"))
+        password = c2.text_input(t("field.password"), type="password", key="acc_password",
+                                 help=t("accounts.password_help"))
+        submitted = st.form_submit_button(t("accounts.add_submit"), type="primary")
+    if not submitted:
+        return
+    try:
+        with transaction(state.engine()) as session:
+            actor = session.get(User, state.current_user_id())
+            user = create_user(session, username=username, display_name=display_name, role=role,
+                               unit_name=unit or None, password=password or None, email=email.strip() or None,
+                               actor=actor)
+            name = user.username
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    state.flash(t("accounts.added", username=name))
+    st.rerun()
+
+
+def _activation(rows: list) -> None:
+    st.subheader(t("accounts.activation"))
+    if not rows:
+        return
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(
+        t("accounts.choose"), list(by_id), key="acc_choose",
+        format_func=lambda i: f"{by_id[i].username} ({by_id[i].display_name}, {role_label(by_id[i].role)})"
+        + ("" if by_id[i].active else f" - {t('accounts.inactive')}"),
+    )
+    c1, c2 = st.columns(2)
+    deactivate = c1.button(t("accounts.deactivate"), key="acc_deactivate")
+    reactivate = c2.button(t("accounts.reactivate"), key="acc_reactivate")
+    if not (deactivate or reactivate):
+        return
+    try:
+        with transaction(state.engine()) as session:
+            actor = session.get(User, state.current_user_id())
+            user = set_active(session, actor, chosen, active=reactivate)
+            name = user.username
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    state.flash(t("accounts.reactivated" if reactivate else "accounts.deactivated", username=name))
+    st.rerun()
+
+
+def render() -> None:
+    st.title(t("accounts.title"))
+    with reported():
+        rows = _table()
+        with state.db_session() as session:
+            units = unit_names(session)
+        if not units:
+            st.info(t("accounts.no_units"))
+        _add_form(units)
+        _activation(rows)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,136 @@
+"""Campaigns (lead): the list of review campaigns and a form to create one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from scoring.campaigns import DEFAULT_BANDS, create_campaign, default_mapping, spec_from_options
+from scoring.db.models import User
+from scoring.db.session import transaction
+from scoring.errors import CaseReviewError
+from scoring.ui import state
+from scoring.ui.common import reported, show_error
+from scoring.ui.i18n import has_text, t
+from scoring.views import list_campaigns
+
+
+def bands_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Grade-band rows as the core expects them; wholly empty rows are dropped, the rest left to the core."""
+    bands = []
+    for _, row in frame.iterrows():
+        name = row.get("name")
+        low = row.get("min")
+        name = "" if name is None or (isinstance(name, float) and math.isnan(name)) else str(name).strip()
+        if low is not None and isinstance(low, float) and math.isnan(low):
+            low = None
+        if not name and low is None:
+            continue
+        bands.append({"name": name, "min": low})
+    return bands
+
+
+def _list() -> None:
+    with state.db_session() as session:
+        rows = list_campaigns(session, state.current_user(session))
+    if not rows:
+        st.info(t("campaigns.none"))
+        return
+    st.dataframe(
+        pd.DataFrame([
+            {
+                t("col.name"): r.name,
+                t("col.year"): r.year,
+                t("col.window"): f"{r.window_start} – {r.window_end}",
+                t("col.status"): t(f"status.{r.status}") if has_text(f"status.{r.status}") else r.status,
+                t("col.bands"): r.bands,
+                t("col.pass_line"): f"{r.pass_line.normalize():f}",
+                t("col.reviewers"): r.reviewers_per_file,
+                t("col.standards"): r.standards,
+            }
+            for r in rows
+        ]),
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def _form() -> None:
+    st.subheader(t("campaigns.create"))
+    library = None
+    try:
+        library = state.rubric_library()
+    except CaseReviewError as exc:
+        show_error(exc)
+    if library is not None:
+        mapping = default_mapping(library)
+        st.caption(t("campaigns.mapping", mapping="；".join(
+            f"{scope} → {library.standards[sid].title}" for scope, sid in sorted(mapping.items()))
+            or t("campaigns.mapping_none")))
+    last_year = dt.date.today().year - 1
+    with st.form("create_campaign"):
+        name = st.text_input(t("field.campaign_name"), key="camp_name", placeholder=t("campaigns.name_hint"))
+        c1, c2, c3 = st.columns(3)
+        year = c1.number_input(t("field.year"), value=last_year, step=1, key="camp_year")
+        start = c2.date_input(t("field.window_start"), value=dt.date(last_year, 1, 1), key="camp_start",
+                              min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
+        end = c3.date_input(t("field.window_end"), value=dt.date(last_year, 12, 31), key="camp_end",
+                            min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
+        st.markdown(f"**{t('field.grade_bands')}**")
+        bands = st.data_editor(
+            pd.DataFrame([{"name": b.name, "min": float(b.min)} for b in DEFAULT_BANDS]),
+            num_rows="dynamic", hide_index=True, key="camp_bands",
+            column_config={
+                "name": st.column_config.TextColumn(t("col.band_name"), required=True),
+                "min": st.column_config.NumberColumn(t("col.band_min"), min_value=0, step=0.5),
+            },
+        )
+        c4, c5 = st.columns(2)
+        pass_line = c4.number_input(t("field.pass_line"), value=60.0, step=1.0, key="camp_pass")
+        reviewers = c5.number_input(t("field.reviewers"), value=2, min_value=1, step=1, key="camp_reviewers")
+        st.markdown(f"**{t('field.recheck')}**")
+        r1, r2 = st.columns(2)
+        grade_differs = r1.checkbox(t("recheck.grade_differs"), value=True, key="camp_rc_grade")
+        veto_one_side = r2.checkbox(t("recheck.veto_one_side"), value=True, key="camp_rc_veto")
+        below_pass = r1.checkbox(t("recheck.below_pass_line"), value=True, key="camp_rc_pass")
+        use_gap = r2.checkbox(t("recheck.use_gap"), value=True, key="camp_rc_use_gap")
+        gap = st.number_input(t("recheck.gap"), value=10.0, step=1.0, key="camp_rc_gap")
+        anonymise = st.checkbox(t("field.anonymise"), value=True, key="camp_anonymise",
+                                help=t("field.anonymise_help"))
+        submitted = st.form_submit_button(t("campaigns.submit"), type="primary", disabled=library is None)
+    if not submitted or library is None:
+        return
+    try:
+        spec = spec_from_options(
+            name=name, year=int(year), window_start=start, window_end=end,
+            grade_bands=bands_from_editor(bands), pass_line=Decimal(str(pass_line)),
+            reviewers_per_file=int(reviewers),
+            recheck={"grade_differs": grade_differs, "veto_one_side": veto_one_side,
+                     "below_pass_line": below_pass, "gap": Decimal(str(gap)) if use_gap else None},
+            anonymise=anonymise,
+        )
+        with transaction(state.engine()) as session:
+            campaign = create_campaign(session, spec, library, session.get(User, state.current_user_id()))
+            created = (campaign.name, len(campaign.standards))
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    state.flash(t("campaigns.created", name=created[0], n=created[1]))
+    st.rerun()
+
+
+def render() -> None:
+    st.title(t("campaigns.title"))
+    with reported():
+        _list()
+    with reported():
+        _form()
+
+
+if __name__ == "__main__":
+    render()

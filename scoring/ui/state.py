@@ -1,0 +1,131 @@
+"""Per-process and per-session state: the database engine, the rubric library, the signed-in user."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from scoring.db.models import User
+from scoring.db.session import default_url, open_db, session_factory
+from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
+
+USER_KEY = "user_id"
+SSO_KEY = "signed_in_via_sso"
+FLASH_KEY = "flash_messages"
+ENV_RUBRICS = "CASEREVIEW_RUBRICS"  # rubric folders for the pages (os.pathsep-separated); default rubrics/
+
+
+@st.cache_resource(show_spinner=False)
+def _engine(url: str) -> Engine:
+    return open_db(url)
+
+
+def engine() -> Engine:
+    """The engine for $CASEREVIEW_DB_URL (default sqlite:///casereview.db), opened and migrated once."""
+    return _engine(default_url())
+
+
+@contextmanager
+def db_session() -> Iterator[Session]:
+    """A fresh read session (for writes use `scoring.db.session.transaction(engine())`)."""
+    with session_factory(engine())() as session:
+        yield session
+
+
+# ------------------------------------------------------------------------------------------ rubrics
+
+def rubric_paths() -> list[Path]:
+    raw = os.environ.get(ENV_RUBRICS, "")
+    paths = [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+    return paths or [DEFAULT_RUBRIC_DIR]
+
+
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int], ...]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES)
+        elif p.exists():
+            files.append(p)
+    return tuple(sorted((str(f), f.stat().st_mtime_ns) for f in files))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _library(paths: tuple[str, ...], fingerprint: tuple[tuple[str, int], ...]) -> RubricLibrary:
+    return RubricLibrary.load([Path(p) for p in paths])
+
+
+def rubric_library() -> RubricLibrary:
+    """The shipped standards (reloaded when a rubric file changes). Raises ProblemReport."""
+    paths = rubric_paths()
+    return _library(tuple(str(p) for p in paths), _fingerprint(paths))
+
+
+# ------------------------------------------------------------------------------------------ user
+
+@dataclass(frozen=True)
+class SignedIn:
+    """What the shell needs to know about the signed-in user, detached from any session."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+
+
+def current_user_id() -> int | None:
+    value = st.session_state.get(USER_KEY)
+    return int(value) if value is not None else None
+
+
+def current_user(session: Session) -> User | None:
+    """The signed-in, still active user loaded in `session`; signs out an account deactivated meanwhile."""
+    user_id = current_user_id()
+    if user_id is None:
+        return None
+    user = session.get(User, user_id)
+    if user is None or not user.active:
+        forget_user()
+        return None
+    return user
+
+
+def signed_in() -> SignedIn | None:
+    with db_session() as session:
+        user = current_user(session)
+        if user is None:
+            return None
+        return SignedIn(user.id, user.username, user.display_name, user.role)
+
+
+def remember_user(user_id: int, *, via_sso: bool = False) -> None:
+    st.session_state[USER_KEY] = user_id
+    st.session_state[SSO_KEY] = via_sso
+
+
+def forget_user() -> None:
+    st.session_state.pop(USER_KEY, None)
+    st.session_state.pop(SSO_KEY, None)
+
+
+def signed_in_via_sso() -> bool:
+    return bool(st.session_state.get(SSO_KEY))
+
+
+# ------------------------------------------------------------------------------------------ flash
+
+def flash(message: str, kind: str = "success") -> None:
+    """A message to show at the top of the next run (after st.rerun())."""
+    st.session_state.setdefault(FLASH_KEY, []).append((kind, message))
+
+
+def show_flashes() -> None:
+    for kind, message in st.session_state.pop(FLASH_KEY, []):
+        getattr(st, kind if kind in ("success", "info", "warning", "error") else "info")(message)
