@@ -238,6 +238,23 @@ for _key, _zh in FILE_FLAGS.items():
     _T[f"flag.{_key}"] = (_zh, _FLAGS_EN.get(_key, _key))
 
 
+def _merge_text_modules() -> None:
+    import importlib
+    import pkgutil
+
+    from scoring.ui import texts
+
+    for info in sorted(pkgutil.iter_modules(texts.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{texts.__name__}.{info.name}")
+        clash = set(module.TEXTS) & set(_T)
+        if clash:
+            raise RuntimeError(f"translation keys defined twice ({info.name}): {sorted(clash)[:5]}")
+        _T.update(module.TEXTS)
+
+
+_merge_text_modules()
+
+
 def keys() -> set[str]:
     return set(_T)
 
