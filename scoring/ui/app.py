@@ -22,9 +22,14 @@ ICONS = {
     "register": ":material/inventory_2:",
     "standards": ":material/rule:",
     "accounts": ":material/group:",
+    "sampling": ":material/casino:",
+    "assignment": ":material/assignment_ind:",
+    "recheck": ":material/compare_arrows:",
+    "progress": ":material/monitoring:",
 }
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.LEAD.value: ("overview", "campaigns", "register", "standards", "accounts"),
+    Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
+                      "standards", "accounts"),
     Role.REVIEWER.value: ("overview", "standards"),
     Role.OBSERVER.value: ("overview",),
 }

@@ -1,0 +1,399 @@
+"""Re-check (lead): files whose reviews trigger a re-check rule, their reviews side by side, the final result.
+
+The lead records the final result with a reason: adopt one submitted review, or enter final marks (a
+compact editor, optionally starting from a review); or assigns a further reviewer. A submitted review
+can be reopened with a reason. The final result of a file (defined in `scoring.recheck`) is the
+re-check result when there is one, else the mean of the submitted reviews when they agree.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from scoring.assignments import assign
+from scoring.campaigns import recheck_rules
+from scoring.db.models import Campaign, CaseFile, User
+from scoring.db.session import transaction
+from scoring.errors import CaseReviewError
+from scoring.lead_workflow import (
+    Comparison,
+    RecheckInfo,
+    compare_reviews,
+    file_outcome,
+    file_reviewers,
+    final_results,
+    parse_marks,
+    preview_recheck,
+    recheck_files,
+    recheck_form,
+    recheck_info,
+    review_marks,
+    reviewer_options,
+)
+from scoring.marks import Marks
+from scoring.recheck import FileOutcome, record_recheck
+from scoring.reviews import reopen_review
+from scoring.rubric.model import CItem
+from scoring.ui import state
+from scoring.ui.common import reported, show_error, yes_no
+from scoring.ui.i18n import t
+from scoring.ui.pages.sampling import choose_campaign
+
+DIFF_STYLE = "background-color: rgba(255, 170, 0, 0.22)"
+DIFF_MARK = "⚠"
+
+
+def fmt(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def trigger_label(code: str, gap: Decimal | None) -> str:
+    return t(f"recheckp.trigger_{code}", gap=fmt(gap))
+
+
+def triggers_text(codes: list[str], gap: Decimal | None) -> str:
+    return "、".join(trigger_label(c, gap) for c in codes)
+
+
+def source_label(source: str | None) -> str:
+    return t(f"recheckp.source_{source}") if source else ""
+
+
+def status_label(status: str) -> str:
+    return t(f"recheckp.status_{status}")
+
+
+def cell_status_label(status: str) -> str:
+    return t(f"recheckp.cell_{status}")
+
+
+# ------------------------------------------------------------------------------------------ lists
+
+def _lists(awaiting: list[FileOutcome], done: list[FileOutcome], gap: Decimal | None) -> None:
+    st.subheader(t("recheckp.awaiting", n=len(awaiting)))
+    if awaiting:
+        st.dataframe(pd.DataFrame(
+            [{t("col.case_number"): o.case_number, t("col.unit"): o.unit,
+              t("recheckp.col_submitted"): f"{o.submitted}/{o.assigned}",
+              t("recheckp.col_triggers"): triggers_text(o.triggers, gap)} for o in awaiting]),
+            hide_index=True, width="stretch")
+    else:
+        st.caption(t("recheckp.none_awaiting"))
+    st.subheader(t("recheckp.done", n=len(done)))
+    if done:
+        st.dataframe(pd.DataFrame(
+            [{t("col.case_number"): o.case_number, t("col.unit"): o.unit,
+              t("recheckp.col_triggers"): triggers_text(o.triggers, gap),
+              t("recheckp.col_score"): fmt(o.score), t("recheckp.col_grade"): o.grade} for o in done]),
+            hide_index=True, width="stretch")
+    else:
+        st.caption(t("recheckp.none_done"))
+
+
+def _final_results(campaign_id: int) -> None:
+    with st.expander(t("recheckp.all_results")):
+        st.caption(t("recheckp.definition"))
+        with state.db_session() as session:
+            rows = final_results(session, state.current_user(session), campaign_id)
+        if not rows:
+            st.caption(t("recheckp.no_results"))
+            return
+        st.dataframe(pd.DataFrame(
+            [{t("col.case_number"): r.case_number, t("col.unit"): r.unit, t("recheckp.col_score"): fmt(r.score),
+              t("recheckp.col_grade"): r.grade, t("recheckp.col_veto"): yes_no(r.veto),
+              t("recheckp.col_source"): source_label(r.source), t("recheckp.col_reviews"): r.reviews}
+             for r in rows]),
+            hide_index=True, width="stretch")
+
+
+# ------------------------------------------------------------------------------------------ one file
+
+def _final_box(out: FileOutcome) -> None:
+    if out.source:
+        veto = t("recheckp.with_veto") if out.veto else ""
+        st.success(t("recheckp.final", score=fmt(out.score), grade=out.grade, source=source_label(out.source))
+                   + veto)
+    else:
+        st.warning(t("recheckp.no_final", status=status_label(out.status)))
+
+
+def _column_names(comparison: Comparison) -> list[str]:
+    names = [c.reviewer for c in comparison.reviews]
+    return [f"{c.reviewer}（{c.username}）" if names.count(c.reviewer) > 1 else c.reviewer
+            for c in comparison.reviews]
+
+
+def totals_frame(comparison: Comparison) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{t("assign.col_reviewer"): name, t("recheckp.col_score"): fmt(c.total), t("recheckp.col_grade"): c.grade,
+          t("recheckp.col_vetoes"): "、".join(c.vetoes) or t("recheckp.none"),
+          t("recheckp.col_submitted_at"): c.submitted_at.strftime("%Y-%m-%d %H:%M") if c.submitted_at else ""}
+         for name, c in zip(_column_names(comparison), comparison.reviews, strict=True)])
+
+
+def items_frame(comparison: Comparison, *, only_differing: bool = False) -> pd.DataFrame:
+    """One row per item (and veto), each reviewer's status / reasons / points / comment / location."""
+    names = _column_names(comparison)
+    diff = t("recheckp.col_differs")
+    rows = []
+    for row in comparison.rows:
+        if only_differing and not row.differs:
+            continue
+        title = row.title if row.kind == "item" else t("recheckp.veto_title", title=row.title)
+        data: dict[str, object] = {t("recheckp.col_item"): row.key, t("recheckp.col_title"): title,
+                                   diff: DIFF_MARK if row.differs else ""}
+        for name, cell in zip(names, row.cells, strict=True):
+            data[f"{name}｜{t('recheckp.col_status')}"] = cell_status_label(cell.status)
+            data[f"{name}｜{t('recheckp.col_reasons')}"] = "；".join(
+                text + (f" ×{n}" if n > 1 else "") for _, text, n in cell.reasons)
+            data[f"{name}｜{t('recheckp.col_points')}"] = fmt(cell.points) if row.kind == "item" else ""
+            data[f"{name}｜{t('recheckp.col_comment')}"] = cell.comment
+            data[f"{name}｜{t('recheckp.col_location')}"] = cell.location
+        rows.append(data)
+    columns = [t("recheckp.col_item"), t("recheckp.col_title"), diff]
+    for name in names:
+        columns += [f"{name}｜{t(f'recheckp.col_{k}')}" for k in ("status", "reasons", "points", "comment", "location")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _comparison(comparison: Comparison) -> None:
+    st.markdown(f"**{t('recheckp.reviews')}**")
+    if not comparison.reviews:
+        st.info(t("recheckp.no_reviews"))
+        return
+    st.dataframe(totals_frame(comparison), hide_index=True, width="stretch")
+    st.markdown(f"**{t('recheckp.side_by_side')}**")
+    st.caption(t("recheckp.differs_n", n=comparison.differing, total=len(comparison.rows)))
+    only = st.toggle(t("recheckp.only_differing"), key="rcp_only_diff")
+    frame = items_frame(comparison, only_differing=only)
+    diff = t("recheckp.col_differs")
+    styled = frame.style.apply(lambda r: [DIFF_STYLE if r[diff] else "" for _ in r], axis=1)
+    st.dataframe(styled, hide_index=True, width="stretch")
+
+
+def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: object) -> None:
+    try:
+        with transaction(state.engine()) as session:
+            rc = record_recheck(session, session.get(User, state.current_user_id()), session.get(Campaign, campaign_id),
+                                session.get(CaseFile, case_file_id), reason=reason,
+                                expected_version=info.version if info else None, **kw)
+            done = (fmt(rc.total), rc.grade)
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    state.flash(t("recheckp.recorded_ok", score=done[0], grade=done[1]))
+    st.rerun()
+
+
+def _reason_label(item: CItem, reason_id: str) -> str:
+    d = item.deduction(reason_id)
+    if d is None:
+        return reason_id
+    if d.points is not None:
+        return t("recheckp.reason_fixed", reason=d.reason, points=fmt(d.points))
+    return t("recheckp.reason_each", reason=d.reason, points=fmt(d.per_occurrence))
+
+
+def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
+                  info: RecheckInfo | None) -> Marks | None:
+    """The lead's final marks: per applicable item, reasons (with occurrences) or not applicable; vetoes."""
+    starts = [""] + (["rc"] if info else []) + [f"r{c.review_id}" for c in comparison.reviews]
+    names = dict(zip((f"r{c.review_id}" for c in comparison.reviews), _column_names(comparison), strict=True))
+
+    def start_label(s: str) -> str:
+        if s == "":
+            return t("recheckp.start_blank")
+        if s == "rc":
+            return t("recheckp.start_recheck")
+        return t("recheckp.start_review", name=names[s])
+
+    start = st.selectbox(t("recheckp.start_from"), starts, key=f"rcp_start_{case_file_id}", format_func=start_label)
+    with state.db_session() as session:
+        actor = state.current_user(session)
+        form = recheck_form(session, actor, campaign_id, case_file_id)
+        if start == "rc" and info is not None:
+            base = parse_marks(info.marks)
+        elif start.startswith("r"):
+            base = review_marks(session, actor, int(start[1:]))
+        else:
+            base = Marks()
+    prefix = f"rcp_m_{case_file_id}_{start}_"
+    std = form.standard
+    items: dict[str, dict] = {}
+    for section in std.sections:
+        applicable = [i for i in section.items if i.id in form.items]
+        if not applicable:
+            continue
+        st.markdown(f"**{section.title}**")
+        for item in applicable:
+            bim = base.items.get(item.id)
+            listed = [d.id for d in item.deductions]
+            c1, c2, c3 = st.columns([3, 6, 2])
+            c1.markdown(f"{item.id} {item.title}  \n{t('recheckp.item_max', max=fmt(item.max))}")
+            na = c3.checkbox(t("recheckp.na"), value=bool(bim and bim.na), key=f"{prefix}{item.id}_na",
+                             disabled=not item.allow_na)
+            chosen = c2.multiselect(
+                t("recheckp.reasons"), listed, key=f"{prefix}{item.id}_r", disabled=na,
+                default=[dm.reason for dm in (bim.deductions if bim else []) if dm.reason in listed],
+                format_func=lambda r, item=item: _reason_label(item, r), label_visibility="collapsed",
+                placeholder=t("recheckp.no_deduction"))
+            deductions = []
+            for rid in chosen:
+                d = item.deduction(rid)
+                old = next((dm for dm in bim.deductions if dm.reason == rid), None) if bim else None
+                n = 1
+                if d is not None and d.per_occurrence is not None:
+                    n = c2.number_input(t("recheckp.occurrences", reason=d.reason), min_value=1, max_value=999,
+                                        step=1, value=old.occurrences if old else 1, key=f"{prefix}{item.id}_{rid}_n")
+                entry: dict[str, object] = {"reason": rid, "occurrences": int(n)}
+                if old is not None:  # keep where the reviewer found the defect and what they wrote
+                    entry.update(comment=old.comment, page=old.page, media_file=old.media_file,
+                                 media_time=old.media_time)
+                deductions.append(entry)
+            if na:
+                items[item.id] = {"na": True}
+            elif deductions:
+                items[item.id] = {"deductions": deductions}
+    vetoes: dict[str, dict] = {}
+    if form.vetoes:
+        titles = {v.id: v.title for v in std.vetoes}
+        chosen_vetoes = st.multiselect(t("recheckp.vetoes"), list(form.vetoes), key=f"{prefix}vetoes",
+                                       default=[v for v in base.vetoes if v in form.vetoes],
+                                       format_func=lambda v: f"{v} {titles[v]}", placeholder=t("recheckp.none"))
+        for vid in chosen_vetoes:
+            old = base.vetoes.get(vid)
+            vetoes[vid] = old.model_dump(exclude_defaults=True) if old is not None else {}
+    marks = parse_marks({"items": items, "vetoes": vetoes})
+    with state.db_session() as session:
+        result = preview_recheck(session, state.current_user(session), campaign_id, case_file_id, marks)
+    veto = t("recheckp.with_veto") if result.veto.triggered else ""
+    st.info(t("recheckp.marks_preview", score=fmt(result.score), grade=result.grade) + veto)
+    return marks
+
+
+def _further(campaign_id: int, case_file_id: int) -> None:
+    with state.db_session() as session:
+        actor = state.current_user(session)
+        have = {r.reviewer_id for r in file_reviewers(session, actor, campaign_id, case_file_id)}
+        options = [r for r in reviewer_options(session, actor) if r.id not in have]
+    if not options:
+        st.info(t("recheckp.no_further"))
+        return
+    by_id = {r.id: r for r in options}
+    chosen = st.selectbox(t("assign.reviewer"), list(by_id), key=f"rcp_further_{case_file_id}",
+                          format_func=lambda i: f"{by_id[i].display_name}（{by_id[i].username}，"
+                          f"{by_id[i].unit or t('assign.no_unit')}）")
+    st.caption(t("recheckp.further_help"))
+    if st.button(t("recheckp.further_submit"), key="rcp_further_btn"):
+        try:
+            with transaction(state.engine()) as session:
+                assign(session, session.get(User, state.current_user_id()), session.get(Campaign, campaign_id),
+                       session.get(CaseFile, case_file_id), session.get(User, chosen))
+        except CaseReviewError as exc:
+            show_error(exc)
+            return
+        state.flash(t("recheckp.further_done", name=by_id[chosen].display_name))
+        st.rerun()
+
+
+def _decide(campaign_id: int, case_file_id: int, comparison: Comparison, info: RecheckInfo | None) -> None:
+    st.subheader(t("recheckp.decide"))
+    if info is not None:
+        st.info(t("recheckp.recorded", by=info.decided_by, at=info.decided_at.strftime("%Y-%m-%d %H:%M"),
+                  score=fmt(info.total), grade=info.grade, reason=info.reason))
+    modes = ["adopt", "marks", "further"]
+    mode = st.radio(t("recheckp.mode"), modes, key="rcp_mode", horizontal=True,
+                    format_func=lambda m: t(f"recheckp.mode_{m}"))
+    if mode == "further":
+        with reported():
+            _further(campaign_id, case_file_id)
+        return
+    kwargs: dict[str, object] = {}
+    if mode == "adopt":
+        if not comparison.reviews:
+            st.info(t("recheckp.no_reviews"))
+            return
+        labels = {c.review_id: f"{n} · {fmt(c.total)} · {c.grade}"
+                  for n, c in zip(_column_names(comparison), comparison.reviews, strict=True)}
+        kwargs["adopt_review_id"] = st.selectbox(t("recheckp.adopt"), list(labels), key=f"rcp_adopt_{case_file_id}",
+                                                 format_func=labels.__getitem__)
+    else:
+        try:
+            marks = _marks_editor(campaign_id, case_file_id, comparison, info)
+        except CaseReviewError as exc:
+            show_error(exc)
+            marks = None
+        if marks is None:
+            return
+        kwargs["marks"] = marks
+    reason = st.text_area(t("recheckp.reason"), key=f"rcp_reason_{case_file_id}", placeholder=t("recheckp.reason_hint"))
+    if st.button(t("recheckp.record"), key="rcp_record", type="primary"):
+        _record(campaign_id, case_file_id, info, reason, **kwargs)
+
+
+def _reopen(comparison: Comparison, case_file_id: int) -> None:
+    with st.expander(t("recheckp.reopen")):
+        if not comparison.reviews:
+            st.caption(t("recheckp.no_reviews"))
+            return
+        labels = dict(zip((c.review_id for c in comparison.reviews), _column_names(comparison), strict=True))
+        review_id = st.selectbox(t("recheckp.reopen_which"), list(labels), key=f"rcp_reopen_{case_file_id}",
+                                 format_func=labels.__getitem__)
+        reason = st.text_input(t("recheckp.reason"), key=f"rcp_reopen_reason_{case_file_id}")
+        st.caption(t("recheckp.reopen_help"))
+        if st.button(t("recheckp.reopen_submit"), key="rcp_reopen_btn"):
+            try:
+                with transaction(state.engine()) as session:
+                    reopen_review(session, session.get(User, state.current_user_id()), review_id, reason)
+            except CaseReviewError as exc:
+                show_error(exc)
+                return
+            state.flash(t("recheckp.reopened", name=labels[review_id]))
+            st.rerun()
+
+
+def _file(campaign_id: int, case_file_id: int, gap: Decimal | None) -> None:
+    with state.db_session() as session:
+        actor = state.current_user(session)
+        out = file_outcome(session, actor, campaign_id, case_file_id)
+        comparison = compare_reviews(session, actor, campaign_id, case_file_id)
+        info = recheck_info(session, actor, campaign_id, case_file_id)
+    st.subheader(t("recheckp.file_title", number=out.case_number, unit=out.unit))
+    _final_box(out)
+    if out.triggers:
+        st.caption(t("recheckp.triggered", rules=triggers_text(out.triggers, gap)))
+    _comparison(comparison)
+    with reported():
+        _decide(campaign_id, case_file_id, comparison, info)
+    with reported():
+        _reopen(comparison, case_file_id)
+
+
+def render() -> None:
+    st.title(t("recheckp.title"))
+    with reported():
+        campaign = choose_campaign("rcp_campaign")
+        if campaign is None:
+            return
+        with state.db_session() as session:
+            outs = recheck_files(session, state.current_user(session), campaign.id)
+            gap = recheck_rules(session.get(Campaign, campaign.id)).gap
+        awaiting = [o for o in outs if o.status == "awaiting_recheck"]
+        done = [o for o in outs if o.status == "rechecked"]
+        _lists(awaiting, done, gap)
+        if outs:
+            by_id = {o.case_file_id: o for o in awaiting + done}
+            st.divider()
+            chosen = st.selectbox(t("recheckp.choose"), list(by_id), key="rcp_file",
+                                  format_func=lambda i: f"{by_id[i].case_number}（{by_id[i].unit}）· "
+                                  f"{status_label(by_id[i].status)}")
+            _file(campaign.id, chosen, gap)
+        st.divider()
+        _final_results(campaign.id)
+
+
+if __name__ == "__main__":
+    render()

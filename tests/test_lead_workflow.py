@@ -1,0 +1,231 @@
+"""The lead-only entry points and read-only queries behind the lead's workflow pages (scoring.lead_workflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from scoring import lead_workflow as lw
+from scoring.assignments import assign, auto_assign, unassign
+from scoring.campaigns import create_campaign, spec_from_options
+from scoring.db.models import Assignment, Campaign, SampleRecord
+from scoring.db.session import session_factory
+from scoring.errors import ConflictError, PermissionDenied, ProblemReport, ValidationFailed
+from scoring.marks import Marks
+from scoring.recheck import outcome, record_recheck
+from scoring.reviews import open_review, save_draft, submit_review
+from scoring.rubric.loader import RubricLibrary
+from scoring.users import create_user
+from tests.factories import Factory
+from tests.rubric_builders import standard_dict, write_yaml
+
+UNITS = ("区城管执法局", "区市场监管局", "城桥镇")
+
+
+@pytest.fixture
+def world(engine, tmp_path):
+    write_yaml(tmp_path / "r" / "mini.yaml", standard_dict())
+    library = RubricLibrary.load([tmp_path / "r"])
+    session = session_factory(engine)()
+    f = Factory(session)
+    units = [f.unit(name, sort_order=i) for i, name in enumerate(UNITS)]
+    lead = create_user(session, username="lead", display_name="组长", role="lead", password="s3cret-pass",
+                       bootstrap=True)
+    reviewers = [create_user(session, username=f"r{i}", display_name=f"评查员{i}", role="reviewer", unit_name=u,
+                             actor=lead) for i, u in enumerate(UNITS)]
+    spec = spec_from_options(name="2024年度评查", year=2024, window_start=dt.date(2024, 1, 1),
+                             window_end=dt.date(2024, 12, 31), standards={"行政处罚": "mini"})
+    campaign = create_campaign(session, spec, library, lead)
+    files = [f.case_file(u, case_number=f"{u.name[:3]}罚〔2024〕{n}号", decision_date=dt.date(2024, n, 1))
+             for u in units for n in (1, 2, 3)]
+    session.commit()
+    yield dict(engine=engine, s=session, lead=lead, reviewers=reviewers, campaign=campaign, files=files, f=f)
+    session.close()
+
+
+def deduct(item, reason, n=1, page="3", comment=""):
+    return {"items": {item: {"deductions": [{"reason": reason, "occurrences": n, "page": page, "comment": comment}]}}}
+
+
+def _score(s, assignment, marks, submit=True):
+    rv = open_review(s, assignment.reviewer, assignment.id)
+    save_draft(s, assignment.reviewer, rv.id, Marks.model_validate(marks), expected_version=rv.version)
+    if submit:
+        submit_review(s, assignment.reviewer, rv.id, expected_version=rv.version)
+    return rv
+
+
+def _pair(s, campaign, cf):
+    return s.query(Assignment).filter_by(campaign_id=campaign.id, case_file_id=cf.id).order_by(Assignment.id).all()
+
+
+def test_sampling_is_lead_only_and_the_view_matches_the_export(world):
+    engine, lead, rv, campaign = world["engine"], world["lead"], world["reviewers"][0], world["campaign"]
+    rules = {"quota": {"count": 1}}
+    assert lw.sample_view(engine, lead.id, campaign.id) is None
+    for call in (lambda: lw.sample_preview(engine, rv.id, campaign.id, rules, 7),
+                 lambda: lw.sample_draw(engine, rv.id, campaign.id, rules, 7),
+                 lambda: lw.sample_view(engine, rv.id, campaign.id),
+                 lambda: lw.sample_preview(engine, None, campaign.id, rules, 7)):
+        with pytest.raises(PermissionDenied):
+            call()
+    picks = lw.sample_preview(engine, lead.id, campaign.id, rules, 7)
+    record_id = lw.sample_draw(engine, lead.id, campaign.id, rules, 7)
+    view = lw.sample_view(engine, lead.id, campaign.id)
+    assert view.record_id == record_id and view.seed == 7
+    assert [i["case_number"] for i in view.items] == [p.case_number for p in picks]
+    assert sum(r["drawn"] for r in view.summary) == 3 and sum(r["candidates"] for r in view.summary) == 9
+    assert lw.sample_verify(engine, lead.id, record_id).ok
+    with pytest.raises(PermissionDenied):
+        lw.sample_verify(engine, rv.id, record_id)
+    record_json, record_csv = lw.sample_exports(engine, lead.id, record_id)
+    assert b'"record_hash"' in record_json and record_csv.startswith("\ufeff抽取顺序".encode())
+    # Enlarging keeps seed, forced rules and stratification; only the quota changes.
+    bigger = lw.enlarged_rules(view.rules, {"count": 2})
+    assert bigger.stratify_by_case_type == view.rules["stratify_by_case_type"] and bigger.quota.count == 2
+    with pytest.raises(ValidationFailed, match="quota"):
+        lw.enlarged_rules(view.rules, {"count": -1})
+    second = lw.sample_draw(engine, lead.id, campaign.id, bigger, 7)
+    s = session_factory(engine)()
+    assert s.get(SampleRecord, second).parent_id == record_id
+    s.close()
+
+
+def test_file_states_agree_with_the_core_outcome(world):
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    world["f"].sample(campaign, files)
+    auto_assign(s, lead, campaign)
+    a, b = _pair(s, campaign, files[0])
+    _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 3))  # agreeing: final (mean)
+    a, b = _pair(s, campaign, files[1])
+    _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 12))  # disagreeing: awaiting re-check
+    a, b = _pair(s, campaign, files[2])
+    rv2a = _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 12))
+    record_recheck(s, lead, campaign, files[2], reason="采纳", adopt_review_id=rv2a.id)
+    _score(s, _pair(s, campaign, files[3])[0], deduct("A1", "a"), submit=False)  # in progress
+    for aid in [x.id for x in _pair(s, campaign, files[8])]:
+        unassign(s, lead, aid)  # unassigned
+    s.commit()
+
+    rows, total = lw.file_states(s, lead, campaign.id)
+    assert total == 9 and [r.draw_order for r in rows] == list(range(1, 10))
+    core = {"final": "final", "rechecked": "final", "awaiting_recheck": "awaiting_recheck",
+            "unassigned": "unassigned"}
+    for r in rows:
+        out = outcome(s, campaign, next(f for f in files if f.id == r.case_file_id))
+        expected = core.get(out.status) or ("not_started" if r.started == 0 else "in_progress")
+        assert r.state == expected, (r.case_number, out.status)
+    counts = lw.state_counts(s, lead, campaign.id)
+    assert counts == {"unassigned": 1, "not_started": 4, "in_progress": 1, "awaiting_recheck": 1, "final": 2}
+    units = lw.unit_progress(s, lead, campaign.id)
+    assert [(u.unit, u.sampled, u.assigned, u.fully_scored, u.awaiting_recheck, u.final) for u in units] == [
+        ("区城管执法局", 3, 3, 3, 1, 2), ("区市场监管局", 3, 3, 0, 0, 0), ("城桥镇", 3, 2, 0, 0, 0)]
+    page, total = lw.file_states(s, lead, campaign.id, states=("unassigned", "not_started"), limit=2, offset=1)
+    assert total == 5 and len(page) == 2
+    # Re-check list: the awaiting file and the re-checked one, with their triggers.
+    listed = lw.recheck_files(s, lead, campaign.id)
+    assert [(o.case_number, o.status) for o in listed] == [(files[1].case_number, "awaiting_recheck"),
+                                                           (files[2].case_number, "rechecked")]
+    assert "grade_differs" in listed[0].triggers
+    finals = lw.final_results(s, lead, campaign.id)
+    assert [(r.case_number, r.source) for r in finals] == [(files[0].case_number, "mean"),
+                                                          (files[2].case_number, "recheck")]
+    assert finals[1].score == Decimal("95.00")
+
+
+def test_compare_reviews_marks_real_differences_only(world):
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    world["f"].sample(campaign, files)
+    auto_assign(s, lead, campaign)
+    a, b = _pair(s, campaign, files[0])
+    ra = _score(s, a, {"items": {**deduct("A1", "b", 2, comment="缺签名")["items"],
+                                 **deduct("B1", "a", 1, page="5")["items"]}})
+    _score(s, b, {"items": {**deduct("A1", "b", 2, page="9", comment="另一说法")["items"]},
+                  "vetoes": {"V1": {"page": "1", "comment": "主体不合法"}}})
+    cmp = lw.compare_reviews(s, lead, campaign.id, files[0].id)
+    assert len(cmp.reviews) == 2 and cmp.reviews[0].review_id == ra.id
+    rows = {r.key: r for r in cmp.rows}
+    assert list(rows) == ["A1", "A2", "B1", "V1"]
+    assert not rows["A1"].differs  # same reason and occurrences; wording and page differ
+    assert rows["A1"].cells[0].comment == "缺签名" and rows["A1"].cells[1].location == "第9页"
+    assert rows["A1"].cells[0].points == Decimal(4)
+    assert rows["A2"].cells[0].status == "not_applicable" and not rows["A2"].differs
+    assert rows["B1"].differs and rows["B1"].cells[1].status == "ok"
+    assert rows["V1"].differs and rows["V1"].kind == "veto" and rows["V1"].cells[1].status == "veto"
+    assert cmp.differing == 2
+    assert cmp.reviews[1].vetoes == ("执法主体不合法",) and cmp.reviews[0].vetoes == ()
+    with pytest.raises(PermissionDenied):
+        lw.compare_reviews(s, world["reviewers"][1], campaign.id, files[0].id)
+
+
+def test_applying_a_stale_csv_plan_is_refused_whole(world):
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    world["f"].sample(campaign, files)
+    data = f"案号,评查人员\n{files[0].case_number},r1\n{files[3].case_number},r2\n".encode()
+    plan = lw.preview_csv(s, lead, campaign, data, "a.csv")
+    assert [p.reviewer for p in plan] == ["评查员1", "评查员2"]
+    assign(s, lead, campaign, files[3], world["reviewers"][2])  # someone else, meanwhile
+    with pytest.raises(ProblemReport, match="cannot be applied"):
+        lw.apply_previewed(s, lead, campaign, plan, how="csv", data=data, filename="a.csv")
+    assert s.query(Assignment).count() == 1
+    other = f"案号,评查人员\n{files[0].case_number},r1\n".encode()
+    with pytest.raises(ConflictError):
+        lw.apply_previewed(s, lead, campaign, plan, how="csv", data=other, filename="a.csv")
+    with pytest.raises(PermissionDenied):
+        lw.apply_previewed(s, world["reviewers"][0], campaign, plan, how="csv", data=data)
+    fresh = lw.preview_csv(s, lead, campaign, other, "b.csv")
+    assert lw.apply_previewed(s, lead, campaign, fresh, how="csv", data=other, filename="b.csv") == 1
+
+
+def test_auto_preview_load_and_template(world):
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    world["f"].sample(campaign, files)
+    assign(s, lead, campaign, files[0], world["reviewers"][1])
+    template = lw.assignment_template_csv(s, lead, campaign).decode("utf-8-sig").splitlines()
+    assert template[0] == "案号,评查人员" and len(template) == 1 + 9 * 2 - 1
+    plan = lw.preview_auto(s, lead, campaign)
+    loads = {r.name: (r.existing, r.planned) for r in lw.plan_load(s, lead, campaign.id, plan)}
+    assert loads["评查员1"][0] == 1 and sum(p for _, p in loads.values()) == 17
+    assert lw.apply_previewed(s, lead, campaign, plan, how="auto") == 17
+    assert lw.preview_auto(s, lead, campaign) == []
+    files_view = lw.sampled_with_assignments(s, lead, campaign.id)
+    assert all(len(f.reviewers) == 2 for f in files_view)
+    assert all(r.status == "not_started" for f in files_view for r in f.reviewers)
+    assert [r.name for r in lw.file_reviewers(s, lead, campaign.id, files[0].id)][0] == "评查员1"
+
+
+def test_recheck_form_preview_and_marks_parsing(world):
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    form = lw.recheck_form(s, lead, campaign.id, files[0].id)
+    assert form.items == ("A1", "B1") and form.vetoes == ("V1",)  # the hearing item does not apply
+    result = lw.preview_recheck(s, lead, campaign.id, files[0].id, lw.parse_marks(deduct("B1", "a", 8)))
+    assert (result.score, result.grade) == (Decimal("90.00"), "优秀")
+    with pytest.raises(ProblemReport, match="marks are not valid"):
+        lw.parse_marks({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 0}]}}})
+    with pytest.raises(ProblemReport, match="do not fit"):
+        lw.preview_recheck(s, lead, campaign.id, files[0].id, lw.parse_marks(deduct("A2", "a")))
+    assert lw.recheck_info(s, lead, campaign.id, files[0].id) is None
+
+
+@pytest.mark.parametrize("query", [
+    lambda s, actor, c: lw.sampled_with_assignments(s, actor, c.id),
+    lambda s, actor, c: lw.reviewer_options(s, actor),
+    lambda s, actor, c: lw.preview_auto(s, actor, c),
+    lambda s, actor, c: lw.recheck_files(s, actor, c.id),
+    lambda s, actor, c: lw.final_results(s, actor, c.id),
+    lambda s, actor, c: lw.unit_progress(s, actor, c.id),
+    lambda s, actor, c: lw.state_counts(s, actor, c.id),
+    lambda s, actor, c: lw.file_states(s, actor, c.id),
+    lambda s, actor, c: lw.lead_reviewer_progress(s, actor, c.id),
+])
+def test_queries_are_lead_only(world, query):
+    s = world["s"]
+    for actor in (world["reviewers"][0], None):
+        with pytest.raises(PermissionDenied):
+            query(s, actor, world["campaign"])
+    assert s.get(Campaign, world["campaign"].id) is not None
