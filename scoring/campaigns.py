@@ -183,3 +183,62 @@ def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile)
 
 def standard_for(session: Session, campaign: Campaign, case_file: CaseFile) -> Standard:
     return load_version(session, standard_hash_for(session, campaign, case_file))
+
+
+PUBLISHED = "published"
+
+
+def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campaign:
+    """Publish the results: every sampled file must have its final result (re-checks done)."""
+    from scoring.lead_workflow import file_states, state_counts  # read-only queries built on the workflow
+
+    require_role(actor, Role.LEAD)
+    if campaign.status == PUBLISHED:
+        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+    counts = state_counts(session, actor, campaign.id)
+    if not sum(counts.values()):
+        raise ValidationFailed("nothing to publish: the campaign has no sampled files")
+    open_states = tuple(s for s in counts if s != "final")
+    open_files, n_open = file_states(session, actor, campaign.id, states=open_states, limit=5)
+    if n_open:
+        shown = ", ".join(f"{f.case_number} ({f.state})" for f in open_files)
+        more = f" and {n_open - len(open_files)} more" if n_open > len(open_files) else ""
+        raise ValidationFailed(f"{n_open} sampled files have no final result yet: {shown}{more}")
+    old = campaign.status
+    campaign.status = PUBLISHED
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="publish_campaign", entity="campaign", entity_id=campaign.id,
+                 old={"status": old}, new={"status": PUBLISHED})
+    return campaign
+
+
+def unpublish_campaign(session: Session, actor: User, campaign: Campaign, reason: str) -> Campaign:
+    require_role(actor, Role.LEAD)
+    if campaign.status != PUBLISHED:
+        raise ValidationFailed(f"campaign {campaign.name!r} is not published")
+    if not reason.strip():
+        raise ValidationFailed("withdrawing published results needs a reason")
+    campaign.status = "reviewing"
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="unpublish_campaign", entity="campaign", entity_id=campaign.id,
+                 old={"status": PUBLISHED}, new={"status": campaign.status}, note=reason.strip())
+    return campaign
+
+
+def can_read_results(actor: User | None, campaign: Campaign) -> bool:
+    """Leads read every campaign's results; everyone else only published ones."""
+    if actor is None or not actor.active:
+        return False
+    return actor.role == Role.LEAD or campaign.status == PUBLISHED
+
+
+def readable_campaigns(session: Session, actor: User) -> list[Campaign]:
+    campaigns = session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    return [c for c in campaigns if can_read_results(actor, c)]
+
+
+def require_results_access(actor: User | None, campaign: Campaign) -> None:
+    if not can_read_results(actor, campaign):
+        from scoring.errors import PermissionDenied
+
+        raise PermissionDenied(f"the results of {campaign.name!r} are not published yet")

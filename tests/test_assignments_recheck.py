@@ -218,3 +218,30 @@ def test_final_results_are_kept_in_tables_and_match_a_rebuild(world):
 
     reopen_review(s, lead, r1.id, "页码有误")
     assert s.scalar(select(FileResult).where(FileResult.case_file_id == cf.id)) is None
+
+
+def test_publish_needs_every_final_result_and_opens_results_to_observers(world):
+    from scoring.campaigns import can_read_results, publish_campaign, readable_campaigns, unpublish_campaign
+    from scoring.db.models import SampleItem
+
+    s, lead, campaign, files = world["session"], world["lead"], world["campaign"], world["files"]
+    observer = create_user(s, username="obs", display_name="观察员", role="observer", actor=lead)
+    assert not can_read_results(observer, campaign) and can_read_results(lead, campaign)
+    # Keep one sampled file so the test stays small.
+    s.query(SampleItem).filter(SampleItem.case_file_id != files[0].id).delete()
+    auto_assign(s, lead, campaign)
+    with pytest.raises(ValidationFailed, match="1 sampled files have no final result yet"):
+        publish_campaign(s, lead, campaign)
+    a1, a2 = s.query(Assignment).order_by(Assignment.id).all()
+    _review(s, a1.reviewer, a1, deduct("A1", "a"))
+    _review(s, a2.reviewer, a2, deduct("A1", "a"))
+    with pytest.raises(PermissionDenied):
+        publish_campaign(s, world["reviewers"][0], campaign)
+    publish_campaign(s, lead, campaign)
+    assert campaign.status == "published"
+    assert can_read_results(observer, campaign) and readable_campaigns(s, observer) == [campaign]
+    with pytest.raises(ValidationFailed, match="needs a reason"):
+        unpublish_campaign(s, lead, campaign, "")
+    unpublish_campaign(s, lead, campaign, "发现复核遗漏")
+    assert not can_read_results(observer, campaign)
+    assert [e.action for e in audit.history(s, "campaign", campaign.id)][-2:] == ["publish_campaign", "unpublish_campaign"]
