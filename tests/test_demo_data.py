@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from scoring.cli import main
-from scoring.db.models import AuditEntry, CaseFile, ImportBatch, Unit
+from scoring.db.models import AuditEntry, CaseFile, ImportBatch, Unit, User
 from scoring.db.session import session_factory
 from scoring.demo import generate as gen
 from scoring.demo.load import load_demo
@@ -24,7 +24,7 @@ from scoring.register import import_register
 from tests.conftest import ROOT
 
 DATA = ROOT / "data"
-CSV_FILES = (gen.UNITS_FILE, gen.REGISTER_FILE, gen.MESSY_GBK_FILE, gen.MESSY_ERRORS_FILE)
+CSV_FILES = (gen.UNITS_FILE, gen.REGISTER_FILE, gen.REGISTER_2023_FILE, gen.MESSY_GBK_FILE, gen.MESSY_ERRORS_FILE)
 
 # The units of the district as DOMAIN.md lists them.
 DOMAIN_DEPARTMENTS = (
@@ -51,6 +51,11 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def register() -> list[dict[str, str]]:
     return read_csv(DATA / gen.REGISTER_FILE)
+
+
+@pytest.fixture(scope="module")
+def register_2023() -> list[dict[str, str]]:
+    return read_csv(DATA / gen.REGISTER_2023_FILE)
 
 
 def sheet_snapshot(path: Path) -> tuple[list[tuple], list[str]]:
@@ -90,7 +95,8 @@ def test_generator_leaves_global_random_alone_and_depends_on_the_seed(tmp_path: 
 def test_data_stays_small() -> None:
     total = sum(p.stat().st_size for p in DATA.rglob("*") if p.is_file())
     assert total < 1_000_000
-    assert sorted(p.name for p in DATA.iterdir()) == [".gitattributes", "messy", "register_2024.csv", "units.csv"]
+    assert sorted(p.name for p in DATA.iterdir()) == [
+        ".gitattributes", "messy", "register_2023.csv", "register_2024.csv", "units.csv"]
 
 
 # ------------------------------------------------------------------------------ the clean files
@@ -125,6 +131,21 @@ def test_register_size_units_and_case_numbers(register: list[dict[str, str]]) ->
         assert r["案由"] and "{" not in r["案由"]
 
 
+def test_previous_year_register(register: list[dict[str, str]], register_2023: list[dict[str, str]]) -> None:
+    assert list(register_2023[0]) == list(gen.REGISTER_COLUMNS)
+    assert 1300 <= len(register_2023) <= 1700
+    assert {r["执法单位"] for r in register_2023} == set(DOMAIN_DEPARTMENTS) | set(DOMAIN_TOWNS)
+    numbers = [r["案号"] for r in register_2023]
+    assert len(set(numbers)) == len(numbers) and not set(numbers) & {r["案号"] for r in register}
+    for r in register_2023:
+        assert f"〔{gen.PREVIOUS_YEAR}〕" in r["案号"] and dt.date.fromisoformat(r["决定日期"]).year == gen.PREVIOUS_YEAR
+    working = set(gen.working_days(gen.PREVIOUS_YEAR))
+    assert {dt.date.fromisoformat(r["决定日期"]) for r in register_2023} <= working
+    assert dt.date(2023, 1, 28) in working and dt.date(2023, 10, 2) not in working  # make-up day, holiday
+    for flag in ("重大执法决定", "不予处罚", "听证"):
+        assert any(r[flag] == "是" for r in register_2023)
+
+
 def test_case_type_mix(register: list[dict[str, str]]) -> None:
     counts = {t: sum(r["案件类型"] == t for r in register) for t in CASE_TYPES}
     ranked = sorted(counts, key=counts.get, reverse=True)
@@ -135,8 +156,9 @@ def test_case_type_mix(register: list[dict[str, str]]) -> None:
     assert small <= {"行政检查", "行政许可"}
 
 
-def test_flags_are_consistent(register: list[dict[str, str]]) -> None:
-    for r in register:
+@pytest.mark.parametrize("name", [gen.REGISTER_FILE, gen.REGISTER_2023_FILE])
+def test_flags_are_consistent(name: str) -> None:
+    for r in read_csv(DATA / name):
         assert all(r[f] in ("是", "否") for f in ("重大执法决定", "不予处罚", "听证", "行政强制措施"))
         penalty = r["案件类型"] == "行政处罚"
         amount = Decimal(r["罚款金额"]) if r["罚款金额"] else None
@@ -245,36 +267,39 @@ def count(engine, model) -> int:  # noqa: ANN001
         return s.scalar(select(func.count()).select_from(model))
 
 
-def test_load_demo_into_a_fresh_database(sqlite_engine, register: list[dict[str, str]]) -> None:  # noqa: ANN001
-    result = load_demo(sqlite_engine)
+def test_load_demo_into_a_fresh_database(sqlite_engine, register, register_2023) -> None:  # noqa: ANN001
+    result = load_demo(sqlite_engine, with_campaigns=False)
     assert result["loaded"] is True
     assert result["units"] == result["units_added"] == 37
-    assert result["case_files"] == result["case_files_added"] == len(register)
+    assert result["case_files"] == result["case_files_added"] == len(register) + len(register_2023)
     assert count(sqlite_engine, Unit) == 37
-    assert count(sqlite_engine, CaseFile) == len(register)
+    assert count(sqlite_engine, CaseFile) == len(register) + len(register_2023)
     with session_factory(sqlite_engine)() as s:
         kinds = dict(s.execute(select(Unit.kind, func.count()).group_by(Unit.kind)).all())
         assert kinds == {"department": 19, "town": 18}
         waived = s.scalars(select(CaseFile).where(CaseFile.waiver.is_(True))).all()
         assert waived and all(c.penalty_amount is None for c in waived)
-        assert s.scalar(select(ImportBatch.source_name)) == gen.REGISTER_FILE
+        names = dict(s.execute(select(ImportBatch.id, ImportBatch.source_name)).all())
+        assert names == {result["batch_id"]: gen.REGISTER_FILE, result["batch_ids"][gen.REGISTER_2023_FILE]:
+                         gen.REGISTER_2023_FILE}
 
 
 def test_loading_twice_is_a_no_op(sqlite_engine) -> None:  # noqa: ANN001
-    first = load_demo(sqlite_engine)
+    first = load_demo(sqlite_engine, with_campaigns=False)
     before = [count(sqlite_engine, m) for m in (Unit, CaseFile, ImportBatch, AuditEntry)]
-    second = load_demo(sqlite_engine)
+    second = load_demo(sqlite_engine, with_campaigns=False)
     assert second["loaded"] is False and second["case_files_added"] == second["units_added"] == 0
     assert second["case_files"] == first["case_files"] and second["units"] == 37
     assert [count(sqlite_engine, m) for m in (Unit, CaseFile, ImportBatch, AuditEntry)] == before
 
 
 def test_partly_loaded_demo_is_refused(sqlite_engine) -> None:  # noqa: ANN001
-    load_demo(sqlite_engine)
+    load_demo(sqlite_engine, with_campaigns=False)
     with session_factory(sqlite_engine)() as s, s.begin():
         s.delete(s.scalars(select(CaseFile).limit(1)).one())
     with pytest.raises(CaseReviewError, match="already holds"):
         load_demo(sqlite_engine)
+    assert count(sqlite_engine, User) == 0  # refused before the demo lead was created
 
 
 def test_missing_data_is_a_clear_error(sqlite_engine, tmp_path: Path) -> None:  # noqa: ANN001
@@ -283,7 +308,7 @@ def test_missing_data_is_a_clear_error(sqlite_engine, tmp_path: Path) -> None:  
 
 
 def test_messy_files_import_cleanly_after_the_demo(sqlite_engine) -> None:  # noqa: ANN001
-    load_demo(sqlite_engine)
+    load_demo(sqlite_engine, with_campaigns=False)
     demo = gen.build()
     for name, cases in ((gen.MESSY_GBK_FILE, demo.messy_gbk), (gen.MESSY_XLSX_FILE, demo.messy_xlsx)):
         report = import_register(sqlite_engine, DATA / name)
@@ -303,11 +328,11 @@ def test_messy_files_import_cleanly_after_the_demo(sqlite_engine) -> None:  # no
                 c.major, c.waiver, c.hearing, c.coercive)
             assert got.penalty_amount == (None if c.amount is None else Decimal(c.amount))
             assert got.description == c.description
-    assert count(sqlite_engine, CaseFile) == len(demo.register) + 2 * gen.MESSY_ROWS
+    assert count(sqlite_engine, CaseFile) == len(demo.register) + len(demo.register_2023) + 2 * gen.MESSY_ROWS
 
 
 def test_errors_file_reports_rows_and_columns(sqlite_engine) -> None:  # noqa: ANN001
-    load_demo(sqlite_engine)
+    load_demo(sqlite_engine, with_campaigns=False)
     report = import_register(sqlite_engine, DATA / gen.MESSY_ERRORS_FILE)
     assert not report.ok and report.rows_imported == 0
     assert {(p.row, p.column) for p in report.problems} == {(row, column) for row, column, _ in gen.ERROR_ROWS}
@@ -318,11 +343,12 @@ def test_errors_file_reports_rows_and_columns(sqlite_engine) -> None:  # noqa: A
 
 
 def test_cli_loads_then_says_already_loaded(sqlite_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo", "--db", sqlite_url]) == 0
+    # the full load (panel and campaigns) is tested in test_demo_campaign.py
+    assert main(["demo", "--register-only", "--db", sqlite_url]) == 0
     assert "loaded the demo: 37 units" in capsys.readouterr().out
-    assert main(["demo", "load", "--db", sqlite_url]) == 0
+    assert main(["demo", "load", "--register-only", "--db", sqlite_url]) == 0
     assert "already loaded" in capsys.readouterr().out
-    assert main(["--db", sqlite_url, "demo", "load"]) == 0
+    assert main(["--db", sqlite_url, "demo", "load", "--register-only"]) == 0
     assert "already loaded" in capsys.readouterr().out
 
 

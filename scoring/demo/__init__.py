@@ -1,5 +1,8 @@
-"""Synthetic demo data for one district: a seeded generator (`generate`) and a loader (`load`).
+"""Synthetic demo data for one district.
 
-The generated files live in `data/` at the top of the repository and are committed; they can always be
-re-made byte for byte with `python -m scoring.demo.generate` (see that module for what each file is).
+- `generate`: the seeded generator of the committed files in `data/` (units, the 2024 and 2023 registers,
+  messy import examples); re-made byte for byte with `python -m scoring.demo.generate`.
+- `load`: `load_demo`, which loads units and registers through the importers and, by default, the demo
+  panel (`people`) and two finished campaigns (`campaign`, with the invented review content of `marking`)
+  through the real workflow.
 """

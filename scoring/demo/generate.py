@@ -1,4 +1,4 @@
-"""Synthetic demo data for one district: units, a 2024 register of closed case files, messy variants.
+"""Synthetic demo data for one district: units, 2024 and 2023 registers of closed case files, messy variants.
 
 Everything here is invented. The units are the district departments and towns named in DOMAIN.md,
 but every case number carries the made-up district prefix 「东」 (东城管罚〔2024〕123号), parties are
@@ -18,6 +18,10 @@ generator again gives byte-identical files:
   and 3,000元 for an organisation; 不予处罚 files have no fine; 听证 only with fines of at least
   `HEARING_MIN_AMOUNT`; 重大执法决定 only on 一般程序 penalties; every 行政强制 file has 行政强制措施.
   Flags are 是/否, dates 2024-03-05 (working days of 2024), amounts plain numbers.
+- `register_2023.csv` - the previous year in the same form and under the same rules: ~1,500 files decided
+  in 2023 (the busy units about half their 2024 volume, the small offices as many as in 2024), case
+  numbers 东城管罚〔2023〕123号. It is drawn from a stream of its own (`random.Random(seed + YEAR_2023_OFFSET)`),
+  so the 2024 files do not depend on it. The demo's 2023 campaign samples from it (year over year).
 - `messy/register_gbk.csv` - 80 further files (case numbers not in the clean register) as a Chinese
   Windows export would have them: GBK, a title row and a blank row above the header, other header
   names (案件编号, 实施单位, 执法类别, 处罚决定日期, 罚款金额（元）...), dates as 2024年3月5日 and
@@ -46,17 +50,21 @@ import io
 import random
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
 DEFAULT_SEED = 20241231
 YEAR = 2024
+PREVIOUS_YEAR = 2023
+YEAR_2023_OFFSET = 2023  # the 2023 register's stream: random.Random(seed + YEAR_2023_OFFSET)
+PREVIOUS_YEAR_SCALE = 0.5  # busy units closed about half as many files in 2023
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 
 # File names inside the output directory.
 UNITS_FILE = "units.csv"
 REGISTER_FILE = "register_2024.csv"
+REGISTER_2023_FILE = "register_2023.csv"
 MESSY_GBK_FILE = "messy/register_gbk.csv"
 MESSY_XLSX_FILE = "messy/register_title_row.xlsx"
 MESSY_ERRORS_FILE = "messy/register_with_errors.csv"
@@ -457,11 +465,16 @@ AMOUNT_LADDER = (
     50_000, 80_000, 100_000, 150_000, 200_000, 300_000, 500_000, 800_000, 1_000_000,
 )
 
-# Working days of 2024 (mainland China: weekends and public holidays off, make-up Saturdays/Sundays on).
-_HOLIDAYS = (
-    (1, 1, 1), (2, 10, 17), (4, 4, 6), (5, 1, 5), (6, 10, 10), (9, 15, 17), (10, 1, 7),
-)
-_MAKEUP_DAYS = ((2, 4), (2, 18), (4, 7), (4, 28), (5, 11), (9, 14), (9, 29), (10, 12))
+# Working days (mainland China: weekends and public holidays off, make-up Saturdays/Sundays on), per year:
+# (month, first day, last day) of each holiday, and the (month, day) make-up working days.
+_HOLIDAYS = {
+    2024: ((1, 1, 1), (2, 10, 17), (4, 4, 6), (5, 1, 5), (6, 10, 10), (9, 15, 17), (10, 1, 7)),
+    2023: ((1, 1, 2), (1, 21, 27), (4, 5, 5), (4, 29, 30), (5, 1, 3), (6, 22, 24), (9, 29, 30), (10, 1, 6)),
+}
+_MAKEUP_DAYS = {
+    2024: ((2, 4), (2, 18), (4, 7), (4, 28), (5, 11), (9, 14), (9, 29), (10, 12)),
+    2023: ((1, 28), (1, 29), (4, 23), (5, 6), (6, 25), (10, 7), (10, 8)),
+}
 
 
 def working_days(year: int = YEAR) -> list[dt.date]:
@@ -469,9 +482,9 @@ def working_days(year: int = YEAR) -> list[dt.date]:
     d = dt.date(year, 1, 1)
     while d.year == year:
         off = d.weekday() >= 5
-        if any(d.month == m and a <= d.day <= b for m, a, b in _HOLIDAYS):
+        if any(d.month == m and a <= d.day <= b for m, a, b in _HOLIDAYS[year]):
             off = True
-        if (d.month, d.day) in _MAKEUP_DAYS:
+        if (d.month, d.day) in _MAKEUP_DAYS[year]:
             off = False
         if not off:
             days.append(d)
@@ -570,8 +583,9 @@ def _draw_case(rng: random.Random, unit: UnitSpec, days: list[dt.date]) -> Case:
 class _Numberer:
     """Case numbers: 东城管罚〔2024〕123号, serials per unit and series, in decision-date order."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, year: int = YEAR):
         self.rng = rng
+        self.year = year
         self.last: dict[tuple[str, str], int] = {}
 
     def next(self, case: Case) -> Case:
@@ -580,7 +594,7 @@ class _Numberer:
         if _chance(self.rng, 0.04):  # a number withdrawn or used for another document
             serial += 1 + int(self.rng.random() * 3)
         self.last[key] = serial
-        return replace(case, case_number=f"{case.unit.abbr}{case.number_code}〔{YEAR}〕{serial}号")
+        return replace(case, case_number=f"{case.unit.abbr}{case.number_code}〔{self.year}〕{serial}号")
 
 
 @dataclass
@@ -590,6 +604,24 @@ class Demo:
     messy_gbk: list[Case]
     messy_xlsx: list[Case]
     messy_errors: list[Case]
+    register_2023: list[Case] = field(default_factory=list)
+
+
+def build_previous_year(seed: int = DEFAULT_SEED) -> list[Case]:
+    """The 2023 register: same units and profiles, about half the volume, its own random stream."""
+    rng = random.Random(seed + YEAR_2023_OFFSET)
+    days = working_days(PREVIOUS_YEAR)
+    numberer = _Numberer(rng, PREVIOUS_YEAR)
+    register: list[Case] = []
+    for unit in UNITS:
+        if unit.volume < 20:
+            n = unit.volume
+        else:
+            n = round(unit.volume * PREVIOUS_YEAR_SCALE * (0.85 + 0.3 * rng.random()))
+        drawn = [_draw_case(rng, unit, days) for _ in range(n)]
+        drawn.sort(key=lambda c: c.date)
+        register.extend(numberer.next(c) for c in drawn)
+    return register
 
 
 def build(seed: int = DEFAULT_SEED) -> Demo:
@@ -624,7 +656,7 @@ def build(seed: int = DEFAULT_SEED) -> Demo:
             case = _draw_case(rng, by_name["区市场监管局"], days)
         messy_errors[i] = numberer.next(case)
     return Demo(units=UNITS, register=register, messy_gbk=messy_gbk, messy_xlsx=messy_xlsx,
-                messy_errors=messy_errors)
+                messy_errors=messy_errors, register_2023=build_previous_year(seed))
 
 
 # ------------------------------------------------------------------------------------------ writing
@@ -656,6 +688,10 @@ def units_csv(demo: Demo) -> bytes:
 
 def register_csv(demo: Demo) -> bytes:
     return _csv_bytes([list(REGISTER_COLUMNS)] + [_register_row(c) for c in demo.register], "utf-8-sig")
+
+
+def register_2023_csv(demo: Demo) -> bytes:
+    return _csv_bytes([list(REGISTER_COLUMNS)] + [_register_row(c) for c in demo.register_2023], "utf-8-sig")
 
 
 MESSY_GBK_HEADER = (
@@ -814,6 +850,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     contents: dict[str, tuple[str, bytes]] = {
         "units": (UNITS_FILE, units_csv(demo)),
         "register": (REGISTER_FILE, register_csv(demo)),
+        "register_2023": (REGISTER_2023_FILE, register_2023_csv(demo)),
         "messy_gbk": (MESSY_GBK_FILE, messy_gbk_csv(demo, mess)),
         "messy_xlsx": (MESSY_XLSX_FILE, messy_xlsx(demo, mess)),
         "messy_errors": (MESSY_ERRORS_FILE, errors_csv(demo)),
@@ -830,7 +867,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m scoring.demo.generate",
-        description="Write the synthetic demo data (units, 2024 register, messy import examples).",
+        description="Write the synthetic demo data (units, 2024 and 2023 registers, messy import examples).",
     )
     parser.add_argument("--out", type=Path, default=DATA_DIR, help=f"output directory (default: {DATA_DIR})")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default: {DEFAULT_SEED})")

@@ -1,39 +1,60 @@
-"""Loading the demo data (units, then the clean 2024 register) through the project's own importers.
+"""Loading the demo: units, the 2024 and 2023 registers, and (by default) the demo panel and two finished
+campaigns, all through the project's own importers and workflow.
 
-Idempotent: when every demo case file is already in the database, `load_demo` changes nothing and
-says so (`loaded` is False). A database holding only some of them (a different demo seed, or files
-deleted by hand) is refused with a clear error rather than half-loaded again. Units are imported first
-in their own transaction; units already present with the same kind and code are left alone, so a
-load that failed at the register step can simply be run again.
+Steps, each skipped when already done, so loading twice changes nothing (`loaded` is False):
+
+1. Units, then each register (`register_2024.csv`, `register_2023.csv`) through the importers. A
+   register already fully present is skipped; a database holding only part of one (a different demo
+   seed, or files deleted by hand) is refused with a clear error rather than half-loaded again. Units
+   already present with the same kind and code are left alone.
+2. With `with_campaigns` (the default): the panel lead the demo acts as is `actor_id`, else the first
+   active lead; on a database with no accounts at all a demo lead `demo-lead` is created (password
+   `DEMO_PASSWORD`). The demo reviewers and observer are created (`scoring.demo.people`), then the
+   finished 2023 and 2024 campaigns (`scoring.demo.campaign`), each found by name.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
 
 from scoring.db.models import CaseFile, Unit
-from scoring.demo.generate import DATA_DIR, REGISTER_FILE, UNITS_FILE
+from scoring.db.session import transaction
+from scoring.demo.generate import DATA_DIR, REGISTER_2023_FILE, REGISTER_FILE, UNITS_FILE
 from scoring.errors import CaseReviewError, ProblemReport
 
 _IN_CHUNK = 500  # case numbers per IN (...) lookup
+REGISTER_FILES = (REGISTER_FILE, REGISTER_2023_FILE)
 
 
-def demo_files(data_dir: Path | None = None) -> tuple[Path, Path]:
-    """(units file, register file) of the committed demo data; a clear error when they are missing."""
+@dataclass(frozen=True)
+class DemoFiles:
+    units: Path
+    registers: tuple[Path, ...]  # 2024 first, then 2023
+
+
+def demo_paths(data_dir: Path | None = None) -> DemoFiles:
+    """The committed demo data files; a clear error when any is missing."""
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    units, register = data_dir / UNITS_FILE, data_dir / REGISTER_FILE
-    missing = [p for p in (units, register) if not p.is_file()]
+    files = DemoFiles(data_dir / UNITS_FILE, tuple(data_dir / name for name in REGISTER_FILES))
+    missing = [p for p in (files.units, *files.registers) if not p.is_file()]
     if missing:
         raise CaseReviewError(
             f"demo data not found: missing {', '.join(str(p) for p in missing)} "
             "(the demo needs a checkout of the repository; regenerate it with `casereview demo generate`)"
         )
-    return units, register
+    return files
+
+
+def demo_files(data_dir: Path | None = None) -> tuple[Path, Path]:
+    """(units file, 2024 register file) of the committed demo data; a clear error when files are missing."""
+    files = demo_paths(data_dir)
+    return files.units, files.registers[0]
 
 
 def _column(path: Path, header: str) -> list[str]:
@@ -50,48 +71,96 @@ def _count_present(engine: Engine, model: Any, column: Any, values: list[str]) -
     return found
 
 
-def load_demo(engine: Engine, *, actor_id: int | None = None, data_dir: Path | None = None) -> dict[str, Any]:
-    """Load the demo units and 2024 register; returns counts.
+def load_demo(
+    engine: Engine, *, actor_id: int | None = None, data_dir: Path | None = None, with_campaigns: bool = True,
+) -> dict[str, Any]:
+    """Load the demo; returns what is there and what was added.
 
-    Result keys: `loaded` (False when everything was already there), `units` and `case_files` (demo
-    rows now in the database), `units_added`, `case_files_added`, `batch_id` (the register import).
-    Raises `ProblemReport` if an importer refuses the data, `CaseReviewError` if the files are missing
-    or the database already holds part of the demo register.
+    Result keys: `loaded` (False when nothing was added), `units` and `case_files` (demo rows now in the
+    database, both registers), `units_added`, `case_files_added`, `batch_id` (the 2024 register import,
+    None when not imported now), `batch_ids` (register file -> import batch, for those imported now);
+    with campaigns also `lead` (user name), `lead_created`, `people_added`, `reviewers` (user names) and
+    `campaigns` (one summary per campaign: files, reviews, results, rechecked, vetoes, grades ...).
+    Raises `ProblemReport` if an importer refuses the data, `CaseReviewError` if files are missing, the
+    database holds part of a demo register, or `actor_id` is not an active panel lead.
     """
-    units_path, register_path = demo_files(data_dir)
-    unit_names = _column(units_path, "单位名称")
-    case_numbers = _column(register_path, "案号")
+    files = demo_paths(data_dir)
+    numbers = {path: _column(path, "案号") for path in files.registers}
+    todo = _registers_to_load(engine, numbers)  # refuses a half-loaded register before anything is written
+    result: dict[str, Any] = {"loaded": False}
+    lead_id = actor_id
+    if with_campaigns:
+        from scoring.demo.people import create_demo_lead, find_lead
 
-    cases_present = _count_present(engine, CaseFile, CaseFile.case_number, case_numbers)
-    if cases_present == len(case_numbers):
-        return {
-            "loaded": False,
-            "units": _count_present(engine, Unit, Unit.name, unit_names),
-            "case_files": cases_present,
-            "units_added": 0,
-            "case_files_added": 0,
-            "batch_id": None,
-        }
-    if cases_present:
-        raise CaseReviewError(
-            f"the database already holds {cases_present} of the {len(case_numbers)} demo case files: "
-            "load the demo into a fresh database (e.g. --db sqlite:///demo.db)"
-        )
+        with transaction(engine) as session:
+            lead = find_lead(session, actor_id)
+            created = lead is None
+            if lead is None:
+                lead = create_demo_lead(session)
+            lead_id = lead.id
+            result.update(lead=lead.username, lead_created=created)
+        result["loaded"] |= created
+
+    result.update(_load_registers(engine, files, numbers, todo, lead_id))
+    result["loaded"] |= bool(result["units_added"] or result["case_files_added"])
+
+    if with_campaigns:
+        from scoring.db.models import User
+        from scoring.demo.campaign import load_campaigns
+        from scoring.demo.people import ensure_people
+
+        with transaction(engine) as session:
+            reviewers, observer, added = ensure_people(session, session.get(User, lead_id))
+            reviewer_ids = [u.id for u in reviewers]
+            result.update(people_added=added, reviewers=[u.username for u in reviewers], observer=observer.username)
+        campaigns = load_campaigns(engine, lead_id, reviewer_ids)
+        result["campaigns"] = campaigns
+        result["loaded"] |= bool(added) or any(c["changed"] for c in campaigns)
+    return result
+
+
+def _registers_to_load(engine: Engine, numbers: dict[Path, list[str]]) -> list[Path]:
+    """The registers not in the database yet; an error for one that is there only in part."""
+    todo = []
+    for path, case_numbers in numbers.items():
+        present = _count_present(engine, CaseFile, CaseFile.case_number, case_numbers)
+        if present and present != len(case_numbers):
+            raise CaseReviewError(
+                f"the database already holds {present} of the {len(case_numbers)} demo case files of {path.name}: "
+                "load the demo into a fresh database (e.g. --db sqlite:///demo.db)"
+            )
+        if not present:
+            todo.append(path)
+    return todo
+
+
+def _load_registers(engine: Engine, files: DemoFiles, numbers: dict[Path, list[str]], todo: list[Path],
+                    actor_id: int | None) -> dict[str, Any]:
+    unit_names = _column(files.units, "单位名称")
 
     from scoring.register.importer import import_register
     from scoring.register.units import import_units
 
-    units_report = import_units(engine, units_path, actor_id=actor_id)
-    if not units_report.ok:
-        raise ProblemReport(units_report.problems, title=f"{units_path.name}: demo units not loaded")
-    register_report = import_register(engine, register_path, actor_id=actor_id)
-    if not register_report.ok:
-        raise ProblemReport(register_report.problems, title=f"{register_path.name}: demo register not loaded")
+    units_added = 0
+    batch_ids: dict[str, int] = {}
+    case_files_added = 0
+    if todo:
+        units_report = import_units(engine, files.units, actor_id=actor_id)
+        if not units_report.ok:
+            raise ProblemReport(units_report.problems, title=f"{files.units.name}: demo units not loaded")
+        units_added = units_report.rows_imported
+    for path in todo:
+        report = import_register(engine, path, actor_id=actor_id)
+        if not report.ok:
+            raise ProblemReport(report.problems, title=f"{path.name}: demo register not loaded")
+        batch_ids[path.name] = report.batch_id
+        case_files_added += report.rows_imported
+    all_numbers = [n for case_numbers in numbers.values() for n in case_numbers]
     return {
-        "loaded": True,
         "units": _count_present(engine, Unit, Unit.name, unit_names),
-        "case_files": register_report.rows_imported,
-        "units_added": units_report.rows_imported,
-        "case_files_added": register_report.rows_imported,
-        "batch_id": register_report.batch_id,
+        "case_files": _count_present(engine, CaseFile, CaseFile.case_number, all_numbers),
+        "units_added": units_added,
+        "case_files_added": case_files_added,
+        "batch_id": batch_ids.get(REGISTER_FILE),
+        "batch_ids": batch_ids,
     }

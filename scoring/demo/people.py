@@ -1,0 +1,88 @@
+"""The demo's people: a panel of invented reviewers from other units, an observer, and (only when the
+database has no panel lead yet) a demo lead.
+
+Every demo account signs in with `DEMO_PASSWORD`. The names are plainly invented labels
+("示例评查员01（区司法局）"), never realistic personal names. Accounts are created through
+`scoring.users.create_user`, by the lead, so they are audited like any other account.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scoring.db.models import User
+from scoring.domain import Role
+from scoring.errors import CaseReviewError
+from scoring.users import count_users, create_user, require_role
+
+DEMO_PASSWORD = "demo-review-2024"  # documented in the README and printed by `casereview demo`
+
+DEMO_LEAD_USERNAME = "demo-lead"
+DEMO_LEAD_NAME = "示例评查组长"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    display_name: str
+    unit: str
+
+
+# Twelve reviewers, home units spread over departments and towns (nobody reviews their own unit).
+REVIEWERS: tuple[DemoPerson, ...] = tuple(
+    DemoPerson(f"demo-reviewer-{i:02d}", f"示例评查员{i:02d}（{unit}）", unit)
+    for i, unit in enumerate(
+        (
+            "区司法局", "区城管执法局", "区市场监管局", "区公安分局", "区生态环境局", "区交通委",
+            "区卫生健康委", "区应急局", "城桥镇", "堡镇", "陈家镇", "长兴镇",
+        ),
+        start=1,
+    )
+)
+OBSERVER = DemoPerson("demo-observer", "示例观察员（区城管执法局联络员）", "区城管执法局")
+
+
+def find_lead(session: Session, actor_id: int | None) -> User | None:
+    """The lead the demo acts as: `actor_id` (who must be an active lead), else the first active lead."""
+    if actor_id is not None:
+        user = session.get(User, actor_id)
+        if user is None:
+            raise CaseReviewError(f"no user with id {actor_id}")
+        return require_role(user, Role.LEAD)
+    return session.scalar(
+        select(User).where(User.role == Role.LEAD, User.active.is_(True)).order_by(User.id).limit(1)
+    )
+
+
+def create_demo_lead(session: Session) -> User:
+    """The demo lead, for a database with no accounts at all (e.g. `casereview demo` on a new file)."""
+    if count_users(session):
+        raise CaseReviewError(
+            "the database has accounts but no active panel lead: the demo campaigns need a lead to act as"
+        )
+    return create_user(session, username=DEMO_LEAD_USERNAME, display_name=DEMO_LEAD_NAME, role=Role.LEAD,
+                       password=DEMO_PASSWORD, bootstrap=True)
+
+
+def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
+    """The demo reviewers (in `REVIEWERS` order) and observer, created where missing.
+
+    Returns (reviewers, observer, how many accounts were created). An existing account with a demo
+    user name but another role is refused rather than used.
+    """
+    created = 0
+    users: list[User] = []
+    for person, role in [(p, Role.REVIEWER) for p in REVIEWERS] + [(OBSERVER, Role.OBSERVER)]:
+        user = session.scalar(select(User).where(User.username == person.username))
+        if user is None:
+            user = create_user(session, username=person.username, display_name=person.display_name, role=role,
+                               unit_name=person.unit, password=DEMO_PASSWORD, actor=lead)
+            created += 1
+        elif user.role != role or not user.active:
+            raise CaseReviewError(f"user {person.username!r} exists but is not an active {role.value}; "
+                                  "load the demo into a fresh database")
+        users.append(user)
+    return users[:-1], users[-1], created
