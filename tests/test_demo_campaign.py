@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from scoring.campaigns import readable_campaigns
 from scoring.cli import main
 from scoring.db import models as m
 from scoring.db.session import open_db, session_factory
@@ -89,6 +90,7 @@ def test_two_campaigns_with_the_demo_settings(demo) -> None:  # noqa: ANN001
         c = found[spec.name]
         assert (c.year, c.window_start, c.window_end) == (spec.year, *spec.window)
         assert c.reviewers_per_file == 2 and c.created_by_id == lead_id
+        assert c.status == "published"
         assert [b["name"] for b in c.grade_bands] == ["优秀", "良好", "合格", "不合格"]
     assert [c["year"] for c in result["campaigns"]] == [2023, 2024]
     assert result["lead"] == "lead" and not result["lead_created"]
@@ -201,7 +203,9 @@ def test_demo_accounts(demo) -> None:  # noqa: ANN001
         kinds = {users[p.username].unit.kind for p in REVIEWERS}
         assert kinds == {"department", "town"}
         assert authenticate(s, REVIEWERS[0].username, DEMO_PASSWORD).username == REVIEWERS[0].username
-        assert authenticate(s, OBSERVER.username, DEMO_PASSWORD).role == Role.OBSERVER
+        observer = authenticate(s, OBSERVER.username, DEMO_PASSWORD)
+        assert observer.role == Role.OBSERVER
+        assert {c.name for c in readable_campaigns(s, observer)} == {c.name for c in CAMPAIGNS}  # published
     assert len(DEMO_PASSWORD) >= 8
     assert result["people_added"] == len(REVIEWERS) + 1
 
@@ -293,7 +297,7 @@ def test_cli_on_an_empty_database_creates_a_demo_lead_and_gives_the_same_scores(
     assert "loaded the demo: 37 units" in out
     assert f"created the demo panel lead {DEMO_LEAD_USERNAME} (password {DEMO_PASSWORD})" in out
     assert "demo-reviewer-01 .. demo-reviewer-12" in out and "demo-observer" in out
-    assert out.count("campaign 20") == 2
+    assert out.count("campaign 20") == 2 and out.count("(published)") == 2
     engine = open_db(url)
     try:
         with session_factory(engine)() as s:
@@ -358,3 +362,4 @@ def test_no_results_were_written_outside_the_workflow(demo) -> None:  # noqa: AN
         assert n("save_draft") == reviews  # every review has marks
         assert n("recheck") == rechecks
         assert conn.execute(sa.text("select count(*) from audit_log where action = 'assign_auto'")).scalar_one() == 2
+        assert n("publish_campaign") == 2

@@ -80,7 +80,7 @@ def _load(engine, register_only: bool) -> None:  # noqa: ANN001
 def _campaign_line(c: dict[str, Any]) -> str:
     grades = "，".join(f"{name}{n}" for name, n in c["grades"].items())
     state = "" if c["changed"] else " (already there)"
-    return (f"campaign {c['name']}{state}: {c['files']} files, {c['reviews']} reviews, "
+    return (f"campaign {c['name']} ({c['status']}){state}: {c['files']} files, {c['reviews']} reviews, "
             f"{c['rechecked']} re-checked, {c['vetoes']} with a veto; {grades}; average {c['average']}")
 
 

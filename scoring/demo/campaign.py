@@ -8,14 +8,15 @@ assign the demo reviewers (`plan_auto_assignment` + `apply_plan`, the core of `a
 the demo panel so that real accounts in the same database are never given demo work), then let every
 reviewer open, save and submit their review (`open_review`, `save_draft`, `submit_review`) with the marks
 `scoring.demo.marking` invents, and re-check (`record_recheck`) every file whose reviews trigger one of
-the campaign's re-check rules. Nothing is written to the result tables directly: the core keeps them.
+the campaign's re-check rules; finally publish the results (`publish_campaign`), so that observers see
+them too. Nothing is written to the result tables directly: the core keeps them.
 
 The shipped standards cover 行政处罚, 行政检查 and 行政许可 only, while the stratified draw also picks
 行政强制 / 确认 / 给付 / 征收征用 files; so the demo campaigns also load a demo-only standard for those
 (`rubrics/other_acts.yaml` beside this module), found by the same default mapping.
 
 Idempotent and resumable: a campaign is found by name; each step is skipped when already done (sample
-drawn, reviewers assigned, review submitted, file re-checked). The marks of a file depend only on the
+drawn, reviewers assigned, review submitted, file re-checked, results published). The marks of a file depend only on the
 content seed, the year, the case number and the reviewer, never on the order of work.
 """
 
@@ -31,7 +32,14 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from scoring.assignments import apply_plan, plan_auto_assignment, sampled_files
-from scoring.campaigns import campaign_bands, create_campaign, spec_from_options, standard_hash_for
+from scoring.campaigns import (
+    PUBLISHED,
+    campaign_bands,
+    create_campaign,
+    publish_campaign,
+    spec_from_options,
+    standard_hash_for,
+)
 from scoring.db.models import Assignment, Campaign, CaseFile, FileResult, Review, SampleItem, SampleRecord, User
 from scoring.db.session import transaction
 from scoring.demo.marking import file_truth, lead_marks, reviewer_marks
@@ -114,7 +122,7 @@ def _finished(engine: Engine, spec: DemoCampaign) -> bool:
         if campaign is None:
             return False
         size = _sample_size(session, campaign.id)
-        return size > 0 and _results(session, campaign.id) == size
+        return size > 0 and _results(session, campaign.id) == size and campaign.status == PUBLISHED
 
 
 def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: list[int],
@@ -144,6 +152,8 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
         if plan:
             apply_plan(session, lead, campaign, plan, how="auto")
         _score_all(session, spec, campaign, lead)
+        if campaign.status != PUBLISHED:
+            publish_campaign(session, lead, campaign)
         return summary(session, campaign, created=created, changed=True)
 
 
@@ -233,7 +243,8 @@ def summary(session: Session, campaign: Campaign, *, created: bool = False, chan
                             .where(FileResult.campaign_id == cid, FileResult.veto.is_(True))) or 0
     scores = list(session.scalars(select(FileResult.score).where(FileResult.campaign_id == cid)))
     return {
-        "id": cid, "name": campaign.name, "year": campaign.year, "created": created, "changed": changed,
+        "id": cid, "name": campaign.name, "year": campaign.year, "status": campaign.status, "created": created,
+        "changed": changed,
         "files": _sample_size(session, cid), "reviews": submitted, "results": sum(by_source.values()),
         "by_mean": by_source.get("mean", 0), "rechecked": by_source.get("recheck", 0), "vetoes": vetoes,
         "grades": {b.name: grades.get(b.name, 0) for b in campaign_bands(campaign)},
