@@ -27,12 +27,20 @@ def store_standard(session: Session, standard: Standard) -> StandardVersion:
     return version
 
 
+_verified: dict[str, Standard] = {}  # hash -> standard; content under a hash never changes
+
+
 def load_version(session: Session, standard_hash: str) -> Standard:
-    """The standard exactly as stored under `standard_hash`."""
+    """The standard exactly as stored under `standard_hash` (checked once per process, then cached:
+    the hash pins the content)."""
+    cached = _verified.get(standard_hash)
+    if cached is not None:
+        return cached
     row = session.get(StandardVersion, standard_hash)
     if row is None:
         raise NotFound(f"no stored standard version {standard_hash[:12]}")
     standard = Standard.model_validate(row.content)
     if standard.hash != standard_hash:
         raise CaseReviewError(f"stored standard {row.standard_id} does not match its hash {standard_hash[:12]}")
+    _verified[standard_hash] = standard
     return standard
