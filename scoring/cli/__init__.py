@@ -15,6 +15,7 @@ from scoring.errors import CaseReviewError, ProblemReport
 
 # Command modules register themselves on `cli` when imported.
 from scoring.cli import (  # noqa: E402,F401  (import for side effect)
+    aggregate_cmds,
     campaign_cmds,
     db_cmds,
     demo_cmds,

@@ -1,0 +1,299 @@
+"""Agreement between reviewers on double-scored files, and each reviewer's severity.
+
+A double-scored file is a sampled file with two or more submitted reviews (whether or not it has a
+final result yet: files awaiting re-check are exactly where reviewers disagree). Every figure here is
+about the reviewers' own submitted marks, never the re-check.
+
+* Totals: Krippendorff's alpha at the interval level on the reviews' final totals (after veto
+  effects), reviewers as coders and files as units, computed with the `krippendorff` package.
+  1 = perfect agreement, 0 = no better than chance, below 0 = systematic disagreement.
+* Interval: percentile bootstrap over files (the double-scored files drawn with replacement, B
+  replicates from `Generator(PCG64(SeedSequence(seed, spawn_key=(0,))))`; the same replicates serve
+  the totals and every item), alpha recomputed in each replicate with the closed form
+  alpha = 1 - (n-1) * Σ_u m_u·SS_u/(m_u-1) / (n·SS), where m_u is the number of values of file u,
+  SS_u their sum of squared deviations, n and SS the same over all pairable values. Replicates with
+  no variation at all (alpha undefined) are left out.
+* Items: the same alpha on the points each review deducted on an item (`deducted` in the review's
+  result, after the item floor); an item marked N/A or not applying to the file is missing. Only
+  files where at least two reviews scored the item count. Items with the lowest alpha among those
+  with at least `min_item_files` such files are listed: a sign the standard's wording is read
+  differently. An item nobody disagreed on and nobody deducted has no variation: alpha undefined (None).
+* Severity of a reviewer = the mean, over the double-scored files they reviewed, of (their total − the
+  mean of the other reviewers' totals on that file). Negative = harsher than their co-reviewers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+
+import krippendorff
+import numpy as np
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from scoring.aggregate.common import (
+    Figures,
+    as_session,
+    check_case_type,
+    check_unit_kind,
+    focus_label,
+    focus_order,
+    get_campaign_row,
+    raw,
+)
+from scoring.aggregate.uncertainty import DEFAULT_B, DEFAULT_SEED, percentile_interval, unit_rng
+from scoring.db.models import Assignment, CaseFile, Review, Unit, User
+from scoring.domain import ReviewStatus
+from scoring.standards import load_version
+
+MISSING_STATUSES = ("na", "not_applicable")
+
+
+def alpha_interval(matrix: np.ndarray) -> float | None:
+    """Krippendorff's alpha (interval) of a coders x units matrix (NaN = missing), by the package.
+
+    None when it is undefined: no unit with two values, or a single value throughout."""
+    m = np.asarray(matrix, dtype=float)
+    pairable = (~np.isnan(m)).sum(axis=0) >= 2
+    if not pairable.any():
+        return None
+    values = m[:, pairable]
+    if np.unique(values[~np.isnan(values)]).size < 2:
+        return None
+    return float(krippendorff.alpha(reliability_data=m, level_of_measurement="interval"))
+
+
+def _column_stats(matrix: np.ndarray) -> np.ndarray:
+    """Per unit (column): m_u, Σv, Σv² and m_u·SS_u/(m_u-1), as a (units x 4) array; units with fewer
+    than two values are all zeros (they do not take part). Values are centred for numerical safety
+    (alpha does not change when every value is shifted)."""
+    m = np.asarray(matrix, dtype=float)
+    ok = ~np.isnan(m)
+    pairable = ok.sum(axis=0) >= 2
+    ok &= pairable[None, :]
+    if ok.any():
+        m = m - m[ok].mean()
+    v = np.where(ok, m, 0.0)
+    cnt = ok.sum(axis=0).astype(float)
+    s1 = v.sum(axis=0)
+    s2 = (v * v).sum(axis=0)
+    q = cnt * (s2 - s1 * s1 / np.maximum(cnt, 1)) / np.maximum(cnt - 1, 1)
+    return np.column_stack([cnt, s1, s2, q])
+
+
+def _alpha_from_sums(sums: np.ndarray) -> np.ndarray:
+    """Alpha from summed column stats (... x 4); NaN where undefined (fewer than 2 values, no variation)."""
+    n, t1, t2, tq = np.moveaxis(np.asarray(sums, dtype=float), -1, 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ss = t2 - t1 * t1 / n
+        alpha = 1 - (n - 1) * tq / (n * ss)
+    return np.where((n >= 2) & (ss > 1e-12 * np.maximum(1.0, t2)), alpha, np.nan)
+
+
+def alpha_closed_form(matrix: np.ndarray) -> float | None:
+    """The interval alpha from per-unit sums (the formula the bootstrap uses); None when undefined."""
+    a = float(_alpha_from_sums(_column_stats(matrix).sum(axis=0)))
+    return None if np.isnan(a) else a
+
+
+def alpha_bootstraps(matrices: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+                     level: float = 0.95) -> list[tuple[float | None, float | None]]:
+    """Percentile intervals of alpha for several coders x files matrices over the same files.
+
+    Files are drawn with replacement once per replicate and the same replicates serve every matrix
+    (totals and each item), so one matrix product does the work for all of them."""
+    if not matrices:
+        return []
+    n_files = np.asarray(matrices[0]).shape[1]
+    stats = [_column_stats(m) for m in matrices]
+    if n_files < 2:
+        return [(None, None)] * len(matrices)
+    idx = unit_rng(seed, 0).integers(0, n_files, size=(n_boot, n_files))
+    weights = np.bincount((idx + (np.arange(n_boot) * n_files)[:, None]).ravel(), minlength=n_boot * n_files)
+    sums = weights.reshape(n_boot, n_files).astype(float) @ np.hstack(stats)  # (n_boot, 4 x matrices)
+    alphas = _alpha_from_sums(sums.reshape(n_boot, len(matrices), 4))
+    out: list[tuple[float | None, float | None]] = []
+    for j, st in enumerate(stats):
+        a = alphas[:, j]
+        a = a[~np.isnan(a)]
+        out.append(percentile_interval(a, level) if (st[:, 0] > 0).sum() >= 2 and a.size else (None, None))
+    return out
+
+
+def alpha_bootstrap(matrix: np.ndarray, *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+                    level: float = 0.95) -> tuple[float | None, float | None]:
+    """Percentile interval of alpha, resampling units (files) with replacement."""
+    return alpha_bootstraps([matrix], n_boot=n_boot, seed=seed, level=level)[0]
+
+
+@dataclass
+class ItemAgreement(Figures):
+    item_id: str
+    item_title: str
+    focus: str
+    focus_label: str
+    files: int  # files where two or more reviews scored the item
+    disagree_files: int  # of those, files where the deducted points differ
+    alpha: float | None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+@dataclass
+class ReviewerSeverity(Figures):
+    reviewer_id: int
+    username: str
+    display_name: str
+    files: int  # double-scored files this reviewer submitted
+    severity: float  # mean of (own total - co-reviewers' mean); negative = harsher
+    mean_abs_diff: float
+
+
+@dataclass
+class Agreement(Figures):
+    campaign_id: int
+    files: int  # double-scored files
+    reviews: int
+    reviewers: int
+    alpha: float | None  # on totals
+    ci_low: float | None
+    ci_high: float | None
+    n_boot: int
+    seed: int
+    level: float
+    min_item_files: int
+    items: list[ItemAgreement] = field(default_factory=list)  # focus order, then item id
+    lowest: list[ItemAgreement] = field(default_factory=list)  # lowest alpha first
+    severity: list[ReviewerSeverity] = field(default_factory=list)  # harshest first
+
+
+@dataclass(frozen=True)
+class _ReviewRow:
+    review_id: int
+    case_file_id: int
+    reviewer_id: int
+    total: float
+    standard_hash: str
+    result: dict | None
+
+
+def _double_scored(session: Session, campaign_id: int, unit_kind: str | None, case_type: str | None,
+                   with_result: bool) -> list[_ReviewRow]:
+    submitted = (Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED.value)
+    doubles = (select(Assignment.case_file_id).join(Review, Review.assignment_id == Assignment.id)
+               .where(*submitted).group_by(Assignment.case_file_id).having(func.count() >= 2))
+    cols = [Review.id, Assignment.case_file_id, Assignment.reviewer_id, raw(Review.total), Review.standard_hash]
+    if with_result:
+        cols.append(Review.result)
+    stmt = (select(*cols).select_from(Review).join(Assignment, Assignment.id == Review.assignment_id)
+            .join(CaseFile, CaseFile.id == Assignment.case_file_id).join(Unit, Unit.id == CaseFile.unit_id)
+            .where(*submitted, Assignment.case_file_id.in_(doubles)).order_by(Assignment.case_file_id, Review.id))
+    if unit_kind is not None:
+        stmt = stmt.where(Unit.kind == unit_kind)
+    if case_type is not None:
+        stmt = stmt.where(CaseFile.case_type == case_type)
+    return [_ReviewRow(r[0], r[1], r[2], int(r[3]) / 100, r[4], r[5] if with_result else None)
+            for r in session.execute(stmt)]
+
+
+def _matrix(cells: dict[tuple[int, int], float], coders: Sequence[int], units: Sequence[int]) -> np.ndarray:
+    ci = {c: i for i, c in enumerate(coders)}
+    ui = {u: j for j, u in enumerate(units)}
+    m = np.full((len(coders), len(units)), np.nan)
+    for (coder, unit), value in cells.items():
+        m[ci[coder], ui[unit]] = value
+    return m
+
+
+def severity_from_scores(rows: Sequence[tuple[int, Hashable, float]]) -> dict[Hashable, tuple[int, float, float]]:
+    """(file, reviewer, total) rows -> reviewer -> (files, mean signed gap, mean absolute gap) to the
+    mean of the other reviewers of the same file; files with a single review are skipped."""
+    by_file: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    for file_id, reviewer, total in rows:
+        by_file[file_id].append((reviewer, total))
+    gaps: dict[int, list[float]] = defaultdict(list)
+    for reviews in by_file.values():
+        if len(reviews) < 2:
+            continue
+        s = sum(t for _, t in reviews)
+        for reviewer, t in reviews:
+            gaps[reviewer].append(t - (s - t) / (len(reviews) - 1))
+    return {r: (len(g), sum(g) / len(g), sum(abs(x) for x in g) / len(g)) for r, g in gaps.items()}
+
+
+def _severity(session: Session, rows: list[_ReviewRow]) -> list[ReviewerSeverity]:
+    found = severity_from_scores([(r.case_file_id, r.reviewer_id, r.total) for r in rows])
+    if not found:
+        return []
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(found))))}
+    out = [ReviewerSeverity(rid, users[rid].username, users[rid].display_name, n, sev, mad)
+           for rid, (n, sev, mad) in found.items()]
+    out.sort(key=lambda r: (r.severity, r.username))
+    return out
+
+
+def reviewer_severity(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                      case_type: str | None = None) -> list[ReviewerSeverity]:
+    """Each reviewer's severity on double-scored files (definition: module docstring), harshest first."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    with as_session(db) as session:
+        get_campaign_row(session, campaign_id)
+        return _severity(session, _double_scored(session, campaign_id, unit_kind, case_type, with_result=False))
+
+
+def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]:
+    meta: dict[str, tuple[str, str]] = {}
+    for h in sorted(hashes):
+        for item_id, (_, item) in load_version(session, h).items_by_id.items():
+            meta.setdefault(item_id, (item.title, item.focus))
+    return meta
+
+
+def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+              n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED, level: float = 0.95, min_item_files: int = 5,
+              lowest_n: int = 5) -> Agreement:
+    """Alpha on totals with its bootstrap interval, alpha per item, the least agreed items and each
+    reviewer's severity, over the double-scored files of the selection (definitions: module docstring)."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    with as_session(db) as session:
+        get_campaign_row(session, campaign_id)
+        rows = _double_scored(session, campaign_id, unit_kind, case_type, with_result=True)
+        severity = _severity(session, rows)
+        meta = _item_meta(session, {r.standard_hash for r in rows})
+    files = sorted({r.case_file_id for r in rows})
+    coders = sorted({r.reviewer_id for r in rows})
+    # A reviewer is assigned a file at most once, so (reviewer, file) identifies a review.
+    totals = _matrix({(r.reviewer_id, r.case_file_id): r.total for r in rows}, coders, files)
+    item_cells: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
+    for r in rows:
+        for it in (r.result or {}).get("items", []):
+            if it.get("status") not in MISSING_STATUSES:
+                item_cells[it["item_id"]][(r.reviewer_id, r.case_file_id)] = float(it["deducted"])
+    items: list[ItemAgreement] = []
+    matrices = [totals]
+    for item_id, cells in sorted(item_cells.items()):
+        m = _matrix(cells, coders, files)
+        pairable = (~np.isnan(m)).sum(axis=0) >= 2
+        if not pairable.any():
+            continue
+        sub = m[:, pairable]
+        spread = np.nanmax(sub, axis=0) - np.nanmin(sub, axis=0)
+        title, focus = meta.get(item_id, (item_id, ""))
+        items.append(ItemAgreement(item_id, title, focus, focus_label(focus), int(pairable.sum()),
+                                   int((spread > 0).sum()), alpha_interval(sub)))
+        matrices.append(m)
+    (lo, hi), *item_ci = alpha_bootstraps(matrices, n_boot=n_boot, seed=seed, level=level)
+    for item, (ilo, ihi) in zip(items, item_ci, strict=True):
+        if item.alpha is not None:
+            item.ci_low, item.ci_high = ilo, ihi
+    order = {f: i for i, f in enumerate(focus_order({i.focus for i in items}))}
+    items.sort(key=lambda i: (order[i.focus], i.item_id))
+    ranked = sorted((i for i in items if i.alpha is not None and i.files >= min_item_files),
+                    key=lambda i: (i.alpha, i.item_id))
+    return Agreement(
+        campaign_id=campaign_id, files=len(files), reviews=len(rows), reviewers=len(coders),
+        alpha=alpha_interval(totals) if files else None, ci_low=lo, ci_high=hi, n_boot=n_boot, seed=seed,
+        level=level, min_item_files=min_item_files, items=items, lowest=ranked[:lowest_n], severity=severity,
+    )

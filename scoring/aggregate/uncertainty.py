@@ -1,0 +1,170 @@
+"""Which differences between units are real: bootstrap intervals for unit means, ranks with intervals.
+
+Method (percentile bootstrap, stratified by unit):
+
+* Each unit's files are treated as a sample of its work. For a unit with n files, B replicates each
+  draw n of its final scores with replacement and take their mean; the 95% interval for the unit's
+  mean is the 2.5th and 97.5th percentile of the B replicate means (numpy's default linear
+  interpolation), so it always lies within the unit's lowest and highest file score.
+* Units are resampled independently, each from its own random stream
+  `Generator(PCG64(SeedSequence(seed, spawn_key=(unit_id,))))`: the same seed gives the same interval
+  for a unit whatever other units are shown (filters by unit kind or case type do not move it).
+* Rank: 1 = best mean; equal means share the lowest rank of the tie (1, 2, 2, 4). Point ranks use the
+  exact means. In each replicate the units are ranked the same way on their replicate means; the rank
+  interval runs from the 2.5th percentile (rounded down to a rank that occurs) to the 97.5th percentile
+  (rounded up) of the unit's replicate ranks, so it is conservative.
+* Units with fewer than `min_files` files (default 3) are flagged `too_few_files`: they get no
+  interval and no rank, and take no part in the ranking of the others.
+
+The intervals say how much a unit's mean depends on which files happened to be drawn; they do not
+cover reviewer disagreement (see `scoring.aggregate.agreement`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.random import PCG64, Generator, SeedSequence
+from scipy.stats import rankdata
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from scoring.aggregate.common import (
+    Figures,
+    as_session,
+    check_case_type,
+    check_unit_kind,
+    get_campaign_row,
+    mean_of_centi,
+)
+from scoring.aggregate.units import UnitFigures, unit_scores, unit_summary
+from scoring.db.models import Unit
+
+DEFAULT_SEED = 20240101
+DEFAULT_B = 2000
+DEFAULT_MIN_FILES = 3
+
+
+def unit_rng(seed: int, key: int) -> Generator:
+    """The random stream of one unit (or item): independent of every other key's stream."""
+    return Generator(PCG64(SeedSequence(seed, spawn_key=(int(key),))))
+
+
+def min_ranks(values: Sequence[Any]) -> list[int]:
+    """Competition ranks, best (largest) first: rank = 1 + how many values are strictly larger."""
+    return [1 + sum(1 for w in values if w > v) for v in values]
+
+
+def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(samples, [tail, 100 - tail])
+    return float(lo), float(hi)
+
+
+def bootstrap_means(groups: Sequence[Sequence[float]], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+                    keys: Sequence[int] | None = None) -> np.ndarray:
+    """A (n_boot x groups) array: each column the replicate means of one group, from its own stream."""
+    keys = list(range(len(groups))) if keys is None else list(keys)
+    out = np.empty((n_boot, len(groups)))
+    for k, (values, key) in enumerate(zip(groups, keys, strict=True)):
+        arr = np.asarray(values, dtype=float)
+        if arr.size == 0:
+            raise ValueError("cannot bootstrap an empty group")
+        idx = unit_rng(seed, key).integers(0, arr.size, size=(n_boot, arr.size))
+        out[:, k] = arr[idx].sum(axis=1) / arr.size
+    return out
+
+
+@dataclass(frozen=True)
+class GroupInterval:
+    low: float
+    high: float
+    rank_low: int
+    rank_high: int
+
+
+def bootstrap_intervals(groups: Sequence[Sequence[float]], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+                        level: float = 0.95, keys: Sequence[int] | None = None) -> list[GroupInterval]:
+    """Percentile interval of each group's mean and of its rank among the groups (see module doc)."""
+    if not groups:
+        return []
+    means = bootstrap_means(groups, n_boot=n_boot, seed=seed, keys=keys)
+    ranks = rankdata(-means, method="min", axis=1).astype(int)
+    tail = (1 - level) / 2
+    out = []
+    for k in range(len(groups)):
+        lo, hi = percentile_interval(means[:, k], level)
+        r_lo = int(np.quantile(ranks[:, k], tail, method="lower"))
+        r_hi = int(np.quantile(ranks[:, k], 1 - tail, method="higher"))
+        out.append(GroupInterval(lo, hi, r_lo, r_hi))
+    return out
+
+
+@dataclass
+class UnitUncertainty(Figures):
+    unit_id: int
+    unit: str
+    files: int
+    mean: Decimal
+    too_few_files: bool
+    ci_low: float | None = None
+    ci_high: float | None = None
+    rank: int | None = None
+    rank_low: int | None = None
+    rank_high: int | None = None
+
+
+def bootstrap_units(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                    case_type: str | None = None, min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B,
+                    seed: int = DEFAULT_SEED, level: float = 0.95) -> list[UnitUncertainty]:
+    """Bootstrap interval of each unit's mean, its rank and rank interval (method: module docstring).
+
+    Units in listing order (sort order, id); only units with a final result appear."""
+    if n_boot < 1 or min_files < 1:
+        raise ValueError("n_boot and min_files must be at least 1")
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    with as_session(db) as session:
+        get_campaign_row(session, campaign_id)
+        scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        units = session.execute(select(Unit.id, Unit.name, Unit.sort_order).where(Unit.id.in_(list(scores)))).all()
+    units.sort(key=lambda u: (u.sort_order, u.id))
+    out = [UnitUncertainty(u.id, u.name, len(scores[u.id]), mean_of_centi(sum(scores[u.id]), len(scores[u.id])),
+                           too_few_files=len(scores[u.id]) < min_files) for u in units]
+    ranked = [r for r in out if not r.too_few_files]
+    exact = [Fraction(sum(scores[r.unit_id]), r.files) for r in ranked]
+    intervals = bootstrap_intervals([scores[r.unit_id] for r in ranked], n_boot=n_boot, seed=seed, level=level,
+                                    keys=[r.unit_id for r in ranked])
+    for r, rank, iv in zip(ranked, min_ranks(exact), intervals, strict=True):
+        r.ci_low, r.ci_high = iv.low / 100, iv.high / 100  # scores were in hundredths
+        r.rank, r.rank_low, r.rank_high = rank, iv.rank_low, iv.rank_high
+    return out
+
+
+@dataclass
+class UnitRow(Figures):
+    """A unit's figures with its interval and rank: one row of the unit table."""
+
+    figures: UnitFigures
+    uncertainty: UnitUncertainty
+
+    def to_record(self) -> dict[str, Any]:
+        u = self.uncertainty
+        return {**self.figures.to_record(), "too_few_files": u.too_few_files, "ci_low": u.ci_low,
+                "ci_high": u.ci_high, "rank": u.rank, "rank_low": u.rank_low, "rank_high": u.rank_high}
+
+
+def unit_table(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+               min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+               level: float = 0.95, top_n: int = 5) -> list[UnitRow]:
+    """`unit_summary` joined with `bootstrap_units`, in listing order (sort by `rank` for a league table)."""
+    with as_session(db) as session:
+        figures = unit_summary(session, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n)
+        unc = {u.unit_id: u for u in bootstrap_units(session, campaign_id, unit_kind=unit_kind, case_type=case_type,
+                                                     min_files=min_files, n_boot=n_boot, seed=seed, level=level)}
+    return [UnitRow(f, unc[f.unit_id]) for f in figures]
+

@@ -1,0 +1,243 @@
+"""Per-unit figures of a campaign, aggregated in SQL over the materialised final results.
+
+A file counts once it has a final result (`file_results`, see `scoring.recheck` for the definition):
+files still being scored or awaiting re-check are not in any figure. Every query groups by unit (and
+grade, focus area or deduction reason); the only per-file data fetched is the list of final scores,
+needed for the median and the bootstrap, and that is as long as the sample, not the register.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy.orm import Session
+
+from scoring.aggregate.common import (
+    Figures,
+    as_session,
+    bands_of,
+    centi,
+    check_case_type,
+    check_unit_kind,
+    scoped,
+    focus_label,
+    focus_order,
+    get_campaign_row,
+    grade_of,
+    mean_of_centi,
+    median_of_centi,
+    ratio,
+    raw,
+    titles_for,
+)
+from scoring.db.models import CaseFile, FileDeduction, FileFocusScore, FileResult, Unit
+
+
+@dataclass
+class ReasonCount(Figures):
+    """A deduction reason (or veto) and how many files carry it in their final result."""
+
+    item_id: str
+    item_title: str
+    reason_id: str
+    reason: str
+    focus: str
+    is_veto: bool
+    files: int
+
+    def label(self) -> str:
+        return f"{self.item_id}-{self.reason_id} {self.reason}"
+
+
+@dataclass
+class FocusRate(Figures):
+    """Score rate of one focus area: Σ earned / Σ applicable maximum x 100 over the files it applies to."""
+
+    focus: str
+    label: str
+    files: int
+    applicable_max: Decimal
+    earned: Decimal
+    rate: Decimal | None
+
+
+@dataclass
+class UnitFigures(Figures):
+    unit_id: int
+    unit: str
+    kind: str
+    sort_order: int
+    files: int  # files with a final result
+    mean: Decimal
+    median: Decimal
+    min: Decimal
+    max: Decimal
+    grade_counts: dict[str, int]  # in the campaign's band order, every band present (0 when none)
+    pass_rate: Decimal  # % of files whose grade is at or above the pass line
+    excellent_rate: Decimal  # % of files in the top band
+    veto_count: int  # files whose final result carries a veto
+    grade: str  # the mean graded with the campaign's bands
+    focus: list[FocusRate] = field(default_factory=list)
+    top_deductions: list[ReasonCount] = field(default_factory=list)
+
+    @property
+    def focus_rates(self) -> dict[str, Decimal | None]:
+        return {f.focus: f.rate for f in self.focus}
+
+    def to_record(self) -> dict[str, Any]:
+        d = self.to_dict()
+        out = {k: v for k, v in d.items() if k not in ("grade_counts", "focus", "top_deductions")}
+        out.update({f"grade.{name}": n for name, n in self.grade_counts.items()})
+        out.update({f"focus.{f.focus}": (float(f.rate) if f.rate is not None else None) for f in self.focus})
+        out["top_deductions"] = "；".join(f"{r.label()}（{r.files}）" for r in self.top_deductions)
+        return out
+
+
+def unit_scores(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                case_type: str | None = None) -> dict[int, list[int]]:
+    """unit id -> its files' final scores in hundredths, ascending (one row per reviewed file)."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    stmt = scoped(select(FileResult.unit_id, raw(FileResult.score)).select_from(FileResult),
+                  campaign_id, unit_kind, case_type).order_by(FileResult.unit_id, raw(FileResult.score))
+    out: dict[int, list[int]] = defaultdict(list)
+    with as_session(db) as session:
+        for unit_id, score in session.execute(stmt):
+            out[unit_id].append(int(score))
+    return dict(out)
+
+
+def focus_rates(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+                by_unit: bool = True) -> dict[int | None, list[FocusRate]]:
+    """Focus-area score rates per unit (key None for the whole selection when `by_unit` is false: the
+    campaign average profile a unit is compared with)."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    unit_col = FileResult.unit_id if by_unit else None
+    cols = [FileFocusScore.focus, func.count(), func.sum(raw(FileFocusScore.applicable_max)),
+            func.sum(raw(FileFocusScore.earned))]
+    stmt = select(*([unit_col] if by_unit else []), *cols).select_from(FileFocusScore).join(
+        FileResult, and_(FileResult.campaign_id == FileFocusScore.campaign_id,
+                         FileResult.case_file_id == FileFocusScore.case_file_id))
+    stmt = scoped(stmt, campaign_id, unit_kind, case_type)
+    stmt = stmt.group_by(*([unit_col] if by_unit else []), FileFocusScore.focus)
+    found: dict[int | None, dict[str, FocusRate]] = defaultdict(dict)
+    with as_session(db) as session:
+        rows = session.execute(stmt).all()
+    for row in rows:
+        key, (focus, n, mx, earned) = (row[0], row[1:]) if by_unit else (None, row)
+        found[key][focus] = FocusRate(focus, focus_label(focus), int(n), centi(mx), centi(earned), ratio(earned, mx))
+    return {k: [v[f] for f in focus_order(v)] for k, v in found.items()}
+
+
+def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+                  by_unit: bool = True) -> dict[int | None, list[ReasonCount]]:
+    """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    unit_col = FileDeduction.unit_id
+    keys = [FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.is_veto]
+    stmt = select(*([unit_col] if by_unit else []), *keys, func.min(FileDeduction.reason),
+                  func.min(FileDeduction.focus), func.count(),
+                  func.min(FileDeduction.standard_hash)).select_from(FileDeduction).join(
+        FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
+                         FileResult.case_file_id == FileDeduction.case_file_id))
+    stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(*([unit_col] if by_unit else []), *keys)
+    with as_session(db) as session:
+        rows = session.execute(stmt).all()
+        if not rows:
+            return {}
+        titles = titles_for(session, {r[-1] for r in rows})
+    out: dict[int | None, list[ReasonCount]] = defaultdict(list)
+    for row in rows:
+        key, rest = (row[0], row[1:]) if by_unit else (None, row)
+        item_id, reason_id, is_veto, reason, focus, n, _ = rest
+        out[key].append(ReasonCount(item_id, titles.get(item_id, item_id), reason_id, reason, focus, bool(is_veto),
+                                    int(n)))
+    for v in out.values():
+        v.sort(key=lambda r: (-r.files, r.item_id, r.reason_id))
+    return dict(out)
+
+
+def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                 case_type: str | None = None, top_n: int = 5) -> list[UnitFigures]:
+    """Every unit with at least one final result, in the units' listing order (sort order, id).
+
+    Definitions: mean, median, min and max of the files' final scores (mean and median rounded half-up
+    to two places); grade counts by the files' final grades; pass rate = files passed / files x 100;
+    excellent rate = files in the top band / files x 100; veto count = files whose final result carries a
+    veto; unit grade = the rounded mean graded with the campaign's bands; focus rates as in `FocusRate`
+    over the unit's files; `top_deductions` = the `top_n` reasons carried by most of the unit's files.
+    `unit_kind` is department/town (or 区级部门/乡镇); `case_type` one of the domain's case types.
+    """
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    with as_session(db) as session:
+        campaign = get_campaign_row(session, campaign_id)
+        bands = bands_of(campaign)
+        top = bands[0].name
+        stmt = select(
+            Unit.id, Unit.name, Unit.kind, Unit.sort_order, func.count(), func.sum(raw(FileResult.score)),
+            func.min(raw(FileResult.score)), func.max(raw(FileResult.score)),
+            func.sum(case((FileResult.passed.is_(True), 1), else_=0)),
+            func.sum(case((FileResult.veto.is_(True), 1), else_=0)),
+            func.sum(case((FileResult.grade == top, 1), else_=0)),
+        ).select_from(FileResult)
+        stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(Unit.id, Unit.name, Unit.kind, Unit.sort_order)
+        main = session.execute(stmt).all()
+        grades: dict[int, dict[str, int]] = defaultdict(dict)
+        gstmt = scoped(select(FileResult.unit_id, FileResult.grade, func.count()).select_from(FileResult),
+                      campaign_id, unit_kind, case_type).group_by(FileResult.unit_id, FileResult.grade)
+        for unit_id, grade, n in session.execute(gstmt):
+            grades[unit_id][grade] = int(n)
+        scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        focus = focus_rates(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        reasons = reason_counts(session, campaign_id, unit_kind=unit_kind, case_type=case_type) if top_n else {}
+        out = []
+        for uid, name, kind, order, n, total, lo, hi, passed, vetoes, excellent in main:
+            n = int(n)
+            mean = mean_of_centi(total, n)
+            counts = {b.name: grades[uid].get(b.name, 0) for b in bands}
+            counts.update({g: c for g, c in grades[uid].items() if g not in counts})  # not expected
+            out.append(UnitFigures(
+                unit_id=uid, unit=name, kind=kind, sort_order=order, files=n, mean=mean,
+                median=median_of_centi(scores[uid]), min=centi(lo), max=centi(hi), grade_counts=counts,
+                pass_rate=ratio(passed, n), excellent_rate=ratio(excellent, n), veto_count=int(vetoes),
+                grade=grade_of(mean, bands), focus=focus.get(uid, []), top_deductions=reasons.get(uid, [])[:top_n],
+            ))
+        out.sort(key=lambda u: (u.sort_order, u.unit_id))
+        return out
+
+
+@dataclass
+class FileRow(Figures):
+    """One reviewed file's final result, for drill-down from a unit or a problem."""
+
+    case_file_id: int
+    case_number: str
+    unit_id: int
+    unit: str
+    case_type: str
+    score: Decimal
+    grade: str
+    passed: bool
+    veto: bool
+    source: str  # mean / recheck
+    reviews: int
+
+
+def file_list(db: Session | Engine, campaign_id: int, *, unit_id: int | None = None, unit_kind: str | None = None,
+              case_type: str | None = None) -> list[FileRow]:
+    """The reviewed files (with a final result) of a campaign or one unit, lowest score first."""
+    unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
+    with as_session(db) as session:
+        get_campaign_row(session, campaign_id)
+        stmt = select(FileResult.case_file_id, CaseFile.case_number, FileResult.unit_id, Unit.name,
+                      FileResult.case_type, FileResult.score, FileResult.grade, FileResult.passed, FileResult.veto,
+                      FileResult.source, FileResult.reviews).select_from(FileResult).join(
+            CaseFile, CaseFile.id == FileResult.case_file_id)
+        stmt = scoped(stmt, campaign_id, unit_kind, case_type)
+        if unit_id is not None:
+            stmt = stmt.where(FileResult.unit_id == unit_id)
+        stmt = stmt.order_by(raw(FileResult.score), CaseFile.case_number)
+        return [FileRow(*row) for row in session.execute(stmt)]

@@ -1,0 +1,140 @@
+"""The pure statistics of the aggregation: bootstrap intervals, ranks, Krippendorff's alpha, severity."""
+
+from __future__ import annotations
+
+import math
+
+import krippendorff
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from scoring.aggregate import (
+    alpha_bootstrap,
+    alpha_bootstraps,
+    alpha_closed_form,
+    alpha_interval,
+    bootstrap_intervals,
+    bootstrap_means,
+    min_ranks,
+    severity_from_scores,
+)
+
+scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
+FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def test_alpha_tiny_case_by_hand():
+    # Files: (1,1) (2,2) (3,4) (5,-): n = 6 pairable values 1 1 2 2 3 4, Σv = 13, Σv² = 35.
+    # Σ_u m_u·SS_u/(m_u-1): only (3,4) differs, 2·0.5/1 = 1. SS = 35 - 13²/6 = 41/6.
+    # alpha = 1 - (n-1)·1 / (n·SS) = 1 - 5/41 = 36/41
+    m = np.array([[1, 2, 3, np.nan], [1, 2, 4, 5]])
+    assert alpha_interval(m) == pytest.approx(36 / 41, abs=1e-12)
+    assert alpha_closed_form(m) == pytest.approx(36 / 41, abs=1e-12)
+    assert krippendorff.alpha(reliability_data=m, level_of_measurement="interval") == pytest.approx(36 / 41)
+
+
+def test_alpha_undefined_cases():
+    assert alpha_interval(np.array([[3.0, 3.0], [3.0, 3.0]])) is None  # a single value: no variation
+    assert alpha_interval(np.array([[1.0, np.nan], [np.nan, 2.0]])) is None  # nothing pairable
+    assert alpha_closed_form(np.array([[3.0, 3.0], [3.0, 3.0]])) is None
+    assert alpha_bootstrap(np.array([[1.0], [2.0]])) == (None, None)  # one file: nothing to resample
+
+
+@FAST
+@given(st.integers(2, 4), st.integers(2, 8), st.data())
+def test_closed_form_alpha_equals_the_package(coders, units, data):
+    cells = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 20)), min_size=coders * units,
+                               max_size=coders * units))
+    m = np.array([np.nan if c is None else float(c) for c in cells]).reshape(coders, units)
+    pairable = (~np.isnan(m)).sum(axis=0) >= 2
+    assume(pairable.any() and np.unique(m[:, pairable][~np.isnan(m[:, pairable])]).size >= 2)
+    expected = krippendorff.alpha(reliability_data=m, level_of_measurement="interval")
+    assert alpha_closed_form(m) == pytest.approx(expected, abs=1e-9)
+    assert alpha_interval(m) == pytest.approx(expected, abs=1e-12)
+
+
+@FAST
+@given(st.integers(2, 3), st.integers(3, 10), st.data())
+def test_alpha_bootstrap_interval_is_ordered_and_at_most_one(coders, units, data):
+    cells = data.draw(st.lists(st.integers(0, 20), min_size=coders * units, max_size=coders * units))
+    m = np.array(cells, dtype=float).reshape(coders, units)
+    lo, hi = alpha_bootstrap(m, n_boot=200, seed=1)
+    if lo is not None:
+        assert lo <= hi <= 1.0 + 1e-9
+        assert alpha_bootstrap(m, n_boot=200, seed=1) == (lo, hi)
+
+
+def test_alpha_bootstraps_share_the_replicates():
+    rng = np.random.default_rng(3)
+    totals = rng.normal(80, 8, (2, 40))
+    totals[1] = totals[0] + rng.normal(0, 3, 40)
+    item = np.where(rng.random((2, 40)) < 0.3, np.nan, rng.integers(0, 4, (2, 40)).astype(float))
+    both = alpha_bootstraps([totals, item], n_boot=500, seed=9)
+    # The same file draws for every matrix (equal up to the order of floating-point sums).
+    assert both[0] == pytest.approx(alpha_bootstrap(totals, n_boot=500, seed=9), abs=1e-12)
+    assert both[1] == pytest.approx(alpha_bootstrap(item, n_boot=500, seed=9), abs=1e-12)
+    assert both[0] != alpha_bootstrap(totals, n_boot=500, seed=10)
+    lo, hi = both[0]
+    assert lo < alpha_closed_form(totals) < hi <= 1
+
+
+@FAST
+@given(st.lists(scores, min_size=1, max_size=6), st.integers(0, 2**32 - 1))
+def test_bootstrap_interval_lies_within_the_data(groups, seed):
+    out = bootstrap_intervals(groups, n_boot=200, seed=seed)
+    k = len(groups)
+    for g, iv in zip(groups, out, strict=True):
+        assert min(g) - 1e-9 <= iv.low <= iv.high <= max(g) + 1e-9
+        assert 1 <= iv.rank_low <= iv.rank_high <= k
+    assert bootstrap_intervals(groups, n_boot=200, seed=seed) == out  # reproducible
+
+
+def test_bootstrap_seeds_and_streams():
+    groups = [[91.5, 88.0, 79.25, 95.0, 84.5], [70.0, 82.5, 66.0]]
+    a = bootstrap_means(groups, n_boot=300, seed=5)
+    assert a.shape == (300, 2)
+    assert np.array_equal(a, bootstrap_means(groups, n_boot=300, seed=5))
+    assert not np.array_equal(a, bootstrap_means(groups, n_boot=300, seed=6))
+    # Each group has its own stream (by key): dropping a group leaves the others' replicates unchanged.
+    alone = bootstrap_means(groups[1:], n_boot=300, seed=5, keys=[1])
+    assert np.array_equal(alone[:, 0], a[:, 1])
+    with pytest.raises(ValueError):
+        bootstrap_means([[]], n_boot=10)
+
+
+@given(st.lists(st.integers(0, 5), min_size=0, max_size=12))
+def test_min_ranks_properties(values):
+    ranks = min_ranks(values)
+    k = len(values)
+    assert all(1 <= r <= k for r in ranks)
+    for v, r in zip(values, ranks, strict=True):
+        assert r == 1 + sum(w > v for w in values)
+    for i in range(k):
+        for j in range(k):
+            if values[i] == values[j]:
+                assert ranks[i] == ranks[j]
+            elif values[i] > values[j]:
+                assert ranks[i] < ranks[j]
+    if len(set(values)) == k:
+        assert sorted(ranks) == list(range(1, k + 1))  # a permutation when there are no ties
+
+
+def test_min_ranks_ties_share_the_lowest_rank():
+    assert min_ranks([80, 90, 90, 70]) == [3, 1, 1, 4]
+
+
+def test_severity_three_reviewers_by_hand():
+    rows = [(1, "A", 90.0), (1, "B", 80.0), (1, "C", 70.0),  # A +15, B 0, C -15 (co-reviewers' means 75/80/85)
+            (2, "A", 60.0), (2, "B", 70.0),  # A -10, B +10
+            (3, "A", 50.0)]  # single review: not double-scored
+    sev = severity_from_scores(rows)
+    assert sev == {"A": (2, 2.5, 12.5), "B": (2, 5.0, 5.0), "C": (1, -15.0, 15.0)}
+
+
+@given(st.lists(st.tuples(st.integers(1, 6), st.integers(1, 4), st.integers(0, 100)), max_size=30))
+def test_severity_gaps_balance_out(rows):
+    rows = list({(f, r): (f, r, float(t)) for f, r, t in rows}.values())  # one review per reviewer and file
+    sev = severity_from_scores(rows)
+    assert math.isclose(sum(n * s for n, s, _ in sev.values()), 0.0, abs_tol=1e-6)
