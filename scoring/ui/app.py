@@ -22,6 +22,8 @@ ICONS = {
     "register": ":material/inventory_2:",
     "standards": ":material/rule:",
     "accounts": ":material/group:",
+    "my_files": ":material/assignment:",
+    "score": ":material/grading:",
     "sampling": ":material/casino:",
     "assignment": ":material/assignment_ind:",
     "recheck": ":material/compare_arrows:",
@@ -30,7 +32,7 @@ ICONS = {
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
                       "standards", "accounts"),
-    Role.REVIEWER.value: ("overview", "standards"),
+    Role.REVIEWER.value: ("overview", "my_files", "score", "standards"),
     Role.OBSERVER.value: ("overview",),
 }
 

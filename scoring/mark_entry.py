@@ -1,0 +1,202 @@
+"""Marks as a reviewer enters them in a form, and their conversion to and from `Marks`.
+
+The scoring page keeps the reviewer's input as a plain, JSON-like *entry*, so that it survives reruns and
+page switches and can be compared with what is stored:
+
+    {"items":  {item_id: {"choice": "ok" | "deduct" | "na",
+                          "reasons": [reason_id, ...],           # the chosen listed reasons, in order
+                          "details": {reason_id: {"occurrences": 1, "page": "", "media_file": "",
+                                                  "media_time": "", "comment": ""}},
+                          "comment": ""}},
+     "vetoes": {veto_id: {"on": bool, "page": "", "media_file": "", "media_time": "", "comment": ""}}}
+
+Items missing from the entry are OK. Details of a reason are kept while it is not chosen, so choosing it
+again restores what was typed. `marks_from_entry` lists every problem at once (an item marked "deduct"
+with no reason chosen, a media time that is not a time or has no media file, an occurrence count out of
+range); whether the marks fit the standard (listed reasons, fixed deductions, conditions) is the engine's
+check (`scoring.engine.check_marks`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from scoring.errors import Problem, ProblemReport
+from scoring.marks import MEDIA_TIME, DeductionMark, ItemMark, Marks, VetoMark
+
+OK, DEDUCT, NA = "ok", "deduct", "na"
+CHOICES = (OK, DEDUCT, NA)
+LOCATION_FIELDS = ("page", "media_file", "media_time")
+MAX_OCCURRENCES = 999
+
+
+def empty_item() -> dict[str, Any]:
+    return {"choice": OK, "reasons": [], "details": {}, "comment": ""}
+
+
+def empty_detail() -> dict[str, Any]:
+    return {"occurrences": 1, "page": "", "media_file": "", "media_time": "", "comment": ""}
+
+
+def empty_veto() -> dict[str, Any]:
+    return {"on": False, "page": "", "media_file": "", "media_time": "", "comment": ""}
+
+
+def empty_entry() -> dict[str, Any]:
+    return {"items": {}, "vetoes": {}}
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def entry_from_marks(marks: Marks) -> dict[str, Any]:
+    """The form entry showing these marks."""
+    entry = empty_entry()
+    for item_id, im in marks.items.items():
+        item = empty_item()
+        item["comment"] = im.comment
+        if im.na:
+            item["choice"] = NA
+        elif im.deductions:
+            item["choice"] = DEDUCT
+            for dm in im.deductions:
+                item["reasons"].append(dm.reason)
+                item["details"][dm.reason] = {
+                    "occurrences": dm.occurrences, "comment": dm.comment,
+                    **{f: _text(getattr(dm, f)) for f in LOCATION_FIELDS},
+                }
+        entry["items"][item_id] = item
+    for veto_id, vm in marks.vetoes.items():
+        entry["vetoes"][veto_id] = {"on": True, "comment": vm.comment,
+                                    **{f: _text(getattr(vm, f)) for f in LOCATION_FIELDS}}
+    return entry
+
+
+def copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    return copy.deepcopy(entry)
+
+
+def _location_problems(values: dict[str, Any], path: str, what: str) -> list[Problem]:
+    problems = []
+    time = _text(values.get("media_time")).strip()
+    if time and not re.match(MEDIA_TIME, time):
+        problems.append(Problem(f"{what}: media time {time!r} is not a time like 12:34 or 1:02:03", path=path,
+                                value=time))
+    if time and not _text(values.get("media_file")).strip():
+        problems.append(Problem(f"{what}: a media timestamp needs the media file it belongs to", path=path,
+                                value=time))
+    return problems
+
+
+def _pydantic_problems(exc: ValidationError, path: str, what: str) -> list[Problem]:
+    out = []
+    for err in exc.errors():
+        field = ".".join(str(p) for p in err["loc"])
+        message = err["msg"].removeprefix("Value error, ")
+        out.append(Problem(f"{what}: {field + ': ' if field else ''}{message}", path=path))
+    return out
+
+
+def _occurrences(value: object) -> int | None:
+    """A whole number from an int, an integral float (number inputs) or a digit string; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def marks_from_entry(entry: dict[str, Any]) -> Marks:
+    """The marks the entry says; raises ProblemReport listing every incomplete or malformed input."""
+    problems: list[Problem] = []
+    items: dict[str, ItemMark] = {}
+    for item_id, item in entry.get("items", {}).items():
+        path = f"items.{item_id}"
+        choice = item.get("choice") or OK
+        comment = _text(item.get("comment")).strip()
+        if choice not in CHOICES:
+            problems.append(Problem(f"item {item_id}: unknown choice {choice!r}", path=path))
+            continue
+        if choice == NA:
+            items[item_id] = ItemMark(na=True, comment=comment)
+            continue
+        if choice == OK:
+            if comment:
+                items[item_id] = ItemMark(comment=comment)
+            continue
+        reasons = list(item.get("reasons") or [])
+        if not reasons:
+            problems.append(Problem(f"item {item_id} is marked as a deduction but no listed reason is chosen; "
+                                    "choose the reason(s), or mark the item OK", path=path))
+            continue
+        deductions = []
+        for i, reason in enumerate(reasons):
+            dpath = f"{path}.deductions[{i}]"
+            what = f"item {item_id}, reason {reason}"
+            detail = {**empty_detail(), **(item.get("details") or {}).get(reason, {})}
+            found = _location_problems(detail, dpath, what)
+            n = _occurrences(detail.get("occurrences"))
+            if n is None or not 1 <= n <= MAX_OCCURRENCES:
+                found.append(Problem(f"{what}: occurrences must be a whole number from 1 to {MAX_OCCURRENCES}",
+                                     path=dpath, value=_text(detail.get("occurrences"))))
+            if found:
+                problems.extend(found)
+                continue
+            try:
+                deductions.append(DeductionMark(
+                    reason=reason, occurrences=n, comment=_text(detail.get("comment")).strip(),
+                    **{f: _text(detail.get(f)).strip() or None for f in LOCATION_FIELDS}))
+            except ValidationError as exc:
+                problems.extend(_pydantic_problems(exc, dpath, what))
+        try:
+            items[item_id] = ItemMark(deductions=deductions, comment=comment)
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, path, f"item {item_id}"))
+    vetoes: dict[str, VetoMark] = {}
+    for veto_id, veto in entry.get("vetoes", {}).items():
+        if not veto.get("on"):
+            continue
+        path, what = f"vetoes.{veto_id}", f"veto {veto_id}"
+        found = _location_problems(veto, path, what)
+        if found:
+            problems.extend(found)
+            continue
+        try:
+            vetoes[veto_id] = VetoMark(comment=_text(veto.get("comment")).strip(),
+                                       **{f: _text(veto.get(f)).strip() or None for f in LOCATION_FIELDS})
+        except ValidationError as exc:
+            problems.extend(_pydantic_problems(exc, path, what))
+    if problems:
+        raise ProblemReport(problems, title="the scoring form is not complete")
+    return Marks(items=items, vetoes=vetoes)
+
+
+def same_marks(entry: dict[str, Any], marks: Marks) -> bool:
+    """Whether the entry says exactly these marks (an incomplete entry never does)."""
+    try:
+        return marks_from_entry(entry) == marks
+    except ProblemReport:
+        return False
+
+
+def differing_keys(a: Marks, b: Marks) -> list[str]:
+    """Item ids and `veto:<id>` keys whose marks differ between a and b, items first, sorted."""
+    items = sorted(k for k in set(a.items) | set(b.items) if _item_or_none(a, k) != _item_or_none(b, k))
+    vetoes = sorted(k for k in set(a.vetoes) | set(b.vetoes) if a.vetoes.get(k) != b.vetoes.get(k))
+    return items + [f"veto:{k}" for k in vetoes]
+
+
+def _item_or_none(marks: Marks, item_id: str) -> ItemMark | None:
+    im = marks.items.get(item_id)
+    if im is None or (not im.na and not im.deductions and not im.comment):
+        return None  # an empty item mark is the same as none: the item is OK
+    return im

@@ -1,0 +1,188 @@
+"""What the reviewer's pages need, as plain values: the queue of own files, and one file opened for scoring.
+
+Rules kept here (the pages only show the values):
+- a reviewer's queue holds only their own assignments (`assignments.my_assignments`);
+- when the campaign hides unit names from reviewers (`anonymise`), the unit is left out (None);
+- opening a file goes through `reviews.open_review` (own assignment only; creates the draft on first open)
+  and carries everything the scoring form needs to score without the database: the exact standard version
+  the review is made under, the file's attributes, the campaign's grade bands and pass line;
+- other reviewers' reviews come only through `reviews.visible_reviews` (blind review), and only the
+  submitted ones, once the reviewer's own review is submitted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scoring.assignments import my_assignments
+from scoring.campaigns import campaign_bands
+from scoring.db.models import Assignment, Campaign, User
+from scoring.domain import FILE_FLAGS, ReviewStatus, Role
+from scoring.engine import ScoreResult
+from scoring.errors import NotFound, PermissionDenied
+from scoring.marks import Marks
+from scoring.reviews import attributes_of, compute, marks_of, open_review, visible_reviews
+from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.users import require_role
+
+NOT_STARTED = "not_started"
+QUEUE_STATUSES = (NOT_STARTED, ReviewStatus.DRAFT.value, ReviewStatus.SUBMITTED.value)
+
+
+@dataclass(frozen=True)
+class CampaignChoice:
+    id: int
+    name: str
+    year: int
+    assigned: int
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One assigned file in a reviewer's queue."""
+
+    assignment_id: int
+    campaign_id: int
+    campaign: str
+    case_file_id: int
+    case_number: str
+    unit: str | None  # None when the campaign hides units from reviewers
+    case_type: str
+    procedure: str | None
+    decision_date: dt.date
+    description: str
+    flags: list[str]  # keys of domain.FILE_FLAGS that are set
+    status: str  # not_started / draft / submitted
+    review_id: int | None
+    total: Decimal | None  # the score of the last saved draft, or the submitted score
+    grade: str | None
+    veto: bool
+    updated_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class QueueProgress:
+    assigned: int
+    not_started: int
+    draft: int
+    submitted: int
+
+    @property
+    def fraction(self) -> float:
+        return self.submitted / self.assigned if self.assigned else 0.0
+
+
+def _entry(a: Assignment, campaign: Campaign) -> QueueEntry:
+    cf, review = a.case_file, a.review
+    return QueueEntry(
+        assignment_id=a.id, campaign_id=campaign.id, campaign=campaign.name, case_file_id=cf.id,
+        case_number=cf.case_number, unit=None if campaign.anonymise else cf.unit.name, case_type=cf.case_type,
+        procedure=cf.procedure, decision_date=cf.decision_date, description=cf.description or "",
+        flags=[f for f in FILE_FLAGS if getattr(cf, f)],
+        status=review.status if review is not None else NOT_STARTED,
+        review_id=review.id if review is not None else None,
+        total=review.total if review is not None else None,
+        grade=review.grade if review is not None else None,
+        veto=bool(review.veto) if review is not None else False,
+        updated_at=review.updated_at if review is not None else None,
+    )
+
+
+def reviewer_campaigns(session: Session, actor: User) -> list[CampaignChoice]:
+    """The campaigns in which the reviewer has assigned files, newest first."""
+    mine = my_assignments(session, actor)
+    counts: dict[int, int] = {}
+    for a in mine:
+        counts[a.campaign_id] = counts.get(a.campaign_id, 0) + 1
+    if not counts:
+        return []
+    campaigns = session.scalars(select(Campaign).where(Campaign.id.in_(sorted(counts)))
+                                .order_by(Campaign.year.desc(), Campaign.id.desc()))
+    return [CampaignChoice(c.id, c.name, c.year, counts[c.id]) for c in campaigns]
+
+
+def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> list[QueueEntry]:
+    """The reviewer's own assigned files (of one campaign, or all), in assignment order."""
+    mine = my_assignments(session, actor, campaign_id)
+    ids = sorted({a.campaign_id for a in mine})
+    campaigns = {c.id: c for c in session.scalars(select(Campaign).where(Campaign.id.in_(ids)))}
+    return [_entry(a, campaigns[a.campaign_id]) for a in mine]
+
+
+def queue_progress(entries: list[QueueEntry]) -> QueueProgress:
+    by = {s: sum(1 for e in entries if e.status == s) for s in QUEUE_STATUSES}
+    return QueueProgress(len(entries), by[NOT_STARTED], by[ReviewStatus.DRAFT], by[ReviewStatus.SUBMITTED])
+
+
+@dataclass(frozen=True)
+class OpenedReview:
+    """A review opened for scoring: the state it is in and what the form needs to score it offline."""
+
+    review_id: int
+    version: int
+    status: str  # draft / submitted
+    standard_hash: str
+    attributes: FileAttributes
+    bands: list[GradeBand]
+    pass_line: Decimal
+    file: QueueEntry
+    marks: Marks  # the stored marks of this version
+
+    @property
+    def locked(self) -> bool:
+        return self.status != ReviewStatus.DRAFT
+
+
+def open_for_scoring(session: Session, actor: User, assignment_id: int) -> OpenedReview:
+    """Open (on first open: create) the reviewer's own review of an assigned file. Call in a transaction."""
+    require_role(actor, Role.REVIEWER)
+    review = open_review(session, actor, assignment_id)
+    session.flush()
+    assignment = review.assignment
+    campaign = session.get(Campaign, assignment.campaign_id)
+    if campaign is None:  # pragma: no cover - foreign key
+        raise NotFound(f"no campaign {assignment.campaign_id}")
+    return OpenedReview(
+        review_id=review.id, version=review.version, status=review.status, standard_hash=review.standard_hash,
+        attributes=attributes_of(assignment.case_file), bands=campaign_bands(campaign),
+        pass_line=campaign.pass_line, file=_entry(assignment, campaign), marks=marks_of(review),
+    )
+
+
+@dataclass(frozen=True)
+class OtherReview:
+    """Another reviewer's submitted review of the same file, as shown after one's own is submitted."""
+
+    review_id: int
+    reviewer: str
+    result: ScoreResult
+    marks: Marks
+    submitted_at: dt.datetime | None = None
+    items: dict[str, Decimal] = field(default_factory=dict)  # item id -> points deducted (after the item floor)
+
+
+def others_after_submission(session: Session, actor: User, assignment_id: int) -> list[OtherReview]:
+    """Other reviewers' submitted reviews of this file; empty until the actor's own review is submitted."""
+    require_role(actor, Role.REVIEWER)
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    if assignment.reviewer_id != actor.id:
+        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    own = assignment.review
+    if own is None or own.status != ReviewStatus.SUBMITTED:
+        return []
+    out = []
+    for r in visible_reviews(session, actor, assignment.campaign_id, assignment.case_file_id):
+        if r.id == own.id or r.status != ReviewStatus.SUBMITTED:
+            continue
+        result = compute(session, r)
+        out.append(OtherReview(review_id=r.id, reviewer=r.assignment.reviewer.display_name, result=result,
+                               marks=marks_of(r), submitted_at=r.submitted_at,
+                               items={i.item_id: i.deducted for i in result.items}))
+    return out

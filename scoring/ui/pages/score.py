@@ -1,0 +1,112 @@
+"""Scoring a file (reviewer): the form built from the review's own standard version, the running result,
+explicit draft saves, the stale-save conflict, submit with confirmation, then a read-only view; other
+reviewers' submitted reviews are shown beside one's own only after submitting (blind review)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from scoring.db.session import transaction
+from scoring.errors import CaseReviewError
+from scoring.reviewer_desk import QueueEntry, my_queue, open_for_scoring, others_after_submission
+from scoring.ui import score_store, state
+from scoring.ui.common import flag_label, show_error
+from scoring.ui.i18n import t
+from scoring.ui.score_form import FormContext, run_engine, scoring_form, show_others, show_result, standard_version
+
+PICK = "score_pick"
+QUERY = "assignment"
+MY_FILES = "scoring/ui/pages/my_files.py"
+
+
+def _from_query() -> int | None:
+    raw = st.query_params.get(QUERY)
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
+def _choose(assignment_id: int | None) -> None:
+    st.session_state[score_store.SELECTED] = assignment_id
+    if assignment_id is None:
+        st.query_params.pop(QUERY, None)
+    else:
+        st.query_params[QUERY] = str(assignment_id)
+
+
+def _picked() -> None:
+    _choose(st.session_state.get(PICK))
+
+
+def _status_label(status: str) -> str:
+    return t(f"myfiles.status.{status}")
+
+
+def _picker(entries: list[QueueEntry]) -> int | None:
+    chosen = _from_query() or st.session_state.get(score_store.SELECTED)
+    by_id = {e.assignment_id: e for e in entries}
+    st.session_state[PICK] = chosen if chosen in by_id else None
+    st.selectbox(
+        t("scorep.pick"), list(by_id), key=PICK, on_change=_picked, placeholder=t("scorep.pick_hint"),
+        format_func=lambda a: f"{by_id[a].case_number} · {_status_label(by_id[a].status)} · {by_id[a].campaign}",
+    )
+    if chosen is not None:
+        _choose(chosen)
+    return chosen
+
+
+def _header(entry: QueueEntry, standard_title: str, version_label: str | None, standard_hash: str) -> None:
+    kind = entry.case_type + (f"（{entry.procedure}程序）" if entry.procedure else "")
+    unit = entry.unit if entry.unit is not None else t("myfiles.unit_hidden")
+    st.subheader(entry.case_number)
+    flags = "".join(f" :violet-badge[{flag_label(f)}]" for f in entry.flags)
+    st.markdown(f"{kind} · {unit} · {t('scorep.decided', date=entry.decision_date.isoformat())}{flags}")
+    lines = [entry.description] if entry.description else []
+    lines.append(t("scorep.standard", title=standard_title, label=version_label or "—", hash=standard_hash[:12]))
+    st.caption("  \n".join(lines))
+
+
+def render() -> None:
+    st.title(t("scorep.title"))
+    try:
+        with state.db_session() as session:
+            entries = my_queue(session, state.current_user(session))
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    if not entries:
+        st.info(t("myfiles.none"))
+    assignment_id = _picker(entries)
+    if assignment_id is None:
+        if entries:
+            st.info(t("scorep.choose"))
+            st.page_link(MY_FILES, label=t("page.my_files"), icon=":material/assignment:")
+        return
+    try:
+        with transaction(state.engine()) as session:
+            opened = open_for_scoring(session, state.current_user(session), assignment_id)
+        standard = standard_version(opened.standard_hash)
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    _header(opened.file, standard.title, standard.version_label, opened.standard_hash)
+    ctx = FormContext.of(opened)
+    if opened.locked:
+        score_store.forget(opened.review_id)
+        st.success(t("scorep.locked"), icon=":material/lock:")
+        try:
+            result = run_engine(ctx, standard, opened.marks)
+            show_result(result, standard, opened.marks)
+            with state.db_session() as session:
+                others = others_after_submission(session, state.current_user(session), assignment_id)
+            show_others(standard, result, others)
+        except CaseReviewError as exc:
+            show_error(exc)
+        return
+    _, refreshed = score_store.ensure(opened.review_id, opened.version, opened.marks)
+    if refreshed:
+        st.info(t("scorep.refreshed", version=opened.version))
+    st.caption(f":material/visibility_off: {t('scorep.blind_hint')}")
+    scoring_form(ctx)
+
+
+if __name__ == "__main__":
+    render()
