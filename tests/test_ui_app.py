@@ -97,13 +97,13 @@ def test_reviewer_gets_no_lead_pages_and_the_core_refuses(db):
     ids = seed(db)
     at = new_app().run()
     sign_in(at, "rv", PASSWORD)
-    assert texts(at, "title") == ["概览"]
+    assert texts(at, "title") == ["我的案卷"]  # a reviewer lands on their own queue
     at.switch_page(page_path("standards")).run()
     assert texts(at, "title") == ["评分标准"]
-    for lead_page in ("accounts", "register", "campaigns"):
+    for lead_page in ("accounts", "register", "campaigns", "sampling", "assignment", "recheck", "progress"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page_path(lead_page))
-    assert PAGES_BY_ROLE["reviewer"] == ("overview", "standards")
+    assert PAGES_BY_ROLE["reviewer"] == ("my_files", "score", "overview", "standards")
     assert PAGES_BY_ROLE["observer"] == ("overview",)
     # The core itself refuses, whatever the pages show.
     with session_factory(db)() as s:
@@ -154,7 +154,7 @@ def test_sso_maps_the_email_to_an_account(db):
     at.user = {"is_logged_in": True, "email": "RV@example.org"}
     at.run()
     assert not at.exception
-    assert texts(at, "title") == ["概览"]
+    assert texts(at, "title") == ["我的案卷"]  # signed in as the reviewer with that e-mail
     assert at.session_state["signed_in_via_sso"] is True
 
 

@@ -32,7 +32,7 @@ ICONS = {
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
                       "standards", "accounts"),
-    Role.REVIEWER.value: ("overview", "my_files", "score", "standards"),
+    Role.REVIEWER.value: ("my_files", "score", "overview", "standards"),  # land on their own queue
     Role.OBSERVER.value: ("overview",),
 }
 
