@@ -219,15 +219,16 @@ def test_agreement_alpha_matches_the_package(world):
     # A1 deducted (r1, r2): only 区市场监管局's 15 / 13 differ; n = 24 values, Σv = 76, Σv² = 626,
     # SS = 626 - 76²/24; alpha = 1 - (n-1)·Σ m_u·SS_u/(m_u-1) / (n·SS) = 1 - 23·4/9248
     assert items["A1"].alpha == pytest.approx(1 - 92 / 9248, abs=1e-12)
-    assert (items["A1"].files, items["A1"].disagree_files) == (12, 1)
+    assert (items["A1"].files, items["A1"].deducted_files, items["A1"].disagree_files) == (12, 6, 1)
     b1 = np.array([[4, 0, 12, 6, 0, 0, 20, 0, 4, 20, 8, 11], [4, 2, 14, 8, 0, 2, 22, 2, 4, 22, 10, 11]], float)
     assert items["B1"].alpha == pytest.approx(krippendorff.alpha(reliability_data=b1,
                                                                   level_of_measurement="interval"), abs=1e-12)
-    assert (items["B1"].files, items["B1"].disagree_files) == (12, 8)
+    assert (items["B1"].files, items["B1"].deducted_files, items["B1"].disagree_files) == (12, 11, 8)
     assert [i.item_id for i in ag.lowest] == ["B1", "A1"]  # B1's alpha is lower
     assert all(i.ci_low <= i.ci_high <= 1.0 for i in ag.items)
     assert items["B1"].item_title == "文书制作" and items["B1"].focus == "discretion_benchmark"
     assert agreement(world.session, world.current.id, min_item_files=13).lowest == []
+    assert [i.item_id for i in agreement(world.session, world.current.id, min_deducted_files=7).lowest] == ["B1"]
 
 
 def test_reviewer_severity_known(world):

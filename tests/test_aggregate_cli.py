@@ -57,7 +57,9 @@ def test_unit_table_csv_json_and_filters(db, capsys):
     assert [u["figures"]["unit"] for u in data["units"]] == [U1]
     assert data["units"][0]["uncertainty"]["too_few_files"] is True
     code, out, _ = run(capsys, "aggregate", "--campaign", "2024年度评查", "--db", db, "--sort", "rank")
-    assert code == 2  # --sort belongs to `units`
+    assert code == 0
+    order = [ln.split()[0] for ln in out.splitlines()[2:6]]
+    assert order == [U1, U4, U2, U3]  # ranked first, the unranked unit last
 
 
 def test_campaign_problems_agreement(db, capsys):

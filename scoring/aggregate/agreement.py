@@ -16,8 +16,10 @@ about the reviewers' own submitted marks, never the re-check.
 * Items: the same alpha on the points each review deducted on an item (`deducted` in the review's
   result, after the item floor); an item marked N/A or not applying to the file is missing. Only
   files where at least two reviews scored the item count. Items with the lowest alpha among those
-  with at least `min_item_files` such files are listed: a sign the standard's wording is read
-  differently. An item nobody disagreed on and nobody deducted has no variation: alpha undefined (None).
+  with at least `min_item_files` such files, deducted on at least `min_deducted_files` of them, are
+  listed: a sign the standard's wording is read differently. An item nobody deducted has no variation:
+  alpha undefined (None). Alpha is harsh on rare deductions: one reviewer deducting on one file out of
+  thirty, nobody else anywhere, gives alpha = 0 exactly, hence the second threshold.
 * Severity of a reviewer = the mean, over the double-scored files they reviewed, of (their total − the
   mean of the other reviewers' totals on that file). Negative = harsher than their co-reviewers.
 """
@@ -135,6 +137,7 @@ class ItemAgreement(Figures):
     focus: str
     focus_label: str
     files: int  # files where two or more reviews scored the item
+    deducted_files: int  # of those, files where at least one review deducted on it
     disagree_files: int  # of those, files where the deducted points differ
     alpha: float | None
     ci_low: float | None = None
@@ -164,6 +167,7 @@ class Agreement(Figures):
     seed: int
     level: float
     min_item_files: int
+    min_deducted_files: int
     items: list[ItemAgreement] = field(default_factory=list)  # focus order, then item id
     lowest: list[ItemAgreement] = field(default_factory=list)  # lowest alpha first
     severity: list[ReviewerSeverity] = field(default_factory=list)  # harshest first
@@ -253,7 +257,7 @@ def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]
 
 def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
               n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED, level: float = 0.95, min_item_files: int = 5,
-              lowest_n: int = 5) -> Agreement:
+              min_deducted_files: int = 3, lowest_n: int = 5) -> Agreement:
     """Alpha on totals with its bootstrap interval, alpha per item, the least agreed items and each
     reviewer's severity, over the double-scored files of the selection (definitions: module docstring)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
@@ -282,7 +286,8 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
         spread = np.nanmax(sub, axis=0) - np.nanmin(sub, axis=0)
         title, focus = meta.get(item_id, (item_id, ""))
         items.append(ItemAgreement(item_id, title, focus, focus_label(focus), int(pairable.sum()),
-                                   int((spread > 0).sum()), alpha_interval(sub)))
+                                   int((np.nanmax(sub, axis=0) > 0).sum()), int((spread > 0).sum()),
+                                   alpha_interval(sub)))
         matrices.append(m)
     (lo, hi), *item_ci = alpha_bootstraps(matrices, n_boot=n_boot, seed=seed, level=level)
     for item, (ilo, ihi) in zip(items, item_ci, strict=True):
@@ -290,10 +295,11 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
             item.ci_low, item.ci_high = ilo, ihi
     order = {f: i for i, f in enumerate(focus_order({i.focus for i in items}))}
     items.sort(key=lambda i: (order[i.focus], i.item_id))
-    ranked = sorted((i for i in items if i.alpha is not None and i.files >= min_item_files),
-                    key=lambda i: (i.alpha, i.item_id))
+    ranked = sorted((i for i in items if i.alpha is not None and i.files >= min_item_files
+                     and i.deducted_files >= min_deducted_files), key=lambda i: (i.alpha, i.item_id))
     return Agreement(
         campaign_id=campaign_id, files=len(files), reviews=len(rows), reviewers=len(coders),
         alpha=alpha_interval(totals) if files else None, ci_low=lo, ci_high=hi, n_boot=n_boot, seed=seed,
-        level=level, min_item_files=min_item_files, items=items, lowest=ranked[:lowest_n], severity=severity,
+        level=level, min_item_files=min_item_files, min_deducted_files=min_deducted_files, items=items,
+        lowest=ranked[:lowest_n], severity=severity,
     )

@@ -92,11 +92,11 @@ def _num(d: Decimal) -> str:
 
 
 def _alpha(value: float | None) -> str | None:
-    return None if value is None else f"{value:.3f}"
+    return None if value is None else f"{round(value, 3) + 0.0:.3f}"  # + 0.0: never "-0.000"
 
 
 def _alpha_interval(lo: float | None, hi: float | None) -> str | None:
-    return None if lo is None or hi is None else f"{lo:.3f}–{hi:.3f}"
+    return None if lo is None or hi is None else f"{_alpha(lo)}–{_alpha(hi)}"
 
 
 def _short_focus(focus: str) -> str:
@@ -142,7 +142,8 @@ class _Ctx:
 
 def _resolve(ctx: click.Context, **values: Any) -> dict[str, Any]:
     parent: _Ctx = ctx.find_object(_Ctx) or _Ctx()
-    defaults = {"fmt": "table", "seed": DEFAULT_SEED, "n_boot": DEFAULT_B, "min_files": DEFAULT_MIN_FILES}
+    defaults = {"fmt": "table", "seed": DEFAULT_SEED, "n_boot": DEFAULT_B, "min_files": DEFAULT_MIN_FILES,
+                "sort": "unit"}
     out = {k: parent.pick(k, v, defaults.get(k)) for k, v in values.items()}
     url = out.pop("db_url", None) or ctx.meta.get("casereview.db_url")
     out["engine"] = lazy_engine(url)
@@ -177,7 +178,7 @@ Subcommands:
              year's most frequent problems recurred
 \b
 Options given before the subcommand (--campaign, --format, --unit-kind, --case-type, --seed,
---boot, --min-files, --db) are defaults for it.
+--boot, --min-files, --sort, --db) are defaults for it.
 """
 
 
@@ -186,6 +187,8 @@ Options given before the subcommand (--campaign, --format, --unit-kind, --case-t
 @_stats_options
 @click.option("--min-files", type=click.IntRange(1), default=None,
               help=f"Units with fewer files are flagged and not ranked (default {DEFAULT_MIN_FILES}).")
+@click.option("--sort", type=click.Choice(["unit", "rank", "mean"]), default=None,
+              help="Unit table rows: the units' listing order (default), rank (unranked last), or mean.")
 @click.pass_context
 def aggregate(ctx: click.Context, **options: Any) -> None:
     ctx.obj = _Ctx(**options)
@@ -200,16 +203,17 @@ def aggregate(ctx: click.Context, **options: Any) -> None:
 @_stats_options
 @click.option("--min-files", type=click.IntRange(1), default=None,
               help=f"Units with fewer files are flagged and not ranked (default {DEFAULT_MIN_FILES}).")
-@click.option("--sort", type=click.Choice(["unit", "rank", "mean"]), default="unit", show_default=True,
-              help="Row order: the units' listing order, rank (unranked last), or mean.")
+@click.option("--sort", type=click.Choice(["unit", "rank", "mean"]), default=None,
+              help="Row order: the units' listing order (default), rank (unranked last), or mean.")
 @click.pass_context
 def units_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        seed=None, n_boot=None, min_files=None, sort="unit") -> None:
+        seed=None, n_boot=None, min_files=None, sort=None) -> None:
     """One row per unit, with the 95% bootstrap interval of its mean and its rank interval."""
     o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
-                 seed=seed, n_boot=n_boot, min_files=min_files)
+                 seed=seed, n_boot=n_boot, min_files=min_files, sort=sort)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
+    sort = o["sort"]
     rows = unit_table(o["engine"](), cid, unit_kind=o["unit_kind"], case_type=o["case_type"],
                       min_files=o["min_files"], n_boot=o["n_boot"], seed=o["seed"])
     if sort == "rank":
@@ -329,17 +333,20 @@ def problems_cmd(  # noqa: ANN001
 @_stats_options
 @click.option("--min-item-files", type=click.IntRange(1), default=5, show_default=True,
               help="Items need this many double-scored files to be listed among the least agreed.")
+@click.option("--min-deducted-files", type=click.IntRange(1), default=3, show_default=True,
+              help="...and to have been deducted on this many of them (alpha is 0 for a single lone deduction).")
 @click.option("--lowest", type=click.IntRange(0), default=5, show_default=True, help="How many least agreed items.")
 @click.pass_context
 def agreement_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        seed=None, n_boot=None, min_item_files=5, lowest=5) -> None:
+        seed=None, n_boot=None, min_item_files=5, min_deducted_files=3, lowest=5) -> None:
     """Krippendorff's alpha (interval) on double-scored files, per item, and reviewer severity."""
     o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
                  seed=seed, n_boot=n_boot)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
     ag = agreement(o["engine"](), cid, unit_kind=o["unit_kind"], case_type=o["case_type"], n_boot=o["n_boot"],
-                   seed=o["seed"], min_item_files=min_item_files, lowest_n=lowest)
+                   seed=o["seed"], min_item_files=min_item_files, min_deducted_files=min_deducted_files,
+                   lowest_n=lowest)
     if o["fmt"] == "json":
         echo_json(ag.to_dict())
         return
@@ -353,9 +360,10 @@ def agreement_cmd(  # noqa: ANN001
     click.echo(f"alpha on totals: {_alpha(ag.alpha) or '-'}  95% CI {_alpha_interval(ag.ci_low, ag.ci_high) or '-'}  "
                f"(bootstrap over files: {ag.n_boot} replicates, seed {ag.seed})")
     if ag.lowest:
-        click.echo(f"\nleast agreed items (at least {ag.min_item_files} files):")
-        echo_table(["item", "focus", "files", "differ", "alpha", "95% CI"],
-                   [[f"{i.item_id} {i.item_title}", i.focus_label, i.files, i.disagree_files, _alpha(i.alpha),
+        click.echo(f"\nleast agreed items (at least {ag.min_item_files} files, deducted on {ag.min_deducted_files}):")
+        echo_table(["item", "focus", "files", "deducted", "differ", "alpha", "95% CI"],
+                   [[f"{i.item_id} {i.item_title}", i.focus_label, i.files, i.deducted_files, i.disagree_files,
+                     _alpha(i.alpha),
                      _alpha_interval(i.ci_low, i.ci_high)] for i in ag.lowest], indent="  ")
     click.echo("\nreviewer severity (own total − co-reviewers' mean; negative = harsher):")
     echo_table(["reviewer", "files", "severity", "mean |gap|"],
