@@ -457,3 +457,25 @@ def test_reviewer_cannot_open_the_lead_pages_and_the_core_refuses(world):
             record_recheck(s, rv, campaign, cf, reason="x", marks=Marks())
         with pytest.raises(PermissionDenied):
             reopen_review(s, rv, 1, "x")
+
+
+def test_publish_from_progress_page(world):
+    _sample(world, [0])
+    _auto_assign(world)
+    at = signed_in_app(world["lead"], "progress")
+    at.button(key="pub_publish").click().run()
+    assert "1 sampled files have no final result yet" in " ".join(texts(at, "error"))
+    with _session(world) as s:
+        assert s.scalar(select(Campaign.status)) != "published"
+    a, b = _assignments_of(world, world["files"][0])
+    _score(world, a, deduct("A1", "b", 2))
+    _score(world, b, deduct("A1", "b", 2))
+    at = signed_in_app(world["lead"], "progress")
+    at.button(key="pub_publish").click().run()
+    assert "评查结果已发布。" in texts(at, "success")
+    with _session(world) as s:
+        assert s.scalar(select(Campaign.status)) == "published"
+    at.text_input(key="pub_withdraw_reason").input("复核遗漏").run()
+    at.button(key="pub_withdraw").click().run()
+    with _session(world) as s:
+        assert s.scalar(select(Campaign.status)) == "reviewing"

@@ -17,6 +17,8 @@ from scoring.lead_workflow import (
     state_counts,
     unit_progress,
 )
+from scoring.campaigns import PUBLISHED, get_campaign, publish_campaign, unpublish_campaign
+from scoring.db.session import transaction
 from scoring.ui import state
 from scoring.ui.common import reported
 from scoring.ui.i18n import t
@@ -97,6 +99,28 @@ def _file_list(campaign_id: int, states: tuple[str, ...], empty: str) -> None:
     st.dataframe(states_frame(rows), hide_index=True, width="stretch")
 
 
+def _publishing(campaign_id: int) -> None:
+    """Publish (or withdraw) the results; the core refuses while any sampled file lacks a final result."""
+    st.subheader(t("publish.title"))
+    with state.db_session() as session:
+        published = get_campaign(session, campaign_id).status == PUBLISHED
+    if published:
+        st.success(t("publish.is_published"))
+        reason = st.text_input(t("publish.withdraw_reason"), key="pub_withdraw_reason")
+        if st.button(t("publish.withdraw"), key="pub_withdraw"):
+            with transaction(state.engine()) as session:
+                unpublish_campaign(session, state.current_user(session), get_campaign(session, campaign_id), reason)
+            state.flash(t("publish.withdrawn"))
+            st.rerun()
+        return
+    st.caption(t("publish.help"))
+    if st.button(t("publish.button"), key="pub_publish", type="primary"):
+        with transaction(state.engine()) as session:
+            publish_campaign(session, state.current_user(session), get_campaign(session, campaign_id))
+        state.flash(t("publish.done"))
+        st.rerun()
+
+
 def render() -> None:
     st.title(t("progress.title"))
     with reported():
@@ -117,6 +141,7 @@ def render() -> None:
         chosen = st.multiselect(t("progress.left_states"), [s for s in FILE_STATES if s != "final"],
                                 default=list(LEFT_DEFAULT), key="prog_left_states", format_func=state_label)
         _file_list(campaign.id, tuple(chosen), t("progress.none_left"))
+        _publishing(campaign.id)
 
 
 if __name__ == "__main__":
