@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
+import time
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
@@ -20,13 +22,28 @@ APP = "[data-testid='stApp']"
 IDLE = f"{APP}[data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
 SKELETONS = "[data-testid='stSkeleton'], [data-testid='stSkeletonElement'], [data-testid='stAppSkeleton']"
 RERUN_START_MS = 250  # time for a widget event to reach the server and the rerun to begin
+SETTLE_MS = 300  # a run that ends in st.rerun() starts the next one within this
 LONG_MS = 120_000
+_SETTLED = """([idle, skeletons]) => !!document.querySelector(idle) && !document.querySelector(skeletons)
+    && !document.querySelector('[data-stale="true"]')"""
+MAX_SHOT_HEIGHT = 6000
 
 
 def zh(key: str, **fmt: object) -> str:
     """The Chinese text for an i18n key (fails if the key does not exist, so labels stay in sync)."""
     text = TEXTS[key][0]
     return text.format(**fmt) if fmt else text
+
+
+def zh_re(key: str, **fmt: object) -> re.Pattern:
+    """The Chinese text for `key` as a pattern: the given fields filled in, any other field matches
+    any text (e.g. a record number the test does not know)."""
+    parts = []
+    for literal, name, _spec, _conv in string.Formatter().parse(TEXTS[key][0]):
+        parts.append(re.escape(literal))
+        if name is not None:
+            parts.append(re.escape(str(fmt[name])) if name in fmt else ".+?")
+    return re.compile("".join(parts))
 
 
 def en(key: str, **fmt: object) -> str:
@@ -45,11 +62,20 @@ class UI:
     # ---------------------------------------------------------------- waiting
 
     def idle(self, timeout: int = LONG_MS) -> None:
-        """Wait until Streamlit has finished the current rerun and drawn every element."""
+        """Wait until Streamlit has finished the current rerun (and any rerun it asked for) and drawn every
+        element: connected, script not running, no skeleton, no stale element, twice SETTLE_MS apart."""
         self.page.wait_for_timeout(RERUN_START_MS)
-        self.page.wait_for_selector(IDLE, state="attached", timeout=timeout)
-        self.page.wait_for_function(
-            "sel => !document.querySelector(sel)", arg=SKELETONS, timeout=timeout, polling=100)
+        deadline = time.monotonic() + timeout / 1000
+        while True:
+            left = max(1, int((deadline - time.monotonic()) * 1000))
+            self.page.wait_for_selector(IDLE, state="attached", timeout=left)
+            self.page.wait_for_function(
+                "sel => !document.querySelector(sel)", arg=SKELETONS, timeout=left, polling=100)
+            self.page.wait_for_timeout(SETTLE_MS)
+            if self.page.evaluate(_SETTLED, [IDLE, SKELETONS]):
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"Streamlit did not settle within {timeout} ms")
 
     def open(self, path: str = "") -> None:
         self.page.goto(f"{self.base_url}/{path}")
@@ -68,17 +94,41 @@ class UI:
         expect(loc).to_be_visible(timeout=timeout)
         return loc
 
+    def expect_table_text(self, *texts: str, timeout: int = 30_000) -> Locator:
+        """The st.dataframe in the main area that holds every one of `texts` (its cells are drawn on a
+        canvas; the text is in a hidden accessibility table, so visibility cannot be asked of a cell)."""
+        table = self.main.get_by_test_id("stDataFrame")
+        for text in texts:
+            table = table.filter(has_text=text)
+        expect(table.first).to_be_attached(timeout=timeout)
+        return table.first
+
     def expect_heading(self, name: str, timeout: int = 30_000) -> None:
         expect(self.main.get_by_role("heading", name=name, exact=True).first).to_be_visible(timeout=timeout)
 
-    def expect_no_error(self) -> None:
-        """No st.error / st.exception box in the page (their text is in the assertion message)."""
-        errors = self.page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
-        if errors.count():
-            raise AssertionError("the page shows an error: " + " | ".join(errors.all_inner_texts()))
+    def expect_no_error(self, *, allow: tuple[str, ...] = ()) -> None:
+        """No exception box and no st.error in the page, except errors starting with one of `allow`
+        (their texts are in the assertion message)."""
+        boxes = self.page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+        texts = [t for t in boxes.all_inner_texts() if not t.strip().startswith(allow)]
+        if texts:
+            raise AssertionError("the page shows an error: " + " | ".join(texts))
 
     def alerts(self, kind: str = "Success") -> list[str]:
         return self.page.locator(f"[data-testid='stAlertContent{kind}']").all_inner_texts()
+
+    def block(self, text: str, *, within: Locator | None = None) -> Locator:
+        """The innermost container (st.container, bordered or not) holding `text`."""
+        scope = within if within is not None else self.main
+        return scope.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
+            has_text=text).last
+
+    def metric(self, label: str, *, within: Locator | None = None) -> Locator:
+        """The value of the st.metric whose label is exactly `label`."""
+        scope = within if within is not None else self.main
+        return scope.get_by_test_id("stMetric").filter(
+            has=self.page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+        ).get_by_test_id("stMetricValue")
 
     # ---------------------------------------------------------------- widgets
 
@@ -171,17 +221,26 @@ class UI:
 
     # ---------------------------------------------------------------- artifacts
 
-    def shot(self, name: str) -> Path:
-        """A full-page screenshot under test-artifacts/screenshots/ (the main area scrolls in Streamlit,
-        so the viewport is made tall enough to hold it first)."""
+    def shot(self, name: str, *, full: bool = True, at: Locator | None = None) -> Path:
+        """A screenshot under test-artifacts/screenshots/. `full`: the whole page (the main area scrolls in
+        Streamlit, so the viewport is made tall enough to hold it first, up to MAX_SHOT_HEIGHT); else the
+        viewport, scrolled to `at` when given."""
         self.idle()
         path = self.screenshot_dir / f"{name}.png"
+        if not full:
+            if at is not None:
+                at.scroll_into_view_if_needed()
+            else:
+                self.page.evaluate("() => document.querySelector('[data-testid=stMain]')?.scrollTo(0, 0)")
+            self.page.wait_for_timeout(200)
+            self.page.screenshot(path=str(path))
+            return path
         height = self.page.evaluate(
             "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-            "[data-testid=stMainBlockContainer], [data-testid=stAppScrollToBottomContainer]')]"
-            ".map(e => e.scrollHeight), document.documentElement.scrollHeight)")
+            "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), "
+            "document.documentElement.scrollHeight)")
         size = self.page.viewport_size or {"width": 1440, "height": 1000}
-        tall = min(max(int(height) + 40, size["height"]), 6000)
+        tall = min(max(int(height) + 40, size["height"]), MAX_SHOT_HEIGHT)
         if tall != size["height"]:
             self.page.set_viewport_size({"width": size["width"], "height": tall})
             self.page.wait_for_timeout(300)
