@@ -1,0 +1,88 @@
+"""What every document shares: who may make it, the result it returns, warnings, numbers and names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scoring.campaigns import get_campaign, require_results_access
+from scoring.db.models import Campaign, User
+from scoring.domain import Role
+from scoring.users import require_role
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ZIP = "application/zip"
+
+
+@dataclass(frozen=True)
+class DocWarning:
+    """Something the person making the document must know (shown in the app and by the CLI).
+
+    `code` names the kind (the app translates it as ``doc.warn.<code>`` with `detail`); `message` is
+    the English text the CLI prints."""
+
+    code: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class Document:
+    """A generated file: its name, bytes, media type and the warnings met while making it."""
+
+    filename: str
+    content: bytes
+    media_type: str
+    warnings: list[DocWarning] = field(default_factory=list)
+    unit_id: int | None = None  # supervision recommendations: the addressee
+
+
+def documents_campaign(session: Session, actor: User | None, campaign_ref: int | str, *,
+                       observers: bool = False) -> Campaign:
+    """The campaign, once the actor may make this document: a lead always; with `observers`, also an
+    observer when the campaign's results are published (the notice). Raises PermissionDenied."""
+    if observers:
+        require_role(actor, Role.LEAD, Role.OBSERVER)
+    else:
+        require_role(actor, Role.LEAD)
+    campaign = get_campaign(session, campaign_ref)
+    require_results_access(actor, campaign)
+    return campaign
+
+
+def is_lead(actor: User | None) -> bool:
+    return actor is not None and actor.role == Role.LEAD
+
+
+def num(value: Decimal | float | int | None) -> str:
+    """A score or percentage as written in a notice: 78.12, 82.5, 95 (no trailing zeros); '-' for None."""
+    if value is None:
+        return "-"
+    d = Decimal(str(value)).quantize(Decimal("0.01"))
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def cn_date(day: dt.date | None) -> str:
+    """2025-03-05 -> 2025年3月5日; None -> the blank form field 　　年　　月　　日."""
+    if day is None:
+        return "　　年　　月　　日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+_UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
+
+
+def safe_filename(name: str) -> str:
+    """A file name that works on Windows and in a zip: no path separators or reserved characters."""
+    cleaned = _UNSAFE_NAME.sub("_", name).strip(" .") or "document"
+    return cleaned[:150]

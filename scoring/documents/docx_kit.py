@@ -1,0 +1,329 @@
+"""Building blocks of the Word documents: page set-up, official-document styles, Chinese fonts,
+numbered headings, tables, pictures and page numbers (python-docx).
+
+Every text passes `clean_text` (control characters removed) before it reaches python-docx, and every
+run and style names its East Asian font (``w:eastAsia``) besides the Latin one: Word otherwise draws
+Chinese text in the theme's East Asian font, whatever the style says.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
+
+from scoring.documents.fonts import DocFonts
+from scoring.documents.text_safety import clean_text
+
+CN_NUMERALS = "零一二三四五六七八九"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+LINE_PITCH = Pt(28)  # GB/T 9704: 22 lines a page at 三号; 28 pt fixed spacing is the usual approximation
+
+
+def cn_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 23 -> 二十三 (headings run to a few dozen at most)."""
+    if n < 10:
+        return CN_NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else CN_NUMERALS[tens]
+    return f"{head}十{CN_NUMERALS[ones] if ones else ''}"
+
+
+def heading1_label(n: int) -> str:
+    return f"{cn_number(n)}、"
+
+
+def heading2_label(n: int) -> str:
+    return f"（{cn_number(n)}）"
+
+
+# ------------------------------------------------------------------------------------------ fonts
+
+def set_fonts(rpr_owner: Any, east_asian: str, latin: str) -> None:
+    """Name the fonts on an rPr (style, run or docDefaults): Latin for ascii/hAnsi/cs, East Asian
+    for eastAsia; theme font attributes are removed (they would win over the names)."""
+    rpr = rpr_owner.get_or_add_rPr() if hasattr(rpr_owner, "get_or_add_rPr") else rpr_owner
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in THEME_ATTRS:
+        rfonts.attrib.pop(qn(attr), None)
+    rfonts.set(qn("w:ascii"), latin)
+    rfonts.set(qn("w:hAnsi"), latin)
+    rfonts.set(qn("w:cs"), latin)
+    rfonts.set(qn("w:eastAsia"), east_asian)
+
+
+def style_run(run: Run, east_asian: str, latin: str, *, size: float | None = None, bold: bool | None = None) -> Run:
+    set_fonts(run._r, east_asian, latin)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.font.bold = bold
+    return run
+
+
+def _style(doc: DocxDocument, name: str, east_asian: str, fonts: DocFonts, *, size: float, bold: bool = False,
+           align: Any = None, first_indent: bool = False, before: float = 0, after: float = 0) -> None:
+    style = doc.styles[name]
+    style.font.name = fonts.latin
+    set_fonts(style.element, east_asian, fonts.latin)
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    style.font.italic = False
+    style.font.color.rgb = RGBColor(0, 0, 0)
+    pf = style.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(max(size + 6, LINE_PITCH.pt)) if size > 16 else LINE_PITCH
+    pf.space_before, pf.space_after = Pt(before), Pt(after)
+    pf.first_line_indent = Pt(2 * size) if first_indent else None
+    if align is not None:
+        pf.alignment = align
+    rpr = style.element.get_or_add_rPr()
+    for tag in ("w:u", "w:caps"):  # Title comes underlined/spaced in the default template
+        el = rpr.find(qn(tag))
+        if el is not None:
+            rpr.remove(el)
+    ppr = style.element.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is not None:
+        ppr.remove(border)
+
+
+def _doc_defaults(doc: DocxDocument, fonts: DocFonts) -> None:
+    styles = doc.styles.element
+    rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(rpr, fonts.body, fonts.latin)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _font_table(doc: DocxDocument, fonts: DocFonts) -> None:
+    """Declare the East Asian fonts (GB2312 charset) with their fallbacks (w:altName) in fontTable.xml."""
+    part = next((p for p in doc.part.package.iter_parts() if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:  # pragma: no cover - the default template has one
+        return
+    root = etree.fromstring(part.blob)
+    present = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for name in fonts.east_asian():
+        if name in present:
+            continue
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        alt = fonts.fallbacks.get(name)
+        if alt:
+            etree.SubElement(font, qn("w:altName")).set(qn("w:val"), alt)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if "黑" in name else "roman")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def new_document(fonts: DocFonts, *, title: str = "", author: str = "") -> DocxDocument:
+    """An empty A4 document in the official style: margins 37/35/28/26 mm (top/bottom/left/right),
+    body 仿宋 三号 with 28 pt lines and two-character first-line indent, headings 黑体 / 楷体,
+    title 小标宋 二号, page numbers "— 1 —" centred in the footer."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(25)
+    _doc_defaults(doc, fonts)
+    _style(doc, "Normal", fonts.body, fonts, size=fonts.body_size, first_indent=False,
+           align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    _style(doc, "Title", fonts.title, fonts, size=fonts.title_size, align=WD_ALIGN_PARAGRAPH.CENTER, after=12)
+    _style(doc, "Heading 1", fonts.heading1, fonts, size=fonts.body_size, first_indent=True)
+    _style(doc, "Heading 2", fonts.heading2, fonts, size=fonts.body_size, first_indent=True)
+    _style(doc, "Heading 3", fonts.body, fonts, size=fonts.body_size, bold=True, first_indent=True)
+    _style(doc, "Caption", fonts.heading1, fonts, size=fonts.caption_size, align=WD_ALIGN_PARAGRAPH.CENTER,
+           before=6, after=6)
+    _font_table(doc, fonts)
+    _page_numbers(doc, fonts)
+    doc.core_properties.title = clean_text(title)
+    doc.core_properties.author = clean_text(author)
+    doc.core_properties.language = "zh-CN"
+    return doc
+
+
+def _field(paragraph: Paragraph, instruction: str, fonts: DocFonts, size: float) -> None:
+    def run_with(el: Any) -> None:
+        run = paragraph.add_run()
+        style_run(run, fonts.page_number, fonts.latin, size=size)
+        run._r.append(el)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {instruction} "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    shown = paragraph.add_run("1")
+    style_run(shown, fonts.page_number, fonts.latin, size=size)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _page_numbers(doc: DocxDocument, fonts: DocFonts) -> None:
+    footer = doc.sections[0].footer
+    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = None
+    style_run(p.add_run("— "), fonts.page_number, fonts.latin, size=14)
+    _field(p, "PAGE", fonts, 14)
+    style_run(p.add_run(" —"), fonts.page_number, fonts.latin, size=14)
+
+
+# ------------------------------------------------------------------------------------------ content
+
+def paragraph(doc: DocxDocument, text: str = "", *, fonts: DocFonts, style: str | None = None,
+              indent: bool = True, align: Any = None, bold: bool = False, east_asian: str | None = None,
+              size: float | None = None, lead: str | None = None, lead_font: str | None = None,
+              lead_bold: bool = True) -> Paragraph:
+    """A paragraph of one run (optionally preceded by a lead-in run, e.g. a bold finding title)."""
+    p = doc.add_paragraph(style=style)
+    if indent and style is None:
+        p.paragraph_format.first_line_indent = Pt(2 * fonts.body_size)
+    elif not indent:
+        p.paragraph_format.first_line_indent = Pt(0)
+    if align is not None:
+        p.alignment = align
+    if lead:
+        style_run(p.add_run(clean_text(lead)), lead_font or east_asian or fonts.body, fonts.latin, size=size,
+                  bold=lead_bold or None)
+    if text:
+        style_run(p.add_run(clean_text(text)), east_asian or fonts.body, fonts.latin, size=size, bold=bold or None)
+    return p
+
+
+def heading(doc: DocxDocument, text: str, level: int, fonts: DocFonts) -> Paragraph:
+    """A heading in the Heading n style (navigation pane, outline) with its number written in the text."""
+    p = doc.add_paragraph(style=f"Heading {level}")
+    east = {1: fonts.heading1, 2: fonts.heading2}.get(level, fonts.body)
+    style_run(p.add_run(clean_text(text)), east, fonts.latin, bold=level >= 3)
+    return p
+
+
+def title(doc: DocxDocument, text: str, fonts: DocFonts) -> Paragraph:
+    p = doc.add_paragraph(style="Title")
+    style_run(p.add_run(clean_text(text)), fonts.title, fonts.latin, size=fonts.title_size)
+    return p
+
+
+def _cell_margins(table: Any) -> None:
+    tbl_pr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), "80")
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tbl_pr.append(mar)
+
+
+def _cant_split(row: Any) -> None:
+    row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row: Any) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any]], fonts: DocFonts, *,
+          widths: Sequence[float] | None = None, numeric: Sequence[bool] | None = None) -> Any:
+    """A grid table: header row bold (黑体) and repeated on every page, cells in the table font."""
+    t = doc.add_table(rows=1, cols=len(headers))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _cell_margins(t)
+    _repeat_header(t.rows[0])
+    numeric = list(numeric) if numeric is not None else [False] * len(headers)
+
+    def fill(cell: Any, value: Any, *, head: bool, right: bool) -> None:
+        p = cell.paragraphs[0]
+        p.paragraph_format.first_line_indent = Pt(0)
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
+        p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if head
+                       else WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT)
+        style_run(p.add_run(clean_text(value)), fonts.heading1 if head else fonts.table, fonts.latin,
+                  size=fonts.table_size, bold=None)
+
+    for cell, h in zip(t.rows[0].cells, headers, strict=True):
+        fill(cell, h, head=True, right=False)
+    for row in rows:
+        added = t.add_row()
+        _cant_split(added)
+        cells = added.cells
+        for cell, value, num in zip(cells, row, numeric, strict=True):
+            fill(cell, value, head=False, right=num)
+    if widths:
+        t.autofit = False
+        for col, w in zip(t.columns, widths, strict=True):
+            col.width = Cm(w)
+        for row in t.rows:
+            for cell, w in zip(row.cells, widths, strict=True):
+                cell.width = Cm(w)
+    return t
+
+
+TEXT_WIDTH_CM = 15.6  # A4 less the 28 + 26 mm side margins
+
+
+def spread(fixed: Sequence[float | None]) -> list[float]:
+    """Column widths (cm) filling the text width: the None columns share what the others leave."""
+    free = [i for i, w in enumerate(fixed) if w is None]
+    rest = max(TEXT_WIDTH_CM - sum(w for w in fixed if w is not None), 1.0 * len(free))
+    return [w if w is not None else rest / len(free) for w in fixed] if free else [float(w) for w in fixed]
+
+
+def picture(doc: DocxDocument, png: bytes, *, width_cm: float = 15.0) -> Paragraph:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = Pt(0)
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    return p
+
+
+def caption(doc: DocxDocument, text: str, fonts: DocFonts) -> Paragraph:
+    p = doc.add_paragraph(style="Caption")
+    style_run(p.add_run(clean_text(text)), fonts.heading1, fonts.latin, size=fonts.caption_size, bold=False)
+    return p
+
+
+def page_break(doc: DocxDocument) -> None:
+    doc.add_page_break()
+
+
+def to_bytes(doc: DocxDocument) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()

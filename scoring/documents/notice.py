@@ -1,0 +1,244 @@
+"""The review notice (评查情况通报) as a Word file.
+
+Contents, in order: reference number (文号), title, addressee; an opening paragraph; 一、评查基本情况
+(the overview sentence with the figures, units grouped by their mean, the unit results table, the
+grade-distribution and unit-comparison charts); 二、主要问题 by focus area, 三、典型问题,
+四、工作建议 (the lead's included findings of sections problem / typical / recommendation);
+五、整改要求 (table: unit, requirement, owner, deadline); issuing authority and date; and an appendix
+tracing every finding to the files behind it (case number, unit, item, reason, comment, location).
+
+Figures come from `scoring.aggregate` (final results only); findings from `scoring.findings`.
+Leads may make it for any campaign, observers for published campaigns (no reviewer names appear).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from sqlalchemy.orm import Session
+
+from scoring.aggregate import campaign_figures, unit_summary
+from scoring.aggregate.campaign import CampaignFigures
+from scoring.aggregate.common import focus_label
+from scoring.aggregate.units import UnitFigures
+from scoring.db.models import Campaign, User
+from scoring.documents import docx_kit as kit
+from scoring.documents.charts_png import ChartError, ChartImage, grade_chart, render_png, unit_chart
+from scoring.documents.common import DOCX, Document, DocWarning, cn_date, documents_campaign, num, safe_filename
+from scoring.documents.findings_source import FindingSet, by_focus, load_findings
+from scoring.documents.fonts import DocFonts, find_cjk_font, missing_font_message
+
+DEFAULT_ADDRESSEE = "各行政执法单位"
+NUMBER_PLACEHOLDER = "〔　　〕　号"
+ISSUER_PLACEHOLDER = "（发文机关）"
+SECTION_TITLES = {"problem": "主要问题", "typical": "典型问题", "recommendation": "工作建议"}
+
+
+def default_title(campaign: Campaign) -> str:
+    return f"关于{campaign.year}年度行政执法案卷评查情况的通报"
+
+
+def overview_sentence(fig: CampaignFigures) -> str:
+    """本次共抽查案卷N本，其中优秀a本、良好b本、合格c本、不合格d本，平均分x分，合格率y%。"""
+    counts = "、".join(f"{band}{n}本" for band, n in fig.grade_counts.items())
+    text = f"本次共抽查案卷{fig.files_reviewed}本，其中{counts}，平均分{num(fig.mean)}分，合格率{num(fig.pass_rate)}%"
+    if fig.veto_count:
+        text += f"；{fig.veto_count}本案卷存在否决项"
+    return text + "。"
+
+
+def _band_span(group: Any) -> str:
+    if group.upper is None:
+        return f"{num(group.min)}分以上"
+    if group.min == 0:
+        return f"{num(group.upper)}分以下"
+    return f"{num(group.min)}分至{num(group.upper)}分"
+
+
+def units_sentence(fig: CampaignFigures) -> str:
+    """从单位平均分看，优秀（90分以上）的单位2个：甲、乙；良好（80分至90分）的单位1个：丙；…"""
+    parts = []
+    for g in fig.unit_groups:
+        names = "、".join(u.unit for u in g.units)
+        parts.append(f"{g.band}（{_band_span(g)}）的单位{len(g.units)}个" + (f"：{names}" if names else ""))
+    return "从单位平均分看，" + "；".join(parts) + "。" if parts else ""
+
+
+def sorted_units(units: Sequence[UnitFigures]) -> list[UnitFigures]:
+    """Best mean first; ties in the units' listing order."""
+    return sorted(units, key=lambda u: (-u.mean, u.sort_order, u.unit_id))
+
+
+def unit_table_rows(units: Sequence[UnitFigures], bands: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+    headers = ["序号", "单位", "案卷数", "平均分", *bands, "合格率（%）", "单位等次"]
+    rows = [[str(i), u.unit, str(u.files), num(u.mean), *[str(u.grade_counts.get(b, 0)) for b in bands],
+             num(u.pass_rate), u.grade] for i, u in enumerate(sorted_units(units), start=1)]
+    return headers, rows
+
+
+def notice_charts(fig: CampaignFigures, units: Sequence[UnitFigures], *,
+                  font_search: Sequence[Path | str] | None = None) -> tuple[list[ChartImage], list[DocWarning]]:
+    """The two chart images, or none and a warning when no CJK font (or no renderer) is available."""
+    if not fig.files_reviewed:
+        return [], []
+    font = find_cjk_font(font_search)
+    if font is None:
+        return [], [DocWarning("no_cjk_font", missing_font_message(font_search))]
+    bands = list(fig.grade_counts)
+    try:
+        images = [
+            ChartImage("grades", "案卷等次分布", render_png(grade_chart(fig.grade_counts), font)),
+            ChartImage("units", "各单位案卷平均分", render_png(
+                unit_chart([(u.unit, u.mean, u.grade) for u in units], bands, fig.pass_line), font)),
+        ]
+    except ChartError as exc:
+        return [], [DocWarning("chart_failed", f"the charts are left out: {exc}", {"error": str(exc)})]
+    return images, []
+
+
+def _finding_paragraphs(doc: Any, findings: Sequence[Any], fonts: DocFonts) -> None:
+    for i, f in enumerate(findings, start=1):
+        head = f"{i}.{f.title.strip()}"
+        if head and head[-1] not in "。！？；：.!?;:":
+            head += "。"
+        kit.paragraph(doc, (f.body or "").strip(), fonts=fonts, lead=head, lead_font=fonts.body)
+
+
+def _none(doc: Any, fonts: DocFonts, text: str = "（暂无）") -> None:
+    kit.paragraph(doc, text, fonts=fonts)
+
+
+def _rectification_table(doc: Any, rects: Sequence[Any], fonts: DocFonts) -> None:
+    rows = [[str(i), r.unit_name or "各单位", r.requirement, r.owner or "", _deadline(r.deadline)]
+            for i, r in enumerate(rects, start=1)]
+    kit.table(doc, ["序号", "单位", "整改要求", "责任人", "整改期限"], rows, fonts,
+              widths=kit.spread([1.1, 3.2, None, 2.2, 3.0]))
+
+
+def _deadline(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return cn_date(value)
+    return str(value)
+
+
+def appendix(doc: Any, findings: FindingSet, fonts: DocFonts, *, heading_text: str = "附件",
+             title_text: str = "评查发现问题溯源表") -> None:
+    """Every included finding with the files behind it: case number, unit, item, reason, comment, location."""
+    kit.page_break(doc)
+    kit.paragraph(doc, heading_text, fonts=fonts, indent=False, east_asian=fonts.heading1)
+    kit.title(doc, title_text, fonts)
+    labels = {"problem": "问题", "typical": "典型问题", "recommendation": "建议"}
+    numbering = {s: 0 for s in labels}
+    for f in findings.all():
+        numbering[f.section] += 1
+        kit.paragraph(doc, f.title, fonts=fonts, indent=False, lead=f"{labels[f.section]}{numbering[f.section]}：",
+                      lead_font=fonts.heading1, lead_bold=False, east_asian=fonts.heading1)
+        traces = findings.traces.get(f.id, [])
+        if not traces:
+            kit.paragraph(doc, "（该项无对应案卷记录）", fonts=fonts)
+            continue
+        rows = [[t.case_number, t.unit_name, f"{t.item_id} {t.item_title}".strip(), t.reason or "",
+                 t.comment or "", t.location or "", f"{num(t.score)}（{t.grade}）" if t.score is not None else ""]
+                for t in traces]
+        kit.table(doc, ["案号", "单位", "评查项目", "扣分原因", "评查意见", "位置", "得分"], rows, fonts,
+                  widths=kit.spread([3.0, 2.2, 2.2, 2.4, None, 1.5, 1.8]))
+
+
+def build_notice(session: Session, actor: User | None, campaign_ref: int | str, *, title: str | None = None,
+                 number: str | None = None, issuer: str | None = None, addressee: str | None = None,
+                 date: dt.date | None = None, fonts: DocFonts | None = None,
+                 font_search: Sequence[Path | str] | None = None) -> Document:
+    """The notice as a .docx. `number` (文号, e.g. X司〔2025〕X号), `issuer` and `date` are the form
+    fields the lead fills; left out they print as blank fields (and a warning says so)."""
+    campaign = documents_campaign(session, actor, campaign_ref, observers=True)
+    fonts = fonts or DocFonts()
+    warnings: list[DocWarning] = []
+    fig = campaign_figures(session, campaign.id)
+    units = unit_summary(session, campaign.id, top_n=0)
+    findings = load_findings(session, actor, campaign.id, unit_id=None)
+    warnings.extend(findings.warnings)
+    if fig.files_pending:
+        warnings.append(DocWarning("files_pending", f"{fig.files_pending} sampled files have no final result yet; "
+                                   "the figures cover the reviewed files only", {"n": fig.files_pending}))
+    blank = [name for name, v in (("number", number), ("issuer", issuer), ("date", date)) if not v]
+    if blank:
+        warnings.append(DocWarning("blank_fields", "left blank for the lead to fill: " + ", ".join(blank),
+                                   {"fields": ", ".join(blank)}))
+    if findings.empty() and not any(w.code == "findings_unavailable" for w in warnings):
+        warnings.append(DocWarning("no_findings", "no included findings: the problem, typical-problem and "
+                                   "recommendation sections are empty"))
+    title = (title or "").strip() or default_title(campaign)
+    doc = kit.new_document(fonts, title=title, author=issuer or "")
+
+    kit.paragraph(doc, (number or "").strip() or NUMBER_PLACEHOLDER, fonts=fonts, indent=False,
+                  align=WD_ALIGN_PARAGRAPH.CENTER)
+    kit.paragraph(doc, "", fonts=fonts, indent=False)
+    kit.title(doc, title, fonts)
+    kit.paragraph(doc, f"{(addressee or DEFAULT_ADDRESSEE).strip()}：", fonts=fonts, indent=False)
+    window = f"{cn_date(campaign.window_start)}至{cn_date(campaign.window_end)}"
+    kit.paragraph(doc, f"根据年度行政执法监督工作安排，{(issuer or '').strip() or '我单位'}组织开展了{campaign.year}"
+                       f"年度行政执法案卷评查工作，采取随机抽取、交叉评查的方式，对{fig.units}个执法单位{window}"
+                       f"作出决定的行政执法案卷进行了评查。现将评查情况通报如下：", fonts=fonts)
+
+    h1 = 0
+
+    def section(text: str) -> None:
+        nonlocal h1
+        h1 += 1
+        kit.heading(doc, f"{kit.heading1_label(h1)}{text}", 1, fonts)
+
+    section("评查基本情况")
+    kit.heading(doc, f"{kit.heading2_label(1)}总体情况", 2, fonts)
+    kit.paragraph(doc, overview_sentence(fig), fonts=fonts)
+    if fig.files_reviewed:
+        kit.paragraph(doc, units_sentence(fig), fonts=fonts)
+    kit.heading(doc, f"{kit.heading2_label(2)}各单位评查结果", 2, fonts)
+    bands = list(fig.grade_counts)
+    headers, rows = unit_table_rows(units, bands)
+    kit.caption(doc, "表1　各单位案卷评查结果（按平均分排序）", fonts)
+    kit.table(doc, headers, rows, fonts, numeric=[True, False, True, True, *[True] * len(bands), True, False],
+              widths=kit.spread([1.1, None, 1.4, 1.6, *[1.2] * len(bands), 1.8, 1.5]))
+    images, chart_warnings = notice_charts(fig, units, font_search=font_search)
+    warnings.extend(chart_warnings)
+    if images:
+        kit.heading(doc, f"{kit.heading2_label(3)}等次分布和单位对比", 2, fonts)
+        for n, image in enumerate(images, start=1):
+            kit.picture(doc, image.png)
+            kit.caption(doc, f"图{n}　{image.caption}", fonts)
+
+    section(SECTION_TITLES["problem"])
+    groups = by_focus(findings.problem)
+    for i, (focus, items) in enumerate(groups, start=1):
+        kit.heading(doc, f"{kit.heading2_label(i)}{focus_label(focus) if focus else '其他方面'}方面", 2, fonts)
+        _finding_paragraphs(doc, items, fonts)
+    if not groups:
+        _none(doc, fonts)
+    section(SECTION_TITLES["typical"])
+    _finding_paragraphs(doc, findings.typical, fonts) if findings.typical else _none(doc, fonts)
+    section(SECTION_TITLES["recommendation"])
+    (_finding_paragraphs(doc, findings.recommendation, fonts) if findings.recommendation
+     else _none(doc, fonts))
+    section("整改要求")
+    kit.paragraph(doc, "各单位要对照本通报指出的问题和所附溯源表列明的案卷，逐项分析原因、制定措施、限期整改，"
+                       "并在整改期限届满后将整改情况书面报送。具体整改要求如下：", fonts=fonts)
+    if findings.rectifications:
+        _rectification_table(doc, findings.rectifications, fonts)
+    else:
+        _none(doc, fonts, "（整改要求待定）")
+
+    kit.paragraph(doc, "", fonts=fonts, indent=False)
+    kit.paragraph(doc, "附件：评查发现问题溯源表", fonts=fonts)
+    kit.paragraph(doc, "", fonts=fonts, indent=False)
+    kit.paragraph(doc, (issuer or "").strip() or ISSUER_PLACEHOLDER, fonts=fonts, indent=False,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT)
+    kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    appendix(doc, findings, fonts)
+    return Document(safe_filename(f"{campaign.name}-评查情况通报.docx"), kit.to_bytes(doc), DOCX, warnings)

@@ -1,0 +1,197 @@
+"""Supervision recommendations (行政执法监督建议书): one Word draft per unit with serious problems.
+
+A unit gets one when at least one of its files failed (final grade below the pass line) or its mean
+score is below the threshold the lead sets (default: the campaign's pass line). Each draft holds the
+addressee, the unit's results, 一、存在的问题 (the unit's included findings of sections problem and
+typical, then a table of every defect standing in its files' final results), 二、监督建议 (the unit's
+included recommendations, else the campaign's), 三、整改要求 (its rectification requirements with owner
+and deadline, and the date to report back by), and the issuing authority and date. Leads only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from scoring.aggregate import file_list, unit_summary
+from scoring.aggregate.common import titles_for
+from scoring.db.models import CaseFile, FileDeduction, FileResult, User
+from scoring.documents import docx_kit as kit
+from scoring.documents.common import DOCX, ZIP, Document, DocWarning, cn_date, documents_campaign, num, safe_filename
+from scoring.documents.findings_source import load_findings
+from scoring.documents.fonts import DocFonts
+from scoring.documents.notice import ISSUER_PLACEHOLDER, NUMBER_PLACEHOLDER
+from scoring.errors import NotFound, ValidationFailed
+
+TITLE = "行政执法监督建议书"
+
+
+@dataclass
+class SupervisionTarget:
+    """A unit that gets a recommendation, and why."""
+
+    unit_id: int
+    unit: str
+    files: int
+    failing: int  # files whose final grade is below the pass line
+    mean: Decimal
+    grade: str
+    below_threshold: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+def _threshold(campaign: Any, threshold: Decimal | float | int | str | None) -> Decimal:
+    if threshold is None:
+        return Decimal(campaign.pass_line)
+    try:
+        value = Decimal(str(threshold))
+    except ArithmeticError:
+        raise ValidationFailed(f"threshold {threshold!r} is not a number") from None
+    if not Decimal(0) <= value <= Decimal(100):
+        raise ValidationFailed(f"threshold {threshold} is outside 0-100")
+    return value
+
+
+def supervision_targets(session: Session, actor: User | None, campaign_ref: int | str, *,
+                        threshold: Decimal | float | int | str | None = None) -> list[SupervisionTarget]:
+    """Units with a failing file or a mean below `threshold` (default: the pass line), listing order."""
+    campaign = documents_campaign(session, actor, campaign_ref)
+    limit = _threshold(campaign, threshold)
+    out = []
+    for u in unit_summary(session, campaign.id, top_n=0):
+        failing = sum(1 for f in file_list(session, campaign.id, unit_id=u.unit_id) if not f.passed)
+        below = u.mean < limit
+        if not failing and not below:
+            continue
+        reasons = ([f"{failing} failing files"] if failing else []) + (
+            [f"mean {num(u.mean)} below {num(limit)}"] if below else [])
+        out.append(SupervisionTarget(u.unit_id, u.unit, u.files, failing, u.mean, u.grade, below, reasons))
+    return out
+
+
+def _defects(session: Session, campaign_id: int, unit_id: int) -> list[list[str]]:
+    """Every defect standing in the unit's final results: case number, score (grade), item, problem, location."""
+    rows = session.execute(
+        select(CaseFile.case_number, FileResult.score, FileResult.grade, FileDeduction.item_id,
+               FileDeduction.reason, FileDeduction.is_veto, FileDeduction.location, FileDeduction.comment,
+               FileDeduction.standard_hash)
+        .select_from(FileDeduction)
+        .join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
+                               FileResult.case_file_id == FileDeduction.case_file_id))
+        .join(CaseFile, CaseFile.id == FileDeduction.case_file_id)
+        .where(FileDeduction.campaign_id == campaign_id, FileDeduction.unit_id == unit_id)
+        .order_by(FileResult.score, CaseFile.case_number, FileDeduction.is_veto.desc(), FileDeduction.item_id,
+                  FileDeduction.reason_id)).all()
+    titles = titles_for(session, {r.standard_hash for r in rows}) if rows else {}
+    return [[r.case_number, f"{num(r.score)}（{r.grade}）", f"{r.item_id} {titles.get(r.item_id, '')}".strip(),
+             ("否决项：" if r.is_veto else "") + (r.reason or ""), r.comment or "", r.location or ""] for r in rows]
+
+
+def _findings(doc: Any, findings: Sequence[Any], fonts: DocFonts, start: int = 1) -> int:
+    n = start
+    for f in findings:
+        head = f"{n}.{f.title.strip()}"
+        if head[-1] not in "。！？；：.!?;:":
+            head += "。"
+        kit.paragraph(doc, (f.body or "").strip(), fonts=fonts, lead=head)
+        n += 1
+    return n
+
+
+def build_supervision(session: Session, actor: User | None, campaign_ref: int | str, unit_id: int, *,
+                      number: str | None = None, issuer: str | None = None, date: dt.date | None = None,
+                      deadline: dt.date | None = None, fonts: DocFonts | None = None) -> Document:
+    """One unit's recommendation as a .docx (made for any unit asked for; `supervision_targets` says
+    which units the rule selects). `number` (文号), `issuer`, `date` and `deadline` left out print as
+    blank form fields; the deadline defaults to the latest of the unit's rectification deadlines."""
+    campaign = documents_campaign(session, actor, campaign_ref)
+    fonts = fonts or DocFonts()
+    unit = next((u for u in unit_summary(session, campaign.id, top_n=0) if u.unit_id == unit_id), None)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} has no reviewed files in campaign {campaign.name!r}")
+    files = file_list(session, campaign.id, unit_id=unit_id)
+    failing = [f for f in files if not f.passed]
+    own = load_findings(session, actor, campaign.id, unit_id=unit_id, rectification_unit=unit_id, traces=False)
+    warnings: list[DocWarning] = list(own.warnings)
+    recommendations = own.recommendation
+    if not recommendations:
+        recommendations = load_findings(session, actor, campaign.id, unit_id=None, traces=False,
+                                        rectifications=False).recommendation
+    rects = own.rectifications
+    due = deadline or max((r.deadline for r in rects if r.deadline), default=None)
+    blank = [n for n, v in (("number", number), ("issuer", issuer), ("date", date), ("deadline", due)) if not v]
+    if blank:
+        warnings.append(DocWarning("blank_fields", f"{unit.unit}: left blank for the lead to fill: " + ", ".join(blank),
+                                   {"unit": unit.unit, "fields": ", ".join(blank)}))
+    issuer_text = (issuer or "").strip()
+    doc = kit.new_document(fonts, title=f"{TITLE}（{unit.unit}）", author=issuer_text)
+    kit.title(doc, TITLE, fonts)
+    kit.paragraph(doc, (number or "").strip() or NUMBER_PLACEHOLDER, fonts=fonts, indent=False,
+                  align=WD_ALIGN_PARAGRAPH.CENTER)
+    kit.paragraph(doc, f"{unit.unit}：", fonts=fonts, indent=False)
+    counts = "、".join(f"{band}{n}本" for band, n in unit.grade_counts.items() if n)
+    window = f"{cn_date(campaign.window_start)}至{cn_date(campaign.window_end)}"
+    kit.paragraph(doc, f"根据{campaign.year}年度行政执法案卷评查工作安排，{issuer_text or '我单位'}对你单位{window}"
+                       f"作出决定的行政执法案卷进行了抽查评查。共抽查你单位案卷{unit.files}本，其中{counts}，"
+                       f"平均分{num(unit.mean)}分，合格率{num(unit.pass_rate)}%，单位等次为{unit.grade}。"
+                       + (f"其中不合格案卷{len(failing)}本：{'、'.join(f'{f.case_number}（{num(f.score)}分）' for f in failing)}。"
+                          if failing else "")
+                       + "现将评查发现的问题和监督建议通报如下：", fonts=fonts)
+    kit.heading(doc, f"{kit.heading1_label(1)}存在的问题", 1, fonts)
+    n = _findings(doc, [*own.problem, *own.typical], fonts)
+    defects = _defects(session, campaign.id, unit_id)
+    if defects:
+        kit.paragraph(doc, f"{n}.评查扣分明细。" if n > 1 else "评查中发现的扣分问题如下表：", fonts=fonts,
+                      bold=n > 1)
+        kit.table(doc, ["案号", "得分（等次）", "评查项目", "问题", "评查意见", "位置"], defects, fonts,
+                  widths=kit.spread([3.2, 2.2, 2.4, None, 2.6, 1.6]))
+    elif n == 1:
+        kit.paragraph(doc, "（暂无）", fonts=fonts)
+    kit.heading(doc, f"{kit.heading1_label(2)}监督建议", 1, fonts)
+    if not _findings(doc, recommendations, fonts) > 1:
+        kit.paragraph(doc, "（暂无）", fonts=fonts)
+    kit.heading(doc, f"{kit.heading1_label(3)}整改要求", 1, fonts)
+    kit.paragraph(doc, f"请你单位对照上述问题认真整改，并于{cn_date(due)}前将整改情况书面报送"
+                       f"{issuer_text or ISSUER_PLACEHOLDER}。", fonts=fonts)
+    if rects:
+        kit.table(doc, ["序号", "整改要求", "责任人", "整改期限"],
+                  [[str(i), r.requirement, r.owner or "", cn_date(r.deadline) if r.deadline else ""]
+                   for i, r in enumerate(rects, start=1)], fonts, widths=kit.spread([1.1, None, 2.6, 3.2]))
+    kit.paragraph(doc, "", fonts=fonts, indent=False)
+    kit.paragraph(doc, issuer_text or ISSUER_PLACEHOLDER, fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    return Document(safe_filename(f"{campaign.name}-{TITLE}-{unit.unit}.docx"), kit.to_bytes(doc), DOCX, warnings,
+                    unit_id=unit_id)
+
+
+def build_supervisions(session: Session, actor: User | None, campaign_ref: int | str, *,
+                       threshold: Decimal | float | int | str | None = None, **fields: Any) -> list[Document]:
+    """A recommendation for every unit `supervision_targets` selects (none when no unit qualifies)."""
+    return [build_supervision(session, actor, campaign_ref, t.unit_id, **fields)
+            for t in supervision_targets(session, actor, campaign_ref, threshold=threshold)]
+
+
+def zip_documents(documents: Sequence[Document], name: str) -> Document:
+    """Several documents in one .zip (UTF-8 file names), with their warnings."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for d in documents:
+            zf.writestr(d.filename, d.content)
+    warnings = [w for d in documents for w in d.warnings]
+    return Document(safe_filename(name), out.getvalue(), ZIP, warnings)
+
+
+def supervision_zip(session: Session, actor: User | None, campaign_ref: int | str, *,
+                    threshold: Decimal | float | int | str | None = None, **fields: Any) -> Document:
+    campaign = documents_campaign(session, actor, campaign_ref)
+    docs = build_supervisions(session, actor, campaign.id, threshold=threshold, **fields)
+    return zip_documents(docs, f"{campaign.name}-{TITLE}.zip")
