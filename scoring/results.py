@@ -69,17 +69,16 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
     out = outcome(session, campaign, case_file)
     if out.source is None:
         return None
+    reviews = session.scalars(
+        select(Review).join(Assignment).where(
+            Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id,
+            Review.status == ReviewStatus.SUBMITTED)).all()
+    n_reviews = len(reviews)  # submitted reviews of the file, whichever way its result was settled
     if out.source == "recheck":
         rc = session.get(Recheck, out.recheck_id)
         sources = [(rc.standard_hash, rc.result)]
-        n_reviews = 1
     else:
-        reviews = session.scalars(
-            select(Review).join(Assignment).where(
-                Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id,
-                Review.status == ReviewStatus.SUBMITTED)).all()
         sources = [(r.standard_hash, r.result) for r in reviews]
-        n_reviews = len(reviews)
     bands_pass = {b["name"]: _dec(b["min"]) >= campaign.pass_line for b in campaign.grade_bands}
     row = FileResult(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
                      case_type=case_file.case_type, source=out.source, score=out.score, grade=out.grade,

@@ -67,6 +67,8 @@ def _add_form(units: list[str]) -> None:
         show_error(exc)
         return
     state.flash(t("accounts.added", username=name))
+    for key in ("acc_username", "acc_display_name", "acc_email", "acc_password"):  # a fresh, empty form
+        st.session_state.pop(key, None)
     st.rerun()
 
 

@@ -121,6 +121,7 @@ def _form() -> None:
         show_error(exc)
         return
     state.flash(t("campaigns.created", name=created[0], n=created[1]))
+    st.session_state.pop("camp_name", None)  # so a second click cannot submit the same campaign again
     st.rerun()
 
 
