@@ -72,7 +72,7 @@ def supervision_targets(session: Session, actor: User | None, campaign_ref: int 
         below = u.mean < limit
         if not failing and not below:
             continue
-        reasons = ([f"{failing} failing files"] if failing else []) + (
+        reasons = ([f"{failing} failing file{'s' if failing != 1 else ''}"] if failing else []) + (
             [f"mean {num(u.mean)} below {num(limit)}"] if below else [])
         out.append(SupervisionTarget(u.unit_id, u.unit, u.files, failing, u.mean, u.grade, below, reasons))
     return out
