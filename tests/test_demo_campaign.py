@@ -3,6 +3,7 @@ deterministic."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -19,10 +20,12 @@ from scoring.demo.campaign import CAMPAIGNS, CONTENT_SEED
 from scoring.demo.load import load_demo
 from scoring.demo.marking import WEAK, YEAR_PROFILES, file_truth, reviewer_marks
 from scoring.demo.people import DEMO_LEAD_USERNAME, DEMO_PASSWORD, OBSERVER, REVIEWERS
-from scoring.domain import MarkStatus, Role
+from scoring.domain import CASE_TYPES, MarkStatus, Role
 from scoring.engine import score
 from scoring.errors import PermissionDenied
 from scoring.reviews import attributes_of
+from scoring.rubric.loader import RubricLibrary
+from scoring.rubric.schema import FileAttributes
 from scoring.sampling import verify_record
 from scoring.setup import create_first_lead
 from scoring.standards import load_version
@@ -96,6 +99,47 @@ def test_two_campaigns_with_the_demo_settings(demo) -> None:  # noqa: ANN001
     assert result["lead"] == "lead" and not result["lead_created"]
     sizes = {c["year"]: c["files"] for c in result["campaigns"]}
     assert sizes[2023] < sizes[2024] and 60 <= sizes[2023] and 100 <= sizes[2024] <= 130
+
+
+def test_campaigns_use_the_shipped_standards_for_every_case_type(demo) -> None:  # noqa: ANN001
+    """No demo-only standard: the default mapping of the shipped library covers every case type."""
+    engine = demo[0]
+    shipped = RubricLibrary.load()
+    with session_factory(engine)() as s:
+        for c in campaigns(engine).values():
+            rows = s.scalars(select(m.CampaignStandard).where(m.CampaignStandard.campaign_id == c.id)).all()
+            assert {r.case_type for r in rows} == set(CASE_TYPES)
+            for r in rows:
+                standard = load_version(s, r.standard_hash)
+                assert standard.id in shipped.standards and r.standard_hash == shipped.get(standard.id).hash
+            by_type = {r.case_type: load_version(s, r.standard_hash).id for r in rows}
+            assert by_type["行政强制"] == "coercion"
+            assert {by_type[t] for t in ("行政确认", "行政给付", "行政征收征用")} == {"other-acts"}
+
+
+@pytest.mark.parametrize("case_type", ["行政强制", "行政确认", "行政给付", "行政征收征用"])
+def test_invented_marks_fit_the_coercion_and_other_acts_standards(case_type: str) -> None:
+    """Few such files are drawn in the demo samples; the marking model must still fit their standards."""
+    library = RubricLibrary.load()
+    attrs = FileAttributes(case_type=case_type, coercive_measure=case_type == "行政强制")
+    standard = library.for_file(case_type, None)[0]
+    execution = ("CO15", "CO16", "CO17", "CO18", "CO19", "CO20", "CO21", "CO22", "CO23")
+    grades, vetoed, measure_only = set(), 0, 0
+    for i in range(200):
+        truth = file_truth(CONTENT_SEED, 2024, f"T{i}", "港西镇", "town", attrs, dt.date(2024, 6, 3), standard)
+        for username in ("demo-reviewer-02", "demo-reviewer-10"):
+            result = score(standard, attrs, reviewer_marks(CONTENT_SEED, 2024, truth, standard, attrs, username))
+            grades.add(result.grade)
+            vetoed += bool(result.veto.triggered)
+        if case_type == "行政强制":
+            if "CO14" in truth.na:  # a measure only: the whole execution section is N/A
+                measure_only += 1
+                assert set(execution) <= set(truth.na)
+            else:  # executed by the agency itself, or by applying to the court: one of the two
+                assert ("CO17" in truth.na) != ("CO23" in truth.na)
+    assert len(grades) >= 3 and vetoed
+    if case_type == "行政强制":
+        assert 100 <= measure_only < 200
 
 
 def test_samples_are_recorded_draws_that_verify(demo) -> None:  # noqa: ANN001

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.domain import ALL_FOCUS, FOCUS_AREAS
+from scoring.domain import ALL_FOCUS, CASE_TYPES, FOCUS_AREAS
 from scoring.engine import score
 from scoring.errors import ProblemReport
 from scoring.marks import Marks
@@ -58,11 +58,11 @@ def item_score(result, item_id: str):
 # Shape of the library
 # --------------------------------------------------------------------------------------------------
 
-STANDARD_IDS = {"penalty-general", "penalty-simple", "inspection", "licensing"}
+STANDARD_IDS = {"penalty-general", "penalty-simple", "inspection", "licensing", "coercion", "other-acts"}
 MODULE_IDS = {"full_process_recording", "legal_review", "discretion_benchmark", "minor_violation_waiver"}
 
 
-def test_library_loads_with_the_four_standards_and_four_modules(lib):
+def test_library_loads_with_the_six_standards_and_four_modules(lib):
     assert set(lib.standards) == STANDARD_IDS
     assert set(lib.modules) == MODULE_IDS
     assert lib.get("penalty-general").modules == [
@@ -70,6 +70,8 @@ def test_library_loads_with_the_four_standards_and_four_modules(lib):
     assert lib.get("penalty-simple").modules == ["full_process_recording", "discretion_benchmark"]
     assert lib.get("inspection").modules == ["full_process_recording"]
     assert lib.get("licensing").modules == ["legal_review"]
+    assert lib.get("coercion").modules == ["full_process_recording"]
+    assert lib.get("other-acts").modules == ["full_process_recording"]
 
 
 def test_standards_are_found_for_their_case_types(lib):
@@ -77,6 +79,11 @@ def test_standards_are_found_for_their_case_types(lib):
     assert [s.id for s in lib.for_file("行政处罚", "简易")] == ["penalty-simple"]
     assert [s.id for s in lib.for_file("行政检查", None)] == ["inspection"]
     assert [s.id for s in lib.for_file("行政许可", None)] == ["licensing"]
+    assert [s.id for s in lib.for_file("行政强制", None)] == ["coercion"]
+    for case_type in ("行政确认", "行政给付", "行政征收征用"):
+        assert [s.id for s in lib.for_file(case_type, None)] == ["other-acts"]
+    # every case type has exactly one shipped standard, so a campaign's default mapping covers them all
+    assert {ct for s in lib.standards.values() for ct in s.applies_to.case_types} == set(CASE_TYPES)
 
 
 @pytest.mark.parametrize("std_id", sorted(STANDARD_IDS))
@@ -167,6 +174,12 @@ def test_veto_effects_differ_by_standard(lib):
     lic = effects("licensing")
     assert lic.pop("V-LIC5") == ("cap", "合格")
     assert set(lic.values()) == {("zero", None)}
+    co = effects("coercion")
+    assert co.pop("V-CO7") == ("cap", "合格")
+    assert set(co.values()) == {("zero", None)}
+    oa = effects("other-acts")
+    assert oa.pop("V-OA8") == ("cap", "合格")
+    assert set(oa.values()) == {("zero", None)}
     # the legal-review vetoes exist where legal review is included, and only for major decisions
     general = lib.get("penalty-general")
     minor = FileAttributes(case_type="行政处罚", procedure="一般")
@@ -180,6 +193,7 @@ def test_grade_bands_and_pass_lines(lib):
 
     four = [("优秀", 90), ("良好", 80), ("合格", 60), ("不合格", 0)]
     assert bands("penalty-general") == four and bands("licensing") == four
+    assert bands("coercion") == four and bands("other-acts") == four
     assert bands("penalty-simple") == [("优秀", 90), ("合格", 60), ("不合格", 0)]
     assert bands("inspection") == [("优秀", 90), ("良好", 80), ("合格", 70), ("不合格", 0)]
     assert lib.get("inspection").pass_line == 70 and lib.get("penalty-simple").pass_line == 60
@@ -534,3 +548,229 @@ def test_licensing_major_decision_with_hearing_capped_for_overdue_decision(lib):
     # the same file never reviewed at all (应审未审): V-LR1 is zero, stronger than the cap
     r2 = score(std, attrs, marks(items, {"V-LIC5": {"page": "45"}, "V-LR1": {"page": "40"}}))
     assert r2.score == D("0.00") and r2.grade == "不合格" and r2.veto.effect == "zero"
+
+
+# --------------------------------------------------------------------------------------------------
+# coercion (行政强制): measures by the coercive_measure flag, execution by reviewer N/A
+# Item maxima: CO1 4, CO2 4, CO3 6 | CO4 4, CO5 4, CO6 3
+#              | CO-C (measure only) CO7 4, CO8 6, CO9 4, CO10 5, CO11 4, CO12 2, CO13 3
+#              | CO-D (all N/A-able) CO14 3, CO15 4, CO16 3, CO17 4, CO18 3, CO19 2, CO20 2, CO21 2, CO22 2, CO23 2
+#              | CO24 4, CO25 3, CO26 3
+# FPR for a coercion file: FPR1 1, FPR2 1.5, FPR4 1.5, FPR5 1, FPR8 1, FPR9 1 = 7, + FPR6 1 with a measure
+# --------------------------------------------------------------------------------------------------
+
+MEASURE = FileAttributes(case_type="行政强制", coercive_measure=True)
+EXECUTION = FileAttributes(case_type="行政强制")
+EXECUTION_ITEMS = ["CO14", "CO15", "CO16", "CO17", "CO18", "CO19", "CO20", "CO21", "CO22", "CO23"]
+
+
+def test_coercion_shape(lib):
+    std = lib.get("coercion")
+    by_id = {s.id: s for s in std.sections}
+    assert [s.id for s in std.sections] == ["CO-A", "CO-B", "CO-C", "CO-D", "CO-E", "FPR"]
+    # the measure section follows the flag; every execution item is left to the reviewer (N/A)
+    assert [c.model_dump(exclude_none=True) for c in by_id["CO-C"].conditions] == [{"coercive_measure": True}]
+    assert [i.id for i in by_id["CO-D"].items] == EXECUTION_ITEMS
+    assert all(i.allow_na and not i.conditions for i in by_id["CO-D"].items)
+    assert not any(i.allow_na for sid in ("CO-A", "CO-B", "CO-C", "CO-E") for i in by_id[sid].items)
+    # audio-video of 查封扣押 (FPR6) only with a measure; on-site execution has its own FPR-focus item
+    assert std.item_applies("FPR6", MEASURE) and not std.item_applies("FPR6", EXECUTION)
+    assert not std.item_applies("FPR3", MEASURE)
+    assert {i.id for s in std.sections for i in s.items if i.focus == "full_process_recording"} >= {"CO19", "FPR6"}
+    # measure-only vetoes
+    assert std.veto_applies("V-CO4", MEASURE) and not std.veto_applies("V-CO4", EXECUTION)
+    assert std.veto_applies("V-CO7", MEASURE) and not std.veto_applies("V-CO7", EXECUTION)
+    assert std.veto_applies("V-CO5", EXECUTION) and std.veto_applies("V-FPR1", EXECUTION)
+
+
+def test_coercion_seizure_only_with_the_execution_section_not_applicable(lib):
+    """区市场监管局：扣押涉嫌侵权商品 320 件，期限内作出没收处理（转入处罚案件），未进入强制执行。"""
+    std = lib.get("coercion")
+    m = marks({
+        **{i: NA for i in EXECUTION_ITEMS},                          # 只采取强制措施，未进入执行
+        "CO2": item(ded("a", 3, "3", "三份文书未记载执法证号")),        # 0.5 x 3 = 1.5
+        "CO8": item(ded("b", 2, "5", "未告知申请复议、诉讼的权利和途径")),  # 1 x 2 = 2
+        "CO10": item(ded("c", 4, "7", "决定书缺期限、依据等四项")),      # 1 x 4 = 4, capped at 3
+        "CO11": item(ded("b", page="12")),                           # 1.5
+        "FPR6": item(ded("b", page="光盘1")),                        # 0.5
+        "CO25": item(ded("a", 1, "目录")),                           # 0.5
+    })
+    r = score(std, MEASURE, m)
+    # applicable: own 90 - CO-D 27 (all N/A) = 63; FPR 10 - FPR3 1 - FPR7 1 = 8 -> 71
+    # deducted: 1.5 + 2 + 3 + 1.5 + 0.5 + 0.5 = 9 -> earned 62; 62 / 71 * 100 = 87.3239 -> 87.32 良好
+    assert r.applicable_max == D(71) and r.earned == D(62)
+    assert r.score == D("87.32") and r.grade == "良好" and r.passed
+    assert sections(r) == {
+        "CO-A": (D(14), D("12.5")), "CO-B": (D(11), D(11)), "CO-C": (D(28), D("21.5")), "CO-D": (D(0), D(0)),
+        "CO-E": (D(10), D("9.5")), "FPR": (D(8), D("7.5")),
+    }
+    assert item_score(r, "CO10").requested == D(3)
+    # focus: procedure CO7 4 + CO8 6 + CO11 4 + CO13 3 = 17, earned 13.5 -> 79.4118 -> 79.41;
+    #   documents CO10 5 + CO24 4 = 9, earned 6 -> 66.67; subject CO1 + CO2 = 8, earned 6.5 -> 81.25;
+    #   full_process_recording FPR 8 (CO19 N/A), earned 7.5 -> 93.75
+    rates = focus_rates(r)
+    assert rates["procedure"] == D("79.41") and rates["documents"] == D("66.67")
+    assert rates["subject"] == D("81.25") and rates["full_process_recording"] == D("93.75")
+
+
+def test_coercion_demolition_without_notice_is_zeroed(lib):
+    """区城管执法局：强制拆除违法搭建的彩钢棚。未经公告限期自行拆除，周六实施，现场未全程录像。"""
+    std = lib.get("coercion")
+    items = {
+        "CO20": NA, "CO21": NA, "CO23": NA,          # 未代履行，无金钱给付，本机关自行执行
+        "CO15": item(ded("a", 1, "4")),               # 1 (催告书未载明履行方式)
+        "CO18": item(ded("b", page="9")),             # 2 (法定节假日实施，无紧急情况说明)
+        "CO19": item(ded("a", page="9")),             # 2
+    }
+    r = score(std, EXECUTION, marks(items, {"V-CO5": {"page": "6", "comment": "未经公告限期自行拆除即强制拆除"}}))
+    # applicable: own 90 - CO-C 28 (no measure) - CO20 2 - CO21 2 - CO23 2 = 56;
+    #   FPR 10 - FPR3 - FPR6 - FPR7 = 7 -> 63
+    # deducted 1 + 2 + 2 = 5 -> earned 58; 58 / 63 * 100 = 92.0635 -> 92.06 (优秀 on points)
+    # V-CO5 (违反法定程序), effect zero -> 0.00 不合格
+    assert r.applicable_max == D(63) and r.earned == D(58)
+    assert r.rate == D("92.06") and r.points_grade == "优秀"
+    assert r.score == D("0.00") and r.grade == "不合格" and not r.passed
+    assert r.veto.triggered == ["V-CO5"] and r.veto.effect == "zero"
+    assert sections(r)["CO-C"] == (D(0), D(0)) and sections(r)["CO-D"] == (D(21), D(16))
+    # full_process_recording: CO19 2 + FPR 7 = 9, earned 7 -> 77.7778 -> 77.78
+    assert focus_rates(r)["full_process_recording"] == D("77.78")
+    # no seizure in this file: the seizure-scope veto and the seizure items cannot be marked
+    with pytest.raises(ProblemReport) as info:
+        score(std, EXECUTION, marks({"CO10": item(ded("a"))}, {"V-CO4": {"page": "1"}}))
+    text = " ".join(str(p) for p in info.value.problems)
+    assert "CO10" in text and "V-CO4" in text
+
+
+def test_coercion_overdue_seizure_capped_and_unqualified_staff_zeroed(lib):
+    """区生态环境局：查封超标排污设备，检测报告出具后既未延长也未处理，查封持续 75 日。"""
+    std = lib.get("coercion")
+    items = {
+        **{i: NA for i in EXECUTION_ITEMS},
+        "CO13": item(ded("b", page="20")),            # 2 (应当解除未及时解除)
+        "CO9": item(ded("d", 2, "8")),                # 0.5 x 2 = 1
+    }
+    r = score(std, MEASURE, marks(items, {"V-CO7": {"page": "20", "comment": "查封期满未延长、未处理"}}))
+    # applicable 71 (as above); deducted 3 -> earned 68; 68 / 71 * 100 = 95.7746 -> 95.77 (优秀 on points)
+    # V-CO7 caps at 合格: the score is kept, the grade is 合格
+    assert r.applicable_max == D(71) and r.earned == D(68)
+    assert r.score == D("95.77") and r.points_grade == "优秀" and r.grade == "合格" and r.passed
+    assert r.veto.effect == "cap" and r.veto.cap_band == "合格"
+    # the seizure was also carried out by 协管员 alone (V-CO2, zero): zero beats the cap
+    r2 = score(std, MEASURE, marks(items, {"V-CO7": {"page": "20"}, "V-CO2": {"page": "8"}}))
+    assert r2.score == D("0.00") and r2.grade == "不合格" and r2.veto.effect == "zero"
+
+
+# --------------------------------------------------------------------------------------------------
+# other-acts (行政确认 / 行政给付 / 行政征收征用): shared items + items for one case type
+# Item maxima: OA1 4, OA2 3, OA3 4, OA4 4z, OA5 2c, OA6 3g | OA7 3, OA8 4, OA9 2, OA10 4c, OA11 4g, OA12 4z
+#   | OA13 3, OA14 3, OA15 3, OA16 2, OA17 3g, OA18 4z, OA19 2c, OA20 2h | OA-D (g, z only) OA21 4g, OA22 4z
+#   | OA23 3, OA24 3, OA25 3c, OA26 2g, OA27 2z | OA28 3, OA29 3
+#   (c 行政确认, g 行政给付, z 行政征收征用, h only with a hearing)
+# FPR: FPR1 1, FPR2 1.5, FPR4 1.5, FPR5 1, FPR8 1, FPR9 1 = 7 (+ FPR6 with a measure, FPR7 with a hearing)
+# --------------------------------------------------------------------------------------------------
+
+CONFIRM = FileAttributes(case_type="行政确认")
+BENEFIT = FileAttributes(case_type="行政给付")
+TAKING = FileAttributes(case_type="行政征收征用")
+
+
+def test_other_acts_shape(lib):
+    std = lib.get("other-acts")
+    own = [i for s in std.sections if s.module is None for i in s.items]
+    shared = {i.id for i in own if all(std.item_applies(i.id, a) for a in (CONFIRM, BENEFIT, TAKING))}
+    assert len(shared) == 14 and "OA20" not in shared  # the hearing item needs hearing_held
+    specific = {
+        "行政确认": (CONFIRM, {"OA5", "OA10", "OA19", "OA25"}, 11, 54),
+        "行政给付": (BENEFIT, {"OA6", "OA11", "OA17", "OA21", "OA26"}, 16, 59),
+        "行政征收征用": (TAKING, {"OA4", "OA12", "OA18", "OA22", "OA27"}, 18, 61),
+    }
+    for case_type, (attrs, ids, points, own_max) in specific.items():
+        mine = [i for i in own if std.item_applies(i.id, attrs) and i.id not in shared]
+        assert {i.id for i in mine} == ids, case_type
+        assert sum(i.max for i in mine) == points, case_type
+        # each specific item names its case type itself (or its section does)
+        assert all(any(c.case_type == [case_type] for c in i.conditions) for i in mine), case_type
+        # what a file of this type is scored on, before FPR and reviewer N/A (no hearing)
+        assert sum(i.max for i in own if std.item_applies(i.id, attrs)) == own_max, case_type
+    assert std.veto_applies("V-OA5", TAKING) and not std.veto_applies("V-OA5", BENEFIT)
+    assert std.veto_applies("V-OA7", BENEFIT) and not std.veto_applies("V-OA7", CONFIRM)
+    assert std.veto_applies("V-OA8", CONFIRM) and not std.veto_applies("V-OA8", TAKING)
+
+
+def test_other_acts_confirmation_rebased_without_the_payment_section(lib):
+    """区规划资源局：宅基地使用权确认。实地查看后公告三十日，作出确认；现场踏勘不在音像记录清单内。"""
+    std = lib.get("other-acts")
+    items = {
+        "FPR5": NA,                                   # 不涉及音像记录清单所列环节
+        "OA3": item(ded("a", 5, "15")),               # 0.5 x 5 = 2.5, capped at 2
+        "OA10": item(ded("b", page="9")),             # 1.5 (核查记录无结论)
+        "OA19": item(ded("a", page="12")),            # 1 (公告未在村务公开栏张贴)
+        "OA25": item(ded("a", 2, "15")),              # 1 x 2 = 2
+        "OA29": item(ded("a", 3, "目录")),            # 0.5 x 3 = 1.5
+    }
+    r = score(std, CONFIRM, marks(items))
+    # applicable: own 54 (OA-D 给付发放与征收补偿 not applicable at all); FPR 7 - FPR5 1 = 6 -> 60
+    # deducted 2 + 1.5 + 1 + 2 + 1.5 = 8 -> earned 52; 52 / 60 * 100 = 86.6667 -> 86.67 良好
+    assert r.applicable_max == D(60) and r.earned == D(52)
+    assert r.score == D("86.67") and r.grade == "良好" and r.passed
+    assert sections(r) == {
+        "OA-A": (D(13), D(11)), "OA-B": (D(13), D("11.5")), "OA-C": (D(13), D(12)), "OA-D": (D(0), D(0)),
+        "OA-E": (D(9), D(7)), "OA-F": (D(6), D("4.5")), "FPR": (D(6), D(6)),
+    }
+    assert item_score(r, "OA21").status == "not_applicable"
+    # documents: OA23 3 + OA25 3 = 6, earned 4 -> 66.67; legal_basis OA3 4 + OA5 2 = 6, earned 4 -> 66.67
+    assert focus_rates(r)["documents"] == D("66.67") and focus_rates(r)["legal_basis"] == D("66.67")
+    # the same file decided 20 working days late without extension (V-OA8, cap 合格): score kept, 合格
+    r2 = score(std, CONFIRM, marks(items, {"V-OA8": {"page": "14"}}))
+    assert r2.score == D("86.67") and r2.grade == "合格" and r2.veto.cap_band == "合格"
+    # items of the other two case types cannot be marked on a confirmation
+    with pytest.raises(ProblemReport) as info:
+        score(std, CONFIRM, marks({"OA11": item(ded("a")), "OA22": item(ded("a"))}))
+    text = " ".join(str(p) for p in info.value.problems)
+    assert "OA11" in text and "OA22" in text
+
+
+def test_other_acts_benefit_paid_to_the_wrong_account_is_zeroed(lib):
+    """城桥镇：最低生活保障审核确认。公示名单列出完整身份证号，首月低保金打入村干部亲属账户。"""
+    std = lib.get("other-acts")
+    m = marks(
+        {
+            "FPR5": NA, "FPR8": NA,                   # 入户调查不在音像清单内，无音像记录
+            "OA11": item(ded("b", page="6")),         # 1.5 (未进行家庭经济状况信息核对)
+            "OA17": item(ded("b", page="10")),        # 1.5 (公示泄露身份证号码)
+            "OA21": item(ded("a", page="14")),        # 2 (发放金额与审批金额不一致)
+            "FPR4": item(ded("b", page="15")),        # 1
+        },
+        {"V-OA7": {"page": "14", "comment": "首月低保金发放至非核定对象账户"}},
+    )
+    r = score(std, BENEFIT, m)
+    # applicable: own 59; FPR 7 - FPR5 - FPR8 = 5 -> 64
+    # deducted 1.5 + 1.5 + 2 + 1 = 6 -> earned 58; 58 / 64 * 100 = 90.625 -> 90.63 (优秀 on points)
+    # V-OA7 (给付资金发放至非核定对象), effect zero -> 0.00 不合格
+    assert r.applicable_max == D(64) and r.earned == D(58)
+    assert r.rate == D("90.63") and r.points_grade == "优秀"
+    assert r.score == D("0.00") and r.grade == "不合格" and r.veto.triggered == ["V-OA7"]
+    # OA-D for a benefit file is the payment item alone: 4, earned 2
+    assert sections(r)["OA-D"] == (D(4), D(2)) and sections(r)["OA-C"] == (D(14), D("12.5"))
+
+
+def test_other_acts_land_taking_with_a_hearing(lib):
+    """区规划资源局：集体土地征收。补偿安置方案公告 20 日，多数成员申请听证后组织听证；补偿款逾期支付。"""
+    std = lib.get("other-acts")
+    attrs = FileAttributes(case_type="行政征收征用", hearing_held=True)
+    m = marks({
+        "OA18": item(ded("a", page="22")),            # 2 (公告期少于三十日)
+        "OA20": item(ded("b", page="30")),            # 2 (主持人为调查人员)
+        "OA22": item(ded("b", page="41"), ded("d", page="43")),  # 2 + 1.5 = 3.5
+        "OA27": item(ded("a", 4, "38")),              # 0.5 x 4 = 2, capped at 1.5
+        "FPR7": item(ded("b", page="30")),            # 0.5
+    })
+    r = score(std, attrs, m)
+    # applicable: own 61 + OA20 2 = 63; FPR 10 - FPR3 - FPR6 = 8 -> 71
+    # deducted 2 + 2 + 3.5 + 1.5 + 0.5 = 9.5 -> earned 61.5; 61.5 / 71 * 100 = 86.6197 -> 86.62 良好
+    assert r.applicable_max == D(71) and r.earned == D("61.5")
+    assert r.score == D("86.62") and r.grade == "良好" and r.passed
+    assert sections(r)["OA-C"] == (D(17), D(13)) and sections(r)["OA-D"] == (D(4), D("0.5"))
+    # the overdue-decision cap is for confirmations and benefits only
+    with pytest.raises(ProblemReport):
+        score(std, attrs, marks({}, {"V-OA8": {"page": "1"}}))

@@ -11,9 +11,8 @@ reviewer open, save and submit their review (`open_review`, `save_draft`, `submi
 the campaign's re-check rules; finally publish the results (`publish_campaign`), so that observers see
 them too. Nothing is written to the result tables directly: the core keeps them.
 
-The shipped standards cover 行政处罚, 行政检查 and 行政许可 only, while the stratified draw also picks
-行政强制 / 确认 / 给付 / 征收征用 files; so the demo campaigns also load a demo-only standard for those
-(`rubrics/other_acts.yaml` beside this module), found by the same default mapping.
+The stratified draw picks files of every case type; the shipped standards cover them all (行政强制 by
+`coercion`, 行政确认 / 给付 / 征收征用 by `other-acts`), so the demo uses the shipped library as it is.
 
 Idempotent and resumable: a campaign is found by name; each step is skipped when already done (sample
 drawn, reviewers assigned, review submitted, file re-checked, results published). The marks of a file depend only on the
@@ -25,7 +24,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, select
@@ -54,7 +52,6 @@ from scoring.sampling import current_sample, draw_sample
 from scoring.standards import load_version
 
 CONTENT_SEED = 20250115  # the marks (picked so that every designed weakness shows in the small samples)
-DEMO_RUBRIC_DIR = Path(__file__).resolve().parent / "rubrics"
 
 
 @dataclass(frozen=True)
@@ -83,8 +80,8 @@ CAMPAIGN_NAMES = tuple(c.name for c in CAMPAIGNS)
 
 
 def demo_library() -> RubricLibrary:
-    """The shipped standards plus the demo-only standard for the other case types."""
-    return RubricLibrary.load([DEFAULT_RUBRIC_DIR, DEMO_RUBRIC_DIR])
+    """The shipped standards (`rubrics/`): their default mapping covers every case type."""
+    return RubricLibrary.load([DEFAULT_RUBRIC_DIR])
 
 
 def load_campaigns(engine: Engine, lead_id: int, reviewer_ids: list[int]) -> list[dict[str, Any]]:

@@ -74,7 +74,7 @@ WEAK = 2.0  # a focus multiplier from which a unit counts as weak there (bigger 
 # grades spread like a published notice: a quarter 优秀, most 良好/合格, a few 不合格).
 BASE_RATE = {
     "penalty-general": 0.27, "penalty-simple": 0.2, "inspection": 0.2, "licensing": 0.19,
-    "demo-other-acts": 0.2,
+    "coercion": 0.2, "other-acts": 0.2,
 }
 DEFAULT_BASE_RATE = 0.2
 MAX_ITEM_RATE = 0.9
@@ -168,6 +168,10 @@ class FileTruth:
 NA_CHANCE: dict[str, float] = {
     "FPR5": 0.3, "FPR8": 0.25, "DB4": 0.65, "DB5": 0.8, "DB6": 0.85, "LR7": 0.55, "LR8": 0.4, "MW3": 0.5,
     "INS8": 0.35, "INS12": 0.4, "LIC5": 0.4, "LIC8": 0.25, "LIC9": 0.6, "SP11": 0.5,
+    # coercion: most files are a measure only (the whole 强制执行 section N/A); some were executed by
+    # applying to the court (CO17 and the agency's own execution steps N/A, CO23 applies)
+    "CO14": 0.65, "CO17": 0.25, "CO19": 0.15, "CO20": 0.7, "CO21": 0.6, "CO22": 0.5,
+    "OA10": 0.35, "OA17": 0.15, "OA18": 0.25, "OA19": 0.5,
 }
 NA_COMMENTS: dict[str, str] = {
     "FPR1": "简易程序当场处罚，无立案环节",
@@ -187,9 +191,24 @@ NA_COMMENTS: dict[str, str] = {
     "LIC12": "依法不需颁发许可证件",
     "LIC9": "许可事项不直接涉及他人重大利益",
     "SP11": "当事人通过电子支付缴纳罚款，未当场收缴",
+    "CO14": "仅采取行政强制措施，未进入强制执行",
+    "CO15": "", "CO16": "", "CO18": "", "CO20": "", "CO21": "", "CO22": "", "CO23": "",
+    "CO17": "本机关无强制执行权，依法申请人民法院强制执行",
+    "CO19": "无现场执行环节",
+    "OA10": "依法只需形式审查，无须实地查看",
+    "OA17": "依规定该给付事项无须公示",
+    "OA18": "应急征用，依法无须公告征求意见",
+    "OA19": "依法无须公告的确认事项",
 }
 # N/A decisions that go together (the first item's decision also decides the others).
-NA_LINKED: dict[str, tuple[str, ...]] = {"INS8": ("INS10",), "LIC8": ("LIC12",)}
+NA_LINKED: dict[str, tuple[str, ...]] = {
+    "INS8": ("INS10",), "LIC8": ("LIC12",),
+    "CO14": ("CO15", "CO16", "CO17", "CO18", "CO19", "CO20", "CO21", "CO22", "CO23"),
+    "CO17": ("CO18", "CO19", "CO20", "CO21"),
+}
+# Items that are N/A unless another item is: applying to the court (CO23) only when the agency did not
+# execute the decision itself (CO17 N/A).
+NA_UNLESS: dict[str, str] = {"CO23": "CO17"}
 
 # Reasons located by a media file and time rather than a page.
 MEDIA_REASONS = {("FPR5", "b"), ("FPR6", "a"), ("FPR6", "b"), ("FPR7", "c"), ("FPR8", "a"), ("FPR8", "b")}
@@ -288,7 +307,8 @@ FOCUS_VETOES: dict[str, tuple[tuple[str, float, float], ...]] = {
 # Other vetoes, by chance per file in an average unit.
 GENERAL_VETOES: tuple[tuple[str, float], ...] = (
     ("V-G3", 0.005), ("V-G5", 0.003), ("V-G2", 0.002), ("V-INS6", 0.004), ("V-INS5", 0.008), ("V-INS4", 0.006),
-    ("V-LIC5", 0.008), ("V-LIC2", 0.003), ("V-SP4", 0.005), ("V-SP3", 0.003), ("V-OA3", 0.005), ("V-OA4", 0.004),
+    ("V-LIC5", 0.008), ("V-LIC2", 0.003), ("V-SP4", 0.005), ("V-SP3", 0.003),
+    ("V-CO5", 0.005), ("V-CO7", 0.006), ("V-CO4", 0.003), ("V-OA3", 0.005), ("V-OA4", 0.004), ("V-OA8", 0.006),
 )
 
 
@@ -312,6 +332,10 @@ def file_truth(
                 chance = NA_CHANCE.get(item.id, 0.0)
                 if item.id == "FPR8" and "FPR5" in na:
                     chance = 0.8  # nothing was recorded at all
+                if item.id == "CO14" and not attrs.coercive_measure:
+                    chance = 0.0  # no measure taken: the file is about execution
+                if item.id in NA_UNLESS and NA_UNLESS[item.id] not in na:
+                    forced_na = True
                 if forced_na or _chance(rng, chance):
                     for linked in (item.id, *NA_LINKED.get(item.id, ())):
                         if linked in standard.items_by_id and standard.items_by_id[linked][1].allow_na:
@@ -435,8 +459,12 @@ VETO_COMMENTS: dict[str, tuple[str, ...]] = {
     "V-LIC5": ("自受理至作出决定超过法定期限，且无延期审批",),
     "V-SP3": ("对公民罚款超过二百元仍适用简易程序",),
     "V-SP4": ("当场处罚决定书作出前未告知当事人陈述申辩权利",),
+    "V-CO4": ("扣押清单所列部分车辆与涉嫌违法行为无关，仍予扣押",),
+    "V-CO5": ("实施强制措施时未通知当事人到场，也未邀请见证人", "未经书面催告即作出强制执行决定"),
+    "V-CO7": ("扣押期限届满既未延长也未作出处理决定，扣押物品逾期{d}日仍未退还",),
     "V-OA3": ("认定符合法定条件的主要证据缺失，事实不清",),
-    "V-OA4": ("实施强制措施前未通知当事人到场，也未邀请见证人",),
+    "V-OA4": ("拟给付名单未经公示即审批发放", "征收补偿方案未公布征求意见即作出征收决定"),
+    "V-OA8": ("自受理至作出决定超过法定期限，且无延期审批",),
 }
 
 _PER = re.compile(r"每(缺|遗漏)?一?([处份名项个])")
