@@ -5,9 +5,10 @@ Rules, in the order they are applied:
 1. An item applies to a file when its module's, section's and own `applies_when` all match. Items
    that do not apply, and items the reviewer marks not applicable (only where `allow_na`), are left
    out entirely: they neither add to the maximum nor deduct.
-2. A reason deducts its fixed `points`, or `per_occurrence` x occurrences up to its `cap`. An item's
-   deduction is the sum of its reasons, but never more than the item's maximum (扣完为止: an item never
-   goes below 0).
+2. A reason deducts its fixed `points`, or `per_occurrence` x occurrences up to its `cap`. One reason
+   may not ask for more than the whole item (an uncapped per-occurrence reason with too many
+   occurrences is refused, which catches mistyped counts). An item's deduction is the sum of its
+   reasons, but never more than the item's maximum (扣完为止: an item never goes below 0).
 3. A section's applicable maximum is the smaller of its own maximum and the sum of its applicable
    items' maxima; it earns that minus its items' deductions, never below 0 (a section cap).
 4. The score is earned / applicable maximum x 100 (re-based to 100 when items do not apply), rounded
@@ -169,6 +170,12 @@ def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list
             elif d.points is not None and dm.occurrences != 1:
                 problems.append(Problem(f"reason {d.id} ({d.reason}) is a fixed deduction; occurrences must be 1",
                                         path=dpath))
+            elif d.per_occurrence is not None and d.cap is None and d.per_occurrence * dm.occurrences > item.max:
+                most = int(item.max // d.per_occurrence)
+                problems.append(Problem(
+                    f"{dm.occurrences} x {d.per_occurrence} points for reason {d.id} is more than item {item_id}'s "
+                    f"maximum {item.max}; one deduction may take at most the whole item ({most} occurrences)",
+                    path=dpath))
         reasons = [dm.reason for dm in im.deductions]
         for r in {r for r in reasons if reasons.count(r) > 1}:
             problems.append(Problem(f"reason {r!r} is listed twice on item {item_id}; count it with occurrences",

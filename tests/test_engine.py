@@ -38,12 +38,18 @@ def test_worked_example_rebased_when_hearing_item_does_not_apply():
 
 def test_item_floor_and_reviewer_na():
     std = build_standard()
-    # B1 per-occurrence without cap: 55 occurrences would be 55 points; the item floors at its 40.
-    r = score(std, HEARING, marks(B1={"deductions": [{"reason": "a", "occurrences": 55}]}, A2={"na": True}))
-    # A2 marked N/A by the reviewer: applicable 40 + 40; earned 40 + 0 = 40 -> 50.00 不合格
-    assert r.score == Decimal("50.00") and r.grade == "不合格" and not r.passed
-    b1 = next(i for i in r.items if i.item_id == "B1")
-    assert b1.requested == Decimal(55) and b1.deducted == Decimal(40)
+    # A1 (40): fixed 5 + capped 10 = 15 fits; B1 (40) per-occurrence 40 x 1 takes the whole item.
+    data = standard_dict()
+    data["sections"][0]["items"][0]["deductions"].append({"id": "c", "reason": "严重缺陷", "points": 40})
+    std = build_standard(data)
+    m = marks(A1={"deductions": [{"reason": "c"}, {"reason": "b", "occurrences": 5}]}, A2={"na": True},
+              B1={"deductions": [{"reason": "a", "occurrences": 40}]})
+    r = score(std, HEARING, m)
+    # A1 asks 40 + 10 = 50 but floors at its 40 (扣完为止); A2 N/A by the reviewer: applicable 40 + 40,
+    # earned 0 + 0 -> 0.00 不合格
+    a1 = next(i for i in r.items if i.item_id == "A1")
+    assert a1.requested == Decimal(50) and a1.deducted == Decimal(40)
+    assert r.applicable_max == Decimal(80) and r.score == Decimal("0.00") and r.grade == "不合格"
 
 
 def test_veto_zero_is_the_default_effect():
@@ -69,6 +75,8 @@ def test_campaign_bands_override_the_standard():
         ({"items": {"A1": {"deductions": [{"reason": "zz"}]}}}, "'zz' is not a listed deduction reason of item A1"),
         ({"items": {"A1": {"deductions": [{"reason": "a", "occurrences": 2}]}}}, "fixed deduction; occurrences must be 1"),
         ({"items": {"A1": {"na": True}}}, "may not be marked not applicable"),
+        ({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 41}]}}},
+         "41 x 1.00 points for reason a is more than item B1's maximum 40.00"),
         ({"items": {"A2": {"deductions": [{"reason": "a"}]}}}, "does not apply to this file (only: 举行听证)"),
         ({"items": {"A1": {"deductions": [{"reason": "a"}, {"reason": "a"}]}}}, "listed twice"),
         ({"vetoes": {"V9": {}}}, "no veto 'V9'"),

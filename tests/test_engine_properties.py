@@ -70,6 +70,11 @@ attrs_strategy = st.builds(
 )
 
 
+def most(item, d) -> int:
+    """Occurrences a reviewer may record: capped reasons any count, uncapped ones up to the whole item."""
+    return 12 if d.cap is not None else max(1, min(12, int(item.max // d.per_occurrence)))
+
+
 @st.composite
 def marks_for(draw, std, attrs, vetoes=False):
     items = {}
@@ -84,7 +89,7 @@ def marks_for(draw, std, attrs, vetoes=False):
                 reasons = draw(st.lists(st.sampled_from(item.deductions), min_size=1, max_size=3,
                                         unique_by=lambda d: d.id))
                 items[item.id] = {"deductions": [
-                    {"reason": d.id, "occurrences": 1 if d.points is not None else draw(st.integers(1, 12)),
+                    {"reason": d.id, "occurrences": 1 if d.points is not None else draw(st.integers(1, most(item, d))),
                      "page": str(draw(st.integers(1, 200)))} for d in reasons]}
     veto_marks = {}
     if vetoes:
