@@ -250,12 +250,15 @@ def test_a_deduction_without_a_reason_is_refused_with_a_clear_message(world):
     assert "is not a time like 12:34" in messages and "needs the media file it belongs to" in messages
 
 
-def test_more_than_the_item_allows_counts_only_the_item_maximum(world):
+def test_a_deduction_beyond_the_item_maximum_is_refused(world):
     at = _open_score_page(world, "a", world["a0"])
     _deduct(at, "B1", "a")
     _widget(at.number_input, "|B1|a|occ").set_value(45).run()
-    assert _metric(at, "实得 / 应得分") == "40 / 80"  # B1 (40) never goes below 0
-    assert any("所选情形合计 45 分，超过本项分值，按 40 分扣完为止" in c for c in texts(at, "caption"))
+    assert not at.exception
+    shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    assert "45 x 1.00 points for reason a is more than item B1's maximum 40.00" in shown
+    _widget(at.number_input, "|B1|a|occ").set_value(40).run()
+    assert _metric(at, "实得 / 应得分") == "40 / 80"  # the whole item, and no more
 
 
 def test_unsaved_input_survives_a_page_switch(world):
