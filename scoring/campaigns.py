@@ -88,6 +88,24 @@ def default_mapping(library: RubricLibrary) -> dict[str, str]:
     return mapping
 
 
+def scopes() -> list[str]:
+    """Every scope a campaign may map to a standard: 行政处罚 by procedure, other case types whole."""
+    out = []
+    for ct in CASE_TYPES:
+        out.extend([f"{ct}/{p}" for p in PROCEDURES] if ct == "行政处罚" else [ct])
+    return out
+
+
+def standards_for_scope(library: RubricLibrary, scope: str) -> list[str]:
+    """Ids of the standards that may score files of this scope (by case type and procedure)."""
+    case_type, procedure = parse_scope(scope)
+    return sorted(
+        sid for sid, std in library.standards.items()
+        if case_type in std.applies_to.case_types
+        and (procedure is None or std.applies_to.procedures is None or procedure in std.applies_to.procedures)
+    )
+
+
 def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
     names = [b.name for b in spec.grade_bands]
     return [
@@ -110,6 +128,9 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
         std = library.get(std_id)
         if case_type not in std.applies_to.case_types:
             problems.append(Problem(f"standard {std_id} is for {'/'.join(std.applies_to.case_types)}, not {case_type}"))
+        elif procedure and std.applies_to.procedures and procedure not in std.applies_to.procedures:
+            problems.append(Problem(f"standard {std_id} is for {'/'.join(std.applies_to.procedures)}程序, "
+                                    f"not {procedure}程序"))
         problems.extend(_check_standard_fits(std, spec))
         scoped.append((case_type, procedure, std))
     if problems:

@@ -177,9 +177,21 @@ def test_campaign_form_creates_a_campaign(db, ids):
                                                                    dt.date(2024, 1, 1), dt.date(2024, 12, 31))
         assert [b["name"] for b in c.grade_bands] == ["优秀", "良好", "合格", "不合格"]
         assert c.recheck_rules["gap"] in (10, "10", "10.0", 10.0)
-        assert len(c.standards) == 1
+        # The test standard covers every 行政处罚 file: both procedures are mapped to it by default.
+        assert {(cs.case_type, cs.procedure) for cs in c.standards} == {("行政处罚", "一般"), ("行政处罚", "简易")}
     listing = _frames(at)[0]
     assert list(listing["名称"]) == ["2024年度行政执法案卷评查"]
+
+
+def test_campaign_form_chooses_the_standards(db, ids):
+    at = signed_in_app(ids["lead"], "campaigns")
+    _campaign_form(at, "只评一般程序")
+    at.selectbox(key="camp_std_行政处罚/简易").set_value("")  # (本次不评查)
+    at.button(key="FormSubmitter:create_campaign-创建").click().run()
+    assert not at.exception
+    with session_factory(db)() as s:
+        c = s.scalar(select(Campaign))
+        assert [(cs.case_type, cs.procedure) for cs in c.standards] == [("行政处罚", "一般")]
 
 
 def test_campaign_form_shows_a_bad_window(db, ids):

@@ -98,3 +98,25 @@ def test_only_lead_creates_campaigns(session, factory, library):
     with pytest.raises(PermissionDenied):
         create_campaign(session, spec, library, rv)
     assert session.query(User).count() == 2
+
+
+def test_scopes_and_standards_for_scope():
+    from scoring.campaigns import scopes, standards_for_scope
+
+    library = RubricLibrary.load()  # the shipped standards
+    assert scopes()[:3] == ["行政许可", "行政处罚/一般", "行政处罚/简易"] and len(scopes()) == 8
+    assert standards_for_scope(library, "行政处罚/一般") == ["penalty-general"]
+    assert standards_for_scope(library, "行政处罚/简易") == ["penalty-simple"]
+    assert standards_for_scope(library, "行政检查") == ["inspection"]
+    every = {s: standards_for_scope(library, s) for s in scopes()}
+    assert all(every.values()), every  # every case type has a shipped standard
+
+
+def test_a_standard_for_the_wrong_procedure_is_refused(session):
+    lead = _lead(session)
+    library = RubricLibrary.load()
+    spec = spec_from_options(name="x", year=2024, window_start=dt.date(2024, 1, 1), window_end=dt.date(2024, 2, 1),
+                             standards={"行政处罚/简易": "penalty-general"})
+    with pytest.raises(ProblemReport) as info:
+        create_campaign(session, spec, library, lead)
+    assert "standard penalty-general is for 一般程序, not 简易程序" in info.value.problems[0].message

@@ -28,10 +28,11 @@ ICONS = {
     "assignment": ":material/assignment_ind:",
     "recheck": ":material/compare_arrows:",
     "progress": ":material/monitoring:",
+    "documents": ":material/description:",
 }
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
-                      "standards", "accounts"),
+                      "documents", "standards", "accounts"),
     Role.REVIEWER.value: ("my_files", "score", "overview", "standards"),  # land on their own queue
     Role.OBSERVER.value: ("overview",),
 }

@@ -203,8 +203,11 @@ _T: dict[str, tuple[str, str]] = {
     "campaigns.none": ("还没有评查活动。", "No campaigns yet."),
     "campaigns.create": ("新建评查活动", "Create a campaign"),
     "campaigns.name_hint": ("例如 2024年度行政执法案卷评查", "e.g. 2024年度行政执法案卷评查"),
-    "campaigns.mapping": ("各类案卷使用的评分标准：{mapping}", "Standards used per case type: {mapping}"),
-    "campaigns.mapping_none": ("（无）", "(none)"),
+    "campaigns.standards": ("各类案卷适用的评分标准", "Which standard scores which files"),
+    "campaigns.standards_help": ("创建时锁定所选标准的当前版本；此后修改标准文件不影响本次评查。",
+                                 "The chosen standards' current versions are fixed at creation; later edits "
+                                 "to the rubric files do not affect this campaign."),
+    "campaigns.not_reviewed": ("（本次不评查）", "(not reviewed this time)"),
     "campaigns.submit": ("创建", "Create"),
     "campaigns.created": ("已创建评查活动 {name}（{n} 个适用标准已锁定版本）。", "Campaign {name} created ({n} standard versions fixed)."),
     "recheck.grade_differs": ("两人评定等次不同", "The two grades differ"),

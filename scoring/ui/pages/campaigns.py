@@ -10,7 +10,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.campaigns import DEFAULT_BANDS, create_campaign, default_mapping, spec_from_options
+from scoring.campaigns import (
+    DEFAULT_BANDS,
+    create_campaign,
+    default_mapping,
+    scopes,
+    spec_from_options,
+    standards_for_scope,
+)
 from scoring.db.models import User
 from scoring.db.session import transaction
 from scoring.errors import CaseReviewError
@@ -60,6 +67,28 @@ def _list() -> None:
     )
 
 
+NONE = ""
+
+
+def _standards_mapping(library) -> dict[str, str]:  # noqa: ANN001
+    """Which standard scores which case type (and procedure); default: the one shipped for it."""
+    st.markdown(f"**{t('campaigns.standards')}**")
+    st.caption(t("campaigns.standards_help"))
+    defaults = default_mapping(library)
+    mapping: dict[str, str] = {}
+    cols = st.columns(2)
+    for i, scope in enumerate(scopes()):
+        options = [NONE, *standards_for_scope(library, scope)]
+        default = defaults.get(scope) or defaults.get(scope.split("/")[0]) or NONE
+        chosen = cols[i % 2].selectbox(
+            scope.replace("/", " · ") + ("程序" if "/" in scope else ""), options,
+            index=options.index(default) if default in options else 0, key=f"camp_std_{scope}",
+            format_func=lambda sid: t("campaigns.not_reviewed") if sid == NONE else library.standards[sid].title)
+        if chosen != NONE:
+            mapping[scope] = chosen
+    return mapping
+
+
 def _form() -> None:
     st.subheader(t("campaigns.create"))
     library = None
@@ -67,11 +96,6 @@ def _form() -> None:
         library = state.rubric_library()
     except CaseReviewError as exc:
         show_error(exc)
-    if library is not None:
-        mapping = default_mapping(library)
-        st.caption(t("campaigns.mapping", mapping="；".join(
-            f"{scope} → {library.standards[sid].title}" for scope, sid in sorted(mapping.items()))
-            or t("campaigns.mapping_none")))
     last_year = dt.date.today().year - 1
     with st.form("create_campaign"):
         name = st.text_input(t("field.campaign_name"), key="camp_name", placeholder=t("campaigns.name_hint"))
@@ -102,6 +126,7 @@ def _form() -> None:
         gap = st.number_input(t("recheck.gap"), value=10.0, step=1.0, key="camp_rc_gap")
         anonymise = st.checkbox(t("field.anonymise"), value=True, key="camp_anonymise",
                                 help=t("field.anonymise_help"))
+        mapping = _standards_mapping(library) if library is not None else {}
         submitted = st.form_submit_button(t("campaigns.submit"), type="primary", disabled=library is None)
     if not submitted or library is None:
         return
@@ -112,7 +137,7 @@ def _form() -> None:
             reviewers_per_file=int(reviewers),
             recheck={"grade_differs": grade_differs, "veto_one_side": veto_one_side,
                      "below_pass_line": below_pass, "gap": Decimal(str(gap)) if use_gap else None},
-            anonymise=anonymise,
+            anonymise=anonymise, standards=mapping,
         )
         with transaction(state.engine()) as session:
             campaign = create_campaign(session, spec, library, session.get(User, state.current_user_id()))
