@@ -45,6 +45,7 @@ from scoring.errors import ValidationFailed
 from scoring.standards import load_version
 
 EXPORTS = ("scores", "units", "deductions", "sample")
+EXPORT_NAMES = {"scores": "案卷得分", "units": "单位汇总", "deductions": "扣分台账", "sample": "抽样记录"}
 SOURCE_LABELS = {"mean": "均值", "recheck": "复核"}
 
 
@@ -255,7 +256,7 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
                 vetoes = "、".join(dict.fromkeys(v for r in results for v in (_vetoes(r).split("、")) if v))
             sheet.write([*base, who, f"最终结果（{SOURCE_LABELS.get(final.source, final.source)}）", when, final.score,
                          final.grade, vetoes, *[marks.get(i.id) for i in items]])
-    return _document(campaign, "案卷得分", book, warnings)
+    return _document(campaign, EXPORT_NAMES["scores"], book, warnings)
 
 
 def export_units(session: Session, actor: User | None, campaign_ref: int | str) -> Document:
@@ -290,7 +291,7 @@ def export_units(session: Session, actor: User | None, campaign_ref: int | str) 
                          ("合格率（%）", fig.pass_rate), ("优秀率（%）", fig.excellent_rate),
                          ("否决项案卷", fig.veto_count)]:
         overall.write([label, value])
-    return _document(campaign, "单位汇总", book)
+    return _document(campaign, EXPORT_NAMES["units"], book)
 
 
 LEDGER_HEADERS = ["评查活动", "单位", "案号", "评查人", "来源", "计入最终结果", "项目编号", "评查项目", "原因编号",
@@ -380,7 +381,7 @@ def export_deductions(session: Session, actor: User | None, campaign_ref: int | 
     sheet = book.sheet("扣分台账", headers)
     for r in rows:
         sheet.write(r.values)
-    return _document(campaign, "扣分台账", book)
+    return _document(campaign, EXPORT_NAMES["deductions"], book)
 
 
 def reason_label(reason: str) -> str:
@@ -430,7 +431,7 @@ def export_sample(session: Session, actor: User | None, campaign_ref: int | str)
     summary = book.sheet("抽样汇总", ["执法单位", "案件类型", "候选案卷", "抽取", "其中强制抽取"])
     for row in record_summary(engine, record.id):
         summary.write([row["unit"], row["case_type"], row["candidates"], row["drawn"], row["forced"]])
-    return _document(campaign, "抽样记录", book)
+    return _document(campaign, EXPORT_NAMES["sample"], book)
 
 
 def export(session: Session, actor: User | None, campaign_ref: int | str, what: str) -> Document:
