@@ -19,6 +19,7 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     campaign_cmds,
     db_cmds,
     demo_cmds,
+    findings_cmds,
     register_cmds,
     report_cmds,
     rubric_cmds,

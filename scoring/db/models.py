@@ -370,3 +370,72 @@ class AuditEntry(Base):
     old_value: Mapped[Any | None] = mapped_column(JSON)
     new_value: Mapped[Any | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Finding(Base):
+    """One paragraph of the review's findings (scoring.findings): a main problem, a typical example or a
+    recommendation, for the whole campaign (`unit_id` null) or one unit.
+
+    `gen_key` names what generated it (e.g. "problem:legal_review:LR3:a"; "manual:..." for text a lead
+    wrote); `draft_title`/`draft_body` are the last generated text and `edited` says a person changed
+    the title or body, which regeneration then never overwrites unasked. `version` is the optimistic
+    lock of the text and the include flag (moving does not change it)."""
+
+    __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "gen_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
+    section: Mapped[str] = mapped_column(String(20))  # problem / typical / recommendation
+    focus: Mapped[str | None] = mapped_column(String(40))
+    gen_key: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    draft_title: Mapped[str] = mapped_column(String(300), default="")
+    draft_body: Mapped[str] = mapped_column(Text, default="")
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    included: Mapped[bool] = mapped_column(Boolean, default=True)
+    stale: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    links: Mapped[list[FindingLink]] = relationship(
+        back_populates="finding", cascade="all, delete-orphan", passive_deletes=True, order_by="FindingLink.id"
+    )
+
+
+class FindingLink(Base):
+    """A file and the standing defect (item, reason; veto id twice for a veto) behind a finding."""
+
+    __tablename__ = "finding_links"
+    __table_args__ = (UniqueConstraint("finding_id", "case_file_id", "item_id", "reason_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    item_id: Mapped[str] = mapped_column(String(60))
+    reason_id: Mapped[str] = mapped_column(String(60))
+
+    finding: Mapped[Finding] = relationship(back_populates="links")
+
+
+class Rectification(Base):
+    """A rectification (整改) requirement for a unit: what, who is responsible, by when, and its status."""
+
+    __tablename__ = "rectifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    requirement: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200))
+    deadline: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open / in_progress / done
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -28,11 +28,12 @@ ICONS = {
     "assignment": ":material/assignment_ind:",
     "recheck": ":material/compare_arrows:",
     "progress": ":material/monitoring:",
+    "findings": ":material/edit_note:",
     "documents": ":material/description:",
 }
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
-                      "documents", "standards", "accounts"),
+                      "findings", "documents", "standards", "accounts"),
     Role.REVIEWER.value: ("my_files", "score", "overview", "standards"),  # land on their own queue
     Role.OBSERVER.value: ("overview",),
 }

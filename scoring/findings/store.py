@@ -1,0 +1,286 @@
+"""Stored findings: reading them (leads; observers once results are published) and the lead's edits.
+
+Every edit is checked against the version the editor saw (`expected_version`, optimistic locking: a
+stale save raises `ConflictError` carrying the current finding) and written to the audit log with the
+old and new values. Moving a finding changes only the order within its group (same scope and section)
+and does not change its version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.campaigns import require_results_access
+from scoring.db.models import Campaign, Finding, FindingLink, Unit, User, utcnow
+from scoring.domain import ALL_FOCUS, Role
+from scoring.errors import ConflictError, NotFound, ValidationFailed
+from scoring.findings.generate import MANUAL_PREFIX, SECTIONS
+from scoring.users import require_role
+
+TITLE_MAX = 300
+BODY_MAX = 20_000
+
+
+@dataclass
+class FindingView:
+    id: int
+    campaign_id: int
+    unit_id: int | None
+    unit_name: str | None
+    scope: str  # "campaign" / "unit"
+    section: str  # problem / typical / recommendation
+    focus: str | None
+    title: str
+    body: str
+    included: bool
+    position: int  # index within its group (scope and section), 0 first
+    edited: bool
+    stale: bool
+    version: int
+    gen_key: str
+    draft_title: str
+    draft_body: str
+    links: int
+    facts: dict[str, Any] = field(default_factory=dict)
+    updated_at: dt.datetime | None = None
+    updated_by: str | None = None
+
+    @property
+    def manual(self) -> bool:
+        return self.gen_key.startswith(MANUAL_PREFIX)
+
+    @property
+    def focus_label(self) -> str:
+        return ALL_FOCUS.get(self.focus or "", self.focus or "")
+
+    @property
+    def draft_differs(self) -> bool:
+        """An edited finding whose stored draft reads differently from the person's text."""
+        return self.edited and not self.manual and (self.title, self.body) != (self.draft_title, self.draft_body)
+
+
+# ------------------------------------------------------------------------------------------ access
+
+def get_campaign_row(session: Session, campaign_id: int) -> Campaign:
+    campaign = session.get(Campaign, campaign_id)
+    if campaign is None:
+        raise NotFound(f"no campaign {campaign_id}")
+    return campaign
+
+
+def readable_campaign(session: Session, actor: User | None, campaign_id: int) -> tuple[Campaign, bool]:
+    """The campaign if `actor` may read its findings, and whether they read as a lead (everything) or as an
+    observer (included findings of a published campaign only). Reviewers are refused."""
+    require_role(actor, Role.LEAD, Role.OBSERVER)
+    campaign = get_campaign_row(session, campaign_id)
+    require_results_access(actor, campaign)
+    return campaign, actor.role == Role.LEAD
+
+
+def _finding(session: Session, finding_id: int, *, lock: bool = False) -> Finding:
+    stmt = select(Finding).where(Finding.id == finding_id)
+    if lock:
+        stmt = stmt.with_for_update()
+    finding = session.scalar(stmt)
+    if finding is None:
+        raise NotFound(f"no finding {finding_id}")
+    return finding
+
+
+def readable_finding(session: Session, actor: User | None, finding_id: int) -> tuple[Finding, Campaign, bool]:
+    finding = _finding(session, finding_id)
+    campaign, lead = readable_campaign(session, actor, finding.campaign_id)
+    if not lead and not finding.included:
+        raise NotFound(f"no finding {finding_id}")  # excluded findings do not exist for observers
+    return finding, campaign, lead
+
+
+# ------------------------------------------------------------------------------------------ views
+
+def _unit_order(session: Session) -> dict[int, tuple[int, int, str]]:
+    return {uid: (order, uid, name) for uid, order, name in session.execute(
+        select(Unit.id, Unit.sort_order, Unit.name))}
+
+
+def _sort_key(f: Finding, units: dict[int, tuple[int, int, str]]) -> tuple:
+    scope = (0, 0, 0) if f.unit_id is None else (1, *units[f.unit_id][:2])
+    section = SECTIONS.index(f.section) if f.section in SECTIONS else len(SECTIONS)
+    return (*scope, section, f.position, f.id)
+
+
+def _views(session: Session, findings: list[Finding]) -> list[FindingView]:
+    if not findings:
+        return []
+    units = _unit_order(session)
+    ids = [f.id for f in findings]
+    counts = dict(session.execute(select(FindingLink.finding_id, func.count()).where(
+        FindingLink.finding_id.in_(ids)).group_by(FindingLink.finding_id)).all())
+    editors = {uid: name for uid, name in session.execute(select(User.id, User.display_name).where(
+        User.id.in_({f.updated_by_id for f in findings if f.updated_by_id})))}
+    ordered = sorted(findings, key=lambda f: _sort_key(f, units))
+    index: dict[tuple[int | None, str], int] = {}
+    out = []
+    for f in ordered:
+        group = (f.unit_id, f.section)
+        pos = index.get(group, 0)
+        index[group] = pos + 1
+        out.append(FindingView(
+            id=f.id, campaign_id=f.campaign_id, unit_id=f.unit_id,
+            unit_name=units[f.unit_id][2] if f.unit_id is not None else None,
+            scope="campaign" if f.unit_id is None else "unit", section=f.section, focus=f.focus, title=f.title,
+            body=f.body, included=f.included, position=pos, edited=f.edited, stale=f.stale, version=f.version,
+            gen_key=f.gen_key, draft_title=f.draft_title, draft_body=f.draft_body, links=int(counts.get(f.id, 0)),
+            facts=dict(f.facts or {}), updated_at=f.updated_at, updated_by=editors.get(f.updated_by_id)))
+    return out
+
+
+def _view(session: Session, finding: Finding) -> FindingView:
+    stmt = select(Finding).where(Finding.campaign_id == finding.campaign_id, Finding.section == finding.section)
+    stmt = stmt.where(Finding.unit_id.is_(None) if finding.unit_id is None else Finding.unit_id == finding.unit_id)
+    return next(v for v in _views(session, list(session.scalars(stmt))) if v.id == finding.id)
+
+
+def list_findings(session: Session, actor: User | None, campaign_id: int, *,
+                  unit_id: int | None | Literal["all"] = "all", included_only: bool = False) -> list[FindingView]:
+    """The campaign's findings: campaign level first, then each unit (in the units' order); within a scope
+    by section (problem, typical, recommendation) and position. `unit_id`: "all", None (campaign level
+    only) or a unit id. Observers get included findings of published campaigns only."""
+    _, lead = readable_campaign(session, actor, campaign_id)
+    stmt = select(Finding).where(Finding.campaign_id == campaign_id)
+    if unit_id is None:
+        stmt = stmt.where(Finding.unit_id.is_(None))
+    elif unit_id != "all":
+        stmt = stmt.where(Finding.unit_id == int(unit_id))
+    if included_only or not lead:
+        stmt = stmt.where(Finding.included.is_(True))
+    return _views(session, list(session.scalars(stmt)))
+
+
+def get_finding(session: Session, actor: User | None, finding_id: int) -> FindingView:
+    finding, _, _ = readable_finding(session, actor, finding_id)
+    return _view(session, finding)
+
+
+# ------------------------------------------------------------------------------------------ edits
+
+def _check_version(session: Session, finding: Finding, expected_version: int) -> None:
+    if finding.version != expected_version:
+        raise ConflictError(
+            f"finding {finding.id} was changed meanwhile (by a person or by regenerating the draft): you edited "
+            f"version {expected_version}, it is now version {finding.version}; reload it and apply your change again",
+            current=_view(session, finding))
+
+
+def _clean(value: str, what: str, limit: int) -> str:
+    text = value.replace("\r\n", "\n").strip()
+    if not text:
+        raise ValidationFailed(f"a finding's {what} cannot be empty (exclude the finding instead)")
+    if len(text) > limit:
+        raise ValidationFailed(f"a finding's {what} is limited to {limit} characters (got {len(text)})")
+    return text
+
+
+def update_finding(session: Session, actor: User | None, finding_id: int, *, title: str | None = None,
+                   body: str | None = None, included: bool | None = None, expected_version: int) -> FindingView:
+    """Change a finding's title, body and/or inclusion (lead). Text that differs from the generated draft
+    marks the finding `edited` (regeneration then keeps it); text set back to the draft clears the mark."""
+    require_role(actor, Role.LEAD)
+    finding = _finding(session, finding_id, lock=True)
+    _check_version(session, finding, expected_version)
+    new: dict[str, Any] = {}
+    if title is not None and _clean(title, "title", TITLE_MAX) != finding.title:
+        new["title"] = _clean(title, "title", TITLE_MAX)
+    if body is not None and _clean(body, "body", BODY_MAX) != finding.body:
+        new["body"] = _clean(body, "body", BODY_MAX)
+    if included is not None and bool(included) != finding.included:
+        new["included"] = bool(included)
+    if not new:
+        return _view(session, finding)
+    old = {k: getattr(finding, k) for k in new}
+    for k, v in new.items():
+        setattr(finding, k, v)
+    if "title" in new or "body" in new:
+        edited = finding.gen_key.startswith(MANUAL_PREFIX) or (finding.title, finding.body) != (
+            finding.draft_title, finding.draft_body)
+        if edited != finding.edited:
+            old["edited"], new["edited"] = finding.edited, edited
+            finding.edited = edited
+    finding.version += 1
+    finding.updated_at, finding.updated_by_id = utcnow(), actor.id
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="update_finding", entity="finding", entity_id=finding.id,
+                 old=old, new=new)
+    return _view(session, finding)
+
+
+def _group(session: Session, campaign_id: int, unit_id: int | None, section: str) -> list[Finding]:
+    """The findings ordered together with one: same campaign, scope and section."""
+    stmt = select(Finding).where(Finding.campaign_id == campaign_id, Finding.section == section)
+    stmt = stmt.where(Finding.unit_id.is_(None) if unit_id is None else Finding.unit_id == unit_id)
+    return list(session.scalars(stmt.order_by(Finding.position, Finding.id).with_for_update()))
+
+
+def move_finding(session: Session, actor: User | None, finding_id: int, new_position: int) -> FindingView:
+    """Put a finding at `new_position` (0 = first, clamped) within its group (same scope and section)."""
+    require_role(actor, Role.LEAD)
+    finding = _finding(session, finding_id, lock=True)
+    group = _group(session, finding.campaign_id, finding.unit_id, finding.section)
+    old_index = group.index(finding)
+    target = max(0, min(int(new_position), len(group) - 1))
+    group.insert(target, group.pop(old_index))
+    for i, f in enumerate(group):
+        f.position = i
+    if target != old_index:
+        finding.updated_at, finding.updated_by_id = utcnow(), actor.id
+        audit.record(session, actor_id=actor.id, action="move_finding", entity="finding", entity_id=finding.id,
+                     old={"position": old_index}, new={"position": target})
+    session.flush()
+    return _view(session, finding)
+
+
+def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | None, section: str,
+                title: str, body: str, focus: str | None = None) -> FindingView:
+    """A finding the lead writes: never touched by regeneration; at the end of its group."""
+    require_role(actor, Role.LEAD)
+    get_campaign_row(session, campaign_id)
+    if section not in SECTIONS:
+        raise ValidationFailed(f"unknown section {section!r}; use one of {', '.join(SECTIONS)}")
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise NotFound(f"no unit {unit_id}")
+    if focus is not None and focus not in ALL_FOCUS:
+        raise ValidationFailed(f"unknown focus area {focus!r}")
+    title, body = _clean(title, "title", TITLE_MAX), _clean(body, "body", BODY_MAX)
+    last = max((f.position for f in _group(session, campaign_id, unit_id, section)), default=-1)
+    now = utcnow()
+    finding = Finding(campaign_id=campaign_id, unit_id=unit_id, section=section, focus=focus,
+                      gen_key=f"{MANUAL_PREFIX}{uuid.uuid4().hex}", title=title, body=body, draft_title="",
+                      draft_body="", facts={}, edited=True, included=True, stale=False, position=last + 1, version=1,
+                      created_at=now, updated_at=now, updated_by_id=actor.id)
+    session.add(finding)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="add_finding", entity="finding", entity_id=finding.id,
+                 new={"unit_id": unit_id, "section": section, "focus": focus, "title": title, "body": body})
+    return _view(session, finding)
+
+
+def delete_finding(session: Session, actor: User | None, finding_id: int, *, expected_version: int) -> None:
+    """Delete a finding the lead wrote, or one whose basis is gone (stale). A generated finding with a basis
+    would come back on regeneration: exclude it instead."""
+    require_role(actor, Role.LEAD)
+    finding = _finding(session, finding_id, lock=True)
+    _check_version(session, finding, expected_version)
+    if not (finding.gen_key.startswith(MANUAL_PREFIX) or finding.stale):
+        raise ValidationFailed(f"finding {finding_id} is drafted from the current results and would come back on "
+                               "regeneration: exclude it instead")
+    audit.record(session, actor_id=actor.id, action="delete_finding", entity="finding", entity_id=finding.id,
+                 old={"title": finding.title, "body": finding.body, "gen_key": finding.gen_key,
+                      "included": finding.included})
+    session.delete(finding)
+    session.flush()
