@@ -37,7 +37,7 @@ if not hasattr(findings, "list_findings"):  # the findings core arrives in its o
     pytest.skip("scoring.findings has no list_findings yet", allow_module_level=True)
 
 FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+1+1", "-2 分", "@SUM(A1:A2)"]
-CONTROL = "扣分\x01说明\x0b第\x1f二\x00行"
+CONTROL = "扣分\x01说明\x0b第\x1f二\x08行"  # no NUL: PostgreSQL text refuses it
 CONTROL_CLEAN = "扣分说明第二行"
 RECOMMENDATION = "建立案卷评查问题整改台账"
 
@@ -158,6 +158,14 @@ def test_notice_appendix_traces_every_finding(docs, notice):
     # The typo finding is traced to the 11 files carrying it.
     typo = next(f for f in with_traces if "文书错别字" in f.title and f.section == "problem")
     assert len(findings.finding_traces(docs.session, docs.lead, typo.id)) == 11
+
+
+def test_notice_appendix_anonymised_on_request(docs):
+    result = build_notice(docs.session, docs.lead, docs.current.id, font_search=[], anonymise_traces=True)
+    doc = _doc(result.content)
+    trace_rows = [r for t in doc.tables if _rows(t)[0][0] == "案号" for r in _rows(t)[1:]]
+    assert trace_rows and {(r[0], r[1]) for r in trace_rows} == {("某案", "某单位")}
+    assert all(cf.case_number not in _text(doc) for cf in docs.files)
 
 
 def test_notice_fonts_typography_and_page_numbers(notice):
@@ -387,3 +395,16 @@ def test_clean_text_and_formula_detection():
     taken: set[str] = set()
     assert sheet_name("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
     assert sheet_name("x" * 40, taken) == "x" * 31 and sheet_name("x" * 40, taken) == "x" * 28 + "(2)"
+
+
+def test_word_writer_removes_control_characters():
+    from scoring.documents import docx_kit as kit
+
+    fonts = DocFonts()
+    doc = kit.new_document(fonts, title="标题\x00")
+    kit.paragraph(doc, "正文\x00\x07内容", fonts=fonts, lead="题\x1b目")
+    kit.table(doc, ["列\x0c"], [["格\x01子"]], fonts)
+    reopened = _doc(kit.to_bytes(doc))
+    assert [p.text for p in reopened.paragraphs] == ["题目正文内容"]
+    assert _rows(reopened.tables[0]) == [["列"], ["格子"]]
+    assert reopened.core_properties.title == "标题"

@@ -54,13 +54,16 @@ def report() -> None:
 @click.option("--issuer", default=None, help="Issuing authority (发文机关); blank field when left out.")
 @click.option("--date", "date_", default=None, metavar="YYYY-MM-DD", help="Date of issue; blank field when left out.")
 @click.option("--addressee", default=None, help="Addressee line (主送), default 各行政执法单位.")
+@click.option("--anonymise-traces", is_flag=True,
+              help="Mask case numbers and units in the appendix (as observers see it when the campaign anonymises).")
 @db_option
-def notice_cmd(engine, campaign_ref, as_user, output, number, title, issuer, date_, addressee) -> None:  # noqa: ANN001
+def notice_cmd(engine, campaign_ref, as_user, output, number, title, issuer, date_, addressee,  # noqa: ANN001
+               anonymise_traces) -> None:
     """The review notice: figures, unit table, charts, findings, rectification, appendix of traces."""
     with transaction(engine()) as session:
         actor = acting_user(session, as_user)
         doc = build_notice(session, actor, campaign_ref, title=title, number=number, issuer=issuer,
-                           addressee=addressee, date=_date(date_, "--date"))
+                           addressee=addressee, date=_date(date_, "--date"), anonymise_traces=anonymise_traces)
     _write(doc, output or Path(doc.filename))
 
 

@@ -47,10 +47,11 @@ def _api() -> Any | None:
 
 def load_findings(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | str | None,
                   traces: bool = True, rectifications: bool = True,
-                  rectification_unit: int | None = None) -> FindingSet:
+                  rectification_unit: int | None = None, anonymise: bool = False) -> FindingSet:
     """Included findings of one scope (`unit_id`: None = campaign-wide, an id = that unit's, "all"),
     sorted by position; their traces; the rectification requirements (of `rectification_unit`, or
-    every unit's)."""
+    every unit's). `anonymise` masks the traces' case numbers and units for a lead too (the findings
+    core masks them for everyone else when the campaign says so)."""
     api = _api()
     out = FindingSet()
     if api is None:
@@ -63,7 +64,8 @@ def load_findings(session: Session, actor: User | None, campaign_id: int, *, uni
         getattr(out, section).extend(sorted((r for r in rows if r.section == section),
                                             key=lambda r: (r.position, r.id)))
     if traces:
-        out.traces = {f.id: list(api.finding_traces(session, actor, f.id)) for f in out.all()}
+        extra = {"anonymise": True} if anonymise else {}
+        out.traces = {f.id: list(api.finding_traces(session, actor, f.id, **extra)) for f in out.all()}
     if rectifications:
         out.rectifications = list(api.list_rectifications(session, actor, campaign_id, unit_id=rectification_unit))
     stale = [f for f in out.all() if getattr(f, "stale", False)]

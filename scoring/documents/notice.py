@@ -155,15 +155,17 @@ def appendix(doc: Any, findings: FindingSet, fonts: DocFonts, *, heading_text: s
 def build_notice(session: Session, actor: User | None, campaign_ref: int | str, *, title: str | None = None,
                  number: str | None = None, issuer: str | None = None, addressee: str | None = None,
                  date: dt.date | None = None, fonts: DocFonts | None = None,
-                 font_search: Sequence[Path | str] | None = None) -> Document:
+                 font_search: Sequence[Path | str] | None = None, anonymise_traces: bool = False) -> Document:
     """The notice as a .docx. `number` (文号, e.g. X司〔2025〕X号), `issuer` and `date` are the form
-    fields the lead fills; left out they print as blank fields (and a warning says so)."""
+    fields the lead fills; left out they print as blank fields (and a warning says so).
+    `anonymise_traces` masks case numbers and units in the appendix for a lead too (observers get
+    them masked whenever the campaign anonymises)."""
     campaign = documents_campaign(session, actor, campaign_ref, observers=True)
     fonts = fonts or DocFonts()
     warnings: list[DocWarning] = []
     fig = campaign_figures(session, campaign.id)
     units = unit_summary(session, campaign.id, top_n=0)
-    findings = load_findings(session, actor, campaign.id, unit_id=None)
+    findings = load_findings(session, actor, campaign.id, unit_id=None, anonymise=anonymise_traces)
     warnings.extend(findings.warnings)
     if fig.files_pending:
         warnings.append(DocWarning("files_pending", f"{fig.files_pending} sampled files have no final result yet; "
