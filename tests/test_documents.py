@@ -15,6 +15,7 @@ from docx import Document as open_docx
 from docx.oxml.ns import qn
 from sqlalchemy import select, update
 
+from scoring import findings
 from scoring.campaigns import publish_campaign
 from scoring.db.models import Assignment, FileDeduction, Review, ReviewMark
 from scoring.documents import (
@@ -32,9 +33,6 @@ from scoring.errors import NotFound, PermissionDenied
 from scoring.users import create_user
 from tests.test_aggregate_world import FINAL, U1, U2, U3, U4, shared_world, world  # noqa: F401
 
-findings = pytest.importorskip("scoring.findings")
-if not hasattr(findings, "list_findings"):  # the findings core arrives in its own commit
-    pytest.skip("scoring.findings has no list_findings yet", allow_module_level=True)
 
 FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+1+1", "-2 分", "@SUM(A1:A2)"]
 CONTROL = "扣分\x01说明\x0b第\x1f二\x08行"  # no NUL: PostgreSQL text refuses it

@@ -36,15 +36,6 @@ class FindingSet:
         return not self.all()
 
 
-def _api() -> Any | None:
-    try:
-        from scoring import findings
-    except ImportError:
-        return None
-    needed = ("list_findings", "finding_traces", "list_rectifications")
-    return findings if all(hasattr(findings, n) for n in needed) else None
-
-
 def load_findings(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | str | None,
                   traces: bool = True, rectifications: bool = True,
                   rectification_unit: int | None = None, anonymise: bool = False) -> FindingSet:
@@ -52,12 +43,9 @@ def load_findings(session: Session, actor: User | None, campaign_id: int, *, uni
     sorted by position; their traces; the rectification requirements (of `rectification_unit`, or
     every unit's). `anonymise` masks the traces' case numbers and units for a lead too (the findings
     core masks them for everyone else when the campaign says so)."""
-    api = _api()
+    from scoring import findings as api
+
     out = FindingSet()
-    if api is None:
-        out.warnings.append(DocWarning("findings_unavailable", "the findings core (scoring.findings) is not "
-                                       "installed: the document has no findings, traces or rectifications"))
-        return out
     rows = api.list_findings(session, actor, campaign_id, unit_id=unit_id, included_only=True)
     rows = [r for r in rows if getattr(r, "included", True)]
     for section in SECTIONS:

@@ -174,7 +174,7 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     if blank:
         warnings.append(DocWarning("blank_fields", "left blank for the lead to fill: " + ", ".join(blank),
                                    {"fields": ", ".join(blank)}))
-    if findings.empty() and not any(w.code == "findings_unavailable" for w in warnings):
+    if findings.empty():
         warnings.append(DocWarning("no_findings", "no included findings: the problem, typical-problem and "
                                    "recommendation sections are empty"))
     title = (title or "").strip() or default_title(campaign)

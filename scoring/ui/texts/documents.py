@@ -67,7 +67,5 @@ TEXTS: dict[str, tuple[str, str]] = {
                                 "{n} included findings were drafted from earlier results and may be out of date."),
     "doc.warn.files_pending": ("{n} 本抽取案卷尚无最终结果，统计数字仅含已有最终结果的案卷。",
                                "{n} sampled files have no final result yet; the figures cover the reviewed files only."),
-    "doc.warn.findings_unavailable": ("评查发现模块不可用：文书中没有评查发现和整改要求。",
-                                      "The findings core is not available: no findings or rectifications in the document."),
     "doc.warn.no_sample": ("本次评查尚未抽取案卷，导出为空。", "The campaign has no sample yet: the export is empty."),
 }
