@@ -28,14 +28,21 @@ ICONS = {
     "assignment": ":material/assignment_ind:",
     "recheck": ":material/compare_arrows:",
     "progress": ":material/monitoring:",
+    "compare": ":material/leaderboard:",
+    "unit_detail": ":material/apartment:",
+    "problems": ":material/report:",
+    "agreement": ":material/handshake:",
+    "trends": ":material/trending_up:",
     "findings": ":material/edit_note:",
     "documents": ":material/description:",
 }
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
     Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
+                      "compare", "unit_detail", "problems", "agreement", "trends",
                       "findings", "documents", "standards", "accounts"),
-    Role.REVIEWER.value: ("my_files", "score", "overview", "standards"),  # land on their own queue
-    Role.OBSERVER.value: ("overview",),
+    Role.REVIEWER.value: ("my_files", "score", "overview", "compare", "unit_detail", "problems",
+                          "standards"),  # land on their own queue
+    Role.OBSERVER.value: ("overview", "compare", "unit_detail", "problems"),
 }
 
 

@@ -1,0 +1,180 @@
+"""Shared pieces of the results pages (overview, unit comparison, unit detail, problems, agreement, year
+over year): choosing a campaign the reader may read (also from a link: `?campaign=ID`), the filters,
+chart labels in the chosen language, and small formatting helpers.
+
+The permission check is the core's (`scoring.aggregate.disclosure.results_campaign`): the selector
+only offers readable campaigns, and a campaign named in the URL is checked before anything is shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+import streamlit as st
+
+from scoring.aggregate.disclosure import results_campaign
+from scoring.campaigns import campaign_bands, readable_campaigns
+from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, Role, UnitKind
+from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.ui import state
+from scoring.ui.charts import LABELS_ZH
+from scoring.ui.common import focus_label, show_error
+from scoring.ui.i18n import t
+
+CAMPAIGN_KEY = "results_campaign_id"  # remembered across the results pages
+UNIT_KEY = "results_unit_id"
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class ChosenCampaign:
+    id: int
+    name: str
+    year: int
+    status: str
+    anonymise: bool
+    bands: tuple[str, ...]
+    pass_line: Decimal
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return value if value not in (None, "") else None
+
+
+def _param_int(name: str) -> int:
+    raw = _param(name)
+    try:
+        return int(str(raw))
+    except ValueError:
+        raise ValidationFailed(t("cmp.bad_param", name=name, value=raw)) from None
+
+
+def _drop_param(name: str) -> None:
+    if name in st.query_params:
+        del st.query_params[name]
+
+
+def choose_campaign(key: str, *, label: str | None = None, remember: str = CAMPAIGN_KEY,
+                    url_param: str | None = "campaign") -> ChosenCampaign | None:
+    """A selector over the campaigns this reader may read (newest first). A campaign named in the URL
+    is checked by the core first: one that is unpublished (for anyone but the lead) or unknown is
+    refused with the core's message, and nothing of it is shown. None when there is nothing to show."""
+    with state.db_session() as session:
+        user = state.current_user(session)
+        if user is None:
+            return None
+        if url_param and _param(url_param) is not None and _param(url_param) != str(st.session_state.get(remember)):
+            try:
+                wanted = results_campaign(session, user, _param_int(url_param))
+            except CaseReviewError as exc:
+                show_error(exc)
+                _drop_param(url_param)
+                return None
+            st.session_state[remember] = wanted.id
+            st.session_state.pop(key, None)
+        campaigns = readable_campaigns(session, user)
+        if not campaigns:
+            st.info(t("cmp.no_campaigns_lead") if user.role == Role.LEAD else t("cmp.no_published"))
+            return None
+        by_id = {c.id: ChosenCampaign(c.id, c.name, c.year, c.status, bool(c.anonymise),
+                                      tuple(b.name for b in campaign_bands(c)), c.pass_line) for c in campaigns}
+    ids = list(by_id)
+    remembered = st.session_state.get(remember)
+    index = ids.index(remembered) if remembered in by_id else 0
+    if st.session_state.get(key) not in by_id:
+        st.session_state.pop(key, None)
+    labels = {i: campaign_option(c) for i, c in by_id.items()}  # texts fixed now, in the chosen language
+    chosen = st.selectbox(label or t("cmp.campaign"), ids, index=index, key=key, format_func=labels.__getitem__)
+    st.session_state[remember] = chosen
+    if url_param:
+        st.query_params[url_param] = str(chosen)
+    with state.db_session() as session:  # published meanwhile withdrawn: the core refuses
+        results_campaign(session, state.current_user(session), chosen)
+    return by_id[chosen]
+
+
+def campaign_option(c: ChosenCampaign) -> str:
+    status = "" if c.status == "published" else t("cmp.unpublished_mark", status=t(f"status.{c.status}"))
+    return f"{c.name}（{c.year}）{status}"
+
+
+def choose_unit(key: str, units: list[tuple[int, str]], *, url_param: str = "unit") -> int | None:
+    """A unit selector (id, name); a unit named in the URL (`?unit=ID`) is preselected when it is one of
+    them, refused with a message otherwise."""
+    if not units:
+        return None
+    ids = [u for u, _ in units]
+    names = dict(units)
+    if _param(url_param) is not None and _param(url_param) != str(st.session_state.get(UNIT_KEY)):
+        wanted = _param_int(url_param)
+        if wanted not in names:
+            _drop_param(url_param)
+            raise NotFound(t("cmp.unit_not_found", unit=wanted))
+        st.session_state[UNIT_KEY] = wanted
+        st.session_state.pop(key, None)
+    remembered = st.session_state.get(UNIT_KEY)
+    if st.session_state.get(key) not in names:
+        st.session_state.pop(key, None)
+    chosen = st.selectbox(t("cmp.unit"), ids, index=ids.index(remembered) if remembered in names else 0, key=key,
+                          format_func=names.__getitem__)
+    st.session_state[UNIT_KEY] = chosen
+    st.query_params[url_param] = str(chosen)
+    return chosen
+
+
+def filters(prefix: str, *, focus: Iterable[str] | None = None) -> tuple[str | None, str | None, str | None]:
+    """Unit kind, case type (and focus area when `focus` is given) selectors; None = all."""
+    cols = st.columns(3 if focus is not None else 2)
+    kinds = {ALL: t("all"), **{k.value: unit_kind_label(k.value) for k in UnitKind}}
+    kind = cols[0].selectbox(t("cmp.filter_kind"), list(kinds), key=f"{prefix}_kind", format_func=kinds.__getitem__)
+    types = {ALL: t("all"), **{c: c for c in CASE_TYPES}}
+    case_type = cols[1].selectbox(t("cmp.filter_case_type"), list(types), key=f"{prefix}_case_type",
+                                  format_func=types.__getitem__)
+    chosen_focus = None
+    if focus is not None:
+        areas = {ALL: t("all"), **{f: focus_label(f) for f in focus}}
+        chosen_focus = cols[2].selectbox(t("cmp.filter_focus"), list(areas), key=f"{prefix}_focus",
+                                         format_func=areas.__getitem__)
+    return (None if kind == ALL else kind, None if case_type == ALL else case_type,
+            None if chosen_focus in (None, ALL) else chosen_focus)
+
+
+def unit_kind_label(kind: str) -> str:
+    return t(f"cmp.kind.{kind}") if kind in {k.value for k in UNIT_KIND_LABELS} else kind
+
+
+def chart_labels() -> dict[str, str]:
+    return {k: t(f"cmp.chart.{k}") for k in LABELS_ZH}
+
+
+def focus_labels() -> dict[str, str]:
+    return {f: focus_label(f) for f in ALL_FOCUS}
+
+
+def num(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def fmt2(value: Decimal | float | None) -> str:
+    return "–" if value is None else f"{float(value):.2f}"
+
+
+def pct(value: Decimal | float | None) -> str:
+    return "–" if value is None else f"{float(value):.2f}%"
+
+
+def source_label(source: str) -> str:
+    return t(f"cmp.source.{source}") if source in ("mean", "recheck") else source
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """CSV with a BOM, so Excel on Chinese Windows opens it with the right encoding."""
+    return frame.to_csv(index=False).encode("utf-8-sig")
+
+
+def show_chart(chart: object, key: str) -> None:
+    st.altair_chart(chart, width="stretch", key=key)
