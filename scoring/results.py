@@ -25,7 +25,9 @@ from scoring.db.models import (
 )
 from scoring.domain import ReviewStatus
 from scoring.engine import round_score
+from scoring.marks import Marks
 from scoring.recheck import outcome
+from scoring.reviews import marks_of
 from scoring.standards import load_version
 
 D0 = Decimal(0)
@@ -35,10 +37,10 @@ def _dec(v: object) -> Decimal:
     return Decimal(str(v))
 
 
-def _defects(session: Session, results: list[tuple[str, dict]]) -> dict[tuple[str, str], dict]:
-    """(item, reason) -> merged defect over the given (standard hash, result dict) pairs."""
+def _defects(session: Session, results: list[tuple[str, dict, Marks]]) -> dict[tuple[str, str], dict]:
+    """(item, reason) -> merged defect over the given (standard hash, result dict, marks) sources."""
     merged: dict[tuple[str, str], dict] = {}
-    for std_hash, result in results:
+    for std_hash, result, marks in results:
         standard = load_version(session, std_hash)
         entries = [
             dict(item_id=d["item_id"], reason_id=d["reason_id"], is_veto=False, focus=d["focus"], reason=d["reason"],
@@ -47,8 +49,9 @@ def _defects(session: Session, results: list[tuple[str, dict]]) -> dict[tuple[st
         ]
         for vid in result.get("veto", {}).get("triggered", []):
             v = standard.vetoes_by_id[vid]
+            vm = marks.vetoes.get(vid)
             entries.append(dict(item_id=vid, reason_id=vid, is_veto=True, focus=v.focus, reason=v.title, points=D0,
-                                comment="", location=""))
+                                comment=vm.comment if vm else "", location=vm.location.describe() if vm else ""))
         for e in entries:
             key = (e["item_id"], e["reason_id"])
             if key in merged:
@@ -76,9 +79,9 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
     n_reviews = len(reviews)  # submitted reviews of the file, whichever way its result was settled
     if out.source == "recheck":
         rc = session.get(Recheck, out.recheck_id)
-        sources = [(rc.standard_hash, rc.result)]
+        sources = [(rc.standard_hash, rc.result, Marks.model_validate(rc.marks))]
     else:
-        sources = [(r.standard_hash, r.result) for r in reviews]
+        sources = [(r.standard_hash, r.result, marks_of(r)) for r in reviews]
     bands_pass = {b["name"]: _dec(b["min"]) >= campaign.pass_line for b in campaign.grade_bands}
     row = FileResult(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
                      case_type=case_file.case_type, source=out.source, score=out.score, grade=out.grade,
@@ -86,7 +89,7 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
     session.add(row)
     focus_max: dict[str, Decimal] = defaultdict(lambda: D0)
     focus_earned: dict[str, Decimal] = defaultdict(lambda: D0)
-    for _, result in sources:
+    for _, result, _ in sources:
         for part in result.get("focus", []):
             focus_max[part["id"]] += _dec(part["applicable_max"])
             focus_earned[part["id"]] += _dec(part["earned"])

@@ -245,3 +245,15 @@ def test_publish_needs_every_final_result_and_opens_results_to_observers(world):
     unpublish_campaign(s, lead, campaign, "发现复核遗漏")
     assert not can_read_results(observer, campaign)
     assert [e.action for e in audit.history(s, "campaign", campaign.id)][-2:] == ["publish_campaign", "unpublish_campaign"]
+
+
+def test_a_standing_veto_keeps_the_reviewers_comment_and_location(world):
+    from sqlalchemy import select
+
+    from scoring.db.models import FileDeduction
+
+    veto = {"vetoes": {"V1": {"page": "5", "comment": "委托执法未附委托书，主体不合法"}}}
+    cf, r1, _ = _two_reviews(world, veto, veto)  # both 0.00: below the pass line, so the lead re-checks
+    record_recheck(world["session"], world["lead"], world["campaign"], cf, reason="维持否决", adopt_review_id=r1.id)
+    row = world["session"].scalar(select(FileDeduction).where(FileDeduction.is_veto.is_(True)))
+    assert (row.item_id, row.reviews, row.comment, row.location) == ("V1", 1, "委托执法未附委托书，主体不合法", "第5页")
