@@ -59,8 +59,10 @@ _T: dict[str, tuple[str, str]] = {
     "field.pass_line": ("合格线", "Pass line"),
     "field.reviewers": ("每卷评查人数", "Reviewers per file"),
     "field.recheck": ("复核规则", "Re-check rules"),
-    "field.anonymise": ("评查时隐去单位名称", "Hide unit names from reviewers"),
-    "field.anonymise_help": ("交叉评查时评查人员看不到案卷所属单位。", "Reviewers do not see which unit a file is from."),
+    "field.anonymise": ("匿名处理（评查时隐去单位，通报中隐去案号）", "Anonymise (units hidden from reviewers, case numbers in reports)"),
+    "field.anonymise_help": ("交叉评查时评查人员看不到案卷所属单位；通报和问题清单中的典型案例隐去案号和单位名称。",
+                             "Reviewers do not see which unit a file is from; typical examples in findings and "
+                             "reports hide case numbers and unit names."),
     "col.row": ("行", "Row"),
     "col.column": ("列", "Column"),
     "col.value": ("值", "Value"),
