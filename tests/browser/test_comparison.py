@@ -1,10 +1,11 @@
 """The unit comparison page in a real browser on the demo data: set-up with the demo (its finished,
 published 2024 campaign), then 单位对比: the ranked chart with intervals and the heatmap are drawn,
 the unit table holds the core's figures, a filter narrows it; screenshots under
-test-artifacts/screenshots/ (compare_*.png).
+test-artifacts/screenshots/comparison/.
 
-Uses the harness fixtures of tests/browser/conftest.py (server, browser, page); the screenshots go to
-the same folder without emptying it (the flow test's pictures stay).
+Uses the harness fixtures of tests/browser/conftest.py (server, browser, page). The pictures go to a
+folder of their own: the `screenshots` fixture empties test-artifacts/screenshots/*.png at the start
+of each module that uses it, which would remove them when the flow test runs after this one.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ pytestmark = pytest.mark.browser
 
 LEAD = ("lead", "张组长", "lead-pass-2024")
 CHART = "[data-testid='stVegaLiteChart']"
+SHOTS = SCREENSHOT_DIR / "comparison"
 
 
 def _setup_with_demo(ui: UI) -> None:
@@ -63,8 +65,10 @@ def _rendered_chart(ui: UI, index: int):  # noqa: ANN202
 
 
 def test_comparison_page_on_the_demo(page, app_server):  # noqa: ANN001
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    ui = UI(page, app_server.url, SCREENSHOT_DIR)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+    ui = UI(page, app_server.url, SHOTS)
     _setup_with_demo(ui)
     # The overview now shows the newest campaign's headline figures.
     cid, name, year = _newest_campaign(app_server.db_url)
@@ -99,7 +103,7 @@ def test_comparison_page_on_the_demo(page, app_server):  # noqa: ANN001
     expect(tooltip).to_contain_text(best.figures.unit, timeout=10_000)
     expect(tooltip).to_contain_text(f"{best.figures.mean:.2f}")
     expect(tooltip).to_contain_text(f"{best.uncertainty.ci_low:.2f}")
-    page.screenshot(path=str(SCREENSHOT_DIR / "compare_02_tooltip.png"))
+    page.screenshot(path=str(SHOTS / "compare_02_tooltip.png"))
 
     # Towns only: the table narrows to towns.
     ui.select(zh("cmp.filter_kind"), zh("cmp.kind.town"))
