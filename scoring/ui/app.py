@@ -51,9 +51,22 @@ def page(name: str, *, default: bool = False) -> st.Page:
                    default=default)
 
 
-def pages_for(role: str) -> list[st.Page]:
+# Sidebar groups, so a lead's sixteen pages stay readable (and Streamlit never folds them away).
+SECTION_OF = {
+    **dict.fromkeys(("my_files", "score", "campaigns", "register", "sampling", "assignment", "recheck",
+                     "progress", "findings", "documents"), "nav.work"),
+    **dict.fromkeys(("overview", "compare", "unit_detail", "problems", "agreement", "trends"), "nav.results"),
+    **dict.fromkeys(("standards", "accounts"), "nav.settings"),
+}
+
+
+def pages_for(role: str) -> dict[str, list[st.Page]]:
+    """The role's pages grouped by section, in PAGES_BY_ROLE order; the first page is the landing page."""
     names = PAGES_BY_ROLE.get(role, ("overview",))
-    return [page(n, default=(i == 0)) for i, n in enumerate(names)]
+    grouped: dict[str, list[st.Page]] = {}
+    for i, name in enumerate(names):
+        grouped.setdefault(t(SECTION_OF.get(name, "nav.results")), []).append(page(name, default=(i == 0)))
+    return grouped
 
 
 def _sign_out() -> None:
@@ -95,6 +108,7 @@ def run() -> None:
         user = state.signed_in()
         pages = pages_for(user.role) if user else [page("signin", default=True)]
     _sidebar(user)
-    nav = st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden")
+    many = isinstance(pages, dict) or len(pages) > 1
+    nav = st.navigation(pages, position="sidebar" if many else "hidden", expanded=True)
     state.show_flashes()
     nav.run()
