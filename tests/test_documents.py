@@ -212,6 +212,8 @@ def test_notice_without_a_cjk_font_warns_and_leaves_charts_out(docs, tmp_path):
     assert len(doc.inline_shapes) == 0
     assert "本次共抽查案卷12本" in _text(doc)
     assert "blank_fields" in codes  # no number, issuer or date given: blank form fields
+    blank = next(w for w in result.warnings if w.code == "blank_fields")
+    assert blank.detail["fields"] == "文号、发文机关、成文日期"  # named as the document names them
     assert [p.text for p in doc.paragraphs][0] == "〔　　〕　号"
 
 
@@ -406,3 +408,4 @@ def test_word_writer_removes_control_characters():
     assert [p.text for p in reopened.paragraphs] == ["题目正文内容"]
     assert _rows(reopened.tables[0]) == [["列"], ["格子"]]
     assert reopened.core_properties.title == "标题"
+

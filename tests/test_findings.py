@@ -410,3 +410,16 @@ def test_problem_phrase_and_tidy():
     assert problem_phrase("未记载执法证号。") == "未记载执法证号"
     assert tidy("对案源登记实行书面记录，\n  并确保衔接。") == "对案源登记实行书面记录，并确保衔接。"
     assert tidy("引用 GB 2760 标准") == "引用GB 2760标准"
+
+
+def test_which_findings_start_included():
+    from decimal import Decimal
+
+    from scoring.findings.generate import _Problem, significant
+
+    def p(focus, files, veto=False):
+        return _Problem(focus, "I1", "项目", "a", "情形", veto, files, 1, Decimal(0))
+
+    assert significant(p("legal_review", 1), 100)  # the four focus areas always
+    assert significant(p("documents", 1, veto=True), 100)  # vetoes always
+    assert significant(p("documents", 10), 100) and not significant(p("documents", 9), 100)  # a tenth of the files

@@ -38,6 +38,9 @@ ISSUER_PLACEHOLDER = "（发文机关）"
 SECTION_TITLES = {"problem": "主要问题", "typical": "典型问题", "recommendation": "工作建议"}
 
 
+FIELD_LABELS = {"number": "文号", "issuer": "发文机关", "date": "成文日期"}  # as the document names them
+
+
 def default_title(campaign: Campaign) -> str:
     return f"关于{campaign.year}年度行政执法案卷评查情况的通报"
 
@@ -173,7 +176,7 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     blank = [name for name, v in (("number", number), ("issuer", issuer), ("date", date)) if not v]
     if blank:
         warnings.append(DocWarning("blank_fields", "left blank for the lead to fill: " + ", ".join(blank),
-                                   {"fields": ", ".join(blank)}))
+                                   {"fields": "、".join(FIELD_LABELS[b] for b in blank)}))
     if findings.empty():
         warnings.append(DocWarning("no_findings", "no included findings: the problem, typical-problem and "
                                    "recommendation sections are empty"))

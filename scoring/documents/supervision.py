@@ -29,9 +29,11 @@ from scoring.documents import docx_kit as kit
 from scoring.documents.common import DOCX, ZIP, Document, DocWarning, cn_date, documents_campaign, num, safe_filename
 from scoring.documents.findings_source import load_findings
 from scoring.documents.fonts import DocFonts
+from scoring.documents.notice import FIELD_LABELS as NOTICE_FIELD_LABELS
 from scoring.documents.notice import ISSUER_PLACEHOLDER, NUMBER_PLACEHOLDER
 from scoring.errors import NotFound, ValidationFailed
 
+FIELD_LABELS = {**NOTICE_FIELD_LABELS, "deadline": "整改报告期限"}
 TITLE = "行政执法监督建议书"
 
 
@@ -131,7 +133,7 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     blank = [n for n, v in (("number", number), ("issuer", issuer), ("date", date), ("deadline", due)) if not v]
     if blank:
         warnings.append(DocWarning("blank_fields", f"{unit.unit}: left blank for the lead to fill: " + ", ".join(blank),
-                                   {"unit": unit.unit, "fields": ", ".join(blank)}))
+                                   {"unit": unit.unit, "fields": "、".join(FIELD_LABELS[b] for b in blank)}))
     issuer_text = (issuer or "").strip()
     doc = kit.new_document(fonts, title=f"{TITLE}（{unit.unit}）", author=issuer_text)
     kit.title(doc, TITLE, fonts)

@@ -19,7 +19,8 @@ What is drafted, for the campaign and for each unit with reviewed files (`draft_
 Every draft carries links to the files and standing defects (item, reason) behind it.
 
 Regeneration (`generate_findings`) matches stored findings by (unit, gen_key):
-- new gen_key: added (included, at the end of its group);
+- new gen_key: added at the end of its group, included when `significant` (four focus areas, vetoes,
+  problems in a tenth of the files or more), else drafted but excluded;
 - not edited by a person: title, body and links follow the new draft in place ("updated"), or stay as
   they are when nothing changed ("unchanged");
 - edited: the person's title and body are kept ("kept"); the new draft is stored beside them
@@ -46,7 +47,7 @@ from scoring import audit
 from scoring.aggregate import reason_counts, top_problems
 from scoring.aggregate.common import focus_label, focus_order
 from scoring.db.models import Campaign, CaseFile, FileDeduction, FileResult, Finding, FindingLink, Unit, User, utcnow
-from scoring.domain import Role
+from scoring.domain import FOCUS_AREAS, Role
 from scoring.errors import NotFound, ValidationFailed
 from scoring.findings.text import case_reference, problem_body, problem_phrase, tidy, typical_body
 from scoring.standards import load_version
@@ -72,6 +73,14 @@ class Draft:
     body: str
     facts: dict[str, Any]
     links: list[Link]
+    included: bool = True  # whether a new finding starts included in the notice
+
+
+def significant(p: _Problem, scope_files: int) -> bool:
+    """Findings start included when they concern one of the four focus areas of the source document, a
+    veto, or a problem standing in at least a tenth of the files reviewed; the rest are drafted but start
+    excluded, so the notice stays readable and the lead includes what matters."""
+    return p.focus in FOCUS_AREAS or p.is_veto or (scope_files > 0 and p.files * 10 >= scope_files)
 
 
 @dataclass
@@ -183,7 +192,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
                 {"item_id": p.item_id, "item_title": p.item_title, "reason_id": p.reason_id, "reason": p.reason,
                  "is_veto": p.is_veto, "files": p.files, "units": p.units, "reviewed_files": scope_files,
                  "share": str(p.share) if p.share is not None else None},
-                links_of({(p.item_id, p.reason_id)})))
+                links_of({(p.item_id, p.reason_id)}), significant(p, scope_files)))
     for focus, ps in listed.items():
         label = focus_label(focus)
         for _ in range(TYPICAL_PER_FOCUS):
@@ -197,7 +206,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
                 typical_body(ref, label, problem_phrase(p.reason), d.comment, d.location),
                 {"item_id": p.item_id, "item_title": p.item_title, "reason_id": p.reason_id, "reason": p.reason,
                  "is_veto": p.is_veto, "case_file_id": d.case_file_id, "anonymised": anonymise},
-                [(d.case_file_id, d.item_id, d.reason_id)]))
+                [(d.case_file_id, d.item_id, d.reason_id)], significant(p, scope_files)))
     seen: set[str] = set()
     for focus, ps in listed.items():
         label = focus_label(focus)
@@ -211,7 +220,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
                 recommendations[p.item_id],
                 {"item_id": p.item_id, "item_title": p.item_title, "is_veto": p.is_veto,
                  "reasons": sorted(r for _, r in keys)},
-                links_of(keys)))
+                links_of(keys), any(significant(q, scope_files) for q in ps if q.item_id == p.item_id)))
     return out
 
 
@@ -355,14 +364,14 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
         if f is None:
             f = Finding(campaign_id=campaign_id, unit_id=d.unit_id, section=d.section, focus=d.focus,
                         gen_key=d.gen_key, title=d.title, body=d.body, draft_title=d.title, draft_body=d.body,
-                        facts=d.facts, edited=False, included=True, stale=False,
+                        facts=d.facts, edited=False, included=d.included, stale=False,
                         position=next_pos[_group_key(d)], version=1, created_at=now, updated_at=now,
                         updated_by_id=actor.id)
             next_pos[_group_key(d)] += 1
             session.add(f)
             _set_links(session, f, d.links)
             session.flush()
-            log("generate_finding", f, new={**_text(f), "included": True, "gen_key": f.gen_key})
+            log("generate_finding", f, new={**_text(f), "included": f.included, "gen_key": f.gen_key})
             report.added.append(f.id)
             continue
         links_changed = _set_links(session, f, d.links)
