@@ -107,3 +107,72 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     audit.record(session, actor_id=actor.id, action="activate_user" if active else "deactivate_user",
                  entity="user", entity_id=user.id, old={"active": not active}, new={"active": active})
     return user
+
+
+_KEEP = object()  # "leave as it is" for update_account's optional fields
+
+
+def update_account(
+    session: Session,
+    actor: User | None,
+    user_id: int,
+    *,
+    display_name: str | None = None,
+    role: Role | str | None = None,
+    unit_name: object = _KEEP,
+    email: object = _KEEP,
+    password: str | None = None,
+) -> User:
+    """Change an account's name, role, home unit, e-mail or password. Lead only; audited (old and new).
+
+    Refused: a reviewer without a home unit; moving a reviewer into a unit whose files they are
+    assigned (recusal); a lead taking away their own lead role. A new password also lifts a lock-out.
+    """
+    from scoring.db.models import Assignment, CaseFile
+    from scoring.users import find_unit, hash_password
+
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    old = {"display_name": user.display_name, "role": user.role,
+           "unit": user.unit.name if user.unit else None, "email": user.email}
+    new_role = Role(role).value if role is not None else user.role
+    if user.id == actor.id and new_role != Role.LEAD:
+        raise ValidationFailed("you cannot take away your own lead role")
+    unit = user.unit if unit_name is _KEEP else find_unit(session, unit_name or None)  # type: ignore[arg-type]
+    if new_role == Role.REVIEWER and unit is None:
+        raise ValidationFailed("a reviewer needs a home unit (for recusal: nobody reviews their own unit)")
+    if new_role == Role.REVIEWER and unit is not None:
+        clash = session.scalars(select(CaseFile.case_number).join(Assignment, Assignment.case_file_id == CaseFile.id)
+                                .where(Assignment.reviewer_id == user.id, CaseFile.unit_id == unit.id)).all()
+        if clash:
+            raise ValidationFailed(f"{user.display_name} is assigned files of {unit.name} ({', '.join(clash[:3])}); "
+                                   "remove those assignments before moving them there (回避)")
+    if display_name is not None:
+        if not display_name.strip():
+            raise ValidationFailed("a display name is required")
+        user.display_name = display_name.strip()
+    if email is not _KEEP:
+        address = (str(email).strip() if email else "") or None
+        if address and session.scalar(select(User).where(func.lower(User.email) == address.lower(), User.id != user.id)):
+            raise ValidationFailed(f"e-mail {address} belongs to another account")
+        user.email = address
+    user.role = new_role
+    user.unit_id = unit.id if unit else None
+    if password:
+        user.password_hash = hash_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+    session.flush()
+    session.refresh(user)
+    new = {"display_name": user.display_name, "role": user.role,
+           "unit": user.unit.name if user.unit else None, "email": user.email}
+    changed = [k for k in new if old[k] != new[k]] + (["password"] if password else [])
+    if changed:
+        audit.record(session, actor_id=actor.id, action="update_user", entity="user", entity_id=user.id,
+                     old={k: old.get(k) for k in changed if k != "password"},
+                     new={k: new.get(k, "(reset)") for k in changed if k != "password"} |
+                     ({"password": "(reset)"} if password else {}))
+    return user

@@ -96,6 +96,27 @@ def test_accounts_page_deactivates_and_reactivates(db, ids):
         assert s.get(User, ids["rv"]).active is True
 
 
+def test_accounts_page_edits_an_account(db, ids):
+    at = signed_in_app(ids["lead"], "accounts")
+    at.selectbox(key="accedit_user").set_value(ids["rv"]).run()
+    rv = ids["rv"]
+    at.text_input(key=f"accedit_name_{rv}").input("评查员甲（公职律师）")
+    at.selectbox(key=f"accedit_role_{rv}").set_value("observer")
+    at.selectbox(key=f"accedit_unit_{rv}").set_value("")
+    at.button(key=f"FormSubmitter:edit_user_{rv}-保存修改").click().run()
+    assert not at.exception
+    assert any("rv" in s for s in texts(at, "success"))
+    with session_factory(db)() as s:
+        user = s.get(User, rv)
+        assert (user.display_name, user.role, user.unit_id) == ("评查员甲（公职律师）", "observer", None)
+    # The core's rule shows as an error: the lead cannot demote themselves.
+    lead = ids["lead"]
+    at.selectbox(key="accedit_user").set_value(lead).run()
+    at.selectbox(key=f"accedit_role_{lead}").set_value("reviewer")
+    at.button(key=f"FormSubmitter:edit_user_{lead}-保存修改").click().run()
+    assert "own lead role" in " ".join(texts(at, "error"))
+
+
 # ------------------------------------------------------------------------------------------ register
 
 def test_register_upload_with_errors_reports_rows_and_columns_and_writes_nothing(db, ids):

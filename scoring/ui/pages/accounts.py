@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring.accounts import list_accounts, set_active
+from scoring.accounts import list_accounts, set_active, update_account
 from scoring.db.models import User
 from scoring.db.session import transaction
 from scoring.domain import Role
@@ -99,6 +99,44 @@ def _activation(rows: list) -> None:
     st.rerun()
 
 
+def _edit(rows: list, units: list[str]) -> None:
+    """Change name, role, home unit, e-mail or password; the core keeps recusal and audits the change."""
+    st.subheader(t("accedit.title"))
+    if not rows:
+        return
+    by_id = {r.id: r for r in rows}
+    chosen = st.selectbox(t("accounts.choose"), list(by_id), key="accedit_user",
+                          format_func=lambda i: f"{by_id[i].username} ({by_id[i].display_name})")
+    row = by_id[chosen]
+    roles = [r.value for r in Role]
+    unit_options = [NO_UNIT, *units]
+    with st.form(f"edit_user_{chosen}"):  # keyed by account, so switching accounts shows its own values
+        c1, c2 = st.columns(2)
+        display_name = c1.text_input(t("field.display_name"), value=row.display_name, key=f"accedit_name_{chosen}")
+        role = c2.selectbox(t("field.role"), roles, index=roles.index(row.role), format_func=role_label,
+                            key=f"accedit_role_{chosen}")
+        unit = c1.selectbox(t("field.unit"), unit_options,
+                            index=unit_options.index(row.unit) if row.unit in unit_options else 0,
+                            format_func=lambda u: u or t("accounts.no_unit"), key=f"accedit_unit_{chosen}")
+        email = c2.text_input(t("field.email_optional"), value=row.email or "", key=f"accedit_email_{chosen}")
+        password = c1.text_input(t("accedit.password"), type="password", key=f"accedit_pw_{chosen}")
+        submitted = st.form_submit_button(t("accedit.submit"))
+    if not submitted:
+        return
+    try:
+        with transaction(state.engine()) as session:
+            user = update_account(session, session.get(User, state.current_user_id()), chosen,
+                                  display_name=display_name, role=role, unit_name=unit or None, email=email,
+                                  password=password or None)
+            name = user.username
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    st.session_state.pop(f"accedit_pw_{chosen}", None)
+    state.flash(t("accedit.saved", username=name))
+    st.rerun()
+
+
 def render() -> None:
     st.title(t("accounts.title"))
     with reported():
@@ -108,6 +146,7 @@ def render() -> None:
         if not units:
             st.info(t("accounts.no_units"))
         _add_form(units)
+        _edit(rows, units)
         _activation(rows)
 
 
