@@ -144,7 +144,7 @@ def export_cmd(engine, campaign, record_id, fmt, output) -> None:  # noqa: ANN00
     else:
         data = export_record_csv(eng, rid)
     if output is None:
-        stream = click.get_binary_stream("stdout")
+        stream = click.get_text_stream("stdout").buffer  # bytes as they are (the CSV carries a BOM)
         stream.write(data)
         stream.flush()
     else:
