@@ -35,7 +35,7 @@ from scoring.register.normalize import (
     parse_flag,
     parse_procedure,
 )
-from scoring.register.problems import add_problems, summary_title
+from scoring.register.problems import ReportOutcome, add_problems
 from scoring.register.table import FieldSpec, RawRow, Table, normalise_header, open_table, source_name
 from scoring.register.units import UnitIndex
 
@@ -103,7 +103,7 @@ class RegisterRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(ReportOutcome):
     """What an import found and did. Bad content never raises; it is listed here."""
 
     source_name: str
@@ -119,17 +119,6 @@ class ImportReport:
     columns: dict[str, str] = field(default_factory=dict)  # field -> header text found
     sha256: str | None = None
     sheet: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    def raise_for_problems(self) -> None:
-        """Raise `ProblemReport` listing the problems (for the CLI), if there are any."""
-        if not self.ok:
-            raise ProblemReport(
-                self.problems, title=summary_title(self.source_name, self.problem_count, len(self.problems))
-            )
 
 
 # ------------------------------------------------------------------------------------------ reading

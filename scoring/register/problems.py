@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from scoring.errors import Problem
+from scoring.errors import Problem, ProblemReport
 
 MAX_PROBLEMS = 1000
 
@@ -28,3 +28,22 @@ def summary_title(source: str, problem_count: int, kept: int, what: str = "nothi
     """Title for a `ProblemReport`, which itself appends the number of problems it lists."""
     capped = f" ({problem_count} problems in all, the first {kept} listed)" if kept < problem_count else ""
     return f"{source}: {what}{capped}"
+
+
+class ReportOutcome:
+    """`ok` and `raise_for_problems` for the import reports (registers, unit lists)."""
+
+    source_name: str
+    problems: list[Problem]
+    problem_count: int
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def raise_for_problems(self) -> None:
+        """Raise `ProblemReport` listing the problems (for the CLI), if there are any."""
+        if not self.ok:
+            raise ProblemReport(
+                self.problems, title=summary_title(self.source_name, self.problem_count, len(self.problems))
+            )

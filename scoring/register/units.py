@@ -21,7 +21,7 @@ from scoring.db.models import AuditEntry, Unit
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
 from scoring.errors import CaseReviewError, Problem, ProblemReport, ValidationFailed
 from scoring.register.normalize import clean_text, compact_text
-from scoring.register.problems import add_problems, summary_title
+from scoring.register.problems import ReportOutcome, add_problems
 from scoring.register.table import FieldSpec, Table, normalise_header, open_table, source_name
 
 NAME_MAX = 100  # units.name is VARCHAR(100)
@@ -148,7 +148,7 @@ def add_unit(
 
 
 @dataclass
-class UnitImportReport:
+class UnitImportReport(ReportOutcome):
     """What a unit-list import found and did (same style as the register `ImportReport`)."""
 
     source_name: str
@@ -163,16 +163,6 @@ class UnitImportReport:
     columns: dict[str, str] = field(default_factory=dict)
     new_units: list[str] = field(default_factory=list)
     _new: list[dict[str, Any]] = field(default_factory=list, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.problem_count == 0
-
-    def raise_for_problems(self) -> None:
-        if not self.ok:
-            raise ProblemReport(
-                self.problems, title=summary_title(self.source_name, self.problem_count, len(self.problems))
-            )
 
 
 def import_units(
