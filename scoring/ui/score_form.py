@@ -278,7 +278,7 @@ def _vetoes(rid: int, gen: int, standard: Standard, attrs: FileAttributes, entry
             current = vetoes.get(veto.id) or empty_veto()
             on = _widget_value(
                 score_store.widget_key(rid, gen, "veto", veto.id, "on"), bool(current.get("on")),
-                lambda k: st.checkbox(f"**{veto.title}** · {effect_label(veto)}", key=k,
+                lambda k: st.checkbox(f"{veto.title} · {effect_label(veto)}", key=k,
                                       help=veto.guidance or veto.recommendation))
             if not on and veto.id not in vetoes:
                 continue

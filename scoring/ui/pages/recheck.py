@@ -387,9 +387,10 @@ def render() -> None:
         if outs:
             by_id = {o.case_file_id: o for o in awaiting + done}
             st.divider()
+            # The label names the file only: a keyed selectbox keeps the option labels it first showed,
+            # so a status in it would go stale after a decision (the lists above show the status).
             chosen = st.selectbox(t("recheckp.choose"), list(by_id), key="rcp_file",
-                                  format_func=lambda i: f"{by_id[i].case_number}（{by_id[i].unit}）· "
-                                  f"{status_label(by_id[i].status)}")
+                                  format_func=lambda i: f"{by_id[i].case_number}（{by_id[i].unit}）")
             _file(campaign.id, chosen, gap)
         st.divider()
         _final_results(campaign.id)
