@@ -77,7 +77,7 @@ def setup_lead_with_demo(ui: UI) -> None:
 
 
 def add_reviewer(ui: UI, username: str, display_name: str, password: str, unit: str) -> None:
-    form = ui.main.get_by_test_id("stForm")
+    form = ui.main.get_by_test_id("stForm").first  # "add an account" comes before "edit an account"
     ui.fill(zh("field.username"), username, within=form, commit=False)
     ui.fill(zh("field.display_name"), display_name, within=form, commit=False)
     ui.select(zh("field.role"), zh("role.reviewer"), within=form)
