@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
@@ -144,7 +145,7 @@ def export_cmd(engine, campaign, record_id, fmt, output) -> None:  # noqa: ANN00
     else:
         data = export_record_csv(eng, rid)
     if output is None:
-        stream = click.get_text_stream("stdout").buffer  # bytes as they are (the CSV carries a BOM)
+        stream = sys.stdout.buffer  # bytes as they are (the CSV carries a BOM)
         stream.write(data)
         stream.flush()
     else:
