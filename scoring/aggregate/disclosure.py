@@ -136,22 +136,11 @@ class FinalDefect(Figures):
 
 
 @dataclass
-class FinalResult(Figures):
+class FinalResult(FileRow):
     """A file's final result as a reader sees it in a drill-down (no individual reviews)."""
 
-    campaign_id: int
-    case_file_id: int
-    case_number: str
-    unit_id: int
-    unit: str
-    case_type: str
-    score: Decimal
-    grade: str
-    passed: bool
-    veto: bool
-    source: str  # mean / recheck
-    reviews: int
-    anonymised: bool
+    campaign_id: int = 0
+    anonymised: bool = False
     defects: list[FinalDefect] = field(default_factory=list)  # focus order, then item and reason
 
 
@@ -174,6 +163,8 @@ def final_result(session: Session, actor: User | None, campaign_id: int, case_fi
     defects = [FinalDefect(d.focus, focus_label(d.focus), d.item_id, titles.get(d.item_id, d.item_id), d.reason_id,
                            d.reason, bool(d.is_veto), d.points, d.reviews, "" if hidden else d.comment, d.location)
                for d in deductions]
-    return FinalResult(campaign.id, fr.case_file_id, mask_case_number(case_number) if hidden else case_number,
-                       fr.unit_id, unit, fr.case_type, fr.score, fr.grade, bool(fr.passed), bool(fr.veto), fr.source,
-                       fr.reviews, hidden, defects)
+    return FinalResult(case_file_id=fr.case_file_id,
+                       case_number=mask_case_number(case_number) if hidden else case_number, unit_id=fr.unit_id,
+                       unit=unit, case_type=fr.case_type, score=fr.score, grade=fr.grade, passed=bool(fr.passed),
+                       veto=bool(fr.veto), source=fr.source, reviews=fr.reviews, campaign_id=campaign.id,
+                       anonymised=hidden, defects=defects)
