@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, sign_in_sessions
 from scoring.db.models import Unit, User, utcnow
 from scoring.db.session import session_factory
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
-from scoring.users import authenticate, require_role
+from scoring.users import authenticate, hash_password, password_matches, require_role
 
 
 def sign_in(engine: Engine, username: str, password: str, *, now: dt.datetime | None = None) -> int:
@@ -103,6 +103,8 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     if active:
         user.failed_logins = 0
         user.locked_until = None
+    else:
+        sign_in_sessions.end_all(session, user.id, "deactivated")
     session.flush()
     audit.record(session, actor_id=actor.id, action="activate_user" if active else "deactivate_user",
                  entity="user", entity_id=user.id, old={"active": not active}, new={"active": active})
@@ -129,7 +131,7 @@ def update_account(
     assigned (recusal); a lead taking away their own lead role. A new password also lifts a lock-out.
     """
     from scoring.db.models import Assignment, CaseFile
-    from scoring.users import find_unit, hash_password
+    from scoring.users import find_unit
 
     require_role(actor, Role.LEAD)
     assert actor is not None
@@ -165,6 +167,7 @@ def update_account(
         user.password_hash = hash_password(password)
         user.failed_logins = 0
         user.locked_until = None
+        sign_in_sessions.end_all(session, user.id, "password_changed")
     session.flush()
     session.refresh(user)
     new = {"display_name": user.display_name, "role": user.role,
@@ -176,3 +179,18 @@ def update_account(
                      new={k: new.get(k, "(reset)") for k in changed if k != "password"} |
                      ({"password": "(reset)"} if password else {}))
     return user
+
+
+def change_own_password(session: Session, user: User | None, current: str, new: str, *,
+                        keep_token: str | None = None) -> None:
+    """A person changes their own password: the current one is checked, every other browser of theirs is
+    signed out (`keep_token` is the one making the change), and the change is audited."""
+    if user is None or not user.active:
+        raise ValidationFailed("sign in first")
+    if not password_matches(user, current):
+        raise ValidationFailed("the current password is wrong")
+    user.password_hash = hash_password(new)
+    ended = sign_in_sessions.end_all(session, user.id, "password_changed", keep_token=keep_token)
+    session.flush()
+    audit.record(session, actor_id=user.id, action="change_password", entity="user", entity_id=user.id,
+                 new={"password": "(changed)", "other_sessions_ended": ended})

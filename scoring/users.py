@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, sign_in_sessions
 from scoring.db.models import Unit, User, utcnow
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ValidationFailed
@@ -34,6 +34,16 @@ def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
     return _hasher.hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    """Whether `password` is the account's password (no lock-out counting: the person is signed in)."""
+    if not user.password_hash:
+        return False
+    try:
+        return bool(_hasher.verify(user.password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def count_users(session: Session) -> int:
@@ -110,6 +120,7 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
+            sign_in_sessions.end_all(session, user.id, "locked", now=now)
             audit.record(session, actor_id=user.id, action="lockout", entity="user", entity_id=user.id)
         raise generic from None
     user.failed_logins = 0
