@@ -13,7 +13,7 @@ from scoring import audit, sign_in_sessions
 from scoring.accounts import change_own_password, set_active, update_account
 from scoring.db.models import SignInSession, User
 from scoring.db.session import session_factory
-from scoring.errors import PermissionDenied, ValidationFailed
+from scoring.errors import CaseReviewError, PermissionDenied, ValidationFailed
 from scoring.settings import SessionLimits
 from scoring.users import authenticate, create_user
 
@@ -121,7 +121,7 @@ def test_deactivation_and_lockout_end_sessions(session, factory):
     assert sign_in_sessions.resume(session, token, now=T0, limits=LIMITS) is None  # reactivating revives nothing
     token = sign_in_sessions.start(session, rv, now=T0)
     for _ in range(5):
-        with pytest.raises(Exception):
+        with pytest.raises(CaseReviewError):
             authenticate(session, "rv", "wrong", now=T0)
     assert sign_in_sessions.resume(session, token, now=T0, limits=LIMITS) is None
     assert session.scalar(select(SignInSession.end_reason).where(
