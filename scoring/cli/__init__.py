@@ -20,10 +20,12 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     db_cmds,
     demo_cmds,
     findings_cmds,
+    pdf_cmds,
     register_cmds,
     report_cmds,
     rubric_cmds,
     sample_cmds,
+    session_cmds,
 )
 
 
