@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, limits
 from scoring.db.models import Assignment, Campaign, CaseFile, Review, SampleItem, SampleRecord, User
 from scoring.domain import Role
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
@@ -195,11 +195,21 @@ CSV_REVIEWER_COLUMNS = ("评查人员", "reviewer", "用户名", "username")
 def plan_from_csv(session: Session, campaign: Campaign, data: bytes, filename: str = "assignments.csv") -> list[PlannedAssignment]:
     """Check a bulk-assignment CSV (columns 案号, 评查人员 = user name or display name); every problem is
     listed by row and column, and nothing is planned unless all rows are good."""
+    limits.check_size(len(data), limits.ASSIGNMENT_FILE, filename)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("gb18030", errors="strict")
-    rows = list(csv.reader(io.StringIO(text)))
+        try:
+            text = data.decode("gb18030", errors="strict")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise ProblemReport([Problem(f"cannot decode the text as UTF-8 or GBK (bytes "
+                                         f"{data[exc.start:exc.start + 4].hex(' ')})", file=filename, line=line)],
+                                title="bad assignment file") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as exc:
+        raise ProblemReport([Problem(f"malformed CSV: {exc}", file=filename)], title="bad assignment file") from None
     if not rows:
         raise ProblemReport([Problem("the file is empty", file=filename)], title="bad assignment file")
     header = [h.strip() for h in rows[0]]

@@ -29,11 +29,13 @@ from scoring.errors import CaseReviewError, Problem, ProblemReport
 from scoring.register.normalize import (
     clean_text,
     compact_text,
+    folded_into_formula,
     parse_amount,
     parse_case_type,
     parse_date,
     parse_flag,
     parse_procedure,
+    verbatim_text,
 )
 from scoring.register.problems import ReportOutcome, add_problems
 from scoring.register.table import FieldSpec, RawRow, Table, normalise_header, open_table, source_name
@@ -224,7 +226,11 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         out["penalty_amount"] = None
         bad("penalty_amount", f"bad amount: {exc}")
 
-    out["description"] = clean_text(v.get("description"))
+    out["description"] = verbatim_text(v.get("description"))
+    if folded_into_formula(v["case_number"]):
+        bad("case_number", "starts with a full-width sign that would read as a formula sign (=, +, -, @)")
+    for f, why in raw.refused.items():
+        bad(f, why)
     return RegisterRow(raw.row, out, problems)
 
 

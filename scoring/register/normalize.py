@@ -41,6 +41,24 @@ def clean_text(value: Any) -> str:
     return " ".join(value.split())
 
 
+FORMULA_LEADS = ("=", "+", "-", "@")
+
+
+def verbatim_text(value: Any) -> str:
+    """Free text as written, whitespace runs collapsed, but no width folding: `＝1+1` stays `＝1+1`."""
+    if type(value) is str:
+        return " ".join(value.split())
+    return clean_text(value)
+
+
+def folded_into_formula(value: Any) -> bool:
+    """True when width folding (NFKC) would turn a harmless first character into a formula sign."""
+    if type(value) is not str:
+        return False
+    raw = value.strip()
+    return bool(raw) and not raw.startswith(FORMULA_LEADS) and clean_text(raw).startswith(FORMULA_LEADS)
+
+
 def compact_text(value: Any) -> str:
     """`clean_text` without any whitespace: for identifiers such as case numbers, unit names, codes."""
     return "".join(clean_text(value).split())
@@ -54,7 +72,7 @@ def is_blank(value: Any) -> bool:
 
 _DATE_RE = re.compile(
     r"^(?P<y>\d{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*(?:日|号)?"
-    r"(?:\s*(?:T|\s)\s*\d{1,2}(?::\d{1,2}){1,2}(?:\.\d+)?)?$"
+    r"(?:\s*(?:T|\s)\s*(?P<hh>\d{1,2}):(?P<mi>\d{1,2})(?::(?P<ss>\d{1,2}))?(?:\.\d+)?)?$"
 )
 _COMPACT_DATE_RE = re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$")
 _SERIAL_RE = re.compile(r"^\d{1,6}(?:\.\d+)?$")
@@ -102,6 +120,8 @@ def parse_date(value: Any, *, epoch: dt.date = EXCEL_EPOCH_1900) -> dt.date:
         raise ValueError("missing date")
     m = _DATE_RE.match(clean_text(value))
     if m:
+        if m["hh"] is not None and (int(m["hh"]) > 23 or int(m["mi"]) > 59 or int(m["ss"] or 0) > 59):
+            raise ValueError(f"no such time {m['hh']}:{m['mi']}{':' + m['ss'] if m['ss'] else ''}")
         return _checked(int(m["y"]), int(m["m"]), int(m["d"]))
     if _COMPACT_DATE_RE.match(text):
         return _parse_compact(text)

@@ -22,7 +22,10 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
+from scoring import limits
 from scoring.errors import Problem, ProblemReport
+from scoring.limits import MAX_CELL_CHARS
+from scoring.register.xlsx_guard import scan_workbook
 from scoring.register.normalize import EXCEL_EPOCH_1900, EXCEL_EPOCH_1904, clean_text, is_blank
 
 HEADER_SCAN_ROWS = 15
@@ -30,6 +33,7 @@ HEADER_SCAN_ROWS = 15
 # size in memory); above it, it is streamed in read-only mode and merged ranges are read from the
 # sheet XML by a cheap scan, so merges are honoured either way.
 XLSX_FULL_LOAD_MAX_BYTES = 1024 * 1024
+XLSX_FULL_LOAD_MAX_CELLS = 2_000_000
 READ_CHUNK = 1 << 20
 MAX_FILL_COLUMNS = 1024  # a title merged across A1:XFD1 must not make every row 16k cells wide
 
@@ -95,6 +99,7 @@ class RawRow:
     row: int
     values: dict[str, Any]
     first: Any  # the first non-blank cell of the whole row (to recognise 合计/制表人 footers)
+    refused: dict[str, str] = field(default_factory=dict)  # field -> why its cell cannot be read faithfully
 
     @property
     def first_text(self) -> str:
@@ -129,7 +134,10 @@ class Table:
                     continue
                 n = len(cells)
                 values = {name: (cells[i] if i < n else None) for name, i in indexes}
-                yield RawRow(number, values, first)
+                if self.kind == "xlsx":
+                    values = {k: excel_unescape(v) for k, v in values.items()}
+                refused = {name: why for name, v in values.items() if (why := unreadable_cell(v))}
+                yield RawRow(number, values, first, refused)
         finally:
             self.close()
 
@@ -142,6 +150,32 @@ class Table:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+_EXCEL_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def excel_unescape(value: Any) -> Any:
+    """Excel writes characters XML cannot hold as `_xHHHH_` (openpyxl leaves them); read them as Excel does."""
+    if type(value) is not str or "_x" not in value:
+        return value
+    return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+
+
+def unreadable_cell(value: Any) -> str | None:
+    """Why a cell's text cannot be stored as it is (NUL and other control characters, excess length)."""
+    if type(value) is not str:
+        return None
+    if len(value) > MAX_CELL_CHARS:
+        return f"the cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted"
+    m = _CONTROL.search(value)
+    if m:
+        return (f"control character U+{ord(m.group()):04X} at position {m.start() + 1} "
+                "(remove it in the source file; it cannot be shown or stored faithfully)")
+    return None
 
 
 def _problem(source: str, message: str, **kw: Any) -> ProblemReport:
@@ -169,7 +203,8 @@ def source_name(source: Path | bytes, filename: str | None) -> str:
     return Path(source).name
 
 
-def open_table(source: Path | bytes, spec: FieldSpec, filename: str | None = None) -> Table:
+def open_table(source: Path | bytes, spec: FieldSpec, filename: str | None = None,
+               limit: limits.Limit = limits.REGISTER_FILE) -> Table:
     """Open `source`, detect its format and encoding, and locate the header row.
 
     Raises `ProblemReport` for file-level problems: unreadable, unsupported, undecodable, empty, no
@@ -184,6 +219,7 @@ def open_table(source: Path | bytes, spec: FieldSpec, filename: str | None = Non
         raise _problem(name, f"cannot read the file: {exc.strerror or exc}") from None
     if size == 0:
         raise _problem(name, "the file is empty")
+    limits.check_size(size, limit, name)
     ext = Path(filename or (source if isinstance(source, str | Path) else "")).suffix.lower()
     if ext == ".xls" or (not ext and head.startswith(_OLE_MAGIC)):
         raise _problem(name, "old Excel .xls workbooks are not supported: save it as .xlsx or .csv")
@@ -254,7 +290,8 @@ def _validate(f: IO[bytes], encoding: str, digest: Any | None) -> str | None:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 near = line + chunk.count(b"\n", 0, max(exc.start, 0))
-                failure = f"{encoding} fails near line {near}"
+                bad = exc.object[max(exc.start, 0): max(exc.start, 0) + 4]
+                failure = f"{encoding} fails at line {near}, bytes {bad.hex(' ')}"
                 if digest is None:
                     break
             line += chunk.count(b"\n")
@@ -264,6 +301,38 @@ def _validate(f: IO[bytes], encoding: str, digest: Any | None) -> str | None:
         except UnicodeDecodeError:
             failure = f"{encoding} fails at the end of the file"
     return failure
+
+
+def mixed_encoding(f: IO[bytes], utf8_failure: str) -> str | None:
+    """Why a file that decodes as GB18030 is really UTF-8 and GBK mixed (mojibake if read as one), or None.
+
+    GBK text of Chinese characters is practically never valid UTF-8, so a file with some non-ASCII
+    lines that are valid UTF-8 and some that are not was saved in two encodings.
+    """
+    utf8_line: int | None = None
+    number = 0
+    tail = b""
+    while True:
+        chunk = f.read(READ_CHUNK)
+        buf = tail + chunk
+        lines = buf.split(b"\n")
+        tail = lines.pop() if chunk else b""
+        for raw in lines + ([tail] if not chunk and tail else []):
+            number += 1
+            if raw.isascii():
+                continue
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            utf8_line = number
+            break
+        if utf8_line is not None or not chunk:
+            break
+    if utf8_line is None:
+        return None
+    return (f"mixed encodings: line {utf8_line} is UTF-8 but {utf8_failure.removeprefix('utf-8-sig fails ')} "
+            "is not; reading it as either would garble text")
 
 
 def _scan_encoding(opener: Opener) -> tuple[str, str | None, str | None, bytes]:
@@ -281,13 +350,40 @@ def _scan_encoding(opener: Opener) -> tuple[str, str | None, str | None, bytes]:
             f.seek(0)
             failure = _validate(f, encoding, digest if i == 0 else None)
             if failure is None:
+                if encoding == "gb18030":
+                    f.seek(0)
+                    failure = mixed_encoding(f, failures[0] if failures else "")
+                    if failure is not None:
+                        return digest.hexdigest(), None, failure, first
                 return digest.hexdigest(), encoding, None, first
             failures.append(failure)
     return digest.hexdigest(), None, "; ".join(failures), first
 
 
+def _swallows_rows(cells: list[str], delimiter: str, width: int) -> bool:
+    """A quoted cell whose inner lines look like whole records: a stray quote ate the rows below it."""
+    need = max(2, width - 2)
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            if any(line.count(delimiter) >= need for line in cell.splitlines()[1:]):
+                return True
+    return False
+
+
+def _lines_before_multiline(cells: list[str]) -> int:
+    """Newlines in the cells before the first cell that spans lines (where that cell's quote opened)."""
+    count = 0
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            return count
+        count += cell.count("\n")
+    return count
+
+
 def _open_csv(name: str, opener: Opener, spec: FieldSpec) -> Table:
     sha256, encoding, failure, first = _scan_encoding(opener)
+    if encoding is None and failure and failure.startswith("mixed encodings"):
+        raise _problem(name, f"{failure}: save the whole file as UTF-8 CSV")
     if encoding is None:
         raise _problem(name, f"cannot decode the text as UTF-8 or GBK/GB18030 ({failure}): save it as UTF-8 CSV")
     sample = first[: 64 * 1024].decode(encoding, errors="ignore")
@@ -299,16 +395,28 @@ def _open_csv(name: str, opener: Opener, spec: FieldSpec) -> Table:
     text = io.TextIOWrapper(handle, encoding=encoding, newline="")
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
-        reader = csv.reader(text, delimiter=delimiter)
-        number = 0
+        # strict: a quote closed in mid-field is an error, not a silently merged cell
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        number, width, line_end = 0, 0, 0
         while True:
+            start = line_end + 1
             try:
                 cells = next(reader)
             except StopIteration:
                 return
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise _problem(name, f"malformed CSV after row {number}: {exc}", row=number + 1) from None
+                raise _problem(name, f"malformed CSV: a quote opened at line {start} is never closed properly (found by line "
+                                     f"{reader.line_num}: {exc}); rows after it would be swallowed",
+                               line=start, row=number + 1) from None
+            line_end = reader.line_num
             number += 1
+            if line_end > start and width and (len(cells) != width or _swallows_rows(cells, delimiter, width)):
+                opened = start + _lines_before_multiline(cells)
+                raise _problem(name, f"malformed CSV: unbalanced quote: a quote opened at line {opened} spans to line {line_end} "
+                                     f"and swallows {line_end - start} line(s) ({len(cells)} cells instead of "
+                                     f"{width})", line=opened, row=number)
+            if line_end == start and len(cells) > 1:
+                width = len(cells)
             yield number, cells
 
     located = _locate_header(name, rows(), spec)
@@ -397,7 +505,11 @@ def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
     with opener() as f:
         while chunk := f.read(READ_CHUNK):
             digest.update(chunk)
-    streaming = size > XLSX_FULL_LOAD_MAX_BYTES
+    with opener() as f:
+        scans = scan_workbook(f, name)
+    # a small file can still declare a huge grid; openpyxl's full load would build every cell of it
+    cells = max((s.max_row * max(s.max_col, 26) for s in scans), default=0)
+    streaming = size > XLSX_FULL_LOAD_MAX_BYTES or cells > XLSX_FULL_LOAD_MAX_CELLS
     handle = opener()
     try:
         wb = openpyxl.load_workbook(handle, read_only=streaming, data_only=True)

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, limits
 from scoring.db.models import AuditEntry, Unit
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
 from scoring.errors import CaseReviewError, Problem, ProblemReport, ValidationFailed
@@ -181,7 +181,7 @@ def import_units(
     name = source_name(source, filename)
     report = UnitImportReport(source_name=name, dry_run=dry_run)
     try:
-        table = open_table(source, UNITS_SPEC, filename=filename)
+        table = open_table(source, UNITS_SPEC, filename=filename, limit=limits.UNIT_LIST_FILE)
     except ProblemReport as exc:
         add_problems(report, exc.problems)
         return report
@@ -225,6 +225,8 @@ def _read_units(conn: Connection, table: Table, report: UnitImportReport) -> Non
             column = table.columns.get(f, UNITS_SPEC.label(f))
             problems.append(Problem(message, file=name, row=row, column=column, value=clean_text(value)[:100]))
 
+        for f, why in raw.refused.items():
+            bad(f, why, "")
         unit_name = clean_text(raw.values.get("name"))
         code = compact_text(raw.values.get("code")) or None
         kind = None

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from scoring import limits
 from scoring.errors import Problem, ProblemReport
 from scoring.rubric.model import CItem, CSection, CVeto, Standard
 from scoring.rubric.schema import Condition, ModuleFile, StandardFile
@@ -114,6 +115,7 @@ def load_rubric_file(path: Path) -> LoadedFile:
     """Load and validate one rubric file (standard or module). Raises ProblemReport."""
     fname = str(path)
     try:
+        limits.check_size(path.stat().st_size, limits.RUBRIC_FILE, fname)
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise ProblemReport([Problem("file not found", file=fname)], title=f"cannot read {fname}") from None

@@ -1,0 +1,57 @@
+"""Resource limits for every file the tool reads, so no input can exhaust memory or time.
+
+Each limit is a setting: an environment variable overrides the default (in MB for sizes). The
+defaults keep a register of a million rows importable while refusing what no real register needs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from scoring.errors import Problem, ProblemReport
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limit:
+    env: str
+    default_mb: float
+    what: str
+
+    @property
+    def bytes(self) -> int:
+        raw = os.environ.get(self.env, "").strip()
+        try:
+            mb = float(raw) if raw else self.default_mb
+        except ValueError:
+            mb = self.default_mb
+        return int(mb * MB)
+
+
+REGISTER_FILE = Limit("CASEREVIEW_MAX_REGISTER_MB", 150, "register")
+UNIT_LIST_FILE = Limit("CASEREVIEW_MAX_UNITS_MB", 5, "unit list")
+ASSIGNMENT_FILE = Limit("CASEREVIEW_MAX_ASSIGNMENTS_MB", 5, "assignment CSV")
+RUBRIC_FILE = Limit("CASEREVIEW_MAX_RUBRIC_MB", 2, "rubric file")
+
+# XLSX: what a workbook may inflate to and hold. The sheet XML is streamed, but shared strings are
+# loaded whole by openpyxl, so they get their own, smaller cap.
+XLSX_MAX_INFLATED = Limit("CASEREVIEW_MAX_XLSX_INFLATED_MB", 600, "workbook (inflated)")
+XLSX_MAX_SHARED_STRINGS = Limit("CASEREVIEW_MAX_XLSX_STRINGS_MB", 100, "workbook shared strings")
+XLSX_MAX_RATIO = 200  # inflated / compressed: real sheets compress 5-30x, zip bombs 1000x
+XLSX_RATIO_FLOOR = 20 * MB  # ...but small parts may compress any way they like
+MAX_ROWS = 1_100_000  # Excel itself stops at 1,048,576
+MAX_COLUMNS = 256  # a register has ~15 columns; a cell at XFD1048576 is an attack, not a register
+MAX_CELL_CHARS = 32_767  # Excel's own limit per cell
+
+
+def check_size(size: int, limit: Limit, source: str) -> None:
+    """Refuse a file larger than its limit before reading any of it."""
+    cap = limit.bytes
+    if size > cap:
+        raise ProblemReport(
+            [Problem(f"the file is {size / MB:.3g} MB; a {limit.what} may be at most {cap / MB:.3g} MB "
+                     f"(setting {limit.env})", file=source)],
+            title=f"{source}: file too large",
+        )
