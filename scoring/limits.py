@@ -1,7 +1,8 @@
 """Resource limits for every file the tool reads, so no input can exhaust memory or time.
 
-Each limit is a setting: an environment variable overrides the default (in MB for sizes). The
-defaults keep a register of a million rows importable while refusing what no real register needs.
+Each limit is a setting (like those in `scoring.settings`): an environment variable overrides the
+default, in MB; a bad value is a clear error. The defaults keep a register of a million rows
+importable while refusing what no real register needs.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import Problem, ProblemReport, ValidationFailed
 
 MB = 1024 * 1024
 
@@ -23,10 +24,14 @@ class Limit:
     @property
     def bytes(self) -> int:
         raw = os.environ.get(self.env, "").strip()
+        if not raw:
+            return int(self.default_mb * MB)
         try:
-            mb = float(raw) if raw else self.default_mb
+            mb = float(raw)
         except ValueError:
-            mb = self.default_mb
+            raise ValidationFailed(f"{self.env}={raw!r} is not a number of MB") from None
+        if not mb > 0:
+            raise ValidationFailed(f"{self.env}={raw!r} must be greater than 0")
         return int(mb * MB)
 
 
