@@ -72,3 +72,4 @@ class MarkStatus(StrEnum):
     DEDUCT = "deduct"
     NA = "na"
     VETO = "veto"
+    BONUS = "bonus"  # an award on a bonus item (加分项)

@@ -5,16 +5,21 @@ Rules, in the order they are applied:
 1. An item applies to a file when its module's, section's and own `applies_when` all match. Items
    that do not apply, and items the reviewer marks not applicable (only where `allow_na`), are left
    out entirely: they neither add to the maximum nor deduct.
-2. A reason deducts its fixed `points`, or `per_occurrence` x occurrences up to its `cap`. One reason
-   may not ask for more than the whole item (an uncapped per-occurrence reason with too many
-   occurrences is refused, which catches mistyped counts). An item's deduction is the sum of its
-   reasons, but never more than the item's maximum (扣完为止: an item never goes below 0).
+2. A reason deducts its fixed `points`; or `per_occurrence` x occurrences up to its `cap`; or, for a
+   `range`, the points the reviewer chose within it (once, or per occurrence x occurrences up to its
+   `cap`), with a mandatory comment. Where the item `allow_other`, an `other` deduction takes the points
+   the reviewer gives, up to the stated maximum, with a mandatory comment. An item's deduction is the
+   sum of its reasons, but never more than the item's maximum (扣完为止: an item stops at 0 whatever
+   asks for more, one reason or several). Occurrences far beyond what the item can take are not
+   refused: they are a warning (`ScoreResult.warnings`) the reviewer confirms.
 3. A section's applicable maximum is the smaller of its own maximum and the sum of its applicable
    items' maxima; it earns that minus its items' deductions, never below 0 (a section cap).
 4. The score is earned / applicable maximum x 100 (re-based to 100 when items do not apply), rounded
    half-up to two decimal places. All arithmetic is exact decimal arithmetic; rounding happens once,
    at the end, so adding a deduction can never raise the score.
 5. Grade: the first band (best first) whose minimum the score reaches.
+   Bonus items (加分项) add what their awards ask for, at most each bonus item's maximum, to the score
+   on the 100 scale (points x 100 / total); the score with bonuses never goes above 100.
 6. Triggered vetoes apply their effect; when several are triggered, the strongest wins
    (zero > fail > cap, and the lowest cap band among caps):
    `zero`: the score becomes 0; `fail`: the grade is the lowest band whatever the points;
@@ -23,14 +28,16 @@ Rules, in the order they are applied:
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.domain import ALL_FOCUS
 from scoring.errors import Problem, ProblemReport
-from scoring.marks import DeductionMark, Marks
+from scoring.marks import DeductionMark, ItemMark, Marks
 from scoring.rubric.model import CItem, Standard
-from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.rubric.schema import OTHER_REASON, Deduction, FileAttributes, GradeBand
 
 HUNDRED = Decimal(100)
 TWO_PLACES = Decimal("0.01")
@@ -55,12 +62,25 @@ def grade_for(score: Decimal, bands: list[GradeBand]) -> str:
 
 def reason_amount(item: CItem, mark: DeductionMark) -> Decimal:
     """What one deduction mark costs before the item's own floor (扣完为止) is applied."""
+    if mark.reason == OTHER_REASON:
+        assert mark.points is not None
+        return mark.points
     d = item.deduction(mark.reason)
     assert d is not None
     if d.points is not None:
         return d.points
-    amount = d.per_occurrence * mark.occurrences  # type: ignore[operator]
+    if d.range is not None and d.range.per == "once":
+        assert mark.points is not None
+        return mark.points
+    each = d.per_occurrence if d.per_occurrence is not None else mark.points
+    assert each is not None
+    amount = each * mark.occurrences
     return min(amount, d.cap) if d.cap is not None else amount
+
+
+def occurrences_to_empty(item: CItem, d: Deduction) -> int:
+    """How many occurrences of a per-occurrence reason take the whole item (at its largest size)."""
+    return max(1, math.ceil(item.max / d.one))
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,10 @@ class ScoreResult:
     focus: list[Part]
     items: list[ItemScore]
     deductions: list[AppliedDeduction] = field(default_factory=list)
+    bonus: Decimal = Decimal(0)  # bonus points awarded (on the standard's scale, before the cap at 100)
+    bonus_items: list[ItemScore] = field(default_factory=list)  # `deducted` is what was awarded
+    awards: list[AppliedDeduction] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # suspicious input the reviewer confirms
 
     def to_dict(self) -> dict:
         def conv(obj):  # noqa: ANN001, ANN202
@@ -144,42 +168,82 @@ class ScoreResult:
         return conv(data)
 
 
-def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list[Problem]:
-    """Every way the marks do not fit the standard or this file, as a list (empty when fine)."""
-    problems: list[Problem] = []
-    for item_id, im in marks.items.items():
-        path = f"items.{item_id}"
-        if item_id not in standard.items_by_id:
-            problems.append(Problem(f"no item {item_id!r} in standard {standard.id}", path=path))
-            continue
+def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: list[Problem]) -> None:
+    what = "award" if item.bonus else "deduction"
+    if dm.reason == OTHER_REASON and not item.bonus:
+        if item.allow_other is None:
+            problems.append(Problem(f"item {item.id} ({item.title}) allows no `other` deduction (其他问题)",
+                                    path=dpath))
+            return
+        if dm.occurrences != 1:
+            problems.append(Problem("an `other` deduction is given as points; occurrences must be 1", path=dpath))
+        if dm.points is None or dm.points <= 0 or dm.points > item.allow_other:
+            problems.append(Problem(f"an `other` deduction on item {item.id} needs points above 0 and at most "
+                                    f"{item.allow_other}", path=dpath))
+        if not dm.comment.strip():
+            problems.append(Problem(f"an `other` deduction on item {item.id} needs a comment saying what the "
+                                    "problem is", path=dpath))
+        return
+    d = item.deduction(dm.reason)
+    if d is None:
+        listed = ", ".join(f"{x.id} ({x.reason})" for x in item.deductions[:20])
+        extra = f", {OTHER_REASON} (其他问题, up to {item.allow_other})" if item.allow_other is not None else ""
+        problems.append(Problem(f"{dm.reason!r} is not a listed {what} reason of item {item.id}; "
+                                f"listed: {listed}{extra}", path=dpath))
+        return
+    if not d.counts_occurrences and dm.occurrences != 1:
+        kind = "a fixed deduction" if d.points is not None else "a range deduction counted once"
+        problems.append(Problem(f"reason {d.id} ({d.reason}) is {kind}; occurrences must be 1", path=dpath))
+    if d.range is None:
+        if dm.points is not None:
+            problems.append(Problem(f"reason {d.id} ({d.reason}) costs what the standard says; do not give points",
+                                    path=dpath))
+        return
+    span = f"{d.range.min}-{d.range.max}"
+    if dm.points is None:
+        problems.append(Problem(f"reason {d.id} ({d.reason}) needs the points chosen within {span}", path=dpath))
+    elif not d.range.min <= dm.points <= d.range.max:
+        problems.append(Problem(f"{dm.points} points is outside reason {d.id}'s range {span}", path=dpath))
+    if not dm.comment.strip():
+        problems.append(Problem(f"reason {d.id} ({d.reason}) lets the reviewer choose the points: a comment "
+                                "saying why is required", path=dpath))
+
+
+def _check_item(standard: Standard, attrs: FileAttributes, item_id: str, im: ItemMark,
+                problems: list[Problem]) -> None:
+    path = f"items.{item_id}"
+    bonus = standard.bonus_by_id.get(item_id)
+    if bonus is not None:
+        if im.na:
+            problems.append(Problem(f"bonus item {item_id} cannot be marked not applicable; leave it empty",
+                                    path=path))
+        item = bonus
+    else:
         section, item = standard.items_by_id[item_id]
-        applies = standard.item_applies(item_id, attrs)
         if im.na and not item.allow_na:
             problems.append(Problem(f"item {item_id} ({item.title}) may not be marked not applicable", path=path))
-        if im.deductions and not applies:
+        if im.deductions and not standard.item_applies(item_id, attrs):
             cond = "；".join(c.describe() for c in section.conditions + item.conditions)
             problems.append(Problem(f"item {item_id} does not apply to this file (only: {cond}), so it cannot be "
                                     "deducted", path=path))
-        for i, dm in enumerate(im.deductions):
-            d = item.deduction(dm.reason)
-            dpath = f"{path}.deductions[{i}]"
-            if d is None:
-                listed = ", ".join(f"{x.id} ({x.reason})" for x in item.deductions)
-                problems.append(Problem(f"{dm.reason!r} is not a listed deduction reason of item {item_id}; "
-                                        f"listed: {listed}", path=dpath))
-            elif d.points is not None and dm.occurrences != 1:
-                problems.append(Problem(f"reason {d.id} ({d.reason}) is a fixed deduction; occurrences must be 1",
-                                        path=dpath))
-            elif d.per_occurrence is not None and d.cap is None and d.per_occurrence * dm.occurrences > item.max:
-                most = int(item.max // d.per_occurrence)
-                problems.append(Problem(
-                    f"{dm.occurrences} x {d.per_occurrence} points for reason {d.id} is more than item {item_id}'s "
-                    f"maximum {item.max}; one deduction may take at most the whole item ({most} occurrences)",
-                    path=dpath))
-        reasons = [dm.reason for dm in im.deductions]
-        for r in {r for r in reasons if reasons.count(r) > 1}:
-            problems.append(Problem(f"reason {r!r} is listed twice on item {item_id}; count it with occurrences",
+    for i, dm in enumerate(im.deductions):
+        _check_deduction(item, dm, f"{path}.deductions[{i}]", problems)
+    counts = Counter(dm.reason for dm in im.deductions)
+    for r, n in counts.items():
+        if n > 1 and r != OTHER_REASON:
+            problems.append(Problem(f"reason {r!r} is listed {n} times on item {item_id}; count it with occurrences",
                                     path=path))
+
+
+def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list[Problem]:
+    """Every way the marks do not fit the standard or this file, as a list (empty when fine). Linear in
+    the number of marks."""
+    problems: list[Problem] = []
+    for item_id, im in marks.items.items():
+        if item_id not in standard.items_by_id and item_id not in standard.bonus_by_id:
+            problems.append(Problem(f"no item {item_id!r} in standard {standard.id}", path=f"items.{item_id}"))
+            continue
+        _check_item(standard, attrs, item_id, im, problems)
     for veto_id in marks.vetoes:
         path = f"vetoes.{veto_id}"
         if veto_id not in standard.vetoes_by_id:
@@ -187,6 +251,36 @@ def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list
         elif not standard.veto_applies(veto_id, attrs):
             problems.append(Problem(f"veto {veto_id} does not apply to this file", path=path))
     return problems
+
+
+def suspicious(standard: Standard, marks: Marks) -> list[str]:
+    """Marks that fit but look mistyped: occurrences more than twice what would take the whole item.
+    Not refused (the item stops at 0, 扣完为止); the reviewer confirms them."""
+    out: list[str] = []
+    for item_id, im in marks.items.items():
+        entry = standard.items_by_id.get(item_id)
+        item = entry[1] if entry else standard.bonus_by_id.get(item_id)
+        if item is None:
+            continue
+        for dm in im.deductions:
+            d = item.deduction(dm.reason)
+            if d is None or not d.counts_occurrences or d.cap is not None:
+                continue
+            enough = occurrences_to_empty(item, d)
+            if dm.occurrences > 2 * enough:
+                out.append(f"item {item_id} reason {d.id}: {dm.occurrences} occurrences, but {enough} already take "
+                           f"the whole item ({item.max} points); the item stops at 0 — please confirm the count")
+    return out
+
+
+def _applied(item: CItem, section_id: str, dm: DeductionMark, amount: Decimal) -> AppliedDeduction:
+    d = item.deduction(dm.reason)
+    reason = d.reason if d else ("其他问题" if dm.reason == OTHER_REASON else dm.reason)
+    return AppliedDeduction(
+        item_id=item.id, item_title=item.title, section_id=section_id, focus=item.focus, reason_id=dm.reason,
+        reason=reason, occurrences=dm.occurrences, points=amount, comment=dm.comment,
+        location=dm.location.describe(), page=dm.page, media_file=dm.media_file, media_time=dm.media_time,
+    )
 
 
 def score(
@@ -226,15 +320,7 @@ def score(
             for dm in im.deductions if im else []:
                 amount = reason_amount(item, dm)
                 requested += amount
-                d = item.deduction(dm.reason)
-                applied.append(
-                    AppliedDeduction(
-                        item_id=item.id, item_title=item.title, section_id=section.id, focus=item.focus,
-                        reason_id=dm.reason, reason=d.reason if d else dm.reason, occurrences=dm.occurrences,
-                        points=amount, comment=dm.comment, location=dm.location.describe(), page=dm.page,
-                        media_file=dm.media_file, media_time=dm.media_time,
-                    )
-                )
+                applied.append(_applied(item, section.id, dm, amount))
             deducted = min(requested, item.max)
             item_scores.append(ItemScore(item.id, "deduct" if requested else "ok", item.max, deducted, requested))
             sec_item_max += item.max
@@ -249,7 +335,21 @@ def score(
     if applicable_max == 0:
         raise ProblemReport([Problem("no item of this standard applies to this file; every item is not applicable")],
                             title="nothing to score")
-    points_rate = round_score(earned / applicable_max * HUNDRED)
+    bonus_items: list[ItemScore] = []
+    awards: list[AppliedDeduction] = []
+    bonus = Decimal(0)
+    for item in standard.bonus:
+        im = marks.items.get(item.id)
+        asked = Decimal(0)
+        for dm in im.deductions if im else []:
+            amount = reason_amount(item, dm)
+            asked += amount
+            awards.append(_applied(item, "bonus", dm, amount))
+        got = min(asked, item.max)
+        bonus += got
+        bonus_items.append(ItemScore(item.id, "bonus" if got else "ok", item.max, got, asked))
+    exact = earned / applicable_max * HUNDRED + bonus * HUNDRED / standard.total
+    points_rate = round_score(min(exact, HUNDRED))
 
     triggered = [v for v in standard.vetoes if v.id in marks.vetoes]
     effect = None
@@ -284,5 +384,6 @@ def score(
         standard_id=standard.id, standard_hash=standard.hash, score=final, rate=points_rate, earned=earned,
         applicable_max=applicable_max, grade=grade, points_grade=points_grade, passed=grade_min >= pass_line,
         veto=VetoOutcome([v.id for v in triggered], effect, cap_band), sections=sections, focus=focus_parts,
-        items=item_scores, deductions=applied,
+        items=item_scores, deductions=applied, bonus=bonus, bonus_items=bonus_items, awards=awards,
+        warnings=suspicious(standard, marks),
     )

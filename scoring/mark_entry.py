@@ -5,7 +5,7 @@ page switches and can be compared with what is stored:
 
     {"items":  {item_id: {"choice": "ok" | "deduct" | "na",
                           "reasons": [reason_id, ...],           # the chosen listed reasons, in order
-                          "details": {reason_id: {"occurrences": 1, "page": "", "media_file": "",
+                          "details": {reason_id: {"occurrences": 1, "points": None, "page": "", "media_file": "",
                                                   "media_time": "", "comment": ""}},
                           "comment": ""}},
      "vetoes": {veto_id: {"on": bool, "page": "", "media_file": "", "media_time": "", "comment": ""}}}
@@ -26,12 +26,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from scoring.errors import Problem, ProblemReport
+from scoring.marks import MAX_OCCURRENCES as MARKS_MAX_OCCURRENCES
 from scoring.marks import MEDIA_TIME, DeductionMark, ItemMark, Marks, VetoMark
 
 OK, DEDUCT, NA = "ok", "deduct", "na"
 CHOICES = (OK, DEDUCT, NA)
 LOCATION_FIELDS = ("page", "media_file", "media_time")
-MAX_OCCURRENCES = 999
+MAX_OCCURRENCES = MARKS_MAX_OCCURRENCES  # what storage holds; large counts are a warning, not a refusal
 
 
 def empty_item() -> dict[str, Any]:
@@ -68,6 +69,7 @@ def entry_from_marks(marks: Marks) -> dict[str, Any]:
                 item["reasons"].append(dm.reason)
                 item["details"][dm.reason] = {
                     "occurrences": dm.occurrences, "comment": dm.comment,
+                    **({"points": float(dm.points)} if dm.points is not None else {}),
                     **{f: _text(getattr(dm, f)) for f in LOCATION_FIELDS},
                 }
         entry["items"][item_id] = item
@@ -152,8 +154,10 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
                 problems.extend(found)
                 continue
             try:
+                chosen = detail.get("points")
                 deductions.append(DeductionMark(
                     reason=reason, occurrences=n, comment=_text(detail.get("comment")).strip(),
+                    points=None if chosen in (None, "") else chosen,
                     **{f: _text(detail.get(f)).strip() or None for f in LOCATION_FIELDS}))
             except ValidationError as exc:
                 problems.extend(_pydantic_problems(exc, dpath, what))

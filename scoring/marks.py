@@ -5,9 +5,11 @@ This is also the JSON format of `casereview rubric score` (see README "Scoring J
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import Field, field_validator, model_validator
 
-from scoring.rubric.schema import FileAttributes, Strict
+from scoring.rubric.schema import FileAttributes, Strict, points_value
 
 MEDIA_TIME = r"^\d{1,2}:\d{2}(:\d{2})?$"
 
@@ -45,12 +47,25 @@ class Location(Strict):
         return "；".join(parts)
 
 
-class DeductionMark(Location):
-    """One listed defect found in the file."""
+# Occurrences are bounded only by what the database column holds; the item floor (扣完为止) takes care of
+# large counts, and counts far beyond what an item can take are a warning the reviewer confirms.
+MAX_OCCURRENCES = 2_147_483_647
 
-    reason: str = Field(min_length=1)
-    occurrences: int = Field(default=1, ge=1, le=999)
+
+class DeductionMark(Location):
+    """One listed defect found in the file (or `other`, or an award on a bonus item). `points` is what
+    the reviewer chose for a range reason (per occurrence when the range is per occurrence) or for an
+    `other` deduction; fixed and per-occurrence reasons leave it out."""
+
+    reason: str = Field(min_length=1, max_length=60)
+    occurrences: int = Field(default=1, ge=1, le=MAX_OCCURRENCES)
+    points: Decimal | None = None
     comment: str = Field(default="", max_length=2000)
+
+    @field_validator("points", mode="before")
+    @classmethod
+    def _points(cls, v: object) -> object:
+        return None if v is None or v == "" else points_value(v)
 
     @property
     def location(self) -> Location:

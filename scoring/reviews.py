@@ -48,8 +48,9 @@ def marks_of(review: Review) -> Marks:
         elif row.status == MarkStatus.OK:
             items.setdefault(row.item_id, {"deductions": []})["comment"] = row.comment
         else:
+            chosen = {"points": row.chosen_points} if row.chosen_points is not None else {}
             items.setdefault(row.item_id, {"deductions": []}).setdefault("deductions", []).append(
-                {"reason": row.reason_id, "occurrences": row.occurrences, "comment": row.comment, **loc})
+                {"reason": row.reason_id, "occurrences": row.occurrences, "comment": row.comment, **chosen, **loc})
     return Marks.model_validate({"items": items, "vetoes": vetoes})
 
 
@@ -61,11 +62,13 @@ def _rows(standard: Standard, marks: Marks) -> list[ReviewMark]:
             continue
         if im.comment:
             rows.append(ReviewMark(item_id=item_id, status=MarkStatus.OK, comment=im.comment))
-        _, item = standard.items_by_id[item_id]
+        bonus = standard.bonus_by_id.get(item_id)
+        item = bonus if bonus is not None else standard.items_by_id[item_id][1]
         for dm in im.deductions:
             rows.append(ReviewMark(
-                item_id=item_id, status=MarkStatus.DEDUCT, reason_id=dm.reason, occurrences=dm.occurrences,
-                points=reason_amount(item, dm), comment=dm.comment, page=dm.page, media_file=dm.media_file,
+                item_id=item_id, status=MarkStatus.BONUS if bonus is not None else MarkStatus.DEDUCT,
+                reason_id=dm.reason, occurrences=dm.occurrences, points=reason_amount(item, dm),
+                chosen_points=dm.points, comment=dm.comment, page=dm.page, media_file=dm.media_file,
                 media_time=dm.media_time))
     for veto_id, vm in marks.vetoes.items():
         rows.append(ReviewMark(item_id=veto_id, status=MarkStatus.VETO, comment=vm.comment, page=vm.page,

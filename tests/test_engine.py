@@ -75,10 +75,8 @@ def test_campaign_bands_override_the_standard():
         ({"items": {"A1": {"deductions": [{"reason": "zz"}]}}}, "'zz' is not a listed deduction reason of item A1"),
         ({"items": {"A1": {"deductions": [{"reason": "a", "occurrences": 2}]}}}, "fixed deduction; occurrences must be 1"),
         ({"items": {"A1": {"na": True}}}, "may not be marked not applicable"),
-        ({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 41}]}}},
-         "41 x 1.00 points for reason a is more than item B1's maximum 40.00"),
         ({"items": {"A2": {"deductions": [{"reason": "a"}]}}}, "does not apply to this file (only: 举行听证)"),
-        ({"items": {"A1": {"deductions": [{"reason": "a"}, {"reason": "a"}]}}}, "listed twice"),
+        ({"items": {"A1": {"deductions": [{"reason": "a"}, {"reason": "a"}]}}}, "listed 2 times"),
         ({"vetoes": {"V9": {}}}, "no veto 'V9'"),
     ],
 )

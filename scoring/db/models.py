@@ -124,6 +124,10 @@ class CaseFile(Base):
     hearing_held: Mapped[bool] = mapped_column(Boolean, default=False)
     coercive_measure: Mapped[bool] = mapped_column(Boolean, default=False)
     penalty_amount: Mapped[Decimal | None] = mapped_column(Centi)
+    # Declared attributes beyond the built-in columns (rubrics/attributes.yaml): key -> value, and where
+    # each value came from ("register" import or set by the "lead").
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    attribute_sources: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     description: Mapped[str] = mapped_column(Text, default="")
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
 
@@ -154,6 +158,8 @@ class Campaign(Base):
     pass_line: Mapped[Decimal] = mapped_column(Centi)
     reviewers_per_file: Mapped[int] = mapped_column(Integer, default=2)
     recheck_rules: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    unit_bands: Mapped[list[Any] | None] = mapped_column(JSON)  # unit grades; None: the campaign's bands
+    tie_break: Mapped[str] = mapped_column(String(20), default="none", server_default="none")  # scoring.ranking.TIE_BREAKS
     anonymise: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[str] = mapped_column(String(20), default="setup")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -174,6 +180,7 @@ class CampaignStandard(Base):
     case_type: Mapped[str] = mapped_column(String(20))
     procedure: Mapped[str | None] = mapped_column(String(10))
     standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+    grade_bands: Mapped[list[Any] | None] = mapped_column(JSON)  # override of this standard's bands
 
     campaign: Mapped[Campaign] = relationship(back_populates="standards")
     standard: Mapped[StandardVersion] = relationship()
@@ -243,6 +250,7 @@ class Review(Base):
     grade: Mapped[str | None] = mapped_column(String(20))
     veto: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # attributes the reviewer answered on the form
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
@@ -266,6 +274,7 @@ class ReviewMark(Base):
     reason_id: Mapped[str | None] = mapped_column(String(60))
     occurrences: Mapped[int] = mapped_column(Integer, default=1)
     points: Mapped[Decimal] = mapped_column(Centi, default=Decimal("0"))
+    chosen_points: Mapped[Decimal | None] = mapped_column(Centi)  # a range's or an `other` deduction's choice
     comment: Mapped[str] = mapped_column(Text, default="")
     page: Mapped[str | None] = mapped_column(String(60))
     media_file: Mapped[str | None] = mapped_column(String(300))

@@ -155,6 +155,7 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
         problems.append(Problem(msg, file=src.name, path=format_path(loc) or None, line=src.line(*loc)))
 
     sources: list[tuple[LoadedFile, str | None, Condition | None, str | None]] = [(std, None, None, None)]
+    std_other = s.allow_other.max if s.allow_other else None
     for i, mod_id in enumerate(s.include):
         mod = modules.get(mod_id)
         if mod is None:
@@ -178,6 +179,7 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
 
     for src, module_id, module_cond, module_focus in sources:
         m = src.model
+        src_other = m.allow_other.max if m.allow_other else std_other
         for si, sec in enumerate(m.sections):
             claim(sec.id, "section", src, "sections", si)
             items = []
@@ -187,10 +189,14 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
                 if focus is None:
                     problem("item needs `focus` (a focus area or general category)", src, "sections", si, "items", ii)
                     focus = "procedure"
+                other = item.allow_other.max if item.allow_other else src_other
+                if not item.deductions and other is None:
+                    problem("item lists no deduction reason and allows no `allow_other` deduction: nothing could "
+                            "ever be deducted", src, "sections", si, "items", ii)
                 items.append(
                     CItem(id=item.id, title=item.title, focus=focus, max=item.max, allow_na=item.allow_na,
-                          conditions=_conds(item.applies_when), recommendation=item.recommendation,
-                          guidance=item.guidance, deductions=item.deductions)
+                          allow_other=other, conditions=_conds(item.applies_when),
+                          recommendation=item.recommendation, guidance=item.guidance, deductions=item.deductions)
                 )
             sections.append(
                 CSection(id=sec.id, title=sec.title, max=sec.max, module=module_id,
@@ -216,6 +222,11 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
                       guidance=veto.guidance)
             )
 
+    bonus: list[CItem] = []
+    for bi, b in enumerate(s.bonus):
+        claim(b.id, "bonus item", std, "bonus", bi)
+        bonus.append(CItem(id=b.id, title=b.title, focus=b.focus or "documents", max=b.max, bonus=True,
+                           guidance=b.guidance, deductions=b.awards))
     if s.veto_effect.kind == "cap" and s.veto_effect.band not in [b.name for b in s.grade_bands]:
         problem(f"veto_effect band {s.veto_effect.band!r} is not one of the grade bands", std, "veto_effect")
     total = sum((sec.max for sec in sections), Decimal(0))
@@ -229,7 +240,7 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
     return Standard(
         id=s.id, title=s.title, version_label=s.version_label, description=s.description, applies_to=s.applies_to,
         total=s.total, pass_line=s.pass_line, grade_bands=s.grade_bands, modules=list(s.include),
-        sections=sections, vetoes=vetoes,
+        sections=sections, vetoes=vetoes, bonus=bonus,
     )
 
 

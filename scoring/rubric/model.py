@@ -12,6 +12,7 @@ import hashlib
 import json
 from decimal import Decimal
 from functools import cached_property
+from typing import Any
 
 from pydantic import Field
 
@@ -26,6 +27,20 @@ from scoring.rubric.schema import (
 )
 
 
+# Keys added to the format after standards were first stored: left out of the canonical form while at
+# their default, so a standard that does not use them keeps the version hash it always had.
+LATER_KEYS = frozenset({"range", "allow_other", "bonus", "any", "all", "not", "attrs"})
+
+
+def _drop_later_defaults(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _drop_later_defaults(v) for k, v in obj.items()
+                if not (k in LATER_KEYS and v in (None, False, [], {}))}
+    if isinstance(obj, list):
+        return [_drop_later_defaults(v) for v in obj]
+    return obj
+
+
 def all_match(conditions: list[Condition], attrs: FileAttributes) -> bool:
     return all(c.matches(attrs) for c in conditions)
 
@@ -36,6 +51,8 @@ class CItem(Strict):
     focus: str
     max: Decimal
     allow_na: bool = False
+    allow_other: Decimal | None = None  # "其他问题酌情扣分" up to this many points (reason id `other`)
+    bonus: bool = False  # a 加分项: its "deductions" are awards that add points
     conditions: list[Condition] = Field(default_factory=list)
     recommendation: str | None = None
     guidance: str | None = None
@@ -79,17 +96,23 @@ class Standard(Strict):
     modules: list[str] = Field(default_factory=list)
     sections: list[CSection]
     vetoes: list[CVeto] = Field(default_factory=list)
-
-    def canonical_json(self) -> str:
-        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    bonus: list[CItem] = Field(default_factory=list)  # 加分项, outside the sections and their total
 
     @cached_property
     def hash(self) -> str:
         return hashlib.sha256(self.canonical_json().encode("utf-8")).hexdigest()
 
+    def canonical_json(self) -> str:
+        return json.dumps(_drop_later_defaults(self.model_dump(mode="json")), ensure_ascii=False, sort_keys=True,
+                          separators=(",", ":"))
+
     @cached_property
     def items_by_id(self) -> dict[str, tuple[CSection, CItem]]:
         return {item.id: (section, item) for section in self.sections for item in section.items}
+
+    @cached_property
+    def bonus_by_id(self) -> dict[str, CItem]:
+        return {item.id: item for item in self.bonus}
 
     @cached_property
     def vetoes_by_id(self) -> dict[str, CVeto]:

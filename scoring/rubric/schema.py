@@ -22,7 +22,7 @@ Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
 TWO_PLACES = Decimal("0.01")
 
 
-def _points(v: object) -> Decimal:
+def points_value(v: object) -> Decimal:
     if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
         raise ValueError("must be a number")
     d = Decimal(str(v))
@@ -120,36 +120,118 @@ class FileAttributes(Strict):
         return v
 
 
+OTHER_REASON = "other"  # the reason id of an `allow_other` deduction ("其他问题酌情扣分")
+
+
+class PointRange(Strict):
+    """A range the reviewer chooses from ("每处扣1-3分", "视情节扣2-5分"), per occurrence or once."""
+
+    min: Decimal
+    max: Decimal
+    per: Literal["once", "occurrence"] = "once"
+
+    _norm = field_validator("min", "max", mode="before")(lambda cls, v: points_value(v))
+
+    @model_validator(mode="after")
+    def _order(self) -> PointRange:
+        if self.min <= 0:
+            raise ValueError("a range must start above 0 points")
+        if self.max < self.min:
+            raise ValueError(f"range max {self.max} is below its min {self.min}")
+        return self
+
+
 class Deduction(Strict):
-    """A named defect and what it costs: fixed `points`, or `per_occurrence` with an optional `cap`."""
+    """A named defect and what it costs: fixed `points`, `per_occurrence` (optional `cap`), or a `range`
+    the reviewer chooses from (with a comment), once or per occurrence (optional `cap`)."""
 
     id: Id
     reason: str = Field(min_length=1)
     points: Decimal | None = None
     per_occurrence: Decimal | None = None
+    range: PointRange | None = None
     cap: Decimal | None = None
 
     _norm = field_validator("points", "per_occurrence", "cap", mode="before")(
-        lambda cls, v: None if v is None else _points(v)
+        lambda cls, v: None if v is None else points_value(v)
     )
+
+    @field_validator("range", mode="before")
+    @classmethod
+    def _range_list(cls, v: object) -> object:
+        if isinstance(v, list | tuple) and len(v) == 2:
+            return {"min": v[0], "max": v[1]}
+        return v
 
     @model_validator(mode="after")
     def _one_kind(self) -> Deduction:
-        if (self.points is None) == (self.per_occurrence is None):
-            raise ValueError("give exactly one of `points` (fixed) or `per_occurrence`")
-        if self.cap is not None and self.per_occurrence is None:
-            raise ValueError("`cap` only goes with `per_occurrence`")
+        if self.id == OTHER_REASON:
+            raise ValueError(f"the reason id {OTHER_REASON!r} is reserved for `allow_other` deductions")
+        kinds = [k for k in (self.points, self.per_occurrence, self.range) if k is not None]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of `points` (fixed), `per_occurrence` or `range`")
+        per_occ = self.per_occurrence is not None or (self.range is not None and self.range.per == "occurrence")
+        if self.cap is not None and not per_occ:
+            raise ValueError("`cap` only goes with `per_occurrence` or a per-occurrence `range`")
         size = self.points if self.points is not None else self.per_occurrence
         if size is not None and size <= 0:
             raise ValueError("a deduction must cost more than 0 points")
-        if self.cap is not None and self.per_occurrence is not None and self.cap < self.per_occurrence:
+        smallest = self.per_occurrence if self.per_occurrence is not None else (self.range.min if self.range else None)
+        if self.cap is not None and smallest is not None and self.cap < smallest:
             raise ValueError("`cap` is smaller than one occurrence")
         return self
 
     @property
+    def kind(self) -> str:
+        """fixed / per_occurrence / range_once / range_occurrence."""
+        if self.points is not None:
+            return "fixed"
+        if self.per_occurrence is not None:
+            return "per_occurrence"
+        assert self.range is not None
+        return f"range_{self.range.per}"
+
+    @property
+    def counts_occurrences(self) -> bool:
+        return self.per_occurrence is not None or (self.range is not None and self.range.per == "occurrence")
+
+    @property
+    def chosen(self) -> bool:
+        """Whether the reviewer chooses the points (a range): such a deduction needs a comment."""
+        return self.range is not None
+
+    @property
+    def one(self) -> Decimal:
+        """The most one occurrence (or the one deduction) can cost."""
+        if self.points is not None:
+            return self.points
+        if self.per_occurrence is not None:
+            return self.per_occurrence
+        assert self.range is not None
+        return self.range.max
+
+    @property
     def most(self) -> Decimal | None:
-        """The most this reason can take on its own (None: unbounded per-occurrence)."""
-        return self.points if self.points is not None else self.cap
+        """The most this reason can take on its own (None: unbounded per occurrence)."""
+        if self.points is not None:
+            return self.points
+        if self.range is not None and self.range.per == "once":
+            return self.range.max
+        return self.cap
+
+
+class OtherAllowance(Strict):
+    """`allow_other`: "其他问题酌情扣分" up to `max` points, with a mandatory comment."""
+
+    max: Decimal
+
+    _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
+
+    @model_validator(mode="after")
+    def _positive(self) -> OtherAllowance:
+        if self.max <= 0:
+            raise ValueError("`allow_other` max must be more than 0")
+        return self
 
 
 class Item(Strict):
@@ -158,12 +240,13 @@ class Item(Strict):
     focus: str | None = None  # inherited from the module when omitted there
     max: Decimal
     allow_na: bool = False
+    allow_other: OtherAllowance | None = None
     applies_when: Condition | None = None
     recommendation: str | None = None
     guidance: str | None = None
-    deductions: list[Deduction] = Field(min_length=1)
+    deductions: list[Deduction] = Field(default_factory=list)  # none: only `allow_other` (checked on compose)
 
-    _norm = field_validator("max", mode="before")(lambda cls, v: _points(v))
+    _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
 
     @model_validator(mode="after")
     def _check(self) -> Item:
@@ -178,10 +261,41 @@ class Item(Strict):
                 raise ValueError(
                     f"deductions[{i}] ({d.id}): deduction of {d.most} is larger than the item maximum {self.max}"
                 )
-            if d.per_occurrence is not None and d.per_occurrence > self.max:
+            if d.one > self.max:
                 raise ValueError(
-                    f"deductions[{i}] ({d.id}): one occurrence ({d.per_occurrence}) is larger than the item maximum {self.max}"
+                    f"deductions[{i}] ({d.id}): one occurrence ({d.one}) is larger than the item maximum {self.max}"
                 )
+        if self.allow_other is not None and self.allow_other.max > self.max:
+            raise ValueError(f"`allow_other` max {self.allow_other.max} is larger than the item maximum {self.max}")
+        if self.focus is not None and self.focus not in ALL_FOCUS:
+            raise ValueError(f"unknown focus area {self.focus!r}; known: {', '.join(ALL_FOCUS)}")
+        return self
+
+
+class BonusItem(Strict):
+    """A 加分项: listed merits that add points (fixed, per occurrence or a range), at most `max`; the file's
+    score with bonuses never goes above 100."""
+
+    id: Id
+    title: str = Field(min_length=1)
+    max: Decimal
+    focus: str | None = None
+    guidance: str | None = None
+    awards: list[Deduction] = Field(min_length=1)
+
+    _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
+
+    @model_validator(mode="after")
+    def _check(self) -> BonusItem:
+        if self.max <= 0:
+            raise ValueError("bonus item `max` must be more than 0")
+        seen: set[str] = set()
+        for i, d in enumerate(self.awards):
+            if d.id in seen:
+                raise ValueError(f"awards[{i}]: duplicate award id {d.id!r}")
+            seen.add(d.id)
+            if d.one > self.max or (d.most is not None and d.most > self.max):
+                raise ValueError(f"awards[{i}] ({d.id}): larger than the bonus item maximum {self.max}")
         if self.focus is not None and self.focus not in ALL_FOCUS:
             raise ValueError(f"unknown focus area {self.focus!r}; known: {', '.join(ALL_FOCUS)}")
         return self
@@ -196,7 +310,7 @@ class Section(Strict):
     applies_when: Condition | None = None
     items: list[Item] = Field(min_length=1)
 
-    _norm = field_validator("max", mode="before")(lambda cls, v: _points(v))
+    _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
 
     @model_validator(mode="after")
     def _check(self) -> Section:
@@ -247,7 +361,7 @@ class GradeBand(Strict):
     name: str = Field(min_length=1)
     min: Decimal
 
-    _norm = field_validator("min", mode="before")(lambda cls, v: _points(v))
+    _norm = field_validator("min", mode="before")(lambda cls, v: points_value(v))
 
 
 def check_bands(bands: list[GradeBand], pass_line: Decimal) -> None:
@@ -275,6 +389,7 @@ class ModuleFile(Strict):
     focus: str
     description: str | None = None
     applies_when: Condition | None = None
+    allow_other: OtherAllowance | None = None  # default for its items
     sections: list[Section] = Field(min_length=1)
     vetoes: list[Veto] = Field(default_factory=list)
 
@@ -308,10 +423,12 @@ class StandardFile(Strict):
     grade_bands: list[GradeBand] = Field(min_length=2)
     veto_effect: VetoEffect = VetoEffect(kind="zero")
     include: list[Id] = Field(default_factory=list)
+    allow_other: OtherAllowance | None = None  # default for every item (its own `allow_other` wins)
     sections: list[Section] = Field(default_factory=list)
     vetoes: list[Veto] = Field(default_factory=list)
+    bonus: list[BonusItem] = Field(default_factory=list)
 
-    _norm = field_validator("total", "pass_line", mode="before")(lambda cls, v: _points(v))
+    _norm = field_validator("total", "pass_line", mode="before")(lambda cls, v: points_value(v))
 
     @model_validator(mode="after")
     def _check(self) -> StandardFile:
