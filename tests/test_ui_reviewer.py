@@ -250,15 +250,16 @@ def test_a_deduction_without_a_reason_is_refused_with_a_clear_message(world):
     assert "is not a time like 12:34" in messages and "needs the media file it belongs to" in messages
 
 
-def test_a_deduction_beyond_the_item_maximum_is_refused(world):
+def test_a_deduction_beyond_the_item_maximum_floors_the_item(world):
     at = _open_score_page(world, "a", world["a0"])
     _deduct(at, "B1", "a")
     _widget(at.number_input, "|B1|a|occ").set_value(45).run()
     assert not at.exception
     shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
-    assert "45 x 1.00 points for reason a is more than item B1's maximum 40.00" in shown
+    assert "more than item B1's maximum" not in shown
+    assert _metric(at, "实得 / 应得分") == "40 / 80"  # 扣完为止: the whole item, and no more
     _widget(at.number_input, "|B1|a|occ").set_value(40).run()
-    assert _metric(at, "实得 / 应得分") == "40 / 80"  # the whole item, and no more
+    assert _metric(at, "实得 / 应得分") == "40 / 80"
 
 
 def test_unsaved_input_survives_a_page_switch(world):
