@@ -1,7 +1,7 @@
 """flexible standards: declared attributes, chosen points, per-standard and unit bands, tie-break
 
-Revision ID: 0005_i11_flexible_standards
-Revises: 0004
+Revision ID: 0006_i11_flexible_standards
+Revises: 0005_i9_sessions_pdfs
 Create Date: 2026-11-30
 
 Existing rows keep their meaning: no extra attributes ({}), no chosen points (fixed and per-occurrence
@@ -11,8 +11,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0005_i11_flexible_standards'
-down_revision = '0004'
+revision = '0006_i11_flexible_standards'
+down_revision = '0005_i9_sessions_pdfs'
 branch_labels = None
 depends_on = None
 
