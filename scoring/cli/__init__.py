@@ -21,6 +21,7 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     demo_cmds,
     findings_cmds,
     pdf_cmds,
+    precheck_cmds,
     register_cmds,
     report_cmds,
     rubric_cmds,

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import click
 
+from scoring.campaigns import get_campaign
 from scoring.cli.base import cli, db_option
-from scoring.db.session import session_factory
+from scoring.cli.campaign_cmds import acting_user
+from scoring.db.session import session_factory, transaction
 from scoring.domain import FILE_FLAGS
 from scoring.errors import NotFound
+from scoring.precheck.run import flagged_for_sample
 from scoring.sampling import (
     SampleRules,
     current_sample,
@@ -69,10 +72,16 @@ def sample_group() -> None:
 @click.option("--force", multiple=True, metavar="FLAG=MIN",
               help=f"Force files with a flag in, per unit ({', '.join(FILE_FLAGS)}); repeatable, in order.")
 @click.option("--unit", "units", multiple=True, metavar="NAME", help="Only these units (repeatable).")
+@click.option("--force-precheck", "force_precheck", is_flag=True,
+              help="Force in every file the machine pre-check flags (see `casereview precheck`).")
+@click.option("--precheck-rule", "precheck_rules", multiple=True, metavar="ID",
+              help="With --force-precheck: only files flagged by these rules (repeatable).")
+@click.option("--as", "as_user", help="With --force-precheck: the acting panel lead.")
 @click.option("--dry-run", is_flag=True, help="Show the draw without storing it.")
 @db_option
 def draw_cmd(  # noqa: ANN001
-    engine, campaign, seed, count, percent, min_, max_, no_stratify, force, units, dry_run
+    engine, campaign, seed, count, percent, min_, max_, no_stratify, force, units, force_precheck, precheck_rules,
+    as_user, dry_run
 ) -> None:
     """Draw the sample (or enlarge the current one: same seed and rules, larger quota)."""
     if (count is None) == (percent is None):
@@ -80,10 +89,19 @@ def draw_cmd(  # noqa: ANN001
     if count is not None and (min_ is not None or max_ is not None):
         raise click.UsageError("--min and --max go with --percent")
     quota = {"count": count} if count is not None else {"percent": percent, "min": min_, "max": max_}
-    rules = SampleRules.parse({"quota": quota, "stratify_by_case_type": not no_stratify,
-                               "forced": _parse_force(force), "units": list(units) or None})
     eng = engine()
     camp = _campaign(eng, campaign)
+    forced_files: list[str] = []
+    if force_precheck:
+        with transaction(eng) as session:
+            forced_files = flagged_for_sample(session, acting_user(session, as_user), get_campaign(session, camp.id),
+                                              list(precheck_rules) or None, units=list(units) or None)
+        click.echo(f"pre-check: {len(forced_files)} flagged files forced in")
+    elif precheck_rules:
+        raise click.UsageError("--precheck-rule goes with --force-precheck")
+    rules = SampleRules.parse({"quota": quota, "stratify_by_case_type": not no_stratify,
+                               "forced": _parse_force(force), "units": list(units) or None,
+                               "forced_files": forced_files})
     if dry_run:
         picks = preview_sample(eng, camp.id, rules, seed)
         for p in picks:

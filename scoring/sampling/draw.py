@@ -72,6 +72,7 @@ def draw(
     """
     check_seed(seed)
     allowed = set(rules.units) if rules.units is not None else None
+    forced_numbers = frozenset(rules.forced_files)
     prefix = f"{seed}:"
     sha256 = hashlib.sha256
     by_unit: dict[str, list[tuple[str, Candidate]]] = {}
@@ -91,13 +92,14 @@ def draw(
         for (k1, c1), (k2, _) in zip(files, files[1:]):
             if k1 == k2:  # only a repeated case number can do this
                 raise ValueError(f"case number {c1.case_number!r} appears more than once")
-        for index, reason in _draw_unit([c for _, c in files], rules):
+        for index, reason in _draw_unit([c for _, c in files], rules, forced_numbers):
             c = files[index][1]
             result.append(DrawnFile(len(result) + 1, c.case_number, unit, c.case_type, reason, c.ref))
     return result
 
 
-def _draw_unit(files: list[Candidate], rules: SampleRules) -> list[tuple[int, str]]:
+def _draw_unit(files: list[Candidate], rules: SampleRules,
+               forced_numbers: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """Picks for one unit as (index into `files`, reason); `files` is sorted by key."""
     n = len(files)
     drawn = bytearray(n)
@@ -106,6 +108,11 @@ def _draw_unit(files: list[Candidate], rules: SampleRules) -> list[tuple[int, st
     def take(i: int, reason: str) -> None:
         drawn[i] = 1
         picks.append((i, reason))
+
+    if forced_numbers:
+        for i, c in enumerate(files):
+            if c.case_number in forced_numbers:
+                take(i, "forced:file")
 
     for rule in rules.forced:
         flag = rule.flag

@@ -136,6 +136,17 @@ def _check_rule_units(rules: SampleRules, known: Sequence[str]) -> None:
             raise ValidationFailed(f"unknown unit in sampling rules: {', '.join(unknown)}")
 
 
+def _check_forced_files(rules: SampleRules, candidates: list[Candidate]) -> None:
+    """Every file forced in by number must be a candidate of the window (and of the chosen units)."""
+    if rules.forced_files:
+        known = {c.case_number for c in candidates if rules.units is None or c.unit in rules.units}
+        unknown = [n for n in rules.forced_files if n not in known]
+        if unknown:
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            raise ValidationFailed(f"files forced into the sample are not in the campaign's window or units: "
+                                   f"{', '.join(unknown[:5])}{more}")
+
+
 def _as_rules(rules: SampleRules | dict | str) -> SampleRules:
     return rules if isinstance(rules, SampleRules) else SampleRules.parse(rules)
 
@@ -232,6 +243,7 @@ def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, 
         units = _unit_order(session)
         _check_rule_units(rules, units)
         _, _, candidates = _scan_register(session, campaign.window_start, campaign.window_end)
+        _check_forced_files(rules, candidates)
         return draw(candidates, rules, seed, units)
 
 
@@ -250,6 +262,7 @@ def draw_sample(
                 f"campaign {campaign.name!r} has no case files decided between "
                 f"{campaign.window_start} and {campaign.window_end}"
             )
+        _check_forced_files(rules, candidates)
         picks = draw(candidates, rules, seed, units)
         parent = _current(session, campaign.id)
         if parent is not None:
@@ -298,6 +311,8 @@ def _check_enlarge(
     old = SampleRules.parse(parent.rules)
     if old.forced != rules.forced:
         raise ValidationFailed(f"{where}: enlarging needs the same forced rules, in the same order")
+    if old.forced_files != rules.forced_files:
+        raise ValidationFailed(f"{where}: enlarging needs the same forced files")
     if old.stratify_by_case_type != rules.stratify_by_case_type:
         raise ValidationFailed(f"{where}: enlarging cannot change stratification")
     if old.units is not None and rules.units is not None and not set(old.units) <= set(rules.units):

@@ -85,6 +85,9 @@ class SampleRules(BaseModel):
     stratify_by_case_type: bool = True
     forced: list[ForcedRule] = Field(default_factory=list)
     units: list[str] | None = None
+    # Files forced in by case number (e.g. the files the machine pre-check flagged), drawn before the
+    # flag rules and the quota; stored with the draw, so it re-derives exactly.
+    forced_files: list[str] = Field(default_factory=list)
 
     @field_validator("forced")
     @classmethod
@@ -105,9 +108,21 @@ class SampleRules(BaseModel):
                 raise ValueError("a unit is listed twice")
         return value
 
+    @field_validator("forced_files")
+    @classmethod
+    def _files_unique(cls, value: list[str]) -> list[str]:
+        dupes = sorted({v for v in value if value.count(v) > 1})
+        if dupes:
+            raise ValueError(f"file forced in more than once: {', '.join(dupes[:5])}")
+        return sorted(value)
+
     def to_json(self) -> dict:
-        """The stored form: every key present, so equal rules compare and hash equal."""
-        return self.model_dump(mode="json")
+        """The stored form: every key present, so equal rules compare and hash equal (`forced_files` only
+        when used, so records drawn before it existed keep their hash)."""
+        data = self.model_dump(mode="json")
+        if not data["forced_files"]:
+            del data["forced_files"]
+        return data
 
     @classmethod
     def parse(cls, data: object) -> SampleRules:

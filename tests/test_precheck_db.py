@@ -1,0 +1,156 @@
+"""The pre-check over a campaign's whole register: figures per unit and rule, the Excel export, the CLI,
+forcing flagged files into the draw, and a file's hints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from scoring.cli import main
+from scoring.db.models import Campaign, CaseFile, User
+from scoring.db.session import open_db, session_factory
+from scoring.errors import PermissionDenied, ValidationFailed
+from scoring.precheck.export import precheck_workbook
+from scoring.precheck.run import (
+    file_flags,
+    flagged_for_sample,
+    hints_by_item,
+    run_precheck,
+)
+from scoring.sampling import SampleRules, draw_sample, preview_sample, verify_record
+from tests.factories import Factory
+
+TOWN, DEPT = "某某镇人民政府", "区市场监管局"
+
+
+def populate(engine) -> dict:
+    """Town: 4 files, 1 waiver with a fine (PC-MW1). Dept: 5 files, 2 simple-procedure fines above 3,000
+    (PC-P6), one of them also a waiver with a fine. One flagged file outside the window."""
+    with session_factory(engine)() as session, session.begin():
+        f = Factory(session)
+        town, dept = f.unit(TOWN, kind="town", sort_order=1), f.unit(DEPT, sort_order=2)
+        lead = f.user("lead", role="lead")
+        reviewer = f.user("rev", role="reviewer", unit=town)
+        observer = f.user("obs", role="observer")
+        for i in range(4):
+            f.case_file(town, case_number=f"镇〔2024〕{i}号", waiver=i == 0, penalty_amount=Decimal(500) if i == 0
+                        else Decimal(0) if i == 1 else None)
+        for i in range(5):
+            simple = i < 2
+            f.case_file(dept, case_number=f"市监〔2024〕{i}号", procedure="简易" if simple else "一般",
+                        penalty_amount=Decimal(5000) if simple else Decimal(100), waiver=i == 1)
+        f.case_file(dept, case_number="市监〔2023〕9号", procedure="简易", penalty_amount=Decimal(9000),
+                    decision_date=dt.date(2023, 6, 1))
+        campaign = Campaign(name="2024年度评查", year=2024, window_start=dt.date(2024, 1, 1),
+                            window_end=dt.date(2024, 12, 31), grade_bands=[], pass_line=Decimal(60))
+        session.add(campaign)
+        session.flush()
+        return {"campaign": campaign.id, "lead": lead.id, "reviewer": reviewer.id, "observer": observer.id}
+
+
+def test_figures_per_unit_and_rule(engine):
+    ids = populate(engine)
+    with session_factory(engine)() as s:
+        campaign = s.get(Campaign, ids["campaign"])
+        result = run_precheck(s, _user(s, ids["lead"]), campaign)
+        assert result.n_files == 9  # the 2023 file is outside the window
+        units = result.by_unit().set_index("unit")
+        assert list(units.index) == [TOWN, DEPT]
+        assert units.loc[TOWN, "flagged_files"] == 1 and units.loc[TOWN, "flagged_per_100"] == 25.0
+        assert units.loc[DEPT, "flagged_files"] == 2 and units.loc[DEPT, "flagged_per_100"] == 40.0
+        assert units.loc[DEPT, "flags"] == 3 and units.loc[DEPT, "flags_per_100"] == 60.0
+        ur = result.by_unit_rule().set_index(["unit", "rule"])
+        assert ur.loc[(DEPT, "PC-P6"), "flagged"] == 2 and ur.loc[(DEPT, "PC-P6"), "per_100"] == 40.0
+        assert ur.loc[(DEPT, "PC-MW1"), "flagged"] == 1 and ur.loc[(TOWN, "PC-MW1"), "per_100"] == 25.0
+        assert ur.loc[(TOWN, "PC-P6"), "flagged"] == 0
+        assert result.flagged_numbers() == sorted(["镇〔2024〕0号", "市监〔2024〕0号", "市监〔2024〕1号"])
+        files = result.flagged_files().set_index("case_number")
+        assert files.loc["市监〔2024〕1号", "rules"] == "PC-P6, PC-MW1"
+
+        book = openpyxl.load_workbook(io.BytesIO(precheck_workbook(result, campaign.name)))
+        assert book.sheetnames[:4] == ["按单位", "按单位和规则", "被标记案卷", "规则"]
+        rows = list(book["按单位"].iter_rows(values_only=True))
+        assert rows[1] == (TOWN, 4, 1, 25, 1, 25) and rows[2][:3] == (DEPT, 5, 2)
+        flagged = {r[0]: r[4] for r in list(book["被标记案卷"].iter_rows(values_only=True))[1:]}
+        assert flagged["市监〔2024〕1号"] == "PC-P6, PC-MW1"
+
+
+def _user(session, uid):
+    return session.get(User, uid)
+
+
+def test_only_the_lead_runs_the_whole_register(engine):
+    ids = populate(engine)
+    with session_factory(engine)() as s:
+        campaign = s.get(Campaign, ids["campaign"])
+        for who in ("reviewer", "observer"):
+            with pytest.raises(PermissionDenied):
+                run_precheck(s, _user(s, ids[who]), campaign)
+
+
+def test_a_files_flags_are_hints_on_its_items(engine):
+    ids = populate(engine)
+    with session_factory(engine)() as s:
+        campaign = s.get(Campaign, ids["campaign"])
+        cf = s.scalar(sa.select(CaseFile).where(CaseFile.case_number == "市监〔2024〕1号"))
+        rules = file_flags(s, _user(s, ids["reviewer"]), campaign, cf)
+        assert [r.id for r in rules] == ["PC-P6", "PC-MW1"]
+        hints = hints_by_item(rules)
+        assert [r.id for r in hints["V-SP3"]] == ["PC-P6"] and [r.id for r in hints["V-MW1"]] == ["PC-MW1"]
+        with pytest.raises(PermissionDenied):
+            file_flags(s, _user(s, ids["observer"]), campaign, cf)
+
+
+def test_flagged_files_are_forced_into_the_draw_and_the_draw_verifies(engine):
+    ids = populate(engine)
+    with session_factory(engine)() as s:
+        campaign = s.get(Campaign, ids["campaign"])
+        numbers = flagged_for_sample(s, _user(s, ids["lead"]), campaign, ["PC-P6"])
+        assert numbers == ["市监〔2024〕0号", "市监〔2024〕1号"]
+        with pytest.raises(ValidationFailed, match="unknown pre-check rule PC-X"):
+            flagged_for_sample(s, _user(s, ids["lead"]), campaign, ["PC-X"])
+    rules = SampleRules.parse({"quota": {"count": 1}, "forced_files": numbers})
+    picks = preview_sample(engine, ids["campaign"], rules, 7)
+    dept = [p for p in picks if p.unit == DEPT]
+    assert sorted((p.case_number, p.reason) for p in dept) == [(n, "forced:file") for n in numbers]
+    assert len([p for p in picks if p.unit == TOWN]) == 1  # the quota still holds elsewhere
+    record = draw_sample(engine, ids["campaign"], rules, 7, actor_id=ids["lead"])
+    assert record.rules["forced_files"] == numbers
+    assert verify_record(engine, record.id).ok
+    bad = SampleRules.parse({"quota": {"count": 1}, "forced_files": ["市监〔2023〕9号"]})
+    with pytest.raises(ValidationFailed, match="not in the campaign's window"):
+        preview_sample(engine, ids["campaign"], bad, 7)
+
+
+def test_rules_without_forced_files_store_as_before():
+    assert "forced_files" not in SampleRules.parse({"quota": {"count": 2}}).to_json()
+
+
+def test_cli_precheck_and_forced_draw(sqlite_url, capsys, tmp_path):
+    engine = open_db(sqlite_url)
+    populate(engine)
+    engine.dispose()
+    out_xlsx = tmp_path / "预检.xlsx"
+    code = main(["precheck", "--campaign", "2024年度评查", "--db", sqlite_url, "-o", str(out_xlsx)])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "2024年度评查: 9 files checked against 15 rules; 3 flagged" in out
+    dept_line = next(line for line in out.splitlines() if line.startswith(DEPT))
+    assert dept_line.split()[1:] == ["5", "2", "40.00", "3", "60.00"]
+    assert out_xlsx.exists()
+    code = main(["precheck", "--campaign", "2024年度评查", "--by", "files", "--db", sqlite_url])
+    out, _ = capsys.readouterr()
+    assert code == 0 and "市监〔2024〕1号" in out and "PC-P6, PC-MW1" in out
+    code = main(["sample", "draw", "--campaign", "2024年度评查", "--seed", "5", "--count", "0", "--force-precheck",
+                 "--db", sqlite_url])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "pre-check: 3 flagged files forced in" in out and ": 3 files from 9 candidates" in out
+    code = main(["precheck", "--check", "--rules", str(tmp_path)])
+    _, err = capsys.readouterr()
+    assert code == 1 and "no pre-check rule files" in err
