@@ -24,12 +24,12 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scoring.db.models import Campaign, CaseFile, Unit, User  # noqa: E402
-from scoring.db.session import open_db, session_factory  # noqa: E402
-from scoring.precheck.attributes import EXTRA_KEYS  # noqa: E402
-from scoring.precheck.evaluate import prepare  # noqa: E402
-from scoring.precheck.rules import load_rules  # noqa: E402
-from scoring.precheck.run import run_frame, run_precheck  # noqa: E402
+from scoring.db.models import Campaign, CaseFile, Unit, User
+from scoring.db.session import open_db, session_factory
+from scoring.precheck.attributes import EXTRA_KEYS
+from scoring.precheck.evaluate import prepare
+from scoring.precheck.rules import load_rules
+from scoring.precheck.run import run_frame, run_precheck
 
 UNITS = 37
 
