@@ -154,3 +154,23 @@ def test_cli_precheck_and_forced_draw(sqlite_url, capsys, tmp_path):
     code = main(["precheck", "--check", "--rules", str(tmp_path)])
     _, err = capsys.readouterr()
     assert code == 1 and "no pre-check rule files" in err
+
+
+def test_process_dates_stored_with_the_files_are_checked(engine):
+    """Dates the register import stored as declared attributes (CaseFile.attributes) trip the date rules;
+    a file whose register carries no process column is never flagged as missing one."""
+    ids = populate(engine)
+    with session_factory(engine)() as s, s.begin():
+        late, ok = s.scalars(sa.select(CaseFile).where(CaseFile.case_number.in_(["市监〔2024〕3号", "市监〔2024〕4号"]))
+                             .order_by(CaseFile.case_number)).all()
+        dates = {"filing_date": "2024-03-01", "notice_date": "2024-04-20", "service_date": "2024-05-03",
+                 "discretion_tier": "一般"}
+        late.attributes = {**dates, "filing_date": "2024-01-15", "legal_review_date": "2024-05-02"}
+        late.major_decision = True
+        ok.attributes = dates
+    with session_factory(engine)() as s:
+        result = run_precheck(s, _user(s, ids["lead"]), s.get(Campaign, ids["campaign"]))
+        files = result.flagged_files().set_index("case_number")
+        assert files.loc["市监〔2024〕3号", "rules"] == "PC-P1, PC-LR1"  # 107 days; review after decision
+        assert "市监〔2024〕4号" not in files.index
+        assert "市监〔2024〕2号" not in files.index  # no process columns at all: not "missing" any

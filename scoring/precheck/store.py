@@ -13,10 +13,7 @@ from scoring.precheck.attributes import EXTRA_KEYS
 
 def extra_attributes(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> pd.DataFrame:
     """case_file_id and one column per optional attribute the files carry (empty frame when none do)."""
-    column = getattr(CaseFile, "attributes", None)
-    if column is None:  # the declared-attribute column has not been migrated in yet
-        return pd.DataFrame(columns=["case_file_id"])
-    stmt = sa.select(CaseFile.id, column).where(
+    stmt = sa.select(CaseFile.id, CaseFile.attributes).where(
         CaseFile.decision_date >= campaign.window_start, CaseFile.decision_date <= campaign.window_end)
     if case_file_ids is not None:
         stmt = stmt.where(CaseFile.id.in_(case_file_ids))
