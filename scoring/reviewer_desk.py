@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring.assignments import my_assignments
-from scoring.campaigns import campaign_bands
+from scoring.campaigns import campaign_bands, standard_hash_for
 from scoring.db.models import Assignment, Campaign, User
 from scoring.domain import FILE_FLAGS, ReviewStatus, Role
 from scoring.engine import ScoreResult
@@ -123,8 +123,8 @@ def queue_progress(entries: list[QueueEntry]) -> QueueProgress:
 class OpenedReview:
     """A review opened for scoring: the state it is in and what the form needs to score it offline."""
 
-    review_id: int
-    version: int
+    review_id: int | None  # None: the file is not started (opening it created nothing)
+    version: int  # 0 when not started: the expected version of the first save
     status: str  # draft / submitted
     standard_hash: str
     attributes: FileAttributes
@@ -138,15 +138,28 @@ class OpenedReview:
         return self.status != ReviewStatus.DRAFT
 
 
-def open_for_scoring(session: Session, actor: User, assignment_id: int) -> OpenedReview:
-    """Open (on first open: create) the reviewer's own review of an assigned file. Call in a transaction."""
+def open_for_scoring(session: Session, actor: User, assignment_id: int, *, create: bool = True) -> OpenedReview:
+    """Open the reviewer's own review of an assigned file. With `create=False` opening changes nothing: a
+    file not started yet comes back with `review_id` None and version 0, and the first save
+    (`reviews.save_first_or_draft`) creates the review. Call in a transaction."""
     require_role(actor, Role.REVIEWER)
-    review = open_review(session, actor, assignment_id)
-    session.flush()
-    assignment = review.assignment
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    if assignment.reviewer_id != actor.id:
+        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
     campaign = session.get(Campaign, assignment.campaign_id)
     if campaign is None:  # pragma: no cover - foreign key
         raise NotFound(f"no campaign {assignment.campaign_id}")
+    if assignment.review is None and not create:
+        return OpenedReview(
+            review_id=None, version=0, status=ReviewStatus.DRAFT.value,
+            standard_hash=standard_hash_for(session, campaign, assignment.case_file),
+            attributes=attributes_of(assignment.case_file), bands=campaign_bands(campaign),
+            pass_line=campaign.pass_line, file=_entry(assignment, campaign), marks=Marks(),
+        )
+    review = open_review(session, actor, assignment_id)
+    session.flush()
     return OpenedReview(
         review_id=review.id, version=review.version, status=review.status, standard_hash=review.standard_hash,
         attributes=attributes_of(assignment.case_file), bands=campaign_bands(campaign),

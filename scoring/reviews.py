@@ -162,6 +162,29 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     return review
 
 
+def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks: Marks,
+                        expected_version: int) -> Review:
+    """Save a draft of the reviewer's own file, creating the review with the first save: opening a file
+    creates nothing, so `expected_version` 0 means "no review yet" — and is a conflict once another tab
+    has made one (never a silent overwrite)."""
+    require_role(actor, Role.REVIEWER)
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    if assignment.reviewer_id != actor.id:
+        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    review = assignment.review
+    if review is None:
+        if expected_version != 0:
+            raise ConflictError("this review no longer exists; reload the file", current=Marks())
+        review = open_review(session, actor, assignment_id)
+        expected_version = review.version
+    elif expected_version == 0:
+        raise ConflictError("this file was started elsewhere (another tab or window); your input is kept: "
+                            "compare with the current marks and save again", current=marks_of(review))
+    return save_draft(session, actor, review.id, marks, expected_version)
+
+
 def _refresh_result(session: Session, review: Review) -> None:
     from scoring.results import refresh_by_ids  # results builds on reviews
 
