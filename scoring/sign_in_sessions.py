@@ -5,7 +5,8 @@ only its SHA-256, with when it was created and last seen, so a copy of the datab
 sign in. A token is accepted while the account is active and not locked, it was used within the idle
 limit and it is younger than the absolute limit (`scoring.settings.session_limits`). Signing out, a
 password change, the account being deactivated or locked, and "sign out everywhere" end sessions at
-once. Signing in and out are audited.
+once (signing out ends all of the person's sessions, not only this browser's). Signing in and out are
+audited.
 """
 
 from __future__ import annotations
@@ -81,19 +82,21 @@ def resume(session: Session, token: str | None, *, now: dt.datetime | None = Non
     return user
 
 
-def sign_out(session: Session, token: str | None, *, now: dt.datetime | None = None) -> bool:
-    """End this browser's session (audited); False when there was none to end."""
+def sign_out(session: Session, token: str | None, *, now: dt.datetime | None = None) -> int:
+    """Sign out: end this browser's session and every other open session of the same person (a reviewer
+    who signs out at the end of the day is signed out of the office PC and the laptop alike). Audited;
+    returns how many sessions ended (0 when the token was unknown or already ended)."""
     if not token:
-        return False
+        return 0
     now = now or utcnow()
     row = session.scalar(select(SignInSession).where(SignInSession.token_hash == token_hash(token),
                                                      SignInSession.ended_at.is_(None)))
     if row is None:
-        return False
-    _end(session, [row], "sign_out", now)
+        return 0
+    count = end_all(session, row.user_id, "sign_out", now=now)
     audit.record(session, actor_id=row.user_id, action="sign_out", entity="user", entity_id=row.user_id,
-                 new={"session": row.id})
-    return True
+                 new={"session": row.id, "sessions_ended": count})
+    return count
 
 
 def end_all(session: Session, user_id: int, reason: str, *, keep_token: str | None = None,

@@ -43,14 +43,18 @@ def test_token_signs_in_and_is_never_stored_in_clear(session, factory):
     assert sign_in_sessions.resume(session, sign_in_sessions.token_hash(token), now=T0, limits=LIMITS) is None
 
 
-def test_sign_in_and_sign_out_are_audited_and_sign_out_ends_the_token(session, factory):
-    _, rv = _people(session, factory)
-    token = sign_in_sessions.start(session, rv, now=T0)
-    assert sign_in_sessions.sign_out(session, token, now=T0 + dt.timedelta(hours=1))
-    assert sign_in_sessions.resume(session, token, now=T0 + dt.timedelta(hours=1), limits=LIMITS) is None
+def test_sign_in_and_sign_out_are_audited_and_sign_out_ends_every_session_of_the_person(session, factory):
+    lead, rv = _people(session, factory)
+    token, laptop = sign_in_sessions.start(session, rv, now=T0), sign_in_sessions.start(session, rv, now=T0)
+    lead_token = sign_in_sessions.start(session, lead, now=T0)
+    assert sign_in_sessions.sign_out(session, token, now=T0 + dt.timedelta(hours=1)) == 2
+    later = T0 + dt.timedelta(hours=1)
+    assert sign_in_sessions.resume(session, token, now=later, limits=LIMITS) is None
+    assert sign_in_sessions.resume(session, laptop, now=later, limits=LIMITS) is None
+    assert sign_in_sessions.resume(session, lead_token, now=later, limits=LIMITS) is lead
     actions = [e.action for e in audit.history(session, "user", rv.id)]
-    assert actions[-2:] == ["sign_in", "sign_out"]
-    assert not sign_in_sessions.sign_out(session, token)  # already ended
+    assert actions[-3:] == ["sign_in", "sign_in", "sign_out"]
+    assert sign_in_sessions.sign_out(session, token) == 0  # already ended
 
 
 def test_idle_timeout_ends_the_session_and_use_keeps_it_alive(session, factory):

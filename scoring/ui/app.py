@@ -9,7 +9,7 @@ import streamlit as st
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
 from scoring.setup import needs_setup
-from scoring.ui import i18n, sso, state
+from scoring.ui import i18n, session_cookie, sso, state
 from scoring.ui.common import role_label
 from scoring.ui.i18n import t
 
@@ -51,6 +51,16 @@ def page(name: str, *, default: bool = False) -> st.Page:
                    default=default)
 
 
+def signin_pages() -> list[st.Page]:
+    """Signed out, every page's address shows the sign-in form, so a link (page and query) stays in the
+    address bar and, once signed in, the next run opens exactly that page."""
+    names = sorted({n for names in PAGES_BY_ROLE.values() for n in names})
+    return [page("signin", default=True)] + [
+        st.Page(PAGES_DIR / "signin.py", title=t("page.signin"), icon=ICONS["signin"], url_path=name)
+        for name in names
+    ]
+
+
 # Sidebar groups, so a lead's sixteen pages stay readable (and Streamlit never folds them away).
 SECTION_OF = {
     **dict.fromkeys(("my_files", "score", "campaigns", "register", "sampling", "assignment", "recheck",
@@ -71,7 +81,7 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
 
 def _sign_out() -> None:
     via_sso = state.signed_in_via_sso()
-    state.forget_user()
+    state.end_session()
     for key in list(st.session_state):
         if str(key).endswith("_preview"):
             del st.session_state[key]
@@ -104,9 +114,11 @@ def run() -> None:
         state.forget_user()
         pages = [page("setup", default=True)]
     else:
+        state.restore_session()
         sso.adopt_identity()
         user = state.signed_in()
-        pages = pages_for(user.role) if user else [page("signin", default=True)]
+        pages = pages_for(user.role) if user else signin_pages()
+    session_cookie.write_pending()
     _sidebar(user)
     many = isinstance(pages, dict) or len(pages) > 1
     nav = st.navigation(pages, position="sidebar" if many else "hidden", expanded=True)

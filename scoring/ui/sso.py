@@ -38,4 +38,4 @@ def adopt_identity() -> None:
             return
         user_id = user.id
     st.session_state.pop(ERROR_KEY, None)
-    state.remember_user(user_id, via_sso=True)
+    state.start_session(user_id, via="sso")

@@ -12,11 +12,16 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from scoring import sign_in_sessions
 from scoring.db.models import User
-from scoring.db.session import default_url, open_db, session_factory
+from scoring.db.session import default_url, open_db, session_factory, transaction
+from scoring.settings import session_limits
+from scoring.ui import session_cookie
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 
 USER_KEY = "user_id"
+DEAD_TOKEN_KEY = "session_token_ended"  # the last token found ended: not looked up again
+ACCOUNT_LANG_KEY = "account_language"  # the signed-in account's kept language, read at sign-in
 SSO_KEY = "signed_in_via_sso"
 FLASH_KEY = "flash_messages"
 ENV_RUBRICS = "CASEREVIEW_RUBRICS"  # rubric folders for the pages (os.pathsep-separated); default rubrics/
@@ -113,6 +118,50 @@ def remember_user(user_id: int, *, via_sso: bool = False) -> None:
 def forget_user() -> None:
     st.session_state.pop(USER_KEY, None)
     st.session_state.pop(SSO_KEY, None)
+
+
+def start_session(user_id: int, *, via: str = "password") -> None:
+    """After a successful sign-in: open a server-side session and have the browser keep its token, so a
+    reload, a second tab or a link keeps the person signed in."""
+    with transaction(engine()) as session:
+        user = session.get(User, user_id)
+        if user is None:
+            return
+        token = sign_in_sessions.start(session, user, via=via)
+    remember_user(user_id, via_sso=(via == "sso"))
+    session_cookie.keep(token, int(session_limits().absolute.total_seconds()))
+
+
+def restore_session() -> None:
+    """Every run: the tab's token (or, on a fresh tab, the browser's cookie) decides who is signed in.
+    A session ended elsewhere (sign-out, password change, deactivation, "sign out everywhere") or expired
+    signs this tab out at once."""
+    token = session_cookie.current() or session_cookie.from_browser()
+    if token is None or token == st.session_state.get(DEAD_TOKEN_KEY):
+        return
+    with transaction(engine()) as session:
+        user = sign_in_sessions.resume(session, token)
+        found = (user.id, user.language) if user is not None else None
+    if found is None:
+        forget_user()
+        session_cookie.drop()  # the browser's cookie is dead: delete it, and never ask about it again
+        st.session_state[DEAD_TOKEN_KEY] = token
+        return
+    if current_user_id() != found[0]:
+        remember_user(found[0], via_sso=signed_in_via_sso())
+        st.session_state[ACCOUNT_LANG_KEY] = found[1]
+    st.session_state[session_cookie.TOKEN_KEY] = token
+
+
+def end_session() -> None:
+    """Sign out: end the server-side session (audited) and delete the browser's cookie."""
+    token = session_cookie.current()
+    if token:
+        with transaction(engine()) as session:
+            sign_in_sessions.sign_out(session, token)
+    session_cookie.drop()
+    st.session_state[DEAD_TOKEN_KEY] = token
+    forget_user()
 
 
 def signed_in_via_sso() -> bool:

@@ -32,7 +32,7 @@ def render() -> None:
     except CaseReviewError as exc:
         show_error(exc)
         return
-    state.remember_user(user_id)
+    state.start_session(user_id)
     state.flash(t("setup.done", username=username.strip()))
     if demo:
         try:

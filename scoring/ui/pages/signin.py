@@ -28,7 +28,7 @@ def render() -> None:
         except CaseReviewError as exc:
             st.error(t("signin.failed", message=str(exc)))
         else:
-            state.remember_user(user_id)
+            state.start_session(user_id)
             st.rerun()
     if sso.configured():
         st.divider()
