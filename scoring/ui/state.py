@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from scoring import sign_in_sessions
 from scoring.db.models import User
 from scoring.db.session import default_url, open_db, session_factory, transaction
+from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 from scoring.settings import session_limits
 from scoring.ui import session_cookie
-from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 
 USER_KEY = "user_id"
 DEAD_TOKEN_KEY = "session_token_ended"  # the last token found ended: not looked up again
