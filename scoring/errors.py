@@ -72,11 +72,20 @@ class ProblemReport(CaseReviewError):
 
     problems: list[Problem] = field(default_factory=list)
     title: str = "input has problems"
+    omitted: int = 0  # problems found but not kept (a flood keeps the first ones and counts the rest)
 
     def __post_init__(self) -> None:
         super().__init__(str(self))
 
+    @property
+    def count(self) -> int:
+        return len(self.problems) + self.omitted
+
+    def shown(self, limit: int = 50) -> tuple[list[Problem], int]:
+        """The first `limit` problems and how many more there are."""
+        return self.problems[:limit], self.count - min(limit, len(self.problems))
+
     def __str__(self) -> str:
-        n = len(self.problems)
+        n = self.count
         first = f"; first: {self.problems[0]}" if self.problems else ""
         return f"{self.title}: {n} problem{'s' if n != 1 else ''}{first}"

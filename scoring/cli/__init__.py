@@ -40,8 +40,11 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except ProblemReport as exc:
-        for problem in exc.problems:
+        shown, more = exc.shown()
+        for problem in shown:
             click.echo(f"  {problem}", err=True)
+        if more:
+            click.echo(f"  ... and {more} more problem{'s' if more != 1 else ''}", err=True)
         click.echo(f"error: {exc}", err=True)
         return 1
     except CaseReviewError as exc:
