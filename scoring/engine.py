@@ -151,6 +151,10 @@ class ScoreResult:
     bonus_items: list[ItemScore] = field(default_factory=list)  # `deducted` is what was awarded
     awards: list[AppliedDeduction] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # suspicious input the reviewer confirms
+    # Declared attributes the standard's conditions read: value and where it came from (register / lead /
+    # reviewer); and those not known yet (items depending on them are treated as not matching).
+    attributes: dict[str, dict[str, str | None]] = field(default_factory=dict)
+    missing_attributes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         def conv(obj):  # noqa: ANN001, ANN202
@@ -386,4 +390,7 @@ def score(
         veto=VetoOutcome([v.id for v in triggered], effect, cap_band), sections=sections, focus=focus_parts,
         items=item_scores, deductions=applied, bonus=bonus, bonus_items=bonus_items, awards=awards,
         warnings=suspicious(standard, marks),
+        attributes={k: {"value": None if attrs.value(k) is None else str(attrs.value(k)),
+                        "source": attrs.sources.get(k)} for k in standard.attribute_keys},
+        missing_attributes=standard.missing_attributes(attrs),
     )

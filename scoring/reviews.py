@@ -11,6 +11,8 @@ Rules enforced here, not in the pages:
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -22,17 +24,12 @@ from scoring.domain import MarkStatus, ReviewStatus, Role
 from scoring.engine import ScoreResult, reason_amount, score
 from scoring.errors import ConflictError, NotFound, PermissionDenied, Problem, ProblemReport, ValidationFailed
 from scoring.marks import Marks
+from scoring.file_attributes import attributes_of, parse_answer
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.standards import load_version
 from scoring.users import require_role
-
-
-def attributes_of(case_file: CaseFile) -> FileAttributes:
-    return FileAttributes(
-        case_type=case_file.case_type, procedure=case_file.procedure, major_decision=case_file.major_decision,
-        waiver=case_file.waiver, hearing_held=case_file.hearing_held, coercive_measure=case_file.coercive_measure,
-    )
 
 
 def marks_of(review: Review) -> Marks:
@@ -85,7 +82,8 @@ def _marks_by_item(marks: Marks) -> dict[str, object]:
 def _context(session: Session, review: Review) -> tuple[Standard, FileAttributes, Campaign]:
     assignment = review.assignment
     campaign = session.get(Campaign, assignment.campaign_id)
-    return load_version(session, review.standard_hash), attributes_of(assignment.case_file), campaign
+    return (load_version(session, review.standard_hash), attributes_of(assignment.case_file, review.answers),
+            campaign)
 
 
 def compute(session: Session, review: Review, marks: Marks | None = None) -> ScoreResult:
@@ -204,7 +202,10 @@ def missing_locations(marks: Marks) -> list[Problem]:
     return problems
 
 
-def submit_review(session: Session, actor: User, review_id: int, expected_version: int) -> Review:
+def submit_review(session: Session, actor: User, review_id: int, expected_version: int, *,
+                  confirm_warnings: bool = False) -> Review:
+    """Lock the review. Refused while a location is missing, an attribute the standard's conditions read
+    is unanswered, or a warning (`ScoreResult.warnings`) is not confirmed."""
     review = get_review(session, review_id)
     _check_editable(actor, review, expected_version)
     marks = marks_of(review)
@@ -212,6 +213,16 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
     if problems:
         raise ProblemReport(problems, title="cannot submit yet")
     result = compute(session, review, marks)
+    standard, attrs, _ = _context(session, review)
+    missing = standard.missing_attributes(attrs)
+    if missing:
+        vocab = active_vocabulary()
+        raise ProblemReport([Problem(f"answer {key} ({d.zh if (d := vocab.attribute(key)) else key}) first: items "
+                                     "of the standard depend on it", path=f"answers.{key}") for key in missing],
+                            title="cannot submit yet")
+    if result.warnings and not confirm_warnings:
+        raise ProblemReport([Problem(w) for w in result.warnings],
+                            title="confirm the warnings before submitting (the counts are kept as entered)")
     review.status = ReviewStatus.SUBMITTED
     review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
     review.result = result.to_dict()
@@ -221,6 +232,31 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
     audit.record(session, actor_id=actor.id, action="submit_review", entity="review", entity_id=review.id,
                  old={"status": ReviewStatus.DRAFT}, new={"status": ReviewStatus.SUBMITTED, "score": result.score,
                                                           "grade": result.grade})
+    return review
+
+
+def answer_attributes(session: Session, actor: User, review_id: int, answers: dict[str, Any],
+                      expected_version: int) -> Review:
+    """The reviewer answers declared attributes on the scoring form (marked "reviewer" in the result);
+    the draft is re-scored. An answer of None clears it."""
+    review = get_review(session, review_id)
+    _check_editable(actor, review, expected_version)
+    current = dict(review.answers or {})
+    old = {k: current.get(k) for k in answers}
+    for key, value in answers.items():
+        stored = parse_answer(key, value)
+        if stored is None:
+            current.pop(key, None)
+        else:
+            current[key] = stored
+    review.answers = current
+    result = compute(session, review)
+    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
+    review.result = result.to_dict()
+    review.updated_at = utcnow()
+    _flush(session, review)
+    audit.record(session, actor_id=actor.id, action="answer_attributes", entity="review", entity_id=review.id,
+                 old=old, new={k: current.get(k) for k in answers})
     return review
 
 

@@ -115,7 +115,7 @@ def test_yaml_syntax_error_has_line(tmp_path):
 
 def test_missing_and_bad_kind(tmp_path):
     p = only_problem(write_yaml(tmp_path / "s.yaml", {"id": "x"}))
-    assert "`kind` must be 'standard' or 'module'" in p.message
+    assert "`kind` must be 'standard', 'module' or 'vocabulary'" in p.message
 
 
 def test_unknown_module_and_composition(tmp_path):

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from scoring.db.models import AuditEntry, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, Problem, ProblemReport
+from scoring.file_attributes import to_json
 from scoring.register.normalize import (
     clean_text,
     compact_text,
@@ -40,6 +41,7 @@ from scoring.register.normalize import (
 from scoring.register.problems import ReportOutcome, add_problems
 from scoring.register.table import FieldSpec, RawRow, Table, normalise_header, open_table, source_name
 from scoring.register.units import UnitIndex
+from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
 
 CHUNK_ROWS = 1000  # rows per bulk INSERT and per `IN (...)` duplicate lookup
 CASE_NUMBER_MAX = 120  # case_files.case_number is VARCHAR(120)
@@ -87,6 +89,29 @@ REGISTER_SPEC = FieldSpec(
     required=("case_number", "unit", "case_type", "decision_date"),
 )
 FLAG_FIELDS = tuple(FILE_FLAGS)
+ATTR_PREFIX = "attr:"  # fields of declared attributes (rubrics/vocabulary.yaml) read from the register
+
+
+def register_spec(vocab: Vocabulary | None = None) -> FieldSpec:
+    """The register's columns: the built-in fields, and every declared attribute the register may give
+    (`set_by: register`) under its `synonyms` (or its Chinese label)."""
+    vocab = vocab or active_vocabulary()
+    extra = {f"{ATTR_PREFIX}{a.key}": tuple(a.synonyms) or (a.zh,)
+             for a in vocab.extra_attributes() if "register" in a.set_by}
+    return FieldSpec(synonyms={**REGISTER_SPEC.synonyms, **extra}, required=REGISTER_SPEC.required)
+
+
+def _attribute_value(decl: AttributeDecl, cell: Any, epoch: Any) -> Any:
+    """A declared attribute's cell as stored (None when blank); raises ValueError saying why not."""
+    if compact_text(cell) == "":
+        return None
+    if decl.type == "yes_no":
+        return parse_flag(cell)
+    if decl.type == "number":
+        return to_json(decl.parse(parse_amount(cell)))
+    if decl.type == "date":
+        return parse_date(cell, epoch=epoch).isoformat()
+    return to_json(decl.parse(compact_text(cell)))
 _FOOTER_PREFIXES = ("合计", "总计", "小计", "共计", "制表", "填表", "填报", "审核人", "负责人", "备注", "说明", "注:")
 _CASE_NUMBER_HEADERS = {normalise_header(h) for h in REGISTER_SPEC.synonyms["case_number"]}
 
@@ -132,7 +157,7 @@ def read_register(source: Path | bytes, filename: str | None = None) -> Iterator
     duplicate case numbers need the database and are checked by `import_register` (use `dry_run`).
     Raises `ProblemReport` when the file itself cannot be read (before yielding anything).
     """
-    table = open_table(source, REGISTER_SPEC, filename=filename)
+    table = open_table(source, register_spec(), filename=filename)
     with table:
         yield from _parse_rows(table)
 
@@ -156,7 +181,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
     problems: list[Problem] = []
 
     def bad(f: str, message: str) -> None:
-        column = table.columns.get(f, REGISTER_SPEC.label(f))
+        column = table.columns.get(f) or REGISTER_SPEC.label(f)
         shown = v.get(f)
         shown = shown.isoformat() if isinstance(shown, dt.date) else clean_text(shown)[:100]
         problems.append(Problem(message, file=table.source_name, row=raw.row, column=column, value=shown))
@@ -226,6 +251,20 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         out["penalty_amount"] = None
         bad("penalty_amount", f"bad amount: {exc}")
 
+    attributes: dict[str, Any] = {}
+    vocab = active_vocabulary()
+    for f in table.columns:
+        if not f.startswith(ATTR_PREFIX) or (decl := vocab.attribute(f.removeprefix(ATTR_PREFIX))) is None:
+            continue
+        try:
+            value = _attribute_value(decl, v.get(f), table.epoch)
+        except ValueError as exc:
+            bad(f, f"bad {decl.zh}: {exc}")
+            continue
+        if value is not None:
+            attributes[decl.key] = value
+    out["attributes"] = attributes
+
     out["description"] = verbatim_text(v.get("description"))
     if folded_into_formula(v["case_number"]):
         bad("case_number", "starts with a full-width sign that would read as a formula sign (=, +, -, @)")
@@ -252,7 +291,7 @@ def import_register(
     name = source_name(source, filename)
     report = ImportReport(source_name=name, dry_run=dry_run)
     try:
-        table = open_table(source, REGISTER_SPEC, filename=filename)
+        table = open_table(source, register_spec(), filename=filename)
     except ProblemReport as exc:
         add_problems(report, exc.problems)
         return report
@@ -441,6 +480,8 @@ class _Import:
             "coercive_measure": v["coercive_measure"],
             "penalty_amount": amount,
             "description": v["description"],
+            "attributes": v["attributes"],
+            "attribute_sources": {k: "register" for k in v["attributes"]},
         }
 
     def _batch(self) -> int:

@@ -1,78 +1,43 @@
 """Reading rubric files: YAML with line numbers, strict validation, composition, and clear errors.
 
 Every problem names the file, the path inside it (`sections[1].items[0].max`) and the line, so a panel
-lead editing a standard by hand can find the mistake. PyYAML silently keeps the last of two equal keys;
-we walk the node tree ourselves and refuse duplicates.
+lead editing a standard by hand can find the mistake. Reading is hardened in `yaml_input` (parse once,
+duplicate keys refused, bounded depth, aliases and size). Names (case types, focus areas, attributes in
+`applies_when`) are checked against the vocabulary: the shipped `rubrics/vocabulary.yaml` plus any
+`vocabulary.yaml` among the files loaded. A standard's `include` finds its modules among the files
+loaded, then beside the standard (its folder and `modules/`), then in `CASEREVIEW_RUBRICS`, then in the
+shipped `rubrics/modules`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
-from scoring import limits
 from scoring.errors import Problem, ProblemReport
 from scoring.rubric.model import CItem, CSection, CVeto, Standard
-from scoring.rubric.schema import Condition, ModuleFile, StandardFile
+from scoring.rubric.schema import Condition, FileAttributes, ModuleFile, StandardFile
+from scoring.rubric.vocabulary import (
+    ENV_RUBRICS,
+    SHIPPED,
+    VocabularyFile,
+    Vocabulary,
+    compose_vocabulary,
+    read_vocabulary_file,
+    shipped_vocabulary,
+)
+from scoring.rubric.yaml_input import PathKey, format_path, load_yaml_file, parse_yaml
 
-PathKey = tuple[str | int, ...]
+__all__ = ["format_path", "parse_yaml", "RubricLibrary", "load_standard", "load_rubric_file", "compose"]
+
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 DEFAULT_RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
-
-
-def format_path(path: Iterable[str | int]) -> str:
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _line_map(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], problems: list[Problem], fname: str) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, int] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            line = key_node.start_mark.line + 1
-            if key in seen:
-                problems.append(
-                    Problem(f"duplicate key {key!r} (first at line {seen[key]})", file=fname,
-                            path=format_path(path + (key,)) or None, line=line)
-                )
-                continue
-            seen[key] = line
-            lines[path + (key,)] = line
-            _line_map(value_node, path + (key,), lines, problems, fname)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, child in enumerate(node.value):
-            _line_map(child, path + (i,), lines, problems, fname)
-
-
-def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
-    """Parse YAML, returning the data and a map from paths to line numbers; refuse duplicate keys."""
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise ProblemReport([Problem(f"YAML syntax error: {exc.problem or exc}", file=fname, line=line)],
-                            title=f"{fname} is not valid YAML") from None
-    except yaml.YAMLError as exc:
-        raise ProblemReport([Problem(f"YAML error: {exc}", file=fname)], title=f"{fname} is not valid YAML") from None
-    lines: dict[PathKey, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _line_map(node, (), lines, problems, fname)
-    if problems:
-        raise ProblemReport(problems, title=f"{fname} has duplicate keys")
-    return data, lines
 
 
 def _line_for(loc: PathKey, lines: dict[PathKey, int]) -> int | None:
@@ -111,34 +76,36 @@ class LoadedFile:
         return _line_for(tuple(loc), self.lines)
 
 
-def load_rubric_file(path: Path) -> LoadedFile:
-    """Load and validate one rubric file (standard or module). Raises ProblemReport."""
+def _read(path: Path) -> tuple[Any, dict[PathKey, int]]:
     fname = str(path)
-    try:
-        limits.check_size(path.stat().st_size, limits.RUBRIC_FILE, fname)
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ProblemReport([Problem("file not found", file=fname)], title=f"cannot read {fname}") from None
-    except UnicodeDecodeError as exc:
-        raise ProblemReport([Problem(f"not UTF-8 text ({exc.reason} at byte {exc.start})", file=fname)],
-                            title=f"cannot read {fname}") from None
-    data, lines = parse_yaml(text, fname)
+    data, lines = load_yaml_file(path)
     if not isinstance(data, dict):
         raise ProblemReport([Problem("a rubric file must be a YAML mapping (key: value)", file=fname, line=1)],
                             title=f"{fname} is not a rubric")
+    return data, lines
+
+
+def _validate(path: Path, data: dict[str, Any], lines: dict[PathKey, int], vocab: Vocabulary) -> LoadedFile:
+    fname = str(path)
     kind = data.get("kind")
     model_cls = {"standard": StandardFile, "module": ModuleFile}.get(kind)  # type: ignore[arg-type]
     if model_cls is None:
         raise ProblemReport(
-            [Problem(f"`kind` must be 'standard' or 'module', not {kind!r}", file=fname, path="kind",
-                     line=lines.get(("kind",), 1))],
+            [Problem(f"`kind` must be 'standard', 'module' or 'vocabulary', not {str(kind)[:40]!r}", file=fname,
+                     path="kind", line=lines.get(("kind",), 1))],
             title=f"{fname} is not a rubric",
         )
     try:
-        model = model_cls.model_validate(data)
+        model = model_cls.model_validate(data, context={"vocabulary": vocab})
     except ValidationError as exc:
         raise ProblemReport(_pydantic_problems(exc, fname, lines), title=f"{fname} is not a valid {kind}") from None
     return LoadedFile(path=path, model=model, lines=lines)
+
+
+def load_rubric_file(path: Path, vocabulary: Vocabulary | None = None) -> LoadedFile:
+    """Load and validate one rubric file (standard or module). Raises ProblemReport."""
+    data, lines = _read(path)
+    return _validate(path, data, lines, vocabulary or shipped_vocabulary())
 
 
 def _conds(*conds: Condition | None) -> list[Condition]:
@@ -252,14 +219,27 @@ def _rubric_files(paths: Iterable[Path]) -> list[Path]:
             found.extend(sorted(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES and f.is_file()))
         else:
             found.append(p)
-            sibling_modules = p.parent / "modules"
-            if sibling_modules.is_dir():
-                found.extend(sorted(sibling_modules.glob("*.y*ml")))
+            vocab = p.parent / "vocabulary.yaml"
+            if vocab.is_file():
+                found.append(vocab)
     out: list[Path] = []
+    seen: set[Path] = set()
     for f in found:
-        if f.resolve() not in {x.resolve() for x in out}:
+        key = f.resolve()
+        if key not in seen:
+            seen.add(key)
             out.append(f)
     return out
+
+
+def module_search_path(standard_path: Path) -> list[Path]:
+    """Where a standard's `include` looks for modules it did not find among the files loaded."""
+    dirs = [standard_path.parent, standard_path.parent / "modules"]
+    env = os.environ.get(ENV_RUBRICS)
+    if env:
+        dirs += [Path(env), Path(env) / "modules"]
+    dirs += [DEFAULT_RUBRIC_DIR / "modules"]
+    return dirs
 
 
 @dataclass
@@ -269,6 +249,7 @@ class RubricLibrary:
     standards: dict[str, Standard] = field(default_factory=dict)
     sources: dict[str, Path] = field(default_factory=dict)
     modules: dict[str, LoadedFile] = field(default_factory=dict)
+    vocabulary: Vocabulary = field(default_factory=shipped_vocabulary)
 
     @classmethod
     def load(cls, paths: Iterable[Path] | None = None) -> RubricLibrary:
@@ -276,40 +257,79 @@ class RubricLibrary:
         listing the problems of every file, not only the first bad one."""
         paths = list(paths) if paths is not None else [DEFAULT_RUBRIC_DIR]
         problems: list[Problem] = []
-        loaded: list[LoadedFile] = []
         files = _rubric_files(paths)
         if not files:
             raise ProblemReport([Problem("no .yaml rubric files found", file=", ".join(map(str, paths)))],
                                 title="no rubrics")
+        parsed: list[tuple[Path, dict[str, Any], dict[PathKey, int]]] = []
+        vocab_files: list[tuple[Path, VocabularyFile]] = []
         for f in files:
             try:
-                loaded.append(load_rubric_file(f))
+                data, lines = _read(f)
+                if data.get("kind") == "vocabulary":
+                    if f.resolve() != SHIPPED.resolve():
+                        vocab_files.append((f, read_vocabulary_file(f, data)))
+                else:
+                    parsed.append((f, data, lines))
             except ProblemReport as exc:
                 problems.extend(exc.problems)
         lib = cls()
+        try:
+            lib.vocabulary = compose_vocabulary(vocab_files, shipped_vocabulary())
+        except ProblemReport as exc:
+            problems.extend(exc.problems)
+        loaded: list[LoadedFile] = []
+        for f, data, lines in parsed:
+            try:
+                loaded.append(_validate(f, data, lines, lib.vocabulary))
+            except ProblemReport as exc:
+                problems.extend(exc.problems)
         std_files: list[LoadedFile] = []
         for lf in loaded:
-            target = lib.modules if isinstance(lf.model, ModuleFile) else None
             ident = lf.model.id
-            other = lib.modules.get(ident) if target is not None else next(
-                (s for s in std_files if s.model.id == ident), None)
+            if isinstance(lf.model, ModuleFile):
+                other = lib.modules.get(ident)
+            else:
+                other = next((s for s in std_files if s.model.id == ident), None)
             if other is not None:
                 problems.append(Problem(f"id {ident!r} is also used by {other.name}", file=lf.name, path="id",
                                         line=lf.line("id")))
                 continue
-            if target is not None:
-                target[ident] = lf
+            if isinstance(lf.model, ModuleFile):
+                lib.modules[ident] = lf
             else:
                 std_files.append(lf)
         for sf in std_files:
             try:
-                lib.standards[sf.model.id] = compose(sf, lib.modules)
+                modules = lib._modules_for(sf, problems)
+                lib.standards[sf.model.id] = compose(sf, modules)
                 lib.sources[sf.model.id] = sf.path
             except ProblemReport as exc:
                 problems.extend(exc.problems)
         if problems:
             raise ProblemReport(problems, title="rubric check failed")
         return lib
+
+    def _modules_for(self, sf: LoadedFile, problems: list[Problem]) -> dict[str, LoadedFile]:
+        """The modules a standard includes: loaded ones first, then along its search path."""
+        assert isinstance(sf.model, StandardFile)
+        wanted = [m for m in sf.model.include if m not in self.modules]
+        found = dict(self.modules)
+        for folder in module_search_path(sf.path):
+            if not wanted or not folder.is_dir():
+                continue
+            for f in sorted(folder.glob("*.y*ml")):
+                if f.stem not in wanted and f.stem.replace("-", "_") not in wanted:
+                    continue
+                try:
+                    lf = load_rubric_file(f, self.vocabulary)
+                except ProblemReport as exc:
+                    problems.extend(exc.problems)
+                    continue
+                if isinstance(lf.model, ModuleFile) and lf.model.id in wanted:
+                    found[lf.model.id] = lf
+                    wanted.remove(lf.model.id)
+        return found
 
     def get(self, standard_id: str) -> Standard:
         try:
@@ -320,14 +340,12 @@ class RubricLibrary:
                                 title="unknown standard") from None
 
     def for_file(self, case_type: str, procedure: str | None) -> list[Standard]:
-        from scoring.rubric.schema import FileAttributes
-
         attrs = FileAttributes(case_type=case_type, procedure=procedure)
         return [s for s in self.standards.values() if s.covers(attrs)]
 
 
 def load_standard(path: Path) -> Standard:
-    """Load one standard file, resolving its modules from the `modules/` folder beside it."""
+    """Load one standard file, resolving its modules beside it, in `CASEREVIEW_RUBRICS`, or shipped."""
     lib = RubricLibrary.load([path])
     std = next((s for sid, s in lib.standards.items() if lib.sources[sid].resolve() == Path(path).resolve()), None)
     if std is None:

@@ -29,7 +29,7 @@ from scoring.rubric.schema import (
 
 # Keys added to the format after standards were first stored: left out of the canonical form while at
 # their default, so a standard that does not use them keeps the version hash it always had.
-LATER_KEYS = frozenset({"range", "allow_other", "bonus", "any", "all", "not", "attrs"})
+LATER_KEYS = frozenset({"range", "allow_other", "bonus", "any", "all", "not_", "attrs"})
 
 
 def _drop_later_defaults(obj: Any) -> Any:
@@ -121,6 +121,23 @@ class Standard(Strict):
     def item_applies(self, item_id: str, attrs: FileAttributes) -> bool:
         section, item = self.items_by_id[item_id]
         return all_match(section.conditions, attrs) and all_match(item.conditions, attrs)
+
+    @cached_property
+    def attribute_keys(self) -> list[str]:
+        """Declared attributes (beyond the built-in six) any condition of this standard reads."""
+        keys: set[str] = set()
+        for section in self.sections:
+            for c in section.conditions + [c for item in section.items for c in item.conditions]:
+                keys |= c.keys_used()
+        for v in self.vetoes:
+            for c in v.conditions:
+                keys |= c.keys_used()
+        return sorted(keys)
+
+    def missing_attributes(self, attrs: FileAttributes) -> list[str]:
+        """Attributes this standard's conditions read that are not known for the file: until they are
+        answered, the items that depend on them cannot be decided (and are treated as not matching)."""
+        return [k for k in self.attribute_keys if attrs.value(k) is None]
 
     def veto_applies(self, veto_id: str, attrs: FileAttributes) -> bool:
         return all_match(self.vetoes_by_id[veto_id].conditions, attrs)

@@ -10,12 +10,14 @@ hash of a standard does not depend on how a number was written (`2`, `2.0`, `2.0
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from scoring.domain import ALL_FOCUS, CASE_TYPES, FILE_FLAGS, PROCEDURES
+from scoring.domain import FILE_FLAGS
+from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, max_length=60)]
@@ -37,8 +39,81 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+BUILTIN_FIELDS = ("case_type", "procedure", "major_decision", "waiver", "hearing_held", "coercive_measure")
+
+
+def _vocab(info: ValidationInfo | None) -> Vocabulary | None:
+    """The vocabulary to check names against: the loader passes the library's in the validation context;
+    stored (already checked) content is validated without one."""
+    ctx = info.context if info is not None else None
+    return ctx.get("vocabulary") if isinstance(ctx, dict) else None
+
+
+def check_focus(focus: str, info: ValidationInfo | None) -> None:
+    known = (_vocab(info) or active_vocabulary()).all_focus
+    if focus not in known:
+        raise ValueError(f"unknown focus area {focus!r}; known: {', '.join(known)}")
+
+
+def _as_date(v: object) -> dt.date | None:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        return None
+
+
+def _same(want: object, have: object) -> bool:
+    if isinstance(have, bool) or isinstance(want, bool):
+        return want is have
+    if isinstance(have, dt.date):
+        return _as_date(want) == have
+    if isinstance(have, Decimal | int | float):
+        try:
+            return Decimal(str(want)) == Decimal(str(have))
+        except ArithmeticError:
+            return False
+    return want == have
+
+
+def _bound(v: object, have: object) -> Decimal | dt.date | None:
+    if isinstance(have, dt.date):
+        return _as_date(v)
+    try:
+        return Decimal(str(v))
+    except ArithmeticError:
+        return None
+
+
+def value_matches(want: object, have: object) -> bool:
+    """One condition value against a file's value: equal, one of a list, or within {min, max}."""
+    if have is None:
+        return False  # not known for this file: see Standard.missing_attributes
+    if isinstance(want, list):
+        return any(_same(w, have) for w in want)
+    if isinstance(want, dict):
+        lo, hi = want.get("min"), want.get("max")
+        if isinstance(have, bool):
+            return False
+        lo_b = _bound(lo, have) if lo is not None else None
+        hi_b = _bound(hi, have) if hi is not None else None
+        try:
+            return (lo_b is None or have >= lo_b) and (hi_b is None or have <= hi_b)  # type: ignore[operator]
+        except TypeError:
+            return False
+    return _same(want, have)
+
+
 class Condition(Strict):
-    """`applies_when`: every key given must match the file (AND). A list means "one of these"."""
+    """`applies_when`: every key given must match the file (AND); a list means "one of these"; a number
+    or date attribute may give `{min: .., max: ..}` (inclusive). `any:` (one of the conditions), `all:`
+    (every one) and `not:` nest. Keys other than the built-in six are declared attributes
+    (rubrics/vocabulary.yaml), kept under `attrs`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     case_type: list[str] | None = None
     procedure: list[str] | None = None
@@ -46,27 +121,57 @@ class Condition(Strict):
     waiver: bool | None = None
     hearing_held: bool | None = None
     coercive_measure: bool | None = None
+    attrs: dict[str, Any] | None = None
+    any: list[Condition] | None = None
+    all: list[Condition] | None = None
+    not_: Condition | None = Field(default=None, alias="not")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_declared(cls, data: object) -> object:
+        if isinstance(data, dict):
+            known = {*cls.model_fields, "not"}
+            extra = {k: v for k, v in data.items() if k not in known}
+            if extra:
+                data = {k: v for k, v in data.items() if k in known}
+                data["attrs"] = {**(data.get("attrs") or {}), **{str(k): v for k, v in extra.items()}}
+        return data
 
     @field_validator("case_type", "procedure", mode="before")
     @classmethod
     def _as_list(cls, v: object) -> object:
         return [v] if isinstance(v, str) else v
 
-    @field_validator("case_type")
-    @classmethod
-    def _known_case_types(cls, v: list[str] | None) -> list[str] | None:
-        for ct in v or []:
-            if ct not in CASE_TYPES:
-                raise ValueError(f"unknown case type {ct!r}; known: {', '.join(CASE_TYPES)}")
-        return v
+    @model_validator(mode="after")
+    def _known(self, info: ValidationInfo) -> Condition:
+        vocab = _vocab(info)
+        if vocab is not None:
+            wrong = self.problems(vocab)
+            if wrong:
+                raise ValueError("; ".join(wrong))
+        return self
 
-    @field_validator("procedure")
-    @classmethod
-    def _known_procedures(cls, v: list[str] | None) -> list[str] | None:
-        for p in v or []:
-            if p not in PROCEDURES:
-                raise ValueError(f"unknown procedure {p!r}; known: {', '.join(PROCEDURES)}")
-        return v
+    def problems(self, vocab: Vocabulary) -> list[str]:
+        """What this condition names that the vocabulary does not declare, or gives in the wrong shape."""
+        out: list[str] = []
+        for ct in self.case_type or []:
+            if ct not in vocab.case_types:
+                out.append(f"unknown case type {ct!r}; known: {', '.join(vocab.case_types)}")
+        for p in self.procedure or []:
+            if p not in vocab.procedures:
+                out.append(f"unknown procedure {p!r}; known: {', '.join(vocab.procedures)}")
+        for key, want in (self.attrs or {}).items():
+            decl = vocab.attribute(key)
+            if decl is None or key in BUILTIN_FIELDS:
+                known = ", ".join(vocab.attributes)
+                out.append(f"unknown attribute {key!r} in applies_when; declared: {known}")
+                continue
+            out.extend(f"{key}: {m}" for m in _shape_problems(decl, want))
+        if self.any is not None and not self.any:
+            out.append("`any` needs at least one condition")
+        if self.all is not None and not self.all:
+            out.append("`all` needs at least one condition")
+        return out
 
     def matches(self, attrs: FileAttributes) -> bool:
         if self.case_type is not None and attrs.case_type not in self.case_type:
@@ -77,10 +182,26 @@ class Condition(Strict):
             want = getattr(self, flag)
             if want is not None and getattr(attrs, flag) != want:
                 return False
-        return True
+        for key, want in (self.attrs or {}).items():
+            if not value_matches(want, attrs.value(key)):
+                return False
+        if self.any is not None and not any(c.matches(attrs) for c in self.any):
+            return False
+        if self.all is not None and not all(c.matches(attrs) for c in self.all):
+            return False
+        return not (self.not_ is not None and self.not_.matches(attrs))
 
-    def describe(self) -> str:
-        """A short Chinese phrase for the UI: "仅适用于：举行听证"."""
+    def keys_used(self) -> set[str]:
+        """Declared attributes (beyond the built-in six) this condition reads."""
+        keys = set(self.attrs or {})
+        for c in [*(self.any or []), *(self.all or []), *([self.not_] if self.not_ else [])]:
+            keys |= c.keys_used()
+        return keys
+
+    def describe(self, labels: dict[str, str] | None = None) -> str:
+        """A short Chinese phrase for the UI: "举行听证", "（需现场核查 或 实施查封扣押）"."""
+        if labels is None:
+            labels = {a.key: a.zh for a in active_vocabulary().attributes.values()}
         parts: list[str] = []
         if self.case_type:
             parts.append("/".join(self.case_type))
@@ -92,11 +213,48 @@ class Condition(Strict):
                 parts.append(label)
             elif want is False:
                 parts.append("非" + label)
+        for key, want in (self.attrs or {}).items():
+            label = labels.get(key, key)
+            if want is True:
+                parts.append(label)
+            elif want is False:
+                parts.append("非" + label)
+            elif isinstance(want, dict):
+                lo, hi = want.get("min"), want.get("max")
+                parts.append(label + (f"≥{lo}" if lo is not None else "") + (f"≤{hi}" if hi is not None else ""))
+            else:
+                parts.append(f"{label}为{'/'.join(map(str, want)) if isinstance(want, list) else want}")
+        if self.any:
+            parts.append("（" + " 或 ".join(c.describe(labels) for c in self.any) + "）")
+        if self.all:
+            parts.append("、".join(c.describe(labels) for c in self.all))
+        if self.not_ is not None:
+            parts.append("非（" + self.not_.describe(labels) + "）")
         return "、".join(parts)
 
 
+def _shape_problems(decl: AttributeDecl, want: object) -> list[str]:
+    values = want if isinstance(want, list) else [want]
+    if isinstance(want, dict):
+        if decl.type not in ("number", "date"):
+            return [f"{{min, max}} only goes with number or date attributes ({decl.key} is {decl.type})"]
+        extra = set(want) - {"min", "max"}
+        if extra or not want:
+            return ["a range is {min: .., max: ..}"]
+        values = [v for v in want.values() if v is not None]
+    out: list[str] = []
+    for v in values:
+        try:
+            decl.parse(v)
+        except ValueError as exc:
+            out.append(str(exc))
+    return out
+
+
 class FileAttributes(Strict):
-    """What the engine needs to know about a case file to decide which items apply."""
+    """What the engine needs to know about a case file to decide which items apply: the built-in six,
+    and the declared attributes known for this file (`attrs`) with where each came from (`sources`:
+    register / lead / reviewer)."""
 
     case_type: str
     procedure: str | None = None
@@ -104,20 +262,27 @@ class FileAttributes(Strict):
     waiver: bool = False
     hearing_held: bool = False
     coercive_measure: bool = False
+    attrs: dict[str, Any] = Field(default_factory=dict)
+    sources: dict[str, str] = Field(default_factory=dict)
 
     @field_validator("case_type")
     @classmethod
     def _known_case_type(cls, v: str) -> str:
-        if v not in CASE_TYPES:
-            raise ValueError(f"unknown case type {v!r}; known: {', '.join(CASE_TYPES)}")
+        known = active_vocabulary().case_types
+        if v not in known:
+            raise ValueError(f"unknown case type {v!r}; known: {', '.join(known)}")
         return v
 
     @field_validator("procedure")
     @classmethod
     def _known_procedure(cls, v: str | None) -> str | None:
-        if v is not None and v not in PROCEDURES:
-            raise ValueError(f"unknown procedure {v!r}; known: {', '.join(PROCEDURES)}")
+        known = active_vocabulary().procedures
+        if v is not None and v not in known:
+            raise ValueError(f"unknown procedure {v!r}; known: {', '.join(known)}")
         return v
+
+    def value(self, key: str) -> Any:
+        return getattr(self, key) if key in BUILTIN_FIELDS else self.attrs.get(key)
 
 
 OTHER_REASON = "other"  # the reason id of an `allow_other` deduction ("其他问题酌情扣分")
@@ -249,7 +414,7 @@ class Item(Strict):
     _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
 
     @model_validator(mode="after")
-    def _check(self) -> Item:
+    def _check(self, info: ValidationInfo) -> Item:
         if self.max <= 0:
             raise ValueError("item `max` must be more than 0")
         seen: set[str] = set()
@@ -267,8 +432,8 @@ class Item(Strict):
                 )
         if self.allow_other is not None and self.allow_other.max > self.max:
             raise ValueError(f"`allow_other` max {self.allow_other.max} is larger than the item maximum {self.max}")
-        if self.focus is not None and self.focus not in ALL_FOCUS:
-            raise ValueError(f"unknown focus area {self.focus!r}; known: {', '.join(ALL_FOCUS)}")
+        if self.focus is not None:
+            check_focus(self.focus, info)
         return self
 
 
@@ -286,7 +451,7 @@ class BonusItem(Strict):
     _norm = field_validator("max", mode="before")(lambda cls, v: points_value(v))
 
     @model_validator(mode="after")
-    def _check(self) -> BonusItem:
+    def _check(self, info: ValidationInfo) -> BonusItem:
         if self.max <= 0:
             raise ValueError("bonus item `max` must be more than 0")
         seen: set[str] = set()
@@ -296,8 +461,8 @@ class BonusItem(Strict):
             seen.add(d.id)
             if d.one > self.max or (d.most is not None and d.most > self.max):
                 raise ValueError(f"awards[{i}] ({d.id}): larger than the bonus item maximum {self.max}")
-        if self.focus is not None and self.focus not in ALL_FOCUS:
-            raise ValueError(f"unknown focus area {self.focus!r}; known: {', '.join(ALL_FOCUS)}")
+        if self.focus is not None:
+            check_focus(self.focus, info)
         return self
 
 
@@ -351,9 +516,9 @@ class Veto(Strict):
 
     @field_validator("focus")
     @classmethod
-    def _focus(cls, v: str | None) -> str | None:
-        if v is not None and v not in ALL_FOCUS:
-            raise ValueError(f"unknown focus area {v!r}; known: {', '.join(ALL_FOCUS)}")
+    def _focus(cls, v: str | None, info: ValidationInfo) -> str | None:
+        if v is not None:
+            check_focus(v, info)
         return v
 
 
@@ -395,9 +560,8 @@ class ModuleFile(Strict):
 
     @field_validator("focus")
     @classmethod
-    def _focus(cls, v: str) -> str:
-        if v not in ALL_FOCUS:
-            raise ValueError(f"unknown focus area {v!r}; known: {', '.join(ALL_FOCUS)}")
+    def _focus(cls, v: str, info: ValidationInfo) -> str:
+        check_focus(v, info)
         return v
 
 
@@ -405,8 +569,14 @@ class AppliesTo(Strict):
     case_types: list[str] = Field(min_length=1)
     procedures: list[str] | None = None
 
-    _c = field_validator("case_types")(lambda cls, v: Condition(case_type=v).case_type)
-    _p = field_validator("procedures")(lambda cls, v: Condition(procedure=v).procedure)
+    @model_validator(mode="after")
+    def _known(self, info: ValidationInfo) -> AppliesTo:
+        vocab = _vocab(info)
+        if vocab is not None:
+            wrong = Condition(case_type=self.case_types, procedure=self.procedures).problems(vocab)
+            if wrong:
+                raise ValueError("; ".join(wrong))
+        return self
 
 
 class StandardFile(Strict):

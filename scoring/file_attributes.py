@@ -1,0 +1,120 @@
+"""A case file's attributes as the engine sees them, and setting the declared ones.
+
+The built-in six come from their columns (register import). Declared attributes (rubrics/vocabulary.yaml)
+are kept per file in `CaseFile.attributes` with where each value came from (`attribute_sources`:
+"register" or "lead"); a reviewer's answers on the scoring form are kept on the review and marked
+"reviewer". Only the sources an attribute's declaration allows (`set_by`) may give it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.db.models import CaseFile, User
+from scoring.domain import Role
+from scoring.errors import NotFound, ValidationFailed
+from scoring.rubric.schema import FileAttributes
+from scoring.rubric.vocabulary import AttrValue, AttributeDecl, Vocabulary, active_vocabulary
+from scoring.users import require_role
+
+
+def to_json(value: AttrValue) -> Any:
+    """How a value is stored: dates as YYYY-MM-DD, numbers as strings of their decimal."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def from_json(decl: AttributeDecl | None, value: Any) -> Any:
+    if decl is None or value is None:
+        return value
+    try:
+        return decl.parse(value)
+    except ValueError:
+        return None  # a value stored under an older declaration: unknown now
+
+
+def declared(key: str, vocab: Vocabulary | None = None) -> AttributeDecl:
+    vocab = vocab or active_vocabulary()
+    decl = vocab.attribute(key)
+    if decl is None or decl.builtin:
+        known = ", ".join(a.key for a in vocab.extra_attributes())
+        raise ValidationFailed(f"unknown attribute {key!r}; declared (besides the built-in ones): {known}")
+    return decl
+
+
+def attributes_of(case_file: CaseFile, answers: dict[str, Any] | None = None,
+                  vocab: Vocabulary | None = None) -> FileAttributes:
+    """The file's attributes: columns, then declared values kept on the file, then the reviewer's answers
+    (for attributes the file does not already know)."""
+    vocab = vocab or active_vocabulary()
+    attrs: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    if case_file.penalty_amount is not None:
+        attrs["penalty_amount"], sources["penalty_amount"] = case_file.penalty_amount, "register"
+    if case_file.decision_date is not None:
+        attrs["decision_date"], sources["decision_date"] = case_file.decision_date, "register"
+    stored_sources = case_file.attribute_sources or {}
+    for key, raw in (case_file.attributes or {}).items():
+        value = from_json(vocab.attribute(key), raw)
+        if value is not None:
+            attrs[key], sources[key] = value, stored_sources.get(key, "register")
+    for key, raw in (answers or {}).items():
+        value = from_json(vocab.attribute(key), raw)
+        if value is not None and key not in attrs:
+            attrs[key], sources[key] = value, "reviewer"
+    return FileAttributes(
+        case_type=case_file.case_type, procedure=case_file.procedure, major_decision=case_file.major_decision,
+        waiver=case_file.waiver, hearing_held=case_file.hearing_held, coercive_measure=case_file.coercive_measure,
+        attrs=attrs, sources=sources,
+    )
+
+
+def set_file_attribute(session: Session, actor: User, case_file_id: int, key: str, value: Any) -> CaseFile:
+    """The lead sets (or, with value None, clears) a declared attribute of one file. Audited."""
+    require_role(actor, Role.LEAD)
+    case_file = session.get(CaseFile, case_file_id)
+    if case_file is None:
+        raise NotFound(f"no case file {case_file_id}")
+    decl = declared(key)
+    if "lead" not in decl.set_by:
+        raise ValidationFailed(f"attribute {key} ({decl.zh}) is not set by the lead (set by: {', '.join(decl.set_by)})")
+    old = (case_file.attributes or {}).get(key)
+    attributes = dict(case_file.attributes or {})
+    sources = dict(case_file.attribute_sources or {})
+    if value is None or value == "":
+        attributes.pop(key, None)
+        sources.pop(key, None)
+    else:
+        try:
+            attributes[key] = to_json(decl.parse(value))
+        except ValueError as exc:
+            raise ValidationFailed(f"file {case_file.case_number}: {exc}") from None
+        sources[key] = "lead"
+    case_file.attributes, case_file.attribute_sources = attributes, sources
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="set_file_attribute", entity="case_file",
+                 entity_id=case_file.id, old={key: old}, new={key: attributes.get(key)})
+    return case_file
+
+
+def parse_answer(key: str, value: Any) -> Any:
+    """A reviewer's answer, checked against the declaration; returns the stored (JSON) form."""
+    decl = declared(key)
+    if "reviewer" not in decl.set_by:
+        raise ValidationFailed(f"attribute {key} ({decl.zh}) is not answered by the reviewer")
+    if value is None or value == "":
+        return None
+    try:
+        return to_json(decl.parse(value))
+    except ValueError as exc:
+        raise ValidationFailed(str(exc)) from None
