@@ -248,5 +248,10 @@ def test_register_import_reads_declared_attributes_by_their_column_synonyms(engi
     assert stored[2][0] == {"filing_date": "2024-02-01", "discretion_tier": "从重"}  # blank: not known
     bad = csv_text([good_rows(1)[0] + ["特重"]], header=[*HEADER, "裁量基准档次"]).encode("utf-8")
     report = import_register(engine, bad, filename="坏.csv", dry_run=True)
-    assert not report.ok and "bad 裁量档次: discretion_tier must be one of" in str(report.problems[0])
+    assert not report.ok and "bad 裁量基准档次: discretion_tier must be one of" in str(report.problems[0])
     assert report.problems[0].column == "裁量基准档次" and report.problems[0].row is not None
+
+
+def test_the_precheck_folder_beside_the_standards_is_not_read_as_rubrics(tmp_path):
+    write_yaml(tmp_path / "std" / "precheck" / "default.yaml", {"rules": []})
+    assert list(lib_with(tmp_path, licensing(None)).standards) == ["lic"]

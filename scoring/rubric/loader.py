@@ -38,6 +38,7 @@ __all__ = ["format_path", "parse_yaml", "RubricLibrary", "load_standard", "load_
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 DEFAULT_RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+NOT_RUBRICS = "precheck"  # rubrics/precheck/ holds the pre-check rules, read by scoring.precheck
 
 
 def _line_for(loc: PathKey, lines: dict[PathKey, int]) -> int | None:
@@ -216,7 +217,8 @@ def _rubric_files(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES and f.is_file()))
+            found.extend(sorted(f for f in p.rglob("*") if f.suffix in RUBRIC_SUFFIXES and f.is_file()
+                                and NOT_RUBRICS not in f.relative_to(p).parts[:-1]))
         else:
             found.append(p)
             vocab = p.parent / "vocabulary.yaml"
