@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -204,3 +205,45 @@ def _item_or_none(marks: Marks, item_id: str) -> ItemMark | None:
     if im is None or (not im.na and not im.deductions and not im.comment):
         return None  # an empty item mark is the same as none: the item is OK
     return im
+
+
+@dataclass(frozen=True)
+class SoFar:
+    """What an entry says so far: the marks of every complete input (they count in the running total and
+    are what an autosave stores) and the inputs still being filled in (listed, never an error)."""
+
+    marks: Marks
+    pending: list[Problem]
+
+
+def marks_so_far(entry: dict[str, Any]) -> SoFar:
+    """Like `marks_from_entry`, but an incomplete input is left out instead of refusing the whole entry: an
+    item marked 扣分 with no reason yet counts as OK, a reason whose inputs are malformed is left out of its
+    item, a veto with a malformed location is left out; each of these is listed in `pending`."""
+    pending: list[Problem] = []
+    items: dict[str, Any] = {}
+    for item_id, item in entry.get("items", {}).items():
+        try:
+            items.update(marks_from_entry({"items": {item_id: item}}).items)
+            continue
+        except ProblemReport as exc:
+            pending.extend(exc.problems)
+        good = []
+        for reason in item.get("reasons") or []:
+            try:
+                marks_from_entry({"items": {item_id: {**item, "reasons": [reason]}}})
+                good.append(reason)
+            except ProblemReport:
+                pass
+        if good:
+            try:
+                items.update(marks_from_entry({"items": {item_id: {**item, "reasons": good}}}).items)
+            except ProblemReport:
+                pass
+    vetoes: dict[str, Any] = {}
+    for veto_id, veto in entry.get("vetoes", {}).items():
+        try:
+            vetoes.update(marks_from_entry({"vetoes": {veto_id: veto}}).vetoes)
+        except ProblemReport as exc:
+            pending.extend(exc.problems)
+    return SoFar(Marks(items=items, vetoes=vetoes), pending)
