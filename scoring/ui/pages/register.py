@@ -15,8 +15,13 @@ import streamlit as st
 
 from scoring.domain import CASE_TYPES, FILE_FLAGS
 from scoring.errors import CaseReviewError
-from scoring.register_upload import commit_register, commit_units, preview_register, preview_units
-from scoring.ui import state
+from scoring.register_upload import (
+    commit_register,
+    commit_units,
+    preview_register,
+    preview_units,
+)
+from scoring.ui import pdf_attach, state
 from scoring.ui.common import flag_label, reported, show_error, show_problems
 from scoring.ui.i18n import t
 from scoring.views import search_register, unit_names
@@ -203,14 +208,16 @@ def _units_tab() -> None:
 def render() -> None:
     st.title(t("register.title"))
     with reported():
-        tab_import, tab_browse, tab_units = st.tabs([t("register.tab_import"), t("register.tab_browse"),
-                                                     t("register.tab_units")])
+        tab_import, tab_browse, tab_units, tab_pdfs = st.tabs(
+            [t("register.tab_import"), t("register.tab_browse"), t("register.tab_units"), t("pdfattach.title")])
         with tab_import, reported():
             _import_tab()
         with tab_browse, reported():
             _browse_tab()
         with tab_units, reported():
             _units_tab()
+        with tab_pdfs, reported():
+            pdf_attach.section()
 
 
 if __name__ == "__main__":
