@@ -29,15 +29,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "autosave.pending": ("有未填完的项目（未计入得分，也未保存）：{n} 处",
                          "{n} input(s) still being filled in (not counted, not saved yet)"),
     "autosave.incomplete_submit": ("尚有 {n} 处未完成，无法提交；请按下列位置补充（已在各项处标出）。",
-                                   "{n} thing(s) are not complete, so the review cannot be submitted yet; "
-                                   "see the list (each is also marked at its item)."),
+                                   ("{n} thing(s) are not complete, so the review cannot be submitted yet; "
+                                   "see the list (each is also marked at its item).")),
     "autosave.item_missing": ("此项尚未完成：{what}", "Not complete yet: {what}"),
     "autosave.subtotal": ("{title}（满分 {max}）· 小计 {earned}", "{title} (max {max}) · subtotal {earned}"),
     # attaching PDFs (register page)
     "pdfattach.title": ("电子案卷（PDF）", "Electronic case files (PDF)"),
     "pdfattach.hint": ("上传单个 PDF 并选择案号；或上传 ZIP（文件名含案号），先预览匹配结果再保存。",
-                       "Upload one PDF and choose its case number, or a ZIP whose file names contain the case "
-                       "numbers: preview the matching before anything is stored."),
+                       ("Upload one PDF and choose its case number, or a ZIP whose file names contain the case "
+                       "numbers: preview the matching before anything is stored.")),
     "pdfattach.one": ("单个 PDF", "One PDF"),
     "pdfattach.bulk": ("批量（ZIP）", "In bulk (ZIP)"),
     "pdfattach.case": ("案号", "Case number"),
