@@ -139,7 +139,7 @@ def test_language_switch_shows_english(db):
     ids = seed(db)
     at = signed_in_app(ids["lead"])
     assert texts(at, "title") == ["概览"]
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert texts(at, "title") == ["Overview"]
     assert [m.label for m in at.metric][:2] == ["Units", "Case files in the register"]
     assert at.sidebar.button(key="sign_out").label == "Sign out"

@@ -98,11 +98,12 @@ def _sidebar(user: state.SignedIn | None) -> None:
             if st.button(t("shell.sign_out"), key="sign_out", icon=":material/logout:"):
                 _sign_out()
             st.divider()
-        i18n.language_switch()
+        i18n.language_switch(on_choice=state.keep_language if user is not None else None)
 
 
 def run() -> None:
     i18n.init()
+    i18n.keep_in_address()
     try:
         engine = state.engine()
         first_run = needs_setup(engine)

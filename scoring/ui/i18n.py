@@ -6,11 +6,15 @@ are shown as the core wrote them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from scoring.domain import ALL_FOCUS, FILE_FLAGS
 
 LANG_KEY = "lang"
+SWITCH_KEY = "lang_switch"  # the radio's own widget key
+QUERY_KEY = "lang"  # the language in the address
 LANGUAGES = {"zh": "中文", "en": "English"}
 DEFAULT_LANG = "zh"
 
@@ -286,11 +290,43 @@ def t(key: str, **fmt: object) -> str:
 
 
 def init() -> None:
-    if st.session_state.get(LANG_KEY) not in LANGUAGES:
+    """The language of this run: a `lang` in the address wins (a link shared in English opens in English),
+    else what this tab chose, else the default."""
+    asked = st.query_params.get(QUERY_KEY)
+    if asked in LANGUAGES:
+        st.session_state[LANG_KEY] = asked
+    elif st.session_state.get(LANG_KEY) not in LANGUAGES:
         st.session_state[LANG_KEY] = DEFAULT_LANG
 
 
-def language_switch() -> None:
-    """The language choice in the sidebar; kept in st.session_state[LANG_KEY]."""
-    st.radio(t("shell.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=LANG_KEY,
-             horizontal=True)
+def adopt_account_language(language: str | None) -> None:
+    """At sign-in: the account's kept language, unless the address asks for one."""
+    if language in LANGUAGES and st.query_params.get(QUERY_KEY) not in LANGUAGES:
+        st.session_state[LANG_KEY] = language
+
+
+def keep_in_address() -> None:
+    """Write the language into the address (English only; Chinese is the default), so a reload, a new tab
+    or a copied link keeps it."""
+    if lang() == DEFAULT_LANG:
+        if QUERY_KEY in st.query_params:
+            del st.query_params[QUERY_KEY]
+    elif st.query_params.get(QUERY_KEY) != lang():
+        st.query_params[QUERY_KEY] = lang()
+
+
+def _chosen(on_choice: Callable[[str], None] | None) -> None:
+    value = st.session_state.get(SWITCH_KEY)
+    if value in LANGUAGES:
+        st.session_state[LANG_KEY] = value
+        keep_in_address()
+        if on_choice is not None:
+            on_choice(value)
+
+
+def language_switch(on_choice: Callable[[str], None] | None = None) -> None:
+    """The language choice in the sidebar. The language itself lives in st.session_state[LANG_KEY] (not the
+    widget's own key, which Streamlit may drop between pages); `on_choice` keeps it with the account."""
+    st.session_state[SWITCH_KEY] = lang()
+    st.radio(t("shell.language"), list(LANGUAGES), format_func=LANGUAGES.__getitem__, key=SWITCH_KEY,
+             horizontal=True, on_change=_chosen, args=(on_choice,))

@@ -12,16 +12,15 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from scoring import sign_in_sessions
+from scoring import preferences, sign_in_sessions
 from scoring.db.models import User
 from scoring.db.session import default_url, open_db, session_factory, transaction
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 from scoring.settings import session_limits
-from scoring.ui import session_cookie
+from scoring.ui import i18n, session_cookie
 
 USER_KEY = "user_id"
 DEAD_TOKEN_KEY = "session_token_ended"  # the last token found ended: not looked up again
-ACCOUNT_LANG_KEY = "account_language"  # the signed-in account's kept language, read at sign-in
 SSO_KEY = "signed_in_via_sso"
 FLASH_KEY = "flash_messages"
 ENV_RUBRICS = "CASEREVIEW_RUBRICS"  # rubric folders for the pages (os.pathsep-separated); default rubrics/
@@ -128,7 +127,9 @@ def start_session(user_id: int, *, via: str = "password") -> None:
         if user is None:
             return
         token = sign_in_sessions.start(session, user, via=via)
+        language = user.language
     remember_user(user_id, via_sso=(via == "sso"))
+    i18n.adopt_account_language(language)
     session_cookie.keep(token, int(session_limits().absolute.total_seconds()))
 
 
@@ -149,8 +150,17 @@ def restore_session() -> None:
         return
     if current_user_id() != found[0]:
         remember_user(found[0], via_sso=signed_in_via_sso())
-        st.session_state[ACCOUNT_LANG_KEY] = found[1]
+        i18n.adopt_account_language(found[1])
     st.session_state[session_cookie.TOKEN_KEY] = token
+
+
+def keep_language(language: str) -> None:
+    """The language switch's callback: keep the choice with the signed-in account."""
+    user_id = current_user_id()
+    if user_id is None:
+        return
+    with transaction(engine()) as session:
+        preferences.set_language(session, session.get(User, user_id), language)
 
 
 def end_session() -> None:
