@@ -14,6 +14,10 @@ def local(moment: dt.datetime, tz: ZoneInfo | None = None) -> dt.datetime:
     return aware.astimezone(tz or timezone())
 
 
-def show(moment: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M", tz: ZoneInfo | None = None) -> str:
-    """`moment` formatted in the panel's time zone; empty for no time."""
-    return "" if moment is None else local(moment, tz).strftime(fmt)
+def show(moment: dt.datetime | str | None, fmt: str = "%Y-%m-%d %H:%M", tz: ZoneInfo | None = None) -> str:
+    """`moment` (a datetime, or an ISO text as records keep it) in the panel's time zone; empty for none."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment)
+    return local(moment, tz).strftime(fmt)

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from scoring import timefmt
 from scoring.assignments import assign
 from scoring.campaigns import recheck_rules
 from scoring.db.models import Campaign, CaseFile, User
@@ -130,7 +131,7 @@ def totals_frame(comparison: Comparison) -> pd.DataFrame:
     return pd.DataFrame(
         [{t("assign.col_reviewer"): name, t("recheckp.col_score"): fmt(c.total), t("recheckp.col_grade"): c.grade,
           t("recheckp.col_vetoes"): "、".join(c.vetoes) or t("recheckp.none"),
-          t("recheckp.col_submitted_at"): c.submitted_at.strftime("%Y-%m-%d %H:%M") if c.submitted_at else ""}
+          t("recheckp.col_submitted_at"): timefmt.show(c.submitted_at)}
          for name, c in zip(_column_names(comparison), comparison.reviews, strict=True)])
 
 
@@ -302,7 +303,7 @@ def _further(campaign_id: int, case_file_id: int) -> None:
 def _decide(campaign_id: int, case_file_id: int, comparison: Comparison, info: RecheckInfo | None) -> None:
     st.subheader(t("recheckp.decide"))
     if info is not None:
-        st.info(t("recheckp.recorded", by=info.decided_by, at=info.decided_at.strftime("%Y-%m-%d %H:%M"),
+        st.info(t("recheckp.recorded", by=info.decided_by, at=timefmt.show(info.decided_at),
                   score=fmt(info.total), grade=info.grade, reason=info.reason))
     modes = ["adopt", "marks", "further"]
     mode = st.radio(t("recheckp.mode"), modes, key="rcp_mode", horizontal=True,

@@ -14,6 +14,7 @@ from collections import Counter
 import pandas as pd
 import streamlit as st
 
+from scoring import timefmt
 from scoring.domain import CASE_TYPES, FILE_FLAGS
 from scoring.errors import CaseReviewError
 from scoring.lead_workflow import (
@@ -266,7 +267,7 @@ def _sample_section(campaign, view: SampleView) -> None:  # noqa: ANN001
     c2.metric(t("sampling.candidates"), view.candidate_count, border=True)
     c3.metric(t("sampling.seed"), str(view.seed), border=True)
     st.caption(t("sampling.rules_were", rules=describe_rules(view.rules)))
-    st.caption(t("sampling.drawn_at", at=view.created_at))
+    st.caption(t("sampling.drawn_at", at=timefmt.show(view.created_at)))
     if view.parent_record_hash:
         st.caption(t("sampling.enlarges", parent=view.parent_record_hash[:12]))
     st.markdown(t("sampling.fingerprints"))
