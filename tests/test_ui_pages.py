@@ -253,7 +253,7 @@ def test_standards_page_shows_sections_items_and_hash(db, ids):
     vetoes = frames[-1]
     assert list(vetoes["否决项"]) == ["执法主体不合法"]
     assert len(at.code[0].value) == 64
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert list(_frames(at)[0]["Focus area"]) == ["Enforcement subject", "Procedure"]
 
 

@@ -222,7 +222,7 @@ def test_running_total_follows_the_marks_and_a_draft_save_persists(world):
 
 def test_english_labels(world):
     at = _open_score_page(world, "a", world["a0"])
-    at.sidebar.radio(key="lang").set_value("en").run()
+    at.sidebar.radio(key="lang_switch").set_value("en").run()
     assert not at.exception, at.exception
     assert texts(at, "title") == ["Scoring a file"]
     choice = _widget(at.segmented_control, "|B1|choice")
