@@ -7,7 +7,7 @@
   `A`, `B`, ... (`username`) and `评查人员A` (`display_name`), lettered in the order the rows come.
 * Case numbers and reviewers' comments in file lists and typical-problem examples are anonymised for
   everyone but the lead when the campaign says `anonymise`: the serial numbers in a case number are
-  masked (`东环罚〔2024〕12号` -> `东环罚〔2024〕×号`; the year stays) and comments are left out (they
+  masked by the one rule of `scoring.anonymise` (`东环罚〔2024〕12号` -> `东环罚〔2024〕****号`) and comments are left out (they
   are free text and may name the parties). Unit names stay: the results are about units.
 * A file's drill-down for anyone but the lead is its final result only (score, grade, the defects
   standing in it), never the individual reviews.
@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,15 +28,13 @@ from scoring.aggregate.agreement import Agreement, ReviewerSeverity, agreement
 from scoring.aggregate.campaign import ProblemFile, problem_files
 from scoring.aggregate.common import Figures, focus_label, focus_order, titles_for
 from scoring.aggregate.units import FileRow, file_list
+from scoring.anonymise import mask_case_number
 from scoring.campaigns import require_results_access
 from scoring.db.models import Campaign, CaseFile, FileDeduction, FileResult, Unit, User
 from scoring.domain import Role
 from scoring.errors import NotFound
 
-MASK = "×"
 ALIAS_PREFIX = "评查人员"
-_YEAR = re.compile(r"(?:19|20)\d\d")
-_DIGITS = re.compile(r"\d+")
 
 R = TypeVar("R", FileRow, ProblemFile)
 
@@ -58,11 +55,6 @@ def results_campaign(session: Session, actor: User | None, campaign_id: int) -> 
 def anonymised_for(actor: User | None, campaign: Campaign) -> bool:
     """Case numbers and comments are hidden from this reader in this campaign."""
     return bool(campaign.anonymise) and not is_lead(actor)
-
-
-def mask_case_number(case_number: str) -> str:
-    """Every run of digits but a year becomes `×`: the unit's prefix and the year stay readable."""
-    return _DIGITS.sub(lambda m: m.group(0) if _YEAR.fullmatch(m.group(0)) else MASK, case_number)
 
 
 def alias(index: int) -> str:

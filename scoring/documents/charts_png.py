@@ -88,10 +88,10 @@ def unit_chart(units: Sequence[tuple[str, Decimal, str]], bands: Sequence[str], 
         y=alt.Y("单位:N", sort=order, title=None, axis=alt.Axis(labelFontSize=13, labelLimit=260)),
         x=alt.X("平均分:Q", title="平均分", scale=alt.Scale(domain=[0, 105]), axis=alt.Axis(values=list(range(0, 101, 10)))),
     )
-    bars = base.mark_bar(size=18).encode(color=alt.Color(
+    bars = base.mark_bar(size=14).encode(color=alt.Color(
         "等次:N", scale=_colors(bands), title="单位等次",
         legend=alt.Legend(orient="bottom", labelFontSize=12, titleFontSize=12)))
     labels = base.mark_text(align="left", dx=3, fontSize=12).encode(text=alt.Text("平均分:Q", format=".2f"))
     rule = alt.Chart(pd.DataFrame({"合格线": [float(pass_line)]})).mark_rule(strokeDash=[4, 3], color="#c62828").encode(
         x="合格线:Q")
-    return (bars + labels + rule).properties(width=420, height=max(90, 28 * len(rows)))
+    return (bars + labels + rule).properties(width=420, height=max(90, 20 * len(rows)))

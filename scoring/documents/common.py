@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -64,12 +64,16 @@ def is_lead(actor: User | None) -> bool:
 
 
 def num(value: Decimal | float | int | None) -> str:
-    """A score or percentage as written in a notice: 78.12, 82.5, 95 (no trailing zeros); '-' for None."""
+    """A score or rate as every document writes it: two decimals, 78.12, 82.50, 95.00; '-' for None."""
     if value is None:
         return "-"
-    d = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
+def bound(value: Decimal | float | int) -> str:
+    """A threshold the lead set (a band's lower bound, a pass line) as written: 90, 59.5."""
+    text = f"{Decimal(str(value)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".")
 
 
 def cn_date(day: dt.date | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
@@ -203,9 +203,12 @@ def _page_numbers(doc: DocxDocument, fonts: DocFonts) -> None:
 def paragraph(doc: DocxDocument, text: str = "", *, fonts: DocFonts, style: str | None = None,
               indent: bool = True, align: Any = None, bold: bool = False, east_asian: str | None = None,
               size: float | None = None, lead: str | None = None, lead_font: str | None = None,
-              lead_bold: bool = True) -> Paragraph:
-    """A paragraph of one run (optionally preceded by a lead-in run, e.g. a bold finding title)."""
+              lead_bold: bool = True, keep_next: bool = False) -> Paragraph:
+    """A paragraph of one run (optionally preceded by a lead-in run, e.g. a bold finding title).
+    `keep_next` keeps it on the page of the next paragraph (a closing paragraph with the signature)."""
     p = doc.add_paragraph(style=style)
+    if keep_next:
+        p.paragraph_format.keep_with_next = True
     if indent and style is None:
         p.paragraph_format.first_line_indent = Pt(2 * fonts.body_size)
     elif not indent:
@@ -256,45 +259,144 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(el)
 
 
+def text_ems(text: str) -> float:
+    """How many ems `text` takes on one line: a CJK character is one em, ASCII half an em."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in str(text))
+
+
+def _cm(ems: float, size_pt: float) -> float:
+    return ems * size_pt * 2.54 / 72
+
+
+CELL_PADDING_CM = 2 * 80 / 567  # the left and right cell margins (80 twips each)
+SLACK_EMS = 0.4  # renderers' glyph widths differ a little from one em
+SHORT_VALUE_EMS = 4.0
+
+
+def column_need_cm(header: str, values: Sequence[Any], size_pt: float, *, numeric: bool) -> float:
+    """The narrowest a column may be: a header of up to three characters on one line, a longer one on at
+    most two lines of at least two characters each; a numeric column's widest value, and a column of
+    short values (a grade, up to four characters) its widest, on one line."""
+    ems = text_ems(header)
+    head = ems if ems <= 3 else max(-(-ems // 2), 2.0)
+    widest = max((text_ems(v) for v in values), default=0.0)
+    if not numeric and widest > SHORT_VALUE_EMS:
+        widest = 0.0
+    return _cm(max(head, widest, 2.0) + SLACK_EMS, size_pt) + CELL_PADDING_CM
+
+
+def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], hint: Sequence[float | None], size_pt: float,
+               *, total_cm: float, numeric: Sequence[bool] | None = None) -> list[float]:
+    """Column widths (cm) filling `total_cm`: each column at least `column_need_cm`; the `None` columns of
+    `hint` share what is left (0 asks for the narrowest), fixed hints are raised where too narrow."""
+    numeric = list(numeric) if numeric is not None else [False] * len(headers)
+    need = [column_need_cm(h, [r[i] for r in rows], size_pt, numeric=numeric[i]) for i, h in enumerate(headers)]
+    widths = [max(w, n) if w is not None else None for w, n in zip(hint, need, strict=True)]
+    free = [i for i, w in enumerate(widths) if w is None]
+    used = sum(w for w in widths if w is not None)
+    if free:
+        share = max((total_cm - used) / len(free), 0.0)
+        for i in free:
+            widths[i] = max(share, need[i])
+    out = [float(w) for w in widths if w is not None]
+    over = sum(out) - total_cm
+    if over > 0.01:  # too wide: take it from the columns with room above their need, the roomiest first
+        for i in sorted(range(len(out)), key=lambda i: need[i] - out[i]):
+            give = min(out[i] - need[i], over)
+            if give > 0:
+                out[i] -= give
+                over -= give
+    return out
+
+
 def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any]], fonts: DocFonts, *,
-          widths: Sequence[float] | None = None, numeric: Sequence[bool] | None = None) -> Any:
-    """A grid table: header row bold (黑体) and repeated on every page, cells in the table font."""
+          widths: Sequence[float | None] | None = None, numeric: Sequence[bool] | None = None,
+          size: float | None = None, total_cm: float | None = None,
+          groups: dict[int, str] | None = None) -> Any:
+    """A grid table: header row (黑体) repeated on every page, cells in the table font at `size`.
+
+    `widths` are hints in cm (None: share the rest of `total_cm`, the text width by default); every
+    column is made wide enough for its header (never one character a line). `groups` puts a full-width
+    row with that text before the row of that index (an appendix's finding above its files)."""
+    size = size or fonts.table_size
+    total_cm = total_cm or TEXT_WIDTH_CM
     t = doc.add_table(rows=1, cols=len(headers))
     t.style = doc.styles["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_margins(t)
     _repeat_header(t.rows[0])
     numeric = list(numeric) if numeric is not None else [False] * len(headers)
+    pad = 1 if size < fonts.table_size else 2
 
-    def fill(cell: Any, value: Any, *, head: bool, right: bool) -> None:
+    def fill(cell: Any, value: Any, *, head: bool, right: bool, east: str | None = None) -> None:
         p = cell.paragraphs[0]
         p.paragraph_format.first_line_indent = Pt(0)
         p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(2)
+        p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(pad)
         p.alignment = (WD_ALIGN_PARAGRAPH.CENTER if head
                        else WD_ALIGN_PARAGRAPH.RIGHT if right else WD_ALIGN_PARAGRAPH.LEFT)
-        style_run(p.add_run(clean_text(value)), fonts.heading1 if head else fonts.table, fonts.latin,
-                  size=fonts.table_size, bold=None)
+        style_run(p.add_run(clean_text(value)), east or (fonts.heading1 if head else fonts.table), fonts.latin,
+                  size=size, bold=None)
 
     for cell, h in zip(t.rows[0].cells, headers, strict=True):
         fill(cell, h, head=True, right=False)
-    for row in rows:
+    for index, row in enumerate(rows):
+        if groups and index in groups:
+            band = t.add_row()
+            _cant_split(band)
+            _keep_row_with_next(band)
+            merged = band.cells[0].merge(band.cells[-1])
+            fill(merged, groups[index], head=False, right=False, east=fonts.heading1)
+            _shade(merged)
         added = t.add_row()
         _cant_split(added)
         cells = added.cells
         for cell, value, num in zip(cells, row, numeric, strict=True):
             fill(cell, value, head=False, right=num)
-    if widths:
-        t.autofit = False
-        for col, w in zip(t.columns, widths, strict=True):
-            col.width = Cm(w)
-        for row in t.rows:
-            for cell, w in zip(row.cells, widths, strict=True):
-                cell.width = Cm(w)
+    cm = fit_widths(headers, rows, list(widths) if widths else [None] * len(headers), size, total_cm=total_cm,
+                    numeric=numeric)
+    t.autofit = False
+    for col, w in zip(t.columns, cm, strict=True):
+        col.width = Cm(w)
+    for row in t.rows:
+        cells = row._tr.findall(qn("w:tc"))
+        if len(cells) != len(cm):  # a merged group row: one cell over the whole width
+            for tc in cells:
+                _tc_width(tc, sum(cm))
+            continue
+        for tc, w in zip(cells, cm, strict=True):
+            _tc_width(tc, w)
     return t
 
 
+def _tc_width(tc: Any, width_cm: float) -> None:
+    tc_pr = tc.get_or_add_tcPr()
+    tc_w = tc_pr.find(qn("w:tcW"))
+    if tc_w is None:
+        tc_w = OxmlElement("w:tcW")
+        tc_pr.insert(0, tc_w)
+    tc_w.set(qn("w:w"), str(int(Cm(width_cm).twips)))
+    tc_w.set(qn("w:type"), "dxa")
+
+
+def _keep_row_with_next(row: Any) -> None:
+    for p in row._tr.iter(qn("w:p")):
+        ppr = p.get_or_add_pPr()
+        ppr.insert(0, OxmlElement("w:keepNext"))
+
+
+def _shade(cell: Any) -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), "EDEDED")
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
 TEXT_WIDTH_CM = 15.6  # A4 less the 28 + 26 mm side margins
+TEXT_HEIGHT_CM = 22.5  # A4 less the 37 + 35 mm top and bottom margins
+LANDSCAPE_TEXT_WIDTH_CM = 22.5  # A4 turned: 297 mm less the 37 + 35 mm margins
+PICTURE_MAX_HEIGHT_CM = 19.0  # leaves room on the page for the figure's caption and a heading
 
 
 def spread(fixed: Sequence[float | None]) -> list[float]:
@@ -304,23 +406,57 @@ def spread(fixed: Sequence[float | None]) -> list[float]:
     return [w if w is not None else rest / len(free) for w in fixed] if free else [float(w) for w in fixed]
 
 
-def picture(doc: DocxDocument, png: bytes, *, width_cm: float = 15.0) -> Paragraph:
+def png_size(png: bytes) -> tuple[int, int]:
+    """Pixel width and height from a PNG's IHDR chunk."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def picture_size_cm(png: bytes, *, width_cm: float = 15.0, max_height_cm: float = PICTURE_MAX_HEIGHT_CM) -> tuple[float, float]:
+    """The printed size of an image: `width_cm` wide, or narrower so that it is at most `max_height_cm` tall."""
+    w, h = png_size(png)
+    height = width_cm * h / w
+    if height <= max_height_cm:
+        return width_cm, height
+    return max_height_cm * w / h, max_height_cm
+
+
+def picture(doc: DocxDocument, png: bytes, *, width_cm: float = 15.0,
+            max_height_cm: float = PICTURE_MAX_HEIGHT_CM) -> Paragraph:
+    """An image centred, never taller than the page allows, kept on the page of its caption below."""
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.paragraph_format.first_line_indent = Pt(0)
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    p.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+    p.paragraph_format.keep_with_next = True
+    width, height = picture_size_cm(png, width_cm=width_cm, max_height_cm=max_height_cm)
+    p.add_run().add_picture(io.BytesIO(png), width=Cm(width), height=Cm(height))
     return p
 
 
-def caption(doc: DocxDocument, text: str, fonts: DocFonts) -> Paragraph:
+def caption(doc: DocxDocument, text: str, fonts: DocFonts, *, keep_next: bool = False) -> Paragraph:
+    """A caption: below a figure, or above a table (`keep_next`: kept on the table's first page)."""
     p = doc.add_paragraph(style="Caption")
+    if keep_next:
+        p.paragraph_format.keep_with_next = True
     style_run(p.add_run(clean_text(text)), fonts.heading1, fonts.latin, size=fonts.caption_size, bold=False)
     return p
 
 
 def page_break(doc: DocxDocument) -> None:
     doc.add_page_break()
+
+
+def landscape_section(doc: DocxDocument) -> Any:
+    """A new section on a new page, A4 turned (an appendix's wide table); page numbers continue."""
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.top_margin, section.bottom_margin = Mm(28), Mm(26)
+    section.left_margin, section.right_margin = Mm(37), Mm(35)
+    section.footer_distance = Mm(14)
+    return section
 
 
 def to_bytes(doc: DocxDocument) -> bytes:

@@ -28,7 +28,16 @@ from scoring.aggregate.units import UnitFigures
 from scoring.db.models import Campaign, User
 from scoring.documents import docx_kit as kit
 from scoring.documents.charts_png import ChartError, ChartImage, grade_chart, render_png, unit_chart
-from scoring.documents.common import DOCX, Document, DocWarning, cn_date, documents_campaign, num, safe_filename
+from scoring.documents.common import (
+    DOCX,
+    Document,
+    DocWarning,
+    bound,
+    cn_date,
+    documents_campaign,
+    num,
+    safe_filename,
+)
 from scoring.documents.findings_source import FindingSet, by_focus, load_findings
 from scoring.documents.fonts import DocFonts, find_cjk_font, missing_font_message
 
@@ -56,10 +65,10 @@ def overview_sentence(fig: CampaignFigures) -> str:
 
 def _band_span(group: Any) -> str:
     if group.upper is None:
-        return f"{num(group.min)}分以上"
+        return f"{bound(group.min)}分以上"
     if group.min == 0:
-        return f"{num(group.upper)}分以下"
-    return f"{num(group.min)}分至{num(group.upper)}分"
+        return f"{bound(group.upper)}分以下"
+    return f"{bound(group.min)}分至{bound(group.upper)}分"
 
 
 def units_sentence(fig: CampaignFigures) -> str:
@@ -83,6 +92,23 @@ def unit_table_rows(units: Sequence[UnitFigures], bands: Sequence[str]) -> tuple
     return headers, rows
 
 
+UNITS_PER_CHART = 40  # a chart of 40 units still prints legibly on one page (sized to fit)
+
+
+def unit_chart_parts(n: int, per_chart: int = UNITS_PER_CHART) -> list[tuple[int, int]]:
+    """Split n ranked units into charts of at most `per_chart` bars, as even as possible: 37 -> 19 + 18."""
+    if n <= 0:
+        return []
+    charts = -(-n // per_chart)
+    size, extra = divmod(n, charts)
+    out, start = [], 0
+    for i in range(charts):
+        end = start + size + (1 if i < extra else 0)
+        out.append((start, end))
+        start = end
+    return out
+
+
 def notice_charts(fig: CampaignFigures, units: Sequence[UnitFigures], *,
                   font_search: Sequence[Path | str] | None = None) -> tuple[list[ChartImage], list[DocWarning]]:
     """The two chart images, or none and a warning when no CJK font (or no renderer) is available."""
@@ -92,12 +118,14 @@ def notice_charts(fig: CampaignFigures, units: Sequence[UnitFigures], *,
     if font is None:
         return [], [DocWarning("no_cjk_font", missing_font_message(font_search))]
     bands = list(fig.grade_counts)
+    ranked = sorted_units(units)
+    parts = unit_chart_parts(len(ranked))
     try:
-        images = [
-            ChartImage("grades", "案卷等次分布", render_png(grade_chart(fig.grade_counts), font)),
-            ChartImage("units", "各单位案卷平均分", render_png(
-                unit_chart([(u.unit, u.mean, u.grade) for u in units], bands, fig.pass_line), font)),
-        ]
+        images = [ChartImage("grades", "案卷等次分布", render_png(grade_chart(fig.grade_counts), font))]
+        for first, last in parts:
+            caption = "各单位案卷平均分" + (f"（第{first + 1}—{last}名）" if len(parts) > 1 else "")
+            chunk = [(u.unit, u.mean, u.grade) for u in ranked[first:last]]
+            images.append(ChartImage("units", caption, render_png(unit_chart(chunk, bands, fig.pass_line), font)))
     except ChartError as exc:
         return [], [DocWarning("chart_failed", f"the charts are left out: {exc}", {"error": str(exc)})]
     return images, []
@@ -119,7 +147,7 @@ def _rectification_table(doc: Any, rects: Sequence[Any], fonts: DocFonts) -> Non
     rows = [[str(i), r.unit_name or "各单位", r.requirement, r.owner or "", _deadline(r.deadline)]
             for i, r in enumerate(rects, start=1)]
     kit.table(doc, ["序号", "单位", "整改要求", "责任人", "整改期限"], rows, fonts,
-              widths=kit.spread([1.1, 3.2, None, 2.2, 3.0]))
+              widths=[0, 3.2, None, 2.2, 3.0])
 
 
 def _deadline(value: Any) -> str:
@@ -132,27 +160,80 @@ def _deadline(value: Any) -> str:
     return str(value)
 
 
-def appendix(doc: Any, findings: FindingSet, fonts: DocFonts, *, heading_text: str = "附件",
+APPENDIX_SIZE = 9.0  # 小五: the appendix is a reference table, set compact on turned pages
+SECTION_LABELS = {"problem": "问题", "typical": "典型问题", "recommendation": "建议"}
+
+
+def _trace_key(t: Any) -> tuple[int, str, str]:
+    return (t.case_file_id, t.item_id, t.reason_id)
+
+
+def appendix(doc: Any, findings: FindingSet, fonts: DocFonts, *, masked: bool, heading_text: str = "附件",
              title_text: str = "评查发现问题溯源表") -> None:
-    """Every included finding with the files behind it: case number, unit, item, reason, comment, location."""
-    kit.page_break(doc)
+    """Every included finding with the files behind it, as one compact table: a shaded row names the
+    finding (and its scoring item when all its files share it), the rows below it its files (case
+    number and unit unless `masked`, the item otherwise, reviewer's comment, location, score). With
+    case numbers and units the table is wide and goes on turned (landscape) pages. A recommendation
+    whose files are exactly those of problems listed above refers to them instead of repeating them."""
+    if masked:
+        kit.page_break(doc)
+    else:
+        kit.landscape_section(doc)
     kit.paragraph(doc, heading_text, fonts=fonts, indent=False, east_asian=fonts.heading1)
     kit.title(doc, title_text, fonts)
-    labels = {"problem": "问题", "typical": "典型问题", "recommendation": "建议"}
-    numbering = {s: 0 for s in labels}
+    who = [] if masked else ["案号", "单位"]
+    headers = ["序号", *who, "评查意见", "位置", "得分（等次）"]
+    widths: list[float | None] = [0, *([] if masked else [4.2, 3.4]), None, 2.6, 0]
+    numbering = {s: 0 for s in SECTION_LABELS}
+    rows: list[list[str]] = []
+    groups: dict[int, str] = {}
+    problem_keys: list[tuple[str, set[tuple[int, str, str]]]] = []
+    notes: list[str] = []
     for f in findings.all():
         numbering[f.section] += 1
-        kit.paragraph(doc, f.title, fonts=fonts, indent=False, lead=f"{labels[f.section]}{numbering[f.section]}：",
-                      lead_font=fonts.heading1, lead_bold=False, east_asian=fonts.heading1)
+        label = f"{SECTION_LABELS[f.section]}{numbering[f.section]}"
         traces = findings.traces.get(f.id, [])
+        keys = {_trace_key(t) for t in traces}
+        if f.section == "problem":
+            problem_keys.append((label, keys))
+        if f.section == "recommendation" and keys:
+            covering = [lab for lab, k in problem_keys if k and k <= keys]
+            if covering and set().union(*(k for lab, k in problem_keys if lab in covering)) == keys:
+                notes.append(f"{label}　{f.title.strip()}：对应{'、'.join(covering)}所列案卷。")
+                continue
         if not traces:
-            kit.paragraph(doc, "（该项无对应案卷记录）", fonts=fonts)
+            notes.append(f"{label}　{f.title.strip()}：无对应案卷记录。")
             continue
-        rows = [[t.case_number, t.unit_name, f"{t.item_id} {t.item_title}".strip(), t.reason or "",
-                 t.comment or "", t.location or "", f"{num(t.score)}（{t.grade}）" if t.score is not None else ""]
-                for t in traces]
-        kit.table(doc, ["案号", "单位", "评查项目", "扣分原因", "评查意见", "位置", "得分"], rows, fonts,
-                  widths=kit.spread([3.0, 2.2, 2.2, 2.4, None, 1.5, 1.8]))
+        items = {(t.item_id, t.item_title) for t in traces}
+        one_item = len(items) == 1
+        item_note = "　评查项目：{} {}".format(*next(iter(items))) if one_item else ""
+        groups[len(rows)] = f"{label}　{f.title.strip()}（{len(traces)}本）{item_note}"
+        for i, t in enumerate(traces, start=1):
+            comment = t.comment or t.reason or ""
+            if not one_item:
+                comment = f"{t.item_id} {t.item_title}：{comment}"
+            rows.append([str(i), *([] if masked else [t.case_number, t.unit_name]), comment, t.location or "",
+                         f"{num(t.score)}（{t.grade}）" if t.score is not None else ""])
+    if rows:
+        numeric = [True, *([False, False] if not masked else []), False, False, True]
+        kit.table(doc, headers, rows, fonts, widths=widths, numeric=numeric, size=APPENDIX_SIZE,
+                  total_cm=kit.TEXT_WIDTH_CM if masked else kit.LANDSCAPE_TEXT_WIDTH_CM, groups=groups)
+    for note in notes:
+        kit.paragraph(doc, note, fonts=fonts, indent=False, size=APPENDIX_SIZE + 1.5)
+
+
+def signature(doc: Any, fonts: DocFonts, *, closing: str, issuer: str | None, date: dt.date | None,
+              attachment: str | None = None) -> None:
+    """The closing paragraph, the attachment note, the issuing authority and the date, kept on one page
+    (each is kept with the next, so the block moves to a new page whole)."""
+    kit.paragraph(doc, closing, fonts=fonts, keep_next=True)
+    if attachment:
+        kit.paragraph(doc, "", fonts=fonts, indent=False, keep_next=True)
+        kit.paragraph(doc, f"附件：{attachment}", fonts=fonts, keep_next=True)
+    kit.paragraph(doc, "", fonts=fonts, indent=False, keep_next=True)
+    kit.paragraph(doc, (issuer or "").strip() or ISSUER_PLACEHOLDER, fonts=fonts, indent=False,
+                  align=WD_ALIGN_PARAGRAPH.RIGHT, keep_next=True)
+    kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
 def build_notice(session: Session, actor: User | None, campaign_ref: int | str, *, title: str | None = None,
@@ -161,14 +242,16 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
                  font_search: Sequence[Path | str] | None = None, anonymise_traces: bool = False) -> Document:
     """The notice as a .docx. `number` (文号, e.g. X司〔2025〕X号), `issuer` and `date` are the form
     fields the lead fills; left out they print as blank fields (and a warning says so).
-    `anonymise_traces` masks case numbers and units in the appendix for a lead too (observers get
-    them masked whenever the campaign anonymises)."""
+    When the campaign anonymises, the appendix names neither cases nor units (the one rule of
+    `scoring.anonymise`, as the typical problems do), for every reader; `anonymise_traces` asks for
+    that on a campaign that does not anonymise."""
     campaign = documents_campaign(session, actor, campaign_ref, observers=True)
     fonts = fonts or DocFonts()
     warnings: list[DocWarning] = []
     fig = campaign_figures(session, campaign.id)
     units = unit_summary(session, campaign.id, top_n=0)
-    findings = load_findings(session, actor, campaign.id, unit_id=None, anonymise=anonymise_traces)
+    masked = bool(campaign.anonymise) or anonymise_traces
+    findings = load_findings(session, actor, campaign.id, unit_id=None, anonymise=masked)
     warnings.extend(findings.warnings)
     if fig.files_pending:
         warnings.append(DocWarning("files_pending", f"{fig.files_pending} sampled files have no final result yet; "
@@ -208,15 +291,15 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     kit.heading(doc, f"{kit.heading2_label(2)}各单位评查结果", 2, fonts)
     bands = list(fig.grade_counts)
     headers, rows = unit_table_rows(units, bands)
-    kit.caption(doc, "表1　各单位案卷评查结果（按平均分排序）", fonts)
+    kit.caption(doc, "表1　各单位案卷评查结果（按平均分排序）", fonts, keep_next=True)
     kit.table(doc, headers, rows, fonts, numeric=[True, False, True, True, *[True] * len(bands), True, False],
-              widths=kit.spread([1.1, None, 1.4, 1.6, *[1.2] * len(bands), 1.8, 1.5]))
+              widths=[0, None, 0, 0, *[0] * len(bands), 0, 0])
     images, chart_warnings = notice_charts(fig, units, font_search=font_search)
     warnings.extend(chart_warnings)
     if images:
         kit.heading(doc, f"{kit.heading2_label(3)}等次分布和单位对比", 2, fonts)
         for n, image in enumerate(images, start=1):
-            kit.picture(doc, image.png)
+            kit.picture(doc, image.png, width_cm=11.0 if image.key == "grades" else 15.0)
             kit.caption(doc, f"图{n}　{image.caption}", fonts)
 
     section(SECTION_TITLES["problem"])
@@ -232,18 +315,13 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     (_finding_paragraphs(doc, findings.recommendation, fonts) if findings.recommendation
      else _none(doc, fonts))
     section("整改要求")
-    kit.paragraph(doc, "各单位要对照本通报指出的问题和所附溯源表列明的案卷，逐项分析原因、制定措施、限期整改，"
-                       "并在整改期限届满后将整改情况书面报送。具体整改要求如下：", fonts=fonts)
+    kit.paragraph(doc, "各单位要对照本通报指出的问题和所附溯源表列明的案卷，逐项分析原因、制定措施、限期整改。"
+                       + ("具体整改要求如下：" if findings.rectifications else ""), fonts=fonts)
     if findings.rectifications:
         _rectification_table(doc, findings.rectifications, fonts)
     else:
         _none(doc, fonts, "（整改要求待定）")
-
-    kit.paragraph(doc, "", fonts=fonts, indent=False)
-    kit.paragraph(doc, "附件：评查发现问题溯源表", fonts=fonts)
-    kit.paragraph(doc, "", fonts=fonts, indent=False)
-    kit.paragraph(doc, (issuer or "").strip() or ISSUER_PLACEHOLDER, fonts=fonts, indent=False,
-                  align=WD_ALIGN_PARAGRAPH.RIGHT)
-    kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    appendix(doc, findings, fonts)
+    signature(doc, fonts, closing=f"请各单位在整改期限届满后将整改情况书面报送{(issuer or '').strip() or '我单位'}。",
+              attachment="评查发现问题溯源表", issuer=issuer, date=date)
+    appendix(doc, findings, fonts, masked=masked)
     return Document(safe_filename(f"{campaign.name}-评查情况通报.docx"), kit.to_bytes(doc), DOCX, warnings)

@@ -11,6 +11,7 @@
 The anonymisation rule for typical examples and traces is in `scoring.findings.text`.
 """
 
+from scoring.anonymise import mask_case_number
 from scoring.findings.generate import (
     MANUAL_PREFIX,
     PROBLEMS_PER_FOCUS,
@@ -41,7 +42,7 @@ from scoring.findings.store import (
     move_finding,
     update_finding,
 )
-from scoring.findings.text import case_reference, mask_case_number
+from scoring.findings.text import case_reference
 from scoring.findings.traces import Trace, finding_traces
 
 __all__ = [

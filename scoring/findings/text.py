@@ -1,13 +1,6 @@
 """The wording of drafted findings (Chinese, official style) and the anonymisation rule.
 
-Anonymisation (when `Campaign.anonymise` is true), applied to drafted text and to traces shown to
-anyone but a panel lead:
-
-- In a **unit's** findings the unit is named (it is that unit's own section) and the case number keeps
-  its issuing-agency prefix and year but loses its serial number: "东城管罚〔2024〕37号" becomes
-  "东城管罚〔2024〕****号". A number without a bracketed year has every run of digits masked.
-- In **campaign-level** findings neither is shown: the unit becomes "某单位" and the case is "一起案件"
-  ("某单位办理的一起案件"), because an agency prefix alone would name the unit.
+Anonymisation (when `Campaign.anonymise` is true) follows the one rule of `scoring.anonymise`.
 
 People's names never come from the data into the text (reviewers' comments are quoted as written).
 """
@@ -15,29 +8,14 @@ People's names never come from the data into the text (reviewers' comments are q
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
-MASK = "****"
-SOME_UNIT = "某单位"
-SOME_CASE = "一起案件"
-SOME_CASE_SHORT = "某案"
+from scoring.anonymise import SOME_CASE, SOME_UNIT, mask_case_number
 
-_YEAR_FORM = re.compile(r"^(?P<prefix>.*?[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】])(?P<serial>.*?)(?P<suffix>号?)$")
-_DIGITS = re.compile(r"\d+")
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _PER_LEAD = re.compile(r"^每缺(?:一|1)?[处份项个次件条]?")
 _PER_ONLY = re.compile(r"^每[处份项个次件条]")
-
-
-def mask_case_number(case_number: str) -> str:
-    """"东城管罚〔2024〕37号" -> "东城管罚〔2024〕****号" (agency and year kept, serial masked)."""
-    number = case_number.strip()
-    m = _YEAR_FORM.match(number)
-    if m and m.group("serial").strip():
-        return f"{m.group('prefix')}{MASK}{m.group('suffix')}"
-    masked = _DIGITS.sub(MASK, number)
-    return masked if masked != number else MASK
 
 
 def case_reference(case_number: str, unit_name: str, *, campaign_level: bool, anonymise: bool) -> str:
@@ -71,10 +49,10 @@ def sentence(text: str) -> str:
 
 
 def percent(value: Decimal | None) -> str:
-    """12.50 -> "12.5%", 20.00 -> "20%"."""
+    """A rate with two decimals, as every document writes it: 12.5 -> "12.50%", 20 -> "20.00%"."""
     if value is None:
         return ""
-    return f"{value.normalize():f}%" if value != value.to_integral() else f"{int(value)}%"
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}%"
 
 
 def problem_body(focus_label: str, phrase: str, *, files: int, units: int | None, scope_files: int,

@@ -1,7 +1,7 @@
 """Tracing a finding to the files and standing defects behind it.
 
 A lead sees real case numbers and unit names. Anyone else (an observer of a published campaign) sees
-them anonymised when the campaign says so, by the rule in `scoring.findings.text`: in a unit's findings
+them anonymised when the campaign says so, by the rule in `scoring.anonymise`: in a unit's findings
 the case number's serial is masked; in campaign-level findings the unit is "某单位" and the case "某案".
 A lead may ask for the anonymised form (`anonymise=True`, e.g. for a circulated appendix).
 """
@@ -14,9 +14,17 @@ from decimal import Decimal
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from scoring.db.models import CampaignStandard, CaseFile, FileDeduction, FileResult, FindingLink, Unit, User
+from scoring.anonymise import SOME_CASE_SHORT, SOME_UNIT, mask_case_number
+from scoring.db.models import (
+    CampaignStandard,
+    CaseFile,
+    FileDeduction,
+    FileResult,
+    FindingLink,
+    Unit,
+    User,
+)
 from scoring.findings.store import readable_finding
-from scoring.findings.text import SOME_CASE_SHORT, SOME_UNIT, mask_case_number
 from scoring.standards import load_version
 
 
