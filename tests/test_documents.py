@@ -49,9 +49,11 @@ def _current_marks(campaign_id: int, statuses: list[str]):  # noqa: ANN202
 @pytest.fixture(scope="module")
 def docs(shared_world):  # noqa: F811
     """The shared world plus drafted findings, a recommendation, a rectification, and comments that look
-    like formulas or carry control characters (as imported data can)."""
+    like formulas or carry control characters (as imported data can). The campaign does not anonymise
+    here (the documents name every case); tests/test_documents_anonymised.py covers the other case."""
     w = shared_world
     s = w.session
+    w.current.anonymise = False
     findings.generate_findings(s, w.lead, w.current.id)
     findings.add_finding(s, w.lead, w.current.id, unit_id=None, section="recommendation",
                          title=RECOMMENDATION, body="各单位要建立问题清单，逐项销号。")
@@ -113,9 +115,9 @@ def test_notice_unit_table_sorted_by_mean(notice):
     rows = _rows(table)
     assert rows[0] == ["序号", "单位", "案卷数", "平均分", "优秀", "良好", "合格", "不合格", "合格率（%）", "单位等次"]
     assert rows[1:] == [
-        ["1", U3, "2", "96.88", "2", "0", "0", "0", "100", "优秀"],
-        ["2", U1, "4", "89.38", "2", "2", "0", "0", "100", "良好"],
-        ["3", U4, "3", "76.67", "0", "2", "1", "0", "100", "合格"],
+        ["1", U3, "2", "96.88", "2", "0", "0", "0", "100.00", "优秀"],
+        ["2", U1, "4", "89.38", "2", "2", "0", "0", "100.00", "良好"],
+        ["3", U4, "3", "76.67", "0", "2", "1", "0", "100.00", "合格"],
         ["4", U2, "3", "52.08", "0", "1", "1", "1", "66.67", "不合格"],
     ]
 
@@ -136,34 +138,47 @@ def test_notice_findings_by_focus_and_rectification(docs, notice):
     assert all(f.body not in text for f in unit_only)
 
 
+def _appendix_rows(doc) -> tuple[list[str], list[list[str]]]:  # noqa: ANN001
+    table = next(t for t in doc.tables if _rows(t)[0][0] == "序号" and "评查意见" in _rows(t)[0])
+    rows = _rows(table)
+    return rows[0], rows[1:]
+
+
 def test_notice_appendix_traces_every_finding(docs, notice):
     doc = _doc(notice.content)
     paras = [p.text for p in doc.paragraphs]
-    start = paras.index("评查发现问题溯源表")
-    trace_tables = [t for t in doc.tables if _rows(t)[0][0] == "案号"]
+    assert "评查发现问题溯源表" in paras
+    headers, rows = _appendix_rows(doc)
+    assert headers == ["序号", "案号", "单位", "评查意见", "位置", "得分（等次）"]
     views = findings.list_findings(docs.session, docs.lead, docs.current.id, unit_id=None, included_only=True)
     with_traces = [f for f in views if findings.finding_traces(docs.session, docs.lead, f.id)]
-    assert len(trace_tables) == len(with_traces)
-    appendix = paras[start:]
-    for f, table in zip(with_traces, trace_tables, strict=True):
-        assert any(p.endswith(f.title) for p in appendix)
+    listed = [f for f in with_traces if f.section != "recommendation"]
+    # One shaded row per finding (a merged cell repeats its text over the row), then its files.
+    group_rows = [i for i, r in enumerate(rows) if len(set(r)) == 1]
+    assert len(group_rows) >= len(listed)
+    for f in listed:
+        at = next(i for i in group_rows if f.title in rows[i][0])
         traces = findings.finding_traces(docs.session, docs.lead, f.id)
-        rows = _rows(table)[1:]
-        assert [r[0] for r in rows] == [t.case_number for t in traces]
-        assert [r[3] for r in rows] == [t.reason for t in traces]
-        assert [r[5] for r in rows] == [t.location for t in traces]
-        assert all(r[2].startswith(t.item_id) for r, t in zip(rows, traces, strict=True))
+        assert f"（{len(traces)}本）" in rows[at][0]
+        body = rows[at + 1: at + 1 + len(traces)]
+        assert [r[1] for r in body] == [t.case_number for t in traces]
+        assert [r[2] for r in body] == [t.unit_name for t in traces]
+        assert [r[4] for r in body] == [t.location for t in traces]
     # The typo finding is traced to the 11 files carrying it.
     typo = next(f for f in with_traces if "文书错别字" in f.title and f.section == "problem")
     assert len(findings.finding_traces(docs.session, docs.lead, typo.id)) == 11
+    # A landscape section holds the wide appendix table; the body stays portrait.
+    assert [s.orientation for s in doc.sections] == [0, 1]
 
 
 def test_notice_appendix_anonymised_on_request(docs):
     result = build_notice(docs.session, docs.lead, docs.current.id, font_search=[], anonymise_traces=True)
     doc = _doc(result.content)
-    trace_rows = [r for t in doc.tables if _rows(t)[0][0] == "案号" for r in _rows(t)[1:]]
-    assert trace_rows and {(r[0], r[1]) for r in trace_rows} == {("某案", "某单位")}
-    assert all(cf.case_number not in _text(doc) for cf in docs.files)
+    headers, rows = _appendix_rows(doc)
+    assert headers == ["序号", "评查意见", "位置", "得分（等次）"] and rows
+    appendix_text = "\n".join(c for r in rows for c in r)
+    assert all(cf.case_number not in appendix_text for cf in docs.files)
+    assert all(u not in appendix_text for u in (U1, U2, U3, U4))
 
 
 def test_notice_fonts_typography_and_page_numbers(notice):
@@ -276,7 +291,7 @@ def test_supervision_content(docs):
     paras = [p.text for p in doc.paragraphs]
     assert paras[:3] == ["行政执法监督建议书", "X司监〔2025〕1号", f"{U2}："]
     assert "共抽查你单位案卷3本，其中良好1本、合格1本、不合格1本，平均分52.08分" in paras[3]
-    assert f"不合格案卷1本：{docs.files[5].case_number}（0分）" in paras[3]
+    assert f"不合格案卷1本：{docs.files[5].case_number}（0.00分）" in paras[3]
     headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["一、存在的问题", "二、监督建议", "三、整改要求"]
     own = findings.list_findings(s, lead, cid, unit_id=docs.units[U2].id, included_only=True)
@@ -285,12 +300,14 @@ def test_supervision_content(docs):
         if f.section in ("problem", "typical"):
             assert f.title in text
     assert RECOMMENDATION in text  # the unit has none of its own: the campaign's
-    defects = next(t for t in doc.tables if _rows(t)[0][0] == "案号")
-    numbers = {r[0] for r in _rows(defects)[1:]}
-    assert numbers == {cf.case_number for cf in docs.files[4:7]}
-    assert any(r[3] == "否决项：执法主体不合法" for r in _rows(defects))
-    assert all(r[4] == CONTROL_CLEAN for r in _rows(defects)[1:])  # control characters removed
-    assert "并于2025年6月30日前将整改情况书面报送区司法局" in text  # deadline from its rectification
+    defects = next(t for t in doc.tables if _rows(t)[0] == ["序号", "评查项目", "问题", "评查意见", "位置"])
+    files = [r[0] for r in _rows(defects)[1:] if len(set(r)) == 1]  # a shaded row per file: number and score
+    assert {f.split("　")[0] for f in files} == {cf.case_number for cf in docs.files[4:7]}
+    assert any(f.endswith("0.00分（不合格）") for f in files)
+    rows = [r for r in _rows(defects)[1:] if len(set(r)) > 1]
+    assert any(r[2] == "否决项：执法主体不合法" for r in rows)
+    assert all(r[3] == CONTROL_CLEAN for r in rows)  # control characters removed
+    assert "请你单位于2025年6月30日前将整改情况书面报送区司法局" in text  # deadline from its rectification
     rect = next(t for t in doc.tables if _rows(t)[0][:2] == ["序号", "整改要求"])
     assert _rows(rect)[1] == ["1", "补正执法证号记载", "法制科", "2025年6月30日"]
     assert "区司法局" in paras and "2025年3月2日" in paras

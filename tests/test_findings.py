@@ -79,13 +79,15 @@ def test_problem_counts_and_links_equal_the_core(fw):
         v = campaign[f"problem:{p.focus}:{p.item_id}:{p.reason_id}"]
         assert f"{p.files}本案卷（涉及{len(p.units)}个单位）" in v.body
         assert (v.facts["files"], v.facts["units"]) == (p.files, len(p.units))
-        assert f"“{problem_phrase(p.reason)}”" in v.body
+        assert v.title == problem_phrase(p.reason, p.item_title)  # the title states the problem
+        assert "“" not in v.body and p.reason not in v.body  # the body neither quotes nor repeats it
         expected = {(f.case_file_id, p.item_id, p.reason_id) for f in problem_files(s, cid, p.item_id, p.reason_id)}
         assert _links(s, v.id) == expected and v.links == p.files
     b1 = campaign["problem:discretion_benchmark:B1:a"]
-    assert b1.body == "裁量权基准适用方面：11本案卷（涉及4个单位）存在“文书错别字”问题，占评查案卷的91.67%。"
-    assert campaign["problem:subject:V1:V1"].body.count("（否决项）") == 1
-    assert campaign["problem:subject:A1:b"].title == "执法主体：缺少签名"  # "每缺一处签名" read as a problem
+    assert (b1.title, b1.body) == ("文书错别字", "11本案卷（涉及4个单位）存在此类问题，占评查案卷的91.67%。")
+    assert campaign["problem:subject:V1:V1"].body.count("属否决项") == 1
+    # "每缺一处签名" read as a problem, after its item title (too short to stand alone)
+    assert campaign["problem:subject:A1:b"].title == "执法人员资格方面缺少签名"
 
     per_unit = reason_counts(s, cid, by_unit=True)
     files_of = {U1: 4, U2: 3, U3: 2, U4: 3}
@@ -101,7 +103,7 @@ def test_problem_counts_and_links_equal_the_core(fw):
             assert {cf for cf, _, _ in _links(s, v.id)} == {
                 f.case_file_id for f in problem_files(s, cid, r.item_id, r.reason_id, unit_id=unit.id)}
     assert _by_key(views, fw.units[U4].id)["problem:subject:A1:a"].body == (
-        "执法主体方面：评查的3本案卷均存在“未记载执法证号”问题。")
+        "评查的3本案卷均存在此类问题。")
 
 
 def test_recommendations_come_from_the_standard(fw):
@@ -133,7 +135,7 @@ def test_typical_examples_quote_the_comment_and_are_anonymised(fw):
     views = list_findings(s, fw.lead, cid)
     typical = {v.gen_key: v for v in views if v.section == "typical" and v.unit_id is None}
     b1 = typical["typical:discretion_benchmark:B1:a"]
-    assert b1.body == f"某单位办理的一起案件，裁量权基准适用方面存在“文书错别字”问题。评查意见：{COMMENT_B1}（第5页）。"
+    assert b1.body == f"某单位办理的一起案件，文书错别字（第5页）。评查意见：{COMMENT_B1}。"
     a1 = typical["typical:subject:A1:a"]
     assert COMMENT_A1 in a1.body and a1.body.startswith("某单位办理的一起案件")
     numbers = [f.case_number for f in fw.files]
@@ -408,6 +410,17 @@ def test_problem_phrase_and_tidy():
     assert problem_phrase("每处笔录未经当事人核对签名") == "笔录未经当事人核对签名"
     assert problem_phrase("每缺一份应归档材料") == "缺少应归档材料"
     assert problem_phrase("未记载执法证号。") == "未记载执法证号"
+    # The rule's quantifiers and point sizes never reach a notice.
+    assert problem_phrase("审核意见每遗漏一个审核方面（主体、事实证据、法律依据、裁量、程序）") == (
+        "审核意见遗漏审核方面（主体、事实证据、法律依据、裁量、程序）")
+    assert problem_phrase("每一项违法事实要素（时间、地点、行为方式、情节、后果、违法所得）未查明或未载明") == (
+        "违法事实要素（时间、地点、行为方式、情节、后果、违法所得）未查明或未载明")
+    assert problem_phrase("决定书每缺一项必要内容（许可事项、依据、有效期）") == "决定书缺少必要内容（许可事项、依据、有效期）"
+    assert problem_phrase("每名执法人员的执法证号未记载") == "执法人员的执法证号未记载"
+    assert problem_phrase("文书错别字，每处扣1分，扣完为止") == "文书错别字"
+    # A short reason without a subject is put after its item's title; an explicit phrase wins.
+    assert problem_phrase("未复查", "整改复查") == "整改复查方面未复查"
+    assert problem_phrase("每处笔录未经当事人核对签名", "笔录", "询问笔录未经当事人核对签名") == "询问笔录未经当事人核对签名"
     assert tidy("对案源登记实行书面记录，\n  并确保衔接。") == "对案源登记实行书面记录，并确保衔接。"
     assert tidy("引用 GB 2760 标准") == "引用GB 2760标准"
 

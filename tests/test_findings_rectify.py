@@ -116,7 +116,7 @@ def test_cli_generate_list_and_rectify(tmp_path, capsys):
     assert n > 20 and out.startswith(f"added {n}, updated 0, unchanged 0, kept 0")
     assert main(["findings", "list", "--campaign", str(cid), "--unit", U4, "--db", url]) == 0
     out = capsys.readouterr().out
-    assert "== 城桥镇 · 主要问题" in out and "执法主体方面：评查的3本案卷均存在“未记载执法证号”问题。" in out
+    assert "== 城桥镇 · 主要问题" in out and "执法主体｜未记载执法证号\n    评查的3本案卷均存在此类问题。" in out
     assert main(["findings", "list", "--campaign", str(cid), "--unit", "campaign", "--format", "json",
                  "--db", url]) == 0
     rows = json.loads(capsys.readouterr().out)

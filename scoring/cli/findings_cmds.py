@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
+from scoring.aggregate.common import focus_label
 from scoring.campaigns import get_campaign
 from scoring.cli.aggregate_cmds import echo_table
 from scoring.cli.base import cli, db_option, echo_json
@@ -85,7 +86,8 @@ def list_cmd(engine, campaign_ref, unit_ref, included_only, fmt, as_user):  # no
             heading = scope
             click.echo(f"\n== {scope[0]} · {scope[1]}")
         flags = [w for w, on in (("excluded", not r.included), ("edited", r.edited), ("stale", r.stale)) if on]
-        click.echo(f"#{r.id} {r.title}" + (f"  [{', '.join(flags)}]" if flags else ""))
+        area = f"{focus_label(r.focus)}｜" if r.focus and r.section == "problem" else ""
+        click.echo(f"#{r.id} {area}{r.title}" + (f"  [{', '.join(flags)}]" if flags else ""))
         click.echo(f"    {r.body}")
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate import campaign_figures, unit_table
+from scoring.anonymise import case_label
 from scoring.campaigns import standard_hash_for
 from scoring.db.models import (
     Assignment,
@@ -38,7 +39,14 @@ from scoring.db.models import (
     Unit,
     User,
 )
-from scoring.documents.common import XLSX, Document, DocWarning, documents_campaign, is_lead, safe_filename
+from scoring.documents.common import (
+    XLSX,
+    Document,
+    DocWarning,
+    documents_campaign,
+    is_lead,
+    safe_filename,
+)
 from scoring.documents.text_safety import cell_text, sheet_name
 from scoring.domain import FILE_FLAGS, UNIT_KIND_LABELS, MarkStatus, ReviewStatus
 from scoring.errors import ValidationFailed
@@ -175,6 +183,11 @@ def _final(session: Session, campaign_id: int) -> dict[int, FileResult]:
     return {r.case_file_id: r for r in session.scalars(select(FileResult).where(FileResult.campaign_id == campaign_id))}
 
 
+def _case(campaign: Campaign, case_number: str) -> str:
+    """A case number as the exports write it: masked when the campaign anonymises (`scoring.anonymise`)."""
+    return case_label(case_number, anonymise=bool(campaign.anonymise), campaign_level=False)
+
+
 def _dec(v: Any) -> Decimal:
     return Decimal(str(v)).quantize(Decimal("0.01"))
 
@@ -234,7 +247,7 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
         items = [item for section in std.sections for item in section.items]
         sheet = book.sheet(f"{std.title}", [*SCORE_HEADERS, *[f"{i.id} {i.title}（扣分）" for i in items]])
         for order, cf, unit in files:
-            base = [order, cf.case_number, unit.name, cf.case_type]
+            base = [order, _case(campaign, cf.case_number), unit.name, cf.case_type]
             rows_for_file = reviews.get(cf.id, [])
             for n, (review, user) in enumerate(rows_for_file, start=1):
                 marks = _item_marks(review.result)
@@ -302,6 +315,7 @@ LEDGER_HEADERS = ["评查活动", "单位", "案号", "评查人", "来源", "�
 class _LedgerRow:
     unit_order: tuple[int, int]
     values: list[Any]
+    case_number: str = ""  # the real number, for the order (the written one may be masked)
 
 
 def _describe(page: str | None, media_file: str | None, media_time: str | None) -> str:
@@ -351,10 +365,10 @@ def export_deductions(session: Session, actor: User | None, campaign_ref: int | 
             item_title = item.title if item else mark.item_id
             reason_id, reason, occ, points = mark.reason_id, (d.reason if d else mark.reason_id), mark.occurrences, \
                 mark.points
-        values = [campaign.name, unit.name, cf.case_number, *([user.display_name] if names else []), "评查", counts,
+        values = [campaign.name, unit.name, _case(campaign, cf.case_number), *([user.display_name] if names else []), "评查", counts,
                   mark.item_id, item_title, reason_id, reason, occ, points, mark.comment,
                   _describe(mark.page, mark.media_file, mark.media_time)]
-        rows.append(_LedgerRow((unit.sort_order, unit.id), values))
+        rows.append(_LedgerRow((unit.sort_order, unit.id), values, cf.case_number))
     rechecks = session.execute(
         select(Recheck, User, CaseFile, Unit).join(User, User.id == Recheck.decided_by_id)
         .join(CaseFile, CaseFile.id == Recheck.case_file_id).join(Unit, Unit.id == CaseFile.unit_id)
@@ -366,17 +380,17 @@ def export_deductions(session: Session, actor: User | None, campaign_ref: int | 
         who = [f"复核：{lead.display_name}"] if names else []
         for d in (rc.result or {}).get("deductions", []):
             rows.append(_LedgerRow((unit.sort_order, unit.id), [
-                campaign.name, unit.name, cf.case_number, *who, "复核", counts, d["item_id"], d.get("item_title", ""),
+                campaign.name, unit.name, _case(campaign, cf.case_number), *who, "复核", counts, d["item_id"], d.get("item_title", ""),
                 d["reason_id"], d.get("reason", ""), d.get("occurrences"), _dec(d.get("points", 0)),
-                d.get("comment", ""), d.get("location", "")]))
+                d.get("comment", ""), d.get("location", "")], cf.case_number))
         for vid in (rc.result or {}).get("veto", {}).get("triggered", []):
             veto = s.vetoes_by_id.get(vid)
             comment = ((rc.marks or {}).get("vetoes", {}).get(vid) or {})
             rows.append(_LedgerRow((unit.sort_order, unit.id), [
-                campaign.name, unit.name, cf.case_number, *who, "复核", counts, vid, veto.title if veto else vid, vid,
+                campaign.name, unit.name, _case(campaign, cf.case_number), *who, "复核", counts, vid, veto.title if veto else vid, vid,
                 "否决项", None, None, comment.get("comment", ""),
-                _describe(comment.get("page"), comment.get("media_file"), comment.get("media_time"))]))
-    rows.sort(key=lambda r: (r.unit_order, r.values[2]))
+                _describe(comment.get("page"), comment.get("media_file"), comment.get("media_time"))], cf.case_number))
+    rows.sort(key=lambda r: (r.unit_order, r.case_number))
     book = Book()
     sheet = book.sheet("扣分台账", headers)
     for r in rows:
@@ -425,7 +439,7 @@ def export_sample(session: Session, actor: User | None, campaign_ref: int | str)
                                     "抽取方式代码", "重大执法决定", "不予处罚", "听证", "行政强制措施"])
     for item in data["items"]:
         cf = by_number.get(item["case_number"], (None, None))[0]
-        drawn.write([item["draw_order"], item["case_number"], item["unit"], item["case_type"],
+        drawn.write([item["draw_order"], _case(campaign, item["case_number"]), item["unit"], item["case_type"],
                      cf.procedure if cf else None, cf.decision_date if cf else None, reason_label(item["reason"]),
                      item["reason"], *([getattr(cf, f) for f in FILE_FLAGS] if cf else [None] * len(FILE_FLAGS))])
     summary = book.sheet("抽样汇总", ["执法单位", "案件类型", "候选案卷", "抽取", "其中强制抽取"])

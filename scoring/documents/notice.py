@@ -27,7 +27,13 @@ from scoring.aggregate.common import focus_label
 from scoring.aggregate.units import UnitFigures
 from scoring.db.models import Campaign, User
 from scoring.documents import docx_kit as kit
-from scoring.documents.charts_png import ChartError, ChartImage, grade_chart, render_png, unit_chart
+from scoring.documents.charts_png import (
+    ChartError,
+    ChartImage,
+    grade_chart,
+    render_png,
+    unit_chart,
+)
 from scoring.documents.common import (
     DOCX,
     Document,

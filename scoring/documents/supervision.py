@@ -3,7 +3,8 @@
 A unit gets one when at least one of its files failed (final grade below the pass line) or its mean
 score is below the threshold the lead sets (default: the campaign's pass line). Each draft holds the
 addressee, the unit's results, 一、存在的问题 (the unit's included findings of sections problem and
-typical, then a table of every defect standing in its files' final results), 二、监督建议 (the unit's
+typical, then a table of every defect standing in its files' final results; case numbers masked
+everywhere when the campaign anonymises, by the one rule of `scoring.anonymise`), 二、监督建议 (the unit's
 included recommendations, else the campaign's), 三、整改要求 (its rectification requirements with owner
 and deadline, and the date to report back by), and the issuing authority and date. Leads only.
 """
@@ -24,13 +25,23 @@ from sqlalchemy.orm import Session
 
 from scoring.aggregate import file_list, unit_summary
 from scoring.aggregate.common import titles_for
+from scoring.anonymise import case_label
 from scoring.db.models import CaseFile, FileDeduction, FileResult, User
 from scoring.documents import docx_kit as kit
-from scoring.documents.common import DOCX, ZIP, Document, DocWarning, cn_date, documents_campaign, num, safe_filename
+from scoring.documents.common import (
+    DOCX,
+    ZIP,
+    Document,
+    DocWarning,
+    cn_date,
+    documents_campaign,
+    num,
+    safe_filename,
+)
 from scoring.documents.findings_source import load_findings
 from scoring.documents.fonts import DocFonts
 from scoring.documents.notice import FIELD_LABELS as NOTICE_FIELD_LABELS
-from scoring.documents.notice import ISSUER_PLACEHOLDER, NUMBER_PLACEHOLDER
+from scoring.documents.notice import ISSUER_PLACEHOLDER, NUMBER_PLACEHOLDER, signature
 from scoring.errors import NotFound, ValidationFailed
 
 FIELD_LABELS = {**NOTICE_FIELD_LABELS, "deadline": "整改报告期限"}
@@ -80,8 +91,9 @@ def supervision_targets(session: Session, actor: User | None, campaign_ref: int 
     return out
 
 
-def _defects(session: Session, campaign_id: int, unit_id: int) -> list[list[str]]:
-    """Every defect standing in the unit's final results: case number, score (grade), item, problem, location."""
+def _defects(session: Session, campaign_id: int, unit_id: int, *, masked: bool) -> list[list[str]]:
+    """Every defect standing in the unit's final results: case number (masked when the campaign
+    anonymises), score (grade), item, problem, location."""
     rows = session.execute(
         select(CaseFile.case_number, FileResult.score, FileResult.grade, FileDeduction.item_id,
                FileDeduction.reason, FileDeduction.is_veto, FileDeduction.location, FileDeduction.comment,
@@ -94,8 +106,29 @@ def _defects(session: Session, campaign_id: int, unit_id: int) -> list[list[str]
         .order_by(FileResult.score, CaseFile.case_number, FileDeduction.is_veto.desc(), FileDeduction.item_id,
                   FileDeduction.reason_id)).all()
     titles = titles_for(session, {r.standard_hash for r in rows}) if rows else {}
-    return [[r.case_number, f"{num(r.score)}（{r.grade}）", f"{r.item_id} {titles.get(r.item_id, '')}".strip(),
-             ("否决项：" if r.is_veto else "") + (r.reason or ""), r.comment or "", r.location or ""] for r in rows]
+    return [[case_label(r.case_number, anonymise=masked, campaign_level=False), f"{num(r.score)}分（{r.grade}）",
+             f"{r.item_id} {titles.get(r.item_id, '')}".strip(), ("否决项：" if r.is_veto else "") + (r.reason or ""),
+             r.comment or "", r.location or ""] for r in rows]
+
+
+DEFECT_SIZE = 9.0  # 小五: the defect list is a reference table
+
+
+def _defect_table(doc: Any, defects: Sequence[Sequence[str]], fonts: DocFonts) -> None:
+    """The defects grouped by file: a shaded row names the file and its score, the rows below its
+    defects (item, problem, reviewer's comment, location)."""
+    rows: list[list[str]] = []
+    groups: dict[int, str] = {}
+    current: tuple[str, str] | None = None
+    n = 0
+    for case, score, item, problem, comment, location in defects:
+        if (case, score) != current:
+            current, n = (case, score), 0
+            groups[len(rows)] = f"{case}　{score}"
+        n += 1
+        rows.append([str(n), item, problem, comment, location])
+    kit.table(doc, ["序号", "评查项目", "问题", "评查意见", "位置"], rows, fonts, widths=[0, 3.4, None, None, 0],
+              numeric=[True, False, False, False, False], size=DEFECT_SIZE, groups=groups)
 
 
 def _findings(doc: Any, findings: Sequence[Any], fonts: DocFonts, start: int = 1) -> int:
@@ -116,6 +149,7 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     which units the rule selects). `number` (文号), `issuer`, `date` and `deadline` left out print as
     blank form fields; the deadline defaults to the latest of the unit's rectification deadlines."""
     campaign = documents_campaign(session, actor, campaign_ref)
+    masked = bool(campaign.anonymise)
     fonts = fonts or DocFonts()
     unit = next((u for u in unit_summary(session, campaign.id, top_n=0) if u.unit_id == unit_id), None)
     if unit is None:
@@ -145,32 +179,30 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     kit.paragraph(doc, f"根据{campaign.year}年度行政执法案卷评查工作安排，{issuer_text or '我单位'}对你单位{window}"
                        f"作出决定的行政执法案卷进行了抽查评查。共抽查你单位案卷{unit.files}本，其中{counts}，"
                        f"平均分{num(unit.mean)}分，合格率{num(unit.pass_rate)}%，单位等次为{unit.grade}。"
-                       + (f"其中不合格案卷{len(failing)}本：{'、'.join(f'{f.case_number}（{num(f.score)}分）' for f in failing)}。"
+                       + (f"其中不合格案卷{len(failing)}本：{'、'.join(f'{case_label(f.case_number, anonymise=masked, campaign_level=False)}（{num(f.score)}分）' for f in failing)}。"
                           if failing else "")
                        + "现将评查发现的问题和监督建议通报如下：", fonts=fonts)
     kit.heading(doc, f"{kit.heading1_label(1)}存在的问题", 1, fonts)
     n = _findings(doc, [*own.problem, *own.typical], fonts)
-    defects = _defects(session, campaign.id, unit_id)
+    defects = _defects(session, campaign.id, unit_id, masked=masked)
     if defects:
         kit.paragraph(doc, f"{n}.评查扣分明细。" if n > 1 else "评查中发现的扣分问题如下表：", fonts=fonts,
                       bold=n > 1)
-        kit.table(doc, ["案号", "得分（等次）", "评查项目", "问题", "评查意见", "位置"], defects, fonts,
-                  widths=kit.spread([3.2, 2.2, 2.4, None, 2.6, 1.6]))
+        _defect_table(doc, defects, fonts)
     elif n == 1:
         kit.paragraph(doc, "（暂无）", fonts=fonts)
     kit.heading(doc, f"{kit.heading1_label(2)}监督建议", 1, fonts)
     if not _findings(doc, recommendations, fonts) > 1:
         kit.paragraph(doc, "（暂无）", fonts=fonts)
     kit.heading(doc, f"{kit.heading1_label(3)}整改要求", 1, fonts)
-    kit.paragraph(doc, f"请你单位对照上述问题认真整改，并于{cn_date(due)}前将整改情况书面报送"
-                       f"{issuer_text or ISSUER_PLACEHOLDER}。", fonts=fonts)
     if rects:
+        kit.paragraph(doc, "请你单位对照上述问题认真整改，整改要求如下：", fonts=fonts)
         kit.table(doc, ["序号", "整改要求", "责任人", "整改期限"],
                   [[str(i), r.requirement, r.owner or "", cn_date(r.deadline) if r.deadline else ""]
-                   for i, r in enumerate(rects, start=1)], fonts, widths=kit.spread([1.1, None, 2.6, 3.2]))
-    kit.paragraph(doc, "", fonts=fonts, indent=False)
-    kit.paragraph(doc, issuer_text or ISSUER_PLACEHOLDER, fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+                   for i, r in enumerate(rects, start=1)], fonts, widths=[0, None, 2.6, 3.2])
+    signature(doc, fonts, closing=("请你单位" if rects else "请你单位对照上述问题认真整改，并") +
+              f"于{cn_date(due)}前将整改情况书面报送{issuer_text or ISSUER_PLACEHOLDER}。",
+              issuer=issuer_text, date=date)
     return Document(safe_filename(f"{campaign.name}-{TITLE}-{unit.unit}.docx"), kit.to_bytes(doc), DOCX, warnings,
                     unit_id=unit_id)
 

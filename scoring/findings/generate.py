@@ -148,6 +148,18 @@ def _recommendations(session: Session, defects: list[_Defect]) -> dict[str, str]
     return out
 
 
+def _finding_phrases(session: Session, defects: list[_Defect]) -> dict[tuple[str, str], str]:
+    """(item, reason) -> the standard's explicit `finding` phrase, where a standard version gives one."""
+    out: dict[tuple[str, str], str] = {}
+    for h in sorted({d.standard_hash for d in defects}):
+        std = load_version(session, h)
+        for item_id, (_, item) in std.items_by_id.items():
+            for ded in item.deductions:
+                if ded.finding:
+                    out.setdefault((item_id, ded.id), ded.finding)
+    return out
+
+
 def _listed(problems: list[_Problem]) -> dict[str, list[_Problem]]:
     """focus -> its most frequent problems (already sorted most files first), in focus-area order."""
     by_focus: dict[str, list[_Problem]] = defaultdict(list)
@@ -172,8 +184,13 @@ def _example(problems: list[_Problem], defects: list[_Defect]) -> tuple[_Problem
 
 
 def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_Defect], scope_files: int,
-                  recommendations: dict[str, str], anonymise: bool) -> list[Draft]:
+                  recommendations: dict[str, str], anonymise: bool,
+                  phrases: dict[tuple[str, str], str] | None = None) -> list[Draft]:
     campaign_level = unit_id is None
+    phrases = phrases or {}
+
+    def phrase_of(p: _Problem) -> str:
+        return problem_phrase(p.reason, p.item_title, phrases.get((p.item_id, p.reason_id)))
     listed = _listed(problems)
     out: list[Draft] = []
 
@@ -184,9 +201,9 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
     for focus, ps in listed.items():
         label = focus_label(focus)
         for p in ps:
-            phrase = problem_phrase(p.reason)
+            phrase = phrase_of(p)
             out.append(Draft(
-                unit_id, "problem", focus, f"problem:{focus}:{p.item_id}:{p.reason_id}", f"{label}：{phrase}",
+                unit_id, "problem", focus, f"problem:{focus}:{p.item_id}:{p.reason_id}", phrase,
                 problem_body(label, phrase, files=p.files, units=p.units, scope_files=scope_files,
                              is_veto=p.is_veto, share=p.share),
                 {"item_id": p.item_id, "item_title": p.item_title, "reason_id": p.reason_id, "reason": p.reason,
@@ -203,7 +220,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
             ref = case_reference(d.case_number, d.unit_name, campaign_level=campaign_level, anonymise=anonymise)
             out.append(Draft(
                 unit_id, "typical", focus, f"typical:{focus}:{p.item_id}:{p.reason_id}", f"{label}典型问题",
-                typical_body(ref, label, problem_phrase(p.reason), d.comment, d.location),
+                typical_body(ref, label, phrase_of(p), d.comment, d.location),
                 {"item_id": p.item_id, "item_title": p.item_title, "reason_id": p.reason_id, "reason": p.reason,
                  "is_veto": p.is_veto, "case_file_id": d.case_file_id, "anonymised": anonymise},
                 [(d.case_file_id, d.item_id, d.reason_id)], significant(p, scope_files)))
@@ -228,13 +245,15 @@ def draft_findings(session: Session, campaign: Campaign) -> list[Draft]:
     """The findings the current final results support, campaign level first, then each unit in order."""
     defects = _defects(session, campaign.id)
     recommendations = _recommendations(session, defects)
+    phrases = _finding_phrases(session, defects)
     reviewed = dict(session.execute(
         select(FileResult.unit_id, func.count()).where(FileResult.campaign_id == campaign.id)
         .group_by(FileResult.unit_id)).all())
     overall = [_Problem(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, len(p.units),
                         p.share)
                for p in top_problems(session, campaign.id, per_focus=None)]
-    drafts = _scope_drafts(None, overall, defects, sum(reviewed.values()), recommendations, campaign.anonymise)
+    drafts = _scope_drafts(None, overall, defects, sum(reviewed.values()), recommendations, campaign.anonymise,
+                           phrases)
     per_unit = reason_counts(session, campaign.id, by_unit=True)
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
     for (unit_id,) in units:
@@ -242,7 +261,7 @@ def draft_findings(session: Session, campaign: Campaign) -> list[Draft]:
                     for r in per_unit.get(unit_id, [])]
         mine = [d for d in defects if d.unit_id == unit_id]
         drafts.extend(_scope_drafts(unit_id, problems, mine, int(reviewed[unit_id]), recommendations,
-                                    campaign.anonymise))
+                                    campaign.anonymise, phrases))
     return drafts
 
 

@@ -198,7 +198,7 @@ def propose_rectifications(session: Session, actor: User | None, campaign_id: in
         facts = f.facts or {}
         if facts.get("reason"):
             area = ALL_FOCUS.get(f.focus or "", "")
-            text = (f"对{area}方面" if area else "对") + f"“{problem_phrase(facts['reason'])}”问题"
+            text = (f"对{area}方面" if area else "对") + f"“{problem_phrase(facts['reason'], facts.get('item_title'))}”问题"
             text += f"（{facts['files']}本案卷）" if facts.get("files") else ""
             text += "逐卷核查整改"
             rec = recommendations.get(facts.get("item_id", ""))

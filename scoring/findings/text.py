@@ -14,8 +14,11 @@ from scoring.anonymise import SOME_CASE, SOME_UNIT, mask_case_number
 
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
-_PER_LEAD = re.compile(r"^每缺(?:一|1)?[处份项个次件条]?")
-_PER_ONLY = re.compile(r"^每[处份项个次件条]")
+_UNITS = "名处份项个次件条种本"
+_PER_MISSING = re.compile(rf"每(缺|遗漏|漏)少?[一1]?[{_UNITS}]?")
+_PER_EACH = re.compile(rf"每[一1]?[{_UNITS}]")
+_POINTS = re.compile(r"[，,；;]?\s*(?:每[处项次]?)?扣\s*\d+(?:\.\d+)?\s*分.*$|[，,；;]?\s*扣完为止.*$")
+_SUBJECTLESS = re.compile(r"^(?:未|无|缺少|不)")
 
 
 def case_reference(case_number: str, unit_name: str, *, campaign_level: bool, anonymise: bool) -> str:
@@ -34,12 +37,22 @@ def tidy(text: str | None) -> str:
     return _SPACE_NEAR_CJK.sub("", " ".join(text.split())).strip()
 
 
-def problem_phrase(reason: str) -> str:
-    """A deduction reason as a problem: "每处笔录未经…" -> "笔录未经…", "每缺一份应归档材料" -> "缺少应归档材料"."""
-    text = tidy(reason).rstrip("。；;，,")
-    if _PER_LEAD.match(text):
-        return "缺少" + _PER_LEAD.sub("", text)
-    return _PER_ONLY.sub("", text) or text
+def problem_phrase(reason: str, item_title: str | None = None, finding: str | None = None) -> str:
+    """A deduction reason stated as a notice states a problem, never quoting the rule's wording.
+
+    The standard's own `finding` phrase wins when it has one. Otherwise the reason loses the rule's
+    quantifiers and point sizes: "每处笔录未经…" -> "笔录未经…", "每缺一份应归档材料" -> "缺少应归档材料",
+    "审核意见每遗漏一个审核方面（…）" -> "审核意见遗漏审核方面（…）", "每一项违法事实要素…未查明" ->
+    "违法事实要素…未查明"; a short reason with no subject ("未复查") is put after the item's title."""
+    if finding and finding.strip():
+        return tidy(finding).rstrip("。；;，,")
+    text = _POINTS.sub("", tidy(reason)).rstrip("。；;，,")
+    text = _PER_MISSING.sub(lambda m: "缺少" if m.group(1) == "缺" else "遗漏", text)
+    text = _PER_EACH.sub("", text).strip() or tidy(reason)
+    title = tidy(item_title).rstrip("。；;，,") if item_title else ""
+    if title and len(text) <= 6 and _SUBJECTLESS.match(text) and title not in text:
+        return f"{title}方面{text}"
+    return text
 
 
 def sentence(text: str) -> str:
@@ -57,21 +70,22 @@ def percent(value: Decimal | None) -> str:
 
 def problem_body(focus_label: str, phrase: str, *, files: int, units: int | None, scope_files: int,
                  is_veto: bool, share: Decimal | None = None) -> str:
-    """The main-problem sentence: campaign level (files, units and share of the reviewed files) or unit
-    level (files of the unit's reviewed files)."""
-    what = f"“{phrase}”问题" + ("（否决项）" if is_veto else "")
+    """The main-problem sentence, as a notice writes it under the problem's title: how many files
+    (and units) have it, and their share (campaign level) or of the unit's reviewed files. The title
+    states the problem, so the body does not repeat or quote it."""
+    veto = "，属否决项" if is_veto else ""
     if units is not None:
         tail = f"，占评查案卷的{percent(share)}" if share is not None else ""
-        return f"{focus_label}方面：{files}本案卷（涉及{units}个单位）存在{what}{tail}。"
+        return f"{files}本案卷（涉及{units}个单位）存在此类问题{veto}{tail}。"
     if files == scope_files:
-        return f"{focus_label}方面：评查的{scope_files}本案卷均存在{what}。"
-    return f"{focus_label}方面：评查的{scope_files}本案卷中有{files}本存在{what}。"
+        return f"评查的{scope_files}本案卷均存在此类问题{veto}。"
+    return f"评查的{scope_files}本案卷中有{files}本存在此类问题{veto}。"
 
 
 def typical_body(reference: str, focus_label: str, phrase: str, comment: str, location: str) -> str:
-    text = f"{reference}，{focus_label}方面存在“{phrase}”问题"
-    comment = tidy(comment)
+    """A typical example: the case (anonymised as the campaign says), the problem, where, and the
+    reviewer's comment: "某单位办理的一起案件，笔录未经当事人核对签名（第4页）。评查意见：…。"."""
     loc = f"（{location}）" if location else ""
-    if comment:
-        return f"{text}。评查意见：{comment.rstrip('。.；;，,')}{loc}。"
-    return f"{text}{loc}。"
+    text = f"{reference}，{phrase}{loc}。"
+    comment = tidy(comment).rstrip("。.；;，,")
+    return f"{text}评查意见：{comment}。" if comment else text

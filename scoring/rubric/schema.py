@@ -316,6 +316,8 @@ class Deduction(Strict):
     per_occurrence: Decimal | None = None
     range: PointRange | None = None
     cap: Decimal | None = None
+    # How a notice states this defect as a problem ("执法人员执法证号未记载"); drafted from `reason` if absent.
+    finding: str | None = Field(default=None, min_length=1)
 
     _norm = field_validator("points", "per_occurrence", "cap", mode="before")(
         lambda cls, v: None if v is None else points_value(v)
