@@ -418,6 +418,8 @@ def test_problem_phrase_and_tidy():
     assert problem_phrase("决定书每缺一项必要内容（许可事项、依据、有效期）") == "决定书缺少必要内容（许可事项、依据、有效期）"
     assert problem_phrase("每名执法人员的执法证号未记载") == "执法人员的执法证号未记载"
     assert problem_phrase("文书错别字，每处扣1分，扣完为止") == "文书错别字"
+    assert problem_phrase("证据收集程序不当，每处扣1-3分") == "证据收集程序不当"
+    assert problem_phrase("告知程序有瑕疵，视情节扣1-2分") == "告知程序有瑕疵"
     # A short reason without a subject is put after its item's title; an explicit phrase wins.
     assert problem_phrase("未复查", "整改复查") == "整改复查方面未复查"
     assert problem_phrase("每处笔录未经当事人核对签名", "笔录", "询问笔录未经当事人核对签名") == "询问笔录未经当事人核对签名"

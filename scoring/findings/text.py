@@ -17,7 +17,8 @@ _SPACE_NEAR_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
 _UNITS = "名处份项个次件条种本"
 _PER_MISSING = re.compile(rf"每(缺|遗漏|漏)少?[一1]?[{_UNITS}]?")
 _PER_EACH = re.compile(rf"每[一1]?[{_UNITS}]")
-_POINTS = re.compile(r"[，,；;]?\s*(?:每[处项次]?)?扣\s*\d+(?:\.\d+)?\s*分.*$|[，,；;]?\s*扣完为止.*$")
+_POINTS = re.compile(r"[，,；;]?\s*(?:视情节|每[处项次份]?)?[扣加]\s*\d+(?:\.\d+)?(?:\s*[-–~至]\s*\d+(?:\.\d+)?)?\s*分.*$"
+                     r"|[，,；;]?\s*扣完为止.*$")
 _SUBJECTLESS = re.compile(r"^(?:未|无|缺少|不)")
 
 
