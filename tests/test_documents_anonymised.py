@@ -10,6 +10,8 @@ import re
 import openpyxl
 import pytest
 from docx import Document as open_docx
+from hypothesis import given
+from hypothesis import strategies as st
 
 from scoring import findings
 from scoring.aggregate import unit_summary
@@ -17,6 +19,7 @@ from scoring.aggregate.disclosure import final_result, readable_file_list, reada
 from scoring.anonymise import MASK, mask_case_number
 from scoring.campaigns import publish_campaign
 from scoring.documents import EXPORTS, build_notice, build_supervision, export
+from scoring.documents.notice import unit_chart_parts
 from scoring.users import create_user
 from tests.test_aggregate_world import shared_world  # noqa: F401
 
@@ -118,3 +121,20 @@ def test_pages_for_non_leads_mask_case_numbers(anon):
     assert seen and not _full_numbers(text, numbers)
     # A lead's own pages show the real numbers (the lead acts on the files).
     assert {r.case_number for r in readable_file_list(s, w.lead, cid)} == set(numbers)
+
+
+@given(prefix=st.text(alphabet="东城管罚市监环卫农", min_size=1, max_size=5), year=st.integers(1990, 2099),
+       serial=st.integers(1, 99999), bracket=st.sampled_from(["〔〕", "[]", "（）", "()"]))
+def test_mask_keeps_agency_and_year_and_hides_the_serial(prefix, year, serial, bracket):
+    number = f"{prefix}{bracket[0]}{year}{bracket[1]}{serial}号"
+    masked = mask_case_number(number)
+    assert masked == f"{prefix}{bracket[0]}{year}{bracket[1]}{MASK}号"
+    assert mask_case_number(masked) == masked  # masking twice changes nothing
+
+
+@given(n=st.integers(0, 400), per=st.integers(1, 60))
+def test_unit_charts_split_evenly_and_cover_every_unit(n, per):
+    parts = unit_chart_parts(n, per)
+    assert [i for a, b in parts for i in range(a, b)] == list(range(n))
+    sizes = [b - a for a, b in parts]
+    assert all(1 <= s <= per for s in sizes) and (not sizes or max(sizes) - min(sizes) <= 1)
