@@ -41,6 +41,7 @@ from scoring.campaigns import (
 from scoring.db.models import Assignment, Campaign, CaseFile, FileResult, Review, SampleItem, SampleRecord, User
 from scoring.db.session import transaction
 from scoring.demo.marking import file_truth, lead_marks, reviewer_marks
+from scoring.demo.progress import report
 from scoring.domain import ReviewStatus
 from scoring.engine import ScoreResult, round_score, score
 from scoring.errors import CaseReviewError
@@ -139,6 +140,7 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
                 library, session.get(User, lead_id))
             created = True
         campaign_id = campaign.id
+    report(f"draw:{spec.year}", 0, 1)
     if current_sample(engine, campaign_id) is None:
         draw_sample(engine, campaign_id, spec.rules, spec.sample_seed, actor_id=lead_id)
     with transaction(engine) as session:
@@ -156,7 +158,9 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
 
 def _score_all(session: Session, spec: DemoCampaign, campaign: Campaign, lead: User) -> None:
     standards: dict[str, Standard] = {}
-    for case_file in sampled_files(session, campaign.id):
+    files = sampled_files(session, campaign.id)
+    for n, case_file in enumerate(files):
+        report(f"score:{spec.year}", n, len(files))
         std_hash = standard_hash_for(session, campaign, case_file)
         if std_hash not in standards:
             standards[std_hash] = load_version(session, std_hash)
@@ -179,6 +183,7 @@ def _score_all(session: Session, spec: DemoCampaign, campaign: Campaign, lead: U
         if out.source is None and out.triggers:
             _recheck(session, spec, campaign, lead, case_file, standard, truth, [a.review for a in assignments],
                      out.triggers)
+    report(f"score:{spec.year}", len(files), len(files))
 
 
 TRIGGER_TEXT = {

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, func, select
 from scoring.db.models import CaseFile, Unit
 from scoring.db.session import transaction
 from scoring.demo.generate import DATA_DIR, REGISTER_2023_FILE, REGISTER_FILE, UNITS_FILE
+from scoring.demo.progress import report
 from scoring.errors import CaseReviewError, ProblemReport
 
 _IN_CHUNK = 500  # case numbers per IN (...) lookup
@@ -101,7 +102,9 @@ def load_demo(
             result.update(lead=lead.username, lead_created=created)
         result["loaded"] |= created
 
+    report("registers", 0, len(todo))
     result.update(_load_registers(engine, files, numbers, todo, lead_id))
+    report("registers", len(todo), len(todo))
     result["loaded"] |= bool(result["units_added"] or result["case_files_added"])
 
     if with_campaigns:
@@ -109,6 +112,7 @@ def load_demo(
         from scoring.demo.campaign import load_campaigns
         from scoring.demo.people import ensure_people
 
+        report("people", 0, 1)
         with transaction(engine) as session:
             reviewers, observer, added = ensure_people(session, session.get(User, lead_id))
             reviewer_ids = [u.id for u in reviewers]

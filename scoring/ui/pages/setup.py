@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring.demo.progress import reporting
 from scoring.errors import CaseReviewError
 from scoring.setup import create_first_lead, load_demo_data
 from scoring.ui import state
@@ -35,8 +36,15 @@ def render() -> None:
     state.start_session(user_id)
     state.flash(t("setup.done", username=username.strip()))
     if demo:
+        bar = st.progress(0.0, text=t("setup.loading_demo"))
+
+        def show(step: str, done: int, total: int) -> None:
+            name, _, year = step.partition(":")
+            label = t(f"demoprog.{name}", year=year, done=done, total=total)
+            bar.progress(min(1.0, done / total) if total else 0.0, text=label)
+
         try:
-            with st.spinner(t("setup.loading_demo")):
+            with reporting(show):
                 result = load_demo_data(engine, user_id)
         except CaseReviewError as exc:
             state.flash(t("setup.demo_failed", message=str(exc)), "error")

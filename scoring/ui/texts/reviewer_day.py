@@ -61,6 +61,11 @@ TEXTS: dict[str, tuple[str, str]] = {
                          "Stored: {attached} attached, {replaced} replaced, {unchanged} unchanged."),
     "pdfattach.limits": ("每个 PDF 最大 {mb} MB、{pages} 页；相同文件只存一份。",
                          "Up to {mb} MB and {pages} pages per PDF; the same file is stored once."),
+    # demo loading progress (step names from scoring.demo.progress)
+    "demoprog.registers": ("导入单位和案卷登记（{done}/{total}）", "Importing units and registers ({done}/{total})"),
+    "demoprog.people": ("创建演示账号", "Creating the demo accounts"),
+    "demoprog.draw": ("{year} 年度活动：抽取样本、分配评查人员", "{year} campaign: drawing the sample, assigning reviewers"),
+    "demoprog.score": ("{year} 年度活动：评分与复核 {done}/{total} 本", "{year} campaign: scoring and re-checking {done} of {total} files"),
     # sessions
     "sessions.everywhere": ("在所有设备上退出", "Sign out everywhere"),
     "sessions.everywhere_done": ("已结束 {username} 的 {n} 个登录。", "{n} session(s) of {username} ended."),
