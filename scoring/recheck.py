@@ -24,7 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
 from scoring.campaigns import RecheckRules, campaign_bands, recheck_rules, standard_hash_for
-from scoring.db.models import Assignment, Campaign, CaseFile, Recheck, Review, User
+from scoring.db.models import Assignment, Campaign, CaseFile, Recheck, Review, User, utcnow
 from scoring.domain import ReviewStatus, Role
 from scoring.engine import grade_for, round_score, score
 from scoring.errors import ConflictError, NotFound, ValidationFailed
@@ -155,6 +155,7 @@ def record_recheck(
     rc.result = result.to_dict()
     rc.reason = reason.strip()
     rc.decided_by_id = actor.id
+    rc.decided_at = utcnow()  # a re-recorded decision says who decided it last, and when
     try:
         session.flush()
     except StaleDataError:

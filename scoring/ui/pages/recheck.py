@@ -135,8 +135,25 @@ def totals_frame(comparison: Comparison) -> pd.DataFrame:
          for name, c in zip(_column_names(comparison), comparison.reviews, strict=True)])
 
 
+def cell_text(cell, kind: str) -> str:  # noqa: ANN001 - a lead_workflow comparison cell
+    """One reviewer's mark on one item, in one cell: status and points, reasons, where, comment."""
+    head = cell_status_label(cell.status)
+    if kind == "item" and cell.points:
+        head += f" −{fmt(cell.points)}"
+    parts = [head]
+    reasons = "；".join(text + (f" ×{n}" if n > 1 else "") for _, text, n in cell.reasons)
+    if reasons:
+        parts.append(reasons)
+    if cell.location:
+        parts.append(f"@{cell.location}")
+    if cell.comment:
+        parts.append(f"「{cell.comment}」")
+    return " · ".join(parts)
+
+
 def items_frame(comparison: Comparison, *, only_differing: bool = False) -> pd.DataFrame:
-    """One row per item (and veto), each reviewer's status / reasons / points / comment / location."""
+    """One row per item (and veto), one column per reviewer (status, points, reasons, where and comment in
+    one cell), so the comparison fits the page without scrolling sideways; differences are flagged."""
     names = _column_names(comparison)
     diff = t("recheckp.col_differs")
     rows = []
@@ -144,20 +161,12 @@ def items_frame(comparison: Comparison, *, only_differing: bool = False) -> pd.D
         if only_differing and not row.differs:
             continue
         title = row.title if row.kind == "item" else t("recheckp.veto_title", title=row.title)
-        data: dict[str, object] = {t("recheckp.col_item"): row.key, t("recheckp.col_title"): title,
-                                   diff: DIFF_MARK if row.differs else ""}
+        data: dict[str, object] = {diff: DIFF_MARK if row.differs else "", t("recheckp.col_item"): row.key,
+                                   t("recheckp.col_title"): title}
         for name, cell in zip(names, row.cells, strict=True):
-            data[f"{name}｜{t('recheckp.col_status')}"] = cell_status_label(cell.status)
-            data[f"{name}｜{t('recheckp.col_reasons')}"] = "；".join(
-                text + (f" ×{n}" if n > 1 else "") for _, text, n in cell.reasons)
-            data[f"{name}｜{t('recheckp.col_points')}"] = fmt(cell.points) if row.kind == "item" else ""
-            data[f"{name}｜{t('recheckp.col_comment')}"] = cell.comment
-            data[f"{name}｜{t('recheckp.col_location')}"] = cell.location
+            data[name] = cell_text(cell, row.kind)
         rows.append(data)
-    columns = [t("recheckp.col_item"), t("recheckp.col_title"), diff]
-    for name in names:
-        columns += [f"{name}｜{t(f'recheckp.col_{k}')}" for k in ("status", "reasons", "points", "comment", "location")]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=[diff, t("recheckp.col_item"), t("recheckp.col_title"), *names])
 
 
 def _comparison(comparison: Comparison) -> None:
@@ -172,7 +181,10 @@ def _comparison(comparison: Comparison) -> None:
     frame = items_frame(comparison, only_differing=only)
     diff = t("recheckp.col_differs")
     styled = frame.style.apply(lambda r: [DIFF_STYLE if r[diff] else "" for _ in r], axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    config = {diff: st.column_config.TextColumn(width=30), t("recheckp.col_item"): st.column_config.TextColumn(
+        width=60), t("recheckp.col_title"): st.column_config.TextColumn(width="medium")} | {name: st.column_config.TextColumn(width="large") for name in _column_names(comparison)}
+    st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
+                 row_height=56 if len(comparison.reviews) <= 3 else None)
 
 
 def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: object) -> None:
@@ -251,8 +263,12 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
                                         step=1, value=old.occurrences if old else 1, key=f"{prefix}{item.id}_{rid}_n")
                 entry: dict[str, object] = {"reason": rid, "occurrences": int(n)}
                 if old is not None:  # keep where the reviewer found the defect and what they wrote
-                    entry.update(comment=old.comment, page=old.page, media_file=old.media_file,
-                                 media_time=old.media_time)
+                    entry.update(media_file=old.media_file, media_time=old.media_time)
+                cp, cc = c2.columns([1, 3])
+                entry["page"] = cp.text_input(t("scorep.page"), value=(old.page or "") if old else "",
+                                              key=f"{prefix}{item.id}_{rid}_page", placeholder="12 / 3-5").strip() or None
+                entry["comment"] = cc.text_input(t("scorep.comment"), value=old.comment if old else "",
+                                                 key=f"{prefix}{item.id}_{rid}_comment", max_chars=2000).strip()
                 deductions.append(entry)
             if na:
                 items[item.id] = {"na": True}
