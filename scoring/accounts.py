@@ -146,6 +146,8 @@ def update_account(
     unit = user.unit if unit_name is _KEEP else find_unit(session, unit_name or None)  # type: ignore[arg-type]
     if new_role == Role.REVIEWER and unit is None:
         raise ValidationFailed("a reviewer needs a home unit (for recusal: nobody reviews their own unit)")
+    if new_role == Role.LIAISON and unit is None:
+        raise ValidationFailed("a unit liaison needs the unit they speak for")
     if new_role == Role.REVIEWER and unit is not None:
         clash = session.scalars(select(CaseFile.case_number).join(Assignment, Assignment.case_file_id == CaseFile.id)
                                 .where(Assignment.reviewer_id == user.id, CaseFile.unit_id == unit.id)).all()

@@ -9,7 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +24,7 @@ from scoring import audit
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
 from scoring.domain import CASE_TYPES, PROCEDURES, Role
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
+from scoring.objections.counts import publish_blocker
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import GradeBand, check_bands
@@ -211,11 +219,17 @@ PUBLISHED = "published"
 
 def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campaign:
     """Publish the results: every sampled file must have its final result (re-checks done)."""
-    from scoring.lead_workflow import file_states, state_counts  # read-only queries built on the workflow
+    from scoring.lead_workflow import (  # read-only queries built on the workflow
+        file_states,
+        state_counts,
+    )
 
     require_role(actor, Role.LEAD)
     if campaign.status == PUBLISHED:
         raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+    blocker = publish_blocker(session, campaign.id)
+    if blocker:
+        raise ValidationFailed(blocker)
     counts = state_counts(session, actor, campaign.id)
     if not sum(counts.values()):
         raise ValidationFailed("nothing to publish: the campaign has no sampled files")

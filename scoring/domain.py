@@ -50,6 +50,7 @@ class Role(StrEnum):
     LEAD = "lead"
     REVIEWER = "reviewer"
     OBSERVER = "observer"
+    LIAISON = "liaison"  # 被评查单位联络员: tied to one unit; sees its released results, may object
 
 
 class UnitKind(StrEnum):

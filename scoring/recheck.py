@@ -121,6 +121,24 @@ def record_recheck(
 ) -> Recheck:
     """Record the lead's final marks (or adopt one submitted review) for a file, with a reason."""
     require_role(actor, Role.LEAD)
+    return store_recheck(session, actor, campaign, case_file, reason=reason, marks=marks,
+                         adopt_review_id=adopt_review_id, expected_version=expected_version)
+
+
+def store_recheck(
+    session: Session,
+    actor: User,
+    campaign: Campaign,
+    case_file: CaseFile,
+    *,
+    reason: str,
+    marks: Marks | None = None,
+    adopt_review_id: int | None = None,
+    expected_version: int | None = None,
+    note: str = "",
+) -> Recheck:
+    """The re-check path itself, for callers that checked their own permission: the lead's re-check
+    above, and a panel member's decision amending a file after an objection (scoring.objections)."""
     if not reason.strip():
         raise ValidationFailed("a re-check needs a reason")
     if (marks is None) == (adopt_review_id is None):
@@ -166,7 +184,7 @@ def record_recheck(
     refresh(session, campaign, case_file)
     audit.record(session, actor_id=actor.id, action="recheck", entity="recheck", entity_id=rc.id, old=old,
                  new={"case_file": case_file.case_number, "score": rc.total, "grade": rc.grade, "marks": rc.marks,
-                      "adopted_review": adopt_review_id}, note=rc.reason)
+                      "adopted_review": adopt_review_id}, note=note or rc.reason)
     return rc
 
 

@@ -85,12 +85,14 @@ def create_user(
     try:
         role = Role(role)
     except ValueError:
-        raise ValidationFailed(f"unknown role {role!r}; use lead, reviewer or observer") from None
+        raise ValidationFailed(f"unknown role {role!r}; use lead, reviewer, observer or liaison") from None
     if session.scalar(select(User).where(User.username == username)):
         raise ValidationFailed(f"user name {username!r} is taken")
     unit = find_unit(session, unit_name)
     if role == Role.REVIEWER and unit is None:
         raise ValidationFailed("a reviewer needs a home unit (for recusal: nobody reviews their own unit)")
+    if role == Role.LIAISON and unit is None:
+        raise ValidationFailed("a unit liaison needs the unit they speak for")
     user = User(
         username=username, display_name=display_name.strip() or username, role=role.value,
         unit_id=unit.id if unit else None, email=email or None,

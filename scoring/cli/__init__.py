@@ -20,6 +20,7 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     db_cmds,
     demo_cmds,
     findings_cmds,
+    objection_cmds,
     pdf_cmds,
     precheck_cmds,
     register_cmds,

@@ -114,7 +114,7 @@ def user() -> None:
 @user.command("add")
 @click.argument("username")
 @click.option("--name", "display_name", help="Display name (default: the user name).")
-@click.option("--role", type=click.Choice(["lead", "reviewer", "observer"]), required=True)
+@click.option("--role", type=click.Choice(["lead", "reviewer", "observer", "liaison"]), required=True)
 @click.option("--unit", help="Home unit (required for reviewers: recusal).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
               envvar="CASEREVIEW_NEW_PASSWORD", help="Asked for when not given ($CASEREVIEW_NEW_PASSWORD).")

@@ -487,3 +487,119 @@ class CaseFilePdf(Base):
     filename: Mapped[str] = mapped_column(String(300))
     uploaded_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ObjectionWindow(Base):
+    """The lead's release of a campaign's preliminary results to the reviewed units (反馈), and the
+    deadline for objections (异议) that the lead may extend."""
+
+    __tablename__ = "objection_windows"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), unique=True)
+    released_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    released_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    deadline: Mapped[dt.datetime] = mapped_column(DateTime)
+    extensions: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Objection(Base):
+    """A unit liaison's objection to one standing deduction or veto of one of their unit's files, and the
+    panel's decision on it (upheld / accepted / partly accepted)."""
+
+    __tablename__ = "objections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    item_id: Mapped[str] = mapped_column(String(60))
+    reason_id: Mapped[str] = mapped_column(String(60))  # the veto id again for a veto
+    is_veto: Mapped[bool] = mapped_column(Boolean, default=False)
+    deduction_text: Mapped[str] = mapped_column(Text, default="")  # what was objected to, as shown
+    grounds: Mapped[str] = mapped_column(Text)
+    filed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    filed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open / assigned / decided
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str | None] = mapped_column(String(20))  # upheld / accepted / partly
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    score_before: Mapped[Decimal | None] = mapped_column(Centi)
+    score_after: Mapped[Decimal | None] = mapped_column(Centi)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    case_file: Mapped[CaseFile] = relationship()
+    attachments: Mapped[list[ObjectionAttachment]] = relationship(
+        back_populates="objection", cascade="all, delete-orphan", order_by="ObjectionAttachment.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ObjectionAttachment(Base):
+    """A PDF the liaison attached to an objection (bytes stored once in pdf_blobs)."""
+
+    __tablename__ = "objection_attachments"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    objection_id: Mapped[int] = mapped_column(ForeignKey("objections.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("pdf_blobs.sha256"))
+    filename: Mapped[str] = mapped_column(String(300))
+
+    objection: Mapped[Objection] = relationship(back_populates="attachments")
+
+
+class CalibrationRound(Base):
+    """A campaign's calibration round (试评): whether reviewers must score the calibration files before
+    their live queue opens, and whether the notice states that it was held."""
+
+    __tablename__ = "calibration_rounds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), unique=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    in_notice: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class CalibrationFile(Base):
+    """One register file the panel scores together; never part of the sample."""
+
+    __tablename__ = "calibration_files"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    case_file: Mapped[CaseFile] = relationship()
+
+
+class CalibrationScore(Base):
+    """A reviewer's calibration marks for one calibration file, or the lead's reference marks."""
+
+    __tablename__ = "calibration_scores"
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "user_id", "is_reference"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    is_reference: Mapped[bool] = mapped_column(Boolean, default=False)
+    standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
+    marks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total: Mapped[Decimal] = mapped_column(Centi)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class GuidanceNote(Base):
+    """The lead's guidance on how to read one standard item in a campaign, agreed at calibration."""
+
+    __tablename__ = "guidance_notes"
+    __table_args__ = (UniqueConstraint("campaign_id", "item_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(60))
+    note: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

@@ -46,6 +46,7 @@ from scoring.documents.common import (
 )
 from scoring.documents.findings_source import FindingSet, by_focus, load_findings
 from scoring.documents.fonts import DocFonts, find_cjk_font, missing_font_message
+from scoring.documents.rounds_text import rounds_sentences
 
 DEFAULT_ADDRESSEE = "各行政执法单位"
 NUMBER_PLACEHOLDER = "〔　　〕　号"
@@ -292,6 +293,8 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     section("评查基本情况")
     kit.heading(doc, f"{kit.heading2_label(1)}总体情况", 2, fonts)
     kit.paragraph(doc, overview_sentence(fig), fonts=fonts)
+    for sentence in rounds_sentences(session, campaign.id):
+        kit.paragraph(doc, sentence, fonts=fonts)
     if fig.files_reviewed:
         kit.paragraph(doc, units_sentence(fig), fonts=fonts)
     kit.heading(doc, f"{kit.heading2_label(2)}各单位评查结果", 2, fonts)

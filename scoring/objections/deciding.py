@@ -1,0 +1,255 @@
+"""Deciding objections: the lead assigns each to a panel member who did not score the file and is not from
+its unit (回避); that member upholds it, or accepts it fully or in part with amended final marks, which go
+through the re-check path so the file's final result and everything built on it follow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from scoring import audit
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    CaseFile,
+    FileResult,
+    Objection,
+    Recheck,
+    Review,
+    User,
+    utcnow,
+)
+from scoring.domain import ReviewStatus, Role
+from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
+from scoring.marks import Marks
+from scoring.objections.counts import DECISIONS
+from scoring.recheck import store_recheck
+from scoring.reviews import marks_of
+from scoring.users import require_role
+
+
+@dataclass(frozen=True)
+class LeadObjectionRow:
+    id: int
+    case_file_id: int
+    case_number: str
+    unit: str
+    item_id: str
+    reason_id: str
+    deduction_text: str
+    grounds: str
+    filed_at: dt.datetime
+    status: str
+    assigned_to: str | None
+    decision: str | None
+    decision_reason: str
+    score_before: Decimal | None
+    score_after: Decimal | None
+    attachments: list[tuple[int, str]]
+    version: int
+
+
+def _row(o: Objection, names: dict[int, str]) -> LeadObjectionRow:
+    return LeadObjectionRow(o.id, o.case_file_id, o.case_file.case_number, o.case_file.unit.name, o.item_id,
+                            o.reason_id, o.deduction_text, o.grounds, o.filed_at, o.status,
+                            names.get(o.assigned_to_id) if o.assigned_to_id else None, o.decision, o.decision_reason,
+                            o.score_before, o.score_after, [(a.id, a.filename) for a in o.attachments], o.version)
+
+
+def _names(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(User.id, User.display_name)).tuples().all())
+
+
+def objections_for_lead(session: Session, actor: User | None, campaign: Campaign) -> list[LeadObjectionRow]:
+    require_role(actor, Role.LEAD)
+    rows = session.scalars(select(Objection).where(Objection.campaign_id == campaign.id).order_by(Objection.id))
+    names = _names(session)
+    return [_row(o, names) for o in rows]
+
+
+def objections_assigned_to(session: Session, actor: User | None) -> list[LeadObjectionRow]:
+    """The objections a panel member has to decide (and has decided)."""
+    require_role(actor, Role.LEAD, Role.REVIEWER)
+    assert actor is not None
+    rows = session.scalars(select(Objection).where(Objection.assigned_to_id == actor.id).order_by(Objection.id))
+    names = _names(session)
+    return [_row(o, names) for o in rows]
+
+
+def _objection(session: Session, objection_id: int) -> Objection:
+    obj = session.get(Objection, objection_id)
+    if obj is None:
+        raise NotFound(f"no objection #{objection_id}")
+    return obj
+
+
+def _scorers(session: Session, obj: Objection) -> set[int]:
+    """Everyone who scored the file in this campaign: its reviewers and the re-check's author."""
+    ids = set(session.scalars(select(Assignment.reviewer_id).where(
+        Assignment.campaign_id == obj.campaign_id, Assignment.case_file_id == obj.case_file_id)))
+    rc = session.scalar(select(Recheck.decided_by_id).where(Recheck.campaign_id == obj.campaign_id,
+                                                            Recheck.case_file_id == obj.case_file_id))
+    if rc is not None:
+        ids.add(rc)
+    return ids
+
+
+def why_not_eligible(session: Session, obj: Objection, member: User) -> str | None:
+    if not member.active or member.role not in (Role.REVIEWER, Role.LEAD):
+        return f"{member.display_name} is not an active panel member"
+    if member.unit_id is not None and member.unit_id == obj.unit_id:
+        return f"{member.display_name} belongs to the file's unit (回避)"
+    if member.id in _scorers(session, obj):
+        return f"{member.display_name} scored this file; an objection goes to someone who did not"
+    return None
+
+
+def eligible_deciders(session: Session, actor: User | None, objection_id: int) -> list[User]:
+    require_role(actor, Role.LEAD)
+    obj = _objection(session, objection_id)
+    members = session.scalars(select(User).where(User.role.in_([Role.REVIEWER.value, Role.LEAD.value]),
+                                                 User.active.is_(True)).order_by(User.username))
+    return [m for m in members if why_not_eligible(session, obj, m) is None]
+
+
+def assign_objection(session: Session, actor: User | None, objection_id: int, member_id: int) -> Objection:
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    obj = _objection(session, objection_id)
+    if obj.decision is not None:
+        raise ValidationFailed(f"objection #{obj.id} is decided already")
+    member = session.get(User, member_id)
+    if member is None:
+        raise NotFound(f"no user with id {member_id}")
+    why = why_not_eligible(session, obj, member)
+    if why:
+        raise ValidationFailed(why)
+    old = obj.assigned_to_id
+    obj.assigned_to_id, obj.status = member.id, "assigned"
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="assign_objection", entity="objection", entity_id=obj.id,
+                 old={"assigned_to": old}, new={"assigned_to": member.id})
+    return obj
+
+
+def final_marks(session: Session, campaign_id: int, case_file_id: int, item_id: str | None = None,
+                reason_id: str | None = None) -> Marks:
+    """The marks an amendment starts from: the re-check's, else the first submitted review that records
+    the objected defect (else the first submitted review)."""
+    rc = session.scalar(select(Recheck).where(Recheck.campaign_id == campaign_id, Recheck.case_file_id == case_file_id))
+    if rc is not None:
+        return Marks.model_validate(rc.marks)
+    reviews = list(session.scalars(select(Review).join(Assignment).where(
+        Assignment.campaign_id == campaign_id, Assignment.case_file_id == case_file_id,
+        Review.status == ReviewStatus.SUBMITTED).order_by(Review.id)))
+    if not reviews:
+        raise ValidationFailed("the file has no submitted review to amend")
+    all_marks = [marks_of(r) for r in reviews]
+    for marks in all_marks:
+        if item_id is not None and _has(marks, item_id, reason_id or item_id):
+            return marks
+    return all_marks[0]
+
+
+def _has(marks: Marks, item_id: str, reason_id: str) -> bool:
+    if item_id == reason_id and item_id in marks.vetoes:
+        return True
+    item = marks.items.get(item_id)
+    return item is not None and any(d.reason == reason_id for d in item.deductions)
+
+
+def amended_marks(base: Marks, item_id: str, reason_id: str, *, occurrences: int | None = None,
+                  points: Decimal | None = None) -> Marks:
+    """`base` with the objected defect removed (accepted), or reduced to `occurrences` / `points` (partly)."""
+    data = base.model_dump(mode="json", exclude_defaults=True)
+    if item_id == reason_id and item_id in data.get("vetoes", {}):
+        if occurrences is not None or points is not None:
+            raise ValidationFailed("a veto is accepted or upheld, never partly")
+        del data["vetoes"][item_id]
+        return Marks.model_validate(data)
+    item = data.get("items", {}).get(item_id)
+    found = [d for d in (item or {}).get("deductions", []) if d["reason"] == reason_id]
+    if not found:
+        raise ValidationFailed(f"the marks have no deduction {item_id}/{reason_id} to amend")
+    if occurrences is None and points is None:
+        item["deductions"] = [d for d in item["deductions"] if d["reason"] != reason_id]
+    else:
+        d = found[0]
+        if occurrences is not None:
+            if not 1 <= occurrences < d.get("occurrences", 1):
+                raise ValidationFailed(f"partly accepting keeps fewer occurrences than {d.get('occurrences', 1)}, "
+                                       "and at least 1")
+            d["occurrences"] = occurrences
+        if points is not None:
+            if d.get("points") is None or not Decimal(0) < points < Decimal(str(d["points"])):
+                raise ValidationFailed("partly accepting keeps fewer points than chosen, and more than 0")
+            d["points"] = str(points)
+    return Marks.model_validate(data)
+
+
+def decide_objection(session: Session, actor: User | None, objection_id: int, decision: str, reason: str,
+                     marks: Marks | None = None, *, expected_version: int | None = None) -> Objection:
+    """The assigned member's decision: `upheld` (no change), or `accepted` / `partly` with the amended final
+    marks, recorded as the file's re-check."""
+    require_role(actor, Role.LEAD, Role.REVIEWER)
+    assert actor is not None
+    obj = _objection(session, objection_id)
+    if obj.assigned_to_id != actor.id:
+        raise PermissionDenied(f"objection #{obj.id} is not assigned to you")
+    if expected_version is not None and obj.version != expected_version:
+        raise ConflictError(f"objection #{obj.id} was changed meanwhile; reload it")
+    if obj.decision is not None:
+        raise ValidationFailed(f"objection #{obj.id} is decided already")
+    if decision not in DECISIONS:
+        raise ValidationFailed(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationFailed("a decision needs its reason")
+    why = why_not_eligible(session, obj, actor)
+    if why:
+        raise PermissionDenied(why)
+    campaign = session.get(Campaign, obj.campaign_id)
+    case_file = session.get(CaseFile, obj.case_file_id)
+    assert campaign is not None and case_file is not None
+    if campaign.status == "published":
+        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+    before = session.scalar(select(FileResult.score).where(FileResult.campaign_id == campaign.id,
+                                                           FileResult.case_file_id == case_file.id))
+    after = before
+    if decision == "upheld":
+        if marks is not None:
+            raise ValidationFailed("upholding the deduction changes no marks")
+    else:
+        if marks is None:
+            raise ValidationFailed("accepting an objection needs the amended marks")
+        still = _has(marks, obj.item_id, obj.reason_id)
+        if decision == "accepted" and still:
+            raise ValidationFailed("accepting the objection removes the objected deduction; it is still in the marks")
+        if decision == "partly":
+            if obj.is_veto:
+                raise ValidationFailed("a veto is accepted or upheld, never partly")
+            if not still:
+                raise ValidationFailed("partly accepting keeps the deduction, reduced; it is gone from the marks "
+                                       "(accept the objection instead)")
+        store_recheck(session, actor, campaign, case_file, reason=f"异议#{obj.id}：{reason}", marks=marks,
+                      note=f"objection #{obj.id} {decision}")
+        after = session.scalar(select(FileResult.score).where(FileResult.campaign_id == campaign.id,
+                                                              FileResult.case_file_id == case_file.id))
+        if decision == "partly" and after is not None and before is not None and after <= before:
+            raise ValidationFailed("partly accepting must raise the file's score")
+    obj.decision, obj.decision_reason, obj.status = decision, reason, "decided"
+    obj.decided_by_id, obj.decided_at = actor.id, utcnow()
+    obj.score_before, obj.score_after = before, after
+    try:
+        session.flush()
+    except StaleDataError:
+        session.rollback()
+        raise ConflictError(f"objection #{objection_id} was decided at the same moment; reload it") from None
+    audit.record(session, actor_id=actor.id, action="decide_objection", entity="objection", entity_id=obj.id,
+                 old={"score": before}, new={"decision": decision, "score": after}, note=reason)
+    return obj

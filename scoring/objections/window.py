@@ -1,0 +1,79 @@
+"""Releasing preliminary results to the reviewed units, with the objection deadline the lead may extend."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.assignments import sampled_files
+from scoring.db.models import Campaign, FileResult, ObjectionWindow, User, utcnow
+from scoring.domain import Role
+from scoring.errors import ValidationFailed
+from scoring.settings import timezone
+from scoring.users import require_role
+
+
+def window_of(session: Session, campaign_id: int) -> ObjectionWindow | None:
+    return session.scalar(select(ObjectionWindow).where(ObjectionWindow.campaign_id == campaign_id))
+
+
+def end_of_day(day: dt.date, tz: ZoneInfo | None = None) -> dt.datetime:
+    """23:59:59 of `day` in the panel's time zone, as the naive UTC time the database keeps."""
+    local = dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz or timezone())
+    return local.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def release_results(session: Session, actor: User | None, campaign: Campaign, deadline: dt.datetime,
+                    *, now: dt.datetime | None = None) -> ObjectionWindow:
+    """Show each unit's liaison their preliminary results; objections may be filed until `deadline`."""
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    now = now or utcnow()
+    if window_of(session, campaign.id) is not None:
+        raise ValidationFailed(f"the results of {campaign.name!r} are released already; extend the deadline instead")
+    if campaign.status == "published":
+        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+    if deadline <= now:
+        raise ValidationFailed("the objection deadline must be in the future")
+    n_sampled = len(sampled_files(session, campaign.id))
+    n_final = session.scalar(select(func.count()).select_from(FileResult)
+                             .where(FileResult.campaign_id == campaign.id)) or 0
+    if not n_sampled:
+        raise ValidationFailed("nothing to release: the campaign has no sampled files")
+    if n_final < n_sampled:
+        raise ValidationFailed(f"{n_sampled - n_final} of {n_sampled} sampled files have no final result yet; "
+                               "release the results once every file is final")
+    window = ObjectionWindow(campaign_id=campaign.id, released_at=now, released_by_id=actor.id, deadline=deadline)
+    session.add(window)
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="release_results", entity="campaign", entity_id=campaign.id,
+                 new={"deadline": deadline, "files": n_sampled})
+    return window
+
+
+def extend_deadline(session: Session, actor: User | None, campaign: Campaign, deadline: dt.datetime,
+                    reason: str = "") -> ObjectionWindow:
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    window = window_of(session, campaign.id)
+    if window is None:
+        raise ValidationFailed(f"the results of {campaign.name!r} are not released yet")
+    if campaign.status == "published":
+        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+    if deadline <= window.deadline:
+        raise ValidationFailed(f"an extension must end after the current deadline ({window.deadline:%Y-%m-%d %H:%M})")
+    old = window.deadline
+    window.deadline = deadline
+    window.extensions += 1
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="extend_objection_deadline", entity="campaign",
+                 entity_id=campaign.id, old={"deadline": old}, new={"deadline": deadline}, note=reason.strip())
+    return window
+
+
+def is_open(window: ObjectionWindow | None, now: dt.datetime | None = None) -> bool:
+    return window is not None and (now or utcnow()) <= window.deadline
