@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from scoring.campaigns import publish_campaign
-from scoring.db.models import AuditEntry, FileResult, Objection, utcnow
 from scoring.cli import main
+from scoring.db.models import AuditEntry, FileResult, Objection, utcnow
 from scoring.db.session import open_db, session_factory
 from scoring.documents.notice import build_notice
 from scoring.documents.supervision import supervision_targets

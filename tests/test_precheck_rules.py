@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.errors import ProblemReport
+from scoring.precheck.attributes import ATTRIBUTES, EXTRA_KEYS
 from scoring.precheck.evaluate import evaluate, prepare
 from scoring.precheck.rules import load_rules, parse_rule_file
+from scoring.rubric.vocabulary import active_vocabulary
 
 RULES = load_rules()
 
@@ -156,3 +158,13 @@ def test_flags_do_not_depend_on_row_order(order):
     shuffled = flags([rows[i] for i in order])
     for new_pos, old_pos in enumerate(order):
         assert shuffled.iloc[new_pos].tolist() == base.iloc[old_pos].tolist()
+
+
+def test_rules_read_the_declared_vocabulary():
+    """The process columns are declared attributes (rubrics/vocabulary.yaml) with register synonyms."""
+    vocab = active_vocabulary()
+    used = {"filing_date", "investigation_end_date", "notice_date", "hearing_notice_date", "legal_review_date",
+            "collective_discussion_date", "service_date", "discretion_tier", "hearing_threshold"}
+    assert used <= set(EXTRA_KEYS)
+    assert "立案日期" in vocab.attribute("filing_date").synonyms and ATTRIBUTES["filing_date"].type == "date"
+    assert ATTRIBUTES["discretion_tier"].type == "text" and ATTRIBUTES["penalty_amount"].type == "number"

@@ -19,7 +19,7 @@ from scoring.precheck.run import run_precheck
 @cli.command("precheck")
 @click.option("--campaign", "campaign_ref", metavar="ID|NAME", help="The campaign whose register is checked.")
 @click.option("--rules", "rules_path", type=click.Path(path_type=Path), default=None,
-              help="A rule file or folder (default: $CASEREVIEW_PRECHECK or the shipped precheck/).")
+              help="A rule file or folder (default: $CASEREVIEW_PRECHECK or the shipped rubrics/precheck/).")
 @click.option("--check", "check_only", is_flag=True, help="Only validate the rule files and list the rules.")
 @click.option("--by", type=click.Choice(["unit", "rule", "unit-rule", "files"]), default="unit", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Also write an Excel file.")

@@ -38,7 +38,7 @@ def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
             out[key] = (pd.to_numeric(col, errors="coerce").astype("float64") if col is not None
                         else pd.Series(np.nan, index=df.index))
         elif attr.type == "bool":
-            out[key] = (col.fillna(False).astype(bool) if col is not None
+            out[key] = (col.astype(object).where(col.notna(), False).astype(bool) if col is not None
                         else pd.Series(np.zeros(n, dtype=bool), index=df.index))
         else:  # categorical: comparing with a value compares small integer codes
             cat = (col.astype("category") if col is not None
@@ -49,8 +49,9 @@ def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     rest = {c: df[c] for c in df.columns if c not in out}
     frame = pd.DataFrame({**rest, **out}, index=df.index)
     carries = pd.Series(np.zeros(n, dtype=bool), index=df.index)
-    for key in EXTRA_KEYS:
-        carries |= frame[key].notna()
+    for key in EXTRA_KEYS:  # what the register row itself carries, before empty yes/no become "no"
+        if key in df.columns:
+            carries |= df[key].notna().to_numpy() & (df[key].astype(object) != "").to_numpy()
     frame[CARRIES] = carries
     return frame
 

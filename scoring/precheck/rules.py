@@ -1,6 +1,6 @@
 """Pre-check rule files: what a rule says and how a file of rules is read and checked.
 
-A rule file (`precheck/*.yaml`, beside `rubrics/`) is a mapping with `kind: precheck`, an `id` and a
+A rule file (`rubrics/precheck/*.yaml`, beside the standards) is a mapping with `kind: precheck`, an `id` and a
 list of `rules`. Each rule has an `id`, a `title`, a `focus` (a focus area or general category), the
 standard items it `hints` at (item or veto ids; shown beside those items on the scoring form), an
 optional `basis` (the statute it cites), an optional `applies_when` and a `flag_when`: the defect.
@@ -31,7 +31,7 @@ from scoring.errors import Problem, ProblemReport
 from scoring.precheck.attributes import ATTRIBUTES
 from scoring.rubric.loader import PathKey, format_path, parse_yaml
 
-DEFAULT_RULE_DIR = Path(__file__).resolve().parents[2] / "precheck"
+DEFAULT_RULE_DIR = Path(__file__).resolve().parents[2] / "rubrics" / "precheck"
 ENV_RULES = "CASEREVIEW_PRECHECK"
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 
@@ -228,7 +228,7 @@ def rule_dir() -> Path:
 
 
 def load_rules(path: Path | None = None) -> list[Rule]:
-    """Every rule in a file or in the `.yaml` files of a folder (default: the shipped `precheck/`)."""
+    """Every rule in a file or in the `.yaml` files of a folder (default: the shipped `rubrics/precheck/`)."""
     path = Path(path) if path is not None else rule_dir()
     files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
     if not files:
