@@ -10,8 +10,11 @@ import sys
 
 import click
 
+from scoring.cli.base import cli
+from scoring.errors import CaseReviewError, ProblemReport
+
 # Command modules register themselves on `cli` when imported.
-from scoring.cli import (  # noqa: F401  (import for side effect)
+from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     aggregate_cmds,
     campaign_cmds,
     db_cmds,
@@ -26,8 +29,6 @@ from scoring.cli import (  # noqa: F401  (import for side effect)
     sample_cmds,
     session_cmds,
 )
-from scoring.cli.base import cli
-from scoring.errors import CaseReviewError, ProblemReport
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -206,7 +206,7 @@ def aggregate(ctx: click.Context, **options: Any) -> None:
 @click.option("--sort", type=click.Choice(["unit", "rank", "mean"]), default=None,
               help="Row order: the units' listing order (default), rank (unranked last), or mean.")
 @click.pass_context
-def units_cmd(
+def units_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
         seed=None, n_boot=None, min_files=None, sort=None) -> None:
     """One row per unit, with the 95% bootstrap interval of its mean and its rank interval."""
@@ -255,7 +255,7 @@ def units_cmd(
         click.echo(f"  {r.figures.unit}: {reasons}")
 
 
-def _echo_problems(problems: list) -> None:
+def _echo_problems(problems: list) -> None:  # noqa: ANN001
     echo_table(["focus", "item", "reason", "files", "share%", "units"],
                [[p.focus_label, f"{p.item_id} {p.item_title}", f"{p.reason_id} {p.reason}" + (" (veto)" if p.is_veto
                                                                                               else ""),
@@ -267,7 +267,7 @@ def _echo_problems(problems: list) -> None:
 @click.option("--top", "top", type=click.IntRange(0), default=3, show_default=True,
               help="Problems listed per focus area.")
 @click.pass_context
-def campaign_cmd(
+def campaign_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
         top=3) -> None:
     """The published-notice figures; CSV gives them as one row (problems: `aggregate problems`)."""
@@ -308,7 +308,7 @@ def campaign_cmd(
 @click.option("--focus", type=click.Choice(list(ALL_FOCUS)), default=None, help="Only this focus area.")
 @click.option("--pareto", is_flag=True, help="One list over all focus areas, most frequent first.")
 @click.pass_context
-def problems_cmd(
+def problems_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
         top=None, focus=None, pareto=False) -> None:
     """Deduction reasons (and vetoes) by the number of files carrying them, with the units."""
@@ -337,7 +337,7 @@ def problems_cmd(
               help="...and to have been deducted on this many of them (alpha is 0 for a single lone deduction).")
 @click.option("--lowest", type=click.IntRange(0), default=5, show_default=True, help="How many least agreed items.")
 @click.pass_context
-def agreement_cmd(
+def agreement_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
         seed=None, n_boot=None, min_item_files=5, min_deducted_files=3, lowest=5) -> None:
     """Krippendorff's alpha (interval) on double-scored files, per item, and reviewer severity."""
@@ -381,7 +381,7 @@ def agreement_cmd(
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None)
 @click.option("--db", "db_url", default=None, metavar="URL")
 @click.pass_context
-def yoy_cmd(
+def yoy_cmd(  # noqa: ANN001
         ctx: click.Context, previous_ref, current_ref, top, unit_kind, case_type, fmt, db_url) -> None:
     """Units in both campaigns: change of mean and focus-area rates; last year's problems this year.
 

@@ -35,7 +35,7 @@ def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-class lazy_engine:
+class lazy_engine:  # noqa: N801 - reads like a function at call sites
     """Opens (and migrates) the database only when a command first needs it."""
 
     def __init__(self, url: str | None):

@@ -17,7 +17,7 @@ from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
 from scoring.users import create_user
 
 
-def acting_user(session, username: str | None) -> User:
+def acting_user(session, username: str | None) -> User:  # noqa: ANN001
     """The user a command acts as: --as NAME, else the only panel lead."""
     if username:
         user = session.scalar(select(User).where(User.username == username))
@@ -57,7 +57,7 @@ def campaign() -> None:
 @click.option("--rubrics", "rubric_dir", default=str(DEFAULT_RUBRIC_DIR), show_default=True)
 @click.option("--as", "as_user", help="Acting user (a panel lead).")
 @db_option
-def create_cmd(engine, name, year, start, end, standards, bands, pass_line, reviewers, gap, rubric_dir, as_user):
+def create_cmd(engine, name, year, start, end, standards, bands, pass_line, reviewers, gap, rubric_dir, as_user):  # noqa: ANN001
     """Create a campaign; the standard versions it scores with are fixed now."""
     mapping = {}
     for s in standards:
@@ -85,7 +85,7 @@ def create_cmd(engine, name, year, start, end, standards, bands, pass_line, revi
 
 @campaign.command("list")
 @db_option
-def list_cmd(engine) -> None:
+def list_cmd(engine) -> None:  # noqa: ANN001
     with transaction(engine()) as session:
         for c in session.scalars(select(Campaign).order_by(Campaign.id)):
             click.echo(f"{c.id}\t{c.name}\t{c.year}\t{c.window_start}..{c.window_end}\t{c.status}")
@@ -94,7 +94,7 @@ def list_cmd(engine) -> None:
 @campaign.command("show")
 @click.argument("ref")
 @db_option
-def show_cmd(engine, ref: str) -> None:
+def show_cmd(engine, ref: str) -> None:  # noqa: ANN001
     with transaction(engine()) as session:
         c = get_campaign(session, ref)
         echo_json({
@@ -120,7 +120,7 @@ def user() -> None:
               envvar="CASEREVIEW_NEW_PASSWORD", help="Asked for when not given ($CASEREVIEW_NEW_PASSWORD).")
 @click.option("--as", "as_user", help="Acting lead (not needed for the first account).")
 @db_option
-def user_add(engine, username, display_name, role, unit, password, as_user) -> None:
+def user_add(engine, username, display_name, role, unit, password, as_user) -> None:  # noqa: ANN001
     """Create an account (the first one must be a panel lead)."""
     from scoring.users import count_users
 
@@ -134,7 +134,7 @@ def user_add(engine, username, display_name, role, unit, password, as_user) -> N
 
 @user.command("list")
 @db_option
-def user_list(engine) -> None:
+def user_list(engine) -> None:  # noqa: ANN001
     with transaction(engine()) as session:
         for u in session.scalars(select(User).order_by(User.id)):
             click.echo(f"{u.id}\t{u.username}\t{u.display_name}\t{u.role}\t{u.unit.name if u.unit else ''}")

@@ -19,7 +19,7 @@ _register_only = click.option(
 @db_option
 @_register_only
 @click.pass_context
-def demo_group(ctx: click.Context, engine, register_only: bool) -> None:
+def demo_group(ctx: click.Context, engine, register_only: bool) -> None:  # noqa: ANN001
     """Synthetic demo data for one district: units, the 2024 (~3,000 files) and 2023 (~1,500) registers,
     a panel of demo reviewers and two finished campaigns (2023 and 2024) to compare.
 
@@ -38,12 +38,12 @@ def demo_group(ctx: click.Context, engine, register_only: bool) -> None:
 @demo_group.command("load")
 @db_option
 @_register_only
-def load_cmd(engine, register_only: bool) -> None:
+def load_cmd(engine, register_only: bool) -> None:  # noqa: ANN001
     """Load the demo units, registers, panel and finished campaigns (a no-op if already loaded)."""
     _load(engine, register_only)
 
 
-def _load(engine, register_only: bool) -> None:
+def _load(engine, register_only: bool) -> None:  # noqa: ANN001
     from scoring.demo.load import load_demo
     from scoring.demo.people import DEMO_PASSWORD
 

@@ -46,7 +46,7 @@ def _counts(title: str, counts: dict[str, int]) -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be imported; write nothing.")
 @click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded with the import.")
 @db_option
-def import_register_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:
+def import_register_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:  # noqa: ANN001
     """Import a case-file register (案卷登记表, .xlsx or .csv): all rows or none."""
     eng = engine()
     report = import_register(eng, file, dry_run=dry_run, actor_id=_actor_id(eng, as_user))
@@ -71,7 +71,7 @@ def units() -> None:
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
 @click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded in the audit log.")
 @db_option
-def units_import_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:
+def units_import_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:  # noqa: ANN001
     """Import a unit list with columns 单位名称, 类型 (区级部门/乡镇), 编码 (optional): all rows or none."""
     eng = engine()
     report = import_units(eng, file, dry_run=dry_run, actor_id=_actor_id(eng, as_user))
@@ -93,7 +93,7 @@ def units_import_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> 
 @click.option("--code", default=None, help="Unit code, also accepted in registers instead of the name.")
 @click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded in the audit log.")
 @db_option
-def units_add_cmd(engine, name: str, kind: str, code: str | None, as_user: str | None) -> None:
+def units_add_cmd(engine, name: str, kind: str, code: str | None, as_user: str | None) -> None:  # noqa: ANN001
     """Add one unit."""
     eng = engine()
     actor = _actor_id(eng, as_user)
@@ -104,7 +104,7 @@ def units_add_cmd(engine, name: str, kind: str, code: str | None, as_user: str |
 
 @units.command("list")
 @db_option
-def units_list_cmd(engine) -> None:
+def units_list_cmd(engine) -> None:  # noqa: ANN001
     """List the units in their display order."""
     with session_factory(engine())() as session:
         rows = list_units(session)

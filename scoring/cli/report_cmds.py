@@ -13,13 +13,7 @@ from scoring.campaigns import get_campaign
 from scoring.cli.base import cli, db_option
 from scoring.cli.campaign_cmds import acting_user
 from scoring.db.session import transaction
-from scoring.documents import (
-    EXPORTS,
-    Document,
-    build_notice,
-    export,
-    supervision_targets,
-)
+from scoring.documents import EXPORTS, Document, build_notice, export, supervision_targets
 from scoring.documents.supervision import build_supervisions, zip_documents
 
 
@@ -40,7 +34,7 @@ def _write(doc: Document, target: Path) -> None:
     click.echo(f"wrote {target} ({len(doc.content):,} bytes)")
 
 
-def _campaign_option(func):
+def _campaign_option(func):  # noqa: ANN001, ANN201
     func = click.option("--as", "as_user", help="Acting user: a panel lead (observers: the notice of a published "
                                                  "campaign). Default: the only panel lead.")(func)
     return click.option("--campaign", "campaign_ref", required=True, metavar="ID|NAME", help="The campaign.")(func)
@@ -63,7 +57,7 @@ def report() -> None:
 @click.option("--anonymise-traces", is_flag=True,
               help="Mask case numbers and units in the appendix (as observers see it when the campaign anonymises).")
 @db_option
-def notice_cmd(engine, campaign_ref, as_user, output, number, title, issuer, date_, addressee,
+def notice_cmd(engine, campaign_ref, as_user, output, number, title, issuer, date_, addressee,  # noqa: ANN001
                anonymise_traces) -> None:
     """The review notice: figures, unit table, charts, findings, rectification, appendix of traces."""
     with transaction(engine()) as session:
@@ -87,7 +81,7 @@ def notice_cmd(engine, campaign_ref, as_user, output, number, title, issuer, dat
 @click.option("--deadline", default=None, metavar="YYYY-MM-DD",
               help="Report back by (default: the unit's latest rectification deadline).")
 @db_option
-def supervision_cmd(engine, campaign_ref, as_user, threshold, out_dir, as_zip, number, issuer, date_,
+def supervision_cmd(engine, campaign_ref, as_user, threshold, out_dir, as_zip, number, issuer, date_,  # noqa: ANN001
                     deadline) -> None:
     """One supervision recommendation per unit with failing files or a mean below the threshold."""
     with transaction(engine()) as session:
@@ -115,7 +109,7 @@ def supervision_cmd(engine, campaign_ref, as_user, threshold, out_dir, as_zip, n
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The .xlsx to write (default: <campaign>-<export>.xlsx in the current folder).")
 @db_option
-def export_cmd(engine, what, campaign_ref, as_user, output) -> None:
+def export_cmd(engine, what, campaign_ref, as_user, output) -> None:  # noqa: ANN001
     """Excel exports (panel lead): scores (per file and reviewer, per-item marks), units (unit summary),
     deductions (the deduction ledger), sample (the sampling record and drawn files)."""
     with transaction(engine()) as session:

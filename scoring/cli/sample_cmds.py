@@ -29,12 +29,12 @@ from scoring.sampling.draw import SEED_MAX
 from scoring.sampling.record import VerificationFailed, record_summary
 
 
-def _campaign(engine, ref: str):
+def _campaign(engine, ref: str):  # noqa: ANN001, ANN202
     with session_factory(engine)() as session:
         return find_campaign(session, ref)
 
 
-def _record_id(engine, campaign: str | None, record_id: int | None) -> int:
+def _record_id(engine, campaign: str | None, record_id: int | None) -> int:  # noqa: ANN001
     if record_id is not None:
         return record_id
     camp = _campaign(engine, campaign)
@@ -79,7 +79,7 @@ def sample_group() -> None:
 @click.option("--as", "as_user", help="With --force-precheck: the acting panel lead.")
 @click.option("--dry-run", is_flag=True, help="Show the draw without storing it.")
 @db_option
-def draw_cmd(
+def draw_cmd(  # noqa: ANN001
     engine, campaign, seed, count, percent, min_, max_, no_stratify, force, units, force_precheck, precheck_rules,
     as_user, dry_run
 ) -> None:
@@ -122,7 +122,7 @@ def draw_cmd(
 @click.option("--record", "record_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Verify an exported record (JSON).")
 @db_option
-def verify_cmd(engine, campaign, record_id, record_file) -> None:
+def verify_cmd(engine, campaign, record_id, record_file) -> None:  # noqa: ANN001
     """Re-derive the draw and re-check the register and the record hash; exit 1 if anything differs."""
     if sum(x is not None for x in (campaign, record_id, record_file)) != 1:
         raise click.UsageError("give exactly one of --campaign, --id or --record")
@@ -152,7 +152,7 @@ def verify_cmd(engine, campaign, record_id, record_file) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
 @db_option
-def export_cmd(engine, campaign, record_id, fmt, output) -> None:
+def export_cmd(engine, campaign, record_id, fmt, output) -> None:  # noqa: ANN001
     """Export the record (JSON, verifiable with `sample verify --record`) or its files (CSV for Excel)."""
     if (campaign is None) == (record_id is None):
         raise click.UsageError("give exactly one of --campaign or --id")
@@ -176,7 +176,7 @@ def export_cmd(engine, campaign, record_id, fmt, output) -> None:
 @click.option("--id", "record_id", type=int, help="Show the stored record with this id.")
 @click.option("--files", is_flag=True, help="Also list the drawn files in draw order.")
 @db_option
-def show_cmd(engine, campaign, record_id, files) -> None:
+def show_cmd(engine, campaign, record_id, files) -> None:  # noqa: ANN001
     """The sample by unit and case type: candidates in the window, drawn, of which forced."""
     if (campaign is None) == (record_id is None):
         raise click.UsageError("give exactly one of --campaign or --id")
