@@ -15,7 +15,11 @@ from hypothesis import strategies as st
 
 from scoring import findings
 from scoring.aggregate import unit_summary
-from scoring.aggregate.disclosure import final_result, readable_file_list, readable_problem_files
+from scoring.aggregate.disclosure import (
+    final_result,
+    readable_file_list,
+    readable_problem_files,
+)
 from scoring.anonymise import MASK, mask_case_number
 from scoring.campaigns import publish_campaign
 from scoring.documents import EXPORTS, build_notice, build_supervision, export
@@ -89,7 +93,7 @@ def test_unit_documents_name_no_other_unit(anon):
 
 
 def test_notice_names_no_unit_beside_a_case(anon):
-    w, observer = anon
+    w, _ = anon
     s, cid = w.session, w.current.id
     doc = open_docx(io.BytesIO(build_notice(s, w.lead, cid, font_search=[]).content))
     paras = [p.text for p in doc.paragraphs]

@@ -52,7 +52,7 @@ def pages_text(pdf: Path) -> list[str]:
 
 
 def page_count(pdf: Path) -> int:
-    return int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.M).group(1))
+    return int(re.search(r"^Pages:\s+(\d+)", _run("pdfinfo", str(pdf)), re.MULTILINE).group(1))
 
 
 def images(pdf: Path) -> list[tuple[int, float, float]]:
@@ -140,7 +140,7 @@ def test_signature_block_on_one_page(rendered):
         text = pages_text(pdf)
         date = f"{DATE.year}年{DATE.month}月{DATE.day}日"
         pages = [i for i, t in enumerate(text)
-                 if re.search(rf"^\s*{ISSUER}\s*$", t, re.M) and date in re.sub(r"\s+", "", t)]
+                 if re.search(rf"^\s*{ISSUER}\s*$", t, re.MULTILINE) and date in re.sub(r"\s+", "", t)]
         assert len(pages) == 1, name
         page = re.sub(r"\s+", "", text[pages[0]])
         closing = "将整改情况书面报送" + ISSUER
