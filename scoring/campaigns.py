@@ -23,7 +23,15 @@ from sqlalchemy.orm import Session
 from scoring import audit
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
 from scoring.domain import CASE_TYPES, PROCEDURES, Role
-from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
+from scoring.errors import (
+    InvalidValue,
+    NotFound,
+    Problem,
+    ProblemReport,
+    ValidationFailed,
+    problems_from_validation,
+)
+from scoring.messages import Msg
 from scoring.objections.counts import publish_blocker
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
@@ -71,7 +79,7 @@ class CampaignSpec(BaseModel):
     @model_validator(mode="after")
     def _check(self) -> CampaignSpec:
         if self.window_end < self.window_start:
-            raise ValueError(f"the review window ends ({self.window_end}) before it starts ({self.window_start})")
+            raise InvalidValue("campaign.window_order", start=self.window_start, end=self.window_end)
         check_bands(self.grade_bands, self.pass_line)
         return self
 
@@ -81,9 +89,9 @@ def parse_scope(key: str) -> tuple[str, str | None]:
     case_type, _, procedure = key.partition("/")
     case_type, procedure = case_type.strip(), procedure.strip().removesuffix("程序") or None
     if case_type not in CASE_TYPES:
-        raise ValidationFailed(f"unknown case type {case_type!r} in standards mapping; known: {', '.join(CASE_TYPES)}")
+        raise ValidationFailed(code="campaign.unknown_case_type", case_type=case_type, known=list(CASE_TYPES))
     if procedure is not None and procedure not in PROCEDURES:
-        raise ValidationFailed(f"unknown procedure {procedure!r} in standards mapping; known: {', '.join(PROCEDURES)}")
+        raise ValidationFailed(code="campaign.unknown_procedure", procedure=procedure, known=list(PROCEDURES))
     return case_type, procedure
 
 
@@ -127,7 +135,7 @@ def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
 def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary, actor: User) -> Campaign:
     require_role(actor, Role.LEAD)
     if session.scalar(select(Campaign).where(Campaign.name == spec.name)):
-        raise ValidationFailed(f"a campaign named {spec.name!r} exists already")
+        raise ValidationFailed(code="campaign.exists", name=spec.name)
     mapping = spec.standards or default_mapping(library)
     problems: list[Problem] = []
     scoped: list[tuple[str, str | None, Standard]] = []
@@ -142,7 +150,7 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
         problems.extend(_check_standard_fits(std, spec))
         scoped.append((case_type, procedure, std))
     if problems:
-        raise ProblemReport(problems, title="the campaign's standards do not fit")
+        raise ProblemReport(problems, title_code="campaign.standards_misfit")
     campaign = Campaign(
         name=spec.name, year=spec.year, window_start=spec.window_start, window_end=spec.window_end,
         grade_bands=[b.model_dump(mode="json") for b in spec.grade_bands], pass_line=spec.pass_line,
@@ -161,16 +169,17 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
     return campaign
 
 
+CAMPAIGN_LABELS = {name: Msg(f"label.campaign.{name}") for name in (
+    "name", "year", "window_start", "window_end", "pass_line", "reviewers_per_file", "grade_bands", "standards")}
+
+
 def spec_from_options(**values: object) -> CampaignSpec:
     """Build a spec from loose values (CLI, forms), turning pydantic errors into one clear message."""
     try:
         return CampaignSpec.model_validate(values)
     except ValidationError as exc:
-        problems = [
-            Problem(e["msg"].removeprefix("Value error, "), column=".".join(map(str, e["loc"])) or None)
-            for e in exc.errors()
-        ]
-        raise ProblemReport(problems, title="campaign settings are not valid") from None
+        problems = problems_from_validation(exc.errors(), CAMPAIGN_LABELS)
+        raise ProblemReport(problems, title_code="campaign.invalid") from None
 
 
 def get_campaign(session: Session, ref: str | int) -> Campaign:
@@ -181,7 +190,7 @@ def get_campaign(session: Session, ref: str | int) -> Campaign:
     if campaign is None:
         campaign = session.scalar(select(Campaign).where(Campaign.name == str(ref)))
     if campaign is None:
-        raise NotFound(f"no campaign {ref!r}")
+        raise NotFound(code="campaign.not_found", ref=ref)
     return campaign
 
 
@@ -226,19 +235,20 @@ def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campa
 
     require_role(actor, Role.LEAD)
     if campaign.status == PUBLISHED:
-        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+        raise ValidationFailed(code="campaign.published_already", name=campaign.name)
     blocker = publish_blocker(session, campaign.id)
     if blocker:
         raise ValidationFailed(blocker)
     counts = state_counts(session, actor, campaign.id)
     if not sum(counts.values()):
-        raise ValidationFailed("nothing to publish: the campaign has no sampled files")
+        raise ValidationFailed(code="campaign.nothing_to_publish")
     open_states = tuple(s for s in counts if s != "final")
     open_files, n_open = file_states(session, actor, campaign.id, states=open_states, limit=5)
     if n_open:
-        shown = ", ".join(f"{f.case_number} ({f.state})" for f in open_files)
-        more = f" and {n_open - len(open_files)} more" if n_open > len(open_files) else ""
-        raise ValidationFailed(f"{n_open} sampled files have no final result yet: {shown}{more}")
+        shown = [Msg("publish.open_file", {"case_number": f.case_number, "state": Msg(f"file_state.{f.state}")})
+                 for f in open_files]
+        more = Msg("publish.more_files", {"n": n_open - len(open_files)}) if n_open > len(open_files) else ""
+        raise ValidationFailed(code="publish.files_open", n=n_open, files=shown, more=more)
     old = campaign.status
     campaign.status = PUBLISHED
     session.flush()
@@ -250,9 +260,9 @@ def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campa
 def unpublish_campaign(session: Session, actor: User, campaign: Campaign, reason: str) -> Campaign:
     require_role(actor, Role.LEAD)
     if campaign.status != PUBLISHED:
-        raise ValidationFailed(f"campaign {campaign.name!r} is not published")
+        raise ValidationFailed(code="campaign.not_published", name=campaign.name)
     if not reason.strip():
-        raise ValidationFailed("withdrawing published results needs a reason")
+        raise ValidationFailed(code="campaign.withdraw_reason")
     campaign.status = "reviewing"
     session.flush()
     audit.record(session, actor_id=actor.id, action="unpublish_campaign", entity="campaign", entity_id=campaign.id,
@@ -276,4 +286,4 @@ def require_results_access(actor: User | None, campaign: Campaign) -> None:
     if not can_read_results(actor, campaign):
         from scoring.errors import PermissionDenied
 
-        raise PermissionDenied(f"the results of {campaign.name!r} are not published yet")
+        raise PermissionDenied(code="campaign.results_not_published", name=campaign.name)

@@ -230,7 +230,7 @@ def test_publish_needs_every_final_result_and_opens_results_to_observers(world):
     # Keep one sampled file so the test stays small.
     s.query(SampleItem).filter(SampleItem.case_file_id != files[0].id).delete()
     auto_assign(s, lead, campaign)
-    with pytest.raises(ValidationFailed, match="1 sampled files have no final result yet"):
+    with pytest.raises(ValidationFailed, match="1 sampled file has no final result yet"):
         publish_campaign(s, lead, campaign)
     a1, a2 = s.query(Assignment).order_by(Assignment.id).all()
     _review(s, a1.reviewer, a1, deduct("A1", "a"))

@@ -229,7 +229,7 @@ def test_non_leads_see_only_published_campaigns(world, who):
 def test_an_unpublished_campaign_is_refused_by_url(world, page):
     at = open_page(world["observer"], page, campaign=world["previous"])
     assert not at.exception
-    assert any("not published" in e for e in texts(at, "error"))
+    assert any("的结果尚未发布" in e for e in texts(at, "error"))
     assert not charts(at) and not at.dataframe
     # The lead reads it through the same link.
     at = open_page(world["lead"], page, campaign=world["previous"])

@@ -463,7 +463,9 @@ def test_publish_from_progress_page(world):
     _auto_assign(world)
     at = signed_in_app(world["lead"], "progress")
     at.button(key="pub_publish").click().run()
-    assert "1 sampled files have no final result yet" in " ".join(texts(at, "error"))
+    refused = " ".join(texts(at, "error"))
+    assert "尚有1本抽取案卷没有最终结果，暂不能发布" in refused and "（未开始）" in refused
+    assert "not_started" not in refused  # no status codes shown to people
     with _session(world) as s:
         assert s.scalar(select(Campaign.status)) != "published"
     a, b = _assignments_of(world, world["files"][0])

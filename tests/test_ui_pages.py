@@ -222,9 +222,9 @@ def test_campaign_form_shows_a_bad_window(db, ids):
     at.button(key="FormSubmitter:create_campaign-创建").click().run()
     assert not at.exception
     errors = " ".join(texts(at, "error"))
-    assert "campaign settings are not valid" in errors
+    assert "评查活动设置有误：共1个问题" in errors  # in the page's language, not the core's English
     problems = _frames(at)[-1]
-    assert any("before it starts" in m for m in problems["问题"])
+    assert any("评查范围的截止日期（2023-06-30）早于起始日期" in m for m in problems["问题"])
     assert _count(db, Campaign) == 0
 
 
@@ -234,7 +234,7 @@ def test_campaign_form_refuses_a_duplicate_name(db, ids):
     at.button(key="FormSubmitter:create_campaign-创建").click().run()
     _campaign_form(at, "2024年度")
     at.button(key="FormSubmitter:create_campaign-创建").click().run()
-    assert "exists already" in " ".join(texts(at, "error"))
+    assert "已有名为“2024年度”的评查活动" in " ".join(texts(at, "error"))
     assert _count(db, Campaign) == 1
 
 

@@ -10,8 +10,12 @@ import sys
 
 import click
 
+from scoring.cli import base
 from scoring.cli.base import cli
 from scoring.errors import CaseReviewError, ProblemReport
+from scoring.messages import text
+
+ERROR_LABEL = {"zh": "错误：", "en": "error: "}
 
 # Command modules register themselves on `cli` when imported.
 from scoring.cli import (  # noqa: E402,F401  (import for side effect)
@@ -32,6 +36,7 @@ from scoring.cli import (  # noqa: E402,F401  (import for side effect)
 
 
 def main(argv: list[str] | None = None) -> int:
+    base._chosen_lang[0] = None
     try:
         cli.main(args=argv, prog_name="casereview", standalone_mode=False)
     except click.exceptions.Abort:
@@ -41,15 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except ProblemReport as exc:
+        lang = base.language()
         shown, more = exc.shown()
         for problem in shown:
-            click.echo(f"  {problem}", err=True)
+            click.echo(f"  {problem.localized(lang)}", err=True)
         if more:
-            click.echo(f"  ... and {more} more problem{'s' if more != 1 else ''}", err=True)
-        click.echo(f"error: {exc}", err=True)
+            click.echo(f"  {text('problems.more', lang, n=more)}", err=True)
+        click.echo(f"{ERROR_LABEL[lang]}{exc.localized(lang)}", err=True)
         return 1
     except CaseReviewError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(f"{ERROR_LABEL[base.language()]}{exc.localized(base.language())}", err=True)
         return 1
     return 0
 

@@ -11,15 +11,28 @@ import click
 from sqlalchemy import Engine
 
 from scoring.db.session import ENV_DB_URL, default_url, open_db
+from scoring.messages import cli_language
+
+_chosen_lang: list[str | None] = [None]
+
+
+def language() -> str:
+    """The language errors and problems are printed in: `--lang`, else $CASEREVIEW_LANG, else the
+    locale's (Chinese when it is Chinese, else English)."""
+    return cli_language(_chosen_lang[0])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", "db_url", envvar=ENV_DB_URL, default=None, metavar="URL",
               help="Database URL for every command (each command also takes --db).")
+@click.option("--lang", "lang", type=click.Choice(["zh", "en"]), default=None,
+              help="Language of error messages and problem lists (default: $CASEREVIEW_LANG, else Chinese "
+                   "when the locale is Chinese, else English).")
 @click.pass_context
-def cli(ctx: click.Context, db_url: str | None) -> None:
+def cli(ctx: click.Context, db_url: str | None, lang: str | None) -> None:
     """案卷评查 casereview: scoring standards, register, sampling and reviews."""
     ctx.meta["casereview.db_url"] = db_url
+    _chosen_lang[0] = lang
 
 
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.errors import CaseReviewError, Problem, ProblemReport
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -18,7 +18,7 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
             t("col.row"): p.row if p.row is not None else p.line,
             t("col.column"): p.column or p.path or "",
             t("col.value"): p.value or "",
-            t("col.message"): p.message,
+            t("col.message"): p.localized_message(lang()),
         }
         for p in problems
     ]
@@ -38,7 +38,7 @@ def show_problems(problems: list[Problem], total: int | None = None) -> None:
 
 def show_error(exc: CaseReviewError) -> None:
     """A core error as the person at the keyboard should see it: the message, and any problem table."""
-    st.error(t("error.prefix", message=str(exc)))
+    st.error(t("error.prefix", message=exc.localized(lang())))
     if isinstance(exc, ProblemReport) and exc.problems:
         show_problems(exc.problems)
 

@@ -1,0 +1,187 @@
+"""Every message the core gives a person, by stable code, in Chinese and English.
+
+The core raises errors and reports problems with a code and its parameters
+(`ValidationFailed(code="campaign.window_order", start=..., end=...)`, `Problem(code=..., ...)`); the
+English text is kept on the exception for logs. The pages show `localize(exc, lang)` in the language
+the person chose; the CLI prints it in the language of `--lang` / `CASEREVIEW_LANG` (`cli_language`).
+
+Adding a message is one line in `MESSAGES`: `"area.what": ("中文……{name}", "English ... {name}")`.
+Templates:
+- `{name}` — a parameter (str() of it; a `Msg` parameter is rendered in the same language, so labels
+  such as statuses translate too: `status=Msg("file_state.not_started")`);
+- `{n|file|files}` — English plural by the number in `n` ("1 file", "2 files"); Chinese needs none.
+Both languages must use the same parameters (tests/test_messages.py checks every line).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+LANGS = ("zh", "en")
+ENV_LANG = "CASEREVIEW_LANG"
+
+# code -> (zh, en)
+MESSAGES: dict[str, tuple[str, str]] = {
+    # generic (fallbacks for older raise sites and for pydantic's checks on forms)
+    "generic.error": ("{message}", "{message}"),
+    "problems.title": ("{title}：共{n}个问题", "{title}: {n} {n|problem|problems}"),
+    "problems.more": ("……另有{n}个问题", "... and {n} more {n|problem|problems}"),
+    "where.row": ("第{row}行", "row {row}"),
+    "where.line": ("第{line}行", "line {line}"),
+    "where.column": ("“{column}”列", "column {column}"),
+    "where.value": ("（值：{value}）", " (value: {value!r})"),
+    "field.required": ("必须填写", "is required"),
+    "field.empty": ("不能为空", "must not be empty"),
+    "field.too_long": ("不能超过{max}个字符", "must be at most {max} {max|character|characters}"),
+    "field.not_number": ("不是有效的数字", "is not a valid number"),
+    "field.not_integer": ("不是有效的整数", "is not a whole number"),
+    "field.not_date": ("不是有效的日期（例如 2025-03-31）", "is not a valid date (e.g. 2025-03-31)"),
+    "field.too_small": ("不能小于{min}", "must be at least {min}"),
+    "field.too_large": ("不能大于{max}", "must be at most {max}"),
+    "field.invalid": ("填写不正确", "is not valid"),
+    "field.unknown": ("不是可用的选项", "is not one of the options"),
+    # sign-in and accounts
+    "auth.wrong_credentials": ("用户名或密码错误", "wrong user name or password"),
+    "auth.locked": ("账号已被暂时锁定，请{minutes}分钟后再试",
+                    "the account is locked; try again in {minutes} {minutes|minute|minutes}"),
+    "auth.passwords_differ": ("两次输入的密码不一致", "the two passwords differ"),
+    "auth.password_short": ("密码至少需要{n}个字符", "the password needs at least {n} {n|character|characters}"),
+    "auth.sign_in_first": ("请先登录", "sign in first"),
+    # campaigns and publishing
+    "campaign.invalid": ("评查活动设置有误", "campaign settings are not valid"),
+    "campaign.standards_misfit": ("评查活动的评分标准设置有误", "the campaign's standards do not fit"),
+    "campaign.window_order": ("评查范围的截止日期（{end}）早于起始日期（{start}）",
+                              "the review window ends ({end}) before it starts ({start})"),
+    "campaign.exists": ("已有名为“{name}”的评查活动", "a campaign named {name!r} exists already"),
+    "campaign.not_found": ("找不到评查活动“{ref}”", "no campaign {ref!r}"),
+    "campaign.published_already": ("评查活动“{name}”已经发布", "campaign {name!r} is published already"),
+    "campaign.not_published": ("评查活动“{name}”尚未发布", "campaign {name!r} is not published"),
+    "campaign.results_not_published": ("评查活动“{name}”的结果尚未发布", "the results of {name!r} are not published yet"),
+    "campaign.nothing_to_publish": ("该评查活动还没有抽取案卷，无可发布的结果",
+                                    "nothing to publish: the campaign has no sampled files"),
+    "campaign.withdraw_reason": ("撤回已发布的结果需要说明理由", "withdrawing published results needs a reason"),
+    "campaign.unknown_case_type": ("评分标准设置中的案件类型“{case_type}”不存在（可选：{known}）",
+                                   "unknown case type {case_type!r} in standards mapping; known: {known}"),
+    "campaign.unknown_procedure": ("评分标准设置中的程序“{procedure}”不存在（可选：{known}）",
+                                   "unknown procedure {procedure!r} in standards mapping; known: {known}"),
+    "campaign.no_standard": ("评查活动“{name}”没有适用于{case_type}{procedure}案卷的评分标准",
+                             "campaign {name!r} has no standard for {case_type}{procedure} files"),
+    "label.campaign.name": ("名称", "name"),
+    "label.campaign.year": ("年度", "year"),
+    "label.campaign.window_start": ("评查范围起", "window start"),
+    "label.campaign.window_end": ("评查范围止", "window end"),
+    "label.campaign.pass_line": ("合格线", "pass line"),
+    "label.campaign.reviewers_per_file": ("每卷评查人数", "reviewers per file"),
+    "label.campaign.grade_bands": ("等次划分", "grade bands"),
+    "label.campaign.standards": ("评分标准", "standards"),
+    "publish.files_open": ("尚有{n}本抽取案卷没有最终结果，暂不能发布：{files}{more}",
+                           "{n} sampled {n|file has|files have} no final result yet: {files}{more}"),
+    "publish.open_file": ("{case_number}（{state}）", "{case_number} ({state})"),
+    "publish.more_files": ("等", " and {n} more"),
+    "file_state.unassigned": ("未分配", "unassigned"),
+    "file_state.not_started": ("未开始", "not started"),
+    "file_state.in_progress": ("评查中", "in progress"),
+    "file_state.awaiting_recheck": ("待复核", "awaiting re-check"),
+    "file_state.final": ("已有最终结果", "final"),
+    # scoring form
+    "review.incomplete": ("评分表尚未填写完整", "the scoring form is not complete"),
+    "review.needs_location": ("{item}的扣分需要注明在案卷中的位置（页码或音像文件）",
+                              "{item}: a deduction needs where in the file it is (page or media file)"),
+    # register import
+    "register.import_failed": ("登记表导入失败", "the register has problems"),
+    "register.unknown_unit": ("执法单位“{unit}”不在单位名录中，请先在“案卷登记”页添加该单位",
+                              "unknown unit {unit!r}: add it to the units first"),
+    "register.bad_date": ("日期“{value}”无法识别（例如 2024-03-05 或 2024年3月5日）",
+                          "bad date {value!r} (e.g. 2024-03-05 or 2024年3月5日)"),
+    "register.duplicate_case": ("案号“{case_number}”重复（另见第{other_row}行）",
+                                "duplicate case number {case_number!r} (also on row {other_row})"),
+    # documents
+    "documents.threshold_not_number": ("阈值“{threshold}”不是数字", "threshold {threshold!r} is not a number"),
+    "documents.threshold_range": ("阈值{threshold}不在0至100之间", "threshold {threshold} is outside 0-100"),
+    "documents.unit_no_results": ("单位{unit}在评查活动“{campaign}”中没有已评查的案卷",
+                                  "unit {unit} has no reviewed files in campaign {campaign!r}"),
+}
+
+
+@dataclass(frozen=True)
+class Msg:
+    """A message by code with its parameters, rendered in either language."""
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = "en") -> str:
+        return text(self.code, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def _value(value: Any, lang: str) -> Any:
+    if isinstance(value, Msg):
+        return value.render(lang)
+    if isinstance(value, list | tuple):
+        sep = "、" if lang == "zh" else ", "
+        return sep.join(str(_value(v, lang)) for v in value)
+    return value
+
+
+def text(code: str, lang: str = "en", /, **params: Any) -> str:
+    """The message `code` in `lang` with its parameters filled in. Unknown codes raise KeyError."""
+    zh, en = MESSAGES[code]
+    template = zh if lang == "zh" else en
+    values = {k: _value(v, lang) for k, v in params.items()}
+
+    def plural(m: re.Match[str]) -> str:
+        n = values.get(m.group(1))
+        try:
+            one = float(str(n)) == 1
+        except ValueError:
+            one = False
+        return m.group(2) if one else m.group(3)
+
+    return _PLURAL.sub(plural, template).format(**values)
+
+
+def placeholders(template: str) -> set[str]:
+    """The parameter names a template uses (plural markers included)."""
+    names = {m.group(1) for m in _PLURAL.finditer(template)}
+    rest = _PLURAL.sub("", template)
+    names |= {m.group(1) for m in re.finditer(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}", rest)}
+    return names
+
+
+def localize(thing: Any, lang: str) -> str:
+    """Anything the core hands a person (an error, a problem, a Msg, a plain string) in `lang`.
+    Errors and problems without a code fall back to their English message."""
+    render = getattr(thing, "localized", None)
+    if callable(render):
+        return str(render(lang))
+    if isinstance(thing, Msg):
+        return thing.render(lang)
+    return str(thing)
+
+
+def cli_language(explicit: str | None = None) -> str:
+    """The CLI's language: `--lang`, else `CASEREVIEW_LANG`, else Chinese when the locale is Chinese
+    (LC_ALL / LC_MESSAGES / LANG, or the system locale), else English."""
+    for value in (explicit, os.environ.get(ENV_LANG)):
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        current = locale.getlocale()[0] or ""
+    except ValueError:
+        current = ""
+    return "zh" if current.lower().startswith("zh") else "en"

@@ -1,0 +1,98 @@
+"""Message codes (scoring.messages): every code has both languages with the same parameters, the
+parameters fill in, English plurals agree with their number, and errors, problems and the CLI speak
+the chosen language."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scoring.campaigns import spec_from_options
+from scoring.cli import main
+from scoring.errors import Problem, ProblemReport, ValidationFailed
+from scoring.messages import MESSAGES, Msg, cli_language, placeholders, text
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+EN_EXAMPLES = ("2024年3月5日",)  # a date written as Chinese registers write it, quoted as an example
+
+
+@pytest.mark.parametrize("code", sorted(MESSAGES))
+def test_every_code_has_both_languages_with_the_same_parameters(code):
+    zh, en = MESSAGES[code]
+    assert zh.strip() and en.strip()
+    assert placeholders(zh) <= placeholders(en), code  # Chinese may leave out a count English needs
+    params = {name: 2 for name in placeholders(zh) | placeholders(en)}
+    zh_text, en_text = text(code, "zh", **params), text(code, "en", **params)
+    assert "{" not in zh_text and "{" not in en_text  # every parameter filled in
+    en_plain = en_text
+    for example in EN_EXAMPLES:
+        en_plain = en_plain.replace(example, "")
+    assert not CJK.search(en_plain), f"Chinese in the English text of {code}"
+    en_words = re.sub(r"\{[^{}]*\}", "", en)
+    if re.search(r"[A-Za-z]{2,}", en_words):  # English words of its own: the Chinese must have its own too
+        assert CJK.search(zh_text), f"no Chinese in the Chinese text of {code}"
+
+
+@given(n=st.integers(0, 10_000))
+def test_english_plurals_follow_the_number(n):
+    out = text("problems.title", "en", title="the register has problems", n=n)
+    assert out.endswith(f"{n} problem" if n == 1 else f"{n} problems")
+    assert text("problems.title", "zh", title="导入失败", n=n) == f"导入失败：共{n}个问题"
+
+
+def test_errors_and_problems_speak_either_language():
+    exc = ValidationFailed(code="campaign.exists", name="2024年度评查")
+    assert str(exc) == "a campaign named '2024年度评查' exists already"  # English kept for logs
+    assert exc.localized("zh") == "已有名为“2024年度评查”的评查活动"
+    assert ValidationFailed("written by hand").localized("zh") == "written by hand"  # fallback: as written
+    problem = Problem(code="register.unknown_unit", params={"unit": "区某局"}, row=3, column="执法单位")
+    assert problem.localized("zh") == "第3行，“执法单位”列：执法单位“区某局”不在单位名录中，请先在“案卷登记”页添加该单位"
+    assert "casereview" not in problem.localized("zh") and "casereview" not in problem.localized("en")
+    report = ProblemReport([problem], title_code="register.import_failed")
+    assert report.localized("zh") == "登记表导入失败：共1个问题"
+    assert report.localized("en") == "the register has problems: 1 problem"
+    nested = Msg("publish.open_file", {"case_number": "东罚〔2024〕1号", "state": Msg("file_state.not_started")})
+    assert nested.render("zh") == "东罚〔2024〕1号（未开始）" and "not_started" not in nested.render("en")
+
+
+def test_campaign_form_problems_are_coded():
+    with pytest.raises(ProblemReport) as caught:
+        spec_from_options(name="", year=1999, window_start="2024-12-31", window_end="2024-01-01")
+    zh = [p.localized("zh") for p in caught.value.problems]
+    assert "“名称”列：不能为空" in zh and "“年度”列：不能小于2000" in zh
+    assert not any(re.search(r"[A-Za-z]{3,}", z) for z in zh)  # no English left in the Chinese
+    assert caught.value.localized("zh") == "评查活动设置有误：共2个问题"
+    with pytest.raises(ProblemReport) as caught:
+        spec_from_options(name="x", year=2024, window_start="2024-12-31", window_end="2024-01-01")
+    assert [p.localized("zh") for p in caught.value.problems] == [
+        "评查范围的截止日期（2024-01-01）早于起始日期（2024-12-31）"]
+
+
+def test_cli_language_from_option_environment_and_locale(monkeypatch):
+    for var in ("CASEREVIEW_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert cli_language() == "zh"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert cli_language() == "en"
+    monkeypatch.setenv("CASEREVIEW_LANG", "zh")
+    assert cli_language() == "zh" and cli_language("en") == "en"
+
+
+def test_cli_prints_errors_in_the_chosen_language(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("CASEREVIEW_LANG", raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    args = ["campaign", "create", "--name", "", "--year", "2024", "--from", "2024-01-01", "--to", "2024-12-31",
+            "--db", db]
+    assert main(["--lang", "zh", *args]) == 1
+    err = capsys.readouterr().err
+    assert "错误：评查活动设置有误：共1个问题" in err and "“名称”列：不能为空" in err
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "error: campaign settings are not valid: 1 problem" in err and "column name: must not be empty" in err
+    monkeypatch.setenv("CASEREVIEW_LANG", "zh")
+    assert main(args) == 1 and "错误：" in capsys.readouterr().err
