@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring.assignments import my_assignments
+from scoring.calibration.gate import require_calibrated
 from scoring.campaigns import campaign_bands, standard_hash_for
 from scoring.db.models import Assignment, Campaign, User
 from scoring.domain import FILE_FLAGS, ReviewStatus, Role
@@ -151,6 +152,7 @@ def open_for_scoring(session: Session, actor: User, assignment_id: int, *, creat
     campaign = session.get(Campaign, assignment.campaign_id)
     if campaign is None:  # pragma: no cover - foreign key
         raise NotFound(f"no campaign {assignment.campaign_id}")
+    require_calibrated(session, actor, campaign.id)
     if assignment.review is None and not create:
         return OpenedReview(
             review_id=None, version=0, status=ReviewStatus.DRAFT.value,

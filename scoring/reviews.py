@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
+from scoring.calibration.gate import require_calibrated
 from scoring.campaigns import campaign_bands, standard_hash_for
 from scoring.db.models import Assignment, Campaign, CaseFile, Review, ReviewMark, User, utcnow
 from scoring.domain import MarkStatus, ReviewStatus, Role
@@ -108,6 +109,7 @@ def open_review(session: Session, actor: User, assignment_id: int) -> Review:
         raise NotFound(f"no assignment {assignment_id}")
     if assignment.reviewer_id != actor.id:
         raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    require_calibrated(session, actor, assignment.campaign_id)
     if assignment.review is not None:
         return assignment.review
     campaign = session.get(Campaign, assignment.campaign_id)

@@ -62,7 +62,7 @@ def _row(o: Objection, names: dict[int, str]) -> LeadObjectionRow:
 
 
 def _names(session: Session) -> dict[int, str]:
-    return dict(session.execute(select(User.id, User.display_name)).tuples().all())
+    return {uid: name for uid, name in session.execute(select(User.id, User.display_name))}
 
 
 def objections_for_lead(session: Session, actor: User | None, campaign: Campaign) -> list[LeadObjectionRow]:

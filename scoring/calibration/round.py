@@ -1,0 +1,146 @@
+"""Setting up a calibration round and scoring its files (reviewers' marks and the lead's reference)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from scoring import audit
+from scoring.assignments import check_recusal, sampled_files
+from scoring.campaigns import campaign_bands, standard_hash_for
+from scoring.db.models import (
+    CalibrationFile,
+    CalibrationRound,
+    CalibrationScore,
+    Campaign,
+    CaseFile,
+    User,
+    utcnow,
+)
+from scoring.domain import Role
+from scoring.engine import score
+from scoring.errors import NotFound, PermissionDenied, ValidationFailed
+from scoring.file_attributes import attributes_of
+from scoring.marks import Marks
+from scoring.standards import load_version
+from scoring.users import require_role
+
+MIN_FILES, MAX_FILES = 2, 5
+
+
+def round_of(session: Session, campaign_id: int) -> CalibrationRound | None:
+    return session.scalar(select(CalibrationRound).where(CalibrationRound.campaign_id == campaign_id))
+
+
+def calibration_files(session: Session, campaign_id: int) -> list[CaseFile]:
+    return list(session.scalars(select(CaseFile).join(CalibrationFile, CalibrationFile.case_file_id == CaseFile.id)
+                                .where(CalibrationFile.campaign_id == campaign_id)
+                                .order_by(CalibrationFile.position)))
+
+
+def set_calibration(session: Session, actor: User | None, campaign: Campaign, case_numbers: list[str], *,
+                    required: bool = True, in_notice: bool = False) -> CalibrationRound:
+    """Pick the calibration files (2-5 register files, none in the sample) and the round's settings. The
+    files can change only while nobody has scored any of them."""
+    require_role(actor, Role.LEAD)
+    assert actor is not None
+    numbers = [n.strip() for n in case_numbers if n.strip()]
+    if len(set(numbers)) != len(numbers):
+        raise ValidationFailed("a calibration file is listed twice")
+    if not MIN_FILES <= len(numbers) <= MAX_FILES:
+        raise ValidationFailed(f"a calibration round uses {MIN_FILES} to {MAX_FILES} files, not {len(numbers)}")
+    files = {cf.case_number: cf for cf in session.scalars(select(CaseFile).where(CaseFile.case_number.in_(numbers)))}
+    missing = [n for n in numbers if n not in files]
+    if missing:
+        raise NotFound(f"not in the register: {', '.join(missing)}")
+    sampled = {cf.id for cf in sampled_files(session, campaign.id)}
+    in_sample = [n for n in numbers if files[n].id in sampled]
+    if in_sample:
+        raise ValidationFailed(f"calibration files are never sample files: {', '.join(in_sample)}")
+    for n in numbers:
+        standard_hash_for(session, campaign, files[n])  # refuses a file the campaign has no standard for
+    rnd = round_of(session, campaign.id)
+    current = [cf.case_number for cf in calibration_files(session, campaign.id)]
+    scored = session.scalar(select(func.count()).select_from(CalibrationScore)
+                            .where(CalibrationScore.campaign_id == campaign.id)) or 0
+    if scored and current != numbers:
+        raise ValidationFailed("calibration files were scored already; they can no longer change")
+    old = None
+    if rnd is None:
+        rnd = CalibrationRound(campaign_id=campaign.id, created_by_id=actor.id)
+        session.add(rnd)
+    else:
+        old = {"files": current, "required": rnd.required, "in_notice": rnd.in_notice}
+    rnd.required, rnd.in_notice = required, in_notice
+    if current != numbers:
+        session.execute(delete(CalibrationFile).where(CalibrationFile.campaign_id == campaign.id))
+        for i, n in enumerate(numbers):
+            session.add(CalibrationFile(campaign_id=campaign.id, case_file_id=files[n].id, position=i))
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="set_calibration", entity="campaign", entity_id=campaign.id,
+                 old=old, new={"files": numbers, "required": required, "in_notice": in_notice})
+    return rnd
+
+
+@dataclass(frozen=True)
+class CalibrationTask:
+    case_file_id: int
+    case_number: str
+    unit: str
+    case_type: str
+    standard_hash: str
+    done: bool
+
+
+def my_calibration(session: Session, actor: User | None, campaign: Campaign) -> list[CalibrationTask]:
+    """The calibration files a reviewer (or, for reference marks, the lead) scores, and which are done."""
+    require_role(actor, Role.REVIEWER, Role.LEAD)
+    assert actor is not None
+    done = set(session.scalars(select(CalibrationScore.case_file_id).where(
+        CalibrationScore.campaign_id == campaign.id, CalibrationScore.user_id == actor.id,
+        CalibrationScore.is_reference.is_(actor.role == Role.LEAD))))
+    return [CalibrationTask(cf.id, cf.case_number, cf.unit.name, cf.case_type,
+                            standard_hash_for(session, campaign, cf), cf.id in done)
+            for cf in calibration_files(session, campaign.id)
+            if actor.role == Role.LEAD or actor.unit_id != cf.unit_id]
+
+
+def submit_calibration(session: Session, actor: User | None, campaign: Campaign, case_file_id: int,
+                       marks: Marks) -> CalibrationScore:
+    """A reviewer's calibration marks, or the lead's reference marks, for one calibration file (again:
+    replaces the earlier ones). Locations are not required: calibration is about reading the standard."""
+    require_role(actor, Role.REVIEWER, Role.LEAD)
+    assert actor is not None
+    cf = next((f for f in calibration_files(session, campaign.id) if f.id == case_file_id), None)
+    if cf is None:
+        raise NotFound(f"file {case_file_id} is not a calibration file of {campaign.name!r}")
+    if actor.role == Role.REVIEWER:
+        try:
+            check_recusal(actor, cf)
+        except ValidationFailed as exc:
+            raise PermissionDenied(str(exc)) from None
+    reference = actor.role == Role.LEAD
+    std_hash = standard_hash_for(session, campaign, cf)
+    result = score(load_version(session, std_hash), attributes_of(cf), marks, bands=campaign_bands(campaign),
+                   pass_line=campaign.pass_line)
+    row = session.scalar(select(CalibrationScore).where(
+        CalibrationScore.campaign_id == campaign.id, CalibrationScore.case_file_id == cf.id,
+        CalibrationScore.user_id == actor.id, CalibrationScore.is_reference.is_(reference)))
+    old = None
+    if row is None:
+        row = CalibrationScore(campaign_id=campaign.id, case_file_id=cf.id, user_id=actor.id, is_reference=reference)
+        session.add(row)
+    else:
+        old = {"total": row.total, "marks": row.marks}
+    row.standard_hash = std_hash
+    row.marks = marks.model_dump(mode="json", exclude_defaults=True)
+    row.result = result.to_dict()
+    row.total = result.score
+    row.submitted_at = utcnow()
+    session.flush()
+    audit.record(session, actor_id=actor.id, action="calibration_reference" if reference else "calibration_score",
+                 entity="calibration_score", entity_id=row.id, old=old,
+                 new={"case_file": cf.case_number, "total": row.total, "marks": row.marks})
+    return row
