@@ -100,6 +100,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "bad date {value!r} (e.g. 2024-03-05 or 2024年3月5日)"),
     "register.duplicate_case": ("案号“{case_number}”重复（另见第{other_row}行）",
                                 "duplicate case number {case_number!r} (also on row {other_row})"),
+    # findings
+    "findings.not_found": ("找不到评查发现#{id}", "no finding {id}"),
+    "findings.changed": ("有{n}条评查发现在您编辑期间已被修改（{ids}），本次未保存任何修改；请查看其当前内容后重新保存",
+                         "{n} {n|finding was|findings were} changed meanwhile ({ids}); nothing was saved: "
+                         "look at the current text and save again"),
     # documents
     "documents.threshold_not_number": ("阈值“{threshold}”不是数字", "threshold {threshold!r} is not a number"),
     "documents.threshold_range": ("阈值{threshold}不在0至100之间", "threshold {threshold} is outside 0-100"),

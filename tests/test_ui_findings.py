@@ -60,22 +60,42 @@ def _recheck(ui, index: int, marks: dict) -> None:
                        reason="复核", marks=Marks.model_validate(marks))
 
 
+EDITOR = "find_editor_0_all"  # the campaign scope, every focus area
+
+
+def _table(at, key: str = EDITOR) -> pd.DataFrame:
+    return next(e.value for e in at.data_editor if e.key == key)
+
+
+def _edit(at, changes: dict[int, dict], key: str = EDITOR):
+    """Edit cells of the table as a person would (by finding id), then press the one save button."""
+    ids = list(_table(at, key)["id"])
+    at.session_state[key] = {"edited_rows": {ids.index(fid): cells for fid, cells in changes.items()},
+                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    at.button(key="find_save_all").click().run()
+    assert not at.exception
+    return at
+
+
 def test_generate_edit_save_regenerate_keeps_the_edit(ui):
     at = signed_in_app(ui["lead"], "findings")
-    assert texts(at, "title") == ["评查结论与整改要求"]
-    assert any("还没有评查结论" in s for s in texts(at, "info"))
+    assert texts(at, "title") == ["评查发现与整改要求"]
+    assert any("还没有评查发现" in s for s in texts(at, "info"))
     at = _generated(ui)
     n = len(_findings(ui))
     assert any(f"新增 {n} 条" in s for s in texts(at, "success"))
     b1 = _finding(ui, "problem:discretion_benchmark:B1:a")
-    assert at.text_area(key=f"find_b_{b1.id}").value == b1.body
-    assert [h for h in texts(at, "subheader")][:3] == ["主要问题", "典型问题", "意见建议"]
+    table = _table(at)
+    campaign_level = [f for f in _findings(ui) if f.unit_id is None]
+    assert sorted(table["id"]) == sorted(f.id for f in campaign_level)  # every campaign finding, one table
+    assert table.set_index("id").loc[b1.id, "body"] == b1.body
+    # One save for the whole table: no button per finding.
+    assert [b.key for b in at.button if str(b.key).startswith("find_save")] == ["find_save_all"]
 
-    my_text = "裁量权基准适用方面：文书错别字问题较为普遍，11本案卷存在此问题。"
-    at.text_area(key=f"find_b_{b1.id}").input(my_text)
-    at.button(key=f"find_save_{b1.id}").click().run()
-    assert not at.exception
-    assert f"已保存结论 #{b1.id}。" in texts(at, "success")
+    my_text = "文书错别字问题较为普遍，11本案卷存在此问题。"
+    _edit(at, {b1.id: {"body": my_text}})
+    assert "已保存 1 条评查发现的修改。" in texts(at, "success")
     saved = _finding(ui, "problem:discretion_benchmark:B1:a")
     assert (saved.body, saved.edited, saved.version) == (my_text, True, 2)
 
@@ -86,9 +106,10 @@ def test_generate_edit_save_regenerate_keeps_the_edit(ui):
     assert not at.exception
     assert _finding(ui, "problem:discretion_benchmark:B1:a").body == my_text
     assert "6本案卷（涉及3个单位）" in _finding(ui, "problem:subject:A1:a").body  # unedited: updated in place
-    assert at.text_area(key=f"find_b_{a1.id}").value == _finding(ui, "problem:subject:A1:a").body
-    assert at.text_area(key=f"find_b_{b1.id}").value == my_text
-    assert any("1 条您修改过的结论" in w for w in texts(at, "warning"))
+    table = _table(at).set_index("id")
+    assert table.loc[a1.id, "body"] == _finding(ui, "problem:subject:A1:a").body
+    assert table.loc[b1.id, "body"] == my_text
+    assert any("1 条您修改过的评查发现" in w for w in texts(at, "warning"))
     md = " ".join(texts(at, "markdown"))
     assert my_text in md and "10本案卷（涉及4个单位）" in md  # kept and new text side by side
     # Replacing only what is ticked.
@@ -98,41 +119,50 @@ def test_generate_edit_save_regenerate_keeps_the_edit(ui):
     assert not at.exception
     now = _finding(ui, "problem:discretion_benchmark:B1:a")
     assert "10本案卷（涉及4个单位）" in now.body and not now.edited
-    assert at.text_area(key=f"find_b_{b1.id}").value == now.body
+    assert _table(at).set_index("id").loc[b1.id, "body"] == now.body
     assert any("替换 1 条" in s for s in texts(at, "success"))
 
 
 def test_stale_save_is_refused_with_a_clear_message(ui):
     at = _generated(ui)
     f = _finding(ui, "problem:subject:A1:a")
-    at.text_area(key=f"find_b_{f.id}").input("我的修改。")
+    g = _finding(ui, "problem:discretion_benchmark:B1:a")
     with transaction(ui["engine"]) as s:  # someone else saves meanwhile
         update_finding(s, s.get(User, ui["lead"]), f.id, body="别人的修改。", expected_version=f.version)
-    at.button(key=f"find_save_{f.id}").click().run()
-    assert not at.exception
-    assert any("未保存：这条结论在您打开后已被修改" in e for e in texts(at, "error"))
-    assert at.text_area(key=f"find_b_{f.id}").value == "我的修改。"  # nothing typed is lost
+    _edit(at, {f.id: {"body": "我的修改。"}, g.id: {"title": "文书错别字较多"}})
+    assert any(f"有1条评查发现在您编辑期间已被修改（#{f.id}），本次未保存任何修改" in e for e in texts(at, "error"))
+    assert "别人的修改。" in " ".join(texts(at, "markdown"))  # the current text is shown
     assert _finding(ui, "problem:subject:A1:a").body == "别人的修改。"
-    at.button(key=f"find_over_{f.id}").click().run()
+    assert _finding(ui, g.gen_key).title == g.title  # all or nothing
+    at.button(key="find_over").click().run()
+    assert not at.exception
     assert _finding(ui, "problem:subject:A1:a").body == "我的修改。"
+    assert _finding(ui, g.gen_key).title == "文书错别字较多"
 
 
-def test_exclude_reorder_and_traces(ui):
+def test_exclude_reorder_history_traces_and_focus_filter(ui):
     at = _generated(ui)
     problems = [f for f in _findings(ui, section="problem") if f.unit_id is None]
     first, second = sorted(problems, key=lambda f: f.position)[:2]
-    at.checkbox(key=f"find_i_{first.id}").uncheck()
-    at.button(key=f"find_save_{first.id}").click().run()
-    assert not at.exception
+    _edit(at, {first.id: {"included": False, "order": 2}})
     assert not _finding(ui, first.gen_key).included
-    assert any("不纳入" in s for s in texts(at, "markdown"))
-    at.button(key=f"find_dn_{first.id}").click().run()
-    assert not at.exception
     assert (_finding(ui, first.gen_key).position, _finding(ui, second.gen_key).position) == (1, 0)
-    assert at.button(key=f"find_up_{second.id}").disabled
+    table = _table(at).set_index("id")
+    assert not table.loc[first.id, "included"] and table.loc[first.id, "order"] == 2
+    # One finding's history and files.
+    at.selectbox(key="find_detail").set_value(first.id).run()
+    assert not at.exception
+    history = next(d.value for d in at.dataframe if "操作" in d.value.columns)
+    assert list(history["操作"]) == ["生成草稿", "修改", "调整顺序"]
+    assert "纳入通报：False" in history["新内容"].iloc[1]
     traces = next(d.value for d in at.dataframe if "评查意见" in d.value.columns)
-    assert len(traces) == _finding(ui, second.gen_key).facts["files"]
+    assert len(traces) == _finding(ui, first.gen_key).facts["files"]
     assert "测罚〔2024〕" in traces["案号"].iloc[0]  # the lead sees real case numbers
+    # Filtered by focus area: only that area's findings, in their own table.
+    at.selectbox(key="find_focus").set_value("discretion_benchmark").run()
+    assert not at.exception
+    only = _table(at, "find_editor_0_discretion_benchmark")
+    assert set(only["focus"]) == {"裁量权基准适用"} and len(only) < len(table)
 
 
 def test_rectifications_added_and_proposed(ui):

@@ -12,6 +12,7 @@ The anonymisation rule for typical examples and traces is in `scoring.findings.t
 """
 
 from scoring.anonymise import mask_case_number
+from scoring.findings.batch import FindingEdit, HistoryEntry, finding_history, save_findings
 from scoring.findings.generate import (
     MANUAL_PREFIX,
     PROBLEMS_PER_FOCUS,
@@ -46,6 +47,7 @@ from scoring.findings.text import case_reference
 from scoring.findings.traces import Trace, finding_traces
 
 __all__ = [
+    "FindingEdit", "HistoryEntry", "finding_history", "save_findings",
     "MANUAL_PREFIX", "PROBLEMS_PER_FOCUS", "SECTIONS", "STATUSES", "STATUS_LABELS", "TYPICAL_PER_FOCUS",
     "Draft", "DraftChange", "FindingView", "RectificationView", "RegenerationReport", "Trace",
     "add_finding", "add_rectification", "case_reference", "delete_finding", "delete_rectification", "draft_findings",

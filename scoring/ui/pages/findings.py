@@ -4,12 +4,11 @@ rectification (整改) requirements.
 "Generate / regenerate" drafts the findings (`scoring.findings.generate_findings`); text the lead edited
 is kept, and drafts that changed under an edit are listed with the kept and the new text side by side,
 each replaced only when ticked. Findings are shown one scope at a time (the campaign, then each unit),
-grouped by section; each is saved explicitly against the version it was loaded at (a save over a newer
-version is refused and says so). Each finding's files and deductions are in its "traces" expander.
-
-Widget state per finding: `find_base_<id>` holds the stored values the inputs were seeded from (the
-`expected_version` of the next save); the inputs follow the stored finding when it changes (e.g. after
-regenerating) unless they hold unsaved text.
+filtered by focus area, in one editable table (title, text, included, order) saved with one button:
+every changed row against the version it was loaded at, all or nothing (a save over a newer version is
+refused, lists the rows and their current text, and offers to load them or save over them). One finding
+at a time below the table: its history (every recorded change), its files and deductions, the draft
+beside an edit, deleting a hand-written or stale one.
 """
 
 from __future__ import annotations
@@ -29,26 +28,30 @@ from scoring.findings import (
     FindingView,
     RectificationView,
     RegenerationReport,
+    FindingEdit,
     add_finding,
     add_rectification,
     delete_finding,
     delete_rectification,
+    finding_history,
     finding_traces,
     generate_findings,
     list_findings,
     list_rectifications,
-    move_finding,
     propose_rectifications,
+    save_findings,
     update_finding,
     update_rectification,
 )
 from scoring.ui import state
-from scoring.ui.common import reported, show_error
-from scoring.ui.i18n import t
+from scoring.ui.common import focus_label, reported, show_error
+from scoring.ui.i18n import has_text, lang, t
 from scoring.ui.pages.sampling import choose_campaign
 
 REPORT_KEY = "find_report"  # (campaign id, RegenerationReport) of the last generation
 SCOPE_KEY = "find_scope"
+FOCUS_KEY = "find_focus"
+CONFLICT_KEY = "find_conflict"  # the last refused save: editor key, message, current findings
 CAMPAIGN_SCOPE = "campaign"
 DEFAULT_DEADLINE_DAYS = 30
 
@@ -160,8 +163,7 @@ def _generate(campaign_id: int) -> None:
         except CaseReviewError as exc:
             show_error(exc)
             return
-        for fid in chosen:
-            _forget(fid)
+        _forget_tables()
         st.session_state[REPORT_KEY] = (campaign_id, again)
         st.rerun()
     if b2.button(t("find.keep_all"), key="find_keep_all"):
@@ -169,140 +171,194 @@ def _generate(campaign_id: int) -> None:
         st.rerun()
 
 
-# ------------------------------------------------------------------------------------------ one finding
+# ------------------------------------------------------------------------------------------ the table
 
-def _keys(fid: int) -> dict[str, str]:
-    return {"base": f"find_base_{fid}", "title": f"find_t_{fid}", "body": f"find_b_{fid}", "included": f"find_i_{fid}",
-            "conflict": f"find_conflict_{fid}"}
+EDITOR_COLUMNS = ["id", "version", "section", "focus", "order", "included", "title", "body", "flags"]
 
 
-def _forget(fid: int) -> None:
-    for key in _keys(fid).values():
-        st.session_state.pop(key, None)
+def _editor_key(unit_id: int | None, focus: str) -> str:
+    return f"find_editor_{unit_id or 0}_{focus}"
 
 
-def _dirty(fid: int, base: dict[str, Any]) -> bool:
-    k = _keys(fid)
-    return any(k[name] in st.session_state and st.session_state[k[name]] != base[name]
-               for name in ("title", "body", "included"))
+def _flags(f: FindingView) -> str:
+    names = [name for name, on in (("edited", f.edited and not f.manual), ("manual", f.manual), ("stale", f.stale))
+             if on]
+    return " · ".join(t(f"find.badge_{n}") for n in names)
 
 
-def _seed(f: FindingView) -> dict[str, Any]:
-    """The stored values the inputs start from; re-seeded when the finding changed and nothing is unsaved."""
-    k = _keys(f.id)
-    base = st.session_state.get(k["base"])
-    if base is None or (base["version"] != f.version and not _dirty(f.id, base)):
-        base = {"version": f.version, "title": f.title, "body": f.body, "included": f.included}
-        st.session_state[k["base"]] = base
-        st.session_state[k["title"]] = f.title
-        st.session_state[k["body"]] = f.body
-        st.session_state[k["included"]] = f.included
-        st.session_state.pop(k["conflict"], None)
-    else:
-        for name in ("title", "body", "included"):  # widgets not drawn for a while lose their state
-            st.session_state.setdefault(k[name], base[name])
-    return base
+def finding_frame(rows: list[FindingView]) -> pd.DataFrame:
+    """The findings as the table shows them: one row each, in the documents' order."""
+    return pd.DataFrame(
+        [{"id": f.id, "version": f.version, "section": t(f"find.section_{f.section}"),
+          "focus": f.focus_label if f.focus else "", "order": f.position + 1, "included": f.included,
+          "title": f.title, "body": f.body, "flags": _flags(f)} for f in rows],
+        columns=EDITOR_COLUMNS)
 
 
-def _save(f: FindingView, base: dict[str, Any], *, version: int | None = None) -> None:
-    k = _keys(f.id)
+def finding_edits(base: pd.DataFrame, edited: pd.DataFrame) -> list[FindingEdit]:
+    """What the table's edits change, row by row (matched by id), each against the version it was loaded at."""
+    before = {int(r["id"]): r for r in base.to_dict("records")}
+    out = []
+    for rec in edited.to_dict("records"):
+        old = before.get(int(rec["id"]))
+        if old is None:
+            continue
+        title = str(rec.get("title") or "")
+        body = str(rec.get("body") or "")
+        included = bool(rec.get("included"))
+        order = _cell(rec.get("order"))
+        changes = {
+            "title": title if title != old["title"] else None,
+            "body": body if body != old["body"] else None,
+            "included": included if included != bool(old["included"]) else None,
+            "position": int(order) - 1 if order is not None and int(order) != int(old["order"]) else None,
+        }
+        if any(v is not None for v in changes.values()):
+            out.append(FindingEdit(int(old["id"]), int(old["version"]), **changes))
+    return out
+
+
+def _save_table(key: str, base: pd.DataFrame, edited: pd.DataFrame, *, over: dict[int, int] | None = None) -> None:
+    edits = finding_edits(base, edited)
+    if over:  # save over the current versions the conflict showed
+        edits = [FindingEdit(e.finding_id, over.get(e.finding_id, e.expected_version), e.title, e.body, e.included,
+                             e.position) for e in edits]
+    if not edits:
+        st.info(t("find.nothing_changed"))
+        return
     try:
         with transaction(state.engine()) as session:
-            update_finding(session, _actor(session), f.id, title=st.session_state[k["title"]],
-                           body=st.session_state[k["body"]], included=st.session_state[k["included"]],
-                           expected_version=base["version"] if version is None else version)
+            save_findings(session, _actor(session), edits)
     except ConflictError as exc:
-        current: FindingView = exc.current  # type: ignore[assignment]
-        st.session_state[k["conflict"]] = {"version": current.version, "title": current.title,
-                                           "body": current.body, "included": current.included}
+        st.session_state[CONFLICT_KEY] = {"key": key, "message": exc.localized(lang()),
+                                          "current": dict(exc.current or {})}  # type: ignore[call-overload]
         st.rerun()
     except CaseReviewError as exc:
         show_error(exc)
         return
-    _forget(f.id)
-    state.flash(t("find.saved", id=f.id))
+    for k in (key, f"{key}_base", CONFLICT_KEY):
+        st.session_state.pop(k, None)
+    state.flash(t("find.saved_n", n=len(edits)))
     st.rerun()
 
 
-def _traces(f: FindingView) -> None:
-    with st.expander(t("find.traces", n=f.links)):
-        with state.db_session() as session:
-            rows = finding_traces(session, _actor(session), f.id)
-        if not rows:
-            st.caption(t("find.no_traces"))
-            return
-        st.dataframe(pd.DataFrame(
-            [{t("col.case_number"): r.case_number, t("col.unit"): r.unit_name,
-              t("find.col_item"): f"{r.item_id} {r.item_title}", t("find.col_reason"): r.reason,
-              t("find.col_comment"): r.comment, t("find.col_location"): r.location,
-              t("find.col_score"): f"{r.score:.2f}" if r.score is not None else "",
-              t("find.col_grade"): r.grade or "", t("find.col_standing"): "" if r.standing else t("find.gone")}
-             for r in rows]), hide_index=True, width="stretch")
-
-
-def _finding(f: FindingView, index: int, count: int) -> None:
-    k = _keys(f.id)
-    base = _seed(f)
-    with st.container(border=True):
-        badges = []
-        if f.edited and not f.manual:
-            badges.append(t("find.badge_edited"))
-        if f.manual:
-            badges.append(t("find.badge_manual"))
-        if not f.included:
-            badges.append(t("find.badge_excluded"))
-        if f.stale:
-            badges.append(t("find.badge_stale"))
-        st.markdown(f"**{index + 1}. {f.title}**" + (f"  ·  {' · '.join(badges)}" if badges else ""))
-        if f.stale:
-            st.warning(t("find.stale_help"))
-        st.text_input(t("find.field_title"), key=k["title"])
-        st.text_area(t("find.field_body"), key=k["body"], height=110)
-        conflict = st.session_state.get(k["conflict"])
-        if conflict:
-            st.error(t("find.conflict", version=base["version"], now=conflict["version"]))
-            st.markdown(f"{t('find.current_text')}\n\n**{conflict['title']}**\n\n{conflict['body']}")
-        c = st.columns([2, 1, 1, 1, 1])
-        c[0].checkbox(t("find.include"), key=k["included"])
-        if c[1].button(t("find.save"), key=f"find_save_{f.id}", type="primary"):
-            _save(f, base)
-        if c[2].button(t("find.up"), key=f"find_up_{f.id}", disabled=index == 0, icon=":material/arrow_upward:"):
-            _move(f.id, index - 1)
-        if c[3].button(t("find.down"), key=f"find_dn_{f.id}", disabled=index >= count - 1,
-                       icon=":material/arrow_downward:"):
-            _move(f.id, index + 1)
-        if (f.manual or f.stale) and c[4].button(t("find.delete"), key=f"find_del_{f.id}"):
-            with reported():
-                with transaction(state.engine()) as session:
-                    delete_finding(session, _actor(session), f.id, expected_version=base["version"])
-                _forget(f.id)
-                state.flash(t("find.deleted", id=f.id))
-                st.rerun()
-        if conflict:
-            d1, d2 = st.columns(2)
-            if d1.button(t("find.load_current"), key=f"find_reload_{f.id}"):
-                _forget(f.id)
-                st.rerun()
-            if d2.button(t("find.save_over"), key=f"find_over_{f.id}"):
-                _save(f, base, version=conflict["version"])
-        if f.draft_differs:
-            with st.expander(t("find.draft_title")):
-                st.markdown(f"**{f.draft_title}**\n\n{f.draft_body}")
-                if st.button(t("find.use_draft"), key=f"find_usedraft_{f.id}"):
-                    with reported():
-                        with transaction(state.engine()) as session:
-                            update_finding(session, _actor(session), f.id, title=f.draft_title, body=f.draft_body,
-                                           expected_version=base["version"])
-                        _forget(f.id)
-                        st.rerun()
-        _traces(f)
-
-
-def _move(fid: int, position: int) -> None:
-    with reported():
-        with transaction(state.engine()) as session:
-            move_finding(session, _actor(session), fid, position)
+def _conflict(key: str, base: pd.DataFrame, edited: pd.DataFrame) -> None:
+    conflict = st.session_state.get(CONFLICT_KEY)
+    if not conflict or conflict["key"] != key:
+        return
+    st.error(conflict["message"])
+    for fid, current in conflict["current"].items():
+        st.markdown(f"**#{fid} · {t('find.current_text')}**\n\n**{current.title}**\n\n{current.body}")
+    c1, c2 = st.columns(2)
+    if c1.button(t("find.load_current"), key="find_reload"):
+        for k in (key, f"{key}_base", CONFLICT_KEY):
+            st.session_state.pop(k, None)
         st.rerun()
+    if c2.button(t("find.save_over"), key="find_over"):
+        _save_table(key, base, edited, over={fid: c.version for fid, c in conflict["current"].items()})
+
+
+def _table(rows: list[FindingView], key: str) -> None:
+    """All the findings shown in one editable table, saved together with one button. While edits are
+    pending the table keeps the text as it was loaded (so edits stay on their rows)."""
+    fresh = finding_frame(rows)
+    pending = st.session_state.get(key) or {}
+    if not any(pending.get(k) for k in ("edited_rows", "added_rows", "deleted_rows")) or \
+            f"{key}_base" not in st.session_state:
+        st.session_state[f"{key}_base"] = fresh
+    base: pd.DataFrame = st.session_state[f"{key}_base"]
+    edited = st.data_editor(
+        base, key=key, hide_index=True, num_rows="fixed", width="stretch",
+        disabled=["id", "version", "section", "focus", "flags"], column_order=EDITOR_COLUMNS[2:],
+        column_config={
+            "section": st.column_config.TextColumn(t("find.field_section"), width="small"),
+            "focus": st.column_config.TextColumn(t("find.col_focus"), width="small"),
+            "order": st.column_config.NumberColumn(t("find.col_order"), min_value=1, step=1, width="small",
+                                                   help=t("find.col_order_help")),
+            "included": st.column_config.CheckboxColumn(t("find.include"), width="small"),
+            "title": st.column_config.TextColumn(t("find.field_title"), width="medium", required=True),
+            "body": st.column_config.TextColumn(t("find.field_body"), width="large", required=True),
+            "flags": st.column_config.TextColumn(t("find.col_flags"), width="small"),
+        })
+    if st.button(t("find.save_all"), key="find_save_all", type="primary", icon=":material/save:"):
+        _save_table(key, base, edited)
+    _conflict(key, base, edited)
+
+
+def _history(fid: int) -> None:
+    with state.db_session() as session:
+        entries = finding_history(session, _actor(session), fid)
+    if not entries:
+        st.caption(t("find.history_none"))
+        return
+    fields = ("title", "body", "included", "position")
+
+    def describe(values: dict[str, Any]) -> str:
+        return "；".join(f"{t('find.hist_' + k)}：{values[k]}" for k in fields if k in values)
+
+    st.dataframe(pd.DataFrame(
+        [{t("find.hist_when"): e.at.strftime("%Y-%m-%d %H:%M"), t("find.hist_who"): e.who,
+          t("find.hist_action"): t(f"find.action_{e.action}") if has_text(f"find.action_{e.action}") else t("find.action_other"),
+          t("find.hist_old"): describe(e.old), t("find.hist_new"): describe(e.new)} for e in entries]),
+        hide_index=True, width="stretch")
+
+
+def _detail(rows: list[FindingView]) -> None:
+    """One finding at a time: its history, its files, the draft beside an edit, deleting it."""
+    if not rows:
+        return
+    by_id = {f.id: f for f in rows}
+    fid = st.selectbox(t("find.detail"), list(by_id), key="find_detail", index=None,
+                       placeholder=t("find.detail_placeholder"),
+                       format_func=lambda i: f"{t('find.section_' + by_id[i].section)} {by_id[i].position + 1}："
+                                             f"{by_id[i].title[:40]}")
+    if fid is None:
+        return
+    f = by_id[fid]
+    if f.stale:
+        st.warning(t("find.stale_help"))
+    tab_hist, tab_files = st.tabs([t("find.history"), t("find.traces", n=f.links)])
+    with tab_hist:
+        _history(f.id)
+    with tab_files:
+        _traces(f)
+    if f.draft_differs:
+        with st.expander(t("find.draft_title")):
+            st.markdown(f"**{f.draft_title}**\n\n{f.draft_body}")
+            if st.button(t("find.use_draft"), key=f"find_usedraft_{f.id}"):
+                with reported():
+                    with transaction(state.engine()) as session:
+                        update_finding(session, _actor(session), f.id, title=f.draft_title, body=f.draft_body,
+                                       expected_version=f.version)
+                    _forget_tables()
+                    st.rerun()
+    if (f.manual or f.stale) and st.button(t("find.delete"), key=f"find_del_{f.id}"):
+        with reported():
+            with transaction(state.engine()) as session:
+                delete_finding(session, _actor(session), f.id, expected_version=f.version)
+            _forget_tables()
+            state.flash(t("find.deleted", id=f.id))
+            st.rerun()
+
+
+def _forget_tables() -> None:
+    for k in [k for k in st.session_state if str(k).startswith("find_editor_")]:
+        st.session_state.pop(k, None)
+
+
+def _traces(f: FindingView) -> None:
+    with state.db_session() as session:
+        rows = finding_traces(session, _actor(session), f.id)
+    if not rows:
+        st.caption(t("find.no_traces"))
+        return
+    st.dataframe(pd.DataFrame(
+        [{t("col.case_number"): r.case_number, t("col.unit"): r.unit_name,
+          t("find.col_item"): f"{r.item_id} {r.item_title}", t("find.col_reason"): r.reason,
+          t("find.col_comment"): r.comment, t("find.col_location"): r.location,
+          t("find.col_score"): f"{r.score:.2f}" if r.score is not None else "",
+          t("find.col_grade"): r.grade or "", t("find.col_standing"): "" if r.standing else t("find.gone")}
+         for r in rows]), hide_index=True, width="stretch")
 
 
 def _add_form(campaign_id: int, unit_id: int | None) -> None:
@@ -323,13 +379,15 @@ def _add_form(campaign_id: int, unit_id: int | None) -> None:
 
 
 def _findings(campaign_id: int, unit_id: int | None, rows: list[FindingView]) -> None:
-    for section in SECTIONS:
-        group = [f for f in rows if f.section == section]
-        st.subheader(t(f"find.section_{section}"))
-        if not group:
-            st.caption(t("find.section_empty"))
-        for i, f in enumerate(group):
-            _finding(f, i, len(group))
+    focuses = [f for f in dict.fromkeys(r.focus for r in rows) if f]
+    options = ["all", *focuses]
+    if st.session_state.get(FOCUS_KEY) not in options:
+        st.session_state[FOCUS_KEY] = "all"
+    focus = st.selectbox(t("find.col_focus"), options, key=FOCUS_KEY,
+                         format_func=lambda o: t("all") if o == "all" else focus_label(o))
+    shown = [r for r in rows if focus == "all" or r.focus == focus]
+    _table(shown, _editor_key(unit_id, focus))
+    _detail(shown)
     _add_form(campaign_id, unit_id)
 
 

@@ -1,8 +1,8 @@
 """Texts of the Findings page: drafting and editing the findings, traces, rectification requirements."""
 
 TEXTS: dict[str, tuple[str, str]] = {
-    "page.findings": ("评查结论", "Findings"),
-    "find.title": ("评查结论与整改要求", "Findings and rectification"),
+    "page.findings": ("评查发现", "Findings"),
+    "find.title": ("评查发现与整改要求", "Findings and rectification"),
     # generation
     "find.generate": ("生成 / 重新生成草稿", "Generate / regenerate draft"),
     "find.generate_help": (
@@ -23,7 +23,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{n} sampled files have no final result yet and are not counted in this draft.",
     ),
     "find.draft_changed": (
-        "{n} 条您修改过的结论，其草稿已随结果变化；已保留您的文字。勾选需要改用新草稿的条目：",
+        "{n} 条您修改过的评查发现，其草稿已随结果变化；已保留您的文字。勾选需要改用新草稿的条目：",
         "{n} findings you edited have a changed draft; your text was kept. Tick those that should take the new draft:",
     ),
     "find.your_text": ("您的文字（已保留）", "Your text (kept)"),
@@ -31,7 +31,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "find.replace_this": ("改用新草稿", "Replace with the new draft"),
     "find.replace": ("用新草稿替换所选（{n} 条）", "Replace the ticked ones ({n})"),
     "find.keep_all": ("全部保留我的文字", "Keep all my text"),
-    "find.none_yet": ("还没有评查结论：点击“生成 / 重新生成草稿”。", "No findings yet: click “Generate / regenerate draft”."),
+    "find.none_yet": ("还没有评查发现：点击“生成 / 重新生成草稿”。", "No findings yet: click “Generate / regenerate draft”."),
     # scope and sections
     "find.scope": ("范围", "Scope"),
     "find.scope_campaign": ("全区（本次评查总体）", "Whole campaign"),
@@ -46,7 +46,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "find.badge_excluded": ("不纳入", "excluded"),
     "find.badge_stale": ("依据已消失", "basis gone"),
     "find.stale_help": (
-        "生成这条结论的问题在当前结果中已不存在（或不再位列前几项）。请核实后修改、不纳入或删除。",
+        "生成这条评查发现的问题在当前结果中已不存在（或不再位列前几项）。请核实后修改、不纳入或删除。",
         "What this finding was drafted from is no longer in the results (or no longer among the most frequent). "
         "Check it, then edit, exclude or delete it.",
     ),
@@ -55,13 +55,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "find.field_section": ("部分", "Section"),
     "find.include": ("纳入通报", "Include in the documents"),
     "find.save": ("保存", "Save"),
-    "find.saved": ("已保存结论 #{id}。", "Finding #{id} saved."),
+    "find.saved": ("已保存评查发现 #{id}。", "Finding #{id} saved."),
     "find.up": ("上移", "Up"),
     "find.down": ("下移", "Down"),
     "find.delete": ("删除", "Delete"),
-    "find.deleted": ("已删除结论 #{id}。", "Finding #{id} deleted."),
+    "find.deleted": ("已删除评查发现 #{id}。", "Finding #{id} deleted."),
     "find.conflict": (
-        "未保存：这条结论在您打开后已被修改（您编辑的是第 {version} 版，现为第 {now} 版，可能是他人修改或重新生成）。"
+        "未保存：这条评查发现在您打开后已被修改（您编辑的是第 {version} 版，现为第 {now} 版，可能是他人修改或重新生成）。"
         "您的文字仍在上面的输入框中。",
         "Not saved: this finding changed after you opened it (you edited version {version}, it is now version "
         "{now}: someone else saved it or it was regenerated). Your text is still in the boxes above.",
@@ -81,9 +81,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "find.col_score": ("得分", "Score"),
     "find.col_grade": ("等次", "Grade"),
     "find.col_standing": ("状态", "Status"),
-    "find.add": ("手动添加一条结论", "Write a finding by hand"),
+    "find.add": ("手动添加一条评查发现", "Write a finding by hand"),
     "find.add_submit": ("添加", "Add"),
-    "find.added": ("已添加结论。", "Finding added."),
+    "find.added": ("已添加评查发现。", "Finding added."),
     # rectification
     "find.rect_title": ("{unit}：整改要求", "{unit}: rectification requirements"),
     "find.rect_all": ("各单位整改要求", "Rectification requirements of all units"),
@@ -105,7 +105,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "find.rect_add": ("新增整改要求", "Add a requirement"),
     "find.rect_add_submit": ("新增", "Add"),
-    "find.rect_propose": ("根据结论生成建议", "Propose from the findings"),
+    "find.rect_propose": ("根据评查发现生成建议", "Propose from the findings"),
     "find.rect_no_proposals": (
         "没有可建议的整改要求（该单位没有纳入的主要问题，或已全部列入）。",
         "Nothing to propose (the unit has no included main problems, or all are listed already).",
