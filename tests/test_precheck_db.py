@@ -8,14 +8,19 @@ import io
 from decimal import Decimal
 
 import openpyxl
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
 from scoring.cli import main
 from scoring.db.models import Campaign, CaseFile, User
 from scoring.db.session import open_db, session_factory
+from scoring.demo import generate as gen
+from scoring.demo.process_dates import PROCESS_COLUMNS, process_row
 from scoring.errors import PermissionDenied, ValidationFailed
+from scoring.precheck.evaluate import evaluate, prepare
 from scoring.precheck.export import precheck_workbook
+from scoring.precheck.rules import load_rules
 from scoring.precheck.run import (
     file_flags,
     flagged_for_sample,
@@ -174,3 +179,18 @@ def test_process_dates_stored_with_the_files_are_checked(engine):
         assert files.loc["市监〔2024〕3号", "rules"] == "PC-P1, PC-LR1"  # 107 days; review after decision
         assert "市监〔2024〕4号" not in files.index
         assert "市监〔2024〕2号" not in files.index  # no process columns at all: not "missing" any
+
+
+def test_the_demo_register_carries_process_dates_that_trip_rules():
+    """The demo's 2024 register has the optional process columns; the shipped rules find a few per cent."""
+    demo = gen.build()
+    rows = [dict(zip(PROCESS_COLUMNS, process_row(c, gen.DEFAULT_SEED), strict=True)) | {
+        "case_type": c.case_type, "procedure": c.procedure or None, "decision_date": c.date.isoformat(),
+        "major_decision": c.major, "waiver": c.waiver, "penalty_amount": c.amount} for c in demo.register]
+    keys = {"立案日期": "filing_date", "告知日期": "notice_date", "听证告知日期": "hearing_notice_date",
+            "法制审核日期": "legal_review_date", "送达日期": "service_date", "裁量基准档次": "discretion_tier"}
+    frame = prepare(pd.DataFrame([{keys.get(k, k): (v if v != "" else None) for k, v in r.items()} for r in rows]))
+    flags = evaluate(load_rules(), frame)
+    share = flags.any(axis=1).mean()
+    assert 0.02 < share < 0.10
+    assert {"PC-P1", "PC-P2", "PC-P3", "PC-LR1", "PC-MW2"} <= {c for c in flags.columns if flags[c].any()}

@@ -54,6 +54,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TypeVar
 
+from scoring.demo.process_dates import PROCESS_COLUMNS, process_row
+
 DEFAULT_SEED = 20241231
 YEAR = 2024
 PREVIOUS_YEAR = 2023
@@ -686,8 +688,10 @@ def units_csv(demo: Demo) -> bytes:
     return _csv_bytes(rows, "utf-8-sig")
 
 
-def register_csv(demo: Demo) -> bytes:
-    return _csv_bytes([list(REGISTER_COLUMNS)] + [_register_row(c) for c in demo.register], "utf-8-sig")
+def register_csv(demo: Demo, seed: int = DEFAULT_SEED) -> bytes:
+    """The 2024 register, with the optional process columns the machine pre-check reads."""
+    return _csv_bytes([[*REGISTER_COLUMNS, *PROCESS_COLUMNS]]
+                      + [_register_row(c) + process_row(c, seed) for c in demo.register], "utf-8-sig")
 
 
 def register_2023_csv(demo: Demo) -> bytes:
@@ -849,7 +853,7 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     mess = random.Random(seed + 1)
     contents: dict[str, tuple[str, bytes]] = {
         "units": (UNITS_FILE, units_csv(demo)),
-        "register": (REGISTER_FILE, register_csv(demo)),
+        "register": (REGISTER_FILE, register_csv(demo, seed)),
         "register_2023": (REGISTER_2023_FILE, register_2023_csv(demo)),
         "messy_gbk": (MESSY_GBK_FILE, messy_gbk_csv(demo, mess)),
         "messy_xlsx": (MESSY_XLSX_FILE, messy_xlsx(demo, mess)),
