@@ -1,7 +1,9 @@
 """Storing, exporting and verifying draws: the database side of sampling.
 
-The register is read as plain rows in a streamed, ordered query (never as ORM objects), so the
-fingerprint of a large register costs little memory and is the same on SQLite and PostgreSQL.
+The register is read set-based: one statement through the driver's cursor (never ORM objects), sorted
+in Python by code point (so the fingerprint is the same on SQLite and PostgreSQL, whatever the
+collation), hashed a chunk of lines at a time, and drawn by `scoring.sampling.columns.draw_columns`
+(the same picks as the reference `draw`; a property test and a golden record hold it to that).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import hashlib
 import io
 import json
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +28,8 @@ from scoring.campaigns import get_campaign
 from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
-from scoring.sampling.draw import ALGORITHM_VERSION, Candidate, DrawnFile, check_seed, draw
+from scoring.sampling.columns import Register, draw_columns
+from scoring.sampling.draw import ALGORITHM_VERSION, DrawnFile, check_seed
 from scoring.sampling.rules import SampleRules, unit_quota
 
 STREAM_ROWS = 5_000
@@ -72,53 +76,57 @@ def _unit_order(session: Session) -> list[str]:
     return list(session.scalars(sa.select(Unit.name).order_by(Unit.sort_order, Unit.name)))
 
 
-def _register_rows(session: Session, start: dt.date, end: dt.date) -> Iterator[sa.Row]:
-    """Candidate rows ordered by case_number in code-point order, streamed."""
-    number = CaseFile.case_number
-    if session.get_bind().dialect.name == "postgresql":
-        number = number.collate("C")  # byte order of UTF-8 = code-point order, whatever the locale
-    stmt = (
-        sa.select(
-            CaseFile.id, CaseFile.case_number, Unit.name, CaseFile.case_type, CaseFile.procedure,
-            CaseFile.decision_date, CaseFile.major_decision, CaseFile.waiver, CaseFile.hearing_held,
-            CaseFile.coercive_measure, CaseFile.penalty_amount,
-        )
-        .join(Unit, Unit.id == CaseFile.unit_id)
-        .where(CaseFile.decision_date >= start, CaseFile.decision_date <= end)
-        .order_by(number)
-        .execution_options(yield_per=STREAM_ROWS)
-    )
-    previous = None
-    for row in session.connection().execute(stmt):
-        if previous is not None and not previous < row.case_number:
-            raise CaseReviewError(f"register is not in code-point order at {row.case_number!r} (database collation)")
-        previous = row.case_number
-        yield row
+_FLAG_TEXT = ["\t".join(str(bits >> i & 1) for i in range(len(FLAG_COLUMNS))) for bits in range(16)]
+
+
+def _register_rows(session: Session, start: dt.date, end: dt.date) -> list[tuple]:
+    """Every candidate as a plain tuple (id, case_number, unit_id, case_type, procedure, decision date,
+    flag bits, amount in hundredths), sorted by case_number in code-point order (Python's string order,
+    so the database's collation plays no part).
+
+    Set-based: one statement on the session's own connection, read through the driver's cursor (no
+    ORM, no per-row Decimal or date objects). On SQLite the table is scanned rather than read in
+    date-index order: most of a register lies in the window, and the index order costs a random
+    table access per row."""
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    bits = " + ".join(f"{1 << i} * CAST({f} AS INTEGER)" for i, f in enumerate(FLAG_COLUMNS))
+    source = "case_files" if postgres else "case_files NOT INDEXED"
+    mark = "%s" if postgres else "?"
+    sql = (f"SELECT id, case_number, unit_id, case_type, procedure, decision_date, {bits}, penalty_amount "
+           f"FROM {source} WHERE decision_date >= {mark} AND decision_date <= {mark}")
+    params = (start, end) if postgres else (start.isoformat(), end.isoformat())
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    rows.sort(key=itemgetter(1))
+    return rows
 
 
 def _scan_register(
     session: Session, start: dt.date, end: dt.date, *, collect: bool = True
-) -> tuple[str, int, list[Candidate]]:
-    """One pass over the candidates: the fingerprint, their number and (if `collect`) the candidates."""
+) -> tuple[str, int, Register]:
+    """One pass over the candidates: the fingerprint, their number and (if `collect`) the candidates
+    as columns. The fingerprint text is hashed a chunk of lines at a time; the draw computes the keys."""
+    names = dict(session.execute(sa.select(Unit.id, Unit.name)).all())
+    rows = _register_rows(session, start, end)
     digest = hashlib.sha256()
-    count = 0
-    candidates: list[Candidate] = []
-    flag_sets: dict[tuple[bool, ...], frozenset[str]] = {}  # a few shared sets, not one per file
-    for row in _register_rows(session, start, end):
-        (fid, number, unit, ctype, proc, date, major, waiver, hearing, coercive, penalty) = row
-        bits = (bool(major), bool(waiver), bool(hearing), bool(coercive))
-        amount = "" if penalty is None else f"{penalty:.2f}"
-        digest.update(
-            f"{number}\t{unit}\t{ctype}\t{proc or ''}\t{date.isoformat()}\t"
-            f"{bits[0]:d}\t{bits[1]:d}\t{bits[2]:d}\t{bits[3]:d}\t{amount}\n".encode()
-        )
-        count += 1
-        if collect:
-            flags = flag_sets.get(bits)
-            if flags is None:
-                flags = flag_sets[bits] = frozenset(f for f, on in zip(FLAG_COLUMNS, bits) if on)
-            candidates.append(Candidate(number, unit, ctype, flags, fid))
-    return digest.hexdigest(), count, candidates
+    flag_text = _FLAG_TEXT
+    as_text = rows and not isinstance(rows[0][5], str)  # SQLite gives ISO text, PostgreSQL dates
+    for i in range(0, len(rows), STREAM_ROWS):
+        digest.update("".join([
+            f"{number}\t{names[unit]}\t{ctype}\t{proc or ''}\t{date.isoformat() if as_text else date}\t"
+            f"{flag_text[bits]}\t{'' if amount is None else f'{amount // 100}.{amount % 100:02d}'}\n"
+            for (_, number, unit, ctype, proc, date, bits, amount) in rows[i:i + STREAM_ROWS]
+        ]).encode())
+    reg = Register([], [], [], [], [], FLAG_COLUMNS)
+    if collect:
+        reg = Register([r[1] for r in rows], [names[r[2]] for r in rows], [r[3] for r in rows],
+                       [r[6] for r in rows], [r[0] for r in rows], FLAG_COLUMNS)
+    return digest.hexdigest(), len(rows), reg
 
 
 def register_fingerprint(engine: Engine, campaign_id: int) -> tuple[str, int]:
@@ -136,10 +144,11 @@ def _check_rule_units(rules: SampleRules, known: Sequence[str]) -> None:
             raise ValidationFailed(f"unknown unit in sampling rules: {', '.join(unknown)}")
 
 
-def _check_forced_files(rules: SampleRules, candidates: list[Candidate]) -> None:
+def _check_forced_files(rules: SampleRules, candidates: Register) -> None:
     """Every file forced in by number must be a candidate of the window (and of the chosen units)."""
     if rules.forced_files:
-        known = {c.case_number for c in candidates if rules.units is None or c.unit in rules.units}
+        known = {n for n, u in zip(candidates.numbers, candidates.units, strict=True)
+                 if rules.units is None or u in rules.units}
         unknown = [n for n in rules.forced_files if n not in known]
         if unknown:
             more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
@@ -244,7 +253,7 @@ def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, 
         _check_rule_units(rules, units)
         _, _, candidates = _scan_register(session, campaign.window_start, campaign.window_end)
         _check_forced_files(rules, candidates)
-        return draw(candidates, rules, seed, units)
+        return draw_columns(candidates, rules, seed, units)
 
 
 def draw_sample(
@@ -263,7 +272,7 @@ def draw_sample(
                 f"{campaign.window_start} and {campaign.window_end}"
             )
         _check_forced_files(rules, candidates)
-        picks = draw(candidates, rules, seed, units)
+        picks = draw_columns(candidates, rules, seed, units)
         parent = _current(session, campaign.id)
         if parent is not None:
             _check_enlarge(session, campaign, parent, rules, seed, fingerprint, candidates, picks)
@@ -301,7 +310,7 @@ def draw_sample(
 
 def _check_enlarge(
     session: Session, campaign: Campaign, parent: SampleRecord, rules: SampleRules, seed: int,
-    fingerprint: str, candidates: list[Candidate], picks: list[DrawnFile],
+    fingerprint: str, candidates: Register, picks: list[DrawnFile],
 ) -> None:
     """Refuse anything but a pure enlargement of a sound current sample."""
     where = f"campaign {campaign.name!r} already has a sample (record #{parent.id})"
@@ -327,7 +336,7 @@ def _check_enlarge(
     if not check.ok:
         raise ValidationFailed(f"{where} that does not verify ({check.problems[0]}), so it cannot be enlarged")
 
-    sizes = Counter(c.unit for c in candidates if old.units is None or c.unit in old.units)
+    sizes = Counter(u for u in candidates.units if old.units is None or u in old.units)
     for unit in sorted(sizes):
         before, after = unit_quota(old.quota, sizes[unit]), unit_quota(rules.quota, sizes[unit])
         if after < before:
@@ -428,7 +437,7 @@ def record_summary(engine: Engine, record_id: int) -> list[dict]:
 # --- verify ---------------------------------------------------------------------------------------
 
 def _check_draw(
-    session: Session, data: dict, scan: tuple[str, int, list[Candidate]], result: VerifyResult
+    session: Session, data: dict, scan: tuple[str, int, Register], result: VerifyResult
 ) -> None:
     """Compare a record (export form) with the register and with a re-run of its draw."""
     fingerprint, count, candidates = scan
@@ -449,7 +458,7 @@ def _check_draw(
         return
     # Unit order as the record shows it, so re-ordering units later does not count as a change.
     recorded_units = list(dict.fromkeys(item["unit"] for item in items))
-    redraw = draw(candidates, rules, seed, recorded_units + _unit_order(session))
+    redraw = draw_columns(candidates, rules, seed, recorded_units + _unit_order(session))
     mine = [(i["case_number"], i["unit"], i["case_type"], i["reason"]) for i in items]
     again = [(p.case_number, p.unit, p.case_type, p.reason) for p in redraw]
     for pos, (a, b) in enumerate(zip(mine, again), start=1):
@@ -474,7 +483,7 @@ def _check_hash(data: dict, result: VerifyResult, *, what: str) -> None:
 
 
 def _verify_stored(
-    session: Session, record: SampleRecord, *, candidates: tuple[str, int, list[Candidate]] | None = None
+    session: Session, record: SampleRecord, *, candidates: tuple[str, int, Register] | None = None
 ) -> VerifyResult:
     result = VerifyResult()
     data = _stored_record_json(session, record)
