@@ -92,14 +92,30 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.incomplete": ("评分表尚未填写完整", "the scoring form is not complete"),
     "review.needs_location": ("{item}的扣分需要注明在案卷中的位置（页码或音像文件）",
                               "{item}: a deduction needs where in the file it is (page or media file)"),
-    # register import
+    # register import (shown in the problem table beside the row, column and value)
     "register.import_failed": ("登记表导入失败", "the register has problems"),
-    "register.unknown_unit": ("执法单位“{unit}”不在单位名录中，请先在“案卷登记”页添加该单位",
-                              "unknown unit {unit!r}: add it to the units first"),
-    "register.bad_date": ("日期“{value}”无法识别（例如 2024-03-05 或 2024年3月5日）",
-                          "bad date {value!r} (e.g. 2024-03-05 or 2024年3月5日)"),
-    "register.duplicate_case": ("案号“{case_number}”重复（另见第{other_row}行）",
-                                "duplicate case number {case_number!r} (also on row {other_row})"),
+    "register.nothing_imported": ("{source}：未导入{capped}", "{source}: nothing imported{capped}"),
+    "register.capped": ("（共{n}个问题，列出前{kept}个）", " ({n} {n|problem|problems} in all, the first {kept} listed)"),
+    "register.required": ("必填项为空", "missing required value"),
+    "register.unit_missing_csv": ("必填项为空（CSV 文件中合并的单位单元格只有第一行有值：请每行填写，或直接导入 .xlsx 文件）",
+                                  "missing required value (merged unit cells lose their value in CSV: fill every "
+                                  "row, or import the .xlsx itself)"),
+    "register.case_number_long": ("案号超过{max}个字符", "case number is longer than {max} characters"),
+    "register.bad_case_type": ("案件类型无法识别（可选：{known}）", "unknown case type (known: {known})"),
+    "register.bad_procedure": ("程序无法识别（应为 一般 或 简易）", "{why}"),
+    "register.procedure_needed": ("{case_type}案卷需要注明程序（一般 或 简易）", "{case_type} needs a procedure (一般 or 简易)"),
+    "register.bad_date": ("日期无法识别（例如 2024-03-05 或 2024年3月5日）", "bad date: {why}"),
+    "register.future_date": ("日期无法识别：决定日期晚于今天", "bad date: the decision date is in the future"),
+    "register.bad_flag": ("取值无法识别（应为 是 或 否）", "bad flag: {why}"),
+    "register.bad_amount": ("金额无法识别（例如 5000 或 5,000元）", "bad amount: {why}"),
+    "register.bad_attribute": ("{name}无法识别", "bad {name}: {why}"),
+    "register.formula_sign": ("案号以全角符号开头，会被表格软件当作公式（=、+、-、@）",
+                              "starts with a full-width sign that would read as a formula sign (=, +, -, @)"),
+    "register.duplicate_in_file": ("案号重复：与第{row}行相同", "duplicate case number: already in row {row}"),
+    "register.duplicate_in_db": ("案号重复：数据库中已有该案卷{where}", "duplicate case number: already in the database{where}"),
+    "register.batch": ("（第{batch}批导入）", " (import batch {batch})"),
+    "register.unknown_unit": ("执法单位不在单位名录中：请先在单位名录中添加该单位",
+                              "unknown unit (add it to the units first)"),
     # findings
     "findings.not_found": ("找不到评查发现#{id}", "no finding {id}"),
     "findings.changed": ("有{n}条评查发现在您编辑期间已被修改（{ids}），本次未保存任何修改；请查看其当前内容后重新保存",
@@ -139,21 +155,25 @@ def _value(value: Any, lang: str) -> Any:
     return value
 
 
+def plurals(template: str, values: Mapping[str, Any]) -> str:
+    """Resolve the `{n|one|many}` markers of a template by the numbers in `values` (before formatting)."""
+    def pick(m: re.Match[str]) -> str:
+        n = values.get(m.group(1))
+        try:
+            one = float(str(n).replace(",", "")) == 1
+        except ValueError:
+            one = False
+        return m.group(2) if one else m.group(3)
+
+    return _PLURAL.sub(pick, template)
+
+
 def text(code: str, lang: str = "en", /, **params: Any) -> str:
     """The message `code` in `lang` with its parameters filled in. Unknown codes raise KeyError."""
     zh, en = MESSAGES[code]
     template = zh if lang == "zh" else en
     values = {k: _value(v, lang) for k, v in params.items()}
-
-    def plural(m: re.Match[str]) -> str:
-        n = values.get(m.group(1))
-        try:
-            one = float(str(n)) == 1
-        except ValueError:
-            one = False
-        return m.group(2) if one else m.group(3)
-
-    return _PLURAL.sub(plural, template).format(**values)
+    return plurals(template, values).format(**values)
 
 
 def placeholders(template: str) -> set[str]:

@@ -13,10 +13,12 @@ from hypothesis import strategies as st
 from scoring.campaigns import spec_from_options
 from scoring.cli import main
 from scoring.errors import Problem, ProblemReport, ValidationFailed
-from scoring.messages import MESSAGES, Msg, cli_language, placeholders, text
+from scoring.messages import MESSAGES, Msg, cli_language, placeholders, plurals, text
+from scoring.ui import i18n
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-EN_EXAMPLES = ("2024年3月5日",)  # a date written as Chinese registers write it, quoted as an example
+# Chinese an English text may hold: a date as Chinese registers write it, and the procedures' own names
+EN_EXAMPLES = ("2024年3月5日", "一般", "简易")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -48,8 +50,8 @@ def test_errors_and_problems_speak_either_language():
     assert str(exc) == "a campaign named '2024年度评查' exists already"  # English kept for logs
     assert exc.localized("zh") == "已有名为“2024年度评查”的评查活动"
     assert ValidationFailed("written by hand").localized("zh") == "written by hand"  # fallback: as written
-    problem = Problem(code="register.unknown_unit", params={"unit": "区某局"}, row=3, column="执法单位")
-    assert problem.localized("zh") == "第3行，“执法单位”列：执法单位“区某局”不在单位名录中，请先在“案卷登记”页添加该单位"
+    problem = Problem(code="register.unknown_unit", row=3, column="执法单位", value="区某局")
+    assert problem.localized("zh") == "第3行，“执法单位”列：执法单位不在单位名录中：请先在单位名录中添加该单位（值：区某局）"
     assert "casereview" not in problem.localized("zh") and "casereview" not in problem.localized("en")
     report = ProblemReport([problem], title_code="register.import_failed")
     assert report.localized("zh") == "登记表导入失败：共1个问题"
@@ -96,3 +98,16 @@ def test_cli_prints_errors_in_the_chosen_language(tmp_path, monkeypatch, capsys)
     assert "error: campaign settings are not valid: 1 problem" in err and "column name: must not be empty" in err
     monkeypatch.setenv("CASEREVIEW_LANG", "zh")
     assert main(args) == 1 and "错误：" in capsys.readouterr().err
+
+
+def test_english_page_texts_agree_with_their_numbers():
+    marked = {k: en for k, (_, en) in i18n._T.items() if re.search(r"\{\w+\|", en)}
+    assert len(marked) >= 30  # the counts on the pages ("1 file", "2 files")
+    for key, en in marked.items():
+        names = set(re.findall(r"\{(\w+)", en))
+        one = plurals(en, dict.fromkeys(names, 1)).format(**dict.fromkeys(names, 1))
+        many = plurals(en, dict.fromkeys(names, 2)).format(**dict.fromkeys(names, 2))
+        assert one != many and "|" not in one + many, key
+    en = i18n._T["cmp.ov.notice"][1]
+    assert plurals(en, {"n": 1}).format(n=1, grades="优秀1本") == "1 file reviewed: 优秀1本."
+    assert plurals(i18n._T["cmp.ov.n_units"][1], {"n": 1}).format(n=1) == "1 unit"

@@ -27,6 +27,7 @@ from scoring.db.models import AuditEntry, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, Problem, ProblemReport
 from scoring.file_attributes import to_json
+from scoring.messages import Msg
 from scoring.register.normalize import (
     clean_text,
     compact_text,
@@ -39,7 +40,14 @@ from scoring.register.normalize import (
     verbatim_text,
 )
 from scoring.register.problems import ReportOutcome, add_problems
-from scoring.register.table import FieldSpec, RawRow, Table, normalise_header, open_table, source_name
+from scoring.register.table import (
+    FieldSpec,
+    RawRow,
+    Table,
+    normalise_header,
+    open_table,
+    source_name,
+)
 from scoring.register.units import UnitIndex
 from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
 
@@ -180,36 +188,36 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
     v = raw.values
     problems: list[Problem] = []
 
-    def bad(f: str, message: str) -> None:
+    def bad(f: str, code: str | None, message: str = "", **params: Any) -> None:
+        """A problem of this row: by message code (scoring.messages), or a reader's own words."""
         column = table.columns.get(f) or REGISTER_SPEC.label(f)
         shown = v.get(f)
         shown = shown.isoformat() if isinstance(shown, dt.date) else clean_text(shown)[:100]
-        problems.append(Problem(message, file=table.source_name, row=raw.row, column=column, value=shown))
+        problems.append(Problem(message, file=table.source_name, row=raw.row, column=column, value=shown,
+                                code=code, params=params))
 
     out: dict[str, Any] = {}
     case_number = compact_text(v["case_number"])
     if not case_number:
-        bad("case_number", "missing required value")
+        bad("case_number", "register.required")
     elif len(case_number) > CASE_NUMBER_MAX:
-        bad("case_number", f"case number is longer than {CASE_NUMBER_MAX} characters")
+        bad("case_number", "register.case_number_long", max=CASE_NUMBER_MAX)
     out["case_number"] = case_number or None
 
     unit = compact_text(v["unit"])
     if not unit:
-        hint = ""
-        if previous_unit and table.kind == "csv":
-            hint = " (merged unit cells lose their value in CSV: fill every row, or import the .xlsx itself)"
-        bad("unit", "missing required value" + hint)
+        merged = previous_unit and table.kind == "csv"
+        bad("unit", "register.unit_missing_csv" if merged else "register.required")
     out["unit"] = clean_text(v["unit"]) or None
 
     case_type = None
     if not compact_text(v["case_type"]):
-        bad("case_type", "missing required value")
+        bad("case_type", "register.required")
     else:
         try:
             case_type = parse_case_type(v["case_type"])
-        except ValueError as exc:
-            bad("case_type", str(exc))
+        except ValueError:
+            bad("case_type", "register.bad_case_type", known=list(active_vocabulary().case_types))
     out["case_type"] = case_type
 
     procedure, procedure_ok = None, True
@@ -217,24 +225,24 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         procedure = parse_procedure(v.get("procedure"))
     except ValueError as exc:
         procedure_ok = False
-        bad("procedure", str(exc))
+        bad("procedure", "register.bad_procedure", why=str(exc))
     if case_type == PENALTY_TYPE and procedure is None and procedure_ok:
-        bad("procedure", f"{PENALTY_TYPE} needs a procedure (一般 or 简易)")
+        bad("procedure", "register.procedure_needed", case_type=PENALTY_TYPE)
     elif case_type is not None and case_type != PENALTY_TYPE:
         procedure = None  # procedures apply to 行政处罚 only
     out["procedure"] = procedure
 
     decision_date = None
     if not compact_text(v["decision_date"]):
-        bad("decision_date", "missing required value")
+        bad("decision_date", "register.required")
     else:
         try:
             decision_date = parse_date(v["decision_date"], epoch=table.epoch)
         except ValueError as exc:
-            bad("decision_date", f"bad date: {exc}")
+            bad("decision_date", "register.bad_date", why=str(exc))
         else:
             if decision_date > today:
-                bad("decision_date", "bad date: the decision date is in the future")
+                bad("decision_date", "register.future_date")
                 decision_date = None
     out["decision_date"] = decision_date
 
@@ -243,13 +251,13 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
             out[flag] = parse_flag(v.get(flag))
         except ValueError as exc:
             out[flag] = None
-            bad(flag, f"bad flag: {exc}")
+            bad(flag, "register.bad_flag", why=str(exc))
 
     try:
         out["penalty_amount"] = parse_amount(v.get("penalty_amount"))
     except ValueError as exc:
         out["penalty_amount"] = None
-        bad("penalty_amount", f"bad amount: {exc}")
+        bad("penalty_amount", "register.bad_amount", why=str(exc))
 
     attributes: dict[str, Any] = {}
     vocab = active_vocabulary()
@@ -259,7 +267,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         try:
             value = _attribute_value(decl, v.get(f), table.epoch)
         except ValueError as exc:
-            bad(f, f"bad {decl.zh}: {exc}")
+            bad(f, "register.bad_attribute", name=decl.zh, why=str(exc))
             continue
         if value is not None:
             attributes[decl.key] = value
@@ -267,9 +275,9 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
 
     out["description"] = verbatim_text(v.get("description"))
     if folded_into_formula(v["case_number"]):
-        bad("case_number", "starts with a full-width sign that would read as a formula sign (=, +, -, @)")
+        bad("case_number", "register.formula_sign")
     for f, why in raw.refused.items():
-        bad(f, why)
+        bad(f, None, why)
     return RegisterRow(raw.row, out, problems)
 
 
@@ -427,29 +435,28 @@ class _Import:
             problems = r.problems
             v = r.values
 
-            def bad(f: str, message: str, value: Any) -> None:
+            def bad(f: str, value: Any, code: str, **params: Any) -> None:
                 column = self.table.columns.get(f, REGISTER_SPEC.label(f))
-                problems.append(Problem(message, file=report.source_name, row=r.row, column=column,
-                                        value=clean_text(value)[:100]))
+                problems.append(Problem(file=report.source_name, row=r.row, column=column,
+                                        value=clean_text(value)[:100], code=code, params=params))
 
             number = v["case_number"]
             if number:
                 if number in earlier:
-                    bad("case_number", f"duplicate case number: already in row {earlier[number]}", number)
+                    bad("case_number", number, "register.duplicate_in_file", row=earlier[number])
                 elif number in first_rows:
-                    bad("case_number", f"duplicate case number: already in row {first_rows[number]}", number)
+                    bad("case_number", number, "register.duplicate_in_file", row=first_rows[number])
                 elif number in in_db:
                     batch = in_db[number]
-                    where = f" (import batch {batch})" if batch is not None else ""
-                    bad("case_number", f"duplicate case number: already in the database{where}", number)
+                    where = Msg("register.batch", {"batch": batch}) if batch is not None else ""
+                    bad("case_number", number, "register.duplicate_in_db", where=where)
                 else:
                     first_rows[number] = r.row
             unit = None
             if v["unit"]:
                 unit = self.units.find(v["unit"])
                 if unit is None:
-                    bad("unit", "unknown unit (add it with `casereview units add` or `casereview units import`)",
-                        v["unit"])
+                    bad("unit", v["unit"], "register.unknown_unit")
             if problems:
                 add_problems(report, problems)
                 continue

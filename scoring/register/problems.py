@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from scoring.errors import Problem, ProblemReport
+from scoring.messages import Msg
 
 MAX_PROBLEMS = 1000
 
@@ -44,6 +45,7 @@ class ReportOutcome:
     def raise_for_problems(self) -> None:
         """Raise `ProblemReport` listing the problems (for the CLI), if there are any."""
         if not self.ok:
-            raise ProblemReport(
-                self.problems, title=summary_title(self.source_name, self.problem_count, len(self.problems))
-            )
+            kept = len(self.problems)
+            capped = Msg("register.capped", {"n": self.problem_count, "kept": kept}) if kept < self.problem_count else ""
+            raise ProblemReport(self.problems, title_code="register.nothing_imported",
+                                title_params={"source": self.source_name, "capped": capped})

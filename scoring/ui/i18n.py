@@ -1,6 +1,7 @@
 """Translations for the pages: Chinese (default) and English, chosen in the sidebar.
 
-Every visible string goes through `t(key, **fmt)`. Messages from the core (errors, problem reports)
+Every visible string goes through `t(key, **fmt)`; English plurals are written `{n} {n|file|files}`
+(scoring.messages.plurals). Messages from the core (errors, problem reports)
 are shown as the core wrote them.
 """
 
@@ -11,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from scoring.domain import ALL_FOCUS, FILE_FLAGS
+from scoring.messages import plurals
 
 LANG_KEY = "lang"
 SWITCH_KEY = "lang_switch"  # the radio's own widget key
@@ -47,7 +49,7 @@ _T: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "all": ("全部", "all"),
     "error.prefix": ("{message}", "{message}"),
-    "problems.capped": ("共 {total} 个问题，下表列出前 {shown} 个。", "{total} problems in all; the first {shown} are listed."),
+    "problems.capped": ("共 {total} 个问题，下表列出前 {shown} 个。", "{total} {total|problem|problems} in all; the first {shown} are listed."),
     # common fields and columns
     "field.username": ("用户名", "User name"),
     "field.display_name": ("姓名", "Display name"),
@@ -120,7 +122,7 @@ _T: dict[str, tuple[str, str]] = {
     "setup.submit": ("创建组长账号", "Create the lead account"),
     "setup.done": ("已创建评查组长账号 {username} 并登录。", "Lead account {username} created; you are signed in."),
     "setup.loading_demo": ("正在载入演示数据…", "Loading the demo data…"),
-    "setup.demo_loaded": ("演示数据已载入：{units} 个单位，{case_files} 本案卷。", "Demo data loaded: {units} units, {case_files} case files."),
+    "setup.demo_loaded": ("演示数据已载入：{units} 个单位，{case_files} 本案卷。", "Demo data loaded: {units} {units|unit|units}, {case_files} case {case_files|file|files}."),
     "setup.demo_failed": ("演示数据未载入：{message}", "The demo data was not loaded: {message}"),
     # sign-in
     "signin.title": ("登录", "Sign in"),
@@ -169,24 +171,24 @@ _T: dict[str, tuple[str, str]] = {
     "register.importing": ("正在导入…", "Importing…"),
     "register.header_at": ("表头位于第 {row} 行{where}", "Header found at row {row}{where}"),
     "register.sheet": ("（工作表 {sheet}）", " (sheet {sheet})"),
-    "register.preview_ok": ("{name}：{rows} 本案卷可以导入。", "{name}: {rows} case files can be imported."),
-    "register.preview_bad": ("{name}：读取 {rows} 行，发现 {problems} 个问题，不能导入。请修改文件后重新上传。", "{name}: {rows} rows read, {problems} problems found; it cannot be imported. Fix the file and upload it again."),
+    "register.preview_ok": ("{name}：{rows} 本案卷可以导入。", "{name}: {rows} case {rows|file|files} can be imported."),
+    "register.preview_bad": ("{name}：读取 {rows} 行，发现 {problems} 个问题，不能导入。请修改文件后重新上传。", "{name}: {rows} {rows|row|rows} read, {problems} {problems|problem|problems} found; it cannot be imported. Fix the file and upload it again."),
     "register.by_unit": ("按单位", "By unit"),
     "register.by_case_type": ("按案件类型", "By case type"),
     "register.problems": ("问题清单", "Problems"),
     "register.commit": ("提交导入", "Commit import"),
     "register.cancel": ("取消", "Cancel"),
-    "register.commit_refused": ("未导入：数据库在预览之后有变化，发现 {problems} 个问题。", "Nothing imported: the database changed since the preview; {problems} problems found."),
-    "register.committed": ("已从 {name} 导入 {rows} 本案卷（批次 {batch}）。", "Imported {rows} case files from {name} (batch {batch})."),
+    "register.commit_refused": ("未导入：数据库在预览之后有变化，发现 {problems} 个问题。", "Nothing imported: the database changed since the preview; {problems} {problems|problem|problems} found."),
+    "register.committed": ("已从 {name} 导入 {rows} 本案卷（批次 {batch}）。", "Imported {rows} case {rows|file|files} from {name} (batch {batch})."),
     "register.search": ("搜索案号或案由", "Search case number or description"),
     "register.search_hint": ("例如 城管罚", "e.g. 城管罚"),
-    "register.found": ("共 {total} 本，显示第 {first}–{last} 本", "{total} files; showing {first}–{last}"),
+    "register.found": ("共 {total} 本，显示第 {first}–{last} 本", "{total} {total|file|files}; showing {first}–{last}"),
     "register.units_intro": ("单位名单（列：单位名称、类型〔区级部门/乡镇〕、编码〔可选〕）。已有的相同单位保持不变。", "The unit list (columns 单位名称, 类型 [区级部门/乡镇], 编码 [optional]). Units already present are left as they are."),
-    "register.units_count": ("现有 {n} 个单位。", "{n} units so far."),
+    "register.units_count": ("现有 {n} 个单位。", "{n} {n|unit|units} so far."),
     "register.units_upload": ("单位名单文件", "Unit list file"),
-    "register.units_preview_ok": ("可新增 {new} 个单位，{existing} 个已存在。", "{new} new units can be added; {existing} exist already."),
+    "register.units_preview_ok": ("可新增 {new} 个单位，{existing} 个已存在。", "{new} new {new|unit|units} can be added; {existing} {existing|exists|exist} already."),
     "register.units_commit": ("提交单位名单", "Commit unit list"),
-    "register.units_committed": ("已新增 {n} 个单位。", "{n} units added."),
+    "register.units_committed": ("已新增 {n} 个单位。", "{n} {n|unit|units} added."),
     # standards
     "standards.title": ("评分标准", "Scoring standards"),
     "standards.choose": ("选择标准", "Standard"),
@@ -196,7 +198,7 @@ _T: dict[str, tuple[str, str]] = {
     "standards.pass_line": ("合格线", "Pass line"),
     "standards.bands": ("等次", "Grade bands"),
     "standards.hash": ("版本哈希（评分记录据此标明所用标准版本）", "Version hash (every score records the version it was made under)"),
-    "standards.section": ("{title}（{max} 分，{n} 项）", "{title} ({max} points, {n} items)"),
+    "standards.section": ("{title}（{max} 分，{n} 项）", "{title} ({max} {max|point|points}, {n} {n|item|items})"),
     "standards.module": ("来自模块 {module}", "From module {module}"),
     "standards.only_when": ("仅适用于：{cond}", "Only when: {cond}"),
     "standards.ded_fixed": ("{reason}：扣 {points} 分", "{reason}: −{points}"),
@@ -218,7 +220,7 @@ _T: dict[str, tuple[str, str]] = {
                                  "to the rubric files do not affect this campaign."),
     "campaigns.not_reviewed": ("（本次不评查）", "(not reviewed this time)"),
     "campaigns.submit": ("创建", "Create"),
-    "campaigns.created": ("已创建评查活动 {name}（{n} 个适用标准已锁定版本）。", "Campaign {name} created ({n} standard versions fixed)."),
+    "campaigns.created": ("已创建评查活动 {name}（{n} 个适用标准已锁定版本）。", "Campaign {name} created ({n} standard {n|version|versions} fixed)."),
     "recheck.grade_differs": ("两人评定等次不同", "The two grades differ"),
     "recheck.veto_one_side": ("仅一方认定否决项", "A veto on one side only"),
     "recheck.below_pass_line": ("任一评分低于合格线", "Any score below the pass line"),
@@ -286,7 +288,7 @@ def t(key: str, **fmt: object) -> str:
     if pair is None:
         return key
     text = pair[0] if lang() == "zh" else pair[1]
-    return text.format(**fmt) if fmt else text
+    return plurals(text, fmt).format(**fmt) if fmt else text
 
 
 def init() -> None:

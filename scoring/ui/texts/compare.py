@@ -118,7 +118,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # overview
     "cmp.ov.results": ("评查结果", "Results"),
     "cmp.ov.no_results": ("本次评查还没有案卷的最终结果。", "No file of this campaign has a final result yet."),
-    "cmp.ov.notice": ("抽查{n}本案卷，{grades}。", "{n} files reviewed: {grades}."),
+    "cmp.ov.notice": ("抽查{n}本案卷，{grades}。", "{n} {n|file|files} reviewed: {grades}."),
     "cmp.ov.notice_grade": ("{grade}{n}本", "{grade} {n}"),
     "cmp.ov.notice_sep": ("，", ", "),
     "cmp.ov.files": ("抽查案卷", "Files reviewed"),
@@ -129,7 +129,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.ov.grade_files": ("{grade}（本）", "{grade} (files)"),
     "cmp.ov.definitions": (
         "中位数 {median}，最低 {low}，最高 {high}；涉及 {units} 个单位；合格线 {pass_line} 分。平均分为全部案卷得分的平均。",
-        "Median {median}, lowest {low}, highest {high}; {units} units; pass line {pass_line}. The average is over "
+        "Median {median}, lowest {low}, highest {high}; {units} {units|unit|units}; pass line {pass_line}. The average is over "
         "all files.",
     ),
     "cmp.ov.pending": ("另有 {n} 本抽取案卷（共 {sampled} 本）尚无最终结果，未计入以上数字。",
@@ -138,7 +138,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.ov.groups": ("单位按平均分分组", "Units grouped by average"),
     "cmp.ov.band_top": ("平均分 ≥ {low}", "mean ≥ {low}"),
     "cmp.ov.band": ("{low} ≤ 平均分 < {high}", "{low} ≤ mean < {high}"),
-    "cmp.ov.n_units": ("{n} 个单位", "{n} units"),
+    "cmp.ov.n_units": ("{n} 个单位", "{n} {n|unit|units}"),
     "cmp.ov.focus": ("各重点领域得分率", "Score rate by focus area"),
     # unit comparison
     "cmp.title": ("单位对比", "Unit comparison"),
@@ -147,16 +147,16 @@ TEXTS: dict[str, tuple[str, str]] = {
                            "Units with fewer files are listed but not ranked: the mean of a few files says little "
                            "about a unit."),
     "cmp.selection": ("所选范围：{units} 个单位，{files} 本案卷，平均分 {mean}。",
-                      "Selection: {units} units, {files} files, average {mean}."),
+                      "Selection: {units} {units|unit|units}, {files} {files|file|files}, average {mean}."),
     "cmp.ranked": ("单位排名（平均分及 95% 区间）", "Units ranked (mean and 95% interval)"),
     "cmp.ranked_help": (
         "条形为单位平均分，黑线为自助法 95% 区间（{b} 次重抽样，随机种子 {seed}），虚线为全部案卷平均分。"
         "区间相互重叠的单位之间，差异可能只是抽样造成的。案卷少于 {n} 本的单位以灰色列在最后，不排名。",
-        "Bars are unit means, black lines the 95% bootstrap intervals ({b} replicates, seed {seed}), the dashed "
+        "Bars are unit means, black lines the 95% bootstrap intervals ({b} {b|replicate|replicates}, seed {seed}), the dashed "
         "line the mean of all files. Where intervals overlap, the difference may be down to which files were "
-        "drawn. Units with fewer than {n} files are greyed out at the bottom and not ranked.",
+        "drawn. Units with fewer than {n} {n|file|files} are greyed out at the bottom and not ranked.",
     ),
-    "cmp.too_few": ("案卷不足 {n} 本、不参与排名的单位：{units}", "Not ranked (fewer than {n} files): {units}"),
+    "cmp.too_few": ("案卷不足 {n} 本、不参与排名的单位：{units}", "Not ranked (fewer than {n} {n|file|files}): {units}"),
     "cmp.heatmap": ("各单位重点领域得分率", "Score rate by unit and focus area"),
     "cmp.heatmap_help": ("得分率 = 该领域实得分 ÷ 适用满分 × 100；空白表示该单位的案卷不涉及此领域。",
                          "Score rate = points earned in the area / its applicable maximum x 100; blank where none "
@@ -169,9 +169,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.ud.title": ("单位详情", "Unit detail"),
     "cmp.ud.kind": ("单位类型：{kind}", "Kind: {kind}"),
     "cmp.ud.rank": ("排名第 **{rank}** 位（共 {of} 个排名单位；排名区间 {low}–{high}；平均分 95% 区间 {ci_low}–{ci_high}）",
-                    "Rank **{rank}** of {of} ranked units (rank interval {low}–{high}; 95% interval of the mean "
+                    "Rank **{rank}** of {of} ranked {of|unit|units} (rank interval {low}–{high}; 95% interval of the mean "
                     "{ci_low}–{ci_high})"),
-    "cmp.ud.not_ranked": ("本单位案卷不足 {n} 本，不参与排名。", "This unit has fewer than {n} files and is not ranked."),
+    "cmp.ud.not_ranked": ("本单位案卷不足 {n} 本，不参与排名。", "This unit has fewer than {n} {n|file|files} and is not ranked."),
     "cmp.ud.files": ("案卷及等次", "Files and grades"),
     "cmp.ud.deductions": ("扣分情形及涉及案卷", "Deductions and the files they came from"),
     "cmp.ud.no_deductions": ("本单位案卷没有扣分。", "No deductions in this unit's files."),
@@ -179,7 +179,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.ud.drill": ("案卷详情", "One file"),
     "cmp.ud.file": ("案卷", "File"),
     "cmp.ud.final": ("{case}：最终得分 {score}，{grade}（{source}，{n} 人评查）",
-                     "{case}: final score {score}, {grade} ({source}, {n} reviews)"),
+                     "{case}: final score {score}, {grade} ({source}, {n} {n|review|reviews})"),
     "cmp.ud.with_veto": ("；存在否决项", "; a veto applies"),
     "cmp.ud.no_defects": ("最终结果中没有扣分。", "No deductions in the final result."),
     "cmp.ud.final_only": ("此处只显示最终结果；各评查人员的评分仅评查组长可见。",
@@ -202,11 +202,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmp.pb.chart_n": ("图中显示前几项", "Reasons in the chart"),
     "cmp.pb.by_focus": ("各重点领域主要问题", "Main problems by focus area"),
     "cmp.pb.line": ("- {item}：{reason}（{n} 本，占 {share}%，涉及 {units} 个单位）",
-                    "- {item}: {reason} ({n} files, {share}%, {units} units)"),
+                    "- {item}: {reason} ({n} {n|file|files}, {share}%, {units} {units|unit|units})"),
     "cmp.pb.where": ("问题出现在哪些单位和案卷", "Where a problem occurs"),
     "cmp.pb.problem": ("扣分情形", "Deduction reason"),
     "cmp.pb.problem_caption": ("{focus} · {item}：{files} 本案卷，{units} 个单位",
-                               "{focus} · {item}: {files} files in {units} units"),
+                               "{focus} · {item}: {files} {files|file|files} in {units} {units|unit|units}"),
     # agreement
     "cmp.ag.title": ("评查一致性", "Reviewer agreement"),
     "cmp.ag.none": ("所选范围内没有两人以上评查的案卷。", "No double-scored files in this selection."),
@@ -216,7 +216,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                           "systematic disagreement."),
     "cmp.ag.interval": ("α 的 95% 区间", "95% interval of alpha"),
     "cmp.ag.interval_help": ("按案卷自助重抽样 {b} 次（随机种子 {seed}）。",
-                             "Bootstrap over files, {b} replicates (seed {seed})."),
+                             "Bootstrap over files, {b} {b|replicate|replicates} (seed {seed})."),
     "cmp.ag.files": ("双评案卷", "Double-scored files"),
     "cmp.ag.reviewers": ("评查人员", "Reviewers"),
     "cmp.ag.reading_good": ("α ≥ 0.800：评查人员对总分的判断高度一致。",

@@ -64,8 +64,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "them on the Findings page first.",
     ),
     "doc.warn.stale_findings": ("{n} 条已纳入的评查发现依据的是较早的结果，可能已过时。",
-                                "{n} included findings were drafted from earlier results and may be out of date."),
+                                "{n} included {n|finding was|findings were} drafted from earlier results and may be out of date."),
     "doc.warn.files_pending": ("{n} 本抽取案卷尚无最终结果，统计数字仅含已有最终结果的案卷。",
-                               "{n} sampled files have no final result yet; the figures cover the reviewed files only."),
+                               "{n} sampled {n|file has|files have} no final result yet; the figures cover the reviewed files only."),
     "doc.warn.no_sample": ("本次评查尚未抽取案卷，导出为空。", "The campaign has no sample yet: the export is empty."),
 }

@@ -20,11 +20,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "find.pending": (
         "还有 {n} 本抽取案卷没有最终结果，未计入本草稿。",
-        "{n} sampled files have no final result yet and are not counted in this draft.",
+        "{n} sampled {n|file has|files have} no final result yet and {n|is|are} not counted in this draft.",
     ),
     "find.draft_changed": (
         "{n} 条您修改过的评查发现，其草稿已随结果变化；已保留您的文字。勾选需要改用新草稿的条目：",
-        "{n} findings you edited have a changed draft; your text was kept. Tick those that should take the new draft:",
+        "{n} {n|finding|findings} you edited {n|has|have} a changed draft; your text was kept. Tick those that should take the new draft:",
     ),
     "find.your_text": ("您的文字（已保留）", "Your text (kept)"),
     "find.new_draft": ("新草稿", "New draft"),
@@ -35,7 +35,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     # scope and sections
     "find.scope": ("范围", "Scope"),
     "find.scope_campaign": ("全区（本次评查总体）", "Whole campaign"),
-    "find.scope_counts": ("共 {n} 条，其中 {included} 条纳入通报。", "{n} findings, {included} included in the documents."),
+    "find.scope_counts": ("共 {n} 条，其中 {included} 条纳入通报。", "{n} {n|finding|findings}, {included} included in the documents."),
     "find.section_problem": ("主要问题", "Main problems"),
     "find.section_typical": ("典型问题", "Typical examples"),
     "find.section_recommendation": ("意见建议", "Recommendations"),
@@ -71,7 +71,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "find.save_over": ("仍用我的文字覆盖", "Save my text over it"),
     "find.draft_title": ("查看生成的草稿", "The generated draft"),
     "find.use_draft": ("改用草稿", "Use the draft"),
-    "find.traces": ("依据：{n} 项案卷扣分", "Basis: {n} file deductions"),
+    "find.traces": ("依据：{n} 项案卷扣分", "Basis: {n} file {n|deduction|deductions}"),
     "find.no_traces": ("没有关联的案卷。", "No files linked."),
     "find.gone": ("已不存在", "no longer stands"),
     "find.col_item": ("评查项目", "Item"),

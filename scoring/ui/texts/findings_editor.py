@@ -7,7 +7,7 @@ TEXTS: dict[str, tuple[str, str]] = {
                             "Place within its section (1 = first); change it and save to reorder."),
     "find.col_flags": ("状态", "Status"),
     "find.save_all": ("保存全部修改", "Save all changes"),
-    "find.saved_n": ("已保存 {n} 条评查发现的修改。", "Saved the changes to {n} findings."),
+    "find.saved_n": ("已保存 {n} 条评查发现的修改。", "Saved the changes to {n} {n|finding|findings}."),
     "find.nothing_changed": ("没有需要保存的修改。", "Nothing to save."),
     "find.detail": ("查看一条评查发现的修改记录和所涉案卷", "One finding's history and files"),
     "find.detail_placeholder": ("选择一条评查发现", "Choose a finding"),

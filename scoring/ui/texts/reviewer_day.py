@@ -18,7 +18,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "live.score": ("当前得分", "Score so far"),
     "live.grade": ("等次", "Grade"),
     "live.figures": ("扣分 {deducted} · 得分 {earned} / {max} · 否决项 {vetoes} 项",
-                     "{deducted} points deducted · {earned} of {max} · {vetoes} veto(es)"),
+                     "{deducted} {deducted|point|points} deducted · {earned} of {max} · {vetoes} {vetoes|veto|vetoes}"),
     "live.vetoes": ("否决：{titles}", "Veto: {titles}"),
     "live.missing": ("提交前尚需补充 {n} 处", "{n} thing(s) to complete before submitting"),
     "live.complete": ("各项已填写完整，可以提交。", "Everything is filled in: ready to submit."),
@@ -60,12 +60,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pdfattach.stored": ("已保存：新附加 {attached} 个，替换 {replaced} 个，相同未改 {unchanged} 个。",
                          "Stored: {attached} attached, {replaced} replaced, {unchanged} unchanged."),
     "pdfattach.limits": ("每个 PDF 最大 {mb} MB、{pages} 页；相同文件只存一份。",
-                         "Up to {mb} MB and {pages} pages per PDF; the same file is stored once."),
+                         "Up to {mb} MB and {pages} {pages|page|pages} per PDF; the same file is stored once."),
     # demo loading progress (step names from scoring.demo.progress)
     "demoprog.registers": ("导入单位和案卷登记（{done}/{total}）", "Importing units and registers ({done}/{total})"),
     "demoprog.people": ("创建演示账号", "Creating the demo accounts"),
     "demoprog.draw": ("{year} 年度活动：抽取样本、分配评查人员", "{year} campaign: drawing the sample, assigning reviewers"),
-    "demoprog.score": ("{year} 年度活动：评分与复核 {done}/{total} 本", "{year} campaign: scoring and re-checking {done} of {total} files"),
+    "demoprog.score": ("{year} 年度活动：评分与复核 {done}/{total} 本", "{year} campaign: scoring and re-checking {done} of {total} {total|file|files}"),
     # sessions
     "sessions.everywhere": ("在所有设备上退出", "Sign out everywhere"),
     "sessions.everywhere_done": ("已结束 {username} 的 {n} 个登录。", "{n} session(s) of {username} ended."),
