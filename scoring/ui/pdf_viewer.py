@@ -67,6 +67,14 @@ def allowed_info(case_file_id: int) -> PdfInfo | None:
         return case_pdfs.info(session, state.current_user(session), case_file_id)
 
 
+def has_pdf(case_file_id: int) -> bool:
+    """Whether a PDF the signed-in person may read is attached (decides the two-column layout)."""
+    try:
+        return allowed_info(case_file_id) is not None
+    except CaseReviewError:
+        return False
+
+
 def _turn(case_file_id: int, pages: int, delta: int) -> None:
     key = page_key(case_file_id)
     st.session_state[key] = min(pages, max(1, int(st.session_state.get(key, 1)) + delta))
@@ -86,11 +94,11 @@ def viewer(case_file_id: int) -> PdfInfo | None:
     key = page_key(case_file_id)
     page = min(found.pages, max(1, int(st.session_state.get(key, 1))))
     st.session_state[key] = page
-    c_prev, c_page, c_next = st.columns([1, 2, 1], vertical_alignment="bottom")
-    c_prev.button("", key=f"pdfv_prev_{case_file_id}", icon=":material/chevron_left:", help=t("pdfv.prev"),
+    c_prev, c_page, c_next = st.columns([1.2, 1.6, 1.2], vertical_alignment="bottom")
+    c_prev.button(t("pdfv.prev"), key=f"pdfv_prev_{case_file_id}", icon=":material/chevron_left:",
                   on_click=_turn, args=(case_file_id, found.pages, -1), disabled=page <= 1, width="stretch")
     c_page.number_input(t("pdfv.page", pages=found.pages), min_value=1, max_value=found.pages, step=1, key=key)
-    c_next.button("", key=f"pdfv_next_{case_file_id}", icon=":material/chevron_right:", help=t("pdfv.next"),
+    c_next.button(t("pdfv.next"), key=f"pdfv_next_{case_file_id}", icon=":material/chevron_right:",
                   on_click=_turn, args=(case_file_id, found.pages, 1), disabled=page >= found.pages,
                   width="stretch")
     try:

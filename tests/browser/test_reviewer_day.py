@@ -3,10 +3,14 @@ case file beside the form; sign-out and password change ending other sessions.""
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
+from sqlalchemy import create_engine
 from playwright.sync_api import expect
 
-from tests.browser.helpers import UI, zh
+from tests.browser import core
+from tests.browser.helpers import UI, zh, zh_re
 from tests.browser.seed import PASSWORD, seed
 
 pytestmark = pytest.mark.browser
@@ -88,3 +92,73 @@ def test_sign_out_and_password_change_end_other_sessions(browser, app_server, sc
     laptop.sign_in("rv1", "another-pass-2024")
     for tab in (office, laptop, lead):
         tab.page.context.close()
+
+
+def _engine(app_server):
+    return create_engine(app_server.db_url)
+
+
+def _standard(app_server, world):
+    return core.standard_of(_engine(app_server), world.campaign_id, world.case_numbers[0])
+
+
+def _reviews_of(app_server, assignment_id: int) -> int:
+    with sqlite3.connect(app_server.db_path) as conn:
+        return conn.execute("SELECT count(*) FROM reviews WHERE assignment_id = ?", (assignment_id,)).fetchone()[0]
+
+
+def _deduct(ui: UI, standard, item_id: str, reason_id: str, page_text: str | None = None):  # noqa: ANN001
+    item = standard.items_by_id[item_id][1]
+    d = item.deduction(reason_id)
+    ui.main.get_by_role("radiogroup", name=item.title, exact=True).get_by_role(
+        "radio", name=zh("scorep.choice.deduct"), exact=True).click()
+    ui.idle()
+    box = ui.block(f"{item.id} · ")
+    if len(item.deductions) > 1:
+        if d.points is not None:
+            label = zh("scorep.ded_fixed", reason=d.reason, points=core.num(d.points))
+        else:
+            cap = zh("scorep.ded_cap", cap=core.num(d.cap)) if d.cap is not None else ""
+            label = zh("scorep.ded_each", reason=d.reason, points=core.num(d.per_occurrence), cap=cap)
+        ui.multiselect(zh("scorep.reasons"), [label], within=box)
+    if page_text is not None:
+        ui.fill(zh("scorep.page"), page_text, within=box)
+    return box
+
+
+def test_autosave_survives_a_reload_and_the_pdf_jumps_to_a_deductions_page(page, app_server, screenshots, world):
+    standard = _standard(app_server, world)
+    ui = _ui(page, app_server, screenshots)
+    ui.open(f"score?assignment={world.assignment_ids[0]}")
+    ui.sign_in("rv1", PASSWORD)
+    ui.idle()
+    ui.expect_heading(world.case_numbers[0])
+    assert _reviews_of(app_server, world.assignment_ids[0]) == 0  # opening the file created nothing
+    ui.expect_text(zh("autosave.nothing"))
+    box = _deduct(ui, standard, "G-S1", "b", "3")
+    ui.expect_text(zh_re("autosave.saved"))
+    assert _reviews_of(app_server, world.assignment_ids[0]) == 1  # the first mark did
+    marks = {"items": {"G-S1": {"deductions": [{"reason": "b", "page": "3"}]}}}
+    shown = core.two_places(core.engine_score(_engine(app_server), world.campaign_id, world.case_numbers[0],
+                                              marks).score)
+    expect(ui.metric(zh("live.score"))).to_have_text(shown)
+    # The deduction's page turns the viewer.
+    box.get_by_role("button", name=zh("live.show_page", page=3)).click()
+    ui.idle()
+    ui.expect_text(zh("pdfv.caption", name="水罚〔2024〕101号.pdf", page=3, pages=5))
+    ui.shot("score_pdf_jumped", full=False)
+    # Reload: the marks are there (stored, not only in the tab).
+    page.reload()
+    ui.idle()
+    box = ui.block("G-S1 · ")
+    expect(box.get_by_label(zh("scorep.page"), exact=True)).to_have_value("3")
+    expect(ui.metric(zh("live.score"))).to_have_text(shown)
+    # The viewer's page fills another deduction's page with one click.
+    ui.page.get_by_role("button", name=zh("pdfv.next")).click()
+    ui.idle()
+    other = _deduct(ui, standard, "G-F2", "a")
+    other.get_by_role("button", name=zh("live.use_page", page=2)).click()
+    ui.idle()
+    expect(other.get_by_label(zh("scorep.page"), exact=True)).to_have_value("2")
+    ui.expect_text(zh_re("autosave.saved"))
+    ui.shot("score_autosaved", full=False)

@@ -8,11 +8,24 @@ import streamlit as st
 
 from scoring.db.session import transaction
 from scoring.errors import CaseReviewError
-from scoring.reviewer_desk import QueueEntry, my_queue, open_for_scoring, others_after_submission
-from scoring.ui import score_store, state
+from scoring.reviewer_desk import (
+    OpenedReview,
+    QueueEntry,
+    my_queue,
+    open_for_scoring,
+    others_after_submission,
+)
+from scoring.rubric.model import Standard
+from scoring.ui import live_form, pdf_viewer, score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
-from scoring.ui.score_form import FormContext, run_engine, scoring_form, show_others, show_result, standard_version
+from scoring.ui.score_form import (
+    FormContext,
+    run_engine,
+    show_others,
+    show_result,
+    standard_version,
+)
 
 PICK = "score_pick"
 QUERY = "assignment"
@@ -82,30 +95,41 @@ def render() -> None:
         return
     try:
         with transaction(state.engine()) as session:
-            opened = open_for_scoring(session, state.current_user(session), assignment_id)
+            opened = open_for_scoring(session, state.current_user(session), assignment_id, create=False)
         standard = standard_version(opened.standard_hash)
     except CaseReviewError as exc:
         show_error(exc)
         return
     _header(opened.file, standard.title, standard.version_label, opened.standard_hash)
-    ctx = FormContext.of(opened)
     if opened.locked:
-        score_store.forget(opened.review_id)
+        score_store.forget(assignment_id)
         st.success(t("scorep.locked"), icon=":material/lock:")
+        _read_only(opened, standard, assignment_id)
+        return
+    _, refreshed = score_store.ensure(assignment_id, opened.version, opened.marks)
+    if refreshed:
+        st.info(t("scorep.refreshed", version=opened.version))
+    st.caption(f":material/visibility_off: {t('scorep.blind_hint')}")
+    live_form.scoring_form(live_form.LiveContext.of(opened))
+
+
+def _read_only(opened: OpenedReview, standard: Standard, assignment_id: int) -> None:
+    """A submitted review: the result and, once submitted, the other reviewers' — the case file beside it."""
+    has_pdf = pdf_viewer.has_pdf(opened.file.case_file_id)
+    main, side = st.columns([3, 2]) if has_pdf else (st.container(), None)
+    with main:
         try:
-            result = run_engine(ctx, standard, opened.marks)
+            result = run_engine(FormContext.of(opened), standard, opened.marks)
             show_result(result, standard, opened.marks)
             with state.db_session() as session:
                 others = others_after_submission(session, state.current_user(session), assignment_id)
             show_others(standard, result, others)
         except CaseReviewError as exc:
             show_error(exc)
-        return
-    _, refreshed = score_store.ensure(opened.review_id, opened.version, opened.marks)
-    if refreshed:
-        st.info(t("scorep.refreshed", version=opened.version))
-    st.caption(f":material/visibility_off: {t('scorep.blind_hint')}")
-    scoring_form(ctx)
+    if side is not None:
+        with side:
+            st.markdown(f"**{t('pdfv.title')}**")
+            pdf_viewer.viewer(opened.file.case_file_id)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "live.vetoes": ("否决：{titles}", "Veto: {titles}"),
     "live.missing": ("提交前尚需补充 {n} 处", "{n} thing(s) to complete before submitting"),
     "live.complete": ("各项已填写完整，可以提交。", "Everything is filled in: ready to submit."),
+    "live.points": ("分值（{lo}–{hi}）", "Points ({lo}-{hi})"),
+    "live.use_page": ("填第{page}页", "Use p.{page}"),
+    "live.show_page": ("看{page}", "See {page}"),
+    "live.reasons_search": ("输入关键词搜索扣分情形", "Type to search the reasons"),
+    "live.subtotal": ("小计 {earned} / {max}", "subtotal {earned} / {max}"),
+    "live.fold": ("全部折叠", "Collapse all"),
+    "live.unfold": ("全部展开", "Expand all"),
     # autosave
     "autosave.saved": ("已自动保存 {time}", "Saved automatically {time}"),
     "autosave.unsaved": ("有未保存的修改", "Unsaved changes"),

@@ -1,0 +1,497 @@
+"""The editable scoring form as a reviewer uses it all day: it saves itself, keeps the running result and
+the case file in view, and never calls an input an error while it is being filled in.
+
+- Autosave: every run of the form (each widget change reaches the server at once) stores the marks so
+  far as a draft when they differ from the stored ones (`reviews.save_first_or_draft`, with the optimistic
+  lock: a change made elsewhere shows the conflict panel, never a silent overwrite). Opening a file
+  creates nothing; the first mark does.
+- Inputs still being filled in (扣分 chosen but no reason yet, a malformed time) are left out of the total
+  and listed (`mark_entry.marks_so_far`); what is missing for submitting is listed with links to the
+  items when the reviewer asks to submit, and marked at the item itself.
+- Side column (pinned on a wide screen): the live panel and the electronic case file; a deduction's page
+  turns the viewer, and the viewer's page fills the page field with one click.
+
+The input is kept in `score_store` under the assignment id (a review may not exist yet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from scoring import timefmt
+from scoring.db.models import User, utcnow
+from scoring.db.session import transaction
+from scoring.engine import ScoreResult
+from scoring.errors import CaseReviewError, ConflictError, Problem
+from scoring.mark_entry import (
+    CHOICES,
+    DEDUCT,
+    MAX_OCCURRENCES,
+    NA,
+    OK,
+    differing_keys,
+    empty_detail,
+    empty_item,
+    empty_veto,
+    marks_so_far,
+)
+from scoring.marks import Marks
+from scoring.reviewer_desk import OpenedReview, open_for_scoring
+from scoring.reviews import missing_locations, save_first_or_draft, submit_review
+from scoring.rubric.model import CItem, CSection, Standard
+from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.ui import live_panel, pdf_viewer, score_store, state
+from scoring.ui.common import focus_label, show_error
+from scoring.ui.i18n import t
+from scoring.ui.score_form import (
+    FormContext,
+    conditions_text,
+    deduction_label,
+    describe_item_mark,
+    describe_veto_mark,
+    effect_label,
+    num,
+    run_engine,
+    score_text,
+    standard_version,
+)
+
+SAVED_AT = "saved_at"  # in the kept store: when the last autosave happened (UTC)
+TRIED = "submit_tried"  # in the kept store: the reviewer asked to submit (missing inputs are now marked)
+
+
+@dataclass(frozen=True)
+class LiveContext:
+    """What the fragment needs (plain values: a fragment keeps its arguments between its reruns)."""
+
+    assignment_id: int
+    case_file_id: int
+    standard_hash: str
+    attributes: FileAttributes
+    bands: tuple[GradeBand, ...]
+    pass_line: Decimal
+
+    @classmethod
+    def of(cls, opened: OpenedReview) -> LiveContext:
+        return cls(opened.file.assignment_id, opened.file.case_file_id, opened.standard_hash, opened.attributes,
+                   tuple(opened.bands), opened.pass_line)
+
+    def engine_ctx(self) -> FormContext:
+        return FormContext(0, self.assignment_id, self.standard_hash, self.attributes, self.bands, self.pass_line)
+
+
+# ------------------------------------------------------------------------------------------ kept input
+
+
+def _key(aid: int, gen: int, *parts: str) -> str:
+    return score_store.widget_key(aid, gen, *parts)
+
+
+def sync_from_widgets(aid: int, gen: int, entry: dict[str, Any]) -> None:
+    """Bring the kept entry up to date with the widgets' values before anything is drawn, so the section
+    subtotals in the (collapsible) section headers count the change just made."""
+    prefix = _key(aid, gen) + "|"
+    for key, value in list(st.session_state.items()):
+        if not isinstance(key, str) or not key.startswith(prefix):
+            continue
+        parts = key[len(prefix):].split("|")
+        if parts[0] == "veto" and len(parts) == 3:
+            veto = entry["vetoes"].setdefault(parts[1], empty_veto())
+            if parts[2] == "on":
+                veto["on"] = bool(value)
+            elif parts[2] in ("page", "media", "time", "comment"):
+                veto[_FIELD[parts[2]]] = value
+        elif len(parts) == 2:
+            item = entry["items"].setdefault(parts[0], empty_item())
+            if parts[1] == "choice" and value in CHOICES:
+                item["choice"] = value
+            elif parts[1] == "reasons" and isinstance(value, list):
+                item["reasons"] = list(value)
+            elif parts[1] == "na_comment":
+                item["comment"] = value
+        elif len(parts) == 3 and parts[2] in _FIELD:
+            item = entry["items"].setdefault(parts[0], empty_item())
+            detail = item.setdefault("details", {}).setdefault(parts[1], empty_detail())
+            detail[_FIELD[parts[2]]] = value
+
+
+_FIELD = {"occ": "occurrences", "page": "page", "media": "media_file", "time": "media_time", "comment": "comment",
+          "pts": "points"}
+
+
+def _bind(key: str, value: Any) -> None:
+    score_store.bind(key, value)
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+
+def _use_page(case_file_id: int, key: str) -> None:
+    st.session_state[key] = str(pdf_viewer.current_page(case_file_id))
+
+
+def _show_page(case_file_id: int, key: str) -> None:
+    pdf_viewer.jump(case_file_id, pdf_viewer.first_page_of(str(st.session_state.get(key, ""))))
+
+
+def _location(ctx: LiveContext, gen: int, values: dict[str, Any], parts: tuple[str, ...], *,
+              occurrences: bool = False, points: tuple[Decimal, Decimal] | None = None, has_pdf: bool) -> None:
+    aid, cf = ctx.assignment_id, ctx.case_file_id
+    widths = ([0.8] if occurrences else []) + ([0.8] if points else []) + [1, 1.1, 0.9]
+    cols = list(st.columns(widths, vertical_alignment="bottom"))
+    if occurrences:
+        k = _key(aid, gen, *parts, "occ")
+        n = values.get("occurrences", 1)
+        _bind(k, int(n) if isinstance(n, int | float) else 1)
+        values["occurrences"] = cols.pop(0).number_input(t("scorep.occurrences"), min_value=1,
+                                                         max_value=MAX_OCCURRENCES, step=1, key=k)
+    if points:
+        k = _key(aid, gen, *parts, "pts")
+        lo, hi = points
+        current = values.get("points")
+        _bind(k, float(current) if current not in (None, "") else float(lo))
+        values["points"] = cols.pop(0).number_input(t("live.points", lo=num(lo), hi=num(hi)), min_value=float(lo),
+                                                    max_value=float(hi), step=0.5, key=k)
+    c_page, c_use, c_show = cols
+    page_key = _key(aid, gen, *parts, "page")
+    _bind(page_key, values.get("page", ""))
+    values["page"] = c_page.text_input(t("scorep.page"), key=page_key, placeholder="12 / 3-5")
+    if has_pdf:
+        here = pdf_viewer.current_page(cf)
+        c_use.button(t("live.use_page", page=here), key=f"{page_key}|use", icon=":material/input:",
+                     on_click=_use_page, args=(cf, page_key), help=t("pdfv.use_current", page=here), width="stretch")
+        target = pdf_viewer.first_page_of(values["page"])
+        c_show.button(t("live.show_page", page=target or "—"), key=f"{page_key}|show", icon=":material/find_in_page:",
+                      on_click=_show_page, args=(cf, page_key), disabled=target is None,
+                      help=t("pdfv.goto", page=target or "—"), width="stretch")
+    c_comment, m_file, m_time = st.columns([2.4, 1.4, 1])
+    k = _key(aid, gen, *parts, "comment")
+    _bind(k, values.get("comment", ""))
+    values["comment"] = c_comment.text_input(t("scorep.comment"), key=k, max_chars=2000)
+    k = _key(aid, gen, *parts, "media")
+    _bind(k, values.get("media_file", ""))
+    values["media_file"] = m_file.text_input(t("scorep.media_file"), key=k, placeholder=t("scorep.media_file_hint"))
+    k = _key(aid, gen, *parts, "time")
+    _bind(k, values.get("media_time", ""))
+    values["media_time"] = m_time.text_input(t("scorep.media_time"), key=k, placeholder="00:12:30")
+
+
+def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked: dict[str, list[Problem]],
+          has_pdf: bool) -> None:
+    aid = ctx.assignment_id
+    items = entry["items"]
+    current = items.get(item.id) or empty_item()
+    with st.container(border=True):
+        live_panel.anchor(item.id)
+        head, choice_col = st.columns([3, 2], vertical_alignment="center")
+        head.markdown(f"**{item.title}**  \n:gray[{item.id} · {t('scorep.points', max=num(item.max))} · "
+                      f"{focus_label(item.focus)}]")
+        options = [OK, DEDUCT] + ([NA] if item.allow_na or current["choice"] == NA else [])
+        k = _key(aid, gen, item.id, "choice")
+        _bind(k, current["choice"] if current["choice"] in options else OK)
+        choice = choice_col.segmented_control(
+            item.title, options, key=k, required=True, label_visibility="collapsed",
+            format_func=lambda c: t(f"scorep.choice.{c}"), help=item.guidance or item.recommendation) or OK
+        for problem in marked.get(item.id, []):
+            st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")
+        if choice == OK and item.id not in items:
+            return
+        it = items.setdefault(item.id, empty_item())
+        it["choice"] = choice
+        if choice == DEDUCT:
+            by_id = {d.id: d for d in item.deductions}
+            k = _key(aid, gen, item.id, "reasons")
+            seed = [r for r in it.get("reasons", []) if r in by_id]
+            if not seed and len(by_id) == 1:  # one listed reason: chosen with 扣分 itself
+                seed = list(by_id)
+            _bind(k, seed)
+            chosen = st.multiselect(t("scorep.reasons"), list(by_id), key=k,
+                                    format_func=lambda r: deduction_label(by_id[r]),
+                                    placeholder=t("live.reasons_search"))
+            unknown = [r for r in it.get("reasons", []) if r not in by_id]
+            it["reasons"] = list(chosen) + unknown
+            details = it.setdefault("details", {})
+            for reason in chosen:
+                d = by_id[reason]
+                values = details.setdefault(reason, empty_detail())
+                st.caption(f"**{d.reason}**")
+                rng = getattr(d, "range", None)
+                _location(ctx, gen, values, (item.id, reason),
+                          occurrences=d.points is None and (d.per_occurrence is not None or
+                                                            (rng is not None and getattr(rng, "per", "") == "occurrence")),
+                          points=(rng.min, rng.max) if rng is not None else None, has_pdf=has_pdf)
+        elif choice == NA:
+            k = _key(aid, gen, item.id, "na_comment")
+            _bind(k, it.get("comment", ""))
+            it["comment"] = st.text_input(t("scorep.na_comment"), key=k, max_chars=2000)
+
+
+def section_key(aid: int, section_id: str) -> str:
+    return f"live_section|{aid}|{section_id}"
+
+
+def _fold_all(aid: int, section_ids: list[str], expanded: bool) -> None:
+    for sid in section_ids:
+        st.session_state[section_key(aid, sid)] = expanded
+
+
+def _subtotal(result: ScoreResult | None, section: CSection) -> str:
+    if result is None:
+        return ""
+    part = next((p for p in result.sections if p.id == section.id), None)
+    return "" if part is None else t("live.subtotal", earned=num(part.earned), max=num(part.applicable_max))
+
+
+def _section(ctx: LiveContext, gen: int, standard: Standard, section: CSection, entry: dict[str, Any],
+             result: ScoreResult | None, marked: dict[str, list[Problem]], has_pdf: bool) -> None:
+    attrs = ctx.attributes
+    applicable = [i for i in section.items if standard.item_applies(i.id, attrs)]
+    skipped = [i for i in section.items if not standard.item_applies(i.id, attrs)]
+    label = t("scorep.section", title=section.title, max=num(section.max))
+    if applicable:
+        label += " · " + _subtotal(result, section)
+    else:
+        label += t("scorep.section_na")
+    flagged = any(i.id in marked for i in applicable)
+    key = section_key(ctx.assignment_id, section.id)
+    if flagged:
+        st.session_state[key] = True
+    with st.expander(label, expanded=bool(applicable), key=key, icon=":material/error:" if flagged else None):
+        for item in applicable:
+            _item(ctx, gen, item, entry, marked, has_pdf)
+        for item in skipped:
+            cond = conditions_text(section.conditions + item.conditions)
+            st.markdown(f":gray[~~{item.id} {item.title}~~ · {t('scorep.not_applicable', cond=cond)}]")
+
+
+def _vetoes(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any],
+            marked: dict[str, list[Problem]], has_pdf: bool) -> None:
+    aid = ctx.assignment_id
+    vetoes = entry["vetoes"]
+    shown = [v for v in standard.vetoes
+             if standard.veto_applies(v.id, ctx.attributes) or (vetoes.get(v.id) or {}).get("on")]
+    st.subheader(t("scorep.vetoes"))
+    st.caption(t("scorep.vetoes_hint") if shown else t("scorep.no_vetoes"))
+    for veto in shown:
+        with st.container(border=True):
+            live_panel.anchor(veto.id)
+            current = vetoes.get(veto.id) or empty_veto()
+            k = _key(aid, gen, "veto", veto.id, "on")
+            _bind(k, bool(current.get("on")))
+            on = st.checkbox(f"{veto.title} · {effect_label(veto)}", key=k, help=veto.guidance or veto.recommendation)
+            for problem in marked.get(veto.id, []):
+                st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")
+            if not on and veto.id not in vetoes:
+                continue
+            v = vetoes.setdefault(veto.id, empty_veto())
+            v["on"] = bool(on)
+            if on:
+                _location(ctx, gen, v, ("veto", veto.id), has_pdf=has_pdf)
+
+
+# ------------------------------------------------------------------------------------------ saving
+
+
+def _actor(session) -> User:
+    user = state.current_user(session)
+    if user is None:
+        raise CaseReviewError("sign in first")
+    return user
+
+
+def _remember_conflict(ctx: LiveContext, exc: ConflictError) -> None:
+    aid = ctx.assignment_id
+    try:
+        with transaction(state.engine()) as session:
+            current = open_for_scoring(session, _actor(session), aid, create=False)
+        score_store.set_conflict(aid, version=current.version, marks=current.marks, status=current.status,
+                                 message=str(exc))
+    except CaseReviewError as again:
+        marks = exc.current if isinstance(exc.current, Marks) else Marks()
+        score_store.set_conflict(aid, version=-1, marks=marks, status="unknown", message=f"{exc}; {again}")
+
+
+def autosave(ctx: LiveContext, store: dict[str, Any], marks: Marks, expected_version: int | None = None) -> bool:
+    """Store `marks` as the draft when they differ from what is stored; False on a conflict (kept for the
+    conflict panel) or a refusal (shown)."""
+    if marks == store["saved"] and expected_version is None:
+        return True
+    try:
+        with transaction(state.engine()) as session:
+            review = save_first_or_draft(session, _actor(session), ctx.assignment_id, marks,
+                                         store["version"] if expected_version is None else expected_version)
+            version = review.version
+    except ConflictError as exc:
+        _remember_conflict(ctx, exc)
+        return False
+    except CaseReviewError as exc:
+        show_error(exc)
+        return False
+    store["version"], store["saved"], store[SAVED_AT] = version, marks, utcnow()
+    score_store.clear_conflict(ctx.assignment_id)
+    return True
+
+
+def _submit(ctx: LiveContext, store: dict[str, Any], marks: Marks) -> None:
+    if not autosave(ctx, store, marks):
+        st.rerun()
+    try:
+        with transaction(state.engine()) as session:
+            actor = _actor(session)
+            opened = open_for_scoring(session, actor, ctx.assignment_id, create=False)
+            if opened.review_id is None:
+                raise CaseReviewError("nothing to submit yet")
+            review = submit_review(session, actor, opened.review_id, expected_version=store["version"])
+            total, grade = review.total, review.grade
+    except ConflictError as exc:
+        _remember_conflict(ctx, exc)
+        st.rerun()
+    except CaseReviewError as exc:
+        show_error(exc)
+        return
+    score_store.forget(ctx.assignment_id)
+    state.flash(t("scorep.submitted", score=score_text(total), grade=grade))
+    st.rerun()
+
+
+def _conflict_panel(ctx: LiveContext, standard: Standard, store: dict[str, Any], conflict: dict[str, Any],
+                    mine: Marks) -> None:
+    aid = ctx.assignment_id
+    current: Marks = conflict["marks"]
+    with st.container(border=True, key="live_conflict"):
+        st.warning(t("scorep.conflict", version=conflict["version"]), icon=":material/sync_problem:")
+        st.caption(conflict["message"])
+        rows = []
+        for key in differing_keys(current, mine):
+            if key.startswith("veto:"):
+                vid = key.removeprefix("veto:")
+                veto = standard.vetoes_by_id.get(vid)
+                rows.append({t("scorep.col.item"): t("scorep.where_veto", title=veto.title if veto else vid),
+                             t("scorep.col.current"): describe_veto_mark(current.vetoes.get(vid)),
+                             t("scorep.col.mine"): describe_veto_mark(mine.vetoes.get(vid))})
+            else:
+                found = standard.items_by_id.get(key)
+                item = found[1] if found else None
+                rows.append({t("scorep.col.item"): f"{key} {item.title}" if item else key,
+                             t("scorep.col.current"): describe_item_mark(item, current.items.get(key)),
+                             t("scorep.col.mine"): describe_item_mark(item, mine.items.get(key))})
+        if rows:
+            st.markdown(t("scorep.conflict_diff", n=len(rows)))
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        else:
+            st.info(t("scorep.conflict_same"))
+        locked = conflict["status"] != "draft"
+        if locked:
+            st.error(t("scorep.conflict_locked"))
+        c1, c2 = st.columns(2)
+        if c1.button(t("scorep.conflict_load"), key=f"live_conflict_load_{aid}", icon=":material/download:",
+                     disabled=conflict["version"] < 0):
+            score_store.clear_conflict(aid)
+            score_store.reset(aid, conflict["version"], current)
+            state.flash(t("scorep.loaded", version=conflict["version"]), "info")
+            st.rerun()
+        keep = c2.button(t("scorep.conflict_keep"), key=f"live_conflict_keep_{aid}", type="primary",
+                         icon=":material/save:", disabled=locked or conflict["version"] < 0)
+        if keep and autosave(ctx, store, mine, expected_version=conflict["version"]):
+            st.rerun()
+
+
+def _leave_guard(unsaved: bool, stamp: str) -> None:
+    """Warn before leaving the page while something is not stored: inputs still being filled in, a
+    conflict, or text typed into a field that has not reached the server yet."""
+    st.html(
+        "<script>(function(){"
+        f"window.__crUnsaved={json.dumps(unsaved)};window.__crTyping=false;window.__crStamp={json.dumps(stamp)};"
+        "if(!window.__crGuard){window.__crGuard=true;"
+        "document.addEventListener('input',function(){window.__crTyping=true;},true);"
+        "window.addEventListener('beforeunload',function(e){"
+        "if(window.__crUnsaved||window.__crTyping){e.preventDefault();e.returnValue='';}});}"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+# ------------------------------------------------------------------------------------------ the form
+
+
+@st.fragment
+def scoring_form(ctx: LiveContext) -> None:
+    """The editable form beside the live panel and the case file (a fragment: a change reruns only this)."""
+    aid = ctx.assignment_id
+    store = score_store.get(aid)
+    if store is None:  # a stale fragment run after the page reset the input
+        st.rerun()
+        return
+    standard = standard_version(ctx.standard_hash)
+    entry, gen = store["entry"], store["gen"]
+    sync_from_widgets(aid, gen, entry)
+    before = marks_so_far(entry)
+    try:
+        preview: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, before.marks)
+    except CaseReviewError:
+        preview = None
+    tried = bool(store.get(TRIED))
+    missing_now = before.pending + (missing_locations(before.marks) if tried else [])
+    marked: dict[str, list[Problem]] = {}
+    if tried:
+        for p in missing_now:
+            target = (p.path or "").split(".")
+            if len(target) > 1:
+                marked.setdefault(target[1].split("[")[0], []).append(p)
+    has_pdf = pdf_viewer.has_pdf(ctx.case_file_id)
+    live_panel.pin()
+    form_col, side_col = st.columns([3, 2]) if has_pdf else st.columns([5, 2])
+    with form_col:
+        conflict = score_store.conflict(aid)
+        if conflict is not None:
+            _conflict_panel(ctx, standard, store, conflict, before.marks)
+        ids = [sec.id for sec in standard.sections]
+        f1, f2, _ = st.columns([1, 1, 2])
+        f1.button(t("live.fold"), key=f"live_fold_{aid}", icon=":material/unfold_less:", on_click=_fold_all,
+                  args=(aid, ids, False), width="stretch")
+        f2.button(t("live.unfold"), key=f"live_unfold_{aid}", icon=":material/unfold_more:", on_click=_fold_all,
+                  args=(aid, ids, True), width="stretch")
+        for section in standard.sections:
+            _section(ctx, gen, standard, section, entry, preview, marked, has_pdf)
+        _vetoes(ctx, gen, standard, entry, marked, has_pdf)
+    so_far = marks_so_far(entry)
+    saved_ok = True
+    if score_store.conflict(aid) is None and so_far.marks != store["saved"]:
+        saved_ok = autosave(ctx, store, so_far.marks)
+        if not saved_ok and score_store.conflict(aid) is not None:
+            st.rerun(scope="fragment")
+    try:
+        result: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, so_far.marks)
+    except CaseReviewError:
+        result = None
+    to_submit = so_far.pending + missing_locations(so_far.marks)
+    unsaved = bool(so_far.pending) or not saved_ok or score_store.conflict(aid) is not None
+    if unsaved:
+        note = t("autosave.unsaved")
+    elif store.get(SAVED_AT):
+        note = t("autosave.saved", time=timefmt.show(store[SAVED_AT], "%H:%M:%S"))
+    else:
+        note = t("autosave.nothing")
+    with side_col, st.container(key="score_side"):
+        live_panel.show(result, standard, to_submit if tried else so_far.pending, saved_note=note, dirty=unsaved)
+        if has_pdf:
+            pdf_viewer.viewer(ctx.case_file_id)
+        with st.container(border=True, key="live_submit"):
+            confirmed = st.checkbox(t("scorep.confirm"), key=f"live_confirm_{aid}")
+            if st.button(t("scorep.submit"), key=f"live_submit_{aid}", icon=":material/lock:", type="primary",
+                         disabled=not confirmed or score_store.conflict(aid) is not None, width="stretch"):
+                store[TRIED] = True
+                if to_submit:
+                    st.rerun(scope="fragment")
+                else:
+                    _submit(ctx, store, so_far.marks)
+            if tried and to_submit:
+                st.error(t("autosave.incomplete_submit", n=len(to_submit)))
+    _leave_guard(unsaved, f"{store['version']}:{dt.datetime.now(dt.UTC).timestamp()}")
