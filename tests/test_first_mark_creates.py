@@ -10,7 +10,9 @@ from scoring.errors import ConflictError, PermissionDenied
 from scoring.marks import Marks
 from scoring.reviewer_desk import my_queue, open_for_scoring
 from scoring.reviews import save_first_or_draft
-from tests.test_reviewer_core import desk  # noqa: F401  (the shared fixture)
+from tests import test_reviewer_core
+
+desk = test_reviewer_core.desk  # the reviewer desk's world
 
 MARK = Marks.model_validate({"items": {"A1": {"deductions": [{"reason": "a", "page": "3"}]}}})
 

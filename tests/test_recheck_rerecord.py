@@ -8,7 +8,10 @@ from scoring.db.models import User
 from scoring.marks import Marks
 from scoring.recheck import record_recheck
 from scoring.users import create_user
-from tests.test_assignments_recheck import _two_reviews, deduct, world  # noqa: F401  (shared fixture)
+from tests import test_assignments_recheck
+from tests.test_assignments_recheck import _two_reviews, deduct
+
+world = test_assignments_recheck.world  # the re-check world: four units, reviewers, twelve files
 
 
 def test_rerecording_updates_who_and_when_and_keeps_location_and_comment(world):

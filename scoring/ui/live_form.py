@@ -184,7 +184,7 @@ def _location(ctx: LiveContext, gen: int, values: dict[str, Any], parts: tuple[s
 
 
 def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked: dict[str, list[Problem]],
-          has_pdf: bool) -> None:
+          has_pdf: bool, result: ScoreResult | None) -> None:
     aid = ctx.assignment_id
     items = entry["items"]
     current = items.get(item.id) or empty_item()
@@ -227,6 +227,12 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
                           occurrences=d.points is None and (d.per_occurrence is not None or
                                                             (rng is not None and getattr(rng, "per", "") == "occurrence")),
                           points=(rng.min, rng.max) if rng is not None else None, has_pdf=has_pdf)
+            scored = next((i for i in result.items if i.item_id == item.id), None) if result else None
+            if scored is not None and scored.status == DEDUCT:
+                text = t("scorep.item_deducted", points=num(scored.deducted), max=num(scored.max))
+                if scored.requested > scored.deducted:
+                    text += t("scorep.item_floor", requested=num(scored.requested), max=num(scored.max))
+                st.caption(text)
         elif choice == NA:
             k = _key(aid, gen, item.id, "na_comment")
             _bind(k, it.get("comment", ""))
@@ -265,7 +271,7 @@ def _section(ctx: LiveContext, gen: int, standard: Standard, section: CSection, 
         st.session_state[key] = True
     with st.expander(label, expanded=bool(applicable), key=key, icon=":material/error:" if flagged else None):
         for item in applicable:
-            _item(ctx, gen, item, entry, marked, has_pdf)
+            _item(ctx, gen, item, entry, marked, has_pdf, result)
         for item in skipped:
             cond = conditions_text(section.conditions + item.conditions)
             st.markdown(f":gray[~~{item.id} {item.title}~~ · {t('scorep.not_applicable', cond=cond)}]")
@@ -466,7 +472,7 @@ def scoring_form(ctx: LiveContext) -> None:
     if score_store.conflict(aid) is None and so_far.marks != store["saved"]:
         saved_ok = autosave(ctx, store, so_far.marks)
         if not saved_ok and score_store.conflict(aid) is not None:
-            st.rerun(scope="fragment")
+            st.rerun()
     try:
         result: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, so_far.marks)
     except CaseReviewError:
@@ -489,7 +495,7 @@ def scoring_form(ctx: LiveContext) -> None:
                          disabled=not confirmed or score_store.conflict(aid) is not None, width="stretch"):
                 store[TRIED] = True
                 if to_submit:
-                    st.rerun(scope="fragment")
+                    st.rerun()
                 else:
                     _submit(ctx, store, so_far.marks)
             if tried and to_submit:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import create_engine
 from playwright.sync_api import expect
+from sqlalchemy import create_engine
 
 from tests.browser import core
 from tests.browser.helpers import UI, zh, zh_re
@@ -107,7 +107,7 @@ def _reviews_of(app_server, assignment_id: int) -> int:
         return conn.execute("SELECT count(*) FROM reviews WHERE assignment_id = ?", (assignment_id,)).fetchone()[0]
 
 
-def _deduct(ui: UI, standard, item_id: str, reason_id: str, page_text: str | None = None):  # noqa: ANN001
+def _deduct(ui: UI, standard, item_id: str, reason_id: str, page_text: str | None = None):
     item = standard.items_by_id[item_id][1]
     d = item.deduction(reason_id)
     ui.main.get_by_role("radiogroup", name=item.title, exact=True).get_by_role(

@@ -106,6 +106,9 @@ def render() -> None:
         st.success(t("scorep.locked"), icon=":material/lock:")
         _read_only(opened, standard, assignment_id)
         return
+    kept = score_store.get(assignment_id)
+    if kept is not None:  # count a change the widgets hold but the kept input has not seen yet
+        live_form.sync_from_widgets(assignment_id, kept["gen"], kept["entry"])
     _, refreshed = score_store.ensure(assignment_id, opened.version, opened.marks)
     if refreshed:
         st.info(t("scorep.refreshed", version=opened.version))
