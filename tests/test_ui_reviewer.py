@@ -4,7 +4,6 @@ stale-save conflict, submit and lock) and blind review."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 
@@ -13,7 +12,7 @@ from scoring.campaigns import create_campaign, spec_from_options
 from scoring.db.models import Assignment, Review
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.marks import Marks
-from scoring.reviews import marks_of, open_review, save_draft, submit_review
+from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
 from scoring.ui import score_store
 from scoring.users import create_user
