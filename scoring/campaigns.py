@@ -20,7 +20,7 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, audit_verify
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
 from scoring.domain import CASE_TYPES, PROCEDURES, Role
 from scoring.errors import (
@@ -249,6 +249,10 @@ def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campa
                  for f in open_files]
         more = Msg("publish.more_files", {"n": n_open - len(open_files)}) if n_open > len(open_files) else ""
         raise ValidationFailed(code="publish.files_open", n=n_open, files=shown, more=more)
+    check = audit_verify.verify(session.get_bind(), campaign.id)
+    if not check.ok:
+        raise ValidationFailed(code="audit.publish_refused", name=campaign.name,
+                               first=(check.lines() or [check.summary()])[0])
     old = campaign.status
     campaign.status = PUBLISHED
     session.flush()

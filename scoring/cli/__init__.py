@@ -20,6 +20,7 @@ ERROR_LABEL = {"zh": "错误：", "en": "error: "}
 # Command modules register themselves on `cli` when imported.
 from scoring.cli import (  # noqa: E402,F401  (import for side effect)
     aggregate_cmds,
+    audit_cmds,
     calibration_cmds,
     campaign_cmds,
     db_cmds,

@@ -367,11 +367,13 @@ class FileDeduction(Base):
 class AuditEntry(Base):
     """Append-only log of every change: who, when, what, old and new value.
 
-    Database triggers (see the initial migration) refuse UPDATE and DELETE on this table.
+    Database triggers (see the migrations) refuse UPDATE, DELETE, REPLACE and (PostgreSQL) TRUNCATE.
+    `seq`, `prev_hash` and `entry_hash` chain the entries (scoring.audit_chain), so what a database
+    owner does past the triggers shows in `casereview audit verify`.
     """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_audit_log_entity", "entity", "entity_id"), Index("ix_audit_log_seq", "seq", unique=True))
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -381,6 +383,19 @@ class AuditEntry(Base):
     old_value: Mapped[Any | None] = mapped_column(JSON)
     new_value: Mapped[Any | None] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    entry_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit chain's last entry (one row): appending locks it, so entries are chained in order."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    hash: Mapped[str] = mapped_column(String(64), default="")
+    at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class Finding(Base):

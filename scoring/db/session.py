@@ -16,6 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from scoring import audit_state  # noqa: F401  (registers the audit chain's session hooks)
+from scoring.db.integrity import check_schema
 from scoring.errors import CaseReviewError
 
 DEFAULT_DB_FILE = "casereview.db"
@@ -82,6 +84,8 @@ def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
         upgrade_to_head(engine)
     elif "alembic_version" not in inspect(engine).get_table_names():
         raise CaseReviewError("the database has no schema yet: run `casereview init` first")
+    if is_current(engine):
+        check_schema(engine)
     return engine
 
 

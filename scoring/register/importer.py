@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from scoring.db.models import AuditEntry, CaseFile, ImportBatch
+from scoring import audit_chain
+from scoring.db.models import CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, Problem, ProblemReport
 from scoring.file_attributes import to_json
@@ -506,7 +507,8 @@ class _Import:
         report = self.report
         batch_id = self._batch()
         self.conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(row_count=report.rows_read))
-        self.conn.execute(insert(AuditEntry).values(
+        audit_chain.append(
+            self.conn,
             actor_id=self.actor_id,
             action="import_register",
             entity="import_batch",
@@ -520,4 +522,7 @@ class _Import:
                 "by_unit": report.by_unit,
             },
             note=f"imported {report.rows_read} case files from {report.source_name}",
-        ))
+        )
+        # the chain vouches for the whole batch by one order-independent digest of its rows
+        audit_chain.record_state(self.conn, {"import_batches": {batch_id}}, actor_id=self.actor_id,
+                                 batches={batch_id: audit_chain.batch_digest_of(self.conn, batch_id)})

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from scoring import audit, limits
-from scoring.db.models import AuditEntry, Unit
+from scoring import audit, audit_chain, limits
+from scoring.db.models import Unit
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
 from scoring.errors import CaseReviewError, Problem, ProblemReport, ValidationFailed
 from scoring.register.normalize import clean_text, compact_text
@@ -199,7 +199,7 @@ def import_units(
                 order += 1
                 unit_id = conn.execute(insert(Unit).values(sort_order=order, **unit)).inserted_primary_key[0]
                 audit = _audit(unit_id, unit["name"], unit["kind"], unit["code"], actor_id, f"imported from {name}")
-                conn.execute(insert(AuditEntry).values(**audit))
+                audit_chain.append(conn, **audit)
             report.rows_imported = len(report._new)
     except sa.exc.IntegrityError as exc:
         raise CaseReviewError(f"{name}: a unit was added meanwhile, nothing imported: {_short(exc)}") from None

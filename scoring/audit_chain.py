@@ -1,0 +1,272 @@
+"""The audit log as a hash chain, and the row states it vouches for.
+
+Every audit entry gets a sequence number, the previous entry's hash and the SHA-256 of its own
+canonical content (`entry_hash`), so rewriting, deleting or slipping in an entry breaks the chain. A
+one-row table `audit_head` holds the last sequence number, hash and time: appending updates it
+first, which serialises appenders (a row lock on PostgreSQL, the write lock on SQLite) and lets a
+removed tail be noticed.
+
+The rows that carry results (reviews, marks, re-checks, final results, findings, samples,
+assignments, accounts, campaign settings, standards, case files) are *tracked*: every transaction
+that changes them appends one `row_state` entry with the hash of each changed row's tracked columns
+as committed (None once deleted). Case files imported in bulk are vouched for per import batch by an
+order-independent digest of their rows. `scoring.audit_verify` re-derives all of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+GENESIS = ""
+ROW_STATE = "row_state"  # action of the entries that carry row hashes
+BASELINE = "chain_baseline"  # action of the entry that vouches for the rows present when chaining began
+
+# table -> (key column, tracked columns). Explicit, so a column another migration adds does not
+# change every row's hash; volatile columns (sign-in counters, language) are left out on purpose.
+TRACKED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "users": ("id", ("id", "username", "display_name", "role", "unit_id", "email", "password_hash", "active")),
+    "campaigns": ("id", ("id", "name", "year", "window_start", "window_end", "grade_bands", "pass_line",
+                         "reviewers_per_file", "recheck_rules", "anonymise", "status", "created_by_id")),
+    "campaign_standards": ("id", ("id", "campaign_id", "case_type", "procedure", "standard_hash")),
+    "standard_versions": ("hash", ("hash", "standard_id", "title", "content")),
+    "case_files": ("id", ("id", "unit_id", "case_number", "case_type", "procedure", "decision_date",
+                          "major_decision", "waiver", "hearing_held", "coercive_measure", "penalty_amount",
+                          "description", "batch_id")),
+    "import_batches": ("id", ("id", "source_name", "sha256", "row_count", "created_by_id")),
+    "sample_records": ("id", ("id", "campaign_id", "seed", "rules", "register_fingerprint", "candidate_count",
+                              "algorithm_version", "record_hash", "parent_id", "is_current", "created_by_id")),
+    "sample_items": ("id", ("id", "sample_id", "case_file_id", "draw_order", "reason")),
+    "assignments": ("id", ("id", "campaign_id", "case_file_id", "reviewer_id")),
+    "reviews": ("id", ("id", "assignment_id", "standard_hash", "status", "version", "total", "grade", "veto",
+                       "result", "submitted_at")),
+    "review_marks": ("id", ("id", "review_id", "item_id", "status", "reason_id", "occurrences", "points",
+                            "comment", "page", "media_file", "media_time")),
+    "rechecks": ("id", ("id", "campaign_id", "case_file_id", "standard_hash", "marks", "adopted_review_id",
+                        "total", "grade", "veto", "result", "reason", "decided_by_id", "version")),
+    "file_results": ("id", ("id", "campaign_id", "case_file_id", "unit_id", "case_type", "source", "score",
+                            "grade", "passed", "veto", "reviews")),
+    "file_focus_scores": ("id", ("id", "campaign_id", "case_file_id", "focus", "applicable_max", "earned")),
+    "file_deductions": ("id", ("id", "campaign_id", "case_file_id", "unit_id", "standard_hash", "item_id",
+                               "reason_id", "is_veto", "focus", "reason", "points", "reviews", "comment",
+                               "location")),
+    "findings": ("id", ("id", "campaign_id", "unit_id", "section", "focus", "gen_key", "title", "body", "edited",
+                        "included", "stale", "position", "version")),
+    "finding_links": ("id", ("id", "finding_id", "case_file_id", "item_id", "reason_id")),
+    "rectifications": ("id", ("id", "campaign_id", "unit_id", "requirement", "owner", "deadline", "status",
+                              "position", "version")),
+}
+# Rows the database deletes by ON DELETE CASCADE: parent table -> (child table, foreign key column).
+CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
+    "campaigns": (("campaign_standards", "campaign_id"),),
+    "sample_records": (("sample_items", "sample_id"),),
+    "reviews": (("review_marks", "review_id"),),
+    "findings": (("finding_links", "finding_id"),),
+}
+BATCH_TABLE = "case_files"  # bulk imports are vouched for per batch (batch_id), not per row
+
+AUDIT = sa.table(
+    "audit_log",
+    sa.column("id", sa.Integer), sa.column("seq", sa.BigInteger), sa.column("at", sa.DateTime),
+    sa.column("actor_id", sa.Integer), sa.column("action", sa.String), sa.column("entity", sa.String),
+    sa.column("entity_id", sa.String), sa.column("old_value", sa.JSON), sa.column("new_value", sa.JSON),
+    sa.column("note", sa.Text), sa.column("prev_hash", sa.String), sa.column("entry_hash", sa.String),
+)
+HEAD = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.BigInteger),
+                sa.column("hash", sa.String), sa.column("at", sa.DateTime))
+
+
+# ------------------------------------------------------------------------------------ canonical form
+
+def plain(value: Any) -> Any:
+    """A value as canonical JSON sees it: exact decimals as text, times in ISO form."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    return value
+
+
+def canonical(value: Any) -> bytes:
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_hash(e: Mapping[str, Any]) -> str:
+    """The hash of an audit entry's content, chained to the previous entry's hash."""
+    at = e["at"]
+    content = {
+        "seq": int(e["seq"]), "at": at.isoformat(timespec="microseconds") if at is not None else None,
+        "actor_id": e["actor_id"], "action": e["action"], "entity": e["entity"], "entity_id": e["entity_id"],
+        "old_value": e["old_value"], "new_value": e["new_value"], "note": e["note"] or "",
+        "prev_hash": e["prev_hash"],
+    }
+    return sha(canonical(content))
+
+
+def row_hash(table: str, row: Mapping[str, Any]) -> str:
+    _key, columns = TRACKED[table]
+    return sha(canonical([table, {c: row[c] for c in columns}]))
+
+
+def batch_digest(row_hashes: Iterable[str]) -> str:
+    """Order-independent digest of a set of rows (sum of their hashes modulo 2**256), plus the count."""
+    total, count = 0, 0
+    for h in row_hashes:
+        total = (total + int(h, 16)) % (1 << 256)
+        count += 1
+    return f"{count}:{total:064x}"
+
+
+# ------------------------------------------------------------------------------------------ appending
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def claim(conn: Connection) -> tuple[int, str, dt.datetime]:
+    """Lock the chain's head for this transaction; returns (next seq, previous hash, entry time).
+
+    The UPDATE comes first so the row lock (PostgreSQL) or write lock (SQLite) is held before the
+    head is read: concurrent appenders queue here and each sees the one before it.
+    """
+    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + 1))
+    row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
+    if row is None:
+        from scoring.errors import CaseReviewError
+
+        raise CaseReviewError("the audit chain's head row is missing: run `casereview audit verify`")
+    now = _now()
+    at = max(now, row.at) if row.at is not None else now  # never before the entry it follows
+    return int(row.seq), row.hash or GENESIS, at
+
+
+def settle(conn: Connection, seq: int, digest: str, at: dt.datetime) -> None:
+    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(hash=digest, at=at))
+
+
+def stamp(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
+    """Give an entry about to be inserted its place in the chain (fills seq, at, prev_hash, entry_hash)."""
+    seq, prev, at = claim(conn)
+    values.update(seq=seq, at=at, prev_hash=prev, note=values.get("note") or "")
+    for k in ("actor_id", "old_value", "new_value"):
+        values.setdefault(k, None)
+    values["entry_hash"] = entry_hash(values)
+    settle(conn, seq, values["entry_hash"], at)
+    return values
+
+
+def append(conn: Connection, **values: Any) -> dict[str, Any]:
+    """Insert one chained audit entry through a Core connection (bulk paths that bypass the ORM)."""
+    values = stamp(conn, dict(values))
+    conn.execute(sa.insert(AUDIT).values(**values))
+    return values
+
+
+# ---------------------------------------------------------------------------------------- row states
+
+def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None) -> Iterable[dict[str, Any]]:
+    """Tracked columns of rows of `table` (all, or those with the given keys), typed as the models type them."""
+    from scoring.db.models import Base
+
+    t = Base.metadata.tables[table]
+    key, columns = TRACKED[table]
+    cols = [t.c[c] for c in columns]
+    if keys is None:
+        result = conn.execute(sa.select(*cols).order_by(t.c[key]).execution_options(yield_per=2000))
+        for row in result.mappings():
+            yield dict(row)
+        return
+    wanted = list(keys)
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i: i + 500]
+        for row in conn.execute(sa.select(*cols).where(t.c[key].in_(chunk))).mappings():
+            yield dict(row)
+
+
+def children(conn: Connection, table: str, keys: list[Any]) -> dict[str, set[Any]]:
+    """Rows the database will delete by cascade when rows `keys` of `table` are deleted."""
+    from scoring.db.models import Base
+
+    out: dict[str, set[Any]] = {}
+    for child, fk in CASCADES.get(table, ()):
+        t = Base.metadata.tables[child]
+        found: set[Any] = set()
+        for i in range(0, len(keys), 500):
+            found.update(conn.execute(sa.select(t.c.id).where(t.c[fk].in_(keys[i: i + 500]))).scalars())
+        if found:
+            out[child] = found
+            for grand, ids in children(conn, child, list(found)).items():
+                out.setdefault(grand, set()).update(ids)
+    return out
+
+
+def state_of(conn: Connection, touched: Mapping[str, set[Any]]) -> dict[str, dict[str, str | None]]:
+    """{table: {key: hash of the row as it now is, or None if it is gone}} for the touched rows."""
+    out: dict[str, dict[str, str | None]] = {}
+    for table, keys in touched.items():
+        if not keys:
+            continue
+        key = TRACKED[table][0]
+        found = {str(r[key]): row_hash(table, r) for r in read_rows(conn, table, keys)}
+        out[table] = {str(k): found.get(str(k)) for k in keys}
+    return out
+
+
+def record_state(conn: Connection, touched: Mapping[str, set[Any]], *, actor_id: int | None = None,
+                 batches: Mapping[int, str] | None = None, action: str = ROW_STATE) -> None:
+    """Append the entry that vouches for the touched rows (and import batches) as they now are."""
+    rows = state_of(conn, touched)
+    if not rows and not batches:
+        return
+    value: dict[str, Any] = {"rows": rows}
+    if batches:
+        value["batches"] = {str(k): v for k, v in batches.items()}
+    count = sum(len(v) for v in rows.values())
+    append(conn, actor_id=actor_id, action=action, entity="rows", entity_id=str(count), new_value=value,
+           note="")
+
+
+def batch_digest_of(conn: Connection, batch_id: int) -> str:
+    from scoring.db.models import Base
+
+    t = Base.metadata.tables[BATCH_TABLE]
+    _key, columns = TRACKED[BATCH_TABLE]
+    stmt = sa.select(*[t.c[c] for c in columns]).where(t.c.batch_id == batch_id)
+    result = conn.execute(stmt.execution_options(yield_per=5000))
+    return batch_digest(row_hash(BATCH_TABLE, r) for r in result.mappings())
+
+
+def baseline(conn: Connection) -> None:
+    """Vouch for every tracked row present now (when a database starts being chained)."""
+    from scoring.db.models import Base
+
+    touched: dict[str, set[Any]] = {}
+    batches: dict[int, str] = {}
+    for table in TRACKED:
+        key = TRACKED[table][0]
+        t = Base.metadata.tables[table]
+        if table == BATCH_TABLE:
+            for bid in conn.execute(sa.select(t.c.batch_id).where(t.c.batch_id.is_not(None)).distinct()).scalars():
+                batches[int(bid)] = batch_digest_of(conn, int(bid))
+            touched[table] = set(conn.execute(sa.select(t.c.id).where(t.c.batch_id.is_(None))).scalars())
+        else:
+            touched[table] = set(conn.execute(sa.select(t.c[key])).scalars())
+    rows = state_of(conn, touched)
+    append(conn, actor_id=None, action=BASELINE, entity="rows", entity_id="0",
+           new_value={"rows": rows, "batches": {str(k): v for k, v in batches.items()}},
+           note="rows present when the audit chain began")

@@ -1,0 +1,116 @@
+"""Session hooks that keep the audit chain complete without every caller remembering to.
+
+- every `AuditEntry` the ORM inserts is stamped into the chain (`before_insert`);
+- every tracked row a session inserts, changes or deletes (by unit of work, by a bulk
+  `delete()/update()` statement, or by ON DELETE CASCADE) is noted, and just before the
+  transaction commits one `row_state` entry vouches for those rows as they will be committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+
+from scoring import audit_chain as chain
+from scoring.db.models import AuditEntry
+
+_TOUCHED = "casereview.audit.touched"
+
+
+def _touched(session: Session) -> dict[str, set[Any]]:
+    return session.info.setdefault(_TOUCHED, {})
+
+
+def _note(session: Session, table: str, key: Any) -> None:
+    if key is not None:
+        _touched(session).setdefault(table, set()).add(key)
+
+
+def _key_of(obj: Any) -> tuple[str, Any] | None:
+    table = getattr(obj, "__tablename__", None)
+    if table not in chain.TRACKED:
+        return None
+    return table, getattr(obj, chain.TRACKED[table][0], None)
+
+
+@event.listens_for(AuditEntry, "before_insert")
+def _stamp_entry(_mapper: Any, connection: sa.Connection, target: AuditEntry) -> None:
+    values = {c: getattr(target, c) for c in ("actor_id", "action", "entity", "entity_id", "old_value",
+                                             "new_value", "note")}
+    stamped = chain.stamp(connection, values)
+    for k in ("seq", "at", "prev_hash", "entry_hash", "note"):
+        setattr(target, k, stamped[k])
+
+
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> None:
+    deleted: dict[str, list[Any]] = {}
+    for obj in session.deleted:
+        hit = _key_of(obj)
+        if hit:
+            deleted.setdefault(hit[0], []).append(hit[1])
+    if deleted:
+        conn = session.connection()
+        for table, keys in deleted.items():
+            for child, ids in chain.children(conn, table, keys).items():
+                _touched(session).setdefault(child, set()).update(ids)
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _flush: UOWTransaction) -> None:
+    for obj in session.new:
+        hit = _key_of(obj)
+        if hit:
+            _note(session, *hit)
+    for obj in session.deleted:
+        hit = _key_of(obj)
+        if hit:
+            _note(session, *hit)
+    for obj in session.dirty:
+        hit = _key_of(obj)
+        if hit and session.is_modified(obj, include_collections=False):
+            _note(session, *hit)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _bulk_statement(state: ORMExecuteState) -> None:
+    if not (state.is_delete or state.is_update):
+        return
+    table = getattr(state.statement, "table", None)
+    name = getattr(table, "name", None)
+    if name not in chain.TRACKED:
+        return
+    key = chain.TRACKED[name][0]
+    where = state.statement.whereclause
+    stmt = sa.select(table.c[key]) if where is None else sa.select(table.c[key]).where(where)
+    conn = state.session.connection()
+    keys = list(conn.execute(stmt).scalars())
+    if keys:
+        _touched(state.session).setdefault(name, set()).update(keys)
+        if state.is_delete:
+            for child, ids in chain.children(conn, name, keys).items():
+                _touched(state.session).setdefault(child, set()).update(ids)
+
+
+@event.listens_for(Session, "before_commit")
+def _vouch(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
+    session.flush()
+    touched = session.info.pop(_TOUCHED, None)
+    if touched:
+        chain.record_state(session.connection(), touched)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_TOUCHED, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_soft(session: Session, _previous: Any) -> None:
+    if not session.in_transaction():
+        session.info.pop(_TOUCHED, None)

@@ -1,0 +1,207 @@
+"""`casereview audit verify`: walk the audit chain and check the current rows against it.
+
+The walk re-computes every entry's hash and link, checks the sequence has no gaps, that time never
+runs backwards and that the head row agrees with the last entry; it names the first broken entry.
+Then every tracked row's hash is compared with the latest state the chain vouches for: a row whose
+hash differs, that the chain never saw, or that the chain says exists but is gone, is listed. With a
+campaign, row problems are limited to that campaign's rows (plus accounts, standards and the
+register, which every campaign's results depend on); a broken chain fails every campaign.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine
+
+from scoring import audit_chain as chain
+from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord
+
+SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
+MAX_LISTED = 200
+
+
+@dataclass
+class RowProblem:
+    table: str
+    key: str
+    why: str
+    campaign_id: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.key}: {self.why}"
+
+
+@dataclass
+class VerifyReport:
+    entries: int = 0
+    rows_checked: int = 0
+    anchor: str = ""  # the last entry's hash: keep a copy elsewhere to prove later edits
+    anchor_seq: int = 0
+    first_broken: str | None = None
+    chain_problems: list[str] = field(default_factory=list)
+    row_problems: list[RowProblem] = field(default_factory=list)
+    campaign_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken is None and not self.chain_problems and not self.row_problems
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.first_broken:
+            out.append(f"first broken entry: {self.first_broken}")
+        out += self.chain_problems
+        out += [f"row {p}" for p in self.row_problems[:MAX_LISTED]]
+        if len(self.row_problems) > MAX_LISTED:
+            out.append(f"... and {len(self.row_problems) - MAX_LISTED} more rows")
+        return out
+
+    def summary(self) -> str:
+        if self.ok:
+            return (f"audit chain intact: {self.entries} entries, {self.rows_checked} rows match; "
+                    f"anchor {self.anchor_seq}:{self.anchor}")
+        return (f"audit verification FAILED: {'chain broken; ' if self.first_broken or self.chain_problems else ''}"
+                f"{len(self.row_problems)} rows do not match the chain")
+
+
+def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyReport:
+    """Walk the chain and check every tracked row (see the module docstring); never raises for tampering.
+
+    Given a connection, it reads through it (and so sees that connection's uncommitted changes).
+    """
+    report = VerifyReport(campaign_id=campaign_id)
+    try:
+        with (nullcontext(bind) if isinstance(bind, Connection) else bind.connect()) as conn:
+            if conn.dialect.name == "sqlite":
+                check = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
+                if check != ["ok"]:
+                    report.chain_problems.append("the database file is damaged: " + "; ".join(map(str, check[:5])))
+            rows, batches = _walk(conn, report)
+            _check_rows(conn, report, rows, batches)
+            if campaign_id is not None:
+                _limit_to_campaign(conn, report, campaign_id)
+    except sa.exc.DatabaseError as exc:
+        report.chain_problems.append(f"the database cannot be read: {' '.join(str(exc.orig).split())[:300]}")
+    return report
+
+
+def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str], str | None], dict[str, str]]:
+    a = chain.AUDIT
+    rows: dict[tuple[str, str], str | None] = {}
+    batches: dict[str, str] = {}
+    prev_hash, prev_seq, prev_at, chained_since_baseline = chain.GENESIS, 0, None, False
+
+    def broken(entry: Any, why: str) -> None:
+        where = f"seq {entry.seq} (id {entry.id}, {entry.action} {entry.entity} {entry.entity_id}, at {entry.at})"
+        if report.first_broken is None:
+            report.first_broken = f"{where}: {why}"
+        elif len(report.chain_problems) < MAX_LISTED:
+            report.chain_problems.append(f"also broken: {where}: {why}")
+
+    unchained = conn.execute(sa.select(a.c.id, a.c.action, a.c.at).where(a.c.seq.is_(None)).order_by(a.c.id)).all()
+    for e in unchained[:MAX_LISTED]:
+        report.chain_problems.append(f"entry id {e.id} ({e.action}, at {e.at}) is not part of the chain "
+                                     "(written outside the application)")
+    stmt = sa.select(a).where(a.c.seq.is_not(None)).order_by(a.c.seq)
+    for e in conn.execute(stmt.execution_options(yield_per=2000)):
+        report.entries += 1
+        m = e._mapping
+        if e.seq != prev_seq + 1:
+            broken(e, f"entries {prev_seq + 1}..{e.seq - 1} are missing" if e.seq > prev_seq + 1
+                   else "sequence number repeats")
+        elif e.prev_hash != prev_hash:
+            broken(e, "does not link to the entry before it (an entry was removed or inserted)")
+        if chain.entry_hash(m) != e.entry_hash:
+            broken(e, "content does not match its hash (the entry was rewritten)")
+        if chained_since_baseline and prev_at is not None and e.at is not None and e.at < prev_at:
+            broken(e, f"dated {e.at}, before the entry it follows ({prev_at}): backdated")
+        if e.action == chain.BASELINE:
+            chained_since_baseline = True
+        if e.action in (chain.ROW_STATE, chain.BASELINE) and isinstance(e.new_value, dict):
+            for table, states in (e.new_value.get("rows") or {}).items():
+                for key, h in states.items():
+                    rows[(table, key)] = h
+            batches.update(e.new_value.get("batches") or {})
+        prev_hash, prev_seq, prev_at = e.entry_hash, e.seq, e.at
+    report.anchor, report.anchor_seq = prev_hash, prev_seq
+    head = conn.execute(sa.select(chain.HEAD.c.seq, chain.HEAD.c.hash).where(chain.HEAD.c.id == 1)).one_or_none()
+    if head is None:
+        report.chain_problems.append("the chain's head row is missing")
+    elif (head.seq, head.hash) != (prev_seq, prev_hash):
+        report.chain_problems.append(f"the chain's head says {head.seq} entries but the log ends at {prev_seq}: "
+                                     "entries at the end were removed or the head was edited")
+    return rows, batches
+
+
+def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str, str], str | None],
+                batches: dict[str, str]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for table, (key, _cols) in chain.TRACKED.items():
+        batch_rows: dict[str, list[str]] = {}
+        for row in chain.read_rows(conn, table):
+            k = str(row[key])
+            h = chain.row_hash(table, row)
+            report.rows_checked += 1
+            seen.add((table, k))
+            if (table, k) in chained:
+                if chained[(table, k)] != h:
+                    report.row_problems.append(RowProblem(table, k, "differs from the state the chain vouches for"
+                                                          if chained[(table, k)] else
+                                                          "the chain says it was deleted"))
+            elif table == chain.BATCH_TABLE and row.get("batch_id") is not None:
+                batch_rows.setdefault(str(row["batch_id"]), []).append(h)
+            else:
+                report.row_problems.append(RowProblem(table, k, "not in the chain (written outside the application)"))
+        for bid, hashes in batch_rows.items():
+            if batches.get(bid) != chain.batch_digest(hashes):
+                report.row_problems.append(RowProblem("import_batches", bid, "the case files of this import batch "
+                                                      "differ from what was imported"))
+        for bid in (set(batches) - set(batch_rows)) if table == chain.BATCH_TABLE else ():
+            if not batches[bid].startswith("0:"):
+                report.row_problems.append(RowProblem("import_batches", bid, "the case files of this import batch "
+                                                      "are gone"))
+    for (table, k), h in chained.items():
+        if h is not None and (table, k) not in seen:
+            report.row_problems.append(RowProblem(table, k, "deleted outside the application"))
+
+
+def _campaign_of(conn: Connection, table: str, key: str) -> int | None:
+    """The campaign a row belongs to (None: shared by all, or unknown because the row is gone)."""
+    t = Base.metadata.tables[table]
+    if table == "campaigns":
+        return int(key)
+    if "campaign_id" in t.c:
+        return conn.execute(sa.select(t.c.campaign_id).where(t.c.id == int(key))).scalar()
+    if table == "reviews":
+        stmt = sa.select(Assignment.campaign_id).join(Review, Review.assignment_id == Assignment.id)
+        return conn.execute(stmt.where(Review.id == int(key))).scalar()
+    if table == "review_marks":
+        stmt = (sa.select(Assignment.campaign_id).join(Review, Review.assignment_id == Assignment.id)
+                .join(t, t.c.review_id == Review.id))
+        return conn.execute(stmt.where(t.c.id == int(key))).scalar()
+    if table == "sample_items":
+        stmt = sa.select(SampleRecord.campaign_id).join(t, t.c.sample_id == SampleRecord.id)
+        return conn.execute(stmt.where(t.c.id == int(key))).scalar()
+    if table == "finding_links":
+        stmt = sa.select(Finding.campaign_id).join(t, t.c.finding_id == Finding.id)
+        return conn.execute(stmt.where(t.c.id == int(key))).scalar()
+    return None
+
+
+def _limit_to_campaign(conn: Connection, report: VerifyReport, campaign_id: int) -> None:
+    kept = []
+    for p in report.row_problems:
+        if p.table in SHARED_TABLES:
+            kept.append(p)
+            continue
+        try:
+            p.campaign_id = _campaign_of(conn, p.table, p.key)
+        except (sa.exc.DatabaseError, ValueError):
+            p.campaign_id = None
+        if p.campaign_id is None or p.campaign_id == campaign_id:
+            kept.append(p)
+    report.row_problems = kept
