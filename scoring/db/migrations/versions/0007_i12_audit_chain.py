@@ -1,7 +1,7 @@
 """audit chain: hash-chained audit entries, the chain's head, REPLACE and TRUNCATE refused
 
-Revision ID: 0006_i12_audit_chain
-Revises: 0005_i9_sessions_pdfs
+Revision ID: 0007_i12_audit_chain
+Revises: 0006_i11_flexible_standards
 Create Date: 2026-11-30
 
 Existing entries are chained in id order, then one baseline entry vouches for every tracked row
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from scoring import audit_chain as chain
 from scoring.db.integrity import PG_TRIGGERS, SQLITE_TRIGGERS
 
-revision = '0006_i12_audit_chain'
-down_revision = '0005_i9_sessions_pdfs'
+revision = '0007_i12_audit_chain'
+down_revision = '0006_i11_flexible_standards'
 branch_labels = None
 depends_on = None
 
