@@ -16,9 +16,12 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 from scoring import audit_chain as chain
-from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord
+from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord, User
+from scoring.domain import Role
+from scoring.users import require_role
 
 SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
 MAX_LISTED = 200
@@ -205,3 +208,9 @@ def _limit_to_campaign(conn: Connection, report: VerifyReport, campaign_id: int)
         if p.campaign_id is None or p.campaign_id == campaign_id:
             kept.append(p)
     report.row_problems = kept
+
+
+def verify_campaign(session: Session, actor: User | None, campaign_id: int) -> VerifyReport:
+    """The lead's check of one campaign (the Progress page): the same report as `audit verify --campaign`."""
+    require_role(actor, Role.LEAD)
+    return verify(session.get_bind(), campaign_id)

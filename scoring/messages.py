@@ -82,6 +82,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "publish.files_open": ("尚有{n}本抽取案卷没有最终结果，暂不能发布：{files}{more}",
                            "{n} sampled {n|file has|files have} no final result yet: {files}{more}"),
     "publish.open_file": ("{case_number}（{state}）", "{case_number} ({state})"),
+    "db.busy": ("数据库正忙（其他人正在同时保存），本次没有保存。您填写的内容仍在页面上，请稍后再保存一次。",
+                "the database is busy with other saves: nothing was saved; your input is kept, please try again "
+                "in a moment"),
     "audit.publish_refused": ("评查活动“{name}”未通过审计链校验，不能发布（{first}）。请在“评查进度”页查看校验结果。",
                               "campaign {name} fails audit verification, so it cannot be published ({first}); see "
                               "the audit chain check on the Progress page"),

@@ -3,8 +3,6 @@ reviewer agreement and year-over-year comparison, as an aligned table, CSV or JS
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -26,6 +24,7 @@ from scoring.aggregate import (
 from scoring.aggregate.common import focus_label, plain
 from scoring.campaigns import get_campaign
 from scoring.cli.base import cli, echo_json, lazy_engine
+from scoring.csv_safe import write_dict_csv
 from scoring.db.session import transaction
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS
 
@@ -72,13 +71,7 @@ def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], indent: st
 
 
 def echo_csv(rows: list[dict[str, Any]]) -> None:
-    out = io.StringIO()
-    if rows:
-        fields = list(dict.fromkeys(k for r in rows for k in r))
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(plain(rows))
-    sys.stdout.write(out.getvalue())
+    sys.stdout.write(write_dict_csv(plain(rows)))
     sys.stdout.flush()
 
 

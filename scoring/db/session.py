@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring import audit_state  # noqa: F401  (registers the audit chain's session hooks)
+from scoring.db.busy import DatabaseBusy, is_busy
 from scoring.db.integrity import check_schema
 from scoring.errors import CaseReviewError
 
@@ -95,6 +96,15 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed as a whole on success and rolled back on any error."""
-    with session_factory(engine)() as session, session.begin():
-        yield session
+    """A session whose work is committed as a whole on success and rolled back on any error.
+
+    A database too busy to take it raises `DatabaseBusy` (a person-readable "try again"); use
+    `scoring.db.busy.retrying` to run the work again with backoff first.
+    """
+    try:
+        with session_factory(engine)() as session, session.begin():
+            yield session
+    except DBAPIError as exc:
+        if is_busy(exc):
+            raise DatabaseBusy() from None
+        raise

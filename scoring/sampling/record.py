@@ -8,10 +8,8 @@ collation), hashed a chunk of lines at a time, and drawn by `scoring.sampling.co
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -25,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from scoring import audit
 from scoring.campaigns import get_campaign
+from scoring.csv_safe import write_csv
 from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
@@ -397,12 +396,7 @@ def export_record(engine: Engine, record_id: int) -> dict:
 def export_record_csv(engine: Engine, record_id: int) -> bytes:
     """The drawn files as CSV, UTF-8 with BOM so that Excel on Chinese Windows reads it right."""
     data = export_record(engine, record_id)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for item in data["items"]:
-        writer.writerow([item[k] for k in ITEM_KEYS])
-    return ("\ufeff" + out.getvalue()).encode()
+    return write_csv(([item[k] for k in ITEM_KEYS] for item in data["items"]), CSV_HEADER, bom=True).encode()
 
 
 def record_summary(engine: Engine, record_id: int) -> list[dict]:

@@ -17,6 +17,7 @@ import streamlit as st
 
 from scoring.aggregate.disclosure import results_campaign
 from scoring.campaigns import campaign_bands, readable_campaigns
+from scoring.csv_safe import frame_csv
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, Role, UnitKind
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
 from scoring.ui import state
@@ -172,8 +173,8 @@ def source_label(source: str) -> str:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV with a BOM, so Excel on Chinese Windows opens it with the right encoding."""
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    """CSV with a BOM, so Excel on Chinese Windows opens it with the right encoding; formulas defused."""
+    return frame_csv(frame)
 
 
 def show_chart(chart: object, key: str) -> None:

@@ -101,10 +101,10 @@ def corpus(n: int, seed: int = 12, bomb_mb: int = 8) -> Iterator[Hostile]:
             yield Hostile(name + ".csv", "\r\n".join(lines).encode("utf-8"), kind, True)
         elif kind == "mixed_encoding":
             text = _csv(rows).split("\r\n")
-            head = "\r\n".join(text[: 2 + at]).encode("utf-8")
-            tail = "\r\n".join(text[2 + at:]).encode("gbk")
-            if rnd.random() < 0.5:
-                head, tail = "\r\n".join(text[: 2 + at]).encode("gbk"), "\r\n".join(text[2 + at:]).encode("utf-8")
+            split = 1 + at  # the header and `at` rows in one encoding, at least one row in the other
+            first, second = ("utf-8", "gbk") if rnd.random() < 0.5 else ("gbk", "utf-8")
+            head = "\r\n".join(text[:split]).encode(first)
+            tail = "\r\n".join(text[split:]).encode(second)
             yield Hostile(name + ".csv", head + b"\r\n" + tail, kind, True)
         elif kind == "undecodable":
             data = bytearray(_csv(rows).encode("utf-8"))

@@ -42,15 +42,20 @@ def library(tmp: Path) -> RubricLibrary:
     return RubricLibrary.load([tmp / "rubrics"])
 
 
+FORMULAS = ("=1+1", "+SUM(A1:A9)", "-2+3*cmd", "@SUM(1)", "\t=1", "=HYPERLINK(\"http://x\",\"y\")")
+
+
 def build(engine: Engine, tmp: Path, files_per_unit: int = 6, sample: int = 6, reviewers: int = 6,
-          submit: bool = True) -> World:
+          submit: bool = True, formulas: bool = False) -> World:
+    """`formulas`: case numbers, descriptions and comments start with formula signs (for CSV export tests)."""
     lib = library(tmp)
+    names = {u: (FORMULAS[i] + u if formulas else u) for i, u in enumerate(UNITS)}
     with transaction(engine) as s:
-        for i, name in enumerate(UNITS):
-            add_unit(s, name, "department" if name.startswith("区") else "town")
+        for name in UNITS:
+            add_unit(s, names[name], "department" if name.startswith("区") else "town")
         lead = create_user(s, username="lead", display_name="组长", role="lead", password=PASSWORD, bootstrap=True)
         revs = [create_user(s, username=f"r{i}", display_name=f"评查员{i}", role="reviewer", actor=lead,
-                            unit_name=UNITS[i % len(UNITS)],
+                            unit_name=names[UNITS[i % len(UNITS)]],
                             password=PASSWORD) for i in range(reviewers)]
         spec = spec_from_options(name="2024年度评查", year=2024, window_start=dt.date(2024, 1, 1),
                                  window_end=dt.date(2024, 12, 31), standards={"行政处罚": "mini"})
@@ -59,6 +64,10 @@ def build(engine: Engine, tmp: Path, files_per_unit: int = 6, sample: int = 6, r
     rows = [_row(i, "世界") for i in range(1, files_per_unit * len(UNITS) + 1)]
     for r in rows:
         r[-1] = f"案由{r[0]}号独特文本"
+        r[1] = names[r[1]]
+        if formulas:
+            f = FORMULAS[int(r[0]) % len(FORMULAS)]
+            r[2], r[-1] = f + r[2], f + r[-1]
     report = import_register(engine, _csv(rows).encode("utf-8"), filename="world.csv", actor_id=ids[2])
     assert report.ok, report.problems
     draw_sample(engine, ids[0], SampleRules.parse({"quota": {"count": sample}}), 20240301, actor_id=ids[2])
@@ -74,7 +83,8 @@ def build(engine: Engine, tmp: Path, files_per_unit: int = 6, sample: int = 6, r
                 a = s.get(Assignment, aid)
                 rv = open_review(s, a.reviewer, a.id)
                 marks = {"items": {"A1": {"deductions": [{"reason": "b", "occurrences": 1 + n % 2, "page": "3",
-                                                          "comment": f"扣分说明{aid}号"}]}}}
+                                                          "comment": (FORMULAS[n % len(FORMULAS)] if formulas
+                                                                      else "") + f"扣分说明{aid}号"}]}}}
                 save_draft(s, a.reviewer, rv.id, Marks.model_validate(marks), expected_version=rv.version)
                 submit_review(s, a.reviewer, rv.id, expected_version=rv.version)
     return World(ids[0], ids[1], ids[2], ids[3], assignment_ids)

@@ -17,6 +17,7 @@ from scoring.lead_workflow import (
     state_counts,
     unit_progress,
 )
+from scoring.audit_verify import verify_campaign
 from scoring.campaigns import PUBLISHED, get_campaign, publish_campaign, unpublish_campaign
 from scoring.db.session import transaction
 from scoring.ui import state
@@ -99,6 +100,22 @@ def _file_list(campaign_id: int, states: tuple[str, ...], empty: str) -> None:
     st.dataframe(states_frame(rows), hide_index=True, width="stretch")
 
 
+def _audit(campaign_id: int) -> None:
+    """The audit chain check of this campaign (publishing runs it too and refuses on failure)."""
+    st.subheader(t("audit.title"))
+    st.caption(t("audit.help"))
+    if not st.button(t("audit.run"), key="audit_verify"):
+        return
+    with state.db_session() as session:
+        report = verify_campaign(session, state.current_user(session), campaign_id)
+    if report.ok:
+        st.success(t("audit.ok", entries=report.entries, rows=report.rows_checked,
+                     anchor=f"{report.anchor_seq}:{report.anchor}"))
+        return
+    st.error(t("audit.failed", n=len(report.lines())))
+    st.dataframe(pd.DataFrame({t("col.message"): report.lines()}), hide_index=True, width="stretch")
+
+
 def _publishing(campaign_id: int) -> None:
     """Publish (or withdraw) the results; the core refuses while any sampled file lacks a final result."""
     st.subheader(t("publish.title"))
@@ -141,6 +158,7 @@ def render() -> None:
         chosen = st.multiselect(t("progress.left_states"), [s for s in FILE_STATES if s != "final"],
                                 default=list(LEFT_DEFAULT), key="prog_left_states", format_func=state_label)
         _file_list(campaign.id, tuple(chosen), t("progress.none_left"))
+        _audit(campaign.id)
         _publishing(campaign.id)
 
 
