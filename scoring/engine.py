@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from scoring.domain import ALL_FOCUS
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import Problem, ProblemCollector, ProblemReport
 from scoring.marks import DeductionMark, ItemMark, Marks
 from scoring.rubric.model import CItem, Standard
 from scoring.rubric.schema import OTHER_REASON, Deduction, FileAttributes, GradeBand
@@ -172,7 +172,7 @@ class ScoreResult:
         return conv(data)
 
 
-def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: list[Problem]) -> None:
+def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: ProblemCollector) -> None:
     what = "award" if item.bonus else "deduction"
     if dm.reason == OTHER_REASON and not item.bonus:
         if item.allow_other is None:
@@ -214,7 +214,7 @@ def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: list[
 
 
 def _check_item(standard: Standard, attrs: FileAttributes, item_id: str, im: ItemMark,
-                problems: list[Problem]) -> None:
+                problems: ProblemCollector) -> None:
     path = f"items.{item_id}"
     bonus = standard.bonus_by_id.get(item_id)
     if bonus is not None:
@@ -240,9 +240,14 @@ def _check_item(standard: Standard, attrs: FileAttributes, item_id: str, im: Ite
 
 
 def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list[Problem]:
-    """Every way the marks do not fit the standard or this file, as a list (empty when fine). Linear in
-    the number of marks."""
-    problems: list[Problem] = []
+    """Every way the marks do not fit the standard or this file, as a list (empty when fine)."""
+    return collect_problems(standard, attrs, marks).problems
+
+
+def collect_problems(standard: Standard, attrs: FileAttributes, marks: Marks) -> ProblemCollector:
+    """The problems of `check_marks`, keeping the first thousand and counting the rest. Linear in the
+    number of marks."""
+    problems = ProblemCollector()
     for item_id, im in marks.items.items():
         if item_id not in standard.items_by_id and item_id not in standard.bonus_by_id:
             problems.append(Problem(f"no item {item_id!r} in standard {standard.id}", path=f"items.{item_id}"))
@@ -298,9 +303,9 @@ def score(
     """Score one file. `bands`/`pass_line` override the standard's (a campaign's own bands).
 
     Raises ProblemReport listing every mark that does not fit the standard."""
-    problems = check_marks(standard, attrs, marks)
+    problems = collect_problems(standard, attrs, marks)
     if problems:
-        raise ProblemReport(problems, title=f"marks do not fit standard {standard.id}")
+        raise problems.report(f"marks do not fit standard {standard.id}")
     bands = bands or standard.grade_bands
     pass_line = standard.pass_line if pass_line is None else pass_line
 

@@ -204,3 +204,25 @@ def problems_from_validation(errors: list[dict[str, Any]], labels: Mapping[str, 
             continue
         out.append(Problem(code=code, params=params, column=column))
     return out
+
+
+class ProblemCollector:
+    """Collects problems, keeping the first `keep` and counting the rest, so that a flood (900,000 unknown
+    items) costs bounded memory and still reports how many there were."""
+
+    def __init__(self, keep: int = 1000):
+        self.keep = keep
+        self.problems: list[Problem] = []
+        self.omitted = 0
+
+    def append(self, problem: Problem) -> None:
+        if len(self.problems) < self.keep:
+            self.problems.append(problem)
+        else:
+            self.omitted += 1
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def report(self, title: str) -> ProblemReport:
+        return ProblemReport(self.problems, title=title, omitted=self.omitted)

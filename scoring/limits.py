@@ -38,7 +38,8 @@ class Limit:
 REGISTER_FILE = Limit("CASEREVIEW_MAX_REGISTER_MB", 150, "register")
 UNIT_LIST_FILE = Limit("CASEREVIEW_MAX_UNITS_MB", 5, "unit list")
 ASSIGNMENT_FILE = Limit("CASEREVIEW_MAX_ASSIGNMENTS_MB", 5, "assignment CSV")
-RUBRIC_FILE = Limit("CASEREVIEW_MAX_RUBRIC_MB", 2, "rubric file")
+RUBRIC_FILE = Limit("CASEREVIEW_MAX_RUBRIC_MB", 32, "rubric file")  # a 20 MB standard checks in seconds
+MARKS_FILE = Limit("CASEREVIEW_MAX_MARKS_MB", 200, "marks file")  # ~700k deductions fit
 
 # XLSX: what a workbook may inflate to and hold. The sheet XML is streamed, but shared strings are
 # loaded whole by openpyxl, so they get their own, smaller cap.

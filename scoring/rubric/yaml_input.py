@@ -21,7 +21,7 @@ from scoring.errors import Problem, ProblemReport
 
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64  # a rubric is nested ~8 deep; marks ~5
-MAX_EXPANDED_NODES = 5_000_000  # nodes after alias expansion: far above a 20 MB rubric, far below a bomb
+MAX_EXPANDED_NODES = 5_000_000  # values after alias expansion: above a 20 MB rubric (~1.5M), far below a bomb
 MAX_PROBLEMS_SHOWN = 50  # a flood of problems lists the first 50 and the count
 
 try:
@@ -71,76 +71,132 @@ def decode(raw: bytes, fname: str) -> str:
                       line=line) from None
 
 
-def _check_tree(root: yaml.Node, fname: str) -> dict[PathKey, int]:
-    """Line of every path; refuse duplicate keys, nesting beyond MAX_DEPTH and alias bombs.
+_STR = "tag:yaml.org,2002:str"
 
-    Iterative (no recursion limit) and visits each node once: an alias (a node met again) is not walked
-    again, but what it would expand to is counted."""
-    lines: dict[PathKey, int] = {}
-    problems: list[Problem] = []
-    expanded: dict[int, int] = {}  # id(node) -> nodes it expands to
-    # Post-order walk with an explicit stack: (node, path, depth, children_done)
-    stack: list[tuple[yaml.Node, PathKey, int, bool]] = [(root, (), 0, False)]
-    on_path: set[int] = set()
-    while stack:
-        node, path, depth, done = stack.pop()
-        nid = id(node)
-        if done:
-            on_path.discard(nid)
-            if isinstance(node, yaml.MappingNode):
-                size = 1 + sum(expanded.get(id(k), 1) + expanded.get(id(v), 1) for k, v in node.value)
-            elif isinstance(node, yaml.SequenceNode):
-                size = 1 + sum(expanded.get(id(c), 1) for c in node.value)
-            else:
-                size = 1
-            expanded[nid] = size
-            if size > MAX_EXPANDED_NODES:
-                raise _refuse(fname, f"YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} values "
-                              "(an alias bomb?)", f"{fname} is not a usable rubric", line=node.start_mark.line + 1)
-            continue
-        lines.setdefault(path, node.start_mark.line + 1)
-        if nid in expanded:
-            continue  # an alias of a node already checked
-        if nid in on_path:
-            raise _refuse(fname, "a YAML alias refers to itself", f"{fname} is not a usable rubric",
-                          line=node.start_mark.line + 1)
+
+class _Builder:
+    """Builds the data straight from the parser's events (no node tree: a 20 MB rubric would need
+    gigabytes of nodes), recording the line of every path whose line differs from its parent's (the
+    lookup falls back to the parent, so nothing is lost), refusing duplicate keys, nesting beyond
+    MAX_DEPTH, and aliases that would expand beyond MAX_EXPANDED_NODES."""
+
+    def __init__(self, loader: Any, fname: str):
+        self.loader = loader
+        self.fname = fname
+        self.lines: dict[PathKey, int] = {}
+        self.problems: list[Problem] = []
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (object, nodes it expands to)
+        self.open_anchors: set[str] = set()
+        self.expanded = 0
+
+    def refuse(self, message: str, line: int) -> ProblemReport:
+        return _refuse(self.fname, message, f"{self.fname} is not a usable rubric", line=line)
+
+    def scalar(self, ev: Any) -> Any:
+        tag = ev.tag
+        if tag is None or tag == "!":
+            tag = self.loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+        if tag == _STR:
+            return ev.value
+        node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
+        ctor = self.loader.yaml_constructors.get(tag)
+        if ctor is None:
+            raise self.refuse(f"unsupported YAML tag {tag!r}", ev.start_mark.line + 1)
+        return ctor(self.loader, node)
+
+    def count(self, n: int, line: int) -> None:
+        self.expanded += n
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise self.refuse(f"YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} values "
+                              "(an alias bomb?)", line)
+
+    def value(self, path: PathKey, depth: int, parent_line: int) -> tuple[Any, int]:
+        """Read one value (the next event onward); returns it and how many nodes it expands to."""
+        ev = self.loader.get_event()
+        line = ev.start_mark.line + 1
+        if line != parent_line or not path:
+            self.lines[path] = line
+        if isinstance(ev, yaml.AliasEvent):
+            if ev.anchor in self.open_anchors:
+                raise self.refuse("a YAML alias refers to the value it is inside", line)
+            if ev.anchor not in self.anchors:
+                raise self.refuse(f"YAML alias *{ev.anchor} has no anchor", line)
+            obj, size = self.anchors[ev.anchor]
+            self.count(size, line)
+            return obj, size
         if depth > MAX_DEPTH:
-            raise _refuse(fname, f"nested more than {MAX_DEPTH} levels deep", f"{fname} is not a usable rubric",
-                          line=node.start_mark.line + 1)
-        on_path.add(nid)
-        stack.append((node, path, depth, True))
-        if isinstance(node, yaml.MappingNode):
+            raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
+        anchor = getattr(ev, "anchor", None)
+        if isinstance(ev, yaml.ScalarEvent):
+            obj, size = self.scalar(ev), 1
+            self.count(1, line)
+        elif isinstance(ev, yaml.SequenceStartEvent):
+            if anchor:
+                self.open_anchors.add(anchor)
+            obj, size = [], 1
+            self.count(1, line)
+            i = 0
+            while not isinstance(self.loader.peek_event(), yaml.SequenceEndEvent):
+                item, n = self.value(path + (i,), depth + 1, line)
+                obj.append(item)
+                size += n
+                i += 1
+            self.loader.get_event()
+        elif isinstance(ev, yaml.MappingStartEvent):
+            if anchor:
+                self.open_anchors.add(anchor)
+            obj, size = {}, 1
+            self.count(1, line)
             seen: dict[Any, int] = {}
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else f"<{key_node.tag}>"
-                line = key_node.start_mark.line + 1
+            while not isinstance(self.loader.peek_event(), yaml.MappingEndEvent):
+                kev = self.loader.peek_event()
+                kline = kev.start_mark.line + 1
+                if not isinstance(kev, yaml.ScalarEvent):
+                    raise self.refuse("a mapping key must be a plain value", kline)
+                self.loader.get_event()
+                key = self.scalar(kev)
+                if key == "<<" and kev.tag is None:
+                    raise self.refuse("YAML merge keys (<<) are not supported; write the keys out", kline)
+                try:
+                    hash(key)
+                except TypeError:
+                    raise self.refuse("a mapping key must be a plain value", kline) from None
+                kpath = path + (key,)
+                val, n = self.value(kpath, depth + 1, kline)
+                if kline != line:
+                    self.lines[kpath] = kline
                 if key in seen:
-                    problems.append(Problem(f"duplicate key {key!r} (first at line {seen[key]})", file=fname,
-                                            path=format_path(path + (key,)) or None, line=line))
-                    if len(problems) > MAX_PROBLEMS_SHOWN * 20:
-                        break
+                    self.problems.append(Problem(f"duplicate key {key!r} (first at line {seen[key]})",
+                                                 file=self.fname, path=format_path(kpath) or None, line=kline))
                     continue
-                seen[key] = line
-                lines[path + (key,)] = line
-                stack.append((value_node, path + (key,), depth + 1, False))
-        elif isinstance(node, yaml.SequenceNode):
-            for i in range(len(node.value) - 1, -1, -1):
-                stack.append((node.value[i], path + (i,), depth + 1, False))
-    if problems:
-        raise ProblemReport(problems, title=f"{fname} has duplicate keys")
-    return lines
+                seen[key] = kline
+                obj[key] = val
+                size += n + 1
+            self.loader.get_event()
+        else:  # pragma: no cover - the parser yields nothing else here
+            raise self.refuse(f"unexpected YAML event {type(ev).__name__}", line)
+        if anchor:
+            self.open_anchors.discard(anchor)
+            self.anchors[anchor] = (obj, size)
+        return obj, size
 
 
 def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
-    """Parse YAML once, returning the data and a map from paths to line numbers."""
+    """Parse YAML once, returning the data and a map from paths to line numbers (a path missing from
+    the map is on its parent's line)."""
     title = f"{fname} is not valid YAML"
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        if node is None:
+        loader.get_event()  # StreamStart
+        if isinstance(loader.peek_event(), yaml.StreamEndEvent):
             return None, {}
-        lines = _check_tree(node, fname)
-        data = loader.construct_document(node)
+        loader.get_event()  # DocumentStart
+        builder = _Builder(loader, fname)
+        data, _ = builder.value((), 0, 0)
+        loader.get_event()  # DocumentEnd
+        if not isinstance(loader.peek_event(), yaml.StreamEndEvent):
+            ev = loader.peek_event()
+            raise _refuse(fname, "more than one YAML document in the file", title, line=ev.start_mark.line + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -151,7 +207,9 @@ def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
         raise _refuse(fname, "nested too deeply to read", title) from None
     finally:
         loader.dispose()
-    return data, lines
+    if builder.problems:
+        raise ProblemReport(builder.problems, title=f"{fname} has duplicate keys")
+    return data, builder.lines
 
 
 def load_yaml_file(path: Path) -> tuple[Any, dict[PathKey, int]]:
