@@ -57,6 +57,22 @@ class RecheckRules(BaseModel):
     below_pass_line: bool = True  # any review below the pass line
 
 
+TIE_BREAKS = ("none", "sum_of_totals", "files", "excellent")  # see scoring.ranking
+
+
+class BandSetting(BaseModel):
+    """Grade bands and pass line, as a campaign overrides a standard's (or sets its unit grades)."""
+
+    model_config = ConfigDict(extra="forbid")
+    grade_bands: list[GradeBand]
+    pass_line: Decimal
+
+    @model_validator(mode="after")
+    def _check(self) -> BandSetting:
+        check_bands(self.grade_bands, self.pass_line)
+        return self
+
+
 class CampaignSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
@@ -70,6 +86,17 @@ class CampaignSpec(BaseModel):
     reviewers_per_file: int = Field(default=2, ge=1, le=5)
     recheck: RecheckRules = Field(default_factory=RecheckRules)
     anonymise: bool = True
+    # Each file is graded with its own standard's bands unless overridden here (standard id -> setting).
+    standard_bands: dict[str, BandSetting] = Field(default_factory=dict)
+    unit_bands: list[GradeBand] | None = None  # unit grades; default: `grade_bands`
+    tie_break: str = "none"  # how units with equal means are ordered (scoring.ranking)
+
+    @field_validator("tie_break")
+    @classmethod
+    def _tie(cls, v: str) -> str:
+        if v not in TIE_BREAKS:
+            raise ValueError(f"unknown tie-break {v!r}; choose one of {', '.join(TIE_BREAKS)}")
+        return v
 
     @field_validator("name")
     @classmethod
@@ -81,6 +108,8 @@ class CampaignSpec(BaseModel):
         if self.window_end < self.window_start:
             raise InvalidValue("campaign.window_order", start=self.window_start, end=self.window_end)
         check_bands(self.grade_bands, self.pass_line)
+        if self.unit_bands is not None:
+            check_bands(self.unit_bands, self.unit_bands[-2].min if len(self.unit_bands) > 1 else Decimal(0))
         return self
 
 
@@ -123,10 +152,14 @@ def standards_for_scope(library: RubricLibrary, scope: str) -> list[str]:
 
 
 def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
-    names = [b.name for b in spec.grade_bands]
+    """An override of a standard's bands must keep every band its vetoes cap at."""
+    setting = spec.standard_bands.get(std.id)
+    if setting is None:
+        return []
+    names = [b.name for b in setting.grade_bands]
     return [
         Problem(f"standard {std.id}: veto {v.id} caps the grade at {v.effect.band!r}, which is not one of the "
-                f"campaign's grade bands ({', '.join(names)})")
+                f"campaign's grade bands for it ({', '.join(names)})")
         for v in std.vetoes
         if v.effect.kind == "cap" and v.effect.band not in names
     ]
@@ -149,20 +182,27 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
                                     f"not {procedure}程序"))
         problems.extend(_check_standard_fits(std, spec))
         scoped.append((case_type, procedure, std))
+    unknown = sorted(set(spec.standard_bands) - {std.id for _, _, std in scoped})
+    if unknown:
+        problems.append(Problem(f"band overrides for standards the campaign does not use: {', '.join(unknown)}"))
     if problems:
         raise ProblemReport(problems, title_code="campaign.standards_misfit")
     campaign = Campaign(
         name=spec.name, year=spec.year, window_start=spec.window_start, window_end=spec.window_end,
         grade_bands=[b.model_dump(mode="json") for b in spec.grade_bands], pass_line=spec.pass_line,
         reviewers_per_file=spec.reviewers_per_file, recheck_rules=spec.recheck.model_dump(mode="json"),
-        anonymise=spec.anonymise, created_by_id=actor.id,
+        anonymise=spec.anonymise, created_by_id=actor.id, tie_break=spec.tie_break,
+        unit_bands=[b.model_dump(mode="json") for b in spec.unit_bands] if spec.unit_bands else None,
     )
     session.add(campaign)
     session.flush()
     for case_type, procedure, std in scoped:
         version = store_standard(session, std)
-        session.add(CampaignStandard(campaign_id=campaign.id, case_type=case_type, procedure=procedure,
-                                     standard_hash=version.hash))
+        setting = spec.standard_bands.get(std.id)
+        session.add(CampaignStandard(
+            campaign_id=campaign.id, case_type=case_type, procedure=procedure, standard_hash=version.hash,
+            grade_bands=[b.model_dump(mode="json") for b in setting.grade_bands] if setting else None,
+            pass_line=setting.pass_line if setting else None))
     session.flush()
     audit.record(session, actor_id=actor.id, action="create_campaign", entity="campaign", entity_id=campaign.id,
                  new={**spec.model_dump(mode="json"), "standards": {k: v for k, v in mapping.items()}})
@@ -195,7 +235,25 @@ def get_campaign(session: Session, ref: str | int) -> Campaign:
 
 
 def campaign_bands(campaign: Campaign) -> list[GradeBand]:
+    """The campaign's own bands (its headline bands; unit grades use `unit_bands`)."""
     return [GradeBand.model_validate(b) for b in campaign.grade_bands]
+
+
+def unit_bands(campaign: Campaign) -> list[GradeBand]:
+    """The bands unit grades use: the campaign's unit-band setting, else its own bands."""
+    return [GradeBand.model_validate(b) for b in (campaign.unit_bands or campaign.grade_bands)]
+
+
+def file_grading(session: Session, campaign: Campaign, standard_hash: str) -> tuple[list[GradeBand], Decimal]:
+    """Bands and pass line a file scored under this standard version is graded with: the campaign's
+    override for that standard, else the standard's own."""
+    rows = session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id,
+                                                          CampaignStandard.standard_hash == standard_hash)).all()
+    row = next((r for r in rows if r.grade_bands), None)
+    if row is not None and row.pass_line is not None:
+        return [GradeBand.model_validate(b) for b in row.grade_bands], Decimal(row.pass_line)
+    std = load_version(session, standard_hash)
+    return list(std.grade_bands), std.pass_line
 
 
 def recheck_rules(campaign: Campaign) -> RecheckRules:

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
-from scoring.campaigns import RecheckRules, campaign_bands, recheck_rules, standard_hash_for
+from scoring.campaigns import RecheckRules, campaign_bands, file_grading, recheck_rules, standard_hash_for
 from scoring.db.models import Assignment, Campaign, CaseFile, Recheck, Review, User, utcnow
 from scoring.domain import ReviewStatus, Role
 from scoring.engine import grade_for, round_score, score
@@ -92,15 +92,16 @@ def outcome(session: Session, campaign: Campaign, case_file: CaseFile) -> FileOu
         Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id)).all()
     reviews = _reviews(session, campaign.id, case_file.id)
     submitted = [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
+    bands, pass_line = (file_grading(session, campaign, submitted[0].standard_hash) if submitted
+                        else (campaign_bands(campaign), campaign.pass_line))
     out = FileOutcome(case_file.id, case_file.case_number, case_file.unit.name, len(assigned), len(submitted),
-                      triggered_rules(submitted, recheck_rules(campaign), campaign.pass_line))
+                      triggered_rules(submitted, recheck_rules(campaign), pass_line))
     rc = session.scalar(select(Recheck).where(Recheck.campaign_id == campaign.id,
                                               Recheck.case_file_id == case_file.id))
     if rc is not None:
         out.source, out.score, out.grade, out.veto, out.recheck_id = "recheck", rc.total, rc.grade, rc.veto, rc.id
     elif assigned and len(submitted) == len(assigned) and not out.triggers:
         mean = round_score(sum((r.total for r in submitted), Decimal(0)) / len(submitted))
-        bands = campaign_bands(campaign)
         names = [b.name for b in bands]
         grades = [grade_for(mean, bands)] + [r.grade for r in submitted if r.veto]
         out.source, out.score, out.veto = "mean", mean, any(r.veto for r in submitted)
@@ -154,8 +155,9 @@ def store_recheck(
         standard_hash = adopted.standard_hash
     else:
         standard_hash = standard_hash_for(session, campaign, case_file)
-    result = score(load_version(session, standard_hash), attributes_of(case_file), marks,
-                   bands=campaign_bands(campaign), pass_line=campaign.pass_line)
+    bands, pass_line = file_grading(session, campaign, standard_hash)
+    result = score(load_version(session, standard_hash), attributes_of(case_file), marks, bands=bands,
+                   pass_line=pass_line)
     rc = session.scalar(select(Recheck).where(Recheck.campaign_id == campaign.id,
                                               Recheck.case_file_id == case_file.id))
     old = None

@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from scoring.campaigns import campaign_bands, file_grading
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -82,7 +83,9 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
         sources = [(rc.standard_hash, rc.result, Marks.model_validate(rc.marks))]
     else:
         sources = [(r.standard_hash, r.result, marks_of(r)) for r in reviews]
-    bands_pass = {b["name"]: _dec(b["min"]) >= campaign.pass_line for b in campaign.grade_bands}
+    bands, pass_line = (file_grading(session, campaign, sources[0][0]) if sources
+                        else (campaign_bands(campaign), campaign.pass_line))
+    bands_pass = {b.name: b.min >= pass_line for b in bands}
     row = FileResult(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
                      case_type=case_file.case_type, source=out.source, score=out.score, grade=out.grade,
                      passed=bands_pass[out.grade], veto=out.veto, reviews=n_reviews)

@@ -21,13 +21,19 @@ from sqlalchemy.orm import Session
 
 from scoring.assignments import my_assignments
 from scoring.calibration.gate import require_calibrated
-from scoring.campaigns import campaign_bands, standard_hash_for
+from scoring.campaigns import file_grading, standard_hash_for
 from scoring.db.models import Assignment, Campaign, User
 from scoring.domain import FILE_FLAGS, ReviewStatus, Role
 from scoring.engine import ScoreResult
 from scoring.errors import NotFound, PermissionDenied
 from scoring.marks import Marks
-from scoring.reviews import attributes_of, compute, marks_of, open_review, visible_reviews
+from scoring.reviews import (
+    attributes_of,
+    compute,
+    marks_of,
+    open_review,
+    visible_reviews,
+)
 from scoring.rubric.schema import FileAttributes, GradeBand
 from scoring.users import require_role
 
@@ -154,18 +160,20 @@ def open_for_scoring(session: Session, actor: User, assignment_id: int, *, creat
         raise NotFound(f"no campaign {assignment.campaign_id}")
     require_calibrated(session, actor, campaign.id)
     if assignment.review is None and not create:
+        std_hash = standard_hash_for(session, campaign, assignment.case_file)
+        bands, pass_line = file_grading(session, campaign, std_hash)
         return OpenedReview(
-            review_id=None, version=0, status=ReviewStatus.DRAFT.value,
-            standard_hash=standard_hash_for(session, campaign, assignment.case_file),
-            attributes=attributes_of(assignment.case_file), bands=campaign_bands(campaign),
-            pass_line=campaign.pass_line, file=_entry(assignment, campaign), marks=Marks(),
+            review_id=None, version=0, status=ReviewStatus.DRAFT.value, standard_hash=std_hash,
+            attributes=attributes_of(assignment.case_file), bands=bands,
+            pass_line=pass_line, file=_entry(assignment, campaign), marks=Marks(),
         )
     review = open_review(session, actor, assignment_id)
     session.flush()
+    bands, pass_line = file_grading(session, campaign, review.standard_hash)
     return OpenedReview(
         review_id=review.id, version=review.version, status=review.status, standard_hash=review.standard_hash,
-        attributes=attributes_of(assignment.case_file), bands=campaign_bands(campaign),
-        pass_line=campaign.pass_line, file=_entry(assignment, campaign), marks=marks_of(review),
+        attributes=attributes_of(assignment.case_file, review.answers), bands=bands,
+        pass_line=pass_line, file=_entry(assignment, campaign), marks=marks_of(review),
     )
 
 

@@ -19,13 +19,20 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
 from scoring.calibration.gate import require_calibrated
-from scoring.campaigns import campaign_bands, standard_hash_for
-from scoring.db.models import Assignment, Campaign, CaseFile, Review, ReviewMark, User, utcnow
+from scoring.campaigns import file_grading, standard_hash_for
+from scoring.db.models import Assignment, Campaign, Review, ReviewMark, User, utcnow
 from scoring.domain import MarkStatus, ReviewStatus, Role
 from scoring.engine import ScoreResult, reason_amount, score
-from scoring.errors import ConflictError, NotFound, PermissionDenied, Problem, ProblemReport, ValidationFailed
-from scoring.marks import Marks
+from scoring.errors import (
+    ConflictError,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    ProblemReport,
+    ValidationFailed,
+)
 from scoring.file_attributes import attributes_of, parse_answer
+from scoring.marks import Marks
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import active_vocabulary
@@ -90,8 +97,8 @@ def _context(session: Session, review: Review) -> tuple[Standard, FileAttributes
 def compute(session: Session, review: Review, marks: Marks | None = None) -> ScoreResult:
     """Score a review's (or the given) marks under its own standard version and its campaign's bands."""
     standard, attrs, campaign = _context(session, review)
-    return score(standard, attrs, marks if marks is not None else marks_of(review),
-                 bands=campaign_bands(campaign), pass_line=campaign.pass_line)
+    bands, pass_line = file_grading(session, campaign, review.standard_hash)
+    return score(standard, attrs, marks if marks is not None else marks_of(review), bands=bands, pass_line=pass_line)
 
 
 def get_review(session: Session, review_id: int) -> Review:

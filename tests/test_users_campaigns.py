@@ -71,10 +71,12 @@ def test_campaign_creation_rules(session, factory, library):
     assert "ends (2023-01-01) before it starts" in info.value.problems[0].message
     with pytest.raises(ProblemReport):
         spec_from_options(**base, grade_bands=[{"name": "合格", "min": 60}, {"name": "优秀", "min": 90}])
-    # A cap band the campaign's bands do not have is refused.
+    # Files are graded with their own standard's bands; an override of a standard's bands must keep the
+    # band its vetoes cap at.
     bands = [{"name": "优秀", "min": 90}, {"name": "合格", "min": 60}, {"name": "不合格", "min": 0}]
+    override = {"capped": {"grade_bands": bands, "pass_line": 60}}
     with pytest.raises(ProblemReport, match="do not fit") as info:
-        create_campaign(session, spec_from_options(**base, grade_bands=bands), library, lead)
+        create_campaign(session, spec_from_options(**base, standard_bands=override), library, lead)
     assert "'良好'" in info.value.problems[0].message
     campaign = create_campaign(session, spec_from_options(**base), library, lead)
     assert {(s.case_type, s.procedure) for s in campaign.standards} == {("行政处罚", None), ("行政检查", None)}

@@ -21,14 +21,23 @@ from scoring.aggregate.common import (
     focus_label,
     focus_order,
     get_campaign_row,
-    scoped,
     mean_of_centi,
     median_of_centi,
     ratio,
     raw,
+    scoped,
 )
 from scoring.aggregate.units import FocusRate, focus_rates, reason_counts, unit_summary
-from scoring.db.models import CaseFile, FileDeduction, FileResult, SampleItem, SampleRecord, Unit
+from scoring.campaigns import unit_bands
+from scoring.db.models import (
+    CaseFile,
+    FileDeduction,
+    FileResult,
+    SampleItem,
+    SampleRecord,
+    Unit,
+)
+from scoring.ranking import order_units
 
 
 @dataclass
@@ -117,9 +126,10 @@ def campaign_figures(db: Session | Engine, campaign_id: int, *, unit_kind: str |
                       case_type).order_by(raw(FileResult.score))
         scores = [int(s) for s in session.scalars(sstmt)]
         units = unit_summary(session, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0)
-        groups = [BandGroup(b.name, b.min, bands[i - 1].min if i else None) for i, b in enumerate(bands)]
+        ubands = unit_bands(campaign)
+        groups = [BandGroup(b.name, b.min, ubands[i - 1].min if i else None) for i, b in enumerate(ubands)]
         by_name = {g.band: g for g in groups}
-        for u in sorted(units, key=lambda u: (-u.mean, u.sort_order, u.unit_id)):
+        for u in order_units(units, campaign.tie_break):
             by_name[u.grade].units.append(UnitMean(u.unit_id, u.unit, u.files, u.mean))
         focus = focus_rates(session, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
         sampled = _sampled(session, campaign_id, unit_kind, case_type)

@@ -44,6 +44,7 @@ from scoring.aggregate.common import (
 )
 from scoring.aggregate.units import UnitFigures, unit_scores, unit_summary
 from scoring.db.models import Unit
+from scoring.ranking import order_units, ranks
 
 DEFAULT_SEED = 20240101
 DEFAULT_B = 2000
@@ -161,10 +162,15 @@ class UnitRow(Figures):
 def unit_table(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
                min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
                level: float = 0.95, top_n: int = 5) -> list[UnitRow]:
-    """`unit_summary` joined with `bootstrap_units`, in listing order (sort by `rank` for a league table)."""
+    """`unit_summary` joined with `bootstrap_units`, in listing order (sort by `rank` for a league table).
+    The point rank follows the campaign's tie-break rule (scoring.ranking), as the notice does."""
     with as_session(db) as session:
+        tie_break = get_campaign_row(session, campaign_id).tie_break
         figures = unit_summary(session, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n)
         unc = {u.unit_id: u for u in bootstrap_units(session, campaign_id, unit_kind=unit_kind, case_type=case_type,
                                                      min_files=min_files, n_boot=n_boot, seed=seed, level=level)}
+    ranked = order_units([f for f in figures if not unc[f.unit_id].too_few_files], tie_break)
+    for f, rank in zip(ranked, ranks(ranked, tie_break), strict=True):
+        unc[f.unit_id].rank = rank
     return [UnitRow(f, unc[f.unit_id]) for f in figures]
 

@@ -23,7 +23,6 @@ from scoring.aggregate.common import (
     centi,
     check_case_type,
     check_unit_kind,
-    scoped,
     focus_label,
     focus_order,
     get_campaign_row,
@@ -32,8 +31,10 @@ from scoring.aggregate.common import (
     median_of_centi,
     ratio,
     raw,
+    scoped,
     titles_for,
 )
+from scoring.campaigns import unit_bands
 from scoring.db.models import CaseFile, FileDeduction, FileFocusScore, FileResult, Unit
 
 
@@ -83,6 +84,7 @@ class UnitFigures(Figures):
     grade: str  # the mean graded with the campaign's bands
     focus: list[FocusRate] = field(default_factory=list)
     top_deductions: list[ReasonCount] = field(default_factory=list)
+    total: Decimal = Decimal(0)  # sum of the files' final scores (a tie-break: scoring.ranking)
 
     @property
     def focus_rates(self) -> dict[str, Decimal | None]:
@@ -167,7 +169,7 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
     Definitions: mean, median, min and max of the files' final scores (mean and median rounded half-up
     to two places); grade counts by the files' final grades; pass rate = files passed / files x 100;
     excellent rate = files in the top band / files x 100; veto count = files whose final result carries a
-    veto; unit grade = the rounded mean graded with the campaign's bands; focus rates as in `FocusRate`
+    veto; unit grade = the rounded mean graded with the campaign's unit bands; focus rates as in `FocusRate`
     over the unit's files; `top_deductions` = the `top_n` reasons carried by most of the unit's files.
     `unit_kind` is department/town (or 区级部门/乡镇); `case_type` one of the domain's case types.
     """
@@ -175,6 +177,7 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
     with as_session(db) as session:
         campaign = get_campaign_row(session, campaign_id)
         bands = bands_of(campaign)
+        grading = unit_bands(campaign)
         top = bands[0].name
         stmt = select(
             Unit.id, Unit.name, Unit.kind, Unit.sort_order, func.count(), func.sum(raw(FileResult.score)),
@@ -203,7 +206,8 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
                 unit_id=uid, unit=name, kind=kind, sort_order=order, files=n, mean=mean,
                 median=median_of_centi(scores[uid]), min=centi(lo), max=centi(hi), grade_counts=counts,
                 pass_rate=ratio(passed, n), excellent_rate=ratio(excellent, n), veto_count=int(vetoes),
-                grade=grade_of(mean, bands), focus=focus.get(uid, []), top_deductions=reasons.get(uid, [])[:top_n],
+                grade=grade_of(mean, grading), focus=focus.get(uid, []), top_deductions=reasons.get(uid, [])[:top_n],
+                total=centi(total),
             ))
         out.sort(key=lambda u: (u.sort_order, u.unit_id))
         return out

@@ -8,7 +8,12 @@ import json
 import click
 from sqlalchemy import select
 
-from scoring.campaigns import create_campaign, get_campaign, spec_from_options
+from scoring.campaigns import (
+    TIE_BREAKS,
+    create_campaign,
+    get_campaign,
+    spec_from_options,
+)
 from scoring.cli.base import cli, db_option, echo_json
 from scoring.db.models import Campaign, User
 from scoring.db.session import transaction
@@ -37,6 +42,13 @@ def _date(value: str, name: str) -> dt.date:
         raise click.BadParameter(f"{value!r} is not a date like 2024-01-31", param_hint=name) from None
 
 
+def _json(text: str, option: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not JSON: {exc.msg}", param_hint=option) from None
+
+
 @cli.group("campaign")
 def campaign() -> None:
     """Review campaigns (评查活动)."""
@@ -49,15 +61,24 @@ def campaign() -> None:
 @click.option("--to", "end", required=True, help="Review window end, YYYY-MM-DD.")
 @click.option("--standard", "standards", multiple=True, metavar="CASETYPE[/PROC]=ID",
               help="Which standard scores which files, e.g. 行政处罚/一般=penalty-general (default: all shipped).")
-@click.option("--bands", help='Grade bands as JSON, e.g. \'[{"name":"优秀","min":90},{"name":"合格","min":60},'
-                              '{"name":"不合格","min":0}]\' (default 90/80/60).')
+@click.option("--bands", help='The campaign\'s own grade bands (headline and, unless --unit-bands, unit grades) as '
+                              'JSON, e.g. \'[{"name":"优秀","min":90},{"name":"合格","min":60},'
+                              '{"name":"不合格","min":0}]\' (default 90/80/60). Files are graded with their '
+                              'own standard\'s bands unless --standard-bands overrides them.')
+@click.option("--standard-bands", "standard_bands", multiple=True, metavar="ID=JSON",
+              help='Override one standard\'s bands: ID={"grade_bands":[...],"pass_line":60}; repeatable.')
+@click.option("--unit-bands", help="Bands for unit grades (JSON list); default: the campaign's bands.")
+@click.option("--tie-break", type=click.Choice(TIE_BREAKS), default="none", show_default=True,
+              help="How units with equal means are ordered: sum of file totals, number of files, number of "
+                   "files in the top band, or none (tied units share a rank).")
 @click.option("--pass-line", type=float, default=60, show_default=True)
 @click.option("--reviewers", type=int, default=2, show_default=True, help="Reviewers per file.")
 @click.option("--gap", type=float, default=10, show_default=True, help="Re-check when scores differ by this much.")
 @click.option("--rubrics", "rubric_dir", default=str(DEFAULT_RUBRIC_DIR), show_default=True)
 @click.option("--as", "as_user", help="Acting user (a panel lead).")
 @db_option
-def create_cmd(engine, name, year, start, end, standards, bands, pass_line, reviewers, gap, rubric_dir, as_user):  # noqa: ANN001
+def create_cmd(engine, name, year, start, end, standards, bands, standard_bands, unit_bands, tie_break, pass_line,  # noqa: ANN001
+               reviewers, gap, rubric_dir, as_user):
     """Create a campaign; the standard versions it scores with are fixed now."""
     mapping = {}
     for s in standards:
@@ -69,10 +90,17 @@ def create_cmd(engine, name, year, start, end, standards, bands, pass_line, revi
                    standards=mapping, pass_line=pass_line, reviewers_per_file=reviewers,
                    recheck={"gap": gap})
     if bands:
-        try:
-            options["grade_bands"] = json.loads(bands)
-        except json.JSONDecodeError as exc:
-            raise click.BadParameter(f"not JSON: {exc.msg}", param_hint="--bands") from None
+        options["grade_bands"] = _json(bands, "--bands")
+    if unit_bands:
+        options["unit_bands"] = _json(unit_bands, "--unit-bands")
+    overrides = {}
+    for item in standard_bands:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} should look like penalty-simple={{...}}", param_hint="--standard-bands")
+        overrides[key.strip()] = _json(value, "--standard-bands")
+    options["standard_bands"] = overrides
+    options["tie_break"] = tie_break
     spec = spec_from_options(**options)
     library = RubricLibrary.load([rubric_dir])
     with transaction(engine()) as session:

@@ -181,6 +181,7 @@ class CampaignStandard(Base):
     procedure: Mapped[str | None] = mapped_column(String(10))
     standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))
     grade_bands: Mapped[list[Any] | None] = mapped_column(JSON)  # override of this standard's bands
+    pass_line: Mapped[Decimal | None] = mapped_column(Centi)  # ...and pass line
 
     campaign: Mapped[Campaign] = relationship(back_populates="standards")
     standard: Mapped[StandardVersion] = relationship()

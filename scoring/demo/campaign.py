@@ -33,6 +33,7 @@ from scoring.assignments import apply_plan, plan_auto_assignment, sampled_files
 from scoring.campaigns import (
     PUBLISHED,
     campaign_bands,
+    file_grading,
     create_campaign,
     publish_campaign,
     spec_from_options,
@@ -206,7 +207,8 @@ def _recheck(session: Session, spec: DemoCampaign, campaign: Campaign, lead: Use
     """The lead's re-check: adopt a review that matches their own view, else record their own marks."""
     attrs = attributes_of(case_file)
     marks = lead_marks(CONTENT_SEED, spec.year, truth, standard, attrs)
-    own = score(standard, attrs, marks, bands=campaign_bands(campaign), pass_line=campaign.pass_line)
+    bands, pass_line = file_grading(session, campaign, standard.hash)
+    own = score(standard, attrs, marks, bands=bands, pass_line=pass_line)
     adopted = next(
         ((label, r) for label, r in zip(LABELS, reviews, strict=False)
          if _vetoes(r.result) == _vetoes(own) and r.grade == own.grade and abs(r.total - own.score) <= Decimal(1)),

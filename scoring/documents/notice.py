@@ -47,6 +47,7 @@ from scoring.documents.common import (
 from scoring.documents.findings_source import FindingSet, by_focus, load_findings
 from scoring.documents.fonts import DocFonts, find_cjk_font, missing_font_message
 from scoring.documents.rounds_text import rounds_sentences
+from scoring.ranking import order_units, ranks
 
 DEFAULT_ADDRESSEE = "各行政执法单位"
 NUMBER_PLACEHOLDER = "〔　　〕　号"
@@ -87,15 +88,18 @@ def units_sentence(fig: CampaignFigures) -> str:
     return "从单位平均分看，" + "；".join(parts) + "。" if parts else ""
 
 
-def sorted_units(units: Sequence[UnitFigures]) -> list[UnitFigures]:
-    """Best mean first; ties in the units' listing order."""
-    return sorted(units, key=lambda u: (-u.mean, u.sort_order, u.unit_id))
+def sorted_units(units: Sequence[UnitFigures], tie_break: str = "none") -> list[UnitFigures]:
+    """Best mean first; ties broken by the campaign's rule, then in the units' listing order."""
+    return order_units(units, tie_break)
 
 
-def unit_table_rows(units: Sequence[UnitFigures], bands: Sequence[str]) -> tuple[list[str], list[list[str]]]:
+def unit_table_rows(units: Sequence[UnitFigures], bands: Sequence[str],
+                    tie_break: str = "none") -> tuple[list[str], list[list[str]]]:
+    """序号 is the rank (tied units share it when the rule leaves ties)."""
     headers = ["序号", "单位", "案卷数", "平均分", *bands, "合格率（%）", "单位等次"]
-    rows = [[str(i), u.unit, str(u.files), num(u.mean), *[str(u.grade_counts.get(b, 0)) for b in bands],
-             num(u.pass_rate), u.grade] for i, u in enumerate(sorted_units(units), start=1)]
+    ordered = sorted_units(units, tie_break)
+    rows = [[str(rank), u.unit, str(u.files), num(u.mean), *[str(u.grade_counts.get(b, 0)) for b in bands],
+             num(u.pass_rate), u.grade] for rank, u in zip(ranks(ordered, tie_break), ordered, strict=True)]
     return headers, rows
 
 
@@ -299,7 +303,7 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
         kit.paragraph(doc, units_sentence(fig), fonts=fonts)
     kit.heading(doc, f"{kit.heading2_label(2)}各单位评查结果", 2, fonts)
     bands = list(fig.grade_counts)
-    headers, rows = unit_table_rows(units, bands)
+    headers, rows = unit_table_rows(units, bands, campaign.tie_break)
     kit.caption(doc, "表1　各单位案卷评查结果（按平均分排序）", fonts, keep_next=True)
     kit.table(doc, headers, rows, fonts, numeric=[True, False, True, True, *[True] * len(bands), True, False],
               widths=[0, None, 0, 0, *[0] * len(bands), 0, 0])
