@@ -19,7 +19,12 @@ from scoring.db.models import CaseFile, User
 from scoring.domain import Role
 from scoring.errors import NotFound, ValidationFailed
 from scoring.rubric.schema import FileAttributes
-from scoring.rubric.vocabulary import AttrValue, AttributeDecl, Vocabulary, active_vocabulary
+from scoring.rubric.vocabulary import (
+    AttributeDecl,
+    AttrValue,
+    Vocabulary,
+    active_vocabulary,
+)
 from scoring.users import require_role
 
 

@@ -19,15 +19,15 @@ from scoring.db.session import session_factory
 from scoring.engine import score
 from scoring.errors import PermissionDenied, ProblemReport, ValidationFailed
 from scoring.file_attributes import attributes_of, set_file_attribute
-from scoring.register import import_register
 from scoring.marks import Marks
+from scoring.register import import_register
 from scoring.reviews import answer_attributes, open_review, submit_review
 from scoring.rubric.loader import RubricLibrary, load_standard
 from scoring.rubric.schema import Condition, FileAttributes
 from scoring.users import create_user
 from tests.factories import Factory
-from tests.test_register_helpers import HEADER, add_units, csv_text, good_rows
 from tests.rubric_builders import BANDS, write_yaml
+from tests.test_register_helpers import HEADER, add_units, csv_text, good_rows
 
 
 def licensing(applies_when):

@@ -12,7 +12,10 @@ from scoring.cli.base import cli, echo_json
 from scoring.engine import score
 from scoring.errors import Problem, ProblemReport
 from scoring.marks import ScoreInput
-from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary, load_standard
+from scoring.documents.standard_docx import standard_docx
+from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary, load_rubric_file, load_standard
+from scoring.rubric.schema import StandardFile
+from scoring.rubric.workbook import export_workbook, read_workbook, to_yaml
 from scoring.rubric.yaml_input import MAX_PROBLEMS_SHOWN, load_json_file
 
 
@@ -62,3 +65,44 @@ def score_cmd(rubric_path: Path, marks_path: Path) -> None:
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     echo_json(result.to_dict())
+
+
+def _standard_file(ref: Path) -> StandardFile:
+    """A standard file's own content (not composed): from a .yaml/.xlsx path or a shipped standard id."""
+    if ref.suffix == ".xlsx":
+        return read_workbook(ref)
+    if ref.exists():
+        model = load_rubric_file(ref).model
+    else:
+        lib = RubricLibrary.load()
+        lib.get(str(ref))
+        model = load_rubric_file(lib.sources[str(ref)]).model
+    if not isinstance(model, StandardFile):
+        raise ProblemReport([Problem("this is a module, not a standard", file=str(ref))], title="not a standard")
+    return model
+
+
+@rubric.command("export")
+@click.argument("ref", metavar="STANDARD", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="FILE.xlsx (the Excel template) or FILE.docx (the standard as a Word table for the units).")
+def export_cmd(ref: Path, output: Path) -> None:
+    """Export a standard (file or shipped id) to the Excel template or to a Word table."""
+    if output.suffix == ".xlsx":
+        output.write_bytes(export_workbook(_standard_file(ref)))
+    elif output.suffix == ".docx":
+        standard = load_standard(ref) if ref.exists() else RubricLibrary.load().get(str(ref))
+        output.write_bytes(standard_docx(standard))
+    else:
+        raise click.BadParameter("give a .xlsx or .docx file", param_hint="-o")
+    click.echo(f"wrote {output}")
+
+
+@rubric.command("import")
+@click.argument("workbook", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True, help="The YAML file to write.")
+def import_cmd(workbook: Path, output: Path) -> None:
+    """Read a standard written in the Excel template, check it, and write it as YAML."""
+    model = read_workbook(workbook)
+    output.write_text(to_yaml(model), encoding="utf-8")
+    click.echo(f"wrote {output} ({model.id}: {model.title})")

@@ -26,17 +26,19 @@ from scoring.rubric.schema import Condition, FileAttributes, ModuleFile, Standar
 from scoring.rubric.vocabulary import (
     ENV_RUBRICS,
     SHIPPED,
-    VocabularyFile,
     Vocabulary,
+    VocabularyFile,
     compose_vocabulary,
     read_vocabulary_file,
     shipped_vocabulary,
 )
+from scoring.rubric.workbook import read_workbook
 from scoring.rubric.yaml_input import PathKey, format_path, load_yaml_file, parse_yaml
 
 __all__ = ["format_path", "parse_yaml", "RubricLibrary", "load_standard", "load_rubric_file", "compose"]
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")
+WORKBOOK_SUFFIX = ".xlsx"  # a standard written in the Excel template (scoring.rubric.workbook)
 DEFAULT_RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
 NOT_RUBRICS = "precheck"  # rubrics/precheck/ holds the pre-check rules, read by scoring.precheck
 
@@ -265,7 +267,10 @@ class RubricLibrary:
                                 title="no rubrics")
         parsed: list[tuple[Path, dict[str, Any], dict[PathKey, int]]] = []
         vocab_files: list[tuple[Path, VocabularyFile]] = []
+        workbooks = [f for f in files if f.suffix == WORKBOOK_SUFFIX]
         for f in files:
+            if f.suffix == WORKBOOK_SUFFIX:
+                continue
             try:
                 data, lines = _read(f)
                 if data.get("kind") == "vocabulary":
@@ -281,6 +286,11 @@ class RubricLibrary:
         except ProblemReport as exc:
             problems.extend(exc.problems)
         loaded: list[LoadedFile] = []
+        for f in workbooks:
+            try:
+                loaded.append(LoadedFile(path=f, model=read_workbook(f, vocabulary=lib.vocabulary), lines={}))
+            except ProblemReport as exc:
+                problems.extend(exc.problems)
         for f, data, lines in parsed:
             try:
                 loaded.append(_validate(f, data, lines, lib.vocabulary))

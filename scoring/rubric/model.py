@@ -26,7 +26,6 @@ from scoring.rubric.schema import (
     VetoEffect,
 )
 
-
 # Keys added to the format after standards were first stored: left out of the canonical form while at
 # their default, so a standard that does not use them keeps the version hash it always had.
 LATER_KEYS = frozenset({"range", "allow_other", "bonus", "any", "all", "not_", "attrs", "finding"})

@@ -14,7 +14,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from scoring.domain import FILE_FLAGS
 from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
@@ -27,7 +34,10 @@ TWO_PLACES = Decimal("0.01")
 def points_value(v: object) -> Decimal:
     if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
         raise ValueError("must be a number")
-    d = Decimal(str(v))
+    try:
+        d = Decimal(str(v).strip())
+    except ArithmeticError:
+        raise ValueError("must be a number") from None
     if not d.is_finite() or d < 0:
         raise ValueError("must be a number not below 0")
     if d != d.quantize(TWO_PLACES):

@@ -88,16 +88,20 @@ class _Builder:
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (object, nodes it expands to)
         self.open_anchors: set[str] = set()
         self.expanded = 0
+        self.first_chars = frozenset(k for k in loader.yaml_implicit_resolvers if k is not None)
 
     def refuse(self, message: str, line: int) -> ProblemReport:
         return _refuse(self.fname, message, f"{self.fname} is not a usable rubric", line=line)
 
     def scalar(self, ev: Any) -> Any:
         tag = ev.tag
+        value = ev.value
         if tag is None or tag == "!":
-            tag = self.loader.resolve(yaml.ScalarNode, ev.value, ev.implicit)
+            if not ev.implicit[0] or (value and value[0] not in self.first_chars):
+                return value  # quoted, or no implicit type starts with this character: a string
+            tag = self.loader.resolve(yaml.ScalarNode, value, ev.implicit)
         if tag == _STR:
-            return ev.value
+            return value
         node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
         ctor = self.loader.yaml_constructors.get(tag)
         if ctor is None:
