@@ -1,7 +1,7 @@
 """audit chain: hash-chained audit entries, the chain's head, REPLACE and TRUNCATE refused
 
-Revision ID: 0008_i12_audit_chain
-Revises: 0007_i13_objections_calibration
+Revision ID: 0009_i12_audit_chain
+Revises: 0008_i11_standard_bands
 Create Date: 2026-11-30
 
 Existing entries are chained in id order, then one baseline entry vouches for every tracked row
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from scoring import audit_chain as chain
 from scoring.db.integrity import PG_TRIGGERS, SQLITE_TRIGGERS
 
-revision = '0008_i12_audit_chain'
-down_revision = '0007_i13_objections_calibration'
+revision = '0009_i12_audit_chain'
+down_revision = '0008_i11_standard_bands'
 branch_labels = None
 depends_on = None
 
