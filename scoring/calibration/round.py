@@ -144,3 +144,14 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
                  entity="calibration_score", entity_id=row.id, old=old,
                  new={"case_file": cf.case_number, "total": row.total, "marks": row.marks})
     return row
+
+
+def calibration_campaigns(session: Session, actor: User | None) -> list[Campaign]:
+    """The campaigns a person may open on the calibration page: a lead every campaign (to set a round up),
+    a reviewer those with a round."""
+    require_role(actor, Role.REVIEWER, Role.LEAD)
+    assert actor is not None
+    stmt = select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())
+    if actor.role != Role.LEAD:
+        stmt = stmt.join(CalibrationRound, CalibrationRound.campaign_id == Campaign.id)
+    return list(session.scalars(stmt))

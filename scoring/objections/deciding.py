@@ -36,6 +36,7 @@ from scoring.users import require_role
 @dataclass(frozen=True)
 class LeadObjectionRow:
     id: int
+    campaign_id: int
     case_file_id: int
     case_number: str
     unit: str
@@ -55,7 +56,7 @@ class LeadObjectionRow:
 
 
 def _row(o: Objection, names: dict[int, str]) -> LeadObjectionRow:
-    return LeadObjectionRow(o.id, o.case_file_id, o.case_file.case_number, o.case_file.unit.name, o.item_id,
+    return LeadObjectionRow(o.id, o.campaign_id, o.case_file_id, o.case_file.case_number, o.case_file.unit.name, o.item_id,
                             o.reason_id, o.deduction_text, o.grounds, o.filed_at, o.status,
                             names.get(o.assigned_to_id) if o.assigned_to_id else None, o.decision, o.decision_reason,
                             o.score_before, o.score_after, [(a.id, a.filename) for a in o.attachments], o.version)

@@ -11,7 +11,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from scoring.db.models import Campaign, CaseFile, Unit, User
+from scoring.db.models import Campaign, CaseFile, FileResult, SampleItem, SampleRecord, Unit, User
 from scoring.domain import Role
 from scoring.errors import ValidationFailed
 from scoring.precheck.attributes import EXTRA_KEYS
@@ -172,3 +172,24 @@ def hints_by_item(rules: list[Rule]) -> dict[str, list[Rule]]:
         for item in r.hints:
             out.setdefault(item, []).append(r)
     return out
+
+
+def beside_sample(session: Session, campaign: Campaign, result: PrecheckResult) -> pd.DataFrame:
+    """The per-unit pre-check figures next to the hand-scored sample: files sampled, flagged files among
+    them, and the unit's mean final score so far."""
+    sampled_ids = set(session.scalars(
+        sa.select(SampleItem.case_file_id).join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
+        .where(SampleRecord.campaign_id == campaign.id, SampleRecord.is_current.is_(True))))
+    means = {name: float(mean) for name, mean in session.execute(
+        sa.select(Unit.name, sa.func.avg(FileResult.score)).join(Unit, Unit.id == FileResult.unit_id)
+        .where(FileResult.campaign_id == campaign.id).group_by(Unit.name))}
+    in_sample = result.files["case_file_id"].isin(sampled_ids).to_numpy()
+    flagged = result.flags.any(axis=1).to_numpy()
+    frame = pd.DataFrame({"unit": result.files["unit"].astype(str).to_numpy(), "sampled": in_sample.astype(int),
+                          "flagged_sampled": (in_sample & flagged).astype(int)}).groupby("unit").sum()
+    out = result.by_unit().set_index("unit")
+    out["sampled"] = frame["sampled"].reindex(out.index).fillna(0).astype(int)
+    out["flagged_sampled"] = frame["flagged_sampled"].reindex(out.index).fillna(0).astype(int)
+    # FileResult.score is stored in hundredths (Centi); AVG in SQL reads the raw column
+    out["mean_score"] = [round(means[u] / 100, 2) if u in means else None for u in out.index]
+    return out.reset_index()

@@ -35,14 +35,20 @@ ICONS = {
     "trends": ":material/trending_up:",
     "findings": ":material/edit_note:",
     "documents": ":material/description:",
+    "precheck": ":material/fact_check:",
+    "calibration": ":material/tune:",
+    "objections": ":material/feedback:",
 }
 PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.LEAD.value: ("overview", "campaigns", "register", "sampling", "assignment", "recheck", "progress",
+    Role.LEAD.value: ("overview", "campaigns", "register", "precheck", "sampling", "calibration", "assignment",
+                      "recheck", "objections", "progress",
                       "compare", "unit_detail", "problems", "agreement", "trends",
                       "findings", "documents", "standards", "accounts"),
-    Role.REVIEWER.value: ("my_files", "score", "overview", "compare", "unit_detail", "problems",
+    Role.REVIEWER.value: ("my_files", "score", "calibration", "objections", "overview", "compare", "unit_detail",
+                          "problems",
                           "standards"),  # land on their own queue
     Role.OBSERVER.value: ("overview", "compare", "unit_detail", "problems"),
+    Role.LIAISON.value: ("objections", "overview", "compare", "unit_detail", "problems"),
 }
 
 
@@ -64,7 +70,7 @@ def signin_pages() -> list[st.Page]:
 # Sidebar groups, so a lead's sixteen pages stay readable (and Streamlit never folds them away).
 SECTION_OF = {
     **dict.fromkeys(("my_files", "score", "campaigns", "register", "sampling", "assignment", "recheck",
-                     "progress", "findings", "documents"), "nav.work"),
+                     "progress", "findings", "documents", "precheck", "calibration", "objections"), "nav.work"),
     **dict.fromkeys(("overview", "compare", "unit_detail", "problems", "agreement", "trends"), "nav.results"),
     **dict.fromkeys(("standards", "accounts"), "nav.settings"),
 }

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring import timefmt
+from scoring.campaigns import get_campaign
 from scoring.domain import CASE_TYPES, FILE_FLAGS
 from scoring.errors import CaseReviewError
 from scoring.lead_workflow import (
@@ -26,6 +27,8 @@ from scoring.lead_workflow import (
     sample_verify,
     sample_view,
 )
+from scoring.precheck.rules import load_rules
+from scoring.precheck.run import flagged_for_sample
 from scoring.sampling import DrawnFile
 from scoring.ui import state
 from scoring.ui.common import flag_label, reported, show_error
@@ -59,6 +62,8 @@ def choose_campaign(key: str):  # noqa: ANN201
 def reason_label(reason: str) -> str:
     kind, _, arg = reason.partition(":")
     if kind == "forced":
+        if arg == "file":
+            return t("pc.force")
         return t("sampling.reason_forced", flag=flag_label(arg) if arg in FILE_FLAGS else arg)
     if kind == "stratum":
         return t("sampling.reason_stratum", case_type=arg)
@@ -167,7 +172,7 @@ def _seed_input() -> int | None:
         return None
 
 
-def _rules_inputs() -> dict:
+def _rules_inputs(campaign_id: int) -> dict:
     quota = _quota_inputs("smp")
     stratify = st.checkbox(t("sampling.stratify"), value=True, key="smp_stratify", help=t("sampling.stratify_help"))
     st.markdown(f"**{t('sampling.forced')}**")
@@ -183,13 +188,21 @@ def _rules_inputs() -> dict:
     with state.db_session() as session:
         units = unit_names(session)
     chosen_units = st.multiselect(t("sampling.units"), units, key="smp_units", placeholder=t("sampling.units_all"))
-    return {"quota": quota, "stratify_by_case_type": stratify, "forced": forced, "units": chosen_units or None}
+    forced_files: list[str] = []
+    if st.checkbox(t("pc.force"), key="smp_force_precheck"):
+        rule_ids = st.multiselect(t("pc.force_rules"), [r.id for r in load_rules()], key="smp_force_precheck_rules")
+        with state.db_session() as session:
+            forced_files = flagged_for_sample(session, state.current_user(session), get_campaign(session, campaign_id),
+                                              rule_ids or None, units=chosen_units or None)
+        st.caption(t("pc.force_count", n=len(forced_files)))
+    return {"quota": quota, "stratify_by_case_type": stratify, "forced": forced, "units": chosen_units or None,
+            "forced_files": forced_files}
 
 
 def _draw_section(campaign) -> None:  # noqa: ANN001
     st.info(t("sampling.none_yet"))
     st.caption(t("sampling.window", start=campaign.window_start, end=campaign.window_end))
-    rules = _rules_inputs()
+    rules = _rules_inputs(campaign.id)
     seed = _seed_input()
     inputs = (campaign.id, json.dumps(rules, sort_keys=True, ensure_ascii=False), seed)
     c1, c2 = st.columns(2)
