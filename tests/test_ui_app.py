@@ -103,8 +103,8 @@ def test_reviewer_gets_no_lead_pages_and_the_core_refuses(db):
     for lead_page in ("accounts", "register", "campaigns", "sampling", "assignment", "recheck", "progress"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page_path(lead_page))
-    assert PAGES_BY_ROLE["reviewer"] == ("my_files", "score", "overview", "compare", "unit_detail", "problems",
-                                         "standards")
+    assert PAGES_BY_ROLE["reviewer"] == ("my_files", "score", "calibration", "objections", "overview", "compare",
+                                         "unit_detail", "problems", "standards")
     assert PAGES_BY_ROLE["observer"] == ("overview", "compare", "unit_detail", "problems")
     # The core itself refuses, whatever the pages show.
     with session_factory(db)() as s:
