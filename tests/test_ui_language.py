@@ -52,3 +52,4 @@ def test_a_link_in_english_opens_in_english(db):
     at.session_state["user_id"] = ids["lead"]
     at.run()
     assert texts(at, "title") == ["Overview"]
+

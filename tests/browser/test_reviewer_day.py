@@ -7,8 +7,12 @@ import sqlite3
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
+from scoring import case_pdfs
+from scoring.db.models import User
+from scoring.db.session import session_factory
+from scoring.errors import NotFound
 from tests.browser import core
 from tests.browser.helpers import UI, zh, zh_re
 from tests.browser.seed import PASSWORD, seed
@@ -69,29 +73,6 @@ def _expect_signed_out_after_reload(tab: UI) -> None:
     tab.idle()
     tab.expect_heading(zh("signin.title"))
     expect(tab.sidebar.get_by_text("rv1 · ", exact=False)).to_have_count(0)
-
-
-def test_sign_out_and_password_change_end_other_sessions(browser, app_server, screenshots, world):
-    office = _signed_in_tab(browser, app_server, screenshots, "rv1")
-    laptop = _signed_in_tab(browser, app_server, screenshots, "rv1")
-    office.sign_out()
-    _expect_signed_out_after_reload(laptop)  # signing out in one browser ends the other at once
-
-    laptop.sign_in("rv1", PASSWORD)
-    lead = _signed_in_tab(browser, app_server, screenshots, "lead", "accounts")
-    box = lead.main.get_by_role("combobox", name=zh("accounts.choose"), exact=True).first  # the edit form's
-    box.click()
-    box.fill("rv1 (评查员甲)")
-    lead.page.get_by_role("option", name="rv1 (评查员甲)", exact=True).first.click()
-    lead.idle()
-    form = lead.main.get_by_test_id("stForm").last
-    lead.fill(zh("accedit.password"), "another-pass-2024", within=form, commit=False)
-    lead.click(zh("accedit.submit"), within=form)
-    lead.expect_text(zh("accedit.saved", username="rv1"))
-    _expect_signed_out_after_reload(laptop)  # the lead's password change ends rv1's sessions
-    laptop.sign_in("rv1", "another-pass-2024")
-    for tab in (office, laptop, lead):
-        tab.page.context.close()
 
 
 def _engine(app_server):
@@ -162,3 +143,63 @@ def test_autosave_survives_a_reload_and_the_pdf_jumps_to_a_deductions_page(page,
     expect(other.get_by_label(zh("scorep.page"), exact=True)).to_have_value("2")
     ui.expect_text(zh_re("autosave.saved"))
     ui.shot("score_autosaved", full=False)
+
+
+def test_a_reviewer_of_another_unit_gets_no_pdf_by_id(page, app_server, screenshots, world):
+    """rv2 (城桥镇) is assigned file 102 only; asking for rv1's assignment of file 101 by its id shows an
+    error and nothing of that file's PDF, and the core refuses the case file's id the same way."""
+    ui = _ui(page, app_server, screenshots)
+    ui.open(f"score?assignment={world.assignment_ids[0]}")
+    ui.sign_in("rv2", PASSWORD)
+    ui.idle()
+    ui.expect_text("is not assigned to rv2")
+    expect(ui.main.get_by_text("水罚〔2024〕101号.pdf")).to_have_count(0)
+    expect(ui.main.get_by_test_id("stImage")).to_have_count(0)
+    ui.shot("pdf_refused_by_id", full=False)
+    # Their own file shows its own PDF.
+    ui.open(f"score?assignment={world.assignment_ids[1]}")
+    ui.expect_text(zh("pdfv.caption", name="水罚〔2024〕102号.pdf", page=1, pages=2))
+    # The core, asked for the other file's PDF by id, answers as for a file that does not exist.
+    engine = _engine(app_server)
+    with session_factory(engine)() as s:
+        rv2 = s.scalar(select(User).where(User.username == "rv2"))
+        with pytest.raises(NotFound, match="that you may read"):
+            case_pdfs.fetch(s, rv2, world.file_ids[0])
+    engine.dispose()
+
+
+def test_leaving_with_unsaved_input_warns(browser, app_server, screenshots, world):
+    tab = _signed_in_tab(browser, app_server, screenshots, "rv1", f"score?assignment={world.assignment_ids[0]}")
+    tab.expect_heading(world.case_numbers[0])
+    box = tab.block("G-S1 · ")
+    box.get_by_label(zh("scorep.comment"), exact=True).first.click()
+    tab.page.keyboard.type("尚未离开输入框")  # typed, not yet sent to the server
+    dialogs: list[str] = []
+    tab.page.on("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    tab.page.close(run_before_unload=True)
+    tab.page.wait_for_timeout(1000)
+    assert dialogs == ["beforeunload"]
+    tab.page.context.close()
+
+
+def test_sign_out_and_password_change_end_other_sessions(browser, app_server, screenshots, world):
+    office = _signed_in_tab(browser, app_server, screenshots, "rv1")
+    laptop = _signed_in_tab(browser, app_server, screenshots, "rv1")
+    office.sign_out()
+    _expect_signed_out_after_reload(laptop)  # signing out in one browser ends the other at once
+
+    laptop.sign_in("rv1", PASSWORD)
+    lead = _signed_in_tab(browser, app_server, screenshots, "lead", "accounts")
+    box = lead.main.get_by_role("combobox", name=zh("accounts.choose"), exact=True).first  # the edit form's
+    box.click()
+    box.fill("rv1 (评查员甲)")
+    lead.page.get_by_role("option", name="rv1 (评查员甲)", exact=True).first.click()
+    lead.idle()
+    form = lead.main.get_by_test_id("stForm").last
+    lead.fill(zh("accedit.password"), "another-pass-2024", within=form, commit=False)
+    lead.click(zh("accedit.submit"), within=form)
+    lead.expect_text(zh("accedit.saved", username="rv1"))
+    _expect_signed_out_after_reload(laptop)  # the lead's password change ends rv1's sessions
+    laptop.sign_in("rv1", "another-pass-2024")
+    for tab in (office, laptop, lead):
+        tab.page.context.close()

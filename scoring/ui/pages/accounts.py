@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from scoring import sign_in_sessions
 from scoring.accounts import list_accounts, set_active, update_account
 from scoring.db.models import User
 from scoring.db.session import transaction
@@ -99,6 +100,23 @@ def _activation(rows: list) -> None:
     st.rerun()
 
 
+def _sign_out_everywhere(user_id: int, username: str) -> None:
+    """End all of an account's sessions at once (a lost laptop, a departing reviewer); audited by the core."""
+    with state.db_session() as session:
+        n = sign_in_sessions.open_sessions(session, user_id)
+    c1, c2 = st.columns([2, 3], vertical_alignment="center")
+    c1.caption(t("sessions.open", n=n))
+    if c2.button(t("sessions.everywhere"), key=f"acc_signout_all_{user_id}", icon=":material/logout:", disabled=not n):
+        try:
+            with transaction(state.engine()) as session:
+                ended = sign_in_sessions.sign_out_everywhere(session, state.current_user(session), user_id)
+        except CaseReviewError as exc:
+            show_error(exc)
+            return
+        state.flash(t("sessions.everywhere_done", username=username, n=ended))
+        st.rerun()
+
+
 def _edit(rows: list, units: list[str]) -> None:
     """Change name, role, home unit, e-mail or password; the core keeps recusal and audits the change."""
     st.subheader(t("accedit.title"))
@@ -121,6 +139,7 @@ def _edit(rows: list, units: list[str]) -> None:
         email = c2.text_input(t("field.email_optional"), value=row.email or "", key=f"accedit_email_{chosen}")
         password = c1.text_input(t("accedit.password"), type="password", key=f"accedit_pw_{chosen}")
         submitted = st.form_submit_button(t("accedit.submit"))
+    _sign_out_everywhere(chosen, row.username)
     if not submitted:
         return
     try:
