@@ -189,7 +189,8 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
     items = entry["items"]
     current = items.get(item.id) or empty_item()
     with st.container(border=True):
-        live_panel.anchor(item.id)
+        if item.id in marked:  # the missing list links here (drawn only where needed: a long form is slow)
+            live_panel.anchor(item.id)
         head, choice_col = st.columns([3, 2], vertical_alignment="center")
         head.markdown(f"**{item.title}**  \n:gray[{item.id} · {t('scorep.points', max=num(item.max))} · "
                       f"{focus_label(item.focus)}]")
@@ -287,7 +288,8 @@ def _vetoes(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any
     st.caption(t("scorep.vetoes_hint") if shown else t("scorep.no_vetoes"))
     for veto in shown:
         with st.container(border=True):
-            live_panel.anchor(veto.id)
+            if veto.id in marked:
+                live_panel.anchor(veto.id)
             current = vetoes.get(veto.id) or empty_veto()
             k = _key(aid, gen, "veto", veto.id, "on")
             _bind(k, bool(current.get("on")))
@@ -451,7 +453,8 @@ def scoring_form(ctx: LiveContext) -> None:
             target = (p.path or "").split(".")
             if len(target) > 1:
                 marked.setdefault(target[1].split("[")[0], []).append(p)
-    has_pdf = pdf_viewer.has_pdf(ctx.case_file_id)
+    pdf = pdf_viewer.readable(ctx.case_file_id)
+    has_pdf = pdf is not None
     live_panel.pin()
     form_col, side_col = st.columns([3, 2]) if has_pdf else st.columns([5, 2])
     with form_col:
@@ -488,7 +491,7 @@ def scoring_form(ctx: LiveContext) -> None:
     with side_col, st.container(key="score_side"):
         live_panel.show(result, standard, to_submit if tried else so_far.pending, saved_note=note, dirty=unsaved)
         if has_pdf:
-            pdf_viewer.viewer(ctx.case_file_id)
+            pdf_viewer.viewer(ctx.case_file_id, pdf)
         with st.container(border=True, key="live_submit"):
             confirmed = st.checkbox(t("scorep.confirm"), key=f"live_confirm_{aid}")
             if st.button(t("scorep.submit"), key=f"live_submit_{aid}", icon=":material/lock:", type="primary",

@@ -67,12 +67,16 @@ def allowed_info(case_file_id: int) -> PdfInfo | None:
         return case_pdfs.info(session, state.current_user(session), case_file_id)
 
 
-def has_pdf(case_file_id: int) -> bool:
-    """Whether a PDF the signed-in person may read is attached (decides the two-column layout)."""
+def readable(case_file_id: int) -> PdfInfo | None:
+    """The attached PDF if the signed-in person may read it, else None (decides the two-column layout)."""
     try:
-        return allowed_info(case_file_id) is not None
+        return allowed_info(case_file_id)
     except CaseReviewError:
-        return False
+        return None
+
+
+def has_pdf(case_file_id: int) -> bool:
+    return readable(case_file_id) is not None
 
 
 def _turn(case_file_id: int, pages: int, delta: int) -> None:
@@ -80,14 +84,16 @@ def _turn(case_file_id: int, pages: int, delta: int) -> None:
     st.session_state[key] = min(pages, max(1, int(st.session_state.get(key, 1)) + delta))
 
 
-def viewer(case_file_id: int) -> PdfInfo | None:
+def viewer(case_file_id: int, found: PdfInfo | None = None) -> PdfInfo | None:
     """Show the case file's PDF at the current page with page controls; returns what is shown (None when
-    no PDF is attached or it may not be read — then a note says so)."""
-    try:
-        found = allowed_info(case_file_id)
-    except CaseReviewError as exc:
-        st.warning(str(exc), icon=":material/lock:")
-        return None
+    no PDF is attached or it may not be read — then a note says so). `found`: what `readable` returned
+    this run (saves asking again)."""
+    if found is None:
+        try:
+            found = allowed_info(case_file_id)
+        except CaseReviewError as exc:
+            st.warning(str(exc), icon=":material/lock:")
+            return None
     if found is None:
         st.caption(t("pdfv.none"))
         return None
