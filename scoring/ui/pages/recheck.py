@@ -38,7 +38,7 @@ from scoring.marks import Marks
 from scoring.recheck import FileOutcome, record_recheck
 from scoring.reviews import reopen_review
 from scoring.rubric.model import CItem
-from scoring.ui import state
+from scoring.ui import pdf_viewer, state
 from scoring.ui.common import reported, show_error, yes_no
 from scoring.ui.i18n import t
 from scoring.ui.pages.sampling import choose_campaign
@@ -383,10 +383,19 @@ def _file(campaign_id: int, case_file_id: int, gap: Decimal | None) -> None:
     if out.triggers:
         st.caption(t("recheckp.triggered", rules=triggers_text(out.triggers, gap)))
     _comparison(comparison)
-    with reported():
-        _decide(campaign_id, case_file_id, comparison, info)
-    with reported():
-        _reopen(comparison, case_file_id)
+    pdf = pdf_viewer.readable(case_file_id)
+    if pdf is not None:  # the electronic case file beside the lead's decision
+        decide_col, pdf_col = st.columns([3, 2])
+        with pdf_col:
+            st.markdown(f"**{t('pdfv.title')}**")
+            pdf_viewer.viewer(case_file_id, pdf)
+    else:
+        decide_col = st.container()
+    with decide_col:
+        with reported():
+            _decide(campaign_id, case_file_id, comparison, info)
+        with reported():
+            _reopen(comparison, case_file_id)
 
 
 def render() -> None:
