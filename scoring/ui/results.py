@@ -25,7 +25,7 @@ from scoring.ui.charts import LABELS_ZH
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import t
 
-CAMPAIGN_KEY = "results_campaign_id"  # remembered across the results pages
+CAMPAIGN_KEY = "chosen_campaign_id"  # one chosen campaign across every page (workflow and results)
 UNIT_KEY = "results_unit_id"
 ALL = "__all__"
 

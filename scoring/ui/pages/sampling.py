@@ -30,18 +30,23 @@ from scoring.lead_workflow import (
 from scoring.precheck.rules import load_rules
 from scoring.precheck.run import flagged_for_sample
 from scoring.sampling import DrawnFile
-from scoring.ui import state
+from scoring.ui import results, state
 from scoring.ui.common import flag_label, reported, show_error
 from scoring.ui.i18n import t
 from scoring.views import list_campaigns, unit_names
 
-CAMPAIGN_KEY = "lead_campaign_id"  # the campaign chosen last on any of the lead's workflow pages
+CAMPAIGN_KEY = results.CAMPAIGN_KEY  # one chosen campaign across every page, in the address too
 SEED_KEY = "sampling_seed"  # the seed shown, generated once per session
 PREVIEW_KEY = "sampling_preview"  # (inputs, picks) of the last preview
 SEED_DIGITS = 10**9
 
 
 # ------------------------------------------------------------------------------------------ shared bits
+
+def _chosen(key: str) -> None:
+    st.session_state[CAMPAIGN_KEY] = st.session_state[key]
+    st.query_params["campaign"] = str(st.session_state[key])
+
 
 def choose_campaign(key: str):  # noqa: ANN201
     """The campaign selector (remembered across the lead's workflow pages); None when there is none."""
@@ -51,11 +56,15 @@ def choose_campaign(key: str):  # noqa: ANN201
         st.info(t("lw.no_campaigns"))
         return None
     by_id = {r.id: r for r in rows}
-    remembered = st.session_state.get(CAMPAIGN_KEY)
-    chosen = st.selectbox(t("lw.campaign"), list(by_id), key=key,
-                          index=list(by_id).index(remembered) if remembered in by_id else 0,
+    asked = st.query_params.get("campaign")
+    if asked and asked.isdigit() and int(asked) in by_id:
+        st.session_state[CAMPAIGN_KEY] = int(asked)  # a link (or another page) names the campaign
+    if st.session_state.get(CAMPAIGN_KEY) not in by_id:
+        st.session_state[CAMPAIGN_KEY] = next(iter(by_id))
+    st.session_state[key] = st.session_state[CAMPAIGN_KEY]  # the widget shows the one chosen campaign
+    chosen = st.selectbox(t("lw.campaign"), list(by_id), key=key, on_change=_chosen, args=(key,),
                           format_func=lambda i: f"{by_id[i].name}（{by_id[i].year}）")
-    st.session_state[CAMPAIGN_KEY] = chosen
+    st.query_params["campaign"] = str(chosen)
     return by_id[chosen]
 
 
