@@ -6,14 +6,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from scoring.db.models import CaseFile, Objection, SampleRecord
-from scoring.db.session import open_db, session_factory
+from scoring.calibration.guidance import set_guidance
+from scoring.db.models import Assignment, Campaign, CaseFile, Objection, SampleRecord, User
+from scoring.db.session import open_db, session_factory, transaction
 from scoring.ui.app import PAGES_BY_ROLE
 from tests.factories import Factory
 from tests.test_aggregate_world import U1, U2, build_world
 from tests.test_objections import people
 from tests.test_precheck_db import DEPT, TOWN, populate
 from tests.test_ui_helpers import page_path, signed_in_app, texts
+from tests.test_ui_reviewer import _open_score_page, _shows, world  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -153,3 +155,21 @@ def test_calibration_pages_lead_and_reviewer(ob):
     lead.text_area(key="cal_g_note_" + lead.selectbox(key="cal_g_item").value).input("同一错误不重复扣分").run()
     lead.button(key="cal_g_save").click().run()
     assert any("指引已保存" in s for s in texts(lead, "success"))
+
+
+def test_score_page_shows_precheck_hints_and_guidance_beside_items(world, tmp_path, monkeypatch):  # noqa: F811
+    rules = tmp_path / "pc.yaml"
+    rules.write_text("""kind: precheck
+rules:
+  - {id: PC-T1, title: 罚款超过五百元的测试规则, focus: documents, hints: [B1],
+     flag_when: {value: [penalty_amount, ">", 500]}}
+""", encoding="utf-8")
+    monkeypatch.setenv("CASEREVIEW_PRECHECK", str(rules))
+    with transaction(world["engine"]) as s:
+        set_guidance(s, s.get(User, world["lead"]), s.get(Campaign, world["campaign"]), "A1", "执法证号以证件为准")
+    at = _open_score_page(world, "a", world["a1"])
+    assert not at.exception
+    assert _shows(at, "机器预检提示（仅供参考，不计分）：PC-T1 罚款超过五百元的测试规则")
+    assert _shows(at, "试评指引：执法证号以证件为准")
+    with session_factory(world["engine"])() as s:  # a hint is never a mark
+        assert s.get(Assignment, world["a1"]).review is None or not s.get(Assignment, world["a1"]).review.marks

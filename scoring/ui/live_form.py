@@ -47,7 +47,7 @@ from scoring.reviewer_desk import OpenedReview, open_for_scoring
 from scoring.reviews import missing_locations, save_first_or_draft, submit_review
 from scoring.rubric.model import CItem, CSection, Standard
 from scoring.rubric.schema import FileAttributes, GradeBand
-from scoring.ui import live_panel, pdf_viewer, score_store, state
+from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import t
 from scoring.ui.score_form import (
@@ -194,6 +194,7 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
         head, choice_col = st.columns([3, 2], vertical_alignment="center")
         head.markdown(f"**{item.title}**  \n:gray[{item.id} · {t('scorep.points', max=num(item.max))} · "
                       f"{focus_label(item.focus)}]")
+        form_hints.show_notes(item.id)
         options = [OK, DEDUCT] + ([NA] if item.allow_na or current["choice"] == NA else [])
         k = _key(aid, gen, item.id, "choice")
         _bind(k, current["choice"] if current["choice"] in options else OK)
@@ -290,6 +291,7 @@ def _vetoes(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any
         with st.container(border=True):
             if veto.id in marked:
                 live_panel.anchor(veto.id)
+            form_hints.show_notes(veto.id)
             current = vetoes.get(veto.id) or empty_veto()
             k = _key(aid, gen, "veto", veto.id, "on")
             _bind(k, bool(current.get("on")))

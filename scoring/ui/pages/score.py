@@ -8,6 +8,7 @@ import streamlit as st
 
 from scoring.db.session import transaction
 from scoring.errors import CaseReviewError
+from scoring.form_notes import form_notes
 from scoring.reviewer_desk import (
     OpenedReview,
     QueueEntry,
@@ -16,7 +17,7 @@ from scoring.reviewer_desk import (
     others_after_submission,
 )
 from scoring.rubric.model import Standard
-from scoring.ui import live_form, pdf_viewer, score_store, state
+from scoring.ui import form_hints, live_form, pdf_viewer, score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
 from scoring.ui.score_form import (
@@ -113,6 +114,9 @@ def render() -> None:
     if refreshed:
         st.info(t("scorep.refreshed", version=opened.version))
     st.caption(f":material/visibility_off: {t('scorep.blind_hint')}")
+    with state.db_session() as session:
+        form_hints.set_notes(form_notes(session, state.current_user(session), opened.file.campaign_id,
+                                        opened.file.case_file_id))
     live_form.scoring_form(live_form.LiveContext.of(opened))
 
 
