@@ -7,7 +7,14 @@ import pytest
 from sqlalchemy import select
 
 from scoring.calibration.guidance import set_guidance
-from scoring.db.models import Assignment, Campaign, CaseFile, Objection, SampleRecord, User
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    CaseFile,
+    Objection,
+    SampleRecord,
+    User,
+)
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.ui.app import PAGES_BY_ROLE
 from tests.factories import Factory
