@@ -20,7 +20,7 @@ from scoring.campaigns import (
     unit_bands,
 )
 from scoring.db.migrate import alembic_config
-from scoring.db.session import session_factory
+from scoring.db.session import make_engine, session_factory
 from scoring.documents.notice import unit_table_rows
 from scoring.errors import ProblemReport
 from scoring.marks import Marks
@@ -153,8 +153,24 @@ def test_each_tie_break_rule_orders_and_ranks_units(rule, order, expected_ranks)
 def test_existing_campaigns_keep_their_bands_for_every_standard_after_the_migration(tmp_path):
     # A campaign made before per-standard bands replaced every standard's bands with its own: the
     # migration turns that into an override per standard, so no existing grade changes.
-    engine = sa.create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")  # foreign keys on, as the app runs
+    command.upgrade(alembic_config(engine), "0005_i9_sessions_pdfs")
+    with engine.begin() as conn:  # a register file referenced by others: the new columns must not copy tables
+        conn.execute(sa.text("INSERT INTO units (id, name, kind, sort_order) VALUES (1, '城桥镇', 'town', 0)"))
+        conn.execute(sa.text(
+            "INSERT INTO case_files (id, unit_id, case_number, case_type, decision_date, major_decision, waiver, "
+            "hearing_held, coercive_measure, description) VALUES (1, 1, 'A1', '行政处罚', '2024-03-05', 0, 0, 0, 0, '')"))
+        conn.execute(sa.text("INSERT INTO users (id, username, display_name, role, failed_logins, active, created_at) "
+                             "VALUES (1, 'r', 'r', 'reviewer', 0, 1, CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text(
+            "INSERT INTO campaigns (id, name, year, window_start, window_end, grade_bands, pass_line, "
+            "reviewers_per_file, recheck_rules, anonymise, status, created_at) VALUES (9, 'old', 2023, '2023-01-01', "
+            "'2023-12-31', '[]', 6000, 2, '{}', 1, 'setup', CURRENT_TIMESTAMP)"))
+        conn.execute(sa.text("INSERT INTO assignments (campaign_id, case_file_id, reviewer_id, created_at) "
+                             "VALUES (9, 1, 1, CURRENT_TIMESTAMP)"))
     command.upgrade(alembic_config(engine), "0006_i11_flexible_standards")
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT attributes, attribute_sources FROM case_files")).one() == ("{}", "{}")
     bands = [{"name": "优秀", "min": "95.00"}, {"name": "合格", "min": "70.00"}, {"name": "不合格", "min": "0.00"}]
     with engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO standard_versions (hash, standard_id, title, content, created_at) "

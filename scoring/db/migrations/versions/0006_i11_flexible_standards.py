@@ -18,22 +18,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('case_files', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attributes', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('attribute_sources', sa.JSON(), nullable=True))
-    op.execute("UPDATE case_files SET attributes = '{}', attribute_sources = '{}'")
-    with op.batch_alter_table('case_files', schema=None) as batch_op:
-        batch_op.alter_column('attributes', existing_type=sa.JSON(), nullable=False)
-        batch_op.alter_column('attribute_sources', existing_type=sa.JSON(), nullable=False)
-    with op.batch_alter_table('review_marks', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('chosen_points', sa.BigInteger(), nullable=True))
-    with op.batch_alter_table('reviews', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('answers', sa.JSON(), nullable=True))
-    with op.batch_alter_table('campaigns', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('unit_bands', sa.JSON(), nullable=True))
-        batch_op.add_column(sa.Column('tie_break', sa.String(length=20), nullable=False, server_default='none'))
-    with op.batch_alter_table('campaign_standards', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('grade_bands', sa.JSON(), nullable=True))
+    # Plain ADD COLUMN (no batch copy of the tables): recreating case_files on SQLite would fail the
+    # foreign keys of existing rows. NOT NULL columns get a server default so existing rows are filled.
+    op.add_column('case_files', sa.Column('attributes', sa.JSON(), nullable=False, server_default='{}'))
+    op.add_column('case_files', sa.Column('attribute_sources', sa.JSON(), nullable=False, server_default='{}'))
+    op.add_column('review_marks', sa.Column('chosen_points', sa.BigInteger(), nullable=True))
+    op.add_column('reviews', sa.Column('answers', sa.JSON(), nullable=True))
+    op.add_column('campaigns', sa.Column('unit_bands', sa.JSON(), nullable=True))
+    op.add_column('campaigns', sa.Column('tie_break', sa.String(length=20), nullable=False, server_default='none'))
+    op.add_column('campaign_standards', sa.Column('grade_bands', sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:

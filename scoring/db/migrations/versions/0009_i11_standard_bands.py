@@ -1,7 +1,7 @@
 """per-standard bands: campaign_standards.pass_line; existing campaigns keep grading as before
 
-Revision ID: 0008_i11_standard_bands
-Revises: 0007_i13_objections_calibration
+Revision ID: 0009_i11_standard_bands
+Revises: 0008_i12_audit_chain
 Create Date: 2026-11-30
 
 Files are now graded with their own standard's bands unless the campaign overrides them per standard.
@@ -12,15 +12,15 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0008_i11_standard_bands'
-down_revision = '0007_i13_objections_calibration'
+revision = '0009_i11_standard_bands'
+down_revision = '0008_i12_audit_chain'
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('campaign_standards', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('pass_line', sa.BigInteger(), nullable=True))
+    # Plain ADD COLUMN (no batch): a batch copy of the table would trip SQLite's foreign keys on existing data.
+    op.add_column('campaign_standards', sa.Column('pass_line', sa.BigInteger(), nullable=True))
     campaigns = sa.table('campaigns', sa.column('id', sa.Integer()), sa.column('grade_bands', sa.JSON()),
                          sa.column('pass_line', sa.BigInteger()))
     standards = sa.table('campaign_standards', sa.column('campaign_id', sa.Integer()),
