@@ -1,7 +1,7 @@
 """per-standard bands: campaign_standards.pass_line; existing campaigns keep grading as before
 
-Revision ID: 0009_i11_standard_bands
-Revises: 0008_i12_audit_chain
+Revision ID: 0008_i11_standard_bands
+Revises: 0007_i13_objections_calibration
 Create Date: 2026-11-30
 
 Files are now graded with their own standard's bands unless the campaign overrides them per standard.
@@ -12,8 +12,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0009_i11_standard_bands'
-down_revision = '0008_i12_audit_chain'
+revision = '0008_i11_standard_bands'
+down_revision = '0007_i13_objections_calibration'
 branch_labels = None
 depends_on = None
 
