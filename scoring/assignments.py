@@ -14,18 +14,30 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from scoring import audit, limits
-from scoring.db.models import Assignment, Campaign, CaseFile, Review, SampleItem, SampleRecord, User
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    CaseFile,
+    FileResult,
+    Review,
+    SampleItem,
+    SampleRecord,
+    Unit,
+    User,
+)
 from scoring.domain import Role
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.users import require_role
 
 
 def _refresh_result(session: Session, campaign_id: int, case_file_id: int) -> None:
-    from scoring.results import refresh_by_ids as refresh  # results builds on the workflow modules
+    from scoring.results import (
+        refresh_by_ids as refresh,  # results builds on the workflow modules
+    )
 
     refresh(session, campaign_id, case_file_id)
 
@@ -105,10 +117,25 @@ def _tiebreak(case_number: str, username: str) -> str:
     return hashlib.sha256(f"{case_number}:{username}".encode()).hexdigest()
 
 
+def _sampled_rows(session: Session, campaign_id: int) -> list[tuple[int, str, int, str]]:
+    """(case file id, case number, unit id, unit name) of the current sample, in draw order: one query."""
+    return [tuple(r) for r in session.execute(
+        select(CaseFile.id, CaseFile.case_number, CaseFile.unit_id, Unit.name)
+        .join(SampleItem, SampleItem.case_file_id == CaseFile.id)
+        .join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
+        .join(Unit, Unit.id == CaseFile.unit_id)
+        .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
+        .order_by(SampleItem.draw_order))]
+
+
 def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[User] | None = None) -> list[PlannedAssignment]:
     """The assignments automatic assignment would add (nothing is written). Raises ProblemReport listing
-    every file that cannot get enough eligible reviewers."""
-    files = sampled_files(session, campaign.id)
+    every file that cannot get enough eligible reviewers.
+
+    Set-based: one query for the sample, one for the existing assignments; per file only the tied
+    least-loaded reviewers are hashed for the tie-break (the plan is the one the file-by-file planner
+    made: tests/test_assignments_bulk.py keeps that planner as the reference)."""
+    files = _sampled_rows(session, campaign.id)
     if not files:
         raise ValidationFailed("draw the sample first: the campaign has no sampled files")
     if reviewers is None:
@@ -116,41 +143,54 @@ def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[U
                                          .order_by(User.username)))
     if not reviewers:
         raise ValidationFailed("there are no active reviewers to assign")
-    existing = _assignments(session, campaign.id)
-    load = Counter(a.reviewer_id for a in existing)
+    existing = session.execute(select(Assignment.case_file_id, Assignment.reviewer_id)
+                               .where(Assignment.campaign_id == campaign.id)).all()
+    load = Counter(r for _, r in existing)
     per_file: dict[int, set[int]] = {}
-    for a in existing:
-        per_file.setdefault(a.case_file_id, set()).add(a.reviewer_id)
+    for f, r in existing:
+        per_file.setdefault(f, set()).add(r)
+    people = [(r.id, r.unit_id, r.username, r.display_name) for r in reviewers]
     plan: list[PlannedAssignment] = []
     problems: list[Problem] = []
-    for cf in files:
-        have = per_file.setdefault(cf.id, set())
+    for fid, number, unit_id, unit_name in files:
+        have = per_file.setdefault(fid, set())
         need = campaign.reviewers_per_file - len(have)
-        eligible = [r for r in reviewers if r.id not in have and r.unit_id != cf.unit_id]
+        if need <= 0:
+            continue
+        eligible = [p for p in people if p[0] not in have and p[1] != unit_id]
         if len(eligible) < need:
-            problems.append(Problem(f"file {cf.case_number} ({cf.unit.name}) needs {need} more reviewer(s) from other "
+            problems.append(Problem(f"file {number} ({unit_name}) needs {need} more reviewer(s) from other "
                                     f"units but only {len(eligible)} are eligible"))
             continue
-        for _ in range(max(0, need)):
-            best = min(eligible, key=lambda r: (load[r.id], _tiebreak(cf.case_number, r.username)))
+        for _ in range(need):
+            low = min(load[p[0]] for p in eligible)
+            tied = [p for p in eligible if load[p[0]] == low]
+            best = tied[0] if len(tied) == 1 else min(tied, key=lambda p: _tiebreak(number, p[2]))
             eligible.remove(best)
-            load[best.id] += 1
-            have.add(best.id)
-            plan.append(PlannedAssignment(cf.id, cf.case_number, cf.unit.name, best.id, best.display_name))
+            load[best[0]] += 1
+            have.add(best[0])
+            plan.append(PlannedAssignment(fid, number, unit_name, best[0], best[3]))
     if problems:
         raise ProblemReport(problems, title="automatic assignment is not possible")
-    return _rebalance(plan, reviewers, load, per_file, {cf.id: cf.unit_id for cf in files})
+    return _rebalance(plan, reviewers, load, per_file, {f[0]: f[2] for f in files})
 
 
 def _rebalance(plan: list[PlannedAssignment], reviewers: list[User], load: Counter, per_file: dict[int, set[int]],
                file_unit: dict[int, int]) -> list[PlannedAssignment]:
     """Greedy file-by-file choice can leave loads uneven under recusal; move planned seats from the
-    busiest reviewer to the least busy eligible one until no such move narrows the spread."""
+    busiest reviewer to the least busy eligible one until no such move narrows the spread.
+
+    A move needs a reviewer at least two seats below the one giving up the seat, so only seats of
+    reviewers at the lowest load + 2 or more are looked at (none at all when the spread is at most 1)."""
     by_id = {r.id: r for r in reviewers}
     plan = list(plan)
     for _ in range(len(plan) * len(reviewers)):
+        floor = min(load[r.id] for r in reviewers) + 2
+        movable = [(i, p) for i, p in enumerate(plan) if load[p.reviewer_id] >= floor]
+        if not movable:
+            break
         moved = False
-        for i, p in sorted(enumerate(plan), key=lambda ip: -load[ip[1].reviewer_id]):
+        for i, p in sorted(movable, key=lambda ip: -load[ip[1].reviewer_id]):
             candidates = [r for r in reviewers if r.id not in per_file[p.case_file_id]
                           and r.unit_id != file_unit[p.case_file_id] and load[r.id] + 1 < load[p.reviewer_id]]
             if not candidates:
@@ -169,13 +209,29 @@ def _rebalance(plan: list[PlannedAssignment], reviewers: list[User], load: Count
 
 
 def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[PlannedAssignment], *, how: str) -> int:
+    """Write a plan as a whole: recusal checked for every row in bulk, the rows inserted in one
+    statement, and only the files that had a final result re-derived (a new, unsubmitted assignment
+    can take a result away, never make one)."""
     require_role(actor, Role.LEAD)
+    if not plan:
+        return 0
+    reviewers = {u.id: u for u in session.scalars(select(User).where(User.id.in_({p.reviewer_id for p in plan})))}
+    unit_of = {fid: unit for fid, _, unit, _ in _sampled_rows(session, campaign.id)}
     for p in plan:
-        cf, reviewer = session.get(CaseFile, p.case_file_id), session.get(User, p.reviewer_id)
-        check_recusal(reviewer, cf)
-        session.add(Assignment(campaign_id=campaign.id, case_file_id=cf.id, reviewer_id=reviewer.id))
+        reviewer = reviewers.get(p.reviewer_id)
+        unit = unit_of.get(p.case_file_id)
+        if (reviewer is None or unit is None or reviewer.role != Role.REVIEWER or not reviewer.active
+                or (reviewer.unit_id is not None and reviewer.unit_id == unit)):
+            cf = session.get(CaseFile, p.case_file_id)
+            if reviewer is None or cf is None:
+                raise NotFound(f"no reviewer {p.reviewer_id} or case file {p.case_file_id}")
+            check_recusal(reviewer, cf)  # raises with the reason
     session.flush()
-    for case_file_id in {p.case_file_id for p in plan}:
+    session.execute(insert(Assignment), [
+        {"campaign_id": campaign.id, "case_file_id": p.case_file_id, "reviewer_id": p.reviewer_id} for p in plan])
+    touched = {p.case_file_id for p in plan}
+    with_result = set(session.scalars(select(FileResult.case_file_id).where(FileResult.campaign_id == campaign.id)))
+    for case_file_id in sorted(touched & with_result):
         _refresh_result(session, campaign.id, case_file_id)
     audit.record(session, actor_id=actor.id, action=f"assign_{how}", entity="campaign", entity_id=campaign.id,
                  new=[{"case_file": p.case_number, "reviewer": p.reviewer} for p in plan])
@@ -286,7 +342,6 @@ def reviewer_progress(session: Session, campaign_id: int) -> list[ReviewerProgre
         names[uid] = name
         counts.setdefault(uid, Counter())[status or "not_started"] += 1
     units = dict(session.execute(select(User.id, func.coalesce(User.unit_id, 0))).all())
-    from scoring.db.models import Unit
 
     unit_names = dict(session.execute(select(Unit.id, Unit.name)).all())
     return [
