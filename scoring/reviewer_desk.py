@@ -1,7 +1,7 @@
 """What the reviewer's pages need, as plain values: the queue of own files, and one file opened for scoring.
 
 Rules kept here (the pages only show the values):
-- a reviewer's queue holds only their own assignments (`assignments.my_assignments`);
+- a reviewer's queue holds only their own assignments (one joined query, whatever its length);
 - when the campaign hides unit names from reviewers (`anonymise`), the unit is left out (None);
 - opening a file goes through `reviews.open_review` (own assignment only; creates the draft on first open)
   and carries everything the scoring form needs to score without the database: the exact standard version
@@ -16,13 +16,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from scoring.assignments import my_assignments
 from scoring.calibration.gate import require_calibrated
 from scoring.campaigns import file_grading, standard_hash_for
-from scoring.db.models import Assignment, Campaign, User
+from scoring.db.models import Assignment, Campaign, CaseFile, Review, Unit, User
 from scoring.domain import FILE_FLAGS, ReviewStatus, Role
 from scoring.engine import ScoreResult
 from scoring.errors import NotFound, PermissionDenied
@@ -101,24 +100,55 @@ def _entry(a: Assignment, campaign: Campaign) -> QueueEntry:
 
 
 def reviewer_campaigns(session: Session, actor: User) -> list[CampaignChoice]:
-    """The campaigns in which the reviewer has assigned files, newest first."""
-    mine = my_assignments(session, actor)
-    counts: dict[int, int] = {}
-    for a in mine:
-        counts[a.campaign_id] = counts.get(a.campaign_id, 0) + 1
-    if not counts:
-        return []
-    campaigns = session.scalars(select(Campaign).where(Campaign.id.in_(sorted(counts)))
-                                .order_by(Campaign.year.desc(), Campaign.id.desc()))
-    return [CampaignChoice(c.id, c.name, c.year, counts[c.id]) for c in campaigns]
+    """The campaigns in which the reviewer has assigned files, newest first (counted in SQL)."""
+    require_role(actor, Role.REVIEWER)
+    rows = session.execute(
+        select(Campaign.id, Campaign.name, Campaign.year, func.count(Assignment.id))
+        .join(Assignment, Assignment.campaign_id == Campaign.id)
+        .where(Assignment.reviewer_id == actor.id)
+        .group_by(Campaign.id, Campaign.name, Campaign.year)
+        .order_by(Campaign.year.desc(), Campaign.id.desc())).all()
+    return [CampaignChoice(cid, name, year, int(n)) for cid, name, year, n in rows]
+
+
+_QUEUE_COLUMNS = (
+    Assignment.id, Assignment.campaign_id, Campaign.name, Campaign.anonymise, CaseFile.id, CaseFile.case_number,
+    Unit.name, CaseFile.case_type, CaseFile.procedure, CaseFile.decision_date, CaseFile.description,
+    *(getattr(CaseFile, f) for f in FILE_FLAGS),
+    Review.id, Review.status, Review.total, Review.grade, Review.veto, Review.updated_at,
+)
 
 
 def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> list[QueueEntry]:
-    """The reviewer's own assigned files (of one campaign, or all), in assignment order."""
-    mine = my_assignments(session, actor, campaign_id)
-    ids = sorted({a.campaign_id for a in mine})
-    campaigns = {c.id: c for c in session.scalars(select(Campaign).where(Campaign.id.in_(ids)))}
-    return [_entry(a, campaigns[a.campaign_id]) for a in mine]
+    """The reviewer's own assigned files (of one campaign, or all), in assignment order.
+
+    One statement whatever the queue's length (assignment, file, unit, campaign and review joined),
+    so a redraw of the reviewer's pages costs one query, not two per file."""
+    require_role(actor, Role.REVIEWER)
+    stmt = (
+        select(*_QUEUE_COLUMNS)
+        .join(Campaign, Campaign.id == Assignment.campaign_id)
+        .join(CaseFile, CaseFile.id == Assignment.case_file_id)
+        .join(Unit, Unit.id == CaseFile.unit_id)
+        .outerjoin(Review, Review.assignment_id == Assignment.id)
+        .where(Assignment.reviewer_id == actor.id)
+        .order_by(Assignment.id)
+    )
+    if campaign_id is not None:
+        stmt = stmt.where(Assignment.campaign_id == campaign_id)
+    n_flags = len(FILE_FLAGS)
+    out = []
+    for row in session.execute(stmt):
+        (aid, cid, cname, anonymise, fid, number, unit, ctype, proc, date, description) = row[:11]
+        flags = [f for f, on in zip(FILE_FLAGS, row[11:11 + n_flags], strict=True) if on]
+        rid, status, total, grade, veto, updated = row[11 + n_flags:]
+        out.append(QueueEntry(
+            assignment_id=aid, campaign_id=cid, campaign=cname, case_file_id=fid, case_number=number,
+            unit=None if anonymise else unit, case_type=ctype, procedure=proc, decision_date=date,
+            description=description or "", flags=flags, status=status if rid is not None else NOT_STARTED,
+            review_id=rid, total=total, grade=grade, veto=bool(veto) if rid is not None else False,
+            updated_at=updated))
+    return out
 
 
 def queue_progress(entries: list[QueueEntry]) -> QueueProgress:
