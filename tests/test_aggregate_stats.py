@@ -20,6 +20,7 @@ from scoring.aggregate import (
     min_ranks,
     severity_from_scores,
 )
+from scoring.aggregate.agreement import _column_stats, alpha_sparse, sparse_stats
 
 scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -138,3 +139,21 @@ def test_severity_gaps_balance_out(rows):
     rows = list({(f, r): (f, r, float(t)) for f, r, t in rows}.values())  # one review per reviewer and file
     sev = severity_from_scores(rows)
     assert math.isclose(sum(n * s for n, s, _ in sev.values()), 0.0, abs_tol=1e-6)
+
+
+@FAST
+@given(st.integers(2, 5), st.integers(1, 12), st.data())
+def test_sparse_alpha_equals_the_package_and_the_dense_sums(coders, units, data):
+    """The agreement works on (file, value) pairs; on small data it gives the package's alpha."""
+    cells = data.draw(st.lists(st.one_of(st.none(), st.integers(0, 30)), min_size=coders * units,
+                               max_size=coders * units))
+    m = np.array([np.nan if c is None else float(c) for c in cells]).reshape(coders, units)
+    coder_idx, file_idx = np.nonzero(~np.isnan(m))
+    stats = sparse_stats(file_idx, m[coder_idx, file_idx], units)
+    assert np.allclose(stats, _column_stats(m))
+    pairable = (~np.isnan(m)).sum(axis=0) >= 2
+    if not pairable.any() or np.unique(m[:, pairable][~np.isnan(m[:, pairable])]).size < 2:
+        assert alpha_sparse(stats) is None
+        return
+    expected = krippendorff.alpha(reliability_data=m, level_of_measurement="interval")
+    assert alpha_sparse(stats) == pytest.approx(expected, abs=1e-9)

@@ -5,7 +5,9 @@ final result yet: files awaiting re-check are exactly where reviewers disagree).
 about the reviewers' own submitted marks, never the re-check.
 
 * Totals: Krippendorff's alpha at the interval level on the reviews' final totals (after veto
-  effects), reviewers as coders and files as units, computed with the `krippendorff` package.
+  effects), reviewers as coders and files as units, computed from per-file sums of the sparse
+  (file, value) pairs with the closed form below (equal to the `krippendorff` package's value: tested;
+  the package itself needs files x values x values memory).
   1 = perfect agreement, 0 = no better than chance, below 0 = systematic disagreement.
 * Interval: percentile bootstrap over files (the double-scored files drawn with replacement, B
   replicates from `Generator(PCG64(SeedSequence(seed, spawn_key=(0,))))`; the same replicates serve
@@ -32,7 +34,7 @@ from dataclasses import dataclass, field
 
 import krippendorff
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
@@ -45,7 +47,12 @@ from scoring.aggregate.common import (
     get_campaign_row,
     raw,
 )
-from scoring.aggregate.uncertainty import DEFAULT_B, DEFAULT_SEED, percentile_interval, unit_rng
+from scoring.aggregate.uncertainty import (
+    DEFAULT_B,
+    DEFAULT_SEED,
+    percentile_interval,
+    unit_rng,
+)
 from scoring.db.models import Assignment, CaseFile, Review, Unit, User
 from scoring.domain import ReviewStatus
 from scoring.standards import load_version
@@ -108,20 +115,59 @@ def alpha_bootstraps(matrices: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B,
     (totals and each item), so one matrix product does the work for all of them."""
     if not matrices:
         return []
-    n_files = np.asarray(matrices[0]).shape[1]
-    stats = [_column_stats(m) for m in matrices]
+    return bootstrap_stats([_column_stats(m) for m in matrices], n_boot=n_boot, seed=seed, level=level)
+
+
+def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
+                    level: float = 0.95) -> list[tuple[float | None, float | None]]:
+    """`alpha_bootstraps` from per-file stats (files x 4 each, see `_column_stats`/`sparse_stats`).
+
+    The replicates are drawn and summed a block at a time (the same random stream as drawing them all
+    at once), so memory stays at a few tens of MB whatever the number of files."""
+    if not stats:
+        return []
+    n_files = stats[0].shape[0]
     if n_files < 2:
-        return [(None, None)] * len(matrices)
-    idx = unit_rng(seed, 0).integers(0, n_files, size=(n_boot, n_files))
-    weights = np.bincount((idx + (np.arange(n_boot) * n_files)[:, None]).ravel(), minlength=n_boot * n_files)
-    sums = weights.reshape(n_boot, n_files).astype(float) @ np.hstack(stats)  # (n_boot, 4 x matrices)
-    alphas = _alpha_from_sums(sums.reshape(n_boot, len(matrices), 4))
+        return [(None, None)] * len(stats)
+    table = np.hstack(stats)
+    rng = unit_rng(seed, 0)
+    sums = np.empty((n_boot, table.shape[1]))
+    step = max(1, 2_000_000 // n_files)
+    for start in range(0, n_boot, step):
+        b = min(step, n_boot - start)
+        idx = rng.integers(0, n_files, size=(b, n_files))
+        weights = np.bincount((idx + (np.arange(b) * n_files)[:, None]).ravel(), minlength=b * n_files)
+        sums[start:start + b] = weights.reshape(b, n_files).astype(float) @ table
+    alphas = _alpha_from_sums(sums.reshape(n_boot, len(stats), 4))
     out: list[tuple[float | None, float | None]] = []
     for j, st in enumerate(stats):
         a = alphas[:, j]
         a = a[~np.isnan(a)]
         out.append(percentile_interval(a, level) if (st[:, 0] > 0).sum() >= 2 and a.size else (None, None))
     return out
+
+
+def sparse_stats(files: np.ndarray, values: np.ndarray, n_files: int) -> np.ndarray:
+    """`_column_stats` from (file index, value) pairs, one per review that has a value: no coders x
+    files matrix and nothing of size values x values (the interval alpha needs only these sums)."""
+    cnt = np.bincount(files, minlength=n_files).astype(float)
+    pairable = cnt >= 2
+    keep = pairable[files]
+    v = np.asarray(values, dtype=float)
+    if keep.any():
+        v = v - v[keep].mean()
+    v = np.where(keep, v, 0.0)
+    cnt = np.where(pairable, cnt, 0.0)
+    s1 = np.bincount(files, weights=v, minlength=n_files)
+    s2 = np.bincount(files, weights=v * v, minlength=n_files)
+    q = cnt * (s2 - s1 * s1 / np.maximum(cnt, 1)) / np.maximum(cnt - 1, 1)
+    return np.column_stack([cnt, s1, s2, q])
+
+
+def alpha_sparse(stats: np.ndarray) -> float | None:
+    """The interval alpha from `sparse_stats` (equal to the `krippendorff` package's; tested)."""
+    a = float(_alpha_from_sums(stats.sum(axis=0)))
+    return None if np.isnan(a) else a
 
 
 def alpha_bootstrap(matrix: np.ndarray, *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
@@ -255,41 +301,70 @@ def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]
     return meta
 
 
+def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, str | None, object]]:
+    """(review id, item id, status, deducted) of every item in the campaign's submitted reviews' results,
+    unpacked by the database's JSON functions (no result document is parsed in Python)."""
+    if session.get_bind().dialect.name == "postgresql":
+        sql = ("SELECT r.id, j->>'item_id', j->>'status', j->>'deducted' FROM reviews r "
+               "JOIN assignments a ON a.id = r.assignment_id "
+               "CROSS JOIN LATERAL json_array_elements(r.result::json -> 'items') j "
+               "WHERE a.campaign_id = :cid AND r.status = :submitted")
+    else:
+        sql = ("SELECT r.id, json_extract(j.value, '$.item_id'), json_extract(j.value, '$.status'), "
+               "json_extract(j.value, '$.deducted') FROM reviews r JOIN assignments a ON a.id = r.assignment_id, "
+               "json_each(r.result, '$.items') j WHERE a.campaign_id = :cid AND r.status = :submitted")
+    return [tuple(r) for r in session.execute(text(sql), {"cid": campaign_id,
+                                                           "submitted": ReviewStatus.SUBMITTED.value})]
+
+
 def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
               n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED, level: float = 0.95, min_item_files: int = 5,
               min_deducted_files: int = 3, lowest_n: int = 5) -> Agreement:
     """Alpha on totals with its bootstrap interval, alpha per item, the least agreed items and each
-    reviewer's severity, over the double-scored files of the selection (definitions: module docstring)."""
+    reviewer's severity, over the double-scored files of the selection (definitions: module docstring).
+
+    Works on sparse (file, value) pairs: memory grows with the reviews, never with reviewers x files or
+    with the number of distinct values."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         get_campaign_row(session, campaign_id)
-        rows = _double_scored(session, campaign_id, unit_kind, case_type, with_result=True)
+        rows = _double_scored(session, campaign_id, unit_kind, case_type, with_result=False)
         severity = _severity(session, rows)
         meta = _item_meta(session, {r.standard_hash for r in rows})
+        values = _item_values(session, campaign_id) if rows else []
     files = sorted({r.case_file_id for r in rows})
-    coders = sorted({r.reviewer_id for r in rows})
-    # A reviewer is assigned a file at most once, so (reviewer, file) identifies a review.
-    totals = _matrix({(r.reviewer_id, r.case_file_id): r.total for r in rows}, coders, files)
-    item_cells: dict[str, dict[tuple[int, int], float]] = defaultdict(dict)
-    for r in rows:
-        for it in (r.result or {}).get("items", []):
-            if it.get("status") not in MISSING_STATUSES:
-                item_cells[it["item_id"]][(r.reviewer_id, r.case_file_id)] = float(it["deducted"])
+    coders = {r.reviewer_id for r in rows}
+    file_index = {f: i for i, f in enumerate(files)}
+    n = len(files)
+    review_file = {r.review_id: file_index[r.case_file_id] for r in rows}
+    totals = sparse_stats(np.array([review_file[r.review_id] for r in rows], dtype=np.int64),
+                          np.array([r.total for r in rows], dtype=float), n)
+    by_item: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
+    for review_id, item_id, status, deducted in values:
+        f = review_file.get(review_id)
+        if f is None or status in MISSING_STATUSES:
+            continue
+        cell = by_item[item_id]
+        cell[0].append(f)
+        cell[1].append(float(deducted))
     items: list[ItemAgreement] = []
-    matrices = [totals]
-    for item_id, cells in sorted(item_cells.items()):
-        m = _matrix(cells, coders, files)
-        pairable = (~np.isnan(m)).sum(axis=0) >= 2
+    stats = [totals]
+    for item_id, (fs, vs) in sorted(by_item.items()):
+        f_arr, v_arr = np.array(fs, dtype=np.int64), np.array(vs, dtype=float)
+        st = sparse_stats(f_arr, v_arr, n)
+        pairable = st[:, 0] >= 2
         if not pairable.any():
             continue
-        sub = m[:, pairable]
-        spread = np.nanmax(sub, axis=0) - np.nanmin(sub, axis=0)
+        hi = np.full(n, -np.inf)
+        lo = np.full(n, np.inf)
+        np.maximum.at(hi, f_arr, v_arr)
+        np.minimum.at(lo, f_arr, v_arr)
         title, focus = meta.get(item_id, (item_id, ""))
         items.append(ItemAgreement(item_id, title, focus, focus_label(focus), int(pairable.sum()),
-                                   int((np.nanmax(sub, axis=0) > 0).sum()), int((spread > 0).sum()),
-                                   alpha_interval(sub)))
-        matrices.append(m)
-    (lo, hi), *item_ci = alpha_bootstraps(matrices, n_boot=n_boot, seed=seed, level=level)
+                                   int((hi[pairable] > 0).sum()), int((hi[pairable] - lo[pairable] > 0).sum()),
+                                   alpha_sparse(st)))
+        stats.append(st)
+    (ci_lo, ci_hi), *item_ci = bootstrap_stats(stats, n_boot=n_boot, seed=seed, level=level)
     for item, (ilo, ihi) in zip(items, item_ci, strict=True):
         if item.alpha is not None:
             item.ci_low, item.ci_high = ilo, ihi
@@ -298,8 +373,8 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     ranked = sorted((i for i in items if i.alpha is not None and i.files >= min_item_files
                      and i.deducted_files >= min_deducted_files), key=lambda i: (i.alpha, i.item_id))
     return Agreement(
-        campaign_id=campaign_id, files=len(files), reviews=len(rows), reviewers=len(coders),
-        alpha=alpha_interval(totals) if files else None, ci_low=lo, ci_high=hi, n_boot=n_boot, seed=seed,
+        campaign_id=campaign_id, files=n, reviews=len(rows), reviewers=len(coders),
+        alpha=alpha_sparse(totals) if files else None, ci_low=ci_lo, ci_high=ci_hi, n_boot=n_boot, seed=seed,
         level=level, min_item_files=min_item_files, min_deducted_files=min_deducted_files, items=items,
         lowest=ranked[:lowest_n], severity=severity,
     )
