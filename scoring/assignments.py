@@ -18,6 +18,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from scoring import audit, limits
+from scoring.audit_state import note_inserted
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -227,8 +228,9 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
                 raise NotFound(f"no reviewer {p.reviewer_id} or case file {p.case_file_id}")
             check_recusal(reviewer, cf)  # raises with the reason
     session.flush()
-    session.execute(insert(Assignment), [
-        {"campaign_id": campaign.id, "case_file_id": p.case_file_id, "reviewer_id": p.reviewer_id} for p in plan])
+    ids = session.scalars(insert(Assignment).returning(Assignment.id), [
+        {"campaign_id": campaign.id, "case_file_id": p.case_file_id, "reviewer_id": p.reviewer_id} for p in plan]).all()
+    note_inserted(session, Assignment.__tablename__, ids)
     touched = {p.case_file_id for p in plan}
     with_result = set(session.scalars(select(FileResult.case_file_id).where(FileResult.campaign_id == campaign.id)))
     for case_file_id in sorted(touched & with_result):

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -27,6 +28,12 @@ def _touched(session: Session) -> dict[str, set[Any]]:
 def _note(session: Session, table: str, key: Any) -> None:
     if key is not None:
         _touched(session).setdefault(table, set()).add(key)
+
+
+def note_inserted(session: Session, table: str, keys: Iterable[Any]) -> None:
+    """Rows a bulk INSERT statement wrote (the unit of work never sees them): vouched for at commit."""
+    if table in chain.TRACKED:
+        _touched(session).setdefault(table, set()).update(keys)
 
 
 def _key_of(obj: Any) -> tuple[str, Any] | None:

@@ -30,6 +30,7 @@ from scoring.db.models import (
     Unit,
     User,
 )
+from scoring.audit_verify import verify
 from scoring.errors import ProblemReport, ValidationFailed
 
 
@@ -129,7 +130,7 @@ def test_bulk_planner_gives_the_reference_plan(session, n_units, data):
         session.rollback()
 
 
-def test_apply_writes_every_assignment_in_bulk_and_keeps_recusal(session):
+def test_apply_writes_every_assignment_in_bulk_and_keeps_recusal(session, sqlite_engine):
     c, files, reviewers = world(session, 3, [i % 3 for i in range(30)], [0, 1, 2, None, 0, 1])
     lead = User(username="lead", display_name="组长", role="lead")
     session.add(lead)
@@ -148,6 +149,9 @@ def test_apply_writes_every_assignment_in_bulk_and_keeps_recusal(session):
     assert len(entry.new_value) == 60
     # a second plan adds nothing: every file has its reviewers
     assert plan_auto_assignment(session, c) == []
+    session.commit()  # the bulk-inserted rows are vouched for in the audit chain like any others
+    report = verify(sqlite_engine)
+    assert report.ok, report
 
 
 def test_apply_refuses_a_plan_breaking_recusal_and_writes_nothing(session):
