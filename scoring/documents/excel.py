@@ -55,6 +55,7 @@ from scoring.standards import load_version
 EXPORTS = ("scores", "units", "deductions", "sample")
 EXPORT_NAMES = {"scores": "案卷得分", "units": "单位汇总", "deductions": "扣分台账", "sample": "抽样记录"}
 SOURCE_LABELS = {"mean": "均值", "recheck": "复核"}
+REVIEW_CHUNK = 500  # files whose reviews are loaded at once by the scores export
 
 
 # ------------------------------------------------------------------------------------------ writer
@@ -118,7 +119,7 @@ class Book:
     def __init__(self) -> None:
         self.out = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.out, {
-            "in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+            "constant_memory": True,  # rows are streamed to a temporary file as they are written "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
         })
         self.names: set[str] = set()
@@ -160,13 +161,17 @@ def _sampled(session: Session, campaign_id: int) -> list[tuple[int, CaseFile, Un
     return [(int(o), cf, u) for o, cf, u in rows]
 
 
-def _submitted_reviews(session: Session, campaign_id: int) -> dict[int, list[tuple[Review, User]]]:
-    rows = session.execute(
+def _submitted_reviews(session: Session, campaign_id: int,
+                       file_ids: Sequence[int] | None = None) -> dict[int, list[tuple[Review, User]]]:
+    stmt = (
         select(Review, User, Assignment.case_file_id)
         .join(Assignment, Assignment.id == Review.assignment_id)
         .join(User, User.id == Assignment.reviewer_id)
         .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED)
-        .order_by(Assignment.case_file_id, Review.submitted_at, Review.id)).all()
+        .order_by(Assignment.case_file_id, Review.submitted_at, Review.id))
+    if file_ids is not None:
+        stmt = stmt.where(Assignment.case_file_id.in_(list(file_ids)))
+    rows = session.execute(stmt).all()
     out: dict[int, list[tuple[Review, User]]] = defaultdict(list)
     for review, user, cf_id in rows:
         out[cf_id].append((review, user))
@@ -231,7 +236,6 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
     campaign = documents_campaign(session, actor, campaign_ref)
     reviewer_names = is_lead(actor)
     sampled = _sampled(session, campaign.id)
-    reviews = _submitted_reviews(session, campaign.id)
     rechecks = _rechecks(session, campaign.id)
     finals = _final(session, campaign.id)
     groups: dict[str, list[tuple[int, CaseFile, Unit]]] = defaultdict(list)
@@ -246,7 +250,10 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
         std = load_version(session, std_hash)
         items = [item for section in std.sections for item in section.items]
         sheet = book.sheet(f"{std.title}", [*SCORE_HEADERS, *[f"{i.id} {i.title}（扣分）" for i in items]])
-        for order, cf, unit in files:
+        reviews: dict[int, list[tuple[Review, User]]] = {}
+        for k, (order, cf, unit) in enumerate(files):
+            if k % REVIEW_CHUNK == 0:  # the reviews of the next files only: memory stays flat
+                reviews = _submitted_reviews(session, campaign.id, [f.id for _, f, _ in files[k:k + REVIEW_CHUNK]])
             base = [order, _case(campaign, cf.case_number), unit.name, cf.case_type]
             rows_for_file = reviews.get(cf.id, [])
             for n, (review, user) in enumerate(rows_for_file, start=1):
