@@ -21,7 +21,7 @@ from scoring.register_upload import (
     preview_register,
     preview_units,
 )
-from scoring.ui import pdf_attach, state
+from scoring.ui import pdf_attach, register_preview, state
 from scoring.ui.common import flag_label, reported, show_error, show_problems
 from scoring.ui.i18n import t
 from scoring.views import search_register, unit_names
@@ -93,6 +93,7 @@ def _import_tab() -> None:
     with c2:
         st.markdown(f"**{t('register.by_case_type')}**")
         st.dataframe(counts_frame(report.by_case_type, t("col.case_type")), hide_index=True, width="stretch")
+    register_preview.show(report, uploaded.file_id, uploaded.getvalue(), uploaded.name)
     if not report.ok:
         st.markdown(f"**{t('register.problems')}**")
         show_problems(report.problems, report.problem_count)

@@ -73,6 +73,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "demoprog.people": ("创建演示账号", "Creating the demo accounts"),
     "demoprog.draw": ("{year} 年度活动：抽取样本、分配评查人员", "{year} campaign: drawing the sample, assigning reviewers"),
     "demoprog.score": ("{year} 年度活动：评分与复核 {done}/{total} 本", "{year} campaign: scoring and re-checking {done} of {total} {total|file|files}"),
+    # register import preview
+    "regprev.mapping": ("列对应（字段 ← 文件中的列名）", "Column mapping (field <- column in the file)"),
+    "regprev.col_field": ("字段", "Field"),
+    "regprev.col_source": ("文件中的列", "Column in the file"),
+    "regprev.first_rows": ("前 {n} 行的解析结果", "The first {n} rows as parsed"),
     # sessions
     "sessions.everywhere": ("在所有设备上退出", "Sign out everywhere"),
     "sessions.everywhere_done": ("已结束 {username} 的 {n} 个登录。", "{n} session(s) of {username} ended."),
