@@ -58,12 +58,11 @@ def check_pdf(filename: str, data: bytes, limits: PdfLimits | None = None) -> Ch
     """Refuse anything that is not a readable PDF within the limits, saying which file and why."""
     limits = limits or pdf_limits()
     if not data:
-        raise ValidationFailed(f"{filename}: the file is empty")
+        raise ValidationFailed(code="pdf.empty", name=filename)
     if len(data) > limits.max_bytes:
-        raise ValidationFailed(f"{filename}: larger than the limit of {limits.max_bytes / 1048576:g} MB "
-                               "(CASEREVIEW_PDF_MAX_MB)")
+        raise ValidationFailed(code="pdf.too_large", name=filename, mb=f"{limits.max_bytes / 1048576:g}")
     if not data.startswith(MAGIC):
-        raise ValidationFailed(f"{filename}: not a PDF (it does not start with %PDF-)")
+        raise ValidationFailed(code="pdf.not_pdf", name=filename)
     try:
         document = pdfium.PdfDocument(data)
         try:
@@ -71,12 +70,11 @@ def check_pdf(filename: str, data: bytes, limits: PdfLimits | None = None) -> Ch
         finally:
             document.close()
     except pdfium.PdfiumError as exc:
-        raise ValidationFailed(f"{filename}: the PDF cannot be read ({exc})") from None
+        raise ValidationFailed(code="pdf.unreadable", name=filename, why=str(exc)) from None
     if pages < 1:
-        raise ValidationFailed(f"{filename}: the PDF has no pages")
+        raise ValidationFailed(code="pdf.no_pages", name=filename)
     if pages > limits.max_pages:
-        raise ValidationFailed(f"{filename}: {pages} pages is more than the limit of {limits.max_pages} "
-                               "(CASEREVIEW_PDF_MAX_PAGES)")
+        raise ValidationFailed(code="pdf.too_many_pages", name=filename, pages=pages, max=limits.max_pages)
     return CheckedPdf(filename, data, hashlib.sha256(data).hexdigest(), pages)
 
 
@@ -104,7 +102,7 @@ def _store(session: Session, actor: User, case_file: CaseFile, pdf: CheckedPdf) 
 def _case_file(session: Session, case_number: str) -> CaseFile:
     cf = session.scalar(select(CaseFile).where(CaseFile.case_number == case_number.strip()))
     if cf is None:
-        raise NotFound(f"no case file numbered {case_number!r} in the register")
+        raise NotFound(code="pdf.no_case", number=case_number)
     return cf
 
 
@@ -134,7 +132,7 @@ class BulkPlan:
     matched: list[tuple[str, str, CheckedPdf]] = field(default_factory=list)  # (file name, case number, pdf)
     unmatched: list[str] = field(default_factory=list)
     ambiguous: list[tuple[str, list[str]]] = field(default_factory=list)  # (file name, candidate case numbers)
-    rejected: list[tuple[str, str]] = field(default_factory=list)  # (file name, why)
+    rejected: list[tuple[str, ValidationFailed]] = field(default_factory=list)  # (file name, why)
 
 
 def _zip_name(info: zipfile.ZipInfo) -> str:
@@ -159,7 +157,7 @@ def read_bundle(path_or_bytes: Path | bytes, limits: PdfLimits | None = None) ->
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
     except zipfile.BadZipFile:
-        raise ValidationFailed("not a ZIP file: upload a .zip of PDFs (or give a folder)") from None
+        raise ValidationFailed(code="pdf.not_zip") from None
     out = []
     with archive:
         for info in archive.infolist():
@@ -198,7 +196,7 @@ def plan_bulk(session: Session, actor: User | None, files: list[tuple[str, bytes
             try:
                 plan.matched.append((name, found[0], check_pdf(name, data, limits)))
             except ValidationFailed as exc:
-                plan.rejected.append((name, str(exc).split(": ", 1)[-1]))
+                plan.rejected.append((name, exc))
     return plan
 
 
@@ -229,7 +227,7 @@ def info(session: Session, actor: User | None, case_file_id: int) -> PdfInfo | N
     Raises NotFound — the same for a file that does not exist and one the actor may not read."""
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None or not _may_read(session, actor, case_file):
-        raise NotFound(f"no case file {case_file_id} that you may read")
+        raise NotFound(code="pdf.not_readable_here", id=case_file_id)
     row = session.scalar(select(CaseFilePdf).where(CaseFilePdf.case_file_id == case_file_id))
     if row is None:
         return None
@@ -242,7 +240,7 @@ def fetch(session: Session, actor: User | None, case_file_id: int) -> tuple[PdfI
     """The PDF of a case file the actor may read; NotFound when there is none or it is not theirs to read."""
     found = info(session, actor, case_file_id)
     if found is None:
-        raise NotFound(f"no electronic case file is attached to case file {case_file_id}")
+        raise NotFound(code="pdf.none_attached", id=case_file_id)
     blob = session.get(PdfBlob, found.sha256)
     assert blob is not None
     return found, bytes(blob.data)
@@ -261,7 +259,7 @@ def render_page(data: bytes, page: int, width: int = 900) -> bytes:
     document = pdfium.PdfDocument(data)
     try:
         if not 1 <= page <= len(document):
-            raise ValidationFailed(f"page {page} is outside the file (1-{len(document)})")
+            raise ValidationFailed(code="pdf.page_outside", page=page, pages=len(document))
         pdf_page = document[page - 1]
         scale = width / pdf_page.get_width()
         image = pdf_page.render(scale=scale).to_pil()

@@ -129,7 +129,9 @@ def test_bulk_preview_matches_by_case_number_and_stores_only_after_apply(session
                                                           ("水罚（2024）1号.PDF", "水罚〔2024〕1号")]
     assert plan.unmatched == ["说明.pdf"]
     assert plan.ambiguous == [("城桥罚〔2024〕7号+水罚〔2024〕1号.pdf", ["城桥罚〔2024〕7号", "水罚〔2024〕1号"])]
-    assert plan.rejected == [("城桥罚〔2024〕7号 坏.pdf", "not a PDF (it does not start with %PDF-)")]
+    assert [(n, str(e)) for n, e in plan.rejected] == [
+        ("城桥罚〔2024〕7号 坏.pdf", "城桥罚〔2024〕7号 坏.pdf: not a PDF (it does not start with %PDF-)")]
+    assert plan.rejected[0][1].localized("zh") == "城桥罚〔2024〕7号 坏.pdf：不是 PDF 文件（文件头不是 %PDF-）"
     assert session.scalar(select(func.count()).select_from(PdfBlob)) == 0  # the preview stores nothing
     assert case_pdfs.apply_bulk(session, lead, plan) == {"attached": 2, "replaced": 0, "unchanged": 0}
     assert case_pdfs.info(session, lead, world["f1"].id).pages == 3
@@ -152,7 +154,7 @@ def test_bad_zip_and_oversized_entries(session, world):
     entries = case_pdfs.read_bundle(_zip({"水罚〔2024〕12号.pdf": b"%PDF-" + b"0" * 10**6}), limits)
     assert len(entries[0][1]) == 5001  # never read past the limit
     plan = case_pdfs.plan_bulk(session, world["lead"], entries, limits)
-    assert plan.rejected[0][1].startswith("larger than the limit")
+    assert "larger than the limit" in str(plan.rejected[0][1])
 
 
 @given(st.sampled_from("〔［【[（("), st.sampled_from("〕］】]）)"), st.text(" _-案卷扫描", max_size=4),

@@ -46,7 +46,7 @@ def test_one_pdf_is_checked_then_attached(db, ids):
     at.file_uploader(key="pdfattach_one_0").set_value(("scan.pdf", b"GIF89a...", "application/pdf")).run()
     at.button(key="pdfattach_go").click().run()
     assert not at.exception
-    assert any("scan.pdf: not a PDF" in e for e in texts(at, "error"))
+    assert any("scan.pdf：不是 PDF 文件" in e for e in texts(at, "error"))
     assert _count(db, PdfBlob) == 0
     at.file_uploader(key="pdfattach_one_0").set_value(("scan.pdf", make_pdf(3), "application/pdf")).run()
     at.button(key="pdfattach_go").click().run()
@@ -68,7 +68,7 @@ def test_zip_preview_lists_matches_and_stores_only_on_request(db, ids):
     matched = next(f for f in frames if "页数" in f.columns)
     assert list(matched["案号"]) == ["水罚〔2024〕1号"] and list(matched["页数"]) == [2]
     assert any("无关.pdf" in list(f.get("文件", [])) and len(f.columns) == 1 for f in frames)
-    assert any("原因" in f.columns and "not a PDF" in f["原因"][0] for f in frames)
+    assert any("原因" in f.columns and "不是 PDF 文件" in f["原因"][0] for f in frames)
     assert _count(db, PdfBlob) == 0  # the preview stores nothing
     at.button(key="pdfattach_store").click().run()
     assert not at.exception

@@ -52,7 +52,7 @@ def bulk_cmd(engine, source: Path, dry_run: bool, as_user: str | None) -> None:
         for name, numbers in plan.ambiguous:
             click.echo(f"ambiguous  {name}: {' / '.join(numbers)}")
         for name, why in plan.rejected:
-            click.echo(f"refused    {name}: {why}")
+            click.echo(f"refused    {why}")
         if not plan.matched:
             raise ValidationFailed("no PDF matched a case file: nothing stored")
         if dry_run:

@@ -14,7 +14,7 @@ from scoring.errors import CaseReviewError
 from scoring.settings import pdf_limits
 from scoring.ui import state
 from scoring.ui.common import show_error
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 
 PLAN_KEY = "pdfattach_plan"
 UPLOAD_N = "pdfattach_upload_n"
@@ -64,7 +64,8 @@ def _plan_tables(plan: case_pdfs.BulkPlan) -> None:
                      hide_index=True, width="stretch")
     if plan.rejected:
         st.markdown(f"**{t('pdfattach.rejected', n=len(plan.rejected))}**")
-        st.dataframe(pd.DataFrame([{file_col: n, t("pdfattach.col.why"): w} for n, w in plan.rejected]),
+        st.dataframe(pd.DataFrame([{file_col: n, t("pdfattach.col.why"): w.localized(lang())}
+                                   for n, w in plan.rejected]),
                      hide_index=True, width="stretch")
 
 
