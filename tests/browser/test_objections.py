@@ -69,7 +69,7 @@ def test_liaison_objects_and_the_lead_decides(page, app_server, tmp_path):  # no
 
     ui.sign_in("lead", PASSWORD)
     ui.nav(zh("page.objections"))
-    ui.expect_text(facts["case"])
+    ui.expect_table_text(facts["case"])
     ui.select(zh("obj.assign_to"), "组长")
     ui.click(zh("obj.assign_btn"))
     ui.expect_text(zh_re("obj.assigned_ok"))
