@@ -150,6 +150,17 @@ def _flush(session: Session, review: Review) -> None:
         raise ConflictError("this review was changed elsewhere at the same moment; reload and save again") from None
 
 
+def store_marks(session: Session, review: Review, marks: Marks) -> ScoreResult:
+    """Re-score and store a review's marks under its (current) standard version, whatever its status: used
+    when the lead switches the campaign to another version (scoring.standard_impact), never by reviewers."""
+    result = compute(session, review, marks)
+    standard, _, _ = _context(session, review)
+    review.marks = _rows(standard, marks)
+    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
+    review.result = result.to_dict()
+    return result
+
+
 def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expected_version: int) -> Review:
     review = get_review(session, review_id)
     _check_editable(actor, review, expected_version)

@@ -8,15 +8,24 @@ import click
 from pydantic import ValidationError
 
 from scoring import limits
-from scoring.cli.base import cli, echo_json
+from scoring.campaigns import get_campaign
+from scoring.cli.base import cli, db_option, echo_json
+from scoring.cli.campaign_cmds import acting_user
+from scoring.db.session import transaction
+from scoring.documents.standard_docx import standard_docx
 from scoring.engine import score
 from scoring.errors import Problem, ProblemReport
 from scoring.marks import ScoreInput
-from scoring.documents.standard_docx import standard_docx
-from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary, load_rubric_file, load_standard
+from scoring.rubric.loader import (
+    DEFAULT_RUBRIC_DIR,
+    RubricLibrary,
+    load_rubric_file,
+    load_standard,
+)
 from scoring.rubric.schema import StandardFile
 from scoring.rubric.workbook import export_workbook, read_workbook, to_yaml
 from scoring.rubric.yaml_input import MAX_PROBLEMS_SHOWN, load_json_file
+from scoring.standard_impact import Impact, simulate, switch
 
 
 @cli.group("rubric")
@@ -106,3 +115,50 @@ def import_cmd(workbook: Path, output: Path) -> None:
     model = read_workbook(workbook)
     output.write_text(to_yaml(model), encoding="utf-8")
     click.echo(f"wrote {output} ({model.id}: {model.title})")
+
+
+def _impact_record(impact: Impact) -> dict[str, object]:
+    return {
+        "standard": impact.standard_id, "old_version": impact.old_hash, "new_version": impact.new_hash,
+        "files_checked": impact.files_checked,
+        "files": [{"case_number": f.case_number, "unit": f.unit, "old_score": f.old_score, "new_score": f.new_score,
+                   "old_grade": f.old_grade, "new_grade": f.new_grade, "grade_changes": f.grade_changes}
+                  for f in impact.files],
+        "units": [{"unit": u.unit, "files": u.files, "old_mean": u.old_mean, "new_mean": u.new_mean}
+                  for u in impact.units],
+        "problems": [str(p) for p in impact.problems],
+    }
+
+
+@rubric.command("impact")
+@click.option("--campaign", "campaign_ref", required=True)
+@click.argument("standard_path", metavar="STANDARD", type=click.Path(path_type=Path))
+@click.option("--as", "as_user", help="Acting user (a panel lead).")
+@db_option
+def impact_cmd(engine, campaign_ref: str, standard_path: Path, as_user: str | None) -> None:  # noqa: ANN001
+    """Before switching a campaign to an edited standard (file .yaml/.xlsx): re-score every existing review
+    under both versions and list the files and units that move and the grades that change."""
+    new = load_standard(standard_path)
+    with transaction(engine()) as session:
+        impact = simulate(session, acting_user(session, as_user), get_campaign(session, campaign_ref), new)
+        echo_json(_impact_record(impact))
+
+
+@rubric.command("switch")
+@click.option("--campaign", "campaign_ref", required=True)
+@click.argument("standard_path", metavar="STANDARD", type=click.Path(path_type=Path))
+@click.option("--version", "expected", required=True, help="The new version's hash as `rubric impact` showed it.")
+@click.option("--reason", required=True)
+@click.option("--as", "as_user", help="Acting user (a panel lead).")
+@db_option
+def switch_cmd(engine, campaign_ref: str, standard_path: Path, expected: str, reason: str,  # noqa: ANN001
+               as_user: str | None) -> None:
+    """Switch the campaign to the edited standard (audited); refused while existing marks do not fit."""
+    new = load_standard(standard_path)
+    if len(expected) < 64 and new.hash.startswith(expected) and len(expected) >= 12:
+        expected = new.hash
+    with transaction(engine()) as session:
+        impact = switch(session, acting_user(session, as_user), get_campaign(session, campaign_ref), new,
+                        reason=reason, expected_new_hash=expected)
+        click.echo(f"switched to {new.id} version {new.hash[:12]}: {len(impact.files)} files re-scored with a "
+                   f"different result, {len(impact.grade_changes)} grades changed")
