@@ -124,7 +124,7 @@ def bench_sqlite(n: int) -> None:
                 if has_attrs:
                     attrs = {}
                     for k in EXTRA_KEYS:
-                        v = getattr(r, k)
+                        v = getattr(r, k, None)
                         if v is not None and not pd.isna(v):
                             attrs[k] = pd.Timestamp(v).date().isoformat() if isinstance(v, (pd.Timestamp, np.datetime64)) else v
                     row["attributes"] = attrs

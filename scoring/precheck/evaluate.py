@@ -51,7 +51,11 @@ def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     carries = pd.Series(np.zeros(n, dtype=bool), index=df.index)
     for key in EXTRA_KEYS:  # what the register row itself carries, before empty yes/no become "no"
         if key in df.columns:
-            carries |= df[key].notna().to_numpy() & (df[key].astype(object) != "").to_numpy()
+            col = df[key]
+            present = col.notna().to_numpy()
+            if col.dtype == object:  # text may carry "" for empty
+                present &= (col != "").to_numpy()
+            carries |= present
     frame[CARRIES] = carries
     return frame
 
