@@ -33,7 +33,7 @@ def sign_in(engine: Engine, username: str, password: str, *, now: dt.datetime | 
         raise ValidationFailed("enter a user name and a password")
     with session_factory(engine)() as session:
         try:
-            user = authenticate(session, username, password, now=now)
+            user = authenticate(session, username, password, now=now, commit_claim=True)
         except CaseReviewError:
             session.commit()  # keep failed_logins / locked_until
             raise

@@ -90,7 +90,10 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     name = getattr(table, "name", None)
     if name not in chain.TRACKED:
         return
-    key = chain.TRACKED[name][0]
+    key, columns = chain.TRACKED[name]
+    values = getattr(state.statement, "_values", None)
+    if state.is_update and values and not {getattr(c, "key", str(c)) for c in values} & set(columns):
+        return  # only untracked columns change (sign-in counters): nothing the chain vouches for
     where = state.statement.whereclause
     stmt = sa.select(table.c[key]) if where is None else sa.select(table.c[key]).where(where)
     conn = state.session.connection()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from scoring import audit, sign_in_sessions
@@ -105,28 +106,63 @@ def create_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str, *, now: dt.datetime | None = None) -> User:
-    """Check a password; lock the account for a while after repeated failures."""
+def _dummy_hash() -> str:
+    """An Argon2 hash no password matches, made once: unknown names cost the same work as known ones."""
+    global _DUMMY
+    if _DUMMY is None:
+        _DUMMY = _hasher.hash(secrets.token_hex(16))
+    return _DUMMY
+
+
+_DUMMY: str | None = None
+
+
+def _spend(password: str) -> None:
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+
+
+def authenticate(session: Session, username: str, password: str, *, now: dt.datetime | None = None,
+                 commit_claim: bool = False) -> User:
+    """Check a password; lock the account for a while after repeated failures.
+
+    Every failure (unknown name, inactive or locked account, wrong password) gets the same answer after
+    the same Argon2 work, so neither the message nor the time tells which accounts exist. An attempt
+    first claims one of the `MAX_FAILED_LOGINS` tries left with a conditional UPDATE (atomic on both
+    databases), so of any number of concurrent guesses at most that many are checked against the
+    password before the account locks; success gives the tries back. `commit_claim` commits the claim
+    before the slow password check (sign-in does, so no lock is held meanwhile).
+    """
     now = now or utcnow()
+    generic = CaseReviewError(code="auth.wrong_credentials")
     user = session.scalar(select(User).where(User.username == username.strip()))
-    generic = CaseReviewError("wrong user name or password")
-    if user is None or not user.active or not user.password_hash:
+    claimed = user is not None and user.active and bool(user.password_hash) and session.execute(
+        update(User).where(User.id == user.id, User.failed_logins < MAX_FAILED_LOGINS,
+                           or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=User.failed_logins + 1).execution_options(synchronize_session=False)).rowcount == 1
+    if commit_claim:
+        session.commit()
+    if not claimed:
+        _spend(password)
         raise generic
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise PermissionDenied(f"account locked after {MAX_FAILED_LOGINS} failed sign-ins; try again in {minutes} min")
+    assert user is not None and user.password_hash is not None
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
+        locked = session.execute(
+            update(User).where(User.id == user.id, User.failed_logins >= MAX_FAILED_LOGINS)
+            .values(locked_until=now + LOCKOUT, failed_logins=0).execution_options(synchronize_session=False)
+        ).rowcount == 1
+        session.expire(user, ["failed_logins", "locked_until"])
+        if locked:
             sign_in_sessions.end_all(session, user.id, "locked", now=now)
             audit.record(session, actor_id=user.id, action="lockout", entity="user", entity_id=user.id)
         raise generic from None
-    user.failed_logins = 0
-    user.locked_until = None
+    session.execute(update(User).where(User.id == user.id).values(failed_logins=0, locked_until=None)
+                    .execution_options(synchronize_session=False))
+    session.expire(user, ["failed_logins", "locked_until"])
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user

@@ -28,8 +28,9 @@ def test_sign_in_keeps_failures_and_locks(engine):
     for _ in range(MAX_FAILED_LOGINS):
         with pytest.raises(CaseReviewError, match="wrong user name or password"):
             sign_in(engine, "rv", "nope-nope", now=now)
-    with pytest.raises(PermissionDenied, match="locked"):
+    with pytest.raises(CaseReviewError, match="wrong user name or password") as locked:
         sign_in(engine, "rv", PASSWORD, now=now + dt.timedelta(minutes=1))
+    assert type(locked.value) is CaseReviewError  # locked reads exactly like a wrong password
     assert sign_in(engine, "rv", PASSWORD, now=now + dt.timedelta(minutes=16)) == ids["rv"]
 
 

@@ -42,8 +42,9 @@ def test_lockout_after_repeated_failures(session):
     for _ in range(MAX_FAILED_LOGINS):
         with pytest.raises(CaseReviewError, match="wrong user name or password"):
             authenticate(session, "lead", "nope", now=now)
-    with pytest.raises(PermissionDenied, match="locked"):
+    with pytest.raises(CaseReviewError, match="wrong user name or password") as locked:
         authenticate(session, "lead", "s3cret-pass", now=now + dt.timedelta(minutes=5))
+    assert type(locked.value) is CaseReviewError  # locked reads exactly like a wrong password (no enumeration)
     assert authenticate(session, "lead", "s3cret-pass", now=now + dt.timedelta(minutes=16))
     with pytest.raises(CaseReviewError, match="wrong user name or password"):
         authenticate(session, "nobody", "whatever", now=now)
