@@ -52,7 +52,7 @@ def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     for key in EXTRA_KEYS:  # what the register row itself carries, before empty yes/no become "no"
         if key in df.columns:
             col = df[key]
-            present = col.notna().to_numpy()
+            present = col.notna().to_numpy(copy=True)
             if col.dtype == object:  # text may carry "" for empty
                 present &= (col != "").to_numpy()
             carries |= present
