@@ -7,8 +7,12 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from scoring.documents.standard_docx import standard_docx
+from scoring.rubric.loader import RubricLibrary, load_rubric_file
 from scoring.rubric.model import CItem, Standard
-from scoring.rubric.schema import Condition, Deduction, VetoEffect
+from scoring.rubric.schema import Condition, Deduction, StandardFile, VetoEffect
+from scoring.rubric.upload_check import check_uploaded
+from scoring.rubric.workbook import export_workbook
 from scoring.ui import state
 from scoring.ui.common import focus_label, reported, yes_no
 from scoring.ui.i18n import t
@@ -25,10 +29,31 @@ def _conditions(conds: list[Condition]) -> str:
 def deduction_text(d: Deduction) -> str:
     if d.points is not None:
         return t("standards.ded_fixed", reason=d.reason, points=_num(d.points))
-    text = t("standards.ded_each", reason=d.reason, points=_num(d.per_occurrence or Decimal(0)))
+    if d.range is not None:
+        key = "stdx.ded_range_each" if d.range.per == "occurrence" else "stdx.ded_range"
+        text = t(key, reason=d.reason, low=_num(d.range.min), high=_num(d.range.max))
+    else:
+        text = t("standards.ded_each", reason=d.reason, points=_num(d.per_occurrence or Decimal(0)))
     if d.cap is not None:
         text += t("standards.ded_cap", cap=_num(d.cap))
     return text
+
+
+def award_text(d: Deduction) -> str:
+    if d.points is not None:
+        text = t("stdx.award_fixed", reason=d.reason, points=_num(d.points))
+    elif d.range is not None:
+        text = t("stdx.award_range", reason=d.reason, low=_num(d.range.min), high=_num(d.range.max))
+    else:
+        text = t("stdx.award_each", reason=d.reason, points=_num(d.per_occurrence or Decimal(0)))
+    return text + (t("stdx.award_cap", cap=_num(d.cap)) if d.cap is not None else "")
+
+
+def rules_text(item: CItem) -> str:
+    lines = [award_text(d) if item.bonus else deduction_text(d) for d in item.deductions]
+    if item.allow_other is not None:
+        lines.append(t("stdx.other", max=_num(item.allow_other)))
+    return "\n".join(lines)
 
 
 def effect_text(effect: VetoEffect) -> str:
@@ -47,7 +72,7 @@ def items_frame(items: list[CItem]) -> pd.DataFrame:
                 t("col.max"): _num(item.max),
                 t("col.na"): yes_no(item.allow_na),
                 t("col.applies_when"): _conditions(item.conditions),
-                t("col.deductions"): "\n".join(deduction_text(d) for d in item.deductions),
+                t("col.deductions"): rules_text(item),
             }
             for item in items
         ]
@@ -78,6 +103,11 @@ def show_standard(std: Standard) -> None:
             if section.conditions:
                 st.caption(t("standards.only_when", cond=_conditions(section.conditions)))
             st.dataframe(items_frame(section.items), hide_index=True, width="stretch")
+    if std.bonus:
+        st.markdown(f"#### {t('stdx.bonus')}")
+        st.dataframe(pd.DataFrame([{t("col.id"): b.id, t("col.item"): b.title, t("col.max"): _num(b.max),
+                                    t("stdx.col_awards"): rules_text(b)} for b in std.bonus]),
+                     hide_index=True, width="stretch")
     st.markdown(f"#### {t('standards.vetoes')}")
     if not std.vetoes:
         st.write(t("standards.no_vetoes"))
@@ -112,6 +142,32 @@ def render() -> None:
         chosen = st.selectbox(t("standards.choose"), list(by_id), key="std_choose",
                               format_func=lambda i: f"{by_id[i].title} ({i})")
         show_standard(by_id[chosen])
+        downloads(library, by_id[chosen])
+    upload_check()
+
+
+def downloads(library: RubricLibrary, std: Standard) -> None:
+    """The standard as the Excel template (its own file) and as a Word table (composed)."""
+    c1, c2 = st.columns(2)
+    source = library.sources.get(std.id)
+    model = load_rubric_file(source, library.vocabulary).model if source is not None else None
+    if isinstance(model, StandardFile):
+        c1.download_button(t("stdx.download_xlsx"), export_workbook(model), file_name=f"{std.id}.xlsx",
+                           key="std_xlsx")
+    c2.download_button(t("stdx.download_docx"), standard_docx(std), file_name=f"{std.id}.docx", key="std_docx")
+
+
+def upload_check() -> None:
+    st.markdown(f"#### {t('stdx.check_title')}")
+    st.caption(t("stdx.check_help"))
+    upload = st.file_uploader(t("stdx.upload"), type=["yaml", "yml", "xlsx"], key="std_upload")
+    if upload is None:
+        return
+    with reported():
+        checked = check_uploaded(upload.name, upload.getvalue())
+        st.success(t("stdx.valid", n=len(checked.standards)))
+        for std in checked.standards.values():
+            show_standard(std)
 
 
 if __name__ == "__main__":
