@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import select  # noqa: E402
 
+from scoring.accounts import create_user  # noqa: E402
 from scoring.aggregate import (  # noqa: E402
     agreement,
     bootstrap_units,
@@ -30,16 +31,15 @@ from scoring.aggregate import (  # noqa: E402
     top_problems,
     unit_summary,
 )
-from scoring.assignments import auto_assign, sampled_files  # noqa: E402
-from scoring.campaigns import create_campaign, spec_from_options, standard_for  # noqa: E402
 from scoring.db.models import Assignment, CaseFile, Unit  # noqa: E402
 from scoring.db.session import open_db, session_factory  # noqa: E402
 from scoring.domain import FOCUS_AREAS, UnitKind  # noqa: E402
 from scoring.marks import Marks  # noqa: E402
-from scoring.recheck import outcome, record_recheck  # noqa: E402
-from scoring.reviews import attributes_of, open_review, save_draft, submit_review  # noqa: E402
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary  # noqa: E402
-from scoring.users import create_user  # noqa: E402
+from scoring.workflow.assignments import auto_assign, sampled_files  # noqa: E402
+from scoring.workflow.campaigns import create_campaign, spec_from_options, standard_for  # noqa: E402
+from scoring.workflow.recheck import outcome, record_recheck  # noqa: E402
+from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review  # noqa: E402
 
 KINDS = [("行政处罚", "一般"), ("行政处罚", "一般"), ("行政处罚", "简易"), ("行政检查", None), ("行政许可", None)]
 

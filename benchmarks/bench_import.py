@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from scoring.db.session import open_db, transaction  # noqa: E402
 from scoring.domain import CASE_TYPES, UnitKind  # noqa: E402
 from scoring.register import add_unit, import_register  # noqa: E402
+from tests.factories import lead_id, session_lead_id
 
 DEPARTMENTS = ["区司法局", "区公安分局", "区城管执法局", "区市场监管局", "区生态环境局", "区文化旅游局", "区交通委",
                "区应急局", "区农业农村委", "区规划资源局", "区建设管理委", "区水务局", "区卫生健康委", "区发展改革委",
@@ -97,16 +98,16 @@ def main(argv: list[str] | None = None) -> int:
         engine = open_db(f"sqlite:///{Path(tmp) / 'bench.db'}")
         with transaction(engine) as session:
             for name in DEPARTMENTS:
-                add_unit(session, name, UnitKind.DEPARTMENT)
+                add_unit(session, name, UnitKind.DEPARTMENT, actor_id=session_lead_id(session))
             for name in TOWNS:
-                add_unit(session, name, UnitKind.TOWN)
+                add_unit(session, name, UnitKind.TOWN, actor_id=session_lead_id(session))
 
         gc.collect()
         rss_before = peak_rss_mb()
         if args.tracemalloc:
             tracemalloc.start()
         started = time.perf_counter()
-        report = import_register(engine, path)
+        report = import_register(engine, path, actor_id=lead_id(engine))
         elapsed = time.perf_counter() - started
         traced = tracemalloc.get_traced_memory()[1] / 1e6 if args.tracemalloc else None
         tracemalloc.stop()

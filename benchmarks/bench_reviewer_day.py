@@ -32,15 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scoring import case_pdfs  # noqa: E402
-from scoring.assignments import assign  # noqa: E402
-from scoring.campaigns import create_campaign, spec_from_options  # noqa: E402
 from scoring.db.models import Campaign, CaseFile, User  # noqa: E402
 from scoring.db.session import open_db, transaction  # noqa: E402
 from scoring.demo.load import load_demo  # noqa: E402
 from scoring.demo.people import DEMO_PASSWORD  # noqa: E402
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary  # noqa: E402
-from scoring.sampling.record import draw_sample, preview_sample  # noqa: E402
 from scoring.ui.i18n import _T as TEXTS  # noqa: E402
+from scoring.workflow.assignments import assign  # noqa: E402
+from scoring.workflow.campaigns import create_campaign, spec_from_options  # noqa: E402
+from scoring.workflow.sampling.record import draw_sample, preview_sample  # noqa: E402
 
 CAMPAIGN = "2025年度评查（基准测试）"
 # The typical file: four deductions (item, reason, page) and one item not applicable.

@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoring.domain import CASE_TYPES  # noqa: E402
-from scoring.sampling import Candidate, SampleRules, draw  # noqa: E402
+from scoring.workflow.sampling import Candidate, SampleRules, draw  # noqa: E402
+from tests.factories import lead_id
 
 RULES = SampleRules.parse({
     "quota": {"percent": 1, "min": 3, "max": 30},
@@ -77,7 +78,7 @@ def bench_sqlite(n: int) -> None:
 
     from scoring.db.models import Campaign, CaseFile, Unit
     from scoring.db.session import open_db, session_factory
-    from scoring.sampling import draw_sample, register_fingerprint, verify_record
+    from scoring.workflow.sampling import draw_sample, register_fingerprint, verify_record
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = open_db(f"sqlite:///{tmp}/bench.db")
@@ -108,10 +109,10 @@ def bench_sqlite(n: int) -> None:
         _, count = register_fingerprint(engine, cid)
         fp = time.perf_counter() - t0
         t0 = time.perf_counter()
-        record = draw_sample(engine, cid, RULES, 20240501)
+        record = draw_sample(engine, cid, RULES, 20240501, actor_id=lead_id(engine))
         stored = time.perf_counter() - t0
         t0 = time.perf_counter()
-        result = verify_record(engine, record.id)
+        result = verify_record(engine, record.id, actor_id=lead_id(engine))
         verified = time.perf_counter() - t0
         assert result.ok, result.problems
         print(f"SQLite, {count:,} candidates in 60 units -> {len(record.items):,} files: fingerprint {fp:.2f} s, "

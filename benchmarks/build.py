@@ -2,10 +2,10 @@
 
 1. Units: `scoring.register.add_unit`; 2. the register: a CSV written row by row (title row, mixed date
 and amount forms) and imported by `scoring.register.import_register` (the same path as `casereview
-import-register`); 3. accounts: `scoring.users.create_user` (a lead, reviewers with home units, so
-recusal bites); 4. the campaign: `scoring.campaigns.create_campaign` with the shipped standards;
-5. the draw: `scoring.sampling.draw_sample` (percent quota, stratified, three forced flags);
-6. assignment: `scoring.assignments.plan_auto_assignment` + `apply_plan`.
+import-register`); 3. accounts: `scoring.accounts.create_user` (a lead, reviewers with home units, so
+recusal bites); 4. the campaign: `scoring.workflow.campaigns.create_campaign` with the shipped standards;
+5. the draw: `scoring.workflow.sampling.draw_sample` (percent quota, stratified, three forced flags);
+6. assignment: `scoring.workflow.assignments.plan_auto_assignment` + `apply_plan`.
 7. Reviews: every file whose (standard, attributes, marks pair) is new is scored through the core
 workflow (`open_review`, `save_draft`, `submit_review`, `record_recheck` when a re-check rule fires);
 that is the "data entry through the core" figure. Every other file with the same key gets copies of
@@ -28,8 +28,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine
 
-from scoring.assignments import apply_plan, plan_auto_assignment
-from scoring.campaigns import create_campaign, spec_from_options, standard_for
+from scoring.accounts import create_user
 from scoring.db.models import (
     Assignment,
     CaseFile,
@@ -46,12 +45,13 @@ from scoring.db.models import (
 from scoring.db.session import session_factory, transaction
 from scoring.domain import CASE_TYPES, UnitKind
 from scoring.marks import Marks
-from scoring.recheck import outcome, record_recheck
 from scoring.register import add_unit, import_register
-from scoring.reviews import attributes_of, open_review, save_draft, submit_review
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
-from scoring.sampling import draw_sample
-from scoring.users import create_user
+from scoring.workflow.assignments import apply_plan, plan_auto_assignment
+from scoring.workflow.campaigns import create_campaign, spec_from_options, standard_for
+from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review
+from scoring.workflow.sampling import draw_sample
 
 
 @dataclass(frozen=True)

@@ -23,18 +23,18 @@ from benchmarks.build import CAMPAIGN, RULES, SEED, World
 from benchmarks.measure import Figure, Run, measure
 from scoring.aggregate import agreement, campaign_figures, top_problems, unit_table
 from scoring.aggregate.uncertainty import bootstrap_intervals
-from scoring.assignments import apply_plan, plan_auto_assignment
-from scoring.campaigns import create_campaign, spec_from_options
 from scoring.db.models import Assignment, Campaign, Review, SampleRecord, User
 from scoring.db.session import session_factory, transaction
+from scoring.desk.reviewer import my_queue, open_for_scoring, queue_progress
 from scoring.documents import build_notice, export
 from scoring.documents.supervision import build_supervisions
 from scoring.findings.generate import generate_findings
-from scoring.reviewer_desk import my_queue, open_for_scoring, queue_progress
-from scoring.reviews import marks_of, save_draft
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
-from scoring.sampling import draw_sample, verify_record
-from scoring.sampling.rules import SampleRules, unit_quota
+from scoring.workflow.assignments import apply_plan, plan_auto_assignment
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import marks_of, save_draft
+from scoring.workflow.sampling import draw_sample, verify_record
+from scoring.workflow.sampling.rules import SampleRules, unit_quota
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -257,11 +257,7 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
         queue_len = busiest[1]
         add(Figure(f"reviewer queue ({queue_len:,} files)",
                    measure(lambda: queue_progress(my_queue(s, reviewer, cid)), repeat * 3), "≤ 300 ms"))
-        from scoring.lead_workflow import (
-            lead_reviewer_progress,
-            state_counts,
-            unit_progress,
-        )
+        from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit_progress
 
         def progress() -> None:
             lead_reviewer_progress(s, lead, cid)

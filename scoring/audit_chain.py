@@ -25,6 +25,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from scoring.db.models import Base
+from scoring.errors import CaseReviewError
+
 GENESIS = ""
 ROW_STATE = "row_state"  # action of the entries that carry row hashes
 BASELINE = "chain_baseline"  # action of the entry that vouches for the rows present when chaining began
@@ -149,8 +152,6 @@ def claim(conn: Connection) -> tuple[int, str, dt.datetime]:
     conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + 1))
     row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
     if row is None:
-        from scoring.errors import CaseReviewError
-
         raise CaseReviewError("the audit chain's head row is missing: run `casereview audit verify`")
     now = _now()
     at = max(now, row.at) if row.at is not None else now  # never before the entry it follows
@@ -183,7 +184,6 @@ def append(conn: Connection, **values: Any) -> dict[str, Any]:
 
 def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None) -> Iterable[dict[str, Any]]:
     """Tracked columns of rows of `table` (all, or those with the given keys), typed as the models type them."""
-    from scoring.db.models import Base
 
     t = Base.metadata.tables[table]
     key, columns = TRACKED[table]
@@ -202,7 +202,6 @@ def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None) -
 
 def children(conn: Connection, table: str, keys: list[Any]) -> dict[str, set[Any]]:
     """Rows the database will delete by cascade when rows `keys` of `table` are deleted."""
-    from scoring.db.models import Base
 
     out: dict[str, set[Any]] = {}
     for child, fk in CASCADES.get(table, ()):
@@ -244,8 +243,6 @@ def record_state(conn: Connection, touched: Mapping[str, set[Any]], *, actor_id:
 
 
 def batch_digest_of(conn: Connection, batch_id: int) -> str:
-    from scoring.db.models import Base
-
     t = Base.metadata.tables[BATCH_TABLE]
     _key, columns = TRACKED[BATCH_TABLE]
     stmt = sa.select(*[t.c[c] for c in columns]).where(t.c.batch_id == batch_id)
@@ -255,7 +252,6 @@ def batch_digest_of(conn: Connection, batch_id: int) -> str:
 
 def baseline(conn: Connection) -> None:
     """Vouch for every tracked row present now (when a database starts being chained)."""
-    from scoring.db.models import Base
 
     touched: dict[str, set[Any]] = {}
     batches: dict[int, str] = {}

@@ -19,9 +19,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from scoring import audit_chain as chain
+from scoring.accounts import require_role
 from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord, User
 from scoring.domain import Role
-from scoring.users import require_role
 
 SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
 MAX_LISTED = 200

@@ -30,8 +30,8 @@ from scoring import audit
 from scoring.db.models import Assignment, CaseFile, CaseFilePdf, PdfBlob, User
 from scoring.domain import Role
 from scoring.errors import NotFound, ValidationFailed
+from scoring.policy import Action, check
 from scoring.settings import PdfLimits, pdf_limits
-from scoring.users import require_role
 
 MAGIC = b"%PDF-"
 
@@ -108,7 +108,7 @@ def _case_file(session: Session, case_number: str) -> CaseFile:
 
 def attach(session: Session, actor: User | None, case_number: str, filename: str, data: bytes) -> str:
     """Attach one PDF to the case file `case_number` (lead only); returns attached / replaced / unchanged."""
-    lead = require_role(actor, Role.LEAD)
+    lead = check(actor, Action.CASE_PDFS)
     case_file = _case_file(session, case_number)
     return _store(session, lead, case_file, check_pdf(filename, data))
 
@@ -174,7 +174,7 @@ def plan_bulk(session: Session, actor: User | None, files: list[tuple[str, bytes
               limits: PdfLimits | None = None) -> BulkPlan:
     """Match each file to the case file whose number its name contains (lead only). A name containing
     several case numbers, or two files for one case file, is ambiguous; a bad PDF is rejected."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.CASE_PDFS)
     numbers = {match_key(n): n for n in session.scalars(select(CaseFile.case_number))}
     plan = BulkPlan()
     candidates: list[tuple[str, bytes, list[str]]] = []
@@ -202,7 +202,7 @@ def plan_bulk(session: Session, actor: User | None, files: list[tuple[str, bytes
 
 def apply_bulk(session: Session, actor: User | None, plan: BulkPlan) -> dict[str, int]:
     """Store the matched files of a previewed plan, all or nothing; counts by outcome."""
-    lead = require_role(actor, Role.LEAD)
+    lead = check(actor, Action.CASE_PDFS)
     counts = {"attached": 0, "replaced": 0, "unchanged": 0}
     for _, case_number, pdf in plan.matched:
         counts[_store(session, lead, _case_file(session, case_number), pdf)] += 1

@@ -61,6 +61,25 @@ class UnitKind(StrEnum):
 UNIT_KIND_LABELS = {UnitKind.DEPARTMENT: "区级部门", UnitKind.TOWN: "乡镇"}
 
 
+class CampaignStatus(StrEnum):
+    """Where a campaign stands: set up and running until the lead publishes its results (and back to
+    reviewing when the lead withdraws them)."""
+
+    SETUP = "setup"
+    REVIEWING = "reviewing"
+    PUBLISHED = "published"
+
+
+class SampledFileState(StrEnum):
+    """Where one sampled file of a campaign stands (`scoring.workflow.progress`), in workflow order."""
+
+    UNASSIGNED = "unassigned"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_RECHECK = "awaiting_recheck"
+    FINAL = "final"
+
+
 class ReviewStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -74,3 +93,18 @@ class MarkStatus(StrEnum):
     NA = "na"
     VETO = "veto"
     BONUS = "bonus"  # an award on a bonus item (加分项)
+
+
+REVIEWER_ALIAS_PREFIX = "评查人员"
+
+
+def reviewer_alias(index: int) -> str:
+    """The one alias scheme for reviewers whose names are withheld: 0 -> A, 25 -> Z, 26 -> AA, ...
+
+    Shown as `评查人员A` (`REVIEWER_ALIAS_PREFIX` + alias) in Chinese text, `Reviewer A` in English."""
+    out = ""
+    n = index + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(ord("A") + r) + out
+    return out

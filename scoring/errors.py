@@ -22,7 +22,7 @@ from scoring.messages import text
 class CaseReviewError(Exception):
     """Base class: the message is meant for the person at the keyboard."""
 
-    def __init__(self, message: str | None = None, *, code: str | None = None, **params: Any):
+    def __init__(self, message: str | None = None, *, code: str | None = None, **params: Any) -> None:
         if message is None:
             message = text(code, "en", **params) if code else type(self).__name__
         super().__init__(message)
@@ -46,7 +46,7 @@ class ConflictError(CaseReviewError):
     """A save was made against a version that changed meanwhile (optimistic locking)."""
 
     def __init__(self, message: str | None = None, current: object | None = None, *, code: str | None = None,
-                 **params: Any):
+                 **params: Any) -> None:
         super().__init__(message, code=code, **params)
         self.current = current
 
@@ -155,7 +155,7 @@ class InvalidValue(ValueError):
     """A ValueError with a message code, for validators inside pydantic models: `problems_from_validation`
     turns it into a Problem with that code (pydantic otherwise hands on only the English text)."""
 
-    def __init__(self, code: str, **params: Any):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__(text(code, "en", **params))
         self.code = code
         self.params = params
@@ -210,7 +210,7 @@ class ProblemCollector:
     """Collects problems, keeping the first `keep` and counting the rest, so that a flood (900,000 unknown
     items) costs bounded memory and still reports how many there were."""
 
-    def __init__(self, keep: int = 1000):
+    def __init__(self, keep: int = 1000) -> None:
         self.keep = keep
         self.problems: list[Problem] = []
         self.omitted = 0

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scoring import audit
+from scoring.accounts import require_role
 from scoring.db.models import CaseFile, User
 from scoring.domain import Role
 from scoring.errors import NotFound, ValidationFailed
@@ -25,7 +26,6 @@ from scoring.rubric.vocabulary import (
     Vocabulary,
     active_vocabulary,
 )
-from scoring.users import require_role
 
 
 def to_json(value: AttrValue) -> Any:

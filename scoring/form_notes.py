@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from scoring.calibration.guidance import guidance_for
-from scoring.campaigns import get_campaign
 from scoring.db.models import CaseFile, User
 from scoring.errors import NotFound
 from scoring.precheck.run import file_flags
+from scoring.workflow.campaigns import get_campaign
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
-from scoring.campaigns import TIE_BREAKS
 from scoring.errors import ValidationFailed
+from scoring.workflow.campaigns import TIE_BREAKS
 
 TIE_BREAK_LABELS = {
     "none": ("不区分（并列名次，按单位排列顺序列出）", "none (tied units share a rank)"),

@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from scoring.accounts import count_users, create_user
 from scoring.db.models import User
 from scoring.db.session import session_factory, transaction
+from scoring.demo.load import load_demo
 from scoring.domain import Role
 from scoring.errors import ValidationFailed
-from scoring.users import count_users, create_user, require_role
+from scoring.policy import Action, check
 
 
 def needs_setup(engine: Engine) -> bool:
@@ -38,7 +40,6 @@ def create_first_lead(
 def load_demo_data(engine: Engine, actor_id: int, *, data_dir: Path | None = None) -> dict[str, Any]:
     """Load the synthetic demo units and register (lead only); see `scoring.demo.load.load_demo`."""
     with session_factory(engine)() as session:
-        require_role(session.get(User, actor_id), Role.LEAD)
-    from scoring.demo.load import load_demo
+        check(session.get(User, actor_id), Action.IMPORT_REGISTER)
 
     return load_demo(engine, actor_id=actor_id, data_dir=data_dir)

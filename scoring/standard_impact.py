@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.campaigns import file_grading
+from scoring.accounts import require_role
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -34,11 +34,11 @@ from scoring.engine import round_score, score
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
-from scoring.results import rebuild
-from scoring.reviews import marks_of, store_marks
 from scoring.rubric.model import Standard
 from scoring.standards import load_version, store_standard
-from scoring.users import require_role
+from scoring.workflow.campaigns import file_grading
+from scoring.workflow.results import rebuild
+from scoring.workflow.reviews import marks_of, store_marks
 
 
 @dataclass

@@ -14,9 +14,9 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, Unit, User
-from scoring.domain import CASE_TYPES, FILE_FLAGS, Role
+from scoring.domain import CASE_TYPES, FILE_FLAGS
 from scoring.errors import ValidationFailed
-from scoring.users import require_role
+from scoring.policy import Action, check
 
 MAX_PAGE_SIZE = 500
 
@@ -30,7 +30,7 @@ class OverviewCounts:
 
 
 def overview_counts(session: Session, actor: User | None) -> OverviewCounts:
-    require_role(actor, Role.LEAD, Role.REVIEWER, Role.OBSERVER)
+    check(actor, Action.OVERVIEW)
 
     def count(stmt: Select) -> int:
         return int(session.scalar(stmt) or 0)
@@ -58,7 +58,7 @@ class CampaignRow:
 
 
 def list_campaigns(session: Session, actor: User | None) -> list[CampaignRow]:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.MANAGE_CAMPAIGNS)
     n_std = (
         select(func.count()).select_from(CampaignStandard)
         .where(CampaignStandard.campaign_id == Campaign.id).scalar_subquery()
@@ -106,7 +106,7 @@ def search_register(
     case_type: str | None = None, flag: str | None = None, limit: int = 50, offset: int = 0,
 ) -> RegisterPage:
     """One page of the register, newest decisions first, filtered in SQL (lead only)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.READ_REGISTER)
     if not 1 <= limit <= MAX_PAGE_SIZE:
         raise ValidationFailed(f"page size must be between 1 and {MAX_PAGE_SIZE}")
     if offset < 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
@@ -20,6 +21,12 @@ from scoring.db.session import open_db, session_factory
 from tests.factories import Factory
 
 PG_ENV = "CASEREVIEW_TEST_PG_URL"
+
+# Hypothesis: "ci" (set by .ci/run) runs every property test at its full example count; "fast" (the default)
+# runs fewer. Neither fails a test because a loaded machine generates inputs slowly.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("fast", parent=settings.get_profile("ci"), max_examples=25)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -7,9 +7,11 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import CaseFile, Unit, User
+from scoring.db.session import session_factory
 
 _seq = itertools.count(1)
 
@@ -66,3 +68,18 @@ class Factory:
             self.session.add(SampleItem(sample_id=record.id, case_file_id=cf.id, draw_order=n, reason="random"))
         self.session.flush()
         return record
+
+
+def lead_id(engine: Engine) -> int:
+    """The id of the database's panel lead, made on first use: core operations act as an account."""
+    with session_factory(engine)() as session, session.begin():
+        found = session.scalar(select(User.id).where(User.role == "lead", User.active.is_(True)).order_by(User.id))
+        if found is not None:
+            return found
+        return Factory(session).user("test-lead", role="lead", display_name="测试组长").id
+
+
+def session_lead_id(session: Session) -> int:
+    """`lead_id` inside an open session (flushed, not committed)."""
+    found = session.scalar(select(User.id).where(User.role == "lead", User.active.is_(True)).order_by(User.id))
+    return found if found is not None else Factory(session).user("test-lead", role="lead", display_name="测试组长").id

@@ -7,10 +7,9 @@ import datetime as dt
 import pytest
 
 from scoring import audit
-from scoring.accounts import update_account
+from scoring.accounts import authenticate, create_user, update_account
 from scoring.db.models import Assignment, Campaign
 from scoring.errors import PermissionDenied, ValidationFailed
-from scoring.users import authenticate, create_user
 
 
 def _people(session, factory):

@@ -39,7 +39,7 @@ def by_unit(rows):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def world(shared_world):
+def world(shared_world):  # noqa: F811 (the fixture imported above)
     """Every test here only reads: they share one world per backend."""
     yield shared_world
     shared_world.session.rollback()

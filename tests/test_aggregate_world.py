@@ -19,15 +19,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Campaign, CaseFile, FileResult, Unit, User
 from scoring.db.session import open_db, session_factory
 from scoring.marks import Marks
-from scoring.recheck import record_recheck
-from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.recheck import record_recheck
+from scoring.workflow.reviews import open_review, save_draft, submit_review
 from tests.conftest import PG_ENV, _pg_url_with_schema
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scoring.assignments import PlannedAssignment, apply_plan, plan_auto_assignment
+from scoring.audit_verify import verify
 from scoring.db.models import (
     Assignment,
     AuditEntry,
@@ -30,8 +30,8 @@ from scoring.db.models import (
     Unit,
     User,
 )
-from scoring.audit_verify import verify
 from scoring.errors import ProblemReport, ValidationFailed
+from scoring.workflow.assignments import PlannedAssignment, apply_plan, plan_auto_assignment
 
 
 def _tiebreak(case_number: str, username: str) -> str:

@@ -9,24 +9,24 @@ from decimal import Decimal
 import pytest
 
 from scoring import audit
-from scoring.assignments import (
-    auto_assign,
-    my_assignments,
-    plan_auto_assignment,
-    plan_from_csv,
-    apply_plan,
-    reviewer_progress,
-    unassign,
-)
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment
 from scoring.db.session import session_factory
 from scoring.errors import PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
-from scoring.recheck import outcome, record_recheck
-from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import (
+    apply_plan,
+    auto_assign,
+    my_assignments,
+    plan_auto_assignment,
+    plan_from_csv,
+    reviewer_progress,
+    unassign,
+)
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.reviews import open_review, save_draft, submit_review
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -197,7 +197,7 @@ def test_final_results_are_kept_in_tables_and_match_a_rebuild(world):
     from sqlalchemy import select
 
     from scoring.db.models import FileDeduction, FileFocusScore, FileResult
-    from scoring.results import rebuild
+    from scoring.workflow.results import rebuild
 
     s, lead, campaign = world["session"], world["lead"], world["campaign"]
     cf, r1, r2 = _two_reviews(world, deduct("A1", "b", 2), {"items": {
@@ -214,15 +214,15 @@ def test_final_results_are_kept_in_tables_and_match_a_rebuild(world):
     assert rebuild(s, campaign) == 1
     assert sorted((r.case_file_id, r.score, r.grade) for r in s.scalars(select(FileResult))) == snapshot
     # Reopening a review withdraws the final result until it is submitted again.
-    from scoring.reviews import reopen_review
+    from scoring.workflow.reviews import reopen_review
 
     reopen_review(s, lead, r1.id, "页码有误")
     assert s.scalar(select(FileResult).where(FileResult.case_file_id == cf.id)) is None
 
 
 def test_publish_needs_every_final_result_and_opens_results_to_observers(world):
-    from scoring.campaigns import can_read_results, publish_campaign, readable_campaigns, unpublish_campaign
     from scoring.db.models import SampleItem
+    from scoring.workflow.publish import can_read_results, publish_campaign, readable_campaigns, unpublish_campaign
 
     s, lead, campaign, files = world["session"], world["lead"], world["campaign"], world["files"]
     observer = create_user(s, username="obs", display_name="观察员", role="observer", actor=lead)

@@ -12,8 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring import audit
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import CaseFile, Review
 from scoring.db.session import session_factory
 from scoring.engine import score
@@ -21,10 +20,11 @@ from scoring.errors import PermissionDenied, ProblemReport, ValidationFailed
 from scoring.file_attributes import attributes_of, set_file_attribute
 from scoring.marks import Marks
 from scoring.register import import_register
-from scoring.reviews import answer_attributes, open_review, submit_review
 from scoring.rubric.loader import RubricLibrary, load_standard
 from scoring.rubric.schema import Condition, FileAttributes
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import answer_attributes, open_review, submit_review
 from tests.factories import Factory
 from tests.rubric_builders import BANDS, write_yaml
 from tests.test_register_helpers import HEADER, add_units, csv_text, good_rows

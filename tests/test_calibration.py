@@ -22,6 +22,7 @@ from decimal import Decimal
 import docx
 import pytest
 
+from scoring.accounts import create_user
 from scoring.calibration.figures import calibration_figures, calibration_record
 from scoring.calibration.gate import calibration_pending
 from scoring.calibration.guidance import guidance_for, set_guidance
@@ -36,8 +37,7 @@ from scoring.db.session import open_db, session_factory
 from scoring.documents.notice import build_notice
 from scoring.errors import PermissionDenied, ValidationFailed
 from scoring.marks import Marks
-from scoring.reviews import open_review
-from scoring.users import create_user
+from scoring.workflow.reviews import open_review
 from tests.factories import Factory
 from tests.test_aggregate_world import HOME, U1, U2, build_world
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from scoring import audit, case_pdfs
+from scoring.accounts import create_user
 from scoring.db.models import Assignment, Campaign, PdfBlob
 from scoring.errors import NotFound, PermissionDenied, ValidationFailed
 from scoring.settings import PdfLimits
-from scoring.users import create_user
 from tests.pdf_builders import make_pdf
 
 

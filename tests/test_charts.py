@@ -16,10 +16,10 @@ from scoring.aggregate import (
     year_over_year,
 )
 from scoring.aggregate.pareto import pareto
+from scoring.db.session import open_db, session_factory
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts as C
 from scoring.ui.texts.compare import TEXTS
-from scoring.db.session import open_db, session_factory
 from tests.test_aggregate_world import U1, U2, U3, U4, build_world
 
 BANDS = ["优秀", "良好", "合格", "不合格"]

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
-from scoring.campaigns import readable_campaigns
+from scoring.accounts import authenticate
 from scoring.cli import main
 from scoring.db import models as m
 from scoring.db.session import open_db, session_factory
@@ -23,14 +23,14 @@ from scoring.demo.people import DEMO_LEAD_USERNAME, DEMO_PASSWORD, OBSERVER, REV
 from scoring.domain import CASE_TYPES, MarkStatus, Role
 from scoring.engine import score
 from scoring.errors import PermissionDenied
-from scoring.reviews import attributes_of
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.schema import FileAttributes
-from scoring.sampling import verify_record
 from scoring.setup import create_first_lead
 from scoring.standards import load_version
-from scoring.users import authenticate
-from tests.factories import Factory
+from scoring.workflow.publish import readable_campaigns
+from scoring.workflow.reviews import attributes_of
+from scoring.workflow.sampling import verify_record
+from tests.factories import Factory, lead_id
 
 LEAD_PASSWORD = "lead-password-1"
 
@@ -158,7 +158,7 @@ def test_samples_are_recorded_draws_that_verify(demo) -> None:  # noqa: ANN001
             years = {cf.decision_date.year for cf in sampled(s, record.campaign_id)}
             assert years == {spec.year}
     for record in records:
-        assert verify_record(engine, record.id).ok
+        assert verify_record(engine, record.id, actor_id=lead_id(engine)).ok
 
 
 def test_every_file_has_two_submitted_reviews_and_a_final_result(demo) -> None:  # noqa: ANN001
@@ -183,7 +183,7 @@ def test_every_file_has_two_submitted_reviews_and_a_final_result(demo) -> None: 
 
 def test_rechecks_resolve_triggered_files_with_reasons(demo) -> None:  # noqa: ANN001
     engine, _, lead_id, _ = demo
-    from scoring.recheck import outcome
+    from scoring.workflow.recheck import outcome
 
     with session_factory(engine)() as s:
         rechecks = s.scalars(select(m.Recheck)).all()

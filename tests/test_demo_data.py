@@ -22,6 +22,7 @@ from scoring.domain import CASE_TYPES
 from scoring.errors import CaseReviewError
 from scoring.register import import_register
 from tests.conftest import ROOT
+from tests.factories import lead_id
 
 DATA = ROOT / "data"
 CSV_FILES = (gen.UNITS_FILE, gen.REGISTER_FILE, gen.REGISTER_2023_FILE, gen.MESSY_GBK_FILE, gen.MESSY_ERRORS_FILE)
@@ -299,7 +300,7 @@ def test_partly_loaded_demo_is_refused(sqlite_engine) -> None:  # noqa: ANN001
         s.delete(s.scalars(select(CaseFile).limit(1)).one())
     with pytest.raises(CaseReviewError, match="already holds"):
         load_demo(sqlite_engine)
-    assert count(sqlite_engine, User) == 0  # refused before the demo lead was created
+    assert count(sqlite_engine, User) == 1  # only the demo lead its registers were imported as: no reviewers
 
 
 def test_missing_data_is_a_clear_error(sqlite_engine, tmp_path: Path) -> None:  # noqa: ANN001
@@ -311,7 +312,7 @@ def test_messy_files_import_cleanly_after_the_demo(sqlite_engine) -> None:  # no
     load_demo(sqlite_engine, with_campaigns=False)
     demo = gen.build()
     for name, cases in ((gen.MESSY_GBK_FILE, demo.messy_gbk), (gen.MESSY_XLSX_FILE, demo.messy_xlsx)):
-        report = import_register(sqlite_engine, DATA / name)
+        report = import_register(sqlite_engine, DATA / name, actor_id=lead_id(sqlite_engine))
         assert report.ok, [str(p) for p in report.problems[:5]]
         assert report.rows_imported == len(cases)
         with session_factory(sqlite_engine)() as s:
@@ -333,7 +334,7 @@ def test_messy_files_import_cleanly_after_the_demo(sqlite_engine) -> None:  # no
 
 def test_errors_file_reports_rows_and_columns(sqlite_engine) -> None:  # noqa: ANN001
     load_demo(sqlite_engine, with_campaigns=False)
-    report = import_register(sqlite_engine, DATA / gen.MESSY_ERRORS_FILE)
+    report = import_register(sqlite_engine, DATA / gen.MESSY_ERRORS_FILE, actor_id=lead_id(sqlite_engine))
     assert not report.ok and report.rows_imported == 0
     assert {(p.row, p.column) for p in report.problems} == {(row, column) for row, column, _ in gen.ERROR_ROWS}
     assert all(p.file == Path(gen.MESSY_ERRORS_FILE).name for p in report.problems)

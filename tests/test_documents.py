@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from sqlalchemy import select, update
 
 from scoring import findings
-from scoring.campaigns import publish_campaign
+from scoring.accounts import create_user
 from scoring.db.models import Assignment, FileDeduction, Review, ReviewMark
 from scoring.documents import (
     DocFonts,
@@ -30,9 +30,8 @@ from scoring.documents import (
 )
 from scoring.documents.text_safety import clean_text, looks_like_formula, sheet_name
 from scoring.errors import NotFound, PermissionDenied
-from scoring.users import create_user
+from scoring.workflow.publish import publish_campaign
 from tests.test_aggregate_world import FINAL, U1, U2, U3, U4, shared_world, world  # noqa: F401
-
 
 FORMULAS = ["=HYPERLINK(\"http://example.org\",\"x\")", "+1+1", "-2 分", "@SUM(A1:A2)"]
 CONTROL = "扣分\x01说明\x0b第\x1f二\x08行"  # no NUL: PostgreSQL text refuses it

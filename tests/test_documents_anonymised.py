@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from scoring import findings
+from scoring.accounts import create_user
 from scoring.aggregate import unit_summary
 from scoring.aggregate.disclosure import (
     final_result,
@@ -21,10 +22,9 @@ from scoring.aggregate.disclosure import (
     readable_problem_files,
 )
 from scoring.anonymise import MASK, mask_case_number
-from scoring.campaigns import publish_campaign
 from scoring.documents import EXPORTS, build_notice, build_supervision, export
 from scoring.documents.notice import unit_chart_parts
-from scoring.users import create_user
+from scoring.workflow.publish import publish_campaign
 from tests.test_aggregate_world import shared_world  # noqa: F401
 
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from scoring.engine import grade_for, round_score, score
+from scoring.errors import ProblemReport
 from scoring.marks import Marks
 from scoring.rubric.schema import FileAttributes, GradeBand
 from tests.rubric_builders import BANDS, build_standard
@@ -114,7 +115,7 @@ def test_score_is_within_0_and_100_and_items_never_below_zero(data):
     marks = data.draw(marks_for(std, attrs, vetoes=True))
     try:
         r = score(std, attrs, marks)
-    except Exception as exc:  # every item N/A is the only refusal allowed for fitting marks
+    except ProblemReport as exc:  # every item N/A is the only refusal allowed for fitting marks
         assert "no item of this standard applies" in str(exc)
         return
     assert Decimal(0) <= r.score <= Decimal(100)
@@ -161,7 +162,7 @@ def test_each_veto_effect_behaves_as_configured(data):
     assume(not all(m.na for m in marks.items.values()) or not marks.items)
     try:
         plain = score(std, attrs, marks)
-    except Exception:
+    except ProblemReport:
         assume(False)
     names = [b["name"] for b in BANDS]
     for veto, check in {
@@ -192,7 +193,7 @@ def test_na_items_neither_add_nor_deduct_and_rate_is_rebased(data):
     assume(applicable_somewhere(std, attrs))
     try:
         r = score(std, attrs, marks)
-    except Exception:
+    except ProblemReport:
         assume(False)
     # Re-derive the applicable maximum from the rule: only items that apply and are not marked N/A count.
     expected_max = Decimal(0)

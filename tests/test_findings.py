@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from scoring.aggregate import problem_files, reason_counts, top_problems
 from scoring.audit import history
-from scoring.campaigns import publish_campaign
 from scoring.db.models import AuditEntry, Finding, FindingLink
 from scoring.db.session import session_factory
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
@@ -28,7 +27,8 @@ from scoring.findings import (
 )
 from scoring.findings.text import problem_phrase, tidy
 from scoring.marks import Marks
-from scoring.recheck import record_recheck
+from scoring.workflow.publish import publish_campaign
+from scoring.workflow.recheck import record_recheck
 from tests.test_aggregate_world import U1, U2, U3, U4, m
 from tests.test_findings_world import (
     COMMENT_A1,
@@ -350,7 +350,7 @@ def test_generation_needs_results_and_writes_a_summary(fw):
     entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "generate_findings")).one()
     assert (entry.entity, entry.entity_id) == ("campaign", str(fw.campaign.id)) and entry.new_value["added"] == len(report.added)
     assert len(history(s, "finding", report.added[0])) == 1
-    from scoring.campaigns import create_campaign, spec_from_options
+    from scoring.workflow.campaigns import create_campaign, spec_from_options
 
     empty = create_campaign(s, spec_from_options(name="空活动", year=2025, window_start="2025-01-01",
                                                  window_end="2025-12-31", standards={"行政处罚": "mini"}),

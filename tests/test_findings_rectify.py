@@ -9,7 +9,6 @@ import json
 import pytest
 
 from scoring.audit import history
-from scoring.campaigns import publish_campaign
 from scoring.cli import main
 from scoring.db.models import Finding, Rectification
 from scoring.db.session import open_db, session_factory
@@ -24,6 +23,7 @@ from scoring.findings import (
     update_finding,
     update_rectification,
 )
+from scoring.workflow.publish import publish_campaign
 from tests.test_aggregate_world import U1, U2, U4
 from tests.test_findings_world import REC_A1_TIDY, REC_B1, build_fworld
 
@@ -136,4 +136,4 @@ def test_cli_generate_list_and_rectify(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "逐卷整改。" in out and "城桥镇司法所" in out and "2025-03-31" in out and "待整改" in out
     assert main(["findings", "list", "--campaign", str(cid), "--as", "r1", "--db", url]) == 1
-    assert "may not do this" in capsys.readouterr().err
+    assert "r1 (reviewer) may not read findings" in capsys.readouterr().err

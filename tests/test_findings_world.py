@@ -15,9 +15,9 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+from scoring.accounts import create_user
 from scoring.db.models import Campaign, CaseFile, Unit, User
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 from tests.test_aggregate_world import CURRENT, HOME, U1, U2, U3, U4, build_campaign

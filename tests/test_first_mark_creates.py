@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 
 from scoring.db.models import Review
+from scoring.desk.reviewer import my_queue, open_for_scoring
 from scoring.errors import ConflictError, PermissionDenied
 from scoring.marks import Marks
-from scoring.reviewer_desk import my_queue, open_for_scoring
-from scoring.reviews import save_first_or_draft
+from scoring.workflow.reviews import save_first_or_draft
 from tests import test_reviewer_core
 
 desk = test_reviewer_core.desk  # the reviewer desk's world

@@ -1,4 +1,4 @@
-"""The lead-only entry points and read-only queries behind the lead's workflow pages (scoring.lead_workflow)."""
+"""The lead-only entry points and read-only queries behind the lead's workflow pages (scoring.desk.lead_*, scoring.workflow.progress)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from scoring import lead_workflow as lw
-from scoring.assignments import assign, auto_assign, unassign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment, Campaign, SampleRecord
 from scoring.db.session import session_factory
+from scoring.desk import lead_assignment, lead_recheck, lead_sampling
 from scoring.errors import ConflictError, PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
-from scoring.recheck import outcome, record_recheck
-from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow import progress
+from scoring.workflow.assignments import assign, auto_assign, unassign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.reviews import open_review, save_draft, submit_review
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -64,30 +65,30 @@ def _pair(s, campaign, cf):
 def test_sampling_is_lead_only_and_the_view_matches_the_export(world):
     engine, lead, rv, campaign = world["engine"], world["lead"], world["reviewers"][0], world["campaign"]
     rules = {"quota": {"count": 1}}
-    assert lw.sample_view(engine, lead.id, campaign.id) is None
-    for call in (lambda: lw.sample_preview(engine, rv.id, campaign.id, rules, 7),
-                 lambda: lw.sample_draw(engine, rv.id, campaign.id, rules, 7),
-                 lambda: lw.sample_view(engine, rv.id, campaign.id),
-                 lambda: lw.sample_preview(engine, None, campaign.id, rules, 7)):
+    assert lead_sampling.sample_view(engine, lead.id, campaign.id) is None
+    for call in (lambda: lead_sampling.sample_preview(engine, rv.id, campaign.id, rules, 7),
+                 lambda: lead_sampling.sample_draw(engine, rv.id, campaign.id, rules, 7),
+                 lambda: lead_sampling.sample_view(engine, rv.id, campaign.id),
+                 lambda: lead_sampling.sample_preview(engine, None, campaign.id, rules, 7)):
         with pytest.raises(PermissionDenied):
             call()
-    picks = lw.sample_preview(engine, lead.id, campaign.id, rules, 7)
-    record_id = lw.sample_draw(engine, lead.id, campaign.id, rules, 7)
-    view = lw.sample_view(engine, lead.id, campaign.id)
+    picks = lead_sampling.sample_preview(engine, lead.id, campaign.id, rules, 7)
+    record_id = lead_sampling.sample_draw(engine, lead.id, campaign.id, rules, 7)
+    view = lead_sampling.sample_view(engine, lead.id, campaign.id)
     assert view.record_id == record_id and view.seed == 7
     assert [i["case_number"] for i in view.items] == [p.case_number for p in picks]
     assert sum(r["drawn"] for r in view.summary) == 3 and sum(r["candidates"] for r in view.summary) == 9
-    assert lw.sample_verify(engine, lead.id, record_id).ok
+    assert lead_sampling.sample_verify(engine, lead.id, record_id).ok
     with pytest.raises(PermissionDenied):
-        lw.sample_verify(engine, rv.id, record_id)
-    record_json, record_csv = lw.sample_exports(engine, lead.id, record_id)
+        lead_sampling.sample_verify(engine, rv.id, record_id)
+    record_json, record_csv = lead_sampling.sample_exports(engine, lead.id, record_id)
     assert b'"record_hash"' in record_json and record_csv.startswith("\ufeff抽取顺序".encode())
     # Enlarging keeps seed, forced rules and stratification; only the quota changes.
-    bigger = lw.enlarged_rules(view.rules, {"count": 2})
+    bigger = lead_sampling.enlarged_rules(view.rules, {"count": 2})
     assert bigger.stratify_by_case_type == view.rules["stratify_by_case_type"] and bigger.quota.count == 2
     with pytest.raises(ValidationFailed, match="quota"):
-        lw.enlarged_rules(view.rules, {"count": -1})
-    second = lw.sample_draw(engine, lead.id, campaign.id, bigger, 7)
+        lead_sampling.enlarged_rules(view.rules, {"count": -1})
+    second = lead_sampling.sample_draw(engine, lead.id, campaign.id, bigger, 7)
     s = session_factory(engine)()
     assert s.get(SampleRecord, second).parent_id == record_id
     s.close()
@@ -112,7 +113,7 @@ def test_file_states_agree_with_the_core_outcome(world):
         unassign(s, lead, aid)  # unassigned
     s.commit()
 
-    rows, total = lw.file_states(s, lead, campaign.id)
+    rows, total = progress.file_states(s, lead, campaign.id)
     assert total == 9 and [r.draw_order for r in rows] == list(range(1, 10))
     core = {"final": "final", "rechecked": "final", "awaiting_recheck": "awaiting_recheck",
             "unassigned": "unassigned"}
@@ -120,19 +121,19 @@ def test_file_states_agree_with_the_core_outcome(world):
         out = outcome(s, campaign, next(f for f in files if f.id == r.case_file_id))
         expected = core.get(out.status) or ("not_started" if r.started == 0 else "in_progress")
         assert r.state == expected, (r.case_number, out.status)
-    counts = lw.state_counts(s, lead, campaign.id)
+    counts = progress.state_counts(s, lead, campaign.id)
     assert counts == {"unassigned": 1, "not_started": 4, "in_progress": 1, "awaiting_recheck": 1, "final": 2}
-    units = lw.unit_progress(s, lead, campaign.id)
+    units = progress.unit_progress(s, lead, campaign.id)
     assert [(u.unit, u.sampled, u.assigned, u.fully_scored, u.awaiting_recheck, u.final) for u in units] == [
         ("区城管执法局", 3, 3, 3, 1, 2), ("区市场监管局", 3, 3, 0, 0, 0), ("城桥镇", 3, 2, 0, 0, 0)]
-    page, total = lw.file_states(s, lead, campaign.id, states=("unassigned", "not_started"), limit=2, offset=1)
+    page, total = progress.file_states(s, lead, campaign.id, states=("unassigned", "not_started"), limit=2, offset=1)
     assert total == 5 and len(page) == 2
     # Re-check list: the awaiting file and the re-checked one, with their triggers.
-    listed = lw.recheck_files(s, lead, campaign.id)
+    listed = lead_recheck.recheck_files(s, lead, campaign.id)
     assert [(o.case_number, o.status) for o in listed] == [(files[1].case_number, "awaiting_recheck"),
                                                            (files[2].case_number, "rechecked")]
     assert "grade_differs" in listed[0].triggers
-    finals = lw.final_results(s, lead, campaign.id)
+    finals = progress.final_results(s, lead, campaign.id)
     assert [(r.case_number, r.source) for r in finals] == [(files[0].case_number, "mean"),
                                                           (files[2].case_number, "recheck")]
     assert finals[1].score == Decimal("95.00")
@@ -147,7 +148,7 @@ def test_compare_reviews_marks_real_differences_only(world):
                                  **deduct("B1", "a", 1, page="5")["items"]}})
     _score(s, b, {"items": {**deduct("A1", "b", 2, page="9", comment="另一说法")["items"]},
                   "vetoes": {"V1": {"page": "1", "comment": "主体不合法"}}})
-    cmp = lw.compare_reviews(s, lead, campaign.id, files[0].id)
+    cmp = lead_recheck.compare_reviews(s, lead, campaign.id, files[0].id)
     assert len(cmp.reviews) == 2 and cmp.reviews[0].review_id == ra.id
     rows = {r.key: r for r in cmp.rows}
     assert list(rows) == ["A1", "A2", "B1", "V1"]
@@ -160,68 +161,68 @@ def test_compare_reviews_marks_real_differences_only(world):
     assert cmp.differing == 2
     assert cmp.reviews[1].vetoes == ("执法主体不合法",) and cmp.reviews[0].vetoes == ()
     with pytest.raises(PermissionDenied):
-        lw.compare_reviews(s, world["reviewers"][1], campaign.id, files[0].id)
+        lead_recheck.compare_reviews(s, world["reviewers"][1], campaign.id, files[0].id)
 
 
 def test_applying_a_stale_csv_plan_is_refused_whole(world):
     s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
     world["f"].sample(campaign, files)
     data = f"案号,评查人员\n{files[0].case_number},r1\n{files[3].case_number},r2\n".encode()
-    plan = lw.preview_csv(s, lead, campaign, data, "a.csv")
+    plan = lead_assignment.preview_csv(s, lead, campaign, data, "a.csv")
     assert [p.reviewer for p in plan] == ["评查员1", "评查员2"]
     assign(s, lead, campaign, files[3], world["reviewers"][2])  # someone else, meanwhile
     with pytest.raises(ProblemReport, match="cannot be applied"):
-        lw.apply_previewed(s, lead, campaign, plan, how="csv", data=data, filename="a.csv")
+        lead_assignment.apply_previewed(s, lead, campaign, plan, how="csv", data=data, filename="a.csv")
     assert s.query(Assignment).count() == 1
     other = f"案号,评查人员\n{files[0].case_number},r1\n".encode()
     with pytest.raises(ConflictError):
-        lw.apply_previewed(s, lead, campaign, plan, how="csv", data=other, filename="a.csv")
+        lead_assignment.apply_previewed(s, lead, campaign, plan, how="csv", data=other, filename="a.csv")
     with pytest.raises(PermissionDenied):
-        lw.apply_previewed(s, world["reviewers"][0], campaign, plan, how="csv", data=data)
-    fresh = lw.preview_csv(s, lead, campaign, other, "b.csv")
-    assert lw.apply_previewed(s, lead, campaign, fresh, how="csv", data=other, filename="b.csv") == 1
+        lead_assignment.apply_previewed(s, world["reviewers"][0], campaign, plan, how="csv", data=data)
+    fresh = lead_assignment.preview_csv(s, lead, campaign, other, "b.csv")
+    assert lead_assignment.apply_previewed(s, lead, campaign, fresh, how="csv", data=other, filename="b.csv") == 1
 
 
 def test_auto_preview_load_and_template(world):
     s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
     world["f"].sample(campaign, files)
     assign(s, lead, campaign, files[0], world["reviewers"][1])
-    template = lw.assignment_template_csv(s, lead, campaign).decode("utf-8-sig").splitlines()
+    template = lead_assignment.assignment_template_csv(s, lead, campaign).decode("utf-8-sig").splitlines()
     assert template[0] == "案号,评查人员" and len(template) == 1 + 9 * 2 - 1
-    plan = lw.preview_auto(s, lead, campaign)
-    loads = {r.name: (r.existing, r.planned) for r in lw.plan_load(s, lead, campaign.id, plan)}
+    plan = lead_assignment.preview_auto(s, lead, campaign)
+    loads = {r.name: (r.existing, r.planned) for r in lead_assignment.plan_load(s, lead, campaign.id, plan)}
     assert loads["评查员1"][0] == 1 and sum(p for _, p in loads.values()) == 17
-    assert lw.apply_previewed(s, lead, campaign, plan, how="auto") == 17
-    assert lw.preview_auto(s, lead, campaign) == []
-    files_view = lw.sampled_with_assignments(s, lead, campaign.id)
+    assert lead_assignment.apply_previewed(s, lead, campaign, plan, how="auto") == 17
+    assert lead_assignment.preview_auto(s, lead, campaign) == []
+    files_view = lead_assignment.sampled_with_assignments(s, lead, campaign.id)
     assert all(len(f.reviewers) == 2 for f in files_view)
     assert all(r.status == "not_started" for f in files_view for r in f.reviewers)
-    assert [r.name for r in lw.file_reviewers(s, lead, campaign.id, files[0].id)][0] == "评查员1"
+    assert [r.name for r in lead_assignment.file_reviewers(s, lead, campaign.id, files[0].id)][0] == "评查员1"
 
 
 def test_recheck_form_preview_and_marks_parsing(world):
     s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
-    form = lw.recheck_form(s, lead, campaign.id, files[0].id)
+    form = lead_recheck.recheck_form(s, lead, campaign.id, files[0].id)
     assert form.items == ("A1", "B1") and form.vetoes == ("V1",)  # the hearing item does not apply
-    result = lw.preview_recheck(s, lead, campaign.id, files[0].id, lw.parse_marks(deduct("B1", "a", 8)))
+    result = lead_recheck.preview_recheck(s, lead, campaign.id, files[0].id, lead_recheck.parse_marks(deduct("B1", "a", 8)))
     assert (result.score, result.grade) == (Decimal("90.00"), "优秀")
     with pytest.raises(ProblemReport, match="marks are not valid"):
-        lw.parse_marks({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 0}]}}})
+        lead_recheck.parse_marks({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 0}]}}})
     with pytest.raises(ProblemReport, match="do not fit"):
-        lw.preview_recheck(s, lead, campaign.id, files[0].id, lw.parse_marks(deduct("A2", "a")))
-    assert lw.recheck_info(s, lead, campaign.id, files[0].id) is None
+        lead_recheck.preview_recheck(s, lead, campaign.id, files[0].id, lead_recheck.parse_marks(deduct("A2", "a")))
+    assert lead_recheck.recheck_info(s, lead, campaign.id, files[0].id) is None
 
 
 @pytest.mark.parametrize("query", [
-    lambda s, actor, c: lw.sampled_with_assignments(s, actor, c.id),
-    lambda s, actor, c: lw.reviewer_options(s, actor),
-    lambda s, actor, c: lw.preview_auto(s, actor, c),
-    lambda s, actor, c: lw.recheck_files(s, actor, c.id),
-    lambda s, actor, c: lw.final_results(s, actor, c.id),
-    lambda s, actor, c: lw.unit_progress(s, actor, c.id),
-    lambda s, actor, c: lw.state_counts(s, actor, c.id),
-    lambda s, actor, c: lw.file_states(s, actor, c.id),
-    lambda s, actor, c: lw.lead_reviewer_progress(s, actor, c.id),
+    lambda s, actor, c: lead_assignment.sampled_with_assignments(s, actor, c.id),
+    lambda s, actor, c: lead_assignment.reviewer_options(s, actor),
+    lambda s, actor, c: lead_assignment.preview_auto(s, actor, c),
+    lambda s, actor, c: lead_recheck.recheck_files(s, actor, c.id),
+    lambda s, actor, c: progress.final_results(s, actor, c.id),
+    lambda s, actor, c: progress.unit_progress(s, actor, c.id),
+    lambda s, actor, c: progress.state_counts(s, actor, c.id),
+    lambda s, actor, c: progress.file_states(s, actor, c.id),
+    lambda s, actor, c: progress.lead_reviewer_progress(s, actor, c.id),
 ])
 def test_queries_are_lead_only(world, query):
     s = world["s"]

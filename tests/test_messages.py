@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scoring.campaigns import spec_from_options
 from scoring.cli import main
 from scoring.errors import Problem, ProblemReport, ValidationFailed
 from scoring.messages import MESSAGES, Msg, cli_language, placeholders, plurals, text
 from scoring.ui import i18n
+from scoring.workflow.campaigns import spec_from_options
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese an English text may hold: a date as Chinese registers write it, and the procedures' own names

@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 from sqlalchemy import select
 
-from scoring.campaigns import publish_campaign
+from scoring.accounts import create_user
 from scoring.cli import main
 from scoring.db.models import AuditEntry, FileResult, Objection, utcnow
 from scoring.db.session import open_db, session_factory
@@ -31,7 +31,7 @@ from scoring.objections.deciding import (
 from scoring.objections.filing import attachment, file_objection
 from scoring.objections.liaison import liaison_view
 from scoring.objections.window import extend_deadline, release_results, window_of
-from scoring.users import create_user
+from scoring.workflow.publish import publish_campaign
 from tests.test_aggregate_world import HOME, U1, U2, build_world
 
 

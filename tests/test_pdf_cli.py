@@ -6,10 +6,10 @@ import io
 import zipfile
 
 from scoring import sign_in_sessions
+from scoring.accounts import create_user
 from scoring.cli import main
 from scoring.db.models import User
 from scoring.db.session import open_db, transaction
-from scoring.users import create_user
 from tests.factories import Factory
 from tests.pdf_builders import make_pdf
 

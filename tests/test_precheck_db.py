@@ -27,8 +27,8 @@ from scoring.precheck.run import (
     hints_by_item,
     run_precheck,
 )
-from scoring.sampling import SampleRules, draw_sample, preview_sample, verify_record
-from tests.factories import Factory
+from scoring.workflow.sampling import SampleRules, draw_sample, preview_sample, verify_record
+from tests.factories import Factory, lead_id
 
 TOWN, DEPT = "某某镇人民政府", "区市场监管局"
 
@@ -120,16 +120,16 @@ def test_flagged_files_are_forced_into_the_draw_and_the_draw_verifies(engine):
         with pytest.raises(ValidationFailed, match="unknown pre-check rule PC-X"):
             flagged_for_sample(s, _user(s, ids["lead"]), campaign, ["PC-X"])
     rules = SampleRules.parse({"quota": {"count": 1}, "forced_files": numbers})
-    picks = preview_sample(engine, ids["campaign"], rules, 7)
+    picks = preview_sample(engine, ids["campaign"], rules, 7, actor_id=lead_id(engine))
     dept = [p for p in picks if p.unit == DEPT]
     assert sorted((p.case_number, p.reason) for p in dept) == [(n, "forced:file") for n in numbers]
     assert len([p for p in picks if p.unit == TOWN]) == 1  # the quota still holds elsewhere
     record = draw_sample(engine, ids["campaign"], rules, 7, actor_id=ids["lead"])
     assert record.rules["forced_files"] == numbers
-    assert verify_record(engine, record.id).ok
+    assert verify_record(engine, record.id, actor_id=lead_id(engine)).ok
     bad = SampleRules.parse({"quota": {"count": 1}, "forced_files": ["市监〔2023〕9号"]})
     with pytest.raises(ValidationFailed, match="not in the campaign's window"):
-        preview_sample(engine, ids["campaign"], bad, 7)
+        preview_sample(engine, ids["campaign"], bad, 7, actor_id=lead_id(engine))
 
 
 def test_rules_without_forced_files_store_as_before():

@@ -9,13 +9,13 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from scoring.assignments import apply_plan, plan_auto_assignment, reviewer_progress
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.session import session_factory
-from scoring.lead_workflow import lead_reviewer_progress, state_counts, unit_progress
-from scoring.reviewer_desk import my_queue, queue_progress, reviewer_campaigns
+from scoring.desk.reviewer import my_queue, queue_progress, reviewer_campaigns
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import apply_plan, plan_auto_assignment, reviewer_progress
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit_progress
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 

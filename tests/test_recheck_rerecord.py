@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from scoring.accounts import create_user
 from scoring.db.models import User
 from scoring.marks import Marks
-from scoring.recheck import record_recheck
-from scoring.users import create_user
+from scoring.workflow.recheck import record_recheck
 from tests import test_assignments_recheck
 from tests.test_assignments_recheck import _two_reviews, deduct
 

@@ -12,6 +12,7 @@ import pytest
 from scoring.errors import ProblemReport
 from scoring.register import import_register, read_register
 from scoring.register import table as table_mod
+from tests.factories import lead_id
 from tests.test_register_helpers import HEADER, add_units, counts, csv_text, write_messy_xlsx
 
 GBK_ROWS = [
@@ -120,7 +121,7 @@ def test_messy_xlsx_imports(engine, tmp_path, xlsx_mode):
     add_units(engine)
     path = tmp_path / "登记表.xlsx"
     write_messy_xlsx(path)
-    report = import_register(engine, path)
+    report = import_register(engine, path, actor_id=lead_id(engine))
     assert report.ok, [str(p) for p in report.problems]
     assert report.header_row == 2 and report.columns["penalty_amount"] == "罚款金额（元）"
     assert report.rows_imported == 4
@@ -200,7 +201,7 @@ def test_bytes_without_filename_are_sniffed(tmp_path):
 def test_malformed_csv_becomes_a_problem(engine):
     add_units(engine)
     data = csv_text(GBK_ROWS).encode("utf-8") + b'4,"' + b"x" * 200_000 + b'"\n'  # beyond csv's field limit
-    report = import_register(engine, data, filename="r.csv")
+    report = import_register(engine, data, filename="r.csv", actor_id=lead_id(engine))
     assert not report.ok and any("malformed CSV" in p.message for p in report.problems)
     assert counts(engine) == (0, 0, 0)
 
@@ -243,7 +244,7 @@ def test_workbook_damaged_part_way_is_a_problem(engine, tmp_path, xlsx_mode):
             if item.filename.startswith("xl/worksheets/sheet"):
                 data = data[: data.index(b'<row r="6"')] + b'<row r="6"><c r="A6" t="n"><v>4'
             dst.writestr(item, data)
-    report = import_register(engine, out.getvalue(), filename="r.xlsx")
+    report = import_register(engine, out.getvalue(), filename="r.xlsx", actor_id=lead_id(engine))
     assert not report.ok and counts(engine) == (0, 0, 0)
     message = report.problems[-1].message
     if xlsx_mode == "streaming":

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from scoring.db.models import AuditEntry, CaseFile, ImportBatch
 from scoring.db.session import transaction
 from scoring.register import add_unit
+from tests.factories import session_lead_id
 
 UNITS = [("区城管执法局", "department", "CG01"), ("区市场监管局", "department", None), ("城桥镇", "town", None)]
 
@@ -22,7 +23,7 @@ HEADER = ["序号", "执法单位", "案号", "案件类型", "程序", "决定�
 def add_units(engine: Engine) -> None:
     with transaction(engine) as session:
         for name, kind, code in UNITS:
-            add_unit(session, name, kind, code)
+            add_unit(session, name, kind, code, actor_id=session_lead_id(session))
 
 
 def csv_text(rows: list[list[Any]], header: list[str] | None = None, title: str | None = None) -> str:

@@ -12,6 +12,7 @@ from scoring.db.models import AuditEntry, CaseFile, ImportBatch, Unit, User
 from scoring.db.session import transaction
 from scoring.errors import ProblemReport
 from scoring.register import import_register, importer, problems
+from tests.factories import lead_id
 from tests.test_register_helpers import add_units, counts, csv_text, find, good_rows
 
 
@@ -55,20 +56,20 @@ def test_unit_matched_by_normalised_name_or_code(engine):
     add_units(engine)
     rows = good_rows(3)
     rows[0][1], rows[1][1], rows[2][1] = "CG01", "区市场监管局\u3000", "城 桥 镇"
-    report = import_register(engine, csv_text(rows).encode(), filename="r.csv")
+    report = import_register(engine, csv_text(rows).encode(), filename="r.csv", actor_id=lead_id(engine))
     assert report.ok, [str(p) for p in report.problems]
     assert report.by_unit == {"区城管执法局": 1, "区市场监管局": 1, "城桥镇": 1}
 
 
 def test_dry_run_reports_and_writes_nothing(engine):
     add_units(engine)
-    report = import_register(engine, csv_text(good_rows(5)).encode(), filename="r.csv", dry_run=True)
+    report = import_register(engine, csv_text(good_rows(5)).encode(), filename="r.csv", dry_run=True, actor_id=lead_id(engine))
     assert report.ok and report.dry_run
     assert (report.rows_read, report.rows_imported, report.batch_id) == (5, 0, None)
     assert report.by_unit == {"区城管执法局": 2, "区市场监管局": 2, "城桥镇": 1}
     assert counts(engine) == (0, 0, 0)
     # and the real import afterwards still works (no leftovers from the dry run)
-    assert import_register(engine, csv_text(good_rows(5)).encode(), filename="r.csv").rows_imported == 5
+    assert import_register(engine, csv_text(good_rows(5)).encode(), filename="r.csv", actor_id=lead_id(engine)).rows_imported == 5
 
 
 BAD_ROWS = [
@@ -96,7 +97,7 @@ def test_every_problem_named_by_row_and_column_and_nothing_written(engine):
         conn.execute(sa.insert(CaseFile).values(unit_id=unit_id, case_number="OLD-1", case_type="行政许可",
                                                 decision_date=dt.date(2023, 1, 1), description=""))
     data = csv_text(BAD_ROWS, title="某区登记表").encode("gbk")
-    report = import_register(engine, data, filename="bad.csv")
+    report = import_register(engine, data, filename="bad.csv", actor_id=lead_id(engine))
     assert not report.ok and report.rows_imported == 0 and report.batch_id is None
     assert report.rows_read == 7
     for column in ("执法单位", "案号", "案件类型", "决定日期"):
@@ -124,7 +125,7 @@ def test_problem_late_in_a_large_file_rolls_back_earlier_chunks(engine, monkeypa
     add_units(engine)
     rows = good_rows(20)
     rows[17][2] = rows[1][2]  # duplicate across chunks
-    report = import_register(engine, csv_text(rows).encode(), filename="r.csv")
+    report = import_register(engine, csv_text(rows).encode(), filename="r.csv", actor_id=lead_id(engine))
     find(report, 19, "案号", "duplicate case number: already in row 3")
     assert report.problem_count == 1 and report.rows_read == 20
     assert counts(engine) == (0, 0, 0)
@@ -136,7 +137,7 @@ def test_duplicates_within_one_chunk_and_across_chunks(engine, monkeypatch):
     rows = good_rows(7)
     rows[1][2] = rows[0][2]  # same chunk
     rows[5][2] = rows[0][2]  # later chunk
-    report = import_register(engine, csv_text(rows).encode(), filename="r.csv")
+    report = import_register(engine, csv_text(rows).encode(), filename="r.csv", actor_id=lead_id(engine))
     assert [(p.row, p.message) for p in report.problems] == [
         (3, "duplicate case number: already in row 2"),
         (7, "duplicate case number: already in row 2"),
@@ -145,11 +146,11 @@ def test_duplicates_within_one_chunk_and_across_chunks(engine, monkeypatch):
 
 def test_duplicate_against_earlier_import(engine):
     add_units(engine)
-    first = import_register(engine, csv_text(good_rows(3)).encode(), filename="first.csv")
+    first = import_register(engine, csv_text(good_rows(3)).encode(), filename="first.csv", actor_id=lead_id(engine))
     assert first.ok
     rows = good_rows(4)
     rows[3][2] = "新案〔2024〕1号"
-    report = import_register(engine, csv_text(rows, title="第二批").encode(), filename="second.csv")
+    report = import_register(engine, csv_text(rows, title="第二批").encode(), filename="second.csv", actor_id=lead_id(engine))
     assert report.problem_count == 3
     p = find(report, 3, "案号", "already in the database")
     assert f"import batch {first.batch_id}" in p.message
@@ -159,8 +160,8 @@ def test_duplicate_against_earlier_import(engine):
 def test_the_same_file_twice_is_named(engine):
     add_units(engine)
     data = csv_text(good_rows(2)).encode()
-    assert import_register(engine, data, filename="r.csv").ok
-    again = import_register(engine, data, filename="r.csv")
+    assert import_register(engine, data, filename="r.csv", actor_id=lead_id(engine)).ok
+    again = import_register(engine, data, filename="r.csv", actor_id=lead_id(engine))
     assert "already imported" in again.problems[0].message and again.problems[0].row is None
 
 
@@ -170,7 +171,7 @@ def test_problems_are_capped_but_counted(engine, monkeypatch):
     rows = good_rows(30)
     for row in rows:
         row[5] = "不是日期"
-    report = import_register(engine, csv_text(rows).encode(), filename="r.csv")
+    report = import_register(engine, csv_text(rows).encode(), filename="r.csv", actor_id=lead_id(engine))
     assert len(report.problems) == 10 and report.problem_count == 30
     with pytest.raises(ProblemReport) as info:
         report.raise_for_problems()
@@ -178,14 +179,14 @@ def test_problems_are_capped_but_counted(engine, monkeypatch):
 
 
 def test_file_level_problem_is_reported_not_raised(engine):
-    report = import_register(engine, b"\xd0\xcf\x11\xe0", filename="old.xls")
+    report = import_register(engine, b"\xd0\xcf\x11\xe0", filename="old.xls", actor_id=lead_id(engine))
     assert not report.ok and report.problem_count == 1 and "xls" in report.problems[0].message
     assert report.rows_read == 0 and counts(engine) == (0, 0, 0)
 
 
 def test_header_only_file_is_a_problem(engine):
     add_units(engine)
-    report = import_register(engine, csv_text([]).encode(), filename="r.csv")
+    report = import_register(engine, csv_text([]).encode(), filename="r.csv", actor_id=lead_id(engine))
     assert [p.message for p in report.problems] == ["no case files below the header (row 1)"]
 
 
@@ -195,8 +196,8 @@ def test_path_source_and_repeated_imports_on_one_connection_pool(engine, tmp_pat
     for n in range(3):
         path = tmp_path / f"r{n}.csv"
         path.write_bytes(csv_text(good_rows(2, prefix=f"批{n}〔2024〕")).encode("gbk"))
-        report = import_register(engine, path)
+        report = import_register(engine, path, actor_id=lead_id(engine))
         assert report.ok and report.source_name == f"r{n}.csv"
-        dry = import_register(engine, path, dry_run=True)
+        dry = import_register(engine, path, dry_run=True, actor_id=lead_id(engine))
         assert "already in the database" in dry.problems[1].message
     assert counts(engine) == (6, 3, 3)

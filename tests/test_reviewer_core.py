@@ -8,9 +8,15 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.session import session_factory
+from scoring.desk.reviewer import (
+    my_queue,
+    open_for_scoring,
+    others_after_submission,
+    queue_progress,
+    reviewer_campaigns,
+)
 from scoring.errors import PermissionDenied, ProblemReport
 from scoring.mark_entry import (
     differing_keys,
@@ -20,16 +26,10 @@ from scoring.mark_entry import (
     same_marks,
 )
 from scoring.marks import Marks
-from scoring.reviewer_desk import (
-    my_queue,
-    open_for_scoring,
-    others_after_submission,
-    queue_progress,
-    reviewer_campaigns,
-)
-from scoring.reviews import save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import save_draft, submit_review
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 

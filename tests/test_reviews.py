@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from scoring import audit
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import AuditEntry, Review, StandardVersion
 from scoring.db.session import session_factory
 from scoring.errors import ConflictError, PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
-from scoring.reviews import (
+from scoring.rubric.loader import RubricLibrary
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import (
     marks_of,
     open_review,
     reopen_review,
@@ -23,8 +25,6 @@ from scoring.reviews import (
     submit_review,
     visible_reviews,
 )
-from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -40,7 +40,8 @@ def world(engine, library):
     """A lead, two reviewers from other units, one from the file's own unit, a campaign and a file."""
     session = session_factory(engine)()
     f = Factory(session)
-    home, other1, other2 = f.unit("区城管执法局"), f.unit("区市场监管局"), f.unit("城桥镇", kind="town")
+    home = f.unit("区城管执法局")
+    f.unit("区市场监管局"), f.unit("城桥镇", kind="town")
     lead = create_user(session, username="lead", display_name="组长", role="lead", password="correct horse", bootstrap=True)
     r1 = create_user(session, username="r1", display_name="评查员甲", role="reviewer", unit_name="区市场监管局", actor=lead)
     r2 = create_user(session, username="r2", display_name="评查员乙", role="reviewer", unit_name="城桥镇", actor=lead)
@@ -168,7 +169,7 @@ def test_score_keeps_the_version_it_was_made_under(world, tmp_path):
     write_yaml(tmp_path / "rubrics" / "mini.yaml", data)
     changed = RubricLibrary.load([tmp_path / "rubrics"]).get("mini")
     assert changed.hash != review.standard_hash
-    from scoring.reviews import compute
+    from scoring.workflow.reviews import compute
 
     assert compute(s, review).score == Decimal("95.00")
 

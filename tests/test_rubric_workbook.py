@@ -15,8 +15,8 @@ from scoring.errors import ProblemReport
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary, load_rubric_file
 from scoring.rubric.schema import StandardFile
 from scoring.rubric.workbook import ROWS_SHEET, export_workbook, read_workbook
-from tests.test_engine_rules import BONUS
 from tests.rubric_builders import standard_dict
+from tests.test_engine_rules import BONUS
 
 SHIPPED = sorted(p for p in DEFAULT_RUBRIC_DIR.glob("*.yaml") if p.name != "vocabulary.yaml")
 

@@ -6,9 +6,12 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import select
 
 from scoring.cli import main
-from scoring.db.session import open_db
+from scoring.db.models import AuditEntry, Unit, User
+from scoring.db.session import open_db, session_factory
+from tests.factories import Factory, lead_id
 from tests.test_sampling_db import add_file, populate
 
 
@@ -16,6 +19,7 @@ from tests.test_sampling_db import add_file, populate
 def db(sqlite_url):
     engine = open_db(sqlite_url)
     populate(engine)
+    lead_id(engine)  # the only panel lead: commands act as them unless --as says otherwise
     engine.dispose()
     return sqlite_url
 
@@ -108,3 +112,17 @@ def test_verify_rejects_a_file_that_is_not_a_record(db, capsys, tmp_path):
     bad.write_text("not json", encoding="utf-8")
     code, _, err = run(db, capsys, "verify", "--record", str(bad))
     assert code == 1 and "not a JSON sample record" in err
+
+
+def test_sample_commands_act_as_a_named_account(db, capsys):
+    with session_factory(open_db(db))() as session, session.begin():
+        Factory(session).user("r1", role="reviewer", unit=session.scalars(select(Unit)).first())
+    code, _, err = run(db, capsys, "draw", "--campaign", "1", "--seed", "7", "--count", "1", "--as", "r1")
+    assert code == 1 and "r1 (reviewer) may not sample" in err
+    code, _, err = run(db, capsys, "draw", "--campaign", "1", "--seed", "7", "--count", "1", "--as", "test-lead")
+    assert code == 0, err
+    code, _, err = run(db, capsys, "show", "--campaign", "1", "--as", "r1")
+    assert code == 1 and "r1 (reviewer) may not read sample" in err
+    with session_factory(open_db(db))() as session:
+        entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "sample_draw")).one()
+        assert session.get(User, entry.actor_id).username == "test-lead"

@@ -1,4 +1,4 @@
-"""The set-based draw (`scoring.sampling.columns.draw_columns`, what the database path runs) gives
+"""The set-based draw (`scoring.workflow.sampling.columns.draw_columns`, what the database path runs) gives
 exactly the picks of the reference `draw`, whatever the candidates, rules, seed and unit order."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.domain import FILE_FLAGS
-from scoring.sampling import Candidate, SampleRules, draw
-from scoring.sampling.columns import Register, draw_columns
+from scoring.workflow.sampling import Candidate, SampleRules, draw
+from scoring.workflow.sampling.columns import Register, draw_columns
 from tests.test_sampling_draw import UNITS, candidate_lists, forced_rules
 
 FLAGS = tuple(FILE_FLAGS)

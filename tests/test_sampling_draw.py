@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from scoring.domain import FILE_FLAGS
 from scoring.errors import ValidationFailed
-from scoring.sampling import Candidate, SampleRules, draw, random_key, unit_quota
-from scoring.sampling.rules import CountQuota, PercentQuota
+from scoring.workflow.sampling import Candidate, SampleRules, draw, random_key, unit_quota
+from scoring.workflow.sampling.rules import CountQuota, PercentQuota
 
 UNITS = ("甲局", "乙镇", "丙局")
 TYPES = ("行政处罚", "行政许可", "行政检查", "行政强制")
@@ -194,7 +194,7 @@ def test_known_answer_pins_the_algorithm():
     assert got == KNOWN_ANSWER
 
 
-KNOWN_ANSWER = [  # derived by hand with sha256sum: see the module docstring of scoring.sampling
+KNOWN_ANSWER = [  # derived by hand with sha256sum: see the module docstring of scoring.workflow.sampling
     ("测罚〔2024〕21号", "forced:waiver"),  # lowest key among 乙镇's waivers 7, 21, 35
     ("测罚〔2024〕1号", "stratum:行政许可"),  # 许可 has 7 undrawn files, 处罚 6, 检查 6
     ("测罚〔2024〕28号", "forced:waiver"),  # lowest key among 甲局's waivers 14, 28

@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from scoring.db.models import Campaign, CaseFile, Unit
 from scoring.db.session import session_factory
-from scoring.sampling import draw, preview_sample, register_fingerprint, verify_record
-from scoring.sampling.draw import Candidate
-from scoring.sampling.rules import SampleRules
+from scoring.workflow.sampling import draw, preview_sample, register_fingerprint, verify_record
+from scoring.workflow.sampling.draw import Candidate
+from scoring.workflow.sampling.rules import SampleRules
 
 GOLDEN = Path(__file__).parent / "data" / "sample_golden.json"
 TYPES = ("行政处罚", "行政许可", "行政检查", "行政强制", "行政确认")

@@ -10,12 +10,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 
 from scoring import audit, sign_in_sessions
-from scoring.accounts import change_own_password, set_active, update_account
+from scoring.accounts import authenticate, change_own_password, create_user, set_active, update_account
 from scoring.db.models import SignInSession, User
 from scoring.db.session import session_factory
 from scoring.errors import CaseReviewError, PermissionDenied, ValidationFailed
 from scoring.settings import SessionLimits
-from scoring.users import authenticate, create_user
 
 T0 = dt.datetime(2026, 3, 2, 9, 0)
 LIMITS = SessionLimits(idle=dt.timedelta(hours=8), absolute=dt.timedelta(days=7))

@@ -12,22 +12,17 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 
-from scoring.assignments import assign
-from scoring.campaigns import (
-    create_campaign,
-    file_grading,
-    spec_from_options,
-    unit_bands,
-)
+from scoring.accounts import create_user
 from scoring.db.migrate import alembic_config
 from scoring.db.session import make_engine, session_factory
 from scoring.documents.notice import unit_table_rows
 from scoring.errors import ProblemReport
 from scoring.marks import Marks
 from scoring.ranking import order_units, ranks
-from scoring.reviews import open_review, save_draft
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, file_grading, spec_from_options, unit_bands
+from scoring.workflow.reviews import open_review, save_draft
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 from scoring import audit
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options, standard_hash_for
+from scoring.accounts import create_user
 from scoring.cli import main
 from scoring.db.models import Review
 from scoring.db.session import session_factory
 from scoring.errors import PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
-from scoring.reviews import open_review, save_draft
 from scoring.rubric.loader import LoadedFile, RubricLibrary, compose
 from scoring.rubric.schema import StandardFile
 from scoring.standard_impact import simulate, switch
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options, standard_hash_for
+from scoring.workflow.reviews import open_review, save_draft
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from scoring.accounts import list_accounts
+from scoring.accounts import MAX_FAILED_LOGINS, list_accounts
 from scoring.db.models import User
 from scoring.db.session import open_db, session_factory
 from scoring.errors import PermissionDenied
-from scoring.register_upload import preview_register
+from scoring.register.upload import preview_register
 from scoring.ui import i18n
 from scoring.ui.app import PAGES_BY_ROLE
-from scoring.users import MAX_FAILED_LOGINS
 from scoring.views import search_register
 from tests.test_ui_helpers import PASSWORD, ROOT, new_app, page_path, register_csv, seed, sign_in, signed_in_app, texts
 

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from scoring.campaigns import create_campaign, spec_from_options
 from scoring.db.models import User
 from scoring.db.session import open_db, transaction
 from scoring.rubric.loader import RubricLibrary
+from scoring.workflow.campaigns import create_campaign, spec_from_options
 from tests.rubric_builders import standard_dict, write_yaml
 from tests.test_ui_helpers import page_path, seed, signed_in_app
 

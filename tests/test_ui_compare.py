@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 from sqlalchemy.orm import Session
 
+from scoring.accounts import create_user
 from scoring.aggregate import (
     agreement,
     campaign_figures,
@@ -24,10 +25,9 @@ from scoring.aggregate import (
     year_over_year,
 )
 from scoring.aggregate.pareto import pareto
-from scoring.campaigns import publish_campaign, unpublish_campaign
 from scoring.db.models import Campaign, User
 from scoring.db.session import open_db, session_factory, transaction
-from scoring.users import create_user
+from scoring.workflow.publish import publish_campaign, unpublish_campaign
 from tests.test_aggregate_world import U1, U2, U3, U4, build_world
 from tests.test_ui_helpers import new_app, page_path, texts
 

@@ -8,13 +8,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from scoring.accounts import list_accounts, set_active, sign_in, user_for_email
+from scoring.accounts import MAX_FAILED_LOGINS, list_accounts, set_active, sign_in, user_for_email
 from scoring.db.models import AuditEntry, CaseFile, User
 from scoring.db.session import session_factory
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ValidationFailed
-from scoring.register_upload import commit_register, preview_register, preview_units
+from scoring.register.upload import commit_register, preview_register, preview_units
 from scoring.setup import create_first_lead, load_demo_data, needs_setup
-from scoring.users import MAX_FAILED_LOGINS
 from scoring.views import overview_counts, search_register
 from tests.test_ui_helpers import PASSWORD, register_csv, seed
 

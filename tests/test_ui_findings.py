@@ -13,9 +13,9 @@ from scoring.db.models import Campaign, CaseFile, Finding, Rectification, User
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.findings import RectificationView, update_finding
 from scoring.marks import Marks
-from scoring.recheck import record_recheck
 from scoring.ui.app import PAGES_BY_ROLE
 from scoring.ui.pages.findings import editor_changes
+from scoring.workflow.recheck import record_recheck
 from tests.test_aggregate_world import U4, m
 from tests.test_findings_world import build_fworld
 from tests.test_ui_helpers import page_path, signed_in_app, texts

@@ -8,20 +8,20 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from scoring.assignments import apply_plan, assign, auto_assign, plan_auto_assignment, unassign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment, Campaign, CaseFile, Recheck, SampleRecord, User
 from scoring.db.session import open_db, session_factory, transaction
+from scoring.desk.lead_sampling import sample_draw, sample_preview
 from scoring.errors import PermissionDenied
-from scoring.lead_workflow import sample_draw, sample_preview
 from scoring.marks import Marks
-from scoring.recheck import outcome, record_recheck
-from scoring.reviews import open_review, reopen_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.sampling import preview_sample
 from scoring.ui.app import PAGES_BY_ROLE
-from scoring.users import create_user
-from tests.factories import Factory
+from scoring.workflow.assignments import apply_plan, assign, auto_assign, plan_auto_assignment, unassign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.reviews import open_review, reopen_review, save_draft, submit_review
+from scoring.workflow.sampling import preview_sample
+from tests.factories import Factory, lead_id
 from tests.rubric_builders import standard_dict, write_yaml
 from tests.test_ui_helpers import page_path, signed_in_app, texts
 
@@ -137,7 +137,7 @@ def test_sampling_preview_writes_nothing_then_draw_stores_and_verifies(world):
     assert not at.exception
     assert _count(world, SampleRecord) == 0  # a preview writes nothing
     expected = preview_sample(world["engine"], world["campaign"],
-                              {"quota": {"count": 2}, "forced": [{"flag": "major_decision", "min": 1}]}, 20240601)
+                              {"quota": {"count": 2}, "forced": [{"flag": "major_decision", "min": 1}]}, 20240601, actor_id=lead_id(world["engine"]))
     assert len(expected) == 6
     files = _frame_with(at, "抽取方式")
     assert list(files["案号"]) == [p.case_number for p in expected]

@@ -9,8 +9,8 @@ from scoring import case_pdfs
 from scoring.db.models import Assignment, Review, User
 from scoring.db.session import transaction
 from scoring.marks import Marks
-from scoring.reviews import marks_of, save_first_or_draft
 from scoring.ui import pdf_viewer
+from scoring.workflow.reviews import marks_of, save_first_or_draft
 from tests import test_ui_reviewer
 from tests.pdf_builders import make_pdf
 from tests.test_ui_helpers import page_path, texts

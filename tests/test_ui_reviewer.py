@@ -7,15 +7,15 @@ import datetime as dt
 
 import pytest
 
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment, Review
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.marks import Marks
-from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
 from scoring.ui import score_store
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import open_review, save_draft, submit_review
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 from tests.test_ui_helpers import page_path, signed_in_app, texts

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from scoring.campaigns import create_campaign, get_campaign, spec_from_options, standard_for
+from scoring.accounts import MAX_FAILED_LOGINS, authenticate, create_user
 from scoring.db.models import AuditEntry, User
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ProblemReport, ValidationFailed
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import MAX_FAILED_LOGINS, authenticate, create_user
+from scoring.workflow.campaigns import create_campaign, get_campaign, spec_from_options, standard_for
 from tests.rubric_builders import standard_dict, write_yaml
 
 
@@ -104,7 +104,7 @@ def test_only_lead_creates_campaigns(session, factory, library):
 
 
 def test_scopes_and_standards_for_scope():
-    from scoring.campaigns import scopes, standards_for_scope
+    from scoring.workflow.campaigns import scopes, standards_for_scope
 
     library = RubricLibrary.load()  # the shipped standards
     assert scopes()[:3] == ["行政许可", "行政处罚/一般", "行政处罚/简易"] and len(scopes()) == 8

@@ -21,7 +21,7 @@ from scoring.aggregate.agreement import (
 from scoring.aggregate.campaign import (
     BandGroup,
     CampaignFigures,
-    Problem,
+    DefectCount,
     ProblemFile,
     UnitCount,
     UnitMean,
@@ -63,7 +63,7 @@ from scoring.aggregate.units import (
 
 __all__ = [
     "DEFAULT_B", "DEFAULT_MIN_FILES", "DEFAULT_SEED",
-    "Agreement", "BandGroup", "CampaignFigures", "FileRow", "FocusChange", "FocusRate", "ItemAgreement", "Problem",
+    "Agreement", "BandGroup", "CampaignFigures", "FileRow", "FocusChange", "FocusRate", "ItemAgreement", "DefectCount",
     "ProblemFile", "ReasonCount", "RecurringProblem", "ReviewerSeverity", "UnitChange", "UnitCount", "UnitFigures",
     "UnitMean", "UnitRecurrence", "UnitRow", "UnitUncertainty", "YearOverYear",
     "agreement", "alpha_bootstrap", "alpha_bootstraps", "alpha_closed_form", "alpha_interval", "bootstrap_intervals",

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
+    Defect,
     Figures,
     as_session,
     bands_of,
@@ -28,7 +29,6 @@ from scoring.aggregate.common import (
     scoped,
 )
 from scoring.aggregate.units import FocusRate, focus_rates, reason_counts, unit_summary
-from scoring.campaigns import unit_bands
 from scoring.db.models import (
     CaseFile,
     FileDeduction,
@@ -38,6 +38,7 @@ from scoring.db.models import (
     Unit,
 )
 from scoring.ranking import order_units
+from scoring.workflow.campaigns import unit_bands
 
 
 @dataclass
@@ -151,16 +152,9 @@ class UnitCount(Figures):
 
 
 @dataclass
-class Problem(Figures):
+class DefectCount(Defect):
     """A deduction reason (or veto) with the files carrying it and the units they belong to."""
 
-    focus: str
-    focus_label: str
-    item_id: str
-    item_title: str
-    reason_id: str
-    reason: str
-    is_veto: bool
     files: int
     share: Decimal | None  # files / reviewed files of the selection x 100
     units: list[UnitCount] = field(default_factory=list)  # most files first
@@ -173,7 +167,7 @@ class Problem(Figures):
 
 
 def top_problems(db: Session | Engine, campaign_id: int, *, per_focus: int | None = 5, focus: str | None = None,
-                 unit_kind: str | None = None, case_type: str | None = None) -> list[Problem]:
+                 unit_kind: str | None = None, case_type: str | None = None) -> list[DefectCount]:
     """The most frequent problems by focus area: for each focus area (four focus areas first, then the
     general categories), its `per_focus` reasons carried by most files (None: all), with the units.
 
@@ -193,14 +187,14 @@ def top_problems(db: Session | Engine, campaign_id: int, *, per_focus: int | Non
     for unit_id, reasons in per_unit.items():
         for r in reasons:
             where[(r.item_id, r.reason_id)].append(UnitCount(unit_id, names[unit_id], r.files))
-    by_focus: dict[str, list[Problem]] = defaultdict(list)
+    by_focus: dict[str, list[DefectCount]] = defaultdict(list)
     for r in overall[None]:
         if focus is not None and r.focus != focus:
             continue
         units = sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id))
-        by_focus[r.focus].append(Problem(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id,
+        by_focus[r.focus].append(DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id,
                                          r.reason, r.is_veto, r.files, ratio(r.files, reviewed or 0), units))
-    out: list[Problem] = []
+    out: list[DefectCount] = []
     for f in focus_order(by_focus):
         out.extend(by_focus[f][:per_focus] if per_focus is not None else by_focus[f])
     return out

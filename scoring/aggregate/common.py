@@ -10,19 +10,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, Engine, Select, type_coerce
 from sqlalchemy.orm import Session
 
-from scoring.campaigns import campaign_bands
 from scoring.db.models import Campaign, FileResult, Unit
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, UnitKind
 from scoring.engine import grade_for, round_score
 from scoring.errors import NotFound, ValidationFailed
 from scoring.rubric.schema import GradeBand
 from scoring.standards import load_version
+from scoring.workflow.campaigns import campaign_bands
 
 HUNDRED = Decimal(100)
 
@@ -165,6 +166,21 @@ class Figures:
     def to_record(self) -> dict[str, Any]:
         """One flat row for a table or a DataFrame; nested figures become prefixed columns."""
         return self.to_dict()
+
+
+@dataclass
+class Defect(Figures):
+    """The one defect type of the results: a deduction reason (or veto) of an item, by focus area.
+
+    `FinalDefect` (one file's standing defect) and `DefectCount` (how many files carry it) extend it."""
+
+    focus: str
+    focus_label: str
+    item_id: str
+    item_title: str
+    reason_id: str
+    reason: str
+    is_veto: bool
 
 
 def records(items: Iterable[Figures]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """What a reader of the results may see: the permission check and anonymisation, for every page.
 
 * Results: a lead reads every campaign; observers and reviewers only published ones
-  (`scoring.campaigns.can_read_results`). Every entry point here checks it first, whatever campaign id
+  (`scoring.workflow.campaigns.can_read_results`). Every entry point here checks it first, whatever campaign id
   it is handed (a URL, a stale selection).
 * Reviewer names (agreement, severity) are shown to leads only; anyone else gets stable aliases
   `A`, `B`, ... (`username`) and `评查人员A` (`display_name`), lettered in the order the rows come.
@@ -26,21 +26,21 @@ from sqlalchemy.orm import Session
 
 from scoring.aggregate.agreement import Agreement, ReviewerSeverity, agreement
 from scoring.aggregate.campaign import ProblemFile, problem_files
-from scoring.aggregate.common import Figures, focus_label, focus_order, titles_for
+from scoring.aggregate.common import Defect, focus_label, focus_order, titles_for
 from scoring.aggregate.units import FileRow, file_list
 from scoring.anonymise import mask_case_number
-from scoring.campaigns import require_results_access
 from scoring.db.models import Campaign, CaseFile, FileDeduction, FileResult, Unit, User
-from scoring.domain import Role
+from scoring.domain import REVIEWER_ALIAS_PREFIX, reviewer_alias
 from scoring.errors import NotFound
-
-ALIAS_PREFIX = "评查人员"
+from scoring.policy import Action, allowed
+from scoring.workflow.publish import require_results_access
 
 R = TypeVar("R", FileRow, ProblemFile)
 
 
 def is_lead(actor: User | None) -> bool:
-    return actor is not None and actor.role == Role.LEAD
+    """Whether the reader sees reviewers' names (`Action.READ_REVIEWER_NAMES`: the lead)."""
+    return allowed(actor, Action.READ_REVIEWER_NAMES)
 
 
 def results_campaign(session: Session, actor: User | None, campaign_id: int) -> Campaign:
@@ -54,24 +54,17 @@ def results_campaign(session: Session, actor: User | None, campaign_id: int) -> 
 
 def anonymised_for(actor: User | None, campaign: Campaign) -> bool:
     """Case numbers and comments are hidden from this reader in this campaign."""
-    return bool(campaign.anonymise) and not is_lead(actor)
+    return bool(campaign.anonymise) and not allowed(actor, Action.READ_UNMASKED)
 
 
-def alias(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA, ..."""
-    out = ""
-    n = index + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        out = chr(ord("A") + r) + out
-    return out
 
 
 def disclose_severity(actor: User | None, rows: Sequence[ReviewerSeverity]) -> list[ReviewerSeverity]:
     """Severity rows as this reader may see them: names for the lead, aliases (and no ids) for others."""
     if is_lead(actor):
         return list(rows)
-    return [dataclasses.replace(r, reviewer_id=0, username=alias(i), display_name=f"{ALIAS_PREFIX}{alias(i)}")
+    return [dataclasses.replace(r, reviewer_id=0, username=reviewer_alias(i),
+                                display_name=f"{REVIEWER_ALIAS_PREFIX}{reviewer_alias(i)}")
             for i, r in enumerate(rows)]
 
 
@@ -111,16 +104,9 @@ def readable_agreement(session: Session, actor: User | None, campaign_id: int, *
 
 
 @dataclass
-class FinalDefect(Figures):
+class FinalDefect(Defect):
     """A deduction reason (or veto) standing in a file's final result."""
 
-    focus: str
-    focus_label: str
-    item_id: str
-    item_title: str
-    reason_id: str
-    reason: str
-    is_veto: bool
     points: Decimal  # mean over the reviews that recorded it (re-check: its own)
     reviews: int  # how many reviews recorded it (re-check: 1)
     comment: str

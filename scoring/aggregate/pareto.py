@@ -15,14 +15,14 @@ from decimal import Decimal
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from scoring.aggregate.campaign import Problem, top_problems
+from scoring.aggregate.campaign import DefectCount, top_problems
 from scoring.aggregate.common import Figures, ratio
 
 
 @dataclass
 class ParetoRow(Figures):
     rank: int  # 1 = most files; ties are ordered by item id and reason id and get their own rank
-    problem: Problem
+    problem: DefectCount
     cumulative_files: int
     cumulative_pct: Decimal  # cumulative_files / all occurrences x 100, half-up to two places
     occurrence_pct: Decimal  # this reason's files / all occurrences x 100
@@ -32,7 +32,7 @@ class ParetoRow(Figures):
                 "cumulative_pct": float(self.cumulative_pct), "occurrence_pct": float(self.occurrence_pct)}
 
 
-def pareto_rows(problems: Sequence[Problem]) -> list[ParetoRow]:
+def pareto_rows(problems: Sequence[DefectCount]) -> list[ParetoRow]:
     """Problems most files first (ties: item id, reason id) with running totals over all of them."""
     ordered = sorted(problems, key=lambda p: (-p.files, p.item_id, p.reason_id))
     total = sum(p.files for p in ordered)

@@ -21,8 +21,8 @@ from scoring.aggregate.common import (
     focus_label,
     focus_order,
     get_campaign_row,
-    scoped,
     ratio,
+    scoped,
 )
 from scoring.aggregate.units import reason_counts, unit_summary
 from scoring.db.models import FileResult, Unit

@@ -174,3 +174,12 @@ def unit_table(db: Session | Engine, campaign_id: int, *, unit_kind: str | None 
         unc[f.unit_id].rank = rank
     return [UnitRow(f, unc[f.unit_id]) for f in figures]
 
+
+def league_order(rows: Sequence[UnitRow]) -> list[UnitRow]:
+    """The one league order: ranked units by rank (then listing order), then the units with too few files
+    to rank, by mean (best first, then listing order)."""
+    ranked = sorted((r for r in rows if r.uncertainty.rank is not None),
+                    key=lambda r: (r.uncertainty.rank, r.figures.sort_order, r.figures.unit_id))
+    rest = sorted((r for r in rows if r.uncertainty.rank is None),
+                  key=lambda r: (-r.figures.mean, r.figures.sort_order, r.figures.unit_id))
+    return [*ranked, *rest]

@@ -1,6 +1,6 @@
 """Per-unit figures of a campaign, aggregated in SQL over the materialised final results.
 
-A file counts once it has a final result (`file_results`, see `scoring.recheck` for the definition):
+A file counts once it has a final result (`file_results`, see `scoring.workflow.recheck` for the definition):
 files still being scored or awaiting re-check are not in any figure. Every query groups by unit (and
 grade, focus area or deduction reason); the only per-file data fetched is the list of final scores,
 needed for the median and the bootstrap, and that is as long as the sample, not the register.
@@ -34,8 +34,8 @@ from scoring.aggregate.common import (
     scoped,
     titles_for,
 )
-from scoring.campaigns import unit_bands
 from scoring.db.models import CaseFile, FileDeduction, FileFocusScore, FileResult, Unit
+from scoring.workflow.campaigns import unit_bands
 
 
 @dataclass

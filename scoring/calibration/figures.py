@@ -16,13 +16,13 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.accounts import require_role
 from scoring.aggregate.agreement import alpha_interval
 from scoring.calibration.round import calibration_files, round_of
 from scoring.db.models import CalibrationScore, Campaign, User
 from scoring.domain import Role
 from scoring.engine import round_score
 from scoring.standards import load_version
-from scoring.users import require_role
 
 D0 = Decimal(0)
 

@@ -7,10 +7,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring import audit
+from scoring.accounts import require_role
 from scoring.db.models import Campaign, GuidanceNote, User, utcnow
 from scoring.domain import Role
 from scoring.errors import ValidationFailed
-from scoring.users import require_role
 
 MAX_NOTE = 2000
 

@@ -8,8 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.assignments import check_recusal, sampled_files
-from scoring.campaigns import campaign_bands, standard_hash_for
+from scoring.accounts import require_role
 from scoring.db.models import (
     CalibrationFile,
     CalibrationRound,
@@ -25,7 +24,8 @@ from scoring.errors import NotFound, PermissionDenied, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
 from scoring.standards import load_version
-from scoring.users import require_role
+from scoring.workflow.assignments import check_recusal, sampled_files
+from scoring.workflow.campaigns import campaign_bands, standard_hash_for
 
 MIN_FILES, MAX_FILES = 2, 5
 

@@ -1,7 +1,8 @@
 """The `casereview` command line: every rule of the core is reachable from here.
 
-Each command group lives in its own module and registers itself on `cli`; `main` turns domain errors
-into a one-line message and a non-zero exit, never a traceback.
+Each command group lives in its own module and registers itself on `cli` when `scoring.cli.base` loads it
+(only when it runs: `casereview --help` starts fast); `main` turns domain errors into a one-line message
+and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -17,24 +18,6 @@ from scoring.messages import text
 
 ERROR_LABEL = {"zh": "错误：", "en": "error: "}
 
-# Command modules register themselves on `cli` when imported.
-from scoring.cli import (  # noqa: E402,F401  (import for side effect)
-    aggregate_cmds,
-    audit_cmds,
-    calibration_cmds,
-    campaign_cmds,
-    db_cmds,
-    demo_cmds,
-    findings_cmds,
-    objection_cmds,
-    pdf_cmds,
-    precheck_cmds,
-    register_cmds,
-    report_cmds,
-    rubric_cmds,
-    sample_cmds,
-    session_cmds,
-)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,11 +22,13 @@ from scoring.aggregate import (
     year_over_year,
 )
 from scoring.aggregate.common import focus_label, plain
-from scoring.campaigns import get_campaign
-from scoring.cli.base import cli, echo_json, lazy_engine
+from scoring.aggregate.uncertainty import league_order
+from scoring.cli.base import cli, echo_json
+from scoring.cli.options import lazy_engine
 from scoring.csv_safe import write_dict_csv
 from scoring.db.session import transaction
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS
+from scoring.workflow.campaigns import get_campaign
 
 FORMATS = ("table", "csv", "json")
 UNIT_KINDS = [k.value for k in UNIT_KIND_LABELS] + list(UNIT_KIND_LABELS.values())
@@ -123,7 +125,7 @@ def _stats_options(func: Callable[..., Any]) -> Callable[..., Any]:
 class _Ctx:
     """Options given on `aggregate` itself serve as defaults for its subcommands."""
 
-    def __init__(self, **given: Any):
+    def __init__(self, **given: Any) -> None:
         self.given = given
 
     def pick(self, name: str, value: Any, default: Any = None) -> Any:
@@ -210,7 +212,7 @@ def units_cmd(  # noqa: ANN001
     rows = unit_table(o["engine"](), cid, unit_kind=o["unit_kind"], case_type=o["case_type"],
                       min_files=o["min_files"], n_boot=o["n_boot"], seed=o["seed"])
     if sort == "rank":
-        rows.sort(key=lambda r: (r.uncertainty.rank is None, r.uncertainty.rank or 0, -r.figures.mean))
+        rows = league_order(rows)
     elif sort == "mean":
         rows.sort(key=lambda r: -r.figures.mean)
     if o["fmt"] == "json":

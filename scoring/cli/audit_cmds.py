@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from scoring.audit_verify import verify
-from scoring.campaigns import get_campaign
-from scoring.cli.base import cli, db_option, echo_json
+from scoring.cli.base import cli, echo_json
+from scoring.cli.options import db_option
 from scoring.db.session import session_factory
 from scoring.errors import CaseReviewError
+from scoring.workflow.campaigns import get_campaign
 
 
 @cli.group("audit")

@@ -10,14 +10,15 @@ import click
 from scoring.calibration.figures import calibration_figures, calibration_record
 from scoring.calibration.guidance import set_guidance
 from scoring.calibration.round import set_calibration, submit_calibration
-from scoring.campaigns import get_campaign
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli, db_option
+from scoring.cli.base import cli
 from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.options import db_option
 from scoring.db.models import CaseFile
 from scoring.db.session import transaction
 from scoring.errors import NotFound, ValidationFailed
 from scoring.marks import Marks
+from scoring.workflow.campaigns import get_campaign
 
 
 @cli.group("calibration")

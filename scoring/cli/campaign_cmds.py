@@ -8,31 +8,13 @@ import json
 import click
 from sqlalchemy import select
 
-from scoring.campaigns import (
-    TIE_BREAKS,
-    create_campaign,
-    get_campaign,
-    spec_from_options,
-)
-from scoring.cli.base import cli, db_option, echo_json
+from scoring.accounts import count_users, create_user
+from scoring.cli.base import cli, echo_json
+from scoring.cli.options import acting_user, db_option
 from scoring.db.models import Campaign, User
 from scoring.db.session import transaction
-from scoring.errors import CaseReviewError, NotFound
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
-from scoring.users import create_user
-
-
-def acting_user(session, username: str | None) -> User:  # noqa: ANN001
-    """The user a command acts as: --as NAME, else the only panel lead."""
-    if username:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None:
-            raise NotFound(f"no user {username!r}")
-        return user
-    leads = session.scalars(select(User).where(User.role == "lead", User.active.is_(True))).all()
-    if len(leads) != 1:
-        raise CaseReviewError("say who acts with --as USERNAME (there is not exactly one panel lead)")
-    return leads[0]
+from scoring.workflow.campaigns import TIE_BREAKS, create_campaign, get_campaign, spec_from_options
 
 
 def _date(value: str, name: str) -> dt.date:
@@ -150,7 +132,6 @@ def user() -> None:
 @db_option
 def user_add(engine, username, display_name, role, unit, password, as_user) -> None:  # noqa: ANN001
     """Create an account (the first one must be a panel lead)."""
-    from scoring.users import count_users
 
     with transaction(engine()) as session:
         first = count_users(session) == 0

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from scoring.audit_verify import verify
-from scoring.cli.base import cli, db_option
+from scoring.cli.base import cli
+from scoring.cli.options import db_option
 from scoring.db.backup import backup, restore
 from scoring.db.migrate import current_revision
 from scoring.errors import CaseReviewError

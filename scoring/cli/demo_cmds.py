@@ -8,7 +8,11 @@ from typing import Any
 
 import click
 
-from scoring.cli.base import cli, db_option
+from scoring.cli.base import cli
+from scoring.cli.options import db_option
+from scoring.demo.generate import DATA_DIR, DEFAULT_SEED, generate
+from scoring.demo.load import load_demo
+from scoring.demo.people import DEMO_PASSWORD
 
 _register_only = click.option(
     "--register-only", is_flag=True, default=False,
@@ -44,8 +48,6 @@ def load_cmd(engine, register_only: bool) -> None:  # noqa: ANN001
 
 
 def _load(engine, register_only: bool) -> None:  # noqa: ANN001
-    from scoring.demo.load import load_demo
-    from scoring.demo.people import DEMO_PASSWORD
 
     started = time.monotonic()
     result = load_demo(engine(), with_campaigns=not register_only)
@@ -90,7 +92,6 @@ def _campaign_line(c: dict[str, Any]) -> str:
 @click.option("--seed", type=int, default=None, help="Random seed (default: the one the committed files use).")
 def generate_cmd(out_dir: Path | None, seed: int | None) -> None:
     """Write the demo files (units, registers, messy import examples); same seed, same bytes."""
-    from scoring.demo.generate import DATA_DIR, DEFAULT_SEED, generate
 
     paths = generate(out_dir or DATA_DIR, DEFAULT_SEED if seed is None else seed)
     for path in paths.values():

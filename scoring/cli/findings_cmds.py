@@ -6,11 +6,10 @@ from __future__ import annotations
 import click
 from sqlalchemy import select
 
-from scoring.aggregate.common import focus_label
-from scoring.campaigns import get_campaign
+from scoring.aggregate.common import focus_label, plain
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli, db_option, echo_json
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli, echo_json
+from scoring.cli.options import acting_user, db_option
 from scoring.db.models import Unit
 from scoring.db.session import transaction
 from scoring.errors import NotFound
@@ -22,7 +21,7 @@ from scoring.findings import (
     list_findings,
     list_rectifications,
 )
-from scoring.aggregate.common import plain
+from scoring.workflow.campaigns import get_campaign
 
 SECTION_LABELS = {"problem": "主要问题", "typical": "典型问题", "recommendation": "意见建议"}
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from scoring.campaigns import get_campaign
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli, db_option
+from scoring.cli.base import cli
 from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.options import db_option
 from scoring.db.models import CaseFile, Objection
 from scoring.db.session import transaction
 from scoring.errors import NotFound
@@ -26,6 +26,7 @@ from scoring.objections.deciding import (
 from scoring.objections.filing import file_objection
 from scoring.objections.liaison import liaison_view
 from scoring.objections.window import end_of_day, extend_deadline, release_results
+from scoring.workflow.campaigns import get_campaign
 
 
 def _day(value: str) -> dt.date:

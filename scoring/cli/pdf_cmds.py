@@ -8,8 +8,8 @@ import click
 from sqlalchemy import select
 
 from scoring import case_pdfs
-from scoring.cli.base import cli, db_option
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli
+from scoring.cli.options import acting_user, db_option
 from scoring.db.models import CaseFile
 from scoring.db.session import transaction
 from scoring.errors import NotFound, ValidationFailed

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from scoring.campaigns import get_campaign
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli, db_option
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli
+from scoring.cli.options import acting_user, db_option
 from scoring.db.session import transaction
 from scoring.precheck.export import precheck_workbook
 from scoring.precheck.rules import load_rules
 from scoring.precheck.run import run_precheck
+from scoring.workflow.campaigns import get_campaign
 
 
 @cli.command("precheck")

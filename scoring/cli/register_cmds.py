@@ -6,27 +6,14 @@ import unicodedata
 from pathlib import Path
 
 import click
-from sqlalchemy import Engine, select
 
-from scoring.cli.base import cli, db_option
-from scoring.db.models import User
+from scoring.cli.base import cli
+from scoring.cli.options import acting_id, as_option, db_option
 from scoring.db.session import session_factory, transaction
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
-from scoring.errors import NotFound
 from scoring.register import add_unit, import_register, import_units, list_units
 
 FILE = click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
-
-
-def _actor_id(engine: Engine, username: str | None) -> int | None:
-    """The id of the user named by --as (optional: imports may be run by the lead without an account)."""
-    if not username:
-        return None
-    with session_factory(engine)() as session:
-        user_id = session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
-        raise NotFound(f"no user {username!r}")
-    return user_id
 
 
 def _width(text: str) -> int:
@@ -44,12 +31,12 @@ def _counts(title: str, counts: dict[str, int]) -> None:
 @cli.command("import-register")
 @click.argument("file", type=FILE)
 @click.option("--dry-run", is_flag=True, help="Validate and report what would be imported; write nothing.")
-@click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded with the import.")
+@as_option
 @db_option
 def import_register_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:  # noqa: ANN001
     """Import a case-file register (案卷登记表, .xlsx or .csv): all rows or none."""
     eng = engine()
-    report = import_register(eng, file, dry_run=dry_run, actor_id=_actor_id(eng, as_user))
+    report = import_register(eng, file, dry_run=dry_run, actor_id=acting_id(eng, as_user))
     report.raise_for_problems()
     where = f", sheet {report.sheet}" if report.sheet else ""
     click.echo(f"{report.source_name}: {report.rows_read} case files (header at row {report.header_row}{where})")
@@ -69,12 +56,12 @@ def units() -> None:
 @units.command("import")
 @click.argument("file", type=FILE)
 @click.option("--dry-run", is_flag=True, help="Validate and report; write nothing.")
-@click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded in the audit log.")
+@as_option
 @db_option
 def units_import_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> None:  # noqa: ANN001
     """Import a unit list with columns 单位名称, 类型 (区级部门/乡镇), 编码 (optional): all rows or none."""
     eng = engine()
-    report = import_units(eng, file, dry_run=dry_run, actor_id=_actor_id(eng, as_user))
+    report = import_units(eng, file, dry_run=dry_run, actor_id=acting_id(eng, as_user))
     report.raise_for_problems()
     new = len(report.new_units)
     existing = f", {report.rows_existing} already present" if report.rows_existing else ""
@@ -91,12 +78,12 @@ def units_import_cmd(engine, file: Path, dry_run: bool, as_user: str | None) -> 
 @click.option("--kind", type=click.Choice([k.value for k in UnitKind]), required=True,
               help="department (区级部门) or town (乡镇).")
 @click.option("--code", default=None, help="Unit code, also accepted in registers instead of the name.")
-@click.option("--as", "as_user", metavar="USERNAME", help="Acting user, recorded in the audit log.")
+@as_option
 @db_option
 def units_add_cmd(engine, name: str, kind: str, code: str | None, as_user: str | None) -> None:  # noqa: ANN001
     """Add one unit."""
     eng = engine()
-    actor = _actor_id(eng, as_user)
+    actor = acting_id(eng, as_user)
     with transaction(eng) as session:
         unit = add_unit(session, name, UnitKind(kind), code, actor_id=actor)
     click.echo(f"added unit {unit.name} ({UNIT_KIND_LABELS[UnitKind(unit.kind)]}) id {unit.id}")

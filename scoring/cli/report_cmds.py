@@ -5,16 +5,24 @@ standard error as `WARNING: ...`; the files are written where -o says."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from scoring.campaigns import get_campaign
-from scoring.cli.base import cli, db_option
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli
+from scoring.cli.options import acting_user, db_option
 from scoring.db.session import transaction
-from scoring.documents import EXPORTS, Document, build_notice, export, supervision_targets
+from scoring.documents import (
+    EXPORTS,
+    Document,
+    build_notice,
+    export,
+    supervision_targets,
+)
 from scoring.documents.supervision import build_supervisions, zip_documents
+from scoring.workflow.campaigns import get_campaign
 
 
 def _date(value: str | None, name: str) -> dt.date | None:
@@ -34,7 +42,7 @@ def _write(doc: Document, target: Path) -> None:
     click.echo(f"wrote {target} ({len(doc.content):,} bytes)")
 
 
-def _campaign_option(func):  # noqa: ANN001, ANN201
+def _campaign_option(func: Callable[..., Any]) -> Callable[..., Any]:
     func = click.option("--as", "as_user", help="Acting user: a panel lead (observers: the notice of a published "
                                                  "campaign). Default: the only panel lead.")(func)
     return click.option("--campaign", "campaign_ref", required=True, metavar="ID|NAME", help="The campaign.")(func)

@@ -8,7 +8,6 @@ import click
 from pydantic import ValidationError
 
 from scoring import limits
-from scoring.campaigns import get_campaign
 from scoring.cli.base import cli, db_option, echo_json
 from scoring.cli.campaign_cmds import acting_user
 from scoring.db.session import transaction
@@ -26,6 +25,7 @@ from scoring.rubric.schema import StandardFile
 from scoring.rubric.workbook import export_workbook, read_workbook, to_yaml
 from scoring.rubric.yaml_input import MAX_PROBLEMS_SHOWN, load_json_file
 from scoring.standard_impact import Impact, simulate, switch
+from scoring.workflow.campaigns import get_campaign
 
 
 @cli.group("rubric")

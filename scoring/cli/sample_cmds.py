@@ -8,14 +8,14 @@ from pathlib import Path
 
 import click
 
-from scoring.campaigns import get_campaign
-from scoring.cli.base import cli, db_option
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli
+from scoring.cli.options import acting_id, acting_user, as_option, db_option
 from scoring.db.session import session_factory, transaction
 from scoring.domain import FILE_FLAGS
 from scoring.errors import NotFound
 from scoring.precheck.run import flagged_for_sample
-from scoring.sampling import (
+from scoring.workflow.campaigns import get_campaign
+from scoring.workflow.sampling import (
     SampleRules,
     current_sample,
     draw_sample,
@@ -25,8 +25,8 @@ from scoring.sampling import (
     preview_sample,
     verify_record,
 )
-from scoring.sampling.draw import SEED_MAX
-from scoring.sampling.record import VerificationFailed, record_summary
+from scoring.workflow.sampling.draw import SEED_MAX
+from scoring.workflow.sampling.record import VerificationFailed, record_summary
 
 
 def _campaign(engine, ref: str):  # noqa: ANN001, ANN202
@@ -34,11 +34,11 @@ def _campaign(engine, ref: str):  # noqa: ANN001, ANN202
         return find_campaign(session, ref)
 
 
-def _record_id(engine, campaign: str | None, record_id: int | None) -> int:  # noqa: ANN001
+def _record_id(engine, campaign: str | None, record_id: int | None, actor_id: int) -> int:  # noqa: ANN001
     if record_id is not None:
         return record_id
     camp = _campaign(engine, campaign)
-    record = current_sample(engine, camp.id)
+    record = current_sample(engine, camp.id, actor_id=actor_id)
     if record is None:
         raise NotFound(f"campaign {camp.name!r} has no sample yet: run `casereview sample draw`")
     return record.id
@@ -76,7 +76,7 @@ def sample_group() -> None:
               help="Force in every file the machine pre-check flags (see `casereview precheck`).")
 @click.option("--precheck-rule", "precheck_rules", multiple=True, metavar="ID",
               help="With --force-precheck: only files flagged by these rules (repeatable).")
-@click.option("--as", "as_user", help="With --force-precheck: the acting panel lead.")
+@as_option
 @click.option("--dry-run", is_flag=True, help="Show the draw without storing it.")
 @db_option
 def draw_cmd(  # noqa: ANN001
@@ -91,6 +91,7 @@ def draw_cmd(  # noqa: ANN001
     quota = {"count": count} if count is not None else {"percent": percent, "min": min_, "max": max_}
     eng = engine()
     camp = _campaign(eng, campaign)
+    actor_id = acting_id(eng, as_user)
     forced_files: list[str] = []
     if force_precheck:
         with transaction(eng) as session:
@@ -103,12 +104,12 @@ def draw_cmd(  # noqa: ANN001
                                "forced": _parse_force(force), "units": list(units) or None,
                                "forced_files": forced_files})
     if dry_run:
-        picks = preview_sample(eng, camp.id, rules, seed)
+        picks = preview_sample(eng, camp.id, rules, seed, actor_id=actor_id)
         for p in picks:
             click.echo(f"{p.draw_order}\t{p.case_number}\t{p.unit}\t{p.case_type}\t{p.reason}")
         click.echo(f"dry run: {len(picks)} files would be drawn for {camp.name!r} (nothing stored)")
         return
-    record = draw_sample(eng, camp.id, rules, seed)
+    record = draw_sample(eng, camp.id, rules, seed, actor_id=actor_id)
     enlarged = f", enlarging record #{record.parent_id}" if record.parent_id else ""
     click.echo(f"sample record #{record.id} for {camp.name!r}: {len(record.items)} files from "
                f"{record.candidate_count} candidates (seed {seed}{enlarged})")
@@ -121,12 +122,14 @@ def draw_cmd(  # noqa: ANN001
 @click.option("--id", "record_id", type=int, help="Verify the stored record with this id.")
 @click.option("--record", "record_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Verify an exported record (JSON).")
+@as_option
 @db_option
-def verify_cmd(engine, campaign, record_id, record_file) -> None:  # noqa: ANN001
+def verify_cmd(engine, campaign, record_id, record_file, as_user) -> None:  # noqa: ANN001
     """Re-derive the draw and re-check the register and the record hash; exit 1 if anything differs."""
     if sum(x is not None for x in (campaign, record_id, record_file)) != 1:
         raise click.UsageError("give exactly one of --campaign, --id or --record")
     eng = engine()
+    actor_id = acting_id(eng, as_user)
     if record_file is not None:
         try:
             target = json.loads(record_file.read_text(encoding="utf-8-sig"))
@@ -134,9 +137,9 @@ def verify_cmd(engine, campaign, record_id, record_file) -> None:  # noqa: ANN00
             raise VerificationFailed(f"{record_file}: not a JSON sample record ({exc})") from None
         label = str(record_file)
     else:
-        target = _record_id(eng, campaign, record_id)
+        target = _record_id(eng, campaign, record_id, actor_id)
         label = f"sample record #{target}"
-    result = verify_record(eng, target)
+    result = verify_record(eng, target, actor_id=actor_id)
     if result.ok:
         click.echo(f"{label}: {result.summary()}")
         return
@@ -151,17 +154,19 @@ def verify_cmd(engine, campaign, record_id, record_file) -> None:  # noqa: ANN00
 @click.option("--id", "record_id", type=int, help="Export the stored record with this id.")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default: stdout).")
+@as_option
 @db_option
-def export_cmd(engine, campaign, record_id, fmt, output) -> None:  # noqa: ANN001
+def export_cmd(engine, campaign, record_id, fmt, output, as_user) -> None:  # noqa: ANN001
     """Export the record (JSON, verifiable with `sample verify --record`) or its files (CSV for Excel)."""
     if (campaign is None) == (record_id is None):
         raise click.UsageError("give exactly one of --campaign or --id")
     eng = engine()
-    rid = _record_id(eng, campaign, record_id)
+    actor_id = acting_id(eng, as_user)
+    rid = _record_id(eng, campaign, record_id, actor_id)
     if fmt == "json":
-        data = (json.dumps(export_record(eng, rid), ensure_ascii=False, indent=2) + "\n").encode()
+        data = (json.dumps(export_record(eng, rid, actor_id=actor_id), ensure_ascii=False, indent=2) + "\n").encode()
     else:
-        data = export_record_csv(eng, rid)
+        data = export_record_csv(eng, rid, actor_id=actor_id)
     if output is None:
         stream = sys.stdout.buffer  # bytes as they are (the CSV carries a BOM)
         stream.write(data)
@@ -175,14 +180,16 @@ def export_cmd(engine, campaign, record_id, fmt, output) -> None:  # noqa: ANN00
 @click.option("--campaign", metavar="NAME_OR_ID", help="Show the campaign's current record.")
 @click.option("--id", "record_id", type=int, help="Show the stored record with this id.")
 @click.option("--files", is_flag=True, help="Also list the drawn files in draw order.")
+@as_option
 @db_option
-def show_cmd(engine, campaign, record_id, files) -> None:  # noqa: ANN001
+def show_cmd(engine, campaign, record_id, files, as_user) -> None:  # noqa: ANN001
     """The sample by unit and case type: candidates in the window, drawn, of which forced."""
     if (campaign is None) == (record_id is None):
         raise click.UsageError("give exactly one of --campaign or --id")
     eng = engine()
-    rid = _record_id(eng, campaign, record_id)
-    data = export_record(eng, rid)
+    actor_id = acting_id(eng, as_user)
+    rid = _record_id(eng, campaign, record_id, actor_id)
+    data = export_record(eng, rid, actor_id=actor_id)
     info = data["campaign"]
     parent = f", enlarges {data['parent_record_hash'][:12]}" if data["parent_record_hash"] else ""
     click.echo(f"{info['name']} ({info['year']}, {info['window_start']}..{info['window_end']}): "
@@ -190,7 +197,7 @@ def show_cmd(engine, campaign, record_id, files) -> None:  # noqa: ANN001
     click.echo(f"rules: {json.dumps(data['rules'], ensure_ascii=False, sort_keys=True)}")
     click.echo(f"{data['candidate_count']} candidates, fingerprint {data['register_fingerprint'][:12]}, "
                f"record hash {data['record_hash'][:12]}")
-    rows = record_summary(eng, rid)
+    rows = record_summary(eng, rid, actor_id=actor_id)
     unit = None
     for row in rows:
         if row["unit"] != unit:

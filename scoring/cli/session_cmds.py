@@ -6,8 +6,8 @@ import click
 from sqlalchemy import select
 
 from scoring import sign_in_sessions
-from scoring.cli.base import cli, db_option
-from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.base import cli
+from scoring.cli.options import acting_user, db_option
 from scoring.db.models import User
 from scoring.db.session import transaction
 from scoring.errors import NotFound

@@ -3,19 +3,14 @@
 SQLite lets one writer in at a time; under many concurrent saves a writer can wait past the busy
 timeout and get "database is locked". PostgreSQL can report a deadlock or serialization failure.
 `transaction()` turns these into `DatabaseBusy` (the pages show it in the person's language and keep
-what they typed); `retrying()` runs a unit of work again, with growing waits, before giving up.
+what they typed); `scoring.db.session.retrying()` runs a unit of work again, with growing waits, before giving up.
 """
 
 from __future__ import annotations
 
-import random
-import time
-from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
 
 from scoring.errors import CaseReviewError
 
@@ -41,21 +36,3 @@ def is_busy(exc: BaseException) -> bool:
         return True
     text = str(orig).lower()
     return any(t in text for t in BUSY_TEXTS)
-
-
-def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = ATTEMPTS,
-             first_wait: float = FIRST_WAIT) -> T:
-    """Run `work(session)` in its own transaction; when the database is busy, wait and run it again."""
-    from scoring.db.session import transaction
-
-    wait = first_wait
-    for attempt in range(1, attempts + 1):
-        try:
-            with transaction(engine) as session:
-                return work(session)
-        except DatabaseBusy:
-            if attempt == attempts:
-                raise
-            time.sleep(wait * (0.5 + random.random()))
-            wait *= 2
-    raise AssertionError("unreachable")

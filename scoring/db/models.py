@@ -310,7 +310,7 @@ class Recheck(Base):
 
 
 class FileResult(Base):
-    """The final result of a sampled file (see scoring.recheck for the definition), kept up to date on
+    """The final result of a sampled file (see scoring.workflow.recheck for the definition), kept up to date on
     every submit, reopen, re-check and assignment change so units can be compared in SQL."""
 
     __tablename__ = "file_results"

@@ -6,10 +6,12 @@ foreign keys on) on every connection. `open_db` creates or upgrades the schema t
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -17,18 +19,13 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.orm import Session, sessionmaker
 
 from scoring import audit_state  # noqa: F401  (registers the audit chain's session hooks)
-from scoring.db.busy import DatabaseBusy, is_busy
+from scoring.db.busy import ATTEMPTS, FIRST_WAIT, DatabaseBusy, is_busy
 from scoring.db.integrity import check_schema
+from scoring.db.migrate import current_revision, head_revision, upgrade_to_head
+from scoring.db.url import DEFAULT_DB_FILE, ENV_DB_URL, default_url  # noqa: F401 (re-exported: the app and CLI read them here)
 from scoring.errors import CaseReviewError
 
-DEFAULT_DB_FILE = "casereview.db"
-ENV_DB_URL = "CASEREVIEW_DB_URL"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-def default_url() -> str:
-    """The URL from `CASEREVIEW_DB_URL`, else a SQLite file in the working directory."""
-    return os.environ.get(ENV_DB_URL) or f"sqlite:///{DEFAULT_DB_FILE}"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001
@@ -65,7 +62,6 @@ def make_engine(url: str | None = None) -> Engine:
 
 def is_current(engine: Engine) -> bool:
     """True when the schema is at the newest migration."""
-    from scoring.db.migrate import current_revision, head_revision
 
     return current_revision(engine) == head_revision()
 
@@ -80,8 +76,6 @@ def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
         reason = " ".join(str(exc.orig).split())
         raise CaseReviewError(f"cannot open database {engine.url.render_as_string()}: {reason}") from None
     if upgrade:
-        from scoring.db.migrate import upgrade_to_head
-
         upgrade_to_head(engine)
     elif "alembic_version" not in inspect(engine).get_table_names():
         raise CaseReviewError("the database has no schema yet: run `casereview init` first")
@@ -99,7 +93,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed as a whole on success and rolled back on any error.
 
     A database too busy to take it raises `DatabaseBusy` (a person-readable "try again"); use
-    `scoring.db.busy.retrying` to run the work again with backoff first.
+    `retrying` to run the work again with backoff first.
     """
     try:
         with session_factory(engine)() as session, session.begin():
@@ -108,3 +102,22 @@ def transaction(engine: Engine) -> Iterator[Session]:
         if is_busy(exc):
             raise DatabaseBusy() from None
         raise
+
+
+T = TypeVar("T")
+
+
+def retrying(engine: Engine, work: Callable[[Session], T], *, attempts: int = ATTEMPTS,
+             first_wait: float = FIRST_WAIT) -> T:
+    """Run `work(session)` in its own transaction; when the database is busy, wait and run it again."""
+    wait = first_wait
+    for attempt in range(1, attempts + 1):
+        try:
+            with transaction(engine) as session:
+                return work(session)
+        except DatabaseBusy:
+            if attempt == attempts:
+                raise
+            time.sleep(wait * (0.5 + random.random()))
+            wait *= 2
+    raise AssertionError("unreachable")

@@ -29,29 +29,37 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from scoring.assignments import apply_plan, plan_auto_assignment, sampled_files
-from scoring.campaigns import (
-    PUBLISHED,
-    campaign_bands,
-    file_grading,
-    create_campaign,
-    publish_campaign,
-    spec_from_options,
-    standard_hash_for,
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    CaseFile,
+    FileResult,
+    Review,
+    SampleItem,
+    SampleRecord,
+    User,
 )
-from scoring.db.models import Assignment, Campaign, CaseFile, FileResult, Review, SampleItem, SampleRecord, User
 from scoring.db.session import transaction
 from scoring.demo.marking import file_truth, lead_marks, reviewer_marks
 from scoring.demo.progress import report
-from scoring.domain import ReviewStatus
+from scoring.domain import ReviewStatus, reviewer_alias
 from scoring.engine import ScoreResult, round_score, score
 from scoring.errors import CaseReviewError
-from scoring.recheck import outcome, record_recheck
-from scoring.reviews import attributes_of, open_review, save_draft, submit_review
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
 from scoring.rubric.model import Standard
-from scoring.sampling import current_sample, draw_sample
 from scoring.standards import load_version
+from scoring.workflow.assignments import apply_plan, plan_auto_assignment, sampled_files
+from scoring.workflow.campaigns import (
+    campaign_bands,
+    create_campaign,
+    file_grading,
+    spec_from_options,
+    standard_hash_for,
+)
+from scoring.workflow.publish import PUBLISHED, publish_campaign
+from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review
+from scoring.workflow.sampling import current_sample, draw_sample
 
 CONTENT_SEED = 20250115  # the marks (picked so that every designed weakness shows in the small samples)
 
@@ -142,7 +150,7 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
             created = True
         campaign_id = campaign.id
     report(f"draw:{spec.year}", 0, 1)
-    if current_sample(engine, campaign_id) is None:
+    if current_sample(engine, campaign_id, actor_id=lead_id) is None:
         draw_sample(engine, campaign_id, spec.rules, spec.sample_seed, actor_id=lead_id)
     with transaction(engine) as session:
         campaign = session.get(Campaign, campaign_id)
@@ -193,7 +201,7 @@ TRIGGER_TEXT = {
     "gap": "两份评分相差{gap}分",
     "below_pass_line": "有评分低于合格线",
 }
-LABELS = "甲乙丙丁戊"
+LABELS = [reviewer_alias(i) for i in range(5)]  # the one alias scheme (scoring.domain)
 
 
 def _vetoes(result: dict | ScoreResult) -> set[str]:

@@ -585,7 +585,7 @@ def _draw_case(rng: random.Random, unit: UnitSpec, days: list[dt.date]) -> Case:
 class _Numberer:
     """Case numbers: 东城管罚〔2024〕123号, serials per unit and series, in decision-date order."""
 
-    def __init__(self, rng: random.Random, year: int = YEAR):
+    def __init__(self, rng: random.Random, year: int = YEAR) -> None:
         self.rng = rng
         self.year = year
         self.last: dict[tuple[str, str], int] = {}

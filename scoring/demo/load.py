@@ -23,11 +23,15 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from scoring.db.models import CaseFile, Unit
+from scoring.db.models import CaseFile, Unit, User
 from scoring.db.session import transaction
+from scoring.demo.campaign import load_campaigns
 from scoring.demo.generate import DATA_DIR, REGISTER_2023_FILE, REGISTER_FILE, UNITS_FILE
+from scoring.demo.people import create_demo_lead, ensure_people, find_lead
 from scoring.demo.progress import report
 from scoring.errors import CaseReviewError, ProblemReport
+from scoring.register.importer import import_register
+from scoring.register.units import import_units
 
 _IN_CHUNK = 500  # case numbers per IN (...) lookup
 REGISTER_FILES = (REGISTER_FILE, REGISTER_2023_FILE)
@@ -89,18 +93,14 @@ def load_demo(
     numbers = {path: _column(path, "案号") for path in files.registers}
     todo = _registers_to_load(engine, numbers)  # refuses a half-loaded register before anything is written
     result: dict[str, Any] = {"loaded": False}
-    lead_id = actor_id
-    if with_campaigns:
-        from scoring.demo.people import create_demo_lead, find_lead
-
-        with transaction(engine) as session:
-            lead = find_lead(session, actor_id)
-            created = lead is None
-            if lead is None:
-                lead = create_demo_lead(session)
-            lead_id = lead.id
-            result.update(lead=lead.username, lead_created=created)
-        result["loaded"] |= created
+    with transaction(engine) as session:  # the demo acts as a panel lead, whose imports are audited
+        lead = find_lead(session, actor_id)
+        created = lead is None
+        if lead is None:
+            lead = create_demo_lead(session)
+        lead_id = lead.id
+        result.update(lead=lead.username, lead_created=created)
+    result["loaded"] |= created
 
     report("registers", 0, len(todo))
     result.update(_load_registers(engine, files, numbers, todo, lead_id))
@@ -108,10 +108,6 @@ def load_demo(
     result["loaded"] |= bool(result["units_added"] or result["case_files_added"])
 
     if with_campaigns:
-        from scoring.db.models import User
-        from scoring.demo.campaign import load_campaigns
-        from scoring.demo.people import ensure_people
-
         report("people", 0, 1)
         with transaction(engine) as session:
             reviewers, observer, added = ensure_people(session, session.get(User, lead_id))
@@ -142,8 +138,6 @@ def _load_registers(engine: Engine, files: DemoFiles, numbers: dict[Path, list[s
                     actor_id: int | None) -> dict[str, Any]:
     unit_names = _column(files.units, "单位名称")
 
-    from scoring.register.importer import import_register
-    from scoring.register.units import import_units
 
     units_added = 0
     batch_ids: dict[str, int] = {}

@@ -3,7 +3,7 @@ database has no panel lead yet) a demo lead.
 
 Every demo account signs in with `DEMO_PASSWORD`. The names are plainly invented labels
 ("示例评查员01（区司法局）"), never realistic personal names. Accounts are created through
-`scoring.users.create_user`, by the lead, so they are audited like any other account.
+`scoring.accounts.create_user`, by the lead, so they are audited like any other account.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.accounts import count_users, create_user
 from scoring.db.models import User
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
-from scoring.users import count_users, create_user, require_role
+from scoring.policy import Action, check
 
 DEMO_PASSWORD = "demo-review-2024"  # documented in the README and printed by `casereview demo`
 
@@ -51,7 +52,7 @@ def find_lead(session: Session, actor_id: int | None) -> User | None:
         user = session.get(User, actor_id)
         if user is None:
             raise CaseReviewError(f"no user with id {actor_id}")
-        return require_role(user, Role.LEAD)
+        return check(user, Action.IMPORT_REGISTER)
     return session.scalar(
         select(User).where(User.role == Role.LEAD, User.active.is_(True)).order_by(User.id).limit(1)
     )

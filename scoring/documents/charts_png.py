@@ -17,13 +17,11 @@ import altair as alt
 import pandas as pd
 
 from scoring.documents.fonts import CjkFont
+from scoring.palette import grade_colours
 
 SCALE = 2  # pixels per CSS pixel: sharp enough for print at the width the documents use
 _registered: set[str] = set()
 _lock = Lock()
-
-GRADE_COLORS = ("#2e7d32", "#1565c0", "#f9a825", "#c62828", "#6a1b9a", "#455a64")
-
 
 class ChartError(Exception):
     """The chart renderer is missing or failed."""
@@ -62,7 +60,7 @@ def render_png(chart: alt.TopLevelMixin | dict[str, Any], font: CjkFont, *, scal
 
 
 def _colors(bands: Sequence[str]) -> alt.Scale:
-    return alt.Scale(domain=list(bands), range=list(GRADE_COLORS[: len(bands)]))
+    return alt.Scale(domain=list(bands), range=grade_colours(len(bands)))
 
 
 def grade_chart(grade_counts: dict[str, int]) -> alt.Chart:

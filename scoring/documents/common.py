@@ -10,10 +10,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from scoring.campaigns import get_campaign, require_results_access
 from scoring.db.models import Campaign, User
-from scoring.domain import Role
-from scoring.users import require_role
+from scoring.domain import CampaignStatus, Role
+from scoring.policy import Action, Situation, check
+from scoring.workflow.campaigns import get_campaign
+from scoring.workflow.publish import require_results_access
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -50,11 +51,9 @@ def documents_campaign(session: Session, actor: User | None, campaign_ref: int |
                        observers: bool = False) -> Campaign:
     """The campaign, once the actor may make this document: a lead always; with `observers`, also an
     observer when the campaign's results are published (the notice). Raises PermissionDenied."""
-    if observers:
-        require_role(actor, Role.LEAD, Role.OBSERVER)
-    else:
-        require_role(actor, Role.LEAD)
     campaign = get_campaign(session, campaign_ref)
+    situation = Situation(published=campaign.status == CampaignStatus.PUBLISHED)
+    check(actor, Action.MAKE_NOTICE if observers else Action.MAKE_DOCUMENTS, situation)
     require_results_access(actor, campaign)
     return campaign
 

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session
 
 from scoring.aggregate import campaign_figures, unit_table
 from scoring.anonymise import case_label
-from scoring.campaigns import standard_hash_for
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -51,6 +50,9 @@ from scoring.documents.text_safety import cell_text, sheet_name
 from scoring.domain import FILE_FLAGS, UNIT_KIND_LABELS, MarkStatus, ReviewStatus
 from scoring.errors import ValidationFailed
 from scoring.standards import load_version
+from scoring.workflow.campaigns import standard_hash_for
+from scoring.workflow.sampling import export_record
+from scoring.workflow.sampling.record import record_summary
 
 EXPORTS = ("scores", "units", "deductions", "sample")
 EXPORT_NAMES = {"scores": "案卷得分", "units": "单位汇总", "deductions": "扣分台账", "sample": "抽样记录"}
@@ -67,7 +69,7 @@ def _width(text: str) -> int:
 class Sheet:
     """One worksheet: a bold header row, typed cells, frozen header, filter, column widths."""
 
-    def __init__(self, book: Book, name: str, headers: Sequence[str]):
+    def __init__(self, book: Book, name: str, headers: Sequence[str]) -> None:
         self.book = book
         self.ws = book.wb.add_worksheet(sheet_name(name, book.names))
         self.headers = list(headers)
@@ -418,8 +420,6 @@ def reason_label(reason: str) -> str:
 
 def export_sample(session: Session, actor: User | None, campaign_ref: int | str) -> Document:
     """The sampling record: its fields (seed, rules, register fingerprint, hashes…) and the drawn files."""
-    from scoring.sampling import export_record
-    from scoring.sampling.record import record_summary
 
     campaign = documents_campaign(session, actor, campaign_ref)
     record = session.scalar(select(SampleRecord).where(SampleRecord.campaign_id == campaign.id,
@@ -428,7 +428,7 @@ def export_sample(session: Session, actor: User | None, campaign_ref: int | str)
     if record is None:
         raise ValidationFailed(f"campaign {campaign.name!r} has no sample yet")
     engine = session.get_bind()
-    data = export_record(engine, record.id)
+    data = export_record(engine, record.id, actor_id=actor.id if actor else None)
     by_number = {cf.case_number: (cf, u) for _, cf, u in _sampled(session, campaign.id)}
     book = Book()
     fields = book.sheet("抽样记录", ["项目", "内容"])
@@ -450,7 +450,7 @@ def export_sample(session: Session, actor: User | None, campaign_ref: int | str)
                      cf.procedure if cf else None, cf.decision_date if cf else None, reason_label(item["reason"]),
                      item["reason"], *([getattr(cf, f) for f in FILE_FLAGS] if cf else [None] * len(FILE_FLAGS))])
     summary = book.sheet("抽样汇总", ["执法单位", "案件类型", "候选案卷", "抽取", "其中强制抽取"])
-    for row in record_summary(engine, record.id):
+    for row in record_summary(engine, record.id, actor_id=actor.id if actor else None):
         summary.write([row["unit"], row["case_type"], row["candidates"], row["drawn"], row["forced"]])
     return _document(campaign, EXPORT_NAMES["sample"], book)
 

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from scoring import findings as api
+from scoring.aggregate.common import focus_order
 from scoring.db.models import User
 from scoring.documents.common import DocWarning
 
@@ -43,7 +45,6 @@ def load_findings(session: Session, actor: User | None, campaign_id: int, *, uni
     sorted by position; their traces; the rectification requirements (of `rectification_unit`, or
     every unit's). `anonymise` masks the traces' case numbers and units for a lead too (the findings
     core masks them for everyone else when the campaign says so)."""
-    from scoring import findings as api
 
     out = FindingSet()
     rows = api.list_findings(session, actor, campaign_id, unit_id=unit_id, included_only=True)
@@ -67,7 +68,6 @@ def load_findings(session: Session, actor: User | None, campaign_id: int, *, uni
 
 def by_focus(findings: Sequence[Any]) -> list[tuple[str | None, list[Any]]]:
     """Findings grouped by focus area, the four focus areas first (the aggregation core's order)."""
-    from scoring.aggregate.common import focus_order
 
     groups: dict[str | None, list[Any]] = {}
     for f in findings:

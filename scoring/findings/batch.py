@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.accounts import require_role
 from scoring.db.models import AuditEntry, Finding, User
 from scoring.domain import Role
 from scoring.errors import ConflictError, NotFound
 from scoring.findings.store import FindingView, _view, move_finding, update_finding
-from scoring.users import require_role
 
 
 @dataclass(frozen=True)

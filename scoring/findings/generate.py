@@ -46,12 +46,30 @@ from sqlalchemy.orm import Session
 from scoring import audit
 from scoring.aggregate import reason_counts, top_problems
 from scoring.aggregate.common import focus_label, focus_order
-from scoring.db.models import Campaign, CaseFile, FileDeduction, FileResult, Finding, FindingLink, Unit, User, utcnow
-from scoring.domain import FOCUS_AREAS, Role
+from scoring.db.models import (
+    Campaign,
+    CaseFile,
+    FileDeduction,
+    FileResult,
+    Finding,
+    FindingLink,
+    SampleItem,
+    SampleRecord,
+    Unit,
+    User,
+    utcnow,
+)
+from scoring.domain import FOCUS_AREAS
 from scoring.errors import NotFound, ValidationFailed
-from scoring.findings.text import case_reference, problem_body, problem_phrase, tidy, typical_body
+from scoring.findings.text import (
+    case_reference,
+    problem_body,
+    problem_phrase,
+    tidy,
+    typical_body,
+)
+from scoring.policy import Action, check
 from scoring.standards import load_version
-from scoring.users import require_role
 
 SECTIONS: tuple[str, ...] = ("problem", "typical", "recommendation")
 PROBLEMS_PER_FOCUS = 3
@@ -335,8 +353,6 @@ def _set_links(session: Session, finding: Finding, links: list[Link]) -> bool:
 
 
 def _pending(session: Session, campaign_id: int) -> int:
-    from scoring.db.models import SampleItem, SampleRecord
-
     sampled = session.scalar(select(func.count()).select_from(SampleItem).join(
         SampleRecord, SampleRecord.id == SampleItem.sample_id).where(
         SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))) or 0
@@ -348,7 +364,7 @@ def _pending(session: Session, campaign_id: int) -> int:
 def generate_findings(session: Session, actor: User, campaign_id: int, *,
                       replace_edited: Iterable[int] = ()) -> RegenerationReport:
     """Draft (first time) or regenerate (later) the campaign's findings; see the module docstring."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     campaign = session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
     if campaign is None:
         raise NotFound(f"no campaign {campaign_id}")

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.campaigns import require_results_access
 from scoring.db.models import Campaign, Finding, FindingLink, Unit, User, utcnow
-from scoring.domain import ALL_FOCUS, Role
+from scoring.domain import ALL_FOCUS, CampaignStatus
 from scoring.errors import ConflictError, NotFound, ValidationFailed
 from scoring.findings.generate import MANUAL_PREFIX, SECTIONS
-from scoring.users import require_role
+from scoring.policy import Action, Situation, allowed, check
+from scoring.workflow.publish import require_results_access
 
 TITLE_MAX = 300
 BODY_MAX = 20_000
@@ -78,10 +78,10 @@ def get_campaign_row(session: Session, campaign_id: int) -> Campaign:
 def readable_campaign(session: Session, actor: User | None, campaign_id: int) -> tuple[Campaign, bool]:
     """The campaign if `actor` may read its findings, and whether they read as a lead (everything) or as an
     observer (included findings of a published campaign only). Reviewers are refused."""
-    require_role(actor, Role.LEAD, Role.OBSERVER)
     campaign = get_campaign_row(session, campaign_id)
+    check(actor, Action.READ_FINDINGS, Situation(published=campaign.status == CampaignStatus.PUBLISHED))
     require_results_access(actor, campaign)
-    return campaign, actor.role == Role.LEAD
+    return campaign, allowed(actor, Action.EDIT_FINDINGS)
 
 
 def _finding(session: Session, finding_id: int, *, lock: bool = False) -> Finding:
@@ -191,7 +191,7 @@ def update_finding(session: Session, actor: User | None, finding_id: int, *, tit
                    body: str | None = None, included: bool | None = None, expected_version: int) -> FindingView:
     """Change a finding's title, body and/or inclusion (lead). Text that differs from the generated draft
     marks the finding `edited` (regeneration then keeps it); text set back to the draft clears the mark."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     _check_version(session, finding, expected_version)
     new: dict[str, Any] = {}
@@ -229,7 +229,7 @@ def _group(session: Session, campaign_id: int, unit_id: int | None, section: str
 
 def move_finding(session: Session, actor: User | None, finding_id: int, new_position: int) -> FindingView:
     """Put a finding at `new_position` (0 = first, clamped) within its group (same scope and section)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     group = _group(session, finding.campaign_id, finding.unit_id, finding.section)
     old_index = group.index(finding)
@@ -248,7 +248,7 @@ def move_finding(session: Session, actor: User | None, finding_id: int, new_posi
 def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | None, section: str,
                 title: str, body: str, focus: str | None = None) -> FindingView:
     """A finding the lead writes: never touched by regeneration; at the end of its group."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     get_campaign_row(session, campaign_id)
     if section not in SECTIONS:
         raise ValidationFailed(f"unknown section {section!r}; use one of {', '.join(SECTIONS)}")
@@ -273,7 +273,7 @@ def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_
 def delete_finding(session: Session, actor: User | None, finding_id: int, *, expected_version: int) -> None:
     """Delete a finding the lead wrote, or one whose basis is gone (stale). A generated finding with a basis
     would come back on regeneration: exclude it instead."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     _check_version(session, finding, expected_version)
     if not (finding.gen_key.startswith(MANUAL_PREFIX) or finding.stale):

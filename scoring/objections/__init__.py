@@ -10,5 +10,5 @@ final result, the unit figures, the notice and the supervision recommendations a
 Publishing is refused while the window is open or an objection undecided (`counts`). Everything is
 audited.
 
-Import from the submodules (`counts` is read by `scoring.campaigns`, so this package imports nothing).
+Import from the submodules (`counts` is read by `scoring.workflow.campaigns`, so this package imports nothing).
 """

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
+from scoring.accounts import require_role
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -28,9 +29,8 @@ from scoring.domain import ReviewStatus, Role
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from scoring.marks import Marks
 from scoring.objections.counts import DECISIONS
-from scoring.recheck import store_recheck
-from scoring.reviews import marks_of
-from scoring.users import require_role
+from scoring.workflow.recheck import store_recheck
+from scoring.workflow.reviews import marks_of
 
 
 @dataclass(frozen=True)

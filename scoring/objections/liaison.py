@@ -11,12 +11,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.accounts import require_role
 from scoring.db.models import (
     Campaign,
     CaseFile,
     FileDeduction,
     FileResult,
     Objection,
+    ObjectionWindow,
     Unit,
     User,
     utcnow,
@@ -25,7 +27,6 @@ from scoring.domain import Role
 from scoring.errors import PermissionDenied
 from scoring.objections.window import is_open, window_of
 from scoring.standards import load_version
-from scoring.users import require_role
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,6 @@ def require_liaison_access(session: Session, actor: User | None, campaign: Campa
 def released_campaigns(session: Session, actor: User | None) -> list[Campaign]:
     """The campaigns whose results were released (what a liaison may open)."""
     require_role(actor, Role.LIAISON)
-    from scoring.db.models import ObjectionWindow
 
     return list(session.scalars(select(Campaign).join(ObjectionWindow, ObjectionWindow.campaign_id == Campaign.id)
                                 .order_by(Campaign.year.desc(), Campaign.id.desc())))

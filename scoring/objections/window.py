@@ -9,12 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.assignments import sampled_files
+from scoring.accounts import require_role
 from scoring.db.models import Campaign, FileResult, ObjectionWindow, User, utcnow
 from scoring.domain import Role
 from scoring.errors import ValidationFailed
 from scoring.settings import timezone
-from scoring.users import require_role
+from scoring.workflow.assignments import sampled_files
 
 
 def window_of(session: Session, campaign_id: int) -> ObjectionWindow | None:

@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Campaign, CaseFile, FileResult, SampleItem, SampleRecord, Unit, User
-from scoring.domain import Role
 from scoring.errors import ValidationFailed
+from scoring.policy import Action, check
 from scoring.precheck.attributes import EXTRA_KEYS
 from scoring.precheck.evaluate import evaluate, prepare
 from scoring.precheck.rules import Rule, load_rules
 from scoring.precheck.store import extra_attributes
-from scoring.users import require_role
 
 BASE_COLUMNS = ("case_file_id", "case_number", "unit", "unit_order", "case_type", "procedure", "decision_date",
                 "major_decision", "waiver", "hearing_held", "coercive_measure", "penalty_amount")
@@ -133,7 +132,7 @@ def run_frame(frame: pd.DataFrame, rules: list[Rule]) -> PrecheckResult:
 def run_precheck(session: Session, actor: User | None, campaign: Campaign,
                  rules: list[Rule] | None = None) -> PrecheckResult:
     """Check every file in the campaign's window (lead only: it reads the whole register)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.PRECHECK)
     rules = rules if rules is not None else load_rules()
     return run_frame(register_frame(session, campaign), rules)
 
@@ -156,7 +155,7 @@ def flagged_for_sample(session: Session, actor: User | None, campaign: Campaign,
 def file_flags(session: Session, actor: User | None, campaign: Campaign, case_file: CaseFile,
                rules: list[Rule] | None = None) -> list[Rule]:
     """The rules one file trips: hints for its reviewers (never marks)."""
-    require_role(actor, Role.LEAD, Role.REVIEWER)
+    check(actor, Action.PRECHECK_HINTS)
     rules = rules if rules is not None else load_rules()
     frame = register_frame(session, campaign, [case_file.id])
     if frame.empty:

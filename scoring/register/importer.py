@@ -24,11 +24,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from scoring import audit_chain
+from scoring.accounts import acting_id
 from scoring.db.models import CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, Problem, ProblemReport
 from scoring.file_attributes import to_json
 from scoring.messages import Msg
+from scoring.policy import Action
 from scoring.register.normalize import (
     clean_text,
     compact_text,
@@ -290,13 +292,15 @@ def import_register(
     *,
     filename: str | None = None,
     dry_run: bool = False,
-    actor_id: int | None = None,
+    actor_id: int | None,
 ) -> ImportReport:
     """Validate and import a register all-or-nothing; returns the report, never raises for content.
 
     On success one `ImportBatch` (file name, SHA-256, row count) and one audit entry are written with
-    the case files, in the same transaction. Raises `CaseReviewError` only for database trouble.
+    the case files, in the same transaction. Raises `CaseReviewError` only for database trouble, and
+    `PermissionDenied` unless the acting account may import registers (`scoring.policy`).
     """
+    acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     name = source_name(source, filename)
     report = ImportReport(source_name=name, dry_run=dry_run)
     try:
@@ -328,7 +332,7 @@ def _short(exc: SQLAlchemyError) -> str:
 class _Seen:
     """Case numbers met so far in this file, with their row, in a temporary table (memory stays flat)."""
 
-    def __init__(self, conn: Connection):
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         self.table = sa.Table(
             f"register_seen_{uuid.uuid4().hex[:12]}",
@@ -358,7 +362,7 @@ class _Seen:
 
 
 class _Import:
-    def __init__(self, conn: Connection, table: Table, report: ImportReport, actor_id: int | None):
+    def __init__(self, conn: Connection, table: Table, report: ImportReport, actor_id: int | None) -> None:
         self.conn, self.table, self.report, self.actor_id = conn, table, report, actor_id
         self.by_unit: Counter[str] = Counter()
         self.by_case_type: Counter[str] = Counter()

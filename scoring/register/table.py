@@ -25,8 +25,13 @@ from typing import IO, Any
 from scoring import limits
 from scoring.errors import Problem, ProblemReport
 from scoring.limits import MAX_CELL_CHARS
+from scoring.register.normalize import (
+    EXCEL_EPOCH_1900,
+    EXCEL_EPOCH_1904,
+    clean_text,
+    is_blank,
+)
 from scoring.register.xlsx_guard import scan_workbook
-from scoring.register.normalize import EXCEL_EPOCH_1900, EXCEL_EPOCH_1904, clean_text, is_blank
 
 HEADER_SCAN_ROWS = 15
 # Below this size an .xlsx is loaded whole (openpyxl exposes merged ranges; it needs ~150x the file

@@ -17,12 +17,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from scoring import audit, audit_chain, limits
+from scoring.accounts import acting_id, load_actor
 from scoring.db.models import Unit
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
 from scoring.errors import CaseReviewError, Problem, ProblemReport, ValidationFailed
+from scoring.policy import Action, check
 from scoring.register.normalize import clean_text, compact_text
 from scoring.register.problems import ReportOutcome, add_problems
-from scoring.register.table import FieldSpec, Table, normalise_header, open_table, source_name
+from scoring.register.table import (
+    FieldSpec,
+    Table,
+    normalise_header,
+    open_table,
+    source_name,
+)
 
 NAME_MAX = 100  # units.name is VARCHAR(100)
 CODE_MAX = 40
@@ -75,7 +83,7 @@ class UnitRef:
 class UnitIndex:
     """All units by normalised name and by code; a district has tens of units, so it lives in memory."""
 
-    def __init__(self, units: list[tuple[int, str, str | None]]):
+    def __init__(self, units: list[tuple[int, str, str | None]]) -> None:
         self.by_name: dict[str, UnitRef] = {}
         self.by_code: dict[str, UnitRef] = {}
         for unit_id, name, code in units:
@@ -125,9 +133,10 @@ def _audit(unit_id: int, name: str, kind: str, code: str | None, actor_id: int |
 
 
 def add_unit(
-    session: Session, name: str, kind: UnitKind | str, code: str | None = None, *, actor_id: int | None = None
+    session: Session, name: str, kind: UnitKind | str, code: str | None = None, *, actor_id: int | None
 ) -> Unit:
     """Add one unit (flushed, not committed); refuses a name or code that is already taken."""
+    check(load_actor(session, actor_id), Action.IMPORT_REGISTER)
     clean_name = clean_text(name)
     clean_code = compact_text(code) or None
     try:
@@ -171,13 +180,14 @@ def import_units(
     filename: str | None = None,
     dry_run: bool = False,
     *,
-    actor_id: int | None = None,
+    actor_id: int | None,
 ) -> UnitImportReport:
     """Import a unit list (单位名称, 类型, 编码) all-or-nothing; bad content goes into the report.
 
     A unit already present with the same kind and code is left alone (so the same list can be imported
     again after adding a few lines); one that differs is a problem.
     """
+    acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     name = source_name(source, filename)
     report = UnitImportReport(source_name=name, dry_run=dry_run)
     try:

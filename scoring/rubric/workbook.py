@@ -173,7 +173,7 @@ def _cell(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------- import
 
 class _Reader:
-    def __init__(self, fname: str):
+    def __init__(self, fname: str) -> None:
         self.fname = fname
         self.problems: list[Problem] = []
 

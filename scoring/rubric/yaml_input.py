@@ -80,7 +80,7 @@ class _Builder:
     lookup falls back to the parent, so nothing is lost), refusing duplicate keys, nesting beyond
     MAX_DEPTH, and aliases that would expand beyond MAX_EXPANDED_NODES."""
 
-    def __init__(self, loader: Any, fname: str):
+    def __init__(self, loader: Any, fname: str) -> None:
         self.loader = loader
         self.fname = fname
         self.lines: dict[PathKey, int] = {}

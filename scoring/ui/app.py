@@ -12,48 +12,14 @@ from scoring.setup import needs_setup
 from scoring.ui import i18n, session_cookie, sso, state
 from scoring.ui.common import role_label
 from scoring.ui.i18n import t
+from scoring.ui.page_table import BY_NAME, pages_of
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
-ICONS = {
-    "setup": ":material/build:",
-    "signin": ":material/login:",
-    "overview": ":material/dashboard:",
-    "campaigns": ":material/event_note:",
-    "register": ":material/inventory_2:",
-    "standards": ":material/rule:",
-    "accounts": ":material/group:",
-    "my_files": ":material/assignment:",
-    "score": ":material/grading:",
-    "sampling": ":material/casino:",
-    "assignment": ":material/assignment_ind:",
-    "recheck": ":material/compare_arrows:",
-    "progress": ":material/monitoring:",
-    "compare": ":material/leaderboard:",
-    "unit_detail": ":material/apartment:",
-    "problems": ":material/report:",
-    "agreement": ":material/handshake:",
-    "trends": ":material/trending_up:",
-    "findings": ":material/edit_note:",
-    "documents": ":material/description:",
-    "precheck": ":material/fact_check:",
-    "calibration": ":material/tune:",
-    "objections": ":material/feedback:",
-}
-PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {
-    Role.LEAD.value: ("overview", "campaigns", "register", "precheck", "sampling", "calibration", "assignment",
-                      "recheck", "objections", "progress",
-                      "compare", "unit_detail", "problems", "agreement", "trends",
-                      "findings", "documents", "standards", "accounts"),
-    Role.REVIEWER.value: ("my_files", "score", "calibration", "objections", "overview", "compare", "unit_detail",
-                          "problems",
-                          "standards"),  # land on their own queue
-    Role.OBSERVER.value: ("overview", "compare", "unit_detail", "problems"),
-    Role.LIAISON.value: ("objections", "overview", "compare", "unit_detail", "problems"),
-}
+PAGES_BY_ROLE: dict[str, tuple[str, ...]] = {r.value: pages_of(r) for r in Role}
 
 
 def page(name: str, *, default: bool = False) -> st.Page:
-    return st.Page(PAGES_DIR / f"{name}.py", title=t(f"page.{name}"), icon=ICONS[name], url_path=name,
+    return st.Page(PAGES_DIR / f"{name}.py", title=t(BY_NAME[name].title_key), icon=BY_NAME[name].icon, url_path=name,
                    default=default)
 
 
@@ -62,18 +28,10 @@ def signin_pages() -> list[st.Page]:
     address bar and, once signed in, the next run opens exactly that page."""
     names = sorted({n for names in PAGES_BY_ROLE.values() for n in names})
     return [page("signin", default=True)] + [
-        st.Page(PAGES_DIR / "signin.py", title=t("page.signin"), icon=ICONS["signin"], url_path=name)
+        st.Page(PAGES_DIR / "signin.py", title=t(BY_NAME["signin"].title_key), icon=BY_NAME["signin"].icon,
+                url_path=name)
         for name in names
     ]
-
-
-# Sidebar groups, so a lead's sixteen pages stay readable (and Streamlit never folds them away).
-SECTION_OF = {
-    **dict.fromkeys(("my_files", "score", "campaigns", "register", "sampling", "assignment", "recheck",
-                     "progress", "findings", "documents", "precheck", "calibration", "objections"), "nav.work"),
-    **dict.fromkeys(("overview", "compare", "unit_detail", "problems", "agreement", "trends"), "nav.results"),
-    **dict.fromkeys(("standards", "accounts"), "nav.settings"),
-}
 
 
 def pages_for(role: str) -> dict[str, list[st.Page]]:
@@ -81,7 +39,7 @@ def pages_for(role: str) -> dict[str, list[st.Page]]:
     names = PAGES_BY_ROLE.get(role, ("overview",))
     grouped: dict[str, list[st.Page]] = {}
     for i, name in enumerate(names):
-        grouped.setdefault(t(SECTION_OF.get(name, "nav.results")), []).append(page(name, default=(i == 0)))
+        grouped.setdefault(t(BY_NAME[name].section), []).append(page(name, default=(i == 0)))
     return grouped
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+
 import altair as alt
 import pandas as pd
 
@@ -24,11 +25,11 @@ from scoring.aggregate import (
     UnitRow,
 )
 from scoring.aggregate.pareto import ParetoRow
+from scoring.aggregate.uncertainty import league_order
+from scoring.palette import BETTER, INK, UNRANKED_COLOUR, WORSE, grade_colours
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, SimHei, sans-serif"
 ROW_STEP = 22  # pixels per unit in the horizontal bar charts and the heatmap
-GRADE_COLOURS = ["#1a9850", "#66bd63", "#fdae61", "#d73027", "#8c510a", "#542788"]  # best band first
-UNRANKED_COLOUR = "#bdbdbd"
 TOP_AXIS = alt.Axis(orient="top", labelAngle=-40, labelOverlap=False, labelLimit=180)  # heatmap columns
 
 LABELS_ZH: dict[str, str] = {
@@ -111,7 +112,7 @@ def grade_chart(figures: CampaignFigures, labels: Mapping[str, str] | None = Non
     lb = _labels(labels)
     frame = grade_frame(figures)
     grades = list(frame["grade"])
-    colour = alt.Color("grade:N", scale=alt.Scale(domain=grades, range=GRADE_COLOURS[:len(grades)]), legend=None)
+    colour = alt.Color("grade:N", scale=alt.Scale(domain=grades, range=grade_colours(len(grades))), legend=None)
     tooltip = [alt.Tooltip("grade:N", title=lb["grade"]), alt.Tooltip("files:Q", title=lb["files"]),
                alt.Tooltip("share:Q", title=lb["share"], format=".2f")]
     base = alt.Chart(frame).encode(x=alt.X("grade:N", sort=grades, title=lb["grade"], axis=alt.Axis(labelAngle=0)),
@@ -124,12 +125,8 @@ def grade_chart(figures: CampaignFigures, labels: Mapping[str, str] | None = Non
 
 def ranked_frame(rows: Sequence[UnitRow], unranked_suffix: str = LABELS_ZH["unranked"]) -> pd.DataFrame:
     """Units ranked best first (rank, then listing order), then the units with too few files by mean."""
-    ranked = sorted((r for r in rows if r.uncertainty.rank is not None),
-                    key=lambda r: (r.uncertainty.rank, r.figures.sort_order, r.figures.unit_id))
-    rest = sorted((r for r in rows if r.uncertainty.rank is None),
-                  key=lambda r: (-r.figures.mean, r.figures.sort_order, r.figures.unit_id))
     out = []
-    for r in [*ranked, *rest]:
+    for r in league_order(rows):
         f, u = r.figures, r.uncertainty
         out.append({
             "unit_id": f.unit_id, "unit": f.unit,
@@ -161,12 +158,12 @@ def ranked_chart(rows: Sequence[UnitRow], grades: Sequence[str], labels: Mapping
                alt.Tooltip("grade:N", title=lb["grade"])]
     colour = alt.condition(alt.datum.ranked, alt.Color("grade:N", title=lb["grade"], sort=list(grades),
                                                        scale=alt.Scale(domain=list(grades),
-                                                                       range=GRADE_COLOURS[:len(grades)])),
+                                                                       range=grade_colours(len(grades)))),
                            alt.value(UNRANKED_COLOUR))
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
     bars = base.mark_bar(opacity=0.85).encode(
         x=alt.X("mean:Q", title=lb["mean"], scale=alt.Scale(domain=[0, 100])), color=colour)
-    interval = base.transform_filter(alt.datum.ranked).mark_errorbar(ticks=True, color="#333333").encode(
+    interval = base.transform_filter(alt.datum.ranked).mark_errorbar(ticks=True, color=INK).encode(
         x=alt.X("ci_low:Q", title=lb["mean"]), x2="ci_high:Q")
     layers = [bars, interval]
     if campaign_mean is not None:
@@ -331,12 +328,12 @@ def severity_chart(rows: Sequence[ReviewerSeverity], names: Sequence[str] | None
     bars = base.mark_bar().encode(
         x=alt.X("severity:Q", title=lb["severity"]),
         color=alt.Color("direction:N", title=None, sort=[lb["harsher"], lb["lenient"]],
-                        scale=alt.Scale(domain=[lb["harsher"], lb["lenient"]], range=["#d6604d", "#4393c3"]),
+                        scale=alt.Scale(domain=[lb["harsher"], lb["lenient"]], range=[WORSE, BETTER]),
                         legend=alt.Legend(orient="top")))
     text = base.mark_text(fontSize=10, dx=alt.expr("datum.severity < 0 ? -4 : 4"),
                           align=alt.expr("datum.severity < 0 ? 'right' : 'left'")).encode(
         x="severity:Q", text=alt.Text("files:Q", format="d"))
-    zero = alt.Chart(pd.DataFrame([{"zero": 0}])).mark_rule(color="#333333").encode(x="zero:Q")
+    zero = alt.Chart(pd.DataFrame([{"zero": 0}])).mark_rule(color=INK).encode(x="zero:Q")
     return configure(alt.layer(bars, text, zero).properties(height=alt.Step(ROW_STEP), width="container"))
 
 
@@ -367,9 +364,9 @@ def item_agreement_chart(items: Sequence[ItemAgreement], labels: Mapping[str, st
     base = alt.Chart(frame).encode(y=alt.Y("item:N", sort=order, title=None), tooltip=tooltip)
     lows = [v for v in (*frame["ci_low"], *frame["alpha"]) if v is not None and v == v]
     scale = alt.Scale(domain=[min([-0.2, *lows]), 1], nice=False)
-    rule = base.mark_errorbar(ticks=True, color="#333333").encode(
+    rule = base.mark_errorbar(ticks=True, color=INK).encode(
         x=alt.X("ci_low:Q", title=lb["alpha"], scale=scale), x2="ci_high:Q")
-    point = base.mark_point(filled=True, size=70, color="#d6604d").encode(x=alt.X("alpha:Q", scale=scale))
+    point = base.mark_point(filled=True, size=70, color=WORSE).encode(x=alt.X("alpha:Q", scale=scale))
     return configure(alt.layer(rule, point).properties(height=alt.Step(ROW_STEP), width="container"))
 
 
@@ -401,8 +398,8 @@ def change_chart(changes: Sequence[UnitChange], labels: Mapping[str, str] | None
     base = alt.Chart(frame).encode(y=alt.Y("unit:N", sort=order, title=None), tooltip=tooltip)
     bars = base.mark_bar().encode(
         x=alt.X("change:Q", title=lb["change"]),
-        color=alt.condition(alt.datum.change < 0, alt.value("#d6604d"), alt.value("#4393c3")))
-    zero = alt.Chart(pd.DataFrame([{"zero": 0}])).mark_rule(color="#333333").encode(x="zero:Q")
+        color=alt.condition(alt.datum.change < 0, alt.value(WORSE), alt.value(BETTER)))
+    zero = alt.Chart(pd.DataFrame([{"zero": 0}])).mark_rule(color=INK).encode(x="zero:Q")
     return configure(alt.layer(bars, zero).properties(height=alt.Step(ROW_STEP), width="container"))
 
 

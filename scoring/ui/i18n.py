@@ -7,12 +7,15 @@ are shown as the core wrote them.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 
 import streamlit as st
 
 from scoring.domain import ALL_FOCUS, FILE_FLAGS
 from scoring.messages import plurals
+from scoring.ui import texts
 
 LANG_KEY = "lang"
 SWITCH_KEY = "lang_switch"  # the radio's own widget key
@@ -253,11 +256,6 @@ for _key, _zh in FILE_FLAGS.items():
 
 
 def _merge_text_modules() -> None:
-    import importlib
-    import pkgutil
-
-    from scoring.ui import texts
-
     for info in sorted(pkgutil.iter_modules(texts.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{texts.__name__}.{info.name}")
         clash = set(module.TEXTS) & set(_T)

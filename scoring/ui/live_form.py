@@ -26,8 +26,8 @@ import pandas as pd
 import streamlit as st
 
 from scoring import timefmt
-from scoring.db.models import User, utcnow
-from scoring.db.session import transaction
+from scoring.db.models import utcnow
+from scoring.desk.reviewer import OpenedReview, open_for_scoring
 from scoring.engine import ScoreResult
 from scoring.errors import CaseReviewError, ConflictError, Problem
 from scoring.mark_entry import (
@@ -43,8 +43,6 @@ from scoring.mark_entry import (
     marks_so_far,
 )
 from scoring.marks import Marks
-from scoring.reviewer_desk import OpenedReview, open_for_scoring
-from scoring.reviews import missing_locations, save_first_or_draft, submit_review
 from scoring.rubric.model import CItem, CSection, Standard
 from scoring.rubric.schema import FileAttributes, GradeBand
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
@@ -62,6 +60,7 @@ from scoring.ui.score_form import (
     score_text,
     standard_version,
 )
+from scoring.workflow.reviews import missing_locations, save_first_or_draft, submit_review
 
 SAVED_AT = "saved_at"  # in the kept store: when the last autosave happened (UTC)
 TRIED = "submit_tried"  # in the kept store: the reviewer asked to submit (missing inputs are now marked)
@@ -309,18 +308,11 @@ def _vetoes(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any
 # ------------------------------------------------------------------------------------------ saving
 
 
-def _actor(session) -> User:
-    user = state.current_user(session)
-    if user is None:
-        raise CaseReviewError("sign in first")
-    return user
-
-
 def _remember_conflict(ctx: LiveContext, exc: ConflictError) -> None:
     aid = ctx.assignment_id
     try:
-        with transaction(state.engine()) as session:
-            current = open_for_scoring(session, _actor(session), aid, create=False)
+        with state.acting(write=True) as (session, actor):
+            current = open_for_scoring(session, actor, aid, create=False)
         score_store.set_conflict(aid, version=current.version, marks=current.marks, status=current.status,
                                  message=str(exc))
     except CaseReviewError as again:
@@ -334,8 +326,8 @@ def autosave(ctx: LiveContext, store: dict[str, Any], marks: Marks, expected_ver
     if marks == store["saved"] and expected_version is None:
         return True
     try:
-        with transaction(state.engine()) as session:
-            review = save_first_or_draft(session, _actor(session), ctx.assignment_id, marks,
+        with state.acting(write=True) as (session, actor):
+            review = save_first_or_draft(session, actor, ctx.assignment_id, marks,
                                          store["version"] if expected_version is None else expected_version)
             version = review.version
     except ConflictError as exc:
@@ -353,8 +345,7 @@ def _submit(ctx: LiveContext, store: dict[str, Any], marks: Marks) -> None:
     if not autosave(ctx, store, marks):
         st.rerun()
     try:
-        with transaction(state.engine()) as session:
-            actor = _actor(session)
+        with state.acting(write=True) as (session, actor):
             opened = open_for_scoring(session, actor, ctx.assignment_id, create=False)
             if opened.review_id is None:
                 raise CaseReviewError("nothing to submit yet")

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from scoring import case_pdfs
 from scoring.db.models import CaseFile
-from scoring.db.session import transaction
 from scoring.errors import CaseReviewError
 from scoring.settings import pdf_limits
 from scoring.ui import state
@@ -38,8 +37,8 @@ def _one() -> None:
                  disabled=upload is None or case_number is None):
         assert upload is not None and case_number is not None
         try:
-            with transaction(state.engine()) as session:
-                outcome = case_pdfs.attach(session, state.current_user(session), case_number, upload.name,
+            with state.acting(write=True) as (session, actor):
+                outcome = case_pdfs.attach(session, actor, case_number, upload.name,
                                            upload.getvalue())
         except CaseReviewError as exc:
             show_error(exc)
@@ -78,8 +77,8 @@ def _bulk() -> None:
     cached = st.session_state.get(PLAN_KEY)
     if cached is None or cached[0] != upload.file_id:
         try:
-            with state.db_session() as session:
-                plan = case_pdfs.plan_bulk(session, state.current_user(session),
+            with state.acting() as (session, actor):
+                plan = case_pdfs.plan_bulk(session, actor,
                                            case_pdfs.read_bundle(upload.getvalue()))
         except CaseReviewError as exc:
             show_error(exc)
@@ -90,8 +89,8 @@ def _bulk() -> None:
     if st.button(t("pdfattach.store", n=len(plan.matched)), key="pdfattach_store", type="primary",
                  disabled=not plan.matched):
         try:
-            with transaction(state.engine()) as session:
-                counts = case_pdfs.apply_bulk(session, state.current_user(session), plan)
+            with state.acting(write=True) as (session, actor):
+                counts = case_pdfs.apply_bulk(session, actor, plan)
         except CaseReviewError as exc:
             show_error(exc)
             return

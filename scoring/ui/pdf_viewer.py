@@ -51,8 +51,8 @@ def jump(case_file_id: int, page: int | None) -> None:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _bytes(sha256: str, case_file_id: int) -> bytes:
     # Called only after case_pdfs.info allowed the reader; keyed by content, so one copy per PDF.
-    with state.db_session() as session:
-        _, data = case_pdfs.fetch(session, state.current_user(session), case_file_id)
+    with state.acting() as (session, actor):
+        _, data = case_pdfs.fetch(session, actor, case_file_id)
     return data
 
 
@@ -63,8 +63,8 @@ def _page_png(sha256: str, data_key: int, page: int, width: int) -> bytes:
 
 def allowed_info(case_file_id: int) -> PdfInfo | None:
     """What is attached, if the signed-in person may read it (the core decides); None when nothing is."""
-    with state.db_session() as session:
-        return case_pdfs.info(session, state.current_user(session), case_file_id)
+    with state.acting() as (session, actor):
+        return case_pdfs.info(session, actor, case_file_id)
 
 
 def readable(case_file_id: int) -> PdfInfo | None:

@@ -18,6 +18,7 @@ from scoring.db.session import default_url, open_db, session_factory, transactio
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 from scoring.settings import session_limits
 from scoring.ui import i18n, session_cookie
+from scoring.ui.i18n import t
 
 USER_KEY = "user_id"
 DEAD_TOKEN_KEY = "session_token_ended"  # the last token found ended: not looked up again
@@ -99,6 +100,22 @@ def current_user(session: Session) -> User | None:
         forget_user()
         return None
     return user
+
+
+@contextmanager
+def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
+    """The one way a page gets its actor: a session and the active signed-in account loaded in it.
+
+    `write=True` opens a transaction (committed when the block ends without error). An account signed
+    out or deactivated meanwhile stops the page with a message; the core re-checks every permission.
+    """
+    opened = transaction(engine()) if write else db_session()
+    with opened as session:
+        user = current_user(session)
+        if user is None:
+            st.warning(t("shell.signed_out"))
+            st.stop()
+        yield session, user
 
 
 def signed_in() -> SignedIn | None:

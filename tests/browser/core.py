@@ -13,14 +13,15 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, select
 
-from scoring.campaigns import campaign_bands, standard_for
 from scoring.db.models import Assignment, Campaign, CaseFile, User
 from scoring.db.session import session_factory
 from scoring.engine import ScoreResult, score
 from scoring.marks import Marks
-from scoring.reviews import attributes_of
 from scoring.rubric.model import Standard
-from scoring.sampling.record import preview_sample
+from scoring.workflow.campaigns import campaign_bands, standard_for
+from scoring.workflow.reviews import attributes_of
+from scoring.workflow.sampling.record import preview_sample
+from tests.factories import lead_id
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ def pick_seed(engine: Engine, cid: int, rules: dict, want: Callable[[CaseFile], 
     returns (seed, case number)."""
     with session_factory(engine)() as s:
         for seed in range(start, start + tries):
-            picks = preview_sample(engine, cid, rules, seed)
+            picks = preview_sample(engine, cid, rules, seed, actor_id=lead_id(engine))
             if len(picks) != 1:
                 raise AssertionError(f"rules {rules} draw {len(picks)} files, not 1")
             cf = s.scalars(select(CaseFile).where(CaseFile.case_number == picks[0].case_number)).one()

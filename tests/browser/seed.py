@@ -8,11 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from scoring import case_pdfs
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.session import open_db, transaction
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
 from tests.factories import Factory
 from tests.pdf_builders import make_pdf
 

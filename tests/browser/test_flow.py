@@ -29,9 +29,9 @@ from sqlalchemy import Engine
 
 from scoring.db.session import open_db
 from scoring.rubric.model import Standard
-
 from tests.browser import core
 from tests.browser.helpers import UI, en, zh, zh_re
+from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
 
@@ -366,7 +366,7 @@ def test_full_flow(page, app_server, screenshots):  # noqa: ANN001
         ("reviewer accounts", lambda: create_reviewers(ui)),
         ("campaign", lambda: create_campaign(ui)),
         ("English switch", lambda: english_switch(ui)),
-        ("sampling", lambda: draw_sample(flow)),
+        ("sampling", lambda: draw_sample(flow, actor_id=lead_id(flow))),
         ("automatic assignment", lambda: assign_automatically(flow)),
         ("reviewer A scores", lambda: reviewer_a_scores(flow)),
         ("reviewer B scores", lambda: reviewer_b_scores(flow)),

@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring.accounts import create_user
 from scoring.db.models import FileResult, Objection, utcnow
 from scoring.db.session import open_db
 from scoring.objections.window import release_results
-from scoring.users import create_user
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import UI, zh, zh_re
 from tests.test_aggregate_world import U1, build_world

@@ -27,12 +27,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from scoring.db.busy import DatabaseBusy, retrying
+from scoring.db.busy import DatabaseBusy
 from scoring.db.models import Assignment, CaseFile, Review, User
-from scoring.db.session import open_db, session_factory, transaction
+from scoring.db.session import open_db, retrying, session_factory, transaction
 from scoring.errors import CaseReviewError, ConflictError
 from scoring.marks import Marks
-from scoring.reviews import open_review, save_draft
+from scoring.workflow.reviews import open_review, save_draft
 
 ROOT = Path(__file__).resolve().parents[2]
 _CTX = mp.get_context("fork")
@@ -175,8 +175,8 @@ _SAVER = r"""
 import sys
 from scoring.db.models import Review, User
 from scoring.db.session import open_db, session_factory
-from scoring.db.busy import retrying
-from scoring.reviews import save_draft
+from scoring.db.session import retrying
+from scoring.workflow.reviews import save_draft
 from tests.reliability.scenarios import marks_for
 url, rid, start = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 eng = open_db(url, upgrade=False)

@@ -14,7 +14,7 @@ from scoring.cli import main
 from scoring.db.models import Assignment
 from scoring.db.session import transaction
 from scoring.marks import Marks
-from scoring.reviews import open_review, save_draft, submit_review
+from scoring.workflow.reviews import open_review, save_draft, submit_review
 from tests.reliability.scenarios import concurrent_saves, open_reviews
 from tests.reliability.world import build
 

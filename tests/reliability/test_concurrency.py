@@ -7,9 +7,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from scoring.audit_verify import verify
-from scoring.db.busy import DatabaseBusy, retrying
+from scoring.db.busy import DatabaseBusy
 from scoring.db.models import Review
-from scoring.db.session import transaction
+from scoring.db.session import retrying, transaction
 from tests.reliability.scenarios import concurrent_saves, open_reviews, stale_races
 from tests.reliability.world import build
 

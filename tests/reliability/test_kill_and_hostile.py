@@ -5,8 +5,8 @@ benchmarks/reliability.py)."""
 
 from __future__ import annotations
 
-from scoring.register import add_unit
 from scoring.db.session import transaction
+from scoring.register import add_unit
 from tests.reliability.hostile import KINDS, UNITS, _csv, _row, corpus
 from tests.reliability.scenarios import hostile_imports, kill_during_import, kill_during_saves, open_reviews
 from tests.reliability.world import build

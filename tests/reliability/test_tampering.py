@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 
 from scoring.audit_verify import verify
-from scoring.campaigns import publish_campaign
 from scoring.cli import main
 from scoring.db.models import Campaign, User
 from scoring.db.session import open_db, session_factory
 from scoring.errors import CaseReviewError, ValidationFailed
+from scoring.workflow.publish import publish_campaign
 from tests.reliability.tamper import KINDS, raw_bytes_copy, tamper
 from tests.reliability.world import build
 

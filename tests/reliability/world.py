@@ -10,17 +10,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from scoring.assignments import auto_assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment
 from scoring.db.session import session_factory, transaction
 from scoring.marks import Marks
 from scoring.register import add_unit, import_register
-from scoring.reviews import open_review, save_draft, submit_review
 from scoring.rubric.loader import RubricLibrary
-from scoring.sampling import SampleRules
-from scoring.sampling.record import draw_sample
-from scoring.users import create_user
+from scoring.workflow.assignments import auto_assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.reviews import open_review, save_draft, submit_review
+from scoring.workflow.sampling import SampleRules
+from scoring.workflow.sampling.record import draw_sample
 from tests.reliability.hostile import _csv, _row
 from tests.rubric_builders import standard_dict, write_yaml
 

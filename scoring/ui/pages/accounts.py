@@ -6,23 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from scoring import sign_in_sessions
-from scoring.accounts import list_accounts, set_active, update_account
-from scoring.db.models import User
-from scoring.db.session import transaction
+from scoring.accounts import create_user, list_accounts, set_active, update_account
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
 from scoring.ui import state
 from scoring.ui.common import reported, role_label, show_error, yes_no
 from scoring.ui.i18n import t
-from scoring.users import create_user
 from scoring.views import unit_names
 
 NO_UNIT = ""
 
 
 def _table() -> list:
-    with state.db_session() as session:
-        rows = list_accounts(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        rows = list_accounts(session, actor)
     frame = pd.DataFrame([
         {
             t("col.username"): r.username,
@@ -58,8 +55,7 @@ def _add_form(units: list[str]) -> None:
     if not submitted:
         return
     try:
-        with transaction(state.engine()) as session:
-            actor = session.get(User, state.current_user_id())
+        with state.acting(write=True) as (session, actor):
             user = create_user(session, username=username, display_name=display_name, role=role,
                                unit_name=unit or None, password=password or None, email=email.strip() or None,
                                actor=actor)
@@ -89,8 +85,7 @@ def _activation(rows: list) -> None:
     if not (deactivate or reactivate):
         return
     try:
-        with transaction(state.engine()) as session:
-            actor = session.get(User, state.current_user_id())
+        with state.acting(write=True) as (session, actor):
             user = set_active(session, actor, chosen, active=reactivate)
             name = user.username
     except CaseReviewError as exc:
@@ -108,8 +103,8 @@ def _sign_out_everywhere(user_id: int, username: str) -> None:
     c1.caption(t("sessions.open", n=n))
     if c2.button(t("sessions.everywhere"), key=f"acc_signout_all_{user_id}", icon=":material/logout:", disabled=not n):
         try:
-            with transaction(state.engine()) as session:
-                ended = sign_in_sessions.sign_out_everywhere(session, state.current_user(session), user_id)
+            with state.acting(write=True) as (session, actor):
+                ended = sign_in_sessions.sign_out_everywhere(session, actor, user_id)
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -143,8 +138,8 @@ def _edit(rows: list, units: list[str]) -> None:
     if not submitted:
         return
     try:
-        with transaction(state.engine()) as session:
-            user = update_account(session, session.get(User, state.current_user_id()), chosen,
+        with state.acting(write=True) as (session, actor):
+            user = update_account(session, actor, chosen,
                                   display_name=display_name, role=role, unit_name=unit or None, email=email,
                                   password=password or None)
             name = user.username

@@ -16,7 +16,13 @@ from scoring.aggregate.disclosure import is_lead, readable_agreement
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported
 from scoring.ui.i18n import t
-from scoring.ui.results import chart_labels, choose_campaign, filters, focus_labels, show_chart
+from scoring.ui.widgets import (
+    chart_labels,
+    choose_campaign,
+    filters,
+    focus_labels,
+    show_chart,
+)
 
 
 def _alpha(value: float | None) -> str:
@@ -55,8 +61,7 @@ def render() -> None:
         if campaign is None:
             return
         unit_kind, case_type, _ = filters("ag")
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             lead = is_lead(user)
             ag = readable_agreement(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type)
         if not ag.files:

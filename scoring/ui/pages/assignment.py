@@ -13,11 +13,8 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from scoring.assignments import PlannedAssignment, assign, unassign
 from scoring.db.models import Campaign, CaseFile, User
-from scoring.db.session import transaction
-from scoring.errors import CaseReviewError
-from scoring.lead_workflow import (
+from scoring.desk.lead_assignment import (
     SampledFile,
     apply_previewed,
     assignment_template_csv,
@@ -27,10 +24,12 @@ from scoring.lead_workflow import (
     reviewer_options,
     sampled_with_assignments,
 )
+from scoring.errors import CaseReviewError
 from scoring.ui import state
 from scoring.ui.common import reported, show_error
 from scoring.ui.i18n import t
-from scoring.ui.pages.sampling import choose_campaign
+from scoring.ui.widgets import choose_campaign
+from scoring.workflow.assignments import PlannedAssignment, assign, unassign
 
 AUTO_KEY = "assign_auto_preview"
 CSV_KEY = "assign_csv_preview"
@@ -84,8 +83,8 @@ def plan_frame(plan: list[PlannedAssignment]) -> pd.DataFrame:
 
 def _show_plan(campaign_id: int, plan: list[PlannedAssignment]) -> None:
     st.dataframe(plan_frame(plan), hide_index=True, width="stretch")
-    with state.db_session() as session:
-        loads = plan_load(session, state.current_user(session), campaign_id, plan)
+    with state.acting() as (session, actor):
+        loads = plan_load(session, actor, campaign_id, plan)
     st.markdown(f"**{t('assign.load')}**")
     st.dataframe(
         pd.DataFrame(
@@ -100,8 +99,8 @@ def _show_plan(campaign_id: int, plan: list[PlannedAssignment]) -> None:
 
 def _apply(campaign_id: int, plan: list[PlannedAssignment], how: str, **kw: object) -> bool:
     try:
-        with transaction(state.engine()) as session:
-            added = apply_previewed(session, session.get(User, state.current_user_id()),
+        with state.acting(write=True) as (session, actor):
+            added = apply_previewed(session, actor,
                                     session.get(Campaign, campaign_id), plan, how=how, **kw)
     except CaseReviewError as exc:
         show_error(exc)
@@ -117,8 +116,8 @@ def _auto_tab(campaign) -> None:  # noqa: ANN001
     if st.button(t("assign.auto_plan"), key="asg_plan", icon=":material/auto_awesome:"):
         st.session_state.pop(AUTO_KEY, None)
         try:
-            with state.db_session() as session:
-                plan = preview_auto(session, state.current_user(session), session.get(Campaign, campaign.id))
+            with state.acting() as (session, actor):
+                plan = preview_auto(session, actor, session.get(Campaign, campaign.id))
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -145,8 +144,8 @@ def _auto_tab(campaign) -> None:  # noqa: ANN001
 # ------------------------------------------------------------------------------------------ manual
 
 def _manual_tab(campaign, files: list[SampledFile]) -> None:  # noqa: ANN001
-    with state.db_session() as session:
-        reviewers = reviewer_options(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        reviewers = reviewer_options(session, actor)
     by_file = {f.case_file_id: f for f in files}
     by_reviewer = {r.id: r for r in reviewers}
     st.markdown(f"**{t('assign.add')}**")
@@ -164,8 +163,8 @@ def _manual_tab(campaign, files: list[SampledFile]) -> None:  # noqa: ANN001
             f"{by_reviewer[i].unit or t('assign.no_unit')}）")
         if st.button(t("assign.add_submit"), key="asg_add"):
             try:
-                with transaction(state.engine()) as session:
-                    assign(session, session.get(User, state.current_user_id()), session.get(Campaign, campaign.id),
+                with state.acting(write=True) as (session, actor):
+                    assign(session, actor, session.get(Campaign, campaign.id),
                            session.get(CaseFile, file_id), session.get(User, reviewer_id))
             except CaseReviewError as exc:
                 show_error(exc)
@@ -185,8 +184,8 @@ def _manual_tab(campaign, files: list[SampledFile]) -> None:  # noqa: ANN001
     st.caption(t("assign.remove_help"))
     if st.button(t("assign.remove_submit"), key="asg_remove"):
         try:
-            with transaction(state.engine()) as session:
-                unassign(session, session.get(User, state.current_user_id()), chosen)
+            with state.acting(write=True) as (session, actor):
+                unassign(session, actor, chosen)
         except CaseReviewError as exc:
             show_error(exc)
         else:
@@ -208,8 +207,8 @@ def _reset_csv() -> None:
 
 def _csv_tab(campaign) -> None:  # noqa: ANN001
     st.caption(t("assign.csv_help"))
-    with state.db_session() as session:
-        template = assignment_template_csv(session, state.current_user(session), session.get(Campaign, campaign.id))
+    with state.acting() as (session, actor):
+        template = assignment_template_csv(session, actor, session.get(Campaign, campaign.id))
     st.download_button(t("assign.template"), template, file_name="assignments-template.csv", mime="text/csv",
                        key="asg_template", icon=":material/download:")
     uploaded = st.file_uploader(t("assign.csv_upload"), type=["csv", "txt"], key=_uploader_key())
@@ -221,8 +220,8 @@ def _csv_tab(campaign) -> None:  # noqa: ANN001
         data = uploaded.getvalue()
         plan, error = None, None
         try:
-            with state.db_session() as session:
-                plan = preview_csv(session, state.current_user(session), session.get(Campaign, campaign.id), data,
+            with state.acting() as (session, actor):
+                plan = preview_csv(session, actor, session.get(Campaign, campaign.id), data,
                                    uploaded.name)
         except CaseReviewError as exc:
             error = exc
@@ -249,11 +248,11 @@ def _csv_tab(campaign) -> None:  # noqa: ANN001
 def render() -> None:
     st.title(t("assign.title"))
     with reported():
-        campaign = choose_campaign("asg_campaign")
+        campaign = choose_campaign("asg_campaign", workflow=True)
         if campaign is None:
             return
-        with state.db_session() as session:
-            files = sampled_with_assignments(session, state.current_user(session), campaign.id)
+        with state.acting() as (session, actor):
+            files = sampled_with_assignments(session, actor, campaign.id)
         if not files:
             st.info(t("assign.no_sample"))
             return

@@ -7,7 +7,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from scoring.assignments import sampled_files
 from scoring.calibration.figures import calibration_figures, calibration_record
 from scoring.calibration.gate import calibration_pending
 from scoring.calibration.guidance import guidance_for, set_guidance
@@ -19,20 +18,21 @@ from scoring.calibration.round import (
     set_calibration,
     submit_calibration,
 )
-from scoring.campaigns import get_campaign
 from scoring.db.models import CampaignStandard, CaseFile
-from scoring.db.session import transaction
 from scoring.domain import Role
 from scoring.marks import Marks
+from scoring.rubric.model import Standard
 from scoring.standards import load_version
 from scoring.ui import state
 from scoring.ui.common import reported
 from scoring.ui.i18n import t
+from scoring.workflow.assignments import sampled_files
+from scoring.workflow.campaigns import get_campaign
 
 
 def _campaign_id() -> int | None:
-    with state.db_session() as session:
-        campaigns = calibration_campaigns(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        campaigns = calibration_campaigns(session, actor)
     if not campaigns:
         st.info(t("cal.none"))
         return None
@@ -61,15 +61,14 @@ def _marks_inputs(standard_hash: str, key: str) -> Marks:
 
 
 @st.cache_resource(max_entries=32)
-def load_version_cached(standard_hash: str):
+def load_version_cached(standard_hash: str) -> Standard:
     with state.db_session() as session:
         return load_version(session, standard_hash)
 
 
 def _score_section(campaign_id: int, title: str) -> None:
     st.subheader(title)
-    with state.db_session() as session:
-        user = state.current_user(session)
+    with state.acting() as (session, user):
         tasks = my_calibration(session, user, get_campaign(session, campaign_id))
     if not tasks:
         st.info(t("cal.none"))
@@ -80,8 +79,8 @@ def _score_section(campaign_id: int, title: str) -> None:
     task = by_id[fid]
     marks = _marks_inputs(task.standard_hash, f"cal_{fid}")
     if st.button(t("cal.submit"), key="cal_submit", type="primary"):
-        with transaction(state.engine()) as session:
-            row = submit_calibration(session, state.current_user(session), get_campaign(session, campaign_id),
+        with state.acting(write=True) as (session, actor):
+            row = submit_calibration(session, actor, get_campaign(session, campaign_id),
                                      fid, marks)
             total = row.total
         state.flash(t("cal.submitted", score=total))
@@ -104,8 +103,8 @@ def _setup(campaign_id: int) -> None:
     required = st.checkbox(t("cal.required"), value=rnd.required if rnd else True, key="cal_required")
     in_notice = st.checkbox(t("cal.in_notice"), value=rnd.in_notice if rnd else False, key="cal_in_notice")
     if st.button(t("cal.save"), key="cal_save"):
-        with transaction(state.engine()) as session:
-            set_calibration(session, state.current_user(session), get_campaign(session, campaign_id), files,
+        with state.acting(write=True) as (session, actor):
+            set_calibration(session, actor, get_campaign(session, campaign_id), files,
                             required=required, in_notice=in_notice)
         state.flash(t("cal.saved"))
         st.rerun()
@@ -113,9 +112,9 @@ def _setup(campaign_id: int) -> None:
 
 def _results(campaign_id: int) -> None:
     st.subheader(t("cal.results"))
-    with state.db_session() as session:
+    with state.acting() as (session, actor):
         campaign = get_campaign(session, campaign_id)
-        fig = calibration_figures(session, state.current_user(session), campaign)
+        fig = calibration_figures(session, actor, campaign)
         record = calibration_record(session, campaign_id)
         notes = guidance_for(session, campaign_id)
         hashes = [h for (h,) in session.execute(select(CampaignStandard.standard_hash)
@@ -146,8 +145,8 @@ def _results(campaign_id: int) -> None:
     item = st.selectbox(t("cal.guidance_item"), ordered, format_func=lambda i: f"{i} {titles[i]}", key="cal_g_item")
     note = st.text_area(t("cal.guidance_note"), value=notes.get(item, ""), key=f"cal_g_note_{item}")
     if st.button(t("cal.guidance_save"), key="cal_g_save"):
-        with transaction(state.engine()) as session:
-            set_guidance(session, state.current_user(session), get_campaign(session, campaign_id), item, note)
+        with state.acting(write=True) as (session, actor):
+            set_guidance(session, actor, get_campaign(session, campaign_id), item, note)
         state.flash(t("cal.guidance_saved"))
         st.rerun()
 
@@ -157,8 +156,7 @@ def render() -> None:
     st.caption(t("cal.intro"))
     state.show_flashes()
     with reported():
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             role = user.role if user else None
         campaign_id = _campaign_id()
         if campaign_id is None:
@@ -168,8 +166,8 @@ def render() -> None:
             _score_section(campaign_id, t("cal.reference"))
             _results(campaign_id)
         else:
-            with state.db_session() as session:
-                pending = calibration_pending(session, state.current_user(session), campaign_id)
+            with state.acting() as (session, actor):
+                pending = calibration_pending(session, actor, campaign_id)
             st.info(t("cal.pending", n=pending) if pending else t("cal.all_done"))
             _score_section(campaign_id, t("cal.score"))
 

@@ -10,7 +10,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.campaigns import (
+from scoring.errors import CaseReviewError
+from scoring.ui import state
+from scoring.ui.common import reported, show_error
+from scoring.ui.i18n import has_text, t
+from scoring.views import list_campaigns
+from scoring.workflow.campaigns import (
     DEFAULT_BANDS,
     create_campaign,
     default_mapping,
@@ -18,13 +23,6 @@ from scoring.campaigns import (
     spec_from_options,
     standards_for_scope,
 )
-from scoring.db.models import User
-from scoring.db.session import transaction
-from scoring.errors import CaseReviewError
-from scoring.ui import state
-from scoring.ui.common import reported, show_error
-from scoring.ui.i18n import has_text, t
-from scoring.views import list_campaigns
 
 
 def bands_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -43,8 +41,8 @@ def bands_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _list() -> None:
-    with state.db_session() as session:
-        rows = list_campaigns(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        rows = list_campaigns(session, actor)
     if not rows:
         st.info(t("campaigns.none"))
         return
@@ -139,8 +137,8 @@ def _form() -> None:
                      "below_pass_line": below_pass, "gap": Decimal(str(gap)) if use_gap else None},
             anonymise=anonymise, standards=mapping,
         )
-        with transaction(state.engine()) as session:
-            campaign = create_campaign(session, spec, library, session.get(User, state.current_user_id()))
+        with state.acting(write=True) as (session, actor):
+            campaign = create_campaign(session, spec, library, actor)
             created = (campaign.name, len(campaign.standards))
     except CaseReviewError as exc:
         show_error(exc)

@@ -8,12 +8,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring.aggregate import DEFAULT_B, DEFAULT_MIN_FILES, DEFAULT_SEED, UnitRow, campaign_figures, unit_table
+from scoring.aggregate import (
+    DEFAULT_B,
+    DEFAULT_MIN_FILES,
+    DEFAULT_SEED,
+    UnitRow,
+    campaign_figures,
+    unit_table,
+)
+from scoring.aggregate.uncertainty import league_order
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported
 from scoring.ui.i18n import t
-from scoring.ui.results import (
+from scoring.ui.widgets import (
     ChosenCampaign,
     chart_labels,
     choose_campaign,
@@ -29,16 +37,10 @@ from scoring.ui.results import (
 MAX_MIN_FILES = 50
 
 
-def league(rows: list[UnitRow]) -> list[UnitRow]:
-    """Ranked units by rank (then listing order), then the unranked ones by mean."""
-    order = {r: i for i, r in enumerate(charts.ranked_frame(rows)["unit_id"])}
-    return sorted(rows, key=lambda r: order[r.figures.unit_id])
-
-
 def unit_frame(rows: list[UnitRow], bands: tuple[str, ...], *, with_focus: bool = False) -> pd.DataFrame:
     """The unit table as shown (and downloaded): one row per unit, league order."""
     out = []
-    for r in league(rows):
+    for r in league_order(rows):
         f, u = r.figures, r.uncertainty
         row: dict[str, object] = {
             t("cmp.col.rank"): u.rank,
@@ -98,7 +100,7 @@ def _ranked(campaign: ChosenCampaign, rows: list[UnitRow], mean: object, min_fil
 def _heatmap(rows: list[UnitRow]) -> None:
     st.subheader(t("cmp.heatmap"))
     st.caption(t("cmp.heatmap_help"))
-    ordered = [r.figures for r in league(rows)]
+    ordered = [r.figures for r in league_order(rows)]
     show_chart(charts.focus_heatmap(ordered, list(ALL_FOCUS), chart_labels(), focus_labels(),
                                     unit_order=[f.unit for f in ordered]), "cmp_heatmap")
     with st.expander(t("cmp.heatmap_table")):
@@ -118,7 +120,7 @@ def _table(campaign: ChosenCampaign, rows: list[UnitRow]) -> None:
     st.download_button(t("cmp.download"), csv_bytes(unit_frame(rows, campaign.bands, with_focus=True)),
                        file_name=f"units_{campaign.year}_{campaign.id}.csv", mime="text/csv", key="cmp_download",
                        icon=":material/download:")
-    names = {r.figures.unit_id: r.figures.unit for r in league(rows)}
+    names = {r.figures.unit_id: r.figures.unit for r in league_order(rows)}
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     unit = c1.selectbox(t("cmp.open_unit"), list(names), format_func=names.__getitem__, key="cmp_open_unit")
     c2.page_link("scoring/ui/pages/unit_detail.py", label=t("cmp.open_unit_link"), icon=":material/apartment:",

@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 
-from scoring.campaigns import get_campaign
 from scoring.db.models import SampleRecord, User
 from scoring.db.session import session_factory
 from scoring.documents import (
@@ -37,7 +36,8 @@ from scoring.errors import CaseReviewError
 from scoring.ui import state
 from scoring.ui.common import reported, show_error
 from scoring.ui.i18n import has_text, t
-from scoring.ui.pages.sampling import choose_campaign
+from scoring.ui.widgets import choose_campaign
+from scoring.workflow.campaigns import get_campaign
 
 NOTICE_KEY = "doc_notice_result"  # (campaign id, Document)
 SUPERVISION_KEY = "doc_supervision_result"  # (campaign id, threshold, [Document], zip Document)
@@ -83,8 +83,8 @@ def _notice(campaign_id: int, campaign_title: str) -> None:
     addressee = c4.text_input(t("doc.field_addressee"), value="各行政执法单位", key="doc_addressee")
     date = c5.date_input(t("doc.field_date"), value=None, key="doc_date")
     if st.button(t("doc.make_notice"), key="doc_make_notice", type="primary", icon=":material/description:"):
-        with st.spinner(t("doc.make_notice")), state.db_session() as session:
-            doc = build_notice(session, state.current_user(session), campaign_id, title=title, number=number,
+        with st.spinner(t("doc.make_notice")), state.acting() as (session, actor):
+            doc = build_notice(session, actor, campaign_id, title=title, number=number,
                                issuer=issuer, addressee=addressee, date=date)
         st.session_state[NOTICE_KEY] = (campaign_id, doc)
     made = st.session_state.get(NOTICE_KEY)
@@ -102,8 +102,8 @@ def _supervision(campaign_id: int, pass_line: Decimal) -> None:
     st.subheader(t("doc.supervision"))
     threshold = st.number_input(t("doc.threshold"), min_value=0.0, max_value=100.0, value=float(pass_line), step=1.0,
                                 key=f"doc_threshold_{campaign_id}", help=t("doc.threshold_help"))
-    with state.db_session() as session:
-        targets = supervision_targets(session, state.current_user(session), campaign_id, threshold=threshold)
+    with state.acting() as (session, actor):
+        targets = supervision_targets(session, actor, campaign_id, threshold=threshold)
     if not targets:
         st.info(t("doc.no_targets", threshold=f"{threshold:g}"))
         return
@@ -119,9 +119,9 @@ def _supervision(campaign_id: int, pass_line: Decimal) -> None:
     deadline = st.date_input(t("doc.field_deadline"), value=None, key="doc_sup_deadline",
                              help=t("doc.field_deadline_help"), min_value=dt.date(2000, 1, 1))
     if st.button(t("doc.make_supervision"), key="doc_make_supervision", type="primary", icon=":material/gavel:"):
-        with st.spinner(t("doc.make_supervision")), state.db_session() as session:
+        with st.spinner(t("doc.make_supervision")), state.acting() as (session, actor):
             campaign = get_campaign(session, campaign_id)
-            docs = build_supervisions(session, state.current_user(session), campaign_id, threshold=threshold,
+            docs = build_supervisions(session, actor, campaign_id, threshold=threshold,
                                       number=number, issuer=issuer, date=date, deadline=deadline)
             bundle = zip_documents(docs, f"{campaign.name}-行政执法监督建议书.zip")
         st.session_state[SUPERVISION_KEY] = (campaign_id, threshold, docs, bundle)
@@ -155,8 +155,7 @@ def _deferred(engine: Engine, user_id: int, campaign_id: int, what: str) -> Call
 def _exports(campaign_id: int, campaign_name: str) -> None:
     st.subheader(t("doc.exports"))
     st.caption(t("doc.exports_help"))
-    with state.db_session() as session:
-        user = state.current_user(session)
+    with state.acting() as (session, user):
         has_sample = session.query(SampleRecord.id).filter(SampleRecord.campaign_id == campaign_id,
                                                            SampleRecord.is_current.is_(True)).first() is not None
         user_id = user.id
@@ -175,7 +174,7 @@ def render() -> None:
     st.title(t("doc.title"))
     st.caption(t("doc.intro"))
     with reported():
-        campaign = choose_campaign("doc_campaign")
+        campaign = choose_campaign("doc_campaign", workflow=True)
         if campaign is None:
             return
         with state.db_session() as session:

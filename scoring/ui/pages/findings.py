@@ -19,16 +19,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.db.models import User
-from scoring.db.session import transaction
 from scoring.errors import CaseReviewError, ConflictError
 from scoring.findings import (
     SECTIONS,
     STATUSES,
+    FindingEdit,
     FindingView,
     RectificationView,
     RegenerationReport,
-    FindingEdit,
     add_finding,
     add_rectification,
     delete_finding,
@@ -46,7 +44,7 @@ from scoring.findings import (
 from scoring.ui import state
 from scoring.ui.common import focus_label, reported, show_error
 from scoring.ui.i18n import has_text, lang, t
-from scoring.ui.pages.sampling import choose_campaign
+from scoring.ui.widgets import choose_campaign
 
 REPORT_KEY = "find_report"  # (campaign id, RegenerationReport) of the last generation
 SCOPE_KEY = "find_scope"
@@ -54,10 +52,6 @@ FOCUS_KEY = "find_focus"
 CONFLICT_KEY = "find_conflict"  # the last refused save: editor key, message, current findings
 CAMPAIGN_SCOPE = "campaign"
 DEFAULT_DEADLINE_DAYS = 30
-
-
-def _actor(session) -> User:  # noqa: ANN001
-    return state.current_user(session)
 
 
 # ------------------------------------------------------------------------------------------ pure helpers
@@ -126,8 +120,8 @@ def _generate(campaign_id: int) -> None:
     c1, c2 = st.columns([1, 3])
     if c1.button(t("find.generate"), key="find_generate", type="primary", icon=":material/auto_awesome:"):
         try:
-            with transaction(state.engine()) as session:
-                report = generate_findings(session, _actor(session), campaign_id)
+            with state.acting(write=True) as (session, actor):
+                report = generate_findings(session, actor, campaign_id)
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -158,8 +152,8 @@ def _generate(campaign_id: int) -> None:
     b1, b2 = st.columns(2)
     if b1.button(t("find.replace", n=len(chosen)), key="find_replace", disabled=not chosen):
         try:
-            with transaction(state.engine()) as session:
-                again = generate_findings(session, _actor(session), campaign_id, replace_edited=chosen)
+            with state.acting(write=True) as (session, actor):
+                again = generate_findings(session, actor, campaign_id, replace_edited=chosen)
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -227,8 +221,8 @@ def _save_table(key: str, base: pd.DataFrame, edited: pd.DataFrame, *, over: dic
         st.info(t("find.nothing_changed"))
         return
     try:
-        with transaction(state.engine()) as session:
-            save_findings(session, _actor(session), edits)
+        with state.acting(write=True) as (session, actor):
+            save_findings(session, actor, edits)
     except ConflictError as exc:
         st.session_state[CONFLICT_KEY] = {"key": key, "message": exc.localized(lang()),
                                           "current": dict(exc.current or {})}  # type: ignore[call-overload]
@@ -286,8 +280,8 @@ def _table(rows: list[FindingView], key: str) -> None:
 
 
 def _history(fid: int) -> None:
-    with state.db_session() as session:
-        entries = finding_history(session, _actor(session), fid)
+    with state.acting() as (session, actor):
+        entries = finding_history(session, actor, fid)
     if not entries:
         st.caption(t("find.history_none"))
         return
@@ -327,15 +321,15 @@ def _detail(rows: list[FindingView]) -> None:
             st.markdown(f"**{f.draft_title}**\n\n{f.draft_body}")
             if st.button(t("find.use_draft"), key=f"find_usedraft_{f.id}"):
                 with reported():
-                    with transaction(state.engine()) as session:
-                        update_finding(session, _actor(session), f.id, title=f.draft_title, body=f.draft_body,
+                    with state.acting(write=True) as (session, actor):
+                        update_finding(session, actor, f.id, title=f.draft_title, body=f.draft_body,
                                        expected_version=f.version)
                     _forget_tables()
                     st.rerun()
     if (f.manual or f.stale) and st.button(t("find.delete"), key=f"find_del_{f.id}"):
         with reported():
-            with transaction(state.engine()) as session:
-                delete_finding(session, _actor(session), f.id, expected_version=f.version)
+            with state.acting(write=True) as (session, actor):
+                delete_finding(session, actor, f.id, expected_version=f.version)
             _forget_tables()
             state.flash(t("find.deleted", id=f.id))
             st.rerun()
@@ -347,8 +341,8 @@ def _forget_tables() -> None:
 
 
 def _traces(f: FindingView) -> None:
-    with state.db_session() as session:
-        rows = finding_traces(session, _actor(session), f.id)
+    with state.acting() as (session, actor):
+        rows = finding_traces(session, actor, f.id)
     if not rows:
         st.caption(t("find.no_traces"))
         return
@@ -371,8 +365,8 @@ def _add_form(campaign_id: int, unit_id: int | None) -> None:
             submitted = st.form_submit_button(t("find.add_submit"))
         if submitted:
             with reported():
-                with transaction(state.engine()) as session:
-                    add_finding(session, _actor(session), campaign_id, unit_id=unit_id, section=section, title=title,
+                with state.acting(write=True) as (session, actor):
+                    add_finding(session, actor, campaign_id, unit_id=unit_id, section=section, title=title,
                                 body=body)
                 state.flash(t("find.added"))
                 st.rerun()
@@ -406,8 +400,7 @@ def _apply_editor(campaign_id: int, unit_id: int, rows: list[RectificationView],
         st.info(t("find.rect_nothing"))
         return
     try:
-        with transaction(state.engine()) as session:
-            actor = _actor(session)
+        with state.acting(write=True) as (session, actor):
             for values in added:
                 add_rectification(session, actor, campaign_id, unit_id, **values)
             for ch in changed:
@@ -428,8 +421,8 @@ def _proposals(campaign_id: int, unit_id: int, unit_name: str) -> None:
     pkey = f"rect_proposals_{unit_id}"
     if st.button(t("find.rect_propose"), key=f"rect_propose_{unit_id}", icon=":material/lightbulb:"):
         with reported():
-            with state.db_session() as session:
-                proposals = propose_rectifications(session, _actor(session), campaign_id, unit_id)
+            with state.acting() as (session, actor):
+                proposals = propose_rectifications(session, actor, campaign_id, unit_id)
             st.session_state[pkey] = proposals
             for i, text in enumerate(proposals):
                 st.session_state[f"rect_prop_{unit_id}_{i}"] = text
@@ -454,8 +447,7 @@ def _proposals(campaign_id: int, unit_id: int, unit_name: str) -> None:
         chosen = [st.session_state[f"rect_prop_{unit_id}_{i}"] for i in range(len(proposals))
                   if st.session_state.get(f"rect_prop_on_{unit_id}_{i}")]
         try:
-            with transaction(state.engine()) as session:
-                actor = _actor(session)
+            with state.acting(write=True) as (session, actor):
                 for text in chosen:
                     add_rectification(session, actor, campaign_id, unit_id, requirement=text, owner=owner,
                                       deadline=deadline)
@@ -472,8 +464,8 @@ def _proposals(campaign_id: int, unit_id: int, unit_name: str) -> None:
 
 def _rectifications(campaign_id: int, unit_id: int, unit_name: str) -> None:
     st.header(t("find.rect_title", unit=unit_name))
-    with state.db_session() as session:
-        rows = list_rectifications(session, _actor(session), campaign_id, unit_id)
+    with state.acting() as (session, actor):
+        rows = list_rectifications(session, actor, campaign_id, unit_id)
     if rows:
         edited = st.data_editor(
             _rect_frame(rows), num_rows="dynamic", hide_index=True, key=f"rect_editor_{unit_id}", width="stretch",
@@ -499,8 +491,8 @@ def _rectifications(campaign_id: int, unit_id: int, unit_name: str) -> None:
             submitted = st.form_submit_button(t("find.rect_add_submit"))
         if submitted:
             with reported():
-                with transaction(state.engine()) as session:
-                    add_rectification(session, _actor(session), campaign_id, unit_id, requirement=requirement,
+                with state.acting(write=True) as (session, actor):
+                    add_rectification(session, actor, campaign_id, unit_id, requirement=requirement,
                                       owner=owner, deadline=deadline)
                 state.flash(t("find.rect_saved", added=1, changed=0, deleted=0))
                 st.rerun()
@@ -508,8 +500,8 @@ def _rectifications(campaign_id: int, unit_id: int, unit_name: str) -> None:
 
 
 def _all_rectifications(campaign_id: int) -> None:
-    with state.db_session() as session:
-        rows = list_rectifications(session, _actor(session), campaign_id)
+    with state.acting() as (session, actor):
+        rows = list_rectifications(session, actor, campaign_id)
     st.header(t("find.rect_all"))
     if not rows:
         st.caption(t("find.rect_none_all"))
@@ -525,12 +517,12 @@ def _all_rectifications(campaign_id: int) -> None:
 def render() -> None:
     st.title(t("find.title"))
     with reported():
-        campaign = choose_campaign("find_campaign")
+        campaign = choose_campaign("find_campaign", workflow=True)
         if campaign is None:
             return
         _generate(campaign.id)
-        with state.db_session() as session:
-            rows = list_findings(session, _actor(session), campaign.id)
+        with state.acting() as (session, actor):
+            rows = list_findings(session, actor, campaign.id)
         if not rows:
             st.info(t("find.none_yet"))
             return

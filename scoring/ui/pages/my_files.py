@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from scoring.desk.reviewer import (
+    QUEUE_STATUSES,
+    QueueEntry,
+    my_queue,
+    queue_progress,
+    reviewer_campaigns,
+)
 from scoring.errors import CaseReviewError
-from scoring.reviewer_desk import QUEUE_STATUSES, QueueEntry, my_queue, queue_progress, reviewer_campaigns
 from scoring.ui import score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
-from scoring.ui.score_form import score_text
+from scoring.ui.score_form.labels import score_text
 
 CAMPAIGN = "myfiles_campaign"
 FILTER = "myfiles_filter"
@@ -51,8 +57,7 @@ def _row(e: QueueEntry) -> None:
 def render() -> None:
     st.title(t("myfiles.title"))
     try:
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             campaigns = reviewer_campaigns(session, user)
             if not campaigns:
                 st.info(t("myfiles.none"))

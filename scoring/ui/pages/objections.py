@@ -10,8 +10,6 @@ import pandas as pd
 import streamlit as st
 
 from scoring import timefmt
-from scoring.campaigns import get_campaign
-from scoring.db.session import transaction
 from scoring.domain import Role
 from scoring.objections.counts import objection_counts
 from scoring.objections.deciding import (
@@ -35,6 +33,7 @@ from scoring.ui import state
 from scoring.ui.common import reported
 from scoring.ui.i18n import t
 from scoring.views import list_campaigns
+from scoring.workflow.campaigns import get_campaign
 
 
 def _status(status: str) -> str:
@@ -47,22 +46,22 @@ def _decision(decision: str | None) -> str:
 
 def _downloads(items: list[tuple[int, str]], key: str) -> None:
     for att_id, name in items:
-        with state.db_session() as session:
-            filename, data = attachment(session, state.current_user(session), att_id)
+        with state.acting() as (session, actor):
+            filename, data = attachment(session, actor, att_id)
         st.download_button(t("obj.download", name=filename), data, file_name=filename, mime="application/pdf",
                            key=f"{key}_{att_id}")
 
 
 def _liaison() -> None:
-    with state.db_session() as session:
-        campaigns = released_campaigns(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        campaigns = released_campaigns(session, actor)
     if not campaigns:
         st.info(t("obj.none_released"))
         return
     by_id = {c.id: c.name for c in campaigns}
     cid = st.selectbox(t("obj.campaign"), list(by_id), format_func=by_id.__getitem__, key="obj_campaign")
-    with state.db_session() as session:
-        view = liaison_view(session, state.current_user(session), get_campaign(session, cid))
+    with state.acting() as (session, actor):
+        view = liaison_view(session, actor, get_campaign(session, cid))
     st.markdown(t("obj.window", deadline=timefmt.show(view.deadline)))
     (st.info if view.window_open else st.warning)(t("obj.window_open") if view.window_open else t("obj.window_closed"))
     st.subheader(t("obj.files"))
@@ -87,8 +86,8 @@ def _liaison() -> None:
         files = st.file_uploader(t("obj.attach"), type=["pdf"], accept_multiple_files=True, key="obj_files")
         if st.button(t("obj.submit"), key="obj_submit", type="primary"):
             fid, item_id, reason_id = targets[target]
-            with transaction(state.engine()) as session:
-                obj = file_objection(session, state.current_user(session), get_campaign(session, cid), fid, item_id,
+            with state.acting(write=True) as (session, actor):
+                obj = file_objection(session, actor, get_campaign(session, cid), fid, item_id,
                                      reason_id, grounds, [(u.name, u.getvalue()) for u in files or []])
                 new_id = obj.id
             state.flash(t("obj.filed", id=new_id))
@@ -106,24 +105,24 @@ def _liaison() -> None:
 
 
 def _lead() -> None:
-    with state.db_session() as session:
-        campaigns = list_campaigns(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        campaigns = list_campaigns(session, actor)
     if not campaigns:
         st.info(t("obj.none_released"))
         return
     by_id = {c.id: c.name for c in campaigns}
     cid = st.selectbox(t("obj.campaign"), list(by_id), format_func=by_id.__getitem__, key="obj_campaign")
-    with state.db_session() as session:
+    with state.acting() as (session, actor):
         window = window_of(session, cid)
         deadline = window.deadline if window else None
-        rows = objections_for_lead(session, state.current_user(session), get_campaign(session, cid))
+        rows = objections_for_lead(session, actor, get_campaign(session, cid))
         counts = objection_counts(session, cid)
     if deadline is None:
         st.subheader(t("obj.release"))
         day = st.date_input(t("obj.deadline"), value=dt.date.today() + dt.timedelta(days=7), key="obj_deadline")
         if st.button(t("obj.release_btn"), key="obj_release", type="primary"):
-            with transaction(state.engine()) as session:
-                w = release_results(session, state.current_user(session), get_campaign(session, cid), end_of_day(day))
+            with state.acting(write=True) as (session, actor):
+                w = release_results(session, actor, get_campaign(session, cid), end_of_day(day))
                 until = w.deadline
             state.flash(t("obj.released", deadline=timefmt.show(until)))
             st.rerun()
@@ -134,8 +133,8 @@ def _lead() -> None:
                             key="obj_extend_day")
         why = st.text_input(t("obj.extend_reason"), key="obj_extend_reason")
         if st.button(t("obj.extend_btn"), key="obj_extend"):
-            with transaction(state.engine()) as session:
-                w = extend_deadline(session, state.current_user(session), get_campaign(session, cid), end_of_day(day),
+            with state.acting(write=True) as (session, actor):
+                w = extend_deadline(session, actor, get_campaign(session, cid), end_of_day(day),
                                     why)
                 until = w.deadline
             state.flash(t("obj.extended", deadline=timefmt.show(until)))
@@ -159,23 +158,23 @@ def _lead() -> None:
         oid = st.selectbox(t("obj.assign_which"), list(by_obj), key="obj_assign_which",
                            format_func=lambda i: f"#{i} {by_obj[i].case_number} · {by_obj[i].deduction_text}")
         _downloads(by_obj[oid].attachments, f"obj_att_{oid}")
-        with state.db_session() as session:
-            members = [(u.id, u.display_name) for u in eligible_deciders(session, state.current_user(session), oid)]
+        with state.acting() as (session, actor):
+            members = [(u.id, u.display_name) for u in eligible_deciders(session, actor, oid)]
         if not members:
             st.warning(t("obj.no_eligible"))
         else:
             names = dict(members)
             member = st.selectbox(t("obj.assign_to"), list(names), format_func=names.__getitem__, key="obj_assign_to")
             if st.button(t("obj.assign_btn"), key="obj_assign"):
-                with transaction(state.engine()) as session:
-                    assign_objection(session, state.current_user(session), oid, member)
+                with state.acting(write=True) as (session, actor):
+                    assign_objection(session, actor, oid, member)
                 state.flash(t("obj.assigned_ok", id=oid))
                 st.rerun()
 
 
 def _member() -> None:
-    with state.db_session() as session:
-        rows = [o for o in objections_assigned_to(session, state.current_user(session)) if o.decision is None]
+    with state.acting() as (session, actor):
+        rows = [o for o in objections_assigned_to(session, actor) if o.decision is None]
     st.subheader(t("obj.to_decide"))
     if not rows:
         st.caption(t("obj.none"))
@@ -194,14 +193,14 @@ def _member() -> None:
         occurrences = int(st.number_input(t("obj.occurrences"), min_value=1, value=1, step=1, key="obj_occ"))
     reason = st.text_area(t("obj.decision_reason"), key="obj_decision_reason")
     if st.button(t("obj.decide_btn"), key="obj_decide", type="primary"):
-        with transaction(state.engine()) as session:
+        with state.acting(write=True) as (session, actor):
             marks = None
             if decision != "upheld":
-                row = next(x for x in objections_assigned_to(session, state.current_user(session)) if x.id == oid)
+                row = next(x for x in objections_assigned_to(session, actor) if x.id == oid)
                 base = final_marks(session, row.campaign_id, row.case_file_id, row.item_id, row.reason_id)
                 marks = amended_marks(base, row.item_id, row.reason_id,
                                       occurrences=occurrences if decision == "partly" else None)
-            decided = decide_objection(session, state.current_user(session), oid, decision, reason, marks,
+            decided = decide_objection(session, actor, oid, decision, reason, marks,
                                        expected_version=o.version)
             before, after = decided.score_before, decided.score_after
         state.flash(t("obj.decided_ok", id=oid, before=before, after=after))
@@ -212,8 +211,7 @@ def render() -> None:
     st.title(t("obj.title"))
     state.show_flashes()
     with reported():
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             role = user.role if user else None
         if role == Role.LIAISON:
             _liaison()

@@ -14,7 +14,7 @@ from scoring.aggregate import CampaignFigures, campaign_figures
 from scoring.ui import charts, state
 from scoring.ui.common import reported, role_label
 from scoring.ui.i18n import t
-from scoring.ui.results import chart_labels, choose_campaign, fmt2, num, pct, show_chart
+from scoring.ui.widgets import chart_labels, choose_campaign, fmt2, num, pct, show_chart
 from scoring.views import overview_counts
 
 
@@ -25,8 +25,8 @@ def notice_sentence(f: CampaignFigures) -> str:
 
 
 def _counts(user) -> None:  # noqa: ANN001
-    with state.db_session() as session:
-        counts = overview_counts(session, state.current_user(session))
+    with state.acting() as (session, actor):
+        counts = overview_counts(session, actor)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("overview.units"), counts.units, border=True)
     c2.metric(t("overview.case_files"), counts.case_files, border=True)
@@ -96,8 +96,7 @@ def _focus(f: CampaignFigures) -> None:
 def render() -> None:
     st.title(t("overview.title"))
     with reported():
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             assert user is not None
             st.caption(t("overview.welcome", name=user.display_name, role=role_label(user.role)))
             _counts(user)

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring.campaigns import get_campaign
 from scoring.precheck.export import precheck_workbook
 from scoring.precheck.run import beside_sample, run_precheck
 from scoring.ui import state
 from scoring.ui.common import focus_label, reported
 from scoring.ui.i18n import t
-from scoring.ui.results import choose_campaign
+from scoring.ui.widgets import choose_campaign
+from scoring.workflow.campaigns import get_campaign
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,8 +24,7 @@ def render() -> None:
         chosen = choose_campaign("pc_campaign")
         if chosen is None:
             return
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             campaign = get_campaign(session, chosen.id)
             result = run_precheck(session, user, campaign)
             units = beside_sample(session, campaign, result)

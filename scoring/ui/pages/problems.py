@@ -10,13 +10,17 @@ import pandas as pd
 import streamlit as st
 
 from scoring.aggregate import top_problems
-from scoring.aggregate.disclosure import anonymised_for, readable_problem_files, results_campaign
+from scoring.aggregate.disclosure import (
+    anonymised_for,
+    readable_problem_files,
+    results_campaign,
+)
 from scoring.aggregate.pareto import ParetoRow, pareto
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported, yes_no
 from scoring.ui.i18n import t
-from scoring.ui.results import (
+from scoring.ui.widgets import (
     ChosenCampaign,
     chart_labels,
     choose_campaign,
@@ -95,8 +99,7 @@ def _where(campaign: ChosenCampaign, rows: list[ParetoRow], unit_kind: str | Non
     p = by_key[chosen].problem
     st.caption(t("cmp.pb.problem_caption", focus=focus_label(p.focus), item=p.item_title, files=p.files,
                  units=len(p.units)))
-    with state.db_session() as session:
-        user = state.current_user(session)
+    with state.acting() as (session, user):
         files = readable_problem_files(session, user, campaign.id, p.item_id, p.reason_id, unit_kind=unit_kind,
                                        case_type=case_type)
         hidden = anonymised_for(user, results_campaign(session, user, campaign.id))

@@ -1,6 +1,6 @@
 """Progress (lead): how far the campaign is, per reviewer and per unit, open re-checks and what is left.
 
-Every count comes from SQL in the core (`scoring.lead_workflow`, `scoring.assignments.reviewer_progress`);
+Every count comes from SQL in the core (`scoring.workflow.progress`, `scoring.workflow.assignments.reviewer_progress`);
 the file lists are paged there too.
 """
 
@@ -9,7 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from scoring.lead_workflow import (
+from scoring.audit_verify import verify_campaign
+from scoring.ui import state
+from scoring.ui.common import reported
+from scoring.ui.i18n import t
+from scoring.ui.widgets import choose_campaign
+from scoring.workflow.campaigns import get_campaign
+from scoring.workflow.progress import (
     FILE_STATES,
     FileState,
     file_states,
@@ -17,13 +23,7 @@ from scoring.lead_workflow import (
     state_counts,
     unit_progress,
 )
-from scoring.audit_verify import verify_campaign
-from scoring.campaigns import PUBLISHED, get_campaign, publish_campaign, unpublish_campaign
-from scoring.db.session import transaction
-from scoring.ui import state
-from scoring.ui.common import reported
-from scoring.ui.i18n import t
-from scoring.ui.pages.sampling import choose_campaign
+from scoring.workflow.publish import PUBLISHED, publish_campaign, unpublish_campaign
 
 LIST_LIMIT = 200
 LEFT_DEFAULT = ("unassigned", "not_started")
@@ -56,8 +56,8 @@ def _overall(counts: dict[str, int]) -> None:
 
 def _reviewers(campaign_id: int) -> None:
     st.subheader(t("progress.by_reviewer"))
-    with state.db_session() as session:
-        rows = lead_reviewer_progress(session, state.current_user(session), campaign_id)
+    with state.acting() as (session, actor):
+        rows = lead_reviewer_progress(session, actor, campaign_id)
     if not rows:
         st.caption(t("progress.no_assignments"))
         return
@@ -75,8 +75,8 @@ def _reviewers(campaign_id: int) -> None:
 
 def _units(campaign_id: int) -> None:
     st.subheader(t("progress.by_unit"))
-    with state.db_session() as session:
-        rows = unit_progress(session, state.current_user(session), campaign_id)
+    with state.acting() as (session, actor):
+        rows = unit_progress(session, actor, campaign_id)
     st.dataframe(
         pd.DataFrame(
             [{t("col.unit"): r.unit, t("progress.col_sampled"): r.sampled, t("progress.col_has_reviewers"): r.assigned,
@@ -89,8 +89,8 @@ def _units(campaign_id: int) -> None:
 
 
 def _file_list(campaign_id: int, states: tuple[str, ...], empty: str) -> None:
-    with state.db_session() as session:
-        rows, total = file_states(session, state.current_user(session), campaign_id, states=states,
+    with state.acting() as (session, actor):
+        rows, total = file_states(session, actor, campaign_id, states=states,
                                   limit=LIST_LIMIT)
     if not rows:
         st.caption(empty)
@@ -125,15 +125,15 @@ def _publishing(campaign_id: int) -> None:
         st.success(t("publish.is_published"))
         reason = st.text_input(t("publish.withdraw_reason"), key="pub_withdraw_reason")
         if st.button(t("publish.withdraw"), key="pub_withdraw"):
-            with transaction(state.engine()) as session:
-                unpublish_campaign(session, state.current_user(session), get_campaign(session, campaign_id), reason)
+            with state.acting(write=True) as (session, actor):
+                unpublish_campaign(session, actor, get_campaign(session, campaign_id), reason)
             state.flash(t("publish.withdrawn"))
             st.rerun()
         return
     st.caption(t("publish.help"))
     if st.button(t("publish.button"), key="pub_publish", type="primary"):
-        with transaction(state.engine()) as session:
-            publish_campaign(session, state.current_user(session), get_campaign(session, campaign_id))
+        with state.acting(write=True) as (session, actor):
+            publish_campaign(session, actor, get_campaign(session, campaign_id))
         state.flash(t("publish.done"))
         st.rerun()
 
@@ -141,11 +141,11 @@ def _publishing(campaign_id: int) -> None:
 def render() -> None:
     st.title(t("progress.title"))
     with reported():
-        campaign = choose_campaign("prog_campaign")
+        campaign = choose_campaign("prog_campaign", workflow=True)
         if campaign is None:
             return
-        with state.db_session() as session:
-            counts = state_counts(session, state.current_user(session), campaign.id)
+        with state.acting() as (session, actor):
+            counts = state_counts(session, actor, campaign.id)
         if not sum(counts.values()):
             st.info(t("progress.no_sample"))
             return

@@ -2,7 +2,7 @@
 
 The lead records the final result with a reason: adopt one submitted review, or enter final marks (a
 compact editor, optionally starting from a review); or assigns a further reviewer. A submitted review
-can be reopened with a reason. The final result of a file (defined in `scoring.recheck`) is the
+can be reopened with a reason. The final result of a file (defined in `scoring.workflow.recheck`) is the
 re-check result when there is one, else the mean of the submitted reviews when they agree.
 """
 
@@ -14,41 +14,39 @@ import pandas as pd
 import streamlit as st
 
 from scoring import timefmt
-from scoring.assignments import assign
-from scoring.campaigns import recheck_rules
 from scoring.db.models import Campaign, CaseFile, User
-from scoring.db.session import transaction
-from scoring.errors import CaseReviewError
-from scoring.lead_workflow import (
+from scoring.desk.lead_assignment import file_reviewers, reviewer_options
+from scoring.desk.lead_recheck import (
     Comparison,
     RecheckInfo,
     compare_reviews,
     file_outcome,
-    file_reviewers,
-    final_results,
     parse_marks,
     preview_recheck,
     recheck_files,
     recheck_form,
     recheck_info,
     review_marks,
-    reviewer_options,
 )
+from scoring.errors import CaseReviewError
 from scoring.marks import Marks
-from scoring.recheck import FileOutcome, record_recheck
-from scoring.reviews import reopen_review
 from scoring.rubric.model import CItem
 from scoring.ui import pdf_viewer, state
 from scoring.ui.common import reported, show_error, yes_no
 from scoring.ui.i18n import t
-from scoring.ui.pages.sampling import choose_campaign
-
-DIFF_STYLE = "background-color: rgba(255, 170, 0, 0.22)"
-DIFF_MARK = "⚠"
-
-
-def fmt(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}"
+from scoring.ui.widgets import (
+    DIFF_STYLE,
+    choose_campaign,
+    column_names,
+    fmt,
+    items_frame,
+    totals_frame,
+)
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import recheck_rules
+from scoring.workflow.progress import final_results
+from scoring.workflow.recheck import FileOutcome, record_recheck
+from scoring.workflow.reviews import reopen_review
 
 
 def trigger_label(code: str, gap: Decimal | None) -> str:
@@ -65,10 +63,6 @@ def source_label(source: str | None) -> str:
 
 def status_label(status: str) -> str:
     return t(f"recheckp.status_{status}")
-
-
-def cell_status_label(status: str) -> str:
-    return t(f"recheckp.cell_{status}")
 
 
 # ------------------------------------------------------------------------------------------ lists
@@ -97,8 +91,8 @@ def _lists(awaiting: list[FileOutcome], done: list[FileOutcome], gap: Decimal | 
 def _final_results(campaign_id: int) -> None:
     with st.expander(t("recheckp.all_results")):
         st.caption(t("recheckp.definition"))
-        with state.db_session() as session:
-            rows = final_results(session, state.current_user(session), campaign_id)
+        with state.acting() as (session, actor):
+            rows = final_results(session, actor, campaign_id)
         if not rows:
             st.caption(t("recheckp.no_results"))
             return
@@ -121,54 +115,6 @@ def _final_box(out: FileOutcome) -> None:
         st.warning(t("recheckp.no_final", status=status_label(out.status)))
 
 
-def _column_names(comparison: Comparison) -> list[str]:
-    names = [c.reviewer for c in comparison.reviews]
-    return [f"{c.reviewer}（{c.username}）" if names.count(c.reviewer) > 1 else c.reviewer
-            for c in comparison.reviews]
-
-
-def totals_frame(comparison: Comparison) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{t("assign.col_reviewer"): name, t("recheckp.col_score"): fmt(c.total), t("recheckp.col_grade"): c.grade,
-          t("recheckp.col_vetoes"): "、".join(c.vetoes) or t("recheckp.none"),
-          t("recheckp.col_submitted_at"): timefmt.show(c.submitted_at)}
-         for name, c in zip(_column_names(comparison), comparison.reviews, strict=True)])
-
-
-def cell_text(cell, kind: str) -> str:  # noqa: ANN001 - a lead_workflow comparison cell
-    """One reviewer's mark on one item, in one cell: status and points, reasons, where, comment."""
-    head = cell_status_label(cell.status)
-    if kind == "item" and cell.points:
-        head += f" −{fmt(cell.points)}"
-    parts = [head]
-    reasons = "；".join(text + (f" ×{n}" if n > 1 else "") for _, text, n in cell.reasons)
-    if reasons:
-        parts.append(reasons)
-    if cell.location:
-        parts.append(f"@{cell.location}")
-    if cell.comment:
-        parts.append(f"「{cell.comment}」")
-    return " · ".join(parts)
-
-
-def items_frame(comparison: Comparison, *, only_differing: bool = False) -> pd.DataFrame:
-    """One row per item (and veto), one column per reviewer (status, points, reasons, where and comment in
-    one cell), so the comparison fits the page without scrolling sideways; differences are flagged."""
-    names = _column_names(comparison)
-    diff = t("recheckp.col_differs")
-    rows = []
-    for row in comparison.rows:
-        if only_differing and not row.differs:
-            continue
-        title = row.title if row.kind == "item" else t("recheckp.veto_title", title=row.title)
-        data: dict[str, object] = {diff: DIFF_MARK if row.differs else "", t("recheckp.col_item"): row.key,
-                                   t("recheckp.col_title"): title}
-        for name, cell in zip(names, row.cells, strict=True):
-            data[name] = cell_text(cell, row.kind)
-        rows.append(data)
-    return pd.DataFrame(rows, columns=[diff, t("recheckp.col_item"), t("recheckp.col_title"), *names])
-
-
 def _comparison(comparison: Comparison) -> None:
     st.markdown(f"**{t('recheckp.reviews')}**")
     if not comparison.reviews:
@@ -182,15 +128,15 @@ def _comparison(comparison: Comparison) -> None:
     diff = t("recheckp.col_differs")
     styled = frame.style.apply(lambda r: [DIFF_STYLE if r[diff] else "" for _ in r], axis=1)
     config = {diff: st.column_config.TextColumn(width=30), t("recheckp.col_item"): st.column_config.TextColumn(
-        width=60), t("recheckp.col_title"): st.column_config.TextColumn(width="medium")} | {name: st.column_config.TextColumn(width="large") for name in _column_names(comparison)}
+        width=60), t("recheckp.col_title"): st.column_config.TextColumn(width="medium")} | {name: st.column_config.TextColumn(width="large") for name in column_names(comparison)}
     st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
                  row_height=56 if len(comparison.reviews) <= 3 else None)
 
 
 def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: object) -> None:
     try:
-        with transaction(state.engine()) as session:
-            rc = record_recheck(session, session.get(User, state.current_user_id()), session.get(Campaign, campaign_id),
+        with state.acting(write=True) as (session, actor):
+            rc = record_recheck(session, actor, session.get(Campaign, campaign_id),
                                 session.get(CaseFile, case_file_id), reason=reason,
                                 expected_version=info.version if info else None, **kw)
             done = (fmt(rc.total), rc.grade)
@@ -214,7 +160,7 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
                   info: RecheckInfo | None) -> Marks | None:
     """The lead's final marks: per applicable item, reasons (with occurrences) or not applicable; vetoes."""
     starts = [""] + (["rc"] if info else []) + [f"r{c.review_id}" for c in comparison.reviews]
-    names = dict(zip((f"r{c.review_id}" for c in comparison.reviews), _column_names(comparison), strict=True))
+    names = dict(zip((f"r{c.review_id}" for c in comparison.reviews), column_names(comparison), strict=True))
 
     def start_label(s: str) -> str:
         if s == "":
@@ -224,8 +170,7 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
         return t("recheckp.start_review", name=names[s])
 
     start = st.selectbox(t("recheckp.start_from"), starts, key=f"rcp_start_{case_file_id}", format_func=start_label)
-    with state.db_session() as session:
-        actor = state.current_user(session)
+    with state.acting() as (session, actor):
         form = recheck_form(session, actor, campaign_id, case_file_id)
         if start == "rc" and info is not None:
             base = parse_marks(info.marks)
@@ -284,16 +229,15 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
             old = base.vetoes.get(vid)
             vetoes[vid] = old.model_dump(exclude_defaults=True) if old is not None else {}
     marks = parse_marks({"items": items, "vetoes": vetoes})
-    with state.db_session() as session:
-        result = preview_recheck(session, state.current_user(session), campaign_id, case_file_id, marks)
+    with state.acting() as (session, actor):
+        result = preview_recheck(session, actor, campaign_id, case_file_id, marks)
     veto = t("recheckp.with_veto") if result.veto.triggered else ""
     st.info(t("recheckp.marks_preview", score=fmt(result.score), grade=result.grade) + veto)
     return marks
 
 
 def _further(campaign_id: int, case_file_id: int) -> None:
-    with state.db_session() as session:
-        actor = state.current_user(session)
+    with state.acting() as (session, actor):
         have = {r.reviewer_id for r in file_reviewers(session, actor, campaign_id, case_file_id)}
         options = [r for r in reviewer_options(session, actor) if r.id not in have]
     if not options:
@@ -306,8 +250,8 @@ def _further(campaign_id: int, case_file_id: int) -> None:
     st.caption(t("recheckp.further_help"))
     if st.button(t("recheckp.further_submit"), key="rcp_further_btn"):
         try:
-            with transaction(state.engine()) as session:
-                assign(session, session.get(User, state.current_user_id()), session.get(Campaign, campaign_id),
+            with state.acting(write=True) as (session, actor):
+                assign(session, actor, session.get(Campaign, campaign_id),
                        session.get(CaseFile, case_file_id), session.get(User, chosen))
         except CaseReviewError as exc:
             show_error(exc)
@@ -334,7 +278,7 @@ def _decide(campaign_id: int, case_file_id: int, comparison: Comparison, info: R
             st.info(t("recheckp.no_reviews"))
             return
         labels = {c.review_id: f"{n} · {fmt(c.total)} · {c.grade}"
-                  for n, c in zip(_column_names(comparison), comparison.reviews, strict=True)}
+                  for n, c in zip(column_names(comparison), comparison.reviews, strict=True)}
         kwargs["adopt_review_id"] = st.selectbox(t("recheckp.adopt"), list(labels), key=f"rcp_adopt_{case_file_id}",
                                                  format_func=labels.__getitem__)
     else:
@@ -356,15 +300,15 @@ def _reopen(comparison: Comparison, case_file_id: int) -> None:
         if not comparison.reviews:
             st.caption(t("recheckp.no_reviews"))
             return
-        labels = dict(zip((c.review_id for c in comparison.reviews), _column_names(comparison), strict=True))
+        labels = dict(zip((c.review_id for c in comparison.reviews), column_names(comparison), strict=True))
         review_id = st.selectbox(t("recheckp.reopen_which"), list(labels), key=f"rcp_reopen_{case_file_id}",
                                  format_func=labels.__getitem__)
         reason = st.text_input(t("recheckp.reason"), key=f"rcp_reopen_reason_{case_file_id}")
         st.caption(t("recheckp.reopen_help"))
         if st.button(t("recheckp.reopen_submit"), key="rcp_reopen_btn"):
             try:
-                with transaction(state.engine()) as session:
-                    reopen_review(session, session.get(User, state.current_user_id()), review_id, reason)
+                with state.acting(write=True) as (session, actor):
+                    reopen_review(session, actor, review_id, reason)
             except CaseReviewError as exc:
                 show_error(exc)
                 return
@@ -373,8 +317,7 @@ def _reopen(comparison: Comparison, case_file_id: int) -> None:
 
 
 def _file(campaign_id: int, case_file_id: int, gap: Decimal | None) -> None:
-    with state.db_session() as session:
-        actor = state.current_user(session)
+    with state.acting() as (session, actor):
         out = file_outcome(session, actor, campaign_id, case_file_id)
         comparison = compare_reviews(session, actor, campaign_id, case_file_id)
         info = recheck_info(session, actor, campaign_id, case_file_id)
@@ -401,11 +344,11 @@ def _file(campaign_id: int, case_file_id: int, gap: Decimal | None) -> None:
 def render() -> None:
     st.title(t("recheckp.title"))
     with reported():
-        campaign = choose_campaign("rcp_campaign")
+        campaign = choose_campaign("rcp_campaign", workflow=True)
         if campaign is None:
             return
-        with state.db_session() as session:
-            outs = recheck_files(session, state.current_user(session), campaign.id)
+        with state.acting() as (session, actor):
+            outs = recheck_files(session, actor, campaign.id)
             gap = recheck_rules(session.get(Campaign, campaign.id)).gap
         awaiting = [o for o in outs if o.status == "awaiting_recheck"]
         done = [o for o in outs if o.status == "rechecked"]

@@ -15,7 +15,7 @@ import streamlit as st
 
 from scoring.domain import CASE_TYPES, FILE_FLAGS
 from scoring.errors import CaseReviewError
-from scoring.register_upload import (
+from scoring.register.upload import (
     commit_register,
     commit_units,
     preview_register,
@@ -132,8 +132,7 @@ def _browse_tab() -> None:
                         key="reg_flag")
     filters = dict(text=text, unit=unit or None, case_type=case_type or None, flag=flag or None)
     page_key = f"reg_page_{abs(hash(tuple(filters.items())))}"
-    with state.db_session() as session:
-        actor = state.current_user(session)
+    with state.acting() as (session, actor):
         page_no = int(st.session_state.get(page_key, 1))
         result = search_register(session, actor, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, **filters)
         if not result.entries and page_no > 1:  # the register shrank or the filters changed

@@ -15,10 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring import timefmt
-from scoring.campaigns import get_campaign
-from scoring.domain import CASE_TYPES, FILE_FLAGS
-from scoring.errors import CaseReviewError
-from scoring.lead_workflow import (
+from scoring.desk.lead_sampling import (
     SampleView,
     enlarged_rules,
     sample_draw,
@@ -27,46 +24,24 @@ from scoring.lead_workflow import (
     sample_verify,
     sample_view,
 )
+from scoring.domain import CASE_TYPES, FILE_FLAGS
+from scoring.errors import CaseReviewError
 from scoring.precheck.rules import load_rules
 from scoring.precheck.run import flagged_for_sample
-from scoring.sampling import DrawnFile
-from scoring.ui import results, state
+from scoring.ui import state
 from scoring.ui.common import flag_label, reported, show_error
 from scoring.ui.i18n import t
-from scoring.views import list_campaigns, unit_names
+from scoring.ui.widgets import choose_campaign
+from scoring.views import unit_names
+from scoring.workflow.campaigns import get_campaign
+from scoring.workflow.sampling import DrawnFile
 
-CAMPAIGN_KEY = results.CAMPAIGN_KEY  # one chosen campaign across every page, in the address too
 SEED_KEY = "sampling_seed"  # the seed shown, generated once per session
 PREVIEW_KEY = "sampling_preview"  # (inputs, picks) of the last preview
 SEED_DIGITS = 10**9
 
 
 # ------------------------------------------------------------------------------------------ shared bits
-
-def _chosen(key: str) -> None:
-    st.session_state[CAMPAIGN_KEY] = st.session_state[key]
-    st.query_params["campaign"] = str(st.session_state[key])
-
-
-def choose_campaign(key: str):  # noqa: ANN201
-    """The campaign selector (remembered across the lead's workflow pages); None when there is none."""
-    with state.db_session() as session:
-        rows = list_campaigns(session, state.current_user(session))
-    if not rows:
-        st.info(t("lw.no_campaigns"))
-        return None
-    by_id = {r.id: r for r in rows}
-    asked = st.query_params.get("campaign")
-    if asked and asked.isdigit() and int(asked) in by_id:
-        st.session_state[CAMPAIGN_KEY] = int(asked)  # a link (or another page) names the campaign
-    if st.session_state.get(CAMPAIGN_KEY) not in by_id:
-        st.session_state[CAMPAIGN_KEY] = next(iter(by_id))
-    st.session_state[key] = st.session_state[CAMPAIGN_KEY]  # the widget shows the one chosen campaign
-    chosen = st.selectbox(t("lw.campaign"), list(by_id), key=key, on_change=_chosen, args=(key,),
-                          format_func=lambda i: f"{by_id[i].name}（{by_id[i].year}）")
-    st.query_params["campaign"] = str(chosen)
-    return by_id[chosen]
-
 
 def reason_label(reason: str) -> str:
     kind, _, arg = reason.partition(":")
@@ -313,7 +288,7 @@ def _sample_section(campaign, view: SampleView) -> None:  # noqa: ANN001
 def render() -> None:
     st.title(t("sampling.title"))
     with reported():
-        campaign = choose_campaign("smp_campaign")
+        campaign = choose_campaign("smp_campaign", workflow=True)
         if campaign is None:
             return
         view = sample_view(state.engine(), state.current_user_id(), campaign.id)

@@ -6,27 +6,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from scoring.db.session import transaction
-from scoring.errors import CaseReviewError
-from scoring.form_notes import form_notes
-from scoring.reviewer_desk import (
+from scoring.desk.reviewer import (
     OpenedReview,
     QueueEntry,
     my_queue,
     open_for_scoring,
     others_after_submission,
 )
+from scoring.errors import CaseReviewError
+from scoring.form_notes import form_notes
 from scoring.rubric.model import Standard
 from scoring.ui import form_hints, live_form, pdf_viewer, score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
-from scoring.ui.score_form import (
-    FormContext,
-    run_engine,
-    show_others,
-    show_result,
-    standard_version,
-)
+from scoring.ui.score_form.labels import FormContext, run_engine, standard_version
+from scoring.ui.score_form.result_view import show_others, show_result
 
 PICK = "score_pick"
 QUERY = "assignment"
@@ -81,8 +75,8 @@ def _header(entry: QueueEntry, standard_title: str, version_label: str | None, s
 def render() -> None:
     st.title(t("scorep.title"))
     try:
-        with state.db_session() as session:
-            entries = my_queue(session, state.current_user(session))
+        with state.acting() as (session, actor):
+            entries = my_queue(session, actor)
     except CaseReviewError as exc:
         show_error(exc)
         return
@@ -95,8 +89,8 @@ def render() -> None:
             st.page_link(MY_FILES, label=t("page.my_files"), icon=":material/assignment:")
         return
     try:
-        with transaction(state.engine()) as session:
-            opened = open_for_scoring(session, state.current_user(session), assignment_id, create=False)
+        with state.acting(write=True) as (session, actor):
+            opened = open_for_scoring(session, actor, assignment_id, create=False)
         standard = standard_version(opened.standard_hash)
     except CaseReviewError as exc:
         show_error(exc)
@@ -128,8 +122,8 @@ def _read_only(opened: OpenedReview, standard: Standard, assignment_id: int) -> 
         try:
             result = run_engine(FormContext.of(opened), standard, opened.marks)
             show_result(result, standard, opened.marks)
-            with state.db_session() as session:
-                others = others_after_submission(session, state.current_user(session), assignment_id)
+            with state.acting() as (session, actor):
+                others = others_after_submission(session, actor, assignment_id)
             show_others(standard, result, others)
         except CaseReviewError as exc:
             show_error(exc)

@@ -9,19 +9,19 @@ import streamlit as st
 
 from scoring.aggregate import year_over_year
 from scoring.aggregate.disclosure import results_campaign
-from scoring.campaigns import readable_campaigns
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported, yes_no
 from scoring.ui.i18n import t
-from scoring.ui.results import chart_labels, filters, focus_labels, num, show_chart
+from scoring.ui.widgets import chart_labels, filters, focus_labels, num, show_chart
+from scoring.workflow.publish import readable_campaigns
 
 TOP_N = 10
 
 
 def _pick() -> tuple[int, int] | None:
-    with state.db_session() as session:
-        campaigns = readable_campaigns(session, state.current_user(session))  # newest first
+    with state.acting() as (session, actor):
+        campaigns = readable_campaigns(session, actor)  # newest first
         names = {c.id: f"{c.name}（{c.year}）" for c in campaigns}
     if len(campaigns) < 2:
         st.info(t("cmp.yy.need_two"))
@@ -44,8 +44,7 @@ def render() -> None:
             return
         previous, current = picked
         unit_kind, case_type, _ = filters("yy")
-        with state.db_session() as session:
-            user = state.current_user(session)
+        with state.acting() as (session, user):
             for cid in picked:
                 results_campaign(session, user, cid)
             yoy = year_over_year(session, previous, current, top_n=TOP_N, unit_kind=unit_kind, case_type=case_type)

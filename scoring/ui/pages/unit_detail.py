@@ -29,24 +29,26 @@ from scoring.aggregate.disclosure import (
     readable_problem_files,
     results_campaign,
 )
-from scoring.lead_workflow import compare_reviews
-from scoring.reviews import visible_reviews
+from scoring.desk.lead_recheck import compare_reviews
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported, yes_no
 from scoring.ui.i18n import t
-from scoring.ui.results import (
+from scoring.ui.widgets import (
     ChosenCampaign,
     chart_labels,
     choose_campaign,
     choose_unit,
     fmt2,
     focus_labels,
+    items_frame,
     num,
     pct,
     show_chart,
     source_label,
+    totals_frame,
     unit_kind_label,
 )
+from scoring.workflow.reviews import visible_reviews
 
 
 def files_frame(rows: list[FileRow]) -> pd.DataFrame:
@@ -81,8 +83,8 @@ def _summary(campaign: ChosenCampaign, unit: UnitFigures) -> None:
 
 def _files(campaign: ChosenCampaign, unit_id: int) -> list[FileRow]:
     st.subheader(t("cmp.ud.files"))
-    with state.db_session() as session:
-        rows = readable_file_list(session, state.current_user(session), campaign.id, unit_id=unit_id)
+    with state.acting() as (session, actor):
+        rows = readable_file_list(session, actor, campaign.id, unit_id=unit_id)
     st.dataframe(files_frame(rows), hide_index=True, width="stretch",
                  column_config={t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
     return rows
@@ -91,8 +93,7 @@ def _files(campaign: ChosenCampaign, unit_id: int) -> list[FileRow]:
 def _deductions(campaign: ChosenCampaign, unit_id: int) -> None:
     st.subheader(t("cmp.ud.deductions"))
     st.caption(t("cmp.mean_rule"))
-    with state.db_session() as session:
-        user = state.current_user(session)
+    with state.acting() as (session, user):
         reasons: list[ReasonCount] = reason_counts(session, campaign.id).get(unit_id, [])
         files = {(r.item_id, r.reason_id): readable_problem_files(session, user, campaign.id, r.item_id, r.reason_id,
                                                                  unit_id=unit_id) for r in reasons}
@@ -120,8 +121,8 @@ def _deductions(campaign: ChosenCampaign, unit_id: int) -> None:
 
 
 def _final_result(campaign: ChosenCampaign, case_file_id: int) -> None:
-    with state.db_session() as session:
-        fr = final_result(session, state.current_user(session), campaign.id, case_file_id)
+    with state.acting() as (session, actor):
+        fr = final_result(session, actor, campaign.id, case_file_id)
     veto = t("cmp.ud.with_veto") if fr.veto else ""
     st.success(t("cmp.ud.final", case=fr.case_number, score=fmt2(fr.score), grade=fr.grade,
                  source=source_label(fr.source), n=fr.reviews) + veto)
@@ -141,10 +142,7 @@ def _final_result(campaign: ChosenCampaign, case_file_id: int) -> None:
 
 def _reviews(campaign: ChosenCampaign, case_file_id: int) -> None:
     """The lead's view: every review of the file, then the submitted ones side by side."""
-    from scoring.ui.pages.recheck import items_frame, totals_frame  # the re-check page's side-by-side tables
-
-    with state.db_session() as session:
-        user = state.current_user(session)
+    with state.acting() as (session, user):
         reviews = visible_reviews(session, user, campaign.id, case_file_id)
         listed = [{t("cmp.col.reviewer"): r.assignment.reviewer.display_name,
                    t("cmp.col.status"): t(f"cmp.review_status.{r.status}"), t("cmp.col.score"): num(r.total),
@@ -167,8 +165,8 @@ def _drill_down(campaign: ChosenCampaign, rows: list[FileRow]) -> None:
     labels = {r.case_file_id: f"{r.case_number} · {fmt2(r.score)} · {r.grade}" for r in rows}
     chosen = st.selectbox(t("cmp.ud.file"), list(labels), format_func=labels.__getitem__, key="ud_file")
     _final_result(campaign, chosen)
-    with state.db_session() as session:
-        lead = is_lead(state.current_user(session))
+    with state.acting() as (session, actor):
+        lead = is_lead(actor)
     if lead:
         _reviews(campaign, chosen)
     else:

@@ -4,8 +4,8 @@ Revision ID: 0001
 Revises: 
 Create Date: 2026-11-27
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 # The audit log is append-only: the database itself refuses UPDATE and DELETE on it.
 SQLITE_AUDIT_TRIGGERS = [

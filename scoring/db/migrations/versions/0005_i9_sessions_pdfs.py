@@ -4,9 +4,8 @@ Revision ID: 0005_i9_sessions_pdfs
 Revises: 0004
 Create Date: 2026-11-30
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0005_i9_sessions_pdfs'
 down_revision = '0004'

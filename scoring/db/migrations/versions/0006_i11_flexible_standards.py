@@ -7,9 +7,8 @@ Create Date: 2026-11-30
 Existing rows keep their meaning: no extra attributes ({}), no chosen points (fixed and per-occurrence
 deductions), no band overrides (the campaign's bands), and ties not broken ("none").
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0006_i11_flexible_standards'
 down_revision = '0005_i9_sessions_pdfs'

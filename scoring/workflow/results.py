@@ -1,6 +1,6 @@
 """Final results kept in tables, so units and campaigns are compared with SQL aggregation.
 
-`refresh` re-derives one file's final result (definition in `scoring.recheck`) and its focus-area
+`refresh` re-derives one file's final result (definition in `scoring.workflow.recheck`) and its focus-area
 scores and standing defects; the workflow calls it on every submit, reopen, re-check and assignment
 change, in the same transaction. `rebuild` re-derives a whole campaign (and a test checks both agree).
 """
@@ -13,7 +13,6 @@ from decimal import Decimal
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from scoring.campaigns import campaign_bands, file_grading
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -27,9 +26,12 @@ from scoring.db.models import (
 from scoring.domain import ReviewStatus
 from scoring.engine import round_score
 from scoring.marks import Marks
-from scoring.recheck import outcome
-from scoring.reviews import marks_of
 from scoring.standards import load_version
+from scoring.workflow.assignments import sampled_files
+from scoring.workflow.campaigns import campaign_bands, file_grading
+from scoring.workflow.changes import on_file_changed
+from scoring.workflow.recheck import outcome
+from scoring.workflow.reviews import marks_of
 
 D0 = Decimal(0)
 
@@ -111,12 +113,11 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
     return row
 
 
+@on_file_changed
 def refresh_by_ids(session: Session, campaign_id: int, case_file_id: int) -> FileResult | None:
     return refresh(session, session.get(Campaign, campaign_id), session.get(CaseFile, case_file_id))
 
 
 def rebuild(session: Session, campaign: Campaign) -> int:
     """Re-derive every sampled file's final result; returns how many files have one."""
-    from scoring.assignments import sampled_files
-
     return sum(refresh(session, campaign, cf) is not None for cf in sampled_files(session, campaign.id))

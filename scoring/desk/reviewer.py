@@ -20,21 +20,22 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring.calibration.gate import require_calibrated
-from scoring.campaigns import file_grading, standard_hash_for
 from scoring.db.models import Assignment, Campaign, CaseFile, Review, Unit, User
-from scoring.domain import FILE_FLAGS, ReviewStatus, Role
+from scoring.domain import FILE_FLAGS, ReviewStatus
 from scoring.engine import ScoreResult
 from scoring.errors import NotFound, PermissionDenied
 from scoring.marks import Marks
-from scoring.reviews import (
+from scoring.policy import Action, check
+from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.workflow.campaigns import file_grading, standard_hash_for
+from scoring.workflow.reviews import (
     attributes_of,
+    check_scoring,
     compute,
     marks_of,
     open_review,
     visible_reviews,
 )
-from scoring.rubric.schema import FileAttributes, GradeBand
-from scoring.users import require_role
 
 NOT_STARTED = "not_started"
 QUEUE_STATUSES = (NOT_STARTED, ReviewStatus.DRAFT.value, ReviewStatus.SUBMITTED.value)
@@ -101,7 +102,7 @@ def _entry(a: Assignment, campaign: Campaign) -> QueueEntry:
 
 def reviewer_campaigns(session: Session, actor: User) -> list[CampaignChoice]:
     """The campaigns in which the reviewer has assigned files, newest first (counted in SQL)."""
-    require_role(actor, Role.REVIEWER)
+    check(actor, Action.OWN_QUEUE)
     rows = session.execute(
         select(Campaign.id, Campaign.name, Campaign.year, func.count(Assignment.id))
         .join(Assignment, Assignment.campaign_id == Campaign.id)
@@ -124,7 +125,7 @@ def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> l
 
     One statement whatever the queue's length (assignment, file, unit, campaign and review joined),
     so a redraw of the reviewer's pages costs one query, not two per file."""
-    require_role(actor, Role.REVIEWER)
+    check(actor, Action.OWN_QUEUE)
     stmt = (
         select(*_QUEUE_COLUMNS)
         .join(Campaign, Campaign.id == Assignment.campaign_id)
@@ -179,7 +180,7 @@ def open_for_scoring(session: Session, actor: User, assignment_id: int, *, creat
     """Open the reviewer's own review of an assigned file. With `create=False` opening changes nothing: a
     file not started yet comes back with `review_id` None and version 0, and the first save
     (`reviews.save_first_or_draft`) creates the review. Call in a transaction."""
-    require_role(actor, Role.REVIEWER)
+    check(actor, Action.OWN_QUEUE)
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(f"no assignment {assignment_id}")
@@ -221,12 +222,10 @@ class OtherReview:
 
 def others_after_submission(session: Session, actor: User, assignment_id: int) -> list[OtherReview]:
     """Other reviewers' submitted reviews of this file; empty until the actor's own review is submitted."""
-    require_role(actor, Role.REVIEWER)
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(f"no assignment {assignment_id}")
-    if assignment.reviewer_id != actor.id:
-        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    actor = check_scoring(actor, assignment)
     own = assignment.review
     if own is None or own.status != ReviewStatus.SUBMITTED:
         return []

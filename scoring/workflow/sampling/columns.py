@@ -1,4 +1,4 @@
-"""The same draw as `scoring.sampling.draw.draw`, set-based: for registers of a million files.
+"""The same draw as `scoring.workflow.sampling.draw.draw`, set-based: for registers of a million files.
 
 `draw` (the reference, easy to follow by hand) walks every candidate of a unit in Python. Here the
 keys are hashed in one pass, every sort is one numpy `lexsort` over the whole register (by unit and
@@ -16,8 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from scoring.sampling.draw import DrawnFile, check_seed, order_units
-from scoring.sampling.rules import SampleRules, unit_quota
+from scoring.workflow.sampling.draw import DrawnFile, check_seed, order_units
+from scoring.workflow.sampling.rules import SampleRules, unit_quota
 
 
 @dataclass

@@ -20,9 +20,9 @@ from pydantic import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring import audit, audit_verify
+from scoring import audit
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
-from scoring.domain import CASE_TYPES, PROCEDURES, Role
+from scoring.domain import CASE_TYPES, PROCEDURES
 from scoring.errors import (
     InvalidValue,
     NotFound,
@@ -32,12 +32,11 @@ from scoring.errors import (
     problems_from_validation,
 )
 from scoring.messages import Msg
-from scoring.objections.counts import publish_blocker
+from scoring.policy import Action, check
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import GradeBand, check_bands
 from scoring.standards import load_version, store_standard
-from scoring.users import require_role
 
 DEFAULT_BANDS = [
     GradeBand(name="优秀", min=Decimal(90)),
@@ -166,7 +165,7 @@ def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
 
 
 def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary, actor: User) -> Campaign:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.MANAGE_CAMPAIGNS)
     if session.scalar(select(Campaign).where(Campaign.name == spec.name)):
         raise ValidationFailed(code="campaign.exists", name=spec.name)
     mapping = spec.standards or default_mapping(library)
@@ -279,73 +278,3 @@ def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile)
 
 def standard_for(session: Session, campaign: Campaign, case_file: CaseFile) -> Standard:
     return load_version(session, standard_hash_for(session, campaign, case_file))
-
-
-PUBLISHED = "published"
-
-
-def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campaign:
-    """Publish the results: every sampled file must have its final result (re-checks done)."""
-    from scoring.lead_workflow import (  # read-only queries built on the workflow
-        file_states,
-        state_counts,
-    )
-
-    require_role(actor, Role.LEAD)
-    if campaign.status == PUBLISHED:
-        raise ValidationFailed(code="campaign.published_already", name=campaign.name)
-    blocker = publish_blocker(session, campaign.id)
-    if blocker:
-        raise ValidationFailed(blocker)
-    counts = state_counts(session, actor, campaign.id)
-    if not sum(counts.values()):
-        raise ValidationFailed(code="campaign.nothing_to_publish")
-    open_states = tuple(s for s in counts if s != "final")
-    open_files, n_open = file_states(session, actor, campaign.id, states=open_states, limit=5)
-    if n_open:
-        shown = [Msg("publish.open_file", {"case_number": f.case_number, "state": Msg(f"file_state.{f.state}")})
-                 for f in open_files]
-        more = Msg("publish.more_files", {"n": n_open - len(open_files)}) if n_open > len(open_files) else ""
-        raise ValidationFailed(code="publish.files_open", n=n_open, files=shown, more=more)
-    check = audit_verify.verify(session.get_bind(), campaign.id)
-    if not check.ok:
-        raise ValidationFailed(code="audit.publish_refused", name=campaign.name,
-                               first=(check.lines() or [check.summary()])[0])
-    old = campaign.status
-    campaign.status = PUBLISHED
-    session.flush()
-    audit.record(session, actor_id=actor.id, action="publish_campaign", entity="campaign", entity_id=campaign.id,
-                 old={"status": old}, new={"status": PUBLISHED})
-    return campaign
-
-
-def unpublish_campaign(session: Session, actor: User, campaign: Campaign, reason: str) -> Campaign:
-    require_role(actor, Role.LEAD)
-    if campaign.status != PUBLISHED:
-        raise ValidationFailed(code="campaign.not_published", name=campaign.name)
-    if not reason.strip():
-        raise ValidationFailed(code="campaign.withdraw_reason")
-    campaign.status = "reviewing"
-    session.flush()
-    audit.record(session, actor_id=actor.id, action="unpublish_campaign", entity="campaign", entity_id=campaign.id,
-                 old={"status": PUBLISHED}, new={"status": campaign.status}, note=reason.strip())
-    return campaign
-
-
-def can_read_results(actor: User | None, campaign: Campaign) -> bool:
-    """Leads read every campaign's results; everyone else only published ones."""
-    if actor is None or not actor.active:
-        return False
-    return actor.role == Role.LEAD or campaign.status == PUBLISHED
-
-
-def readable_campaigns(session: Session, actor: User) -> list[Campaign]:
-    campaigns = session.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())).all()
-    return [c for c in campaigns if can_read_results(actor, c)]
-
-
-def require_results_access(actor: User | None, campaign: Campaign) -> None:
-    if not can_read_results(actor, campaign):
-        from scoring.errors import PermissionDenied
-
-        raise PermissionDenied(code="campaign.results_not_published", name=campaign.name)

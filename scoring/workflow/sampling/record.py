@@ -2,7 +2,7 @@
 
 The register is read set-based: one statement through the driver's cursor (never ORM objects), sorted
 in Python by code point (so the fingerprint is the same on SQLite and PostgreSQL, whatever the
-collation), hashed a chunk of lines at a time, and drawn by `scoring.sampling.columns.draw_columns`
+collation), hashed a chunk of lines at a time, and drawn by `scoring.workflow.sampling.columns.draw_columns`
 (the same picks as the reference `draw`; a property test and a golden record hold it to that).
 """
 
@@ -22,14 +22,20 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from scoring import audit
-from scoring.campaigns import get_campaign
+from scoring.accounts import load_actor
 from scoring.csv_safe import write_csv
-from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, utcnow
+from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, User, utcnow
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
-from scoring.sampling.columns import Register, draw_columns
-from scoring.sampling.draw import ALGORITHM_VERSION, DrawnFile, check_seed
-from scoring.sampling.rules import SampleRules, unit_quota
+from scoring.policy import Action, check
+from scoring.workflow.campaigns import get_campaign
+from scoring.workflow.sampling.columns import Register, draw_columns
+from scoring.workflow.sampling.draw import (
+    ALGORITHM_VERSION,
+    DrawnFile,
+    check_seed,
+)
+from scoring.workflow.sampling.rules import SampleRules, unit_quota
 
 STREAM_ROWS = 5_000
 RECORD_KEYS = (
@@ -129,7 +135,7 @@ def _scan_register(
 
 
 def register_fingerprint(engine: Engine, campaign_id: int) -> tuple[str, int]:
-    """SHA-256 of the campaign's candidate set (see `scoring.sampling`) and the number of candidates."""
+    """SHA-256 of the campaign's candidate set (see `scoring.workflow.sampling`) and the number of candidates."""
     with session_factory(engine)() as session, session.begin():
         campaign = find_campaign(session, campaign_id)
         fingerprint, count, _ = _scan_register(session, campaign.window_start, campaign.window_end, collect=False)
@@ -234,19 +240,40 @@ def _current(session: Session, campaign_id: int, *, with_files: bool = False) ->
     ).first()
 
 
-def current_sample(engine: Engine, campaign_id: int) -> SampleRecord | None:
+def current_record_id(session: Session, campaign_id: int) -> int | None:
+    """The id of the campaign's current record, or None before the first draw."""
+    return session.scalar(
+        sa.select(sa.func.max(SampleRecord.id)).where(SampleRecord.campaign_id == campaign_id,
+                                                      SampleRecord.is_current.is_(True)))
+
+
+def current_items(campaign_id: int) -> sa.ColumnElement[bool]:
+    """A filter on `SampleItem` rows: those of the campaign's current record (for joins in SQL)."""
+    cur = (sa.select(sa.func.max(SampleRecord.id)).where(SampleRecord.campaign_id == campaign_id,
+                                                         SampleRecord.is_current.is_(True)).scalar_subquery())
+    return SampleItem.sample_id == cur
+
+
+def _check(session: Session, actor_id: int | None, action: Action) -> User:
+    return check(load_actor(session, actor_id), action)
+
+
+def current_sample(engine: Engine, campaign_id: int, *, actor_id: int | None) -> SampleRecord | None:
     """The campaign's current record, or None before the first draw.
 
     Items come loaded with their case file and unit, so callers can use them after the session.
     """
     with session_factory(engine)() as session:
+        _check(session, actor_id, Action.READ_SAMPLE)
         return _current(session, campaign_id, with_files=True)
 
 
-def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int) -> list[DrawnFile]:
+def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *,
+                   actor_id: int | None) -> list[DrawnFile]:
     """What `draw_sample` would pick now, without storing anything."""
     rules, seed = _as_rules(rules), _as_seed(seed)
     with session_factory(engine)() as session, session.begin():
+        _check(session, actor_id, Action.SAMPLE)
         campaign = find_campaign(session, campaign_id)
         units = _unit_order(session)
         _check_rule_units(rules, units)
@@ -256,11 +283,12 @@ def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, 
 
 
 def draw_sample(
-    engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *, actor_id: int | None = None
+    engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *, actor_id: int | None
 ) -> SampleRecord:
     """Draw and store a sample (or enlarge the current one), with its audit entry, in one transaction."""
     rules, seed = _as_rules(rules), _as_seed(seed)
     with transaction(engine) as session:
+        _check(session, actor_id, Action.SAMPLE)
         campaign = _lock_campaign(session, campaign_id)
         units = _unit_order(session)
         _check_rule_units(rules, units)
@@ -387,21 +415,23 @@ def _stored_record_json(session: Session, record: SampleRecord) -> dict:
     return data
 
 
-def export_record(engine: Engine, record_id: int) -> dict:
+def export_record(engine: Engine, record_id: int, *, actor_id: int | None) -> dict:
     """The record as JSON-ready data: everything needed to re-derive and verify the draw."""
     with session_factory(engine)() as session:
+        _check(session, actor_id, Action.READ_SAMPLE)
         return _stored_record_json(session, _load_record(session, record_id))
 
 
-def export_record_csv(engine: Engine, record_id: int) -> bytes:
+def export_record_csv(engine: Engine, record_id: int, *, actor_id: int | None) -> bytes:
     """The drawn files as CSV, UTF-8 with BOM so that Excel on Chinese Windows reads it right."""
-    data = export_record(engine, record_id)
+    data = export_record(engine, record_id, actor_id=actor_id)
     return write_csv(([item[k] for k in ITEM_KEYS] for item in data["items"]), CSV_HEADER, bom=True).encode()
 
 
-def record_summary(engine: Engine, record_id: int) -> list[dict]:
+def record_summary(engine: Engine, record_id: int, *, actor_id: int | None) -> list[dict]:
     """Per unit and case type: candidates in the window now, files drawn, of which forced."""
     with session_factory(engine)() as session:
+        _check(session, actor_id, Action.READ_SAMPLE)
         record = _load_record(session, record_id)
         campaign = session.get(Campaign, record.campaign_id)
         order = {name: i for i, name in enumerate(_unit_order(session))}
@@ -515,9 +545,10 @@ def _verify_exported(session: Session, data: dict) -> VerifyResult:
     return result
 
 
-def verify_record(engine: Engine, record: int | dict) -> VerifyResult:
+def verify_record(engine: Engine, record: int | dict, *, actor_id: int | None) -> VerifyResult:
     """Re-check a stored record (by id) or an exported one (its JSON data) against this database."""
     with session_factory(engine)() as session, session.begin():
+        _check(session, actor_id, Action.READ_SAMPLE)
         if isinstance(record, dict):
             return _verify_exported(session, record)
         return _verify_stored(session, _load_record(session, record))

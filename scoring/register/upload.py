@@ -9,37 +9,29 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from scoring.db.models import User
-from scoring.db.session import session_factory
-from scoring.domain import Role
+from scoring.accounts import acting_id
+from scoring.policy import Action
 from scoring.register.importer import ImportReport, import_register
 from scoring.register.units import UnitImportReport, import_units
-from scoring.users import require_role
-
-
-def _lead(engine: Engine, actor_id: int | None) -> int:
-    with session_factory(engine)() as session:
-        actor = session.get(User, actor_id) if actor_id is not None else None
-        return require_role(actor, Role.LEAD).id
 
 
 def preview_register(engine: Engine, actor_id: int | None, data: bytes, filename: str) -> ImportReport:
     """Validate an uploaded register against the database and count it; writes nothing."""
-    lead = _lead(engine, actor_id)
+    lead = acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     return import_register(engine, data, filename=filename, dry_run=True, actor_id=lead)
 
 
 def commit_register(engine: Engine, actor_id: int | None, data: bytes, filename: str) -> ImportReport:
     """Import an uploaded register, all rows or none (validated again: the database may have changed)."""
-    lead = _lead(engine, actor_id)
+    lead = acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     return import_register(engine, data, filename=filename, dry_run=False, actor_id=lead)
 
 
 def preview_units(engine: Engine, actor_id: int | None, data: bytes, filename: str) -> UnitImportReport:
-    lead = _lead(engine, actor_id)
+    lead = acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     return import_units(engine, data, filename=filename, dry_run=True, actor_id=lead)
 
 
 def commit_units(engine: Engine, actor_id: int | None, data: bytes, filename: str) -> UnitImportReport:
-    lead = _lead(engine, actor_id)
+    lead = acting_id(engine, actor_id, Action.IMPORT_REGISTER)
     return import_units(engine, data, filename=filename, dry_run=False, actor_id=lead)

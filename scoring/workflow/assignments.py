@@ -32,15 +32,8 @@ from scoring.db.models import (
 )
 from scoring.domain import Role
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
-from scoring.users import require_role
-
-
-def _refresh_result(session: Session, campaign_id: int, case_file_id: int) -> None:
-    from scoring.results import (
-        refresh_by_ids as refresh,  # results builds on the workflow modules
-    )
-
-    refresh(session, campaign_id, case_file_id)
+from scoring.policy import Action, check
+from scoring.workflow.changes import file_changed
 
 
 def check_recusal(reviewer: User, case_file: CaseFile) -> None:
@@ -69,7 +62,7 @@ def _assignments(session: Session, campaign_id: int) -> list[Assignment]:
 
 
 def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFile, reviewer: User) -> Assignment:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.ASSIGN)
     check_recusal(reviewer, case_file)
     exists = session.scalar(select(Assignment).where(
         Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id,
@@ -79,7 +72,7 @@ def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFil
     a = Assignment(campaign_id=campaign.id, case_file_id=case_file.id, reviewer_id=reviewer.id)
     session.add(a)
     session.flush()
-    _refresh_result(session, campaign.id, case_file.id)
+    file_changed(session, campaign.id, case_file.id)
     audit.record(session, actor_id=actor.id, action="assign", entity="assignment", entity_id=a.id,
                  new={"campaign": campaign.id, "case_file": case_file.case_number, "reviewer": reviewer.username})
     return a
@@ -87,7 +80,7 @@ def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFil
 
 def unassign(session: Session, actor: User, assignment_id: int) -> None:
     """Remove an assignment whose review has not been started (no marks, not submitted)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.ASSIGN)
     a = session.get(Assignment, assignment_id)
     if a is None:
         raise NotFound(f"no assignment {assignment_id}")
@@ -101,7 +94,7 @@ def unassign(session: Session, actor: User, assignment_id: int) -> None:
         session.delete(review)
     session.delete(a)
     session.flush()
-    _refresh_result(session, campaign_id, case_file_id)
+    file_changed(session, campaign_id, case_file_id)
     audit.record(session, actor_id=actor.id, action="unassign", entity="assignment", entity_id=assignment_id, old=old)
 
 
@@ -213,7 +206,7 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
     """Write a plan as a whole: recusal checked for every row in bulk, the rows inserted in one
     statement, and only the files that had a final result re-derived (a new, unsubmitted assignment
     can take a result away, never make one)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.ASSIGN)
     if not plan:
         return 0
     reviewers = {u.id: u for u in session.scalars(select(User).where(User.id.in_({p.reviewer_id for p in plan})))}
@@ -234,7 +227,7 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
     touched = {p.case_file_id for p in plan}
     with_result = set(session.scalars(select(FileResult.case_file_id).where(FileResult.campaign_id == campaign.id)))
     for case_file_id in sorted(touched & with_result):
-        _refresh_result(session, campaign.id, case_file_id)
+        file_changed(session, campaign.id, case_file_id)
     audit.record(session, actor_id=actor.id, action=f"assign_{how}", entity="campaign", entity_id=campaign.id,
                  new=[{"case_file": p.case_number, "reviewer": p.reviewer} for p in plan])
     return len(plan)
@@ -242,7 +235,7 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
 
 def auto_assign(session: Session, actor: User, campaign: Campaign) -> int:
     """Assign every sampled file its missing reviewers; all or nothing. Returns how many were added."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.ASSIGN)
     return apply_plan(session, actor, campaign, plan_auto_assignment(session, campaign), how="auto")
 
 
@@ -355,7 +348,7 @@ def reviewer_progress(session: Session, campaign_id: int) -> list[ReviewerProgre
 
 def my_assignments(session: Session, actor: User, campaign_id: int | None = None) -> list[Assignment]:
     """A reviewer's own queue (only their own assignments)."""
-    require_role(actor, Role.REVIEWER)
+    check(actor, Action.OWN_QUEUE)
     stmt = select(Assignment).where(Assignment.reviewer_id == actor.id).order_by(Assignment.id)
     if campaign_id is not None:
         stmt = stmt.where(Assignment.campaign_id == campaign_id)

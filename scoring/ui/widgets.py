@@ -1,6 +1,6 @@
-"""Shared pieces of the results pages (overview, unit comparison, unit detail, problems, agreement, year
-over year): choosing a campaign the reader may read (also from a link: `?campaign=ID`), the filters,
-chart labels in the chosen language, and small formatting helpers.
+"""Widgets shared by the pages (pages never import pages): choosing a campaign the reader may read (also
+from a link: `?campaign=ID`) or, on the lead's workflow pages, any campaign; choosing a unit; the
+results filters, chart labels in the chosen language, reviews side by side, and small formatting helpers.
 
 The permission check is the core's (`scoring.aggregate.disclosure.results_campaign`): the selector
 only offers readable campaigns, and a campaign named in the URL is checked before anything is shown.
@@ -8,6 +8,7 @@ only offers readable campaigns, and a campaign named in the URL is checked befor
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,17 +16,29 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
+from scoring import timefmt
 from scoring.aggregate.disclosure import results_campaign
-from scoring.campaigns import campaign_bands, readable_campaigns
 from scoring.csv_safe import frame_csv
-from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, Role, UnitKind
+from scoring.desk.lead_recheck import Comparison
+from scoring.domain import (
+    ALL_FOCUS,
+    CASE_TYPES,
+    UNIT_KIND_LABELS,
+    CampaignStatus,
+    Role,
+    UnitKind,
+)
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.policy import Action, check
 from scoring.ui import state
 from scoring.ui.charts import LABELS_ZH
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import t
+from scoring.workflow.campaigns import campaign_bands
+from scoring.workflow.publish import readable_campaigns
 
 CAMPAIGN_KEY = "chosen_campaign_id"  # one chosen campaign across every page (workflow and results)
+LEAD_CAMPAIGN_KEY = CAMPAIGN_KEY
 UNIT_KEY = "results_unit_id"
 ALL = "__all__"
 
@@ -39,6 +52,9 @@ class ChosenCampaign:
     anonymise: bool
     bands: tuple[str, ...]
     pass_line: Decimal
+    window_start: dt.date
+    window_end: dt.date
+    reviewers_per_file: int
 
 
 def _param(name: str) -> str | None:
@@ -60,14 +76,18 @@ def _drop_param(name: str) -> None:
 
 
 def choose_campaign(key: str, *, label: str | None = None, remember: str = CAMPAIGN_KEY,
-                    url_param: str | None = "campaign") -> ChosenCampaign | None:
+                    url_param: str | None = "campaign", workflow: bool = False) -> ChosenCampaign | None:
     """A selector over the campaigns this reader may read (newest first). A campaign named in the URL
     is checked by the core first: one that is unpublished (for anyone but the lead) or unknown is
-    refused with the core's message, and nothing of it is shown. None when there is nothing to show."""
-    with state.db_session() as session:
-        user = state.current_user(session)
-        if user is None:
-            return None
+    refused with the core's message, and nothing of it is shown. None when there is nothing to show.
+
+    `workflow=True` is the lead's workflow pages' selector: every campaign (lead only), remembered across
+    those pages, plain names."""
+    if workflow:
+        remember, label = LEAD_CAMPAIGN_KEY, label or t("lw.campaign")
+    with state.acting() as (session, user):
+        if workflow:
+            check(user, Action.MANAGE_CAMPAIGNS)
         if url_param and _param(url_param) is not None and _param(url_param) != str(st.session_state.get(remember)):
             try:
                 wanted = results_campaign(session, user, _param_int(url_param))
@@ -79,27 +99,29 @@ def choose_campaign(key: str, *, label: str | None = None, remember: str = CAMPA
             st.session_state.pop(key, None)
         campaigns = readable_campaigns(session, user)
         if not campaigns:
-            st.info(t("cmp.no_campaigns_lead") if user.role == Role.LEAD else t("cmp.no_published"))
+            empty = "lw.no_campaigns" if workflow else "cmp.no_campaigns_lead" if user.role == Role.LEAD else "cmp.no_published"
+            st.info(t(empty))
             return None
         by_id = {c.id: ChosenCampaign(c.id, c.name, c.year, c.status, bool(c.anonymise),
-                                      tuple(b.name for b in campaign_bands(c)), c.pass_line) for c in campaigns}
+                                      tuple(b.name for b in campaign_bands(c)), c.pass_line, c.window_start,
+                                      c.window_end, c.reviewers_per_file) for c in campaigns}
     ids = list(by_id)
     remembered = st.session_state.get(remember)
     index = ids.index(remembered) if remembered in by_id else 0
     if st.session_state.get(key) not in by_id:
         st.session_state.pop(key, None)
-    labels = {i: campaign_option(c) for i, c in by_id.items()}  # texts fixed now, in the chosen language
+    labels = {i: f"{c.name}（{c.year}）" if workflow else campaign_option(c) for i, c in by_id.items()}  # texts fixed now, in the chosen language
     chosen = st.selectbox(label or t("cmp.campaign"), ids, index=index, key=key, format_func=labels.__getitem__)
     st.session_state[remember] = chosen
     if url_param:
         st.query_params[url_param] = str(chosen)
-    with state.db_session() as session:  # published meanwhile withdrawn: the core refuses
-        results_campaign(session, state.current_user(session), chosen)
+    with state.acting() as (session, user):  # published meanwhile withdrawn: the core refuses
+        results_campaign(session, user, chosen)
     return by_id[chosen]
 
 
 def campaign_option(c: ChosenCampaign) -> str:
-    status = "" if c.status == "published" else t("cmp.unpublished_mark", status=t(f"status.{c.status}"))
+    status = "" if c.status == CampaignStatus.PUBLISHED else t("cmp.unpublished_mark", status=t(f"status.{c.status}"))
     return f"{c.name}（{c.year}）{status}"
 
 
@@ -179,3 +201,65 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 
 def show_chart(chart: object, key: str) -> None:
     st.altair_chart(chart, width="stretch", key=key)
+
+
+# ------------------------------------------------------------------------------------------ reviews side by side
+
+DIFF_STYLE = "background-color: rgba(255, 170, 0, 0.22)"
+DIFF_MARK = "⚠"
+
+
+def fmt(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def cell_status_label(status: str) -> str:
+    return t(f"recheckp.cell_{status}")
+
+
+def column_names(comparison: Comparison) -> list[str]:
+    names = [c.reviewer for c in comparison.reviews]
+    return [f"{c.reviewer}（{c.username}）" if names.count(c.reviewer) > 1 else c.reviewer
+            for c in comparison.reviews]
+
+
+def totals_frame(comparison: Comparison) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{t("assign.col_reviewer"): name, t("recheckp.col_score"): fmt(c.total), t("recheckp.col_grade"): c.grade,
+          t("recheckp.col_vetoes"): "、".join(c.vetoes) or t("recheckp.none"),
+          t("recheckp.col_submitted_at"): timefmt.show(c.submitted_at)}
+         for name, c in zip(column_names(comparison), comparison.reviews, strict=True)])
+
+
+def cell_text(cell, kind: str) -> str:  # noqa: ANN001 - a desk.lead_recheck comparison cell
+    """One reviewer's mark on one item, in one cell: status and points, reasons, where, comment."""
+    head = cell_status_label(cell.status)
+    if kind == "item" and cell.points:
+        head += f" −{fmt(cell.points)}"
+    parts = [head]
+    reasons = "；".join(text + (f" ×{n}" if n > 1 else "") for _, text, n in cell.reasons)
+    if reasons:
+        parts.append(reasons)
+    if cell.location:
+        parts.append(f"@{cell.location}")
+    if cell.comment:
+        parts.append(f"「{cell.comment}」")
+    return " · ".join(parts)
+
+
+def items_frame(comparison: Comparison, *, only_differing: bool = False) -> pd.DataFrame:
+    """One row per item (and veto), one column per reviewer (status, points, reasons, where and comment in
+    one cell), so the comparison fits the page without scrolling sideways; differences are flagged."""
+    names = column_names(comparison)
+    diff = t("recheckp.col_differs")
+    rows = []
+    for row in comparison.rows:
+        if only_differing and not row.differs:
+            continue
+        title = row.title if row.kind == "item" else t("recheckp.veto_title", title=row.title)
+        data: dict[str, object] = {diff: DIFF_MARK if row.differs else "", t("recheckp.col_item"): row.key,
+                                   t("recheckp.col_title"): title}
+        for name, cell in zip(names, row.cells, strict=True):
+            data[name] = cell_text(cell, row.kind)
+        rows.append(data)
+    return pd.DataFrame(rows, columns=[diff, t("recheckp.col_item"), t("recheckp.col_title"), *names])

@@ -70,8 +70,14 @@ Enlarging
     sample is never re-drawn or filtered after the draw.
 """
 
-from scoring.sampling.draw import ALGORITHM_VERSION, Candidate, DrawnFile, draw, random_key
-from scoring.sampling.record import (
+from scoring.workflow.sampling.draw import (
+    ALGORITHM_VERSION,
+    Candidate,
+    DrawnFile,
+    draw,
+    random_key,
+)
+from scoring.workflow.sampling.record import (
     VerifyResult,
     current_sample,
     draw_sample,
@@ -83,7 +89,13 @@ from scoring.sampling.record import (
     register_fingerprint,
     verify_record,
 )
-from scoring.sampling.rules import CountQuota, ForcedRule, PercentQuota, SampleRules, unit_quota
+from scoring.workflow.sampling.rules import (
+    CountQuota,
+    ForcedRule,
+    PercentQuota,
+    SampleRules,
+    unit_quota,
+)
 
 __all__ = [
     "ALGORITHM_VERSION",

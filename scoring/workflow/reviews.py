@@ -19,8 +19,14 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
 from scoring.calibration.gate import require_calibrated
-from scoring.campaigns import file_grading, standard_hash_for
-from scoring.db.models import Assignment, Campaign, Review, ReviewMark, User, utcnow
+from scoring.db.models import (
+    Assignment,
+    Campaign,
+    Review,
+    ReviewMark,
+    User,
+    utcnow,
+)
 from scoring.domain import MarkStatus, ReviewStatus, Role
 from scoring.engine import ScoreResult, reason_amount, score
 from scoring.errors import (
@@ -33,11 +39,13 @@ from scoring.errors import (
 )
 from scoring.file_attributes import attributes_of, parse_answer
 from scoring.marks import Marks
+from scoring.policy import Action, Situation, allowed, check
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.standards import load_version
-from scoring.users import require_role
+from scoring.workflow.campaigns import file_grading, standard_hash_for
+from scoring.workflow.changes import file_changed
 
 
 def marks_of(review: Review) -> Marks:
@@ -108,14 +116,32 @@ def get_review(session: Session, review_id: int) -> Review:
     return review
 
 
-def open_review(session: Session, actor: User, assignment_id: int) -> Review:
+def scoring_situation(actor: User | None, assignment: Assignment) -> Situation:
+    """Whether the file is the actor's to score: assigned to them, and not of their own unit (回避)."""
+    if actor is None:
+        return Situation()
+    unit = assignment.case_file.unit_id
+    return Situation(assigned_to_actor=assignment.reviewer_id == actor.id,
+                     own_unit=actor.unit_id is not None and actor.unit_id == unit)
+
+
+def check_scoring(actor: User | None, assignment: Assignment) -> User:
+    """`policy.check` for scoring this assignment's file, with the refusal said in the file's terms."""
+    situation = scoring_situation(actor, assignment)
+    if actor is not None and actor.active and actor.role == Role.REVIEWER and not allowed(actor, Action.SCORE, situation):
+        number = assignment.case_file.case_number
+        if not situation.assigned_to_actor:
+            raise PermissionDenied(f"file {number} is not assigned to {actor.username}")
+        raise PermissionDenied(f"file {number} belongs to {actor.username}'s own unit (回避: nobody reviews their own unit)")
+    return check(actor, Action.SCORE, situation, what=f"score file {assignment.case_file.case_number}")
+
+
+def open_review(session: Session, actor: User | None, assignment_id: int) -> Review:
     """The reviewer's review of an assigned file, created as an empty draft on first open."""
-    require_role(actor, Role.REVIEWER)
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(f"no assignment {assignment_id}")
-    if assignment.reviewer_id != actor.id:
-        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    actor = check_scoring(actor, assignment)
     require_calibrated(session, actor, assignment.campaign_id)
     if assignment.review is not None:
         return assignment.review
@@ -129,9 +155,8 @@ def open_review(session: Session, actor: User, assignment_id: int) -> Review:
     return review
 
 
-def _check_editable(actor: User, review: Review, expected_version: int) -> None:
-    if review.assignment.reviewer_id != actor.id:
-        raise PermissionDenied("only the assigned reviewer may change this review")
+def _check_editable(actor: User | None, review: Review, expected_version: int) -> None:
+    check_scoring(actor, review.assignment)
     if review.status != ReviewStatus.DRAFT:
         raise ValidationFailed("this review is submitted and locked; the panel lead can reopen it")
     if review.version != expected_version:
@@ -185,12 +210,10 @@ def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks
     """Save a draft of the reviewer's own file, creating the review with the first save: opening a file
     creates nothing, so `expected_version` 0 means "no review yet" — and is a conflict once another tab
     has made one (never a silent overwrite)."""
-    require_role(actor, Role.REVIEWER)
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(f"no assignment {assignment_id}")
-    if assignment.reviewer_id != actor.id:
-        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+    actor = check_scoring(actor, assignment)
     review = assignment.review
     if review is None:
         if expected_version != 0:
@@ -204,9 +227,7 @@ def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks
 
 
 def _refresh_result(session: Session, review: Review) -> None:
-    from scoring.results import refresh_by_ids  # results builds on reviews
-
-    refresh_by_ids(session, review.assignment.campaign_id, review.assignment.case_file_id)
+    file_changed(session, review.assignment.campaign_id, review.assignment.case_file_id)
 
 
 def missing_locations(marks: Marks) -> list[Problem]:
@@ -281,7 +302,7 @@ def answer_attributes(session: Session, actor: User, review_id: int, answers: di
 
 
 def reopen_review(session: Session, actor: User, review_id: int, reason: str) -> Review:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.REOPEN_REVIEW)
     if not reason.strip():
         raise ValidationFailed("reopening a submitted review needs a reason")
     review = get_review(session, review_id)
@@ -297,20 +318,19 @@ def reopen_review(session: Session, actor: User, review_id: int, reason: str) ->
     return review
 
 
-def visible_reviews(session: Session, actor: User, campaign_id: int, case_file_id: int) -> list[Review]:
-    """The reviews of a file this actor may see (blind review).
+def visible_reviews(session: Session, actor: User | None, campaign_id: int, case_file_id: int) -> list[Review]:
+    """The reviews of a file this actor may see (blind review, `Action.READ_REVIEWS`).
 
-    A lead sees all. A reviewer sees their own, and others' only once their own is submitted. An
-    observer sees none here (published results only)."""
+    Where the policy allows it unconditionally (the lead), all of them; where it allows it once the
+    actor's own review is submitted (a reviewer), the submitted ones and their own; otherwise only their
+    own (none for an observer)."""
     reviews = list(session.scalars(
         select(Review).join(Assignment).where(Assignment.campaign_id == campaign_id,
                                               Assignment.case_file_id == case_file_id).order_by(Review.id)))
-    if actor.role == Role.LEAD:
+    if allowed(actor, Action.READ_REVIEWS):
         return reviews
-    if actor.role != Role.REVIEWER:
-        return []
-    own = [r for r in reviews if r.assignment.reviewer_id == actor.id]
-    if own and own[0].status == ReviewStatus.SUBMITTED:
+    own = [r for r in reviews if actor is not None and r.assignment.reviewer_id == actor.id]
+    submitted = bool(own) and own[0].status == ReviewStatus.SUBMITTED
+    if allowed(actor, Action.READ_REVIEWS, Situation(own_submitted=submitted)):
         return [r for r in reviews if r.status == ReviewStatus.SUBMITTED or r in own]
     return own
-

@@ -23,15 +23,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
-from scoring.campaigns import RecheckRules, campaign_bands, file_grading, recheck_rules, standard_hash_for
 from scoring.db.models import Assignment, Campaign, CaseFile, Recheck, Review, User, utcnow
-from scoring.domain import ReviewStatus, Role
+from scoring.domain import ReviewStatus
 from scoring.engine import grade_for, round_score, score
 from scoring.errors import ConflictError, NotFound, ValidationFailed
 from scoring.marks import Marks
-from scoring.reviews import attributes_of, marks_of
+from scoring.policy import Action, check
 from scoring.standards import load_version
-from scoring.users import require_role
+from scoring.workflow.campaigns import RecheckRules, campaign_bands, file_grading, recheck_rules, standard_hash_for
+from scoring.workflow.changes import file_changed
+from scoring.workflow.reviews import attributes_of, marks_of
 
 
 def triggered_rules(reviews: list[Review], rules: RecheckRules, pass_line: Decimal) -> list[str]:
@@ -121,7 +122,7 @@ def record_recheck(
     expected_version: int | None = None,
 ) -> Recheck:
     """Record the lead's final marks (or adopt one submitted review) for a file, with a reason."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.RECHECK)
     return store_recheck(session, actor, campaign, case_file, reason=reason, marks=marks,
                          adopt_review_id=adopt_review_id, expected_version=expected_version)
 
@@ -181,9 +182,7 @@ def store_recheck(
     except StaleDataError:
         session.rollback()
         raise ConflictError("this re-check was changed at the same moment; reload it and decide again") from None
-    from scoring.results import refresh  # results builds on this module
-
-    refresh(session, campaign, case_file)
+    file_changed(session, campaign.id, case_file.id)
     audit.record(session, actor_id=actor.id, action="recheck", entity="recheck", entity_id=rc.id, old=old,
                  new={"case_file": case_file.case_number, "score": rc.total, "grade": rc.grade, "marks": rc.marks,
                       "adopted_review": adopt_review_id}, note=note or rc.reason)

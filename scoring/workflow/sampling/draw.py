@@ -1,6 +1,6 @@
 """The draw itself: a pure function from candidates, rules and seed to an ordered list of picks.
 
-No database here, so the algorithm described in `scoring.sampling` can be property-tested quickly and
+No database here, so the algorithm described in `scoring.workflow.sampling` can be property-tested quickly and
 re-run on an exported register.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, NamedTuple
 
-from scoring.sampling.rules import SampleRules, unit_quota
+from scoring.workflow.sampling.rules import SampleRules, unit_quota
 
 ALGORITHM_VERSION = "hashkey-webster-v1"
 SEED_MAX = 2**63 - 1  # stored in a signed 64-bit column

@@ -1,0 +1,144 @@
+"""Who may do what: the one table of permissions, checked by every core operation.
+
+A rule is (role, action, condition). An actor may do an action when some rule for their role and that
+action has a condition that holds in the situation (`Situation`). Nothing else grants a permission:
+pages and commands only pass the acting account along, and the core operation calls `check` (or
+`allowed` where a refusal means "show less", as in blind review).
+
+Conditions
+    ``always``: no further condition;
+    ``own_assignment``: the file is assigned to the actor, and it is not a file of their own unit (回避);
+    ``own_submitted``: blind review: the actor's own review of the file is submitted;
+    ``published``: the campaign's results are published.
+
+Adding a role (issue 13 adds a unit liaison) is adding its value to `scoring.domain.Role` and its rows
+here, with new conditions where needed (e.g. ``own_unit_published``), evaluated in `_holds`; the
+enumerating tests (tests/test_policy.py) pick the new rows up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from scoring.db.models import User
+from scoring.domain import Role
+from scoring.errors import PermissionDenied
+
+
+class Action(StrEnum):
+    # set-up
+    MANAGE_ACCOUNTS = "manage_accounts"
+    IMPORT_REGISTER = "import_register"  # registers and unit lists
+    READ_REGISTER = "read_register"
+    MANAGE_CAMPAIGNS = "manage_campaigns"  # create, list with settings
+    # the workflow
+    SAMPLE = "sample"  # preview, draw, enlarge
+    READ_SAMPLE = "read_sample"  # show, verify, export
+    ASSIGN = "assign"  # assign, unassign, plans
+    READ_ASSIGNMENTS = "read_assignments"  # who reviews which file, loads, progress
+    OWN_QUEUE = "own_queue"  # a reviewer's own assigned files
+    SCORE = "score"  # open, save, submit one's own review
+    READ_REVIEWS = "read_reviews"  # the reviews of a file (others' marks: blind review)
+    REOPEN_REVIEW = "reopen_review"
+    RECHECK = "recheck"  # re-check: compare, decide, final marks
+    PUBLISH = "publish"  # publish and withdraw results
+    # results
+    OVERVIEW = "overview"  # headline counts
+    READ_RESULTS = "read_results"  # figures, unit table, problems, files of a campaign
+    READ_REVIEWER_NAMES = "read_reviewer_names"  # names behind agreement and severity figures
+    READ_UNMASKED = "read_unmasked"  # case numbers and comments of a campaign that anonymises them
+    READ_FINDINGS = "read_findings"
+    EDIT_FINDINGS = "edit_findings"  # findings and rectification requirements
+    MAKE_NOTICE = "make_notice"  # the review notice (评查情况通报)
+    MAKE_DOCUMENTS = "make_documents"  # supervision recommendations, Excel exports
+    PRECHECK = "precheck"  # machine pre-check of the register
+    PRECHECK_HINTS = "precheck_hints"  # the pre-check's hints on one file
+    CASE_PDFS = "case_pdfs"  # attach / remove scanned case files
+
+
+class Condition(StrEnum):
+    ALWAYS = "always"
+    OWN_ASSIGNMENT = "own_assignment"
+    OWN_SUBMITTED = "own_submitted"
+    PUBLISHED = "published"
+
+
+@dataclass(frozen=True)
+class Rule:
+    role: Role
+    action: Action
+    condition: Condition = Condition.ALWAYS
+
+
+LEAD, REVIEWER, OBSERVER = Role.LEAD, Role.REVIEWER, Role.OBSERVER
+A, C = Action, Condition
+
+RULES: tuple[Rule, ...] = (
+    *(Rule(LEAD, a) for a in (A.MANAGE_ACCOUNTS, A.IMPORT_REGISTER, A.READ_REGISTER, A.MANAGE_CAMPAIGNS, A.SAMPLE,
+                           A.READ_SAMPLE, A.ASSIGN, A.READ_ASSIGNMENTS, A.READ_REVIEWS, A.REOPEN_REVIEW, A.RECHECK,
+                           A.PUBLISH, A.OVERVIEW, A.READ_RESULTS, A.READ_REVIEWER_NAMES, A.READ_UNMASKED, A.READ_FINDINGS,
+                           A.EDIT_FINDINGS, A.MAKE_NOTICE, A.MAKE_DOCUMENTS, A.PRECHECK, A.PRECHECK_HINTS,
+                           A.CASE_PDFS)),
+    Rule(REVIEWER, A.OWN_QUEUE),
+    Rule(REVIEWER, A.SCORE, C.OWN_ASSIGNMENT),
+    Rule(REVIEWER, A.READ_REVIEWS, C.OWN_SUBMITTED),
+    Rule(REVIEWER, A.OVERVIEW),
+    Rule(REVIEWER, A.READ_RESULTS, C.PUBLISHED),
+    Rule(REVIEWER, A.PRECHECK_HINTS),
+    Rule(OBSERVER, A.OVERVIEW),
+    Rule(OBSERVER, A.READ_RESULTS, C.PUBLISHED),
+    Rule(OBSERVER, A.READ_FINDINGS, C.PUBLISHED),
+    Rule(OBSERVER, A.MAKE_NOTICE, C.PUBLISHED),
+)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the conditions look at; None means "not known here" and fails any condition that needs it."""
+
+    assigned_to_actor: bool | None = None  # the file is assigned to the actor
+    own_unit: bool | None = None  # the file belongs to the actor's home unit
+    own_submitted: bool | None = None  # the actor's own review of the file is submitted
+    published: bool | None = None  # the campaign's results are published
+
+
+def _holds(condition: Condition, s: Situation) -> bool:
+    if condition == C.ALWAYS:
+        return True
+    if condition == C.OWN_ASSIGNMENT:
+        return bool(s.assigned_to_actor) and s.own_unit is False
+    if condition == C.OWN_SUBMITTED:
+        return bool(s.own_submitted)
+    if condition == C.PUBLISHED:
+        return bool(s.published)
+    raise ValueError(f"unknown condition {condition!r}")  # pragma: no cover - the enum is closed
+
+
+def rules_for(role: str, action: Action) -> list[Rule]:
+    return [r for r in RULES if r.role == role and r.action == action]
+
+
+def allowed(actor: User | None, action: Action, situation: Situation = Situation()) -> bool:
+    """Whether the actor (signed in and active) may do the action in this situation."""
+    if actor is None or not actor.active:
+        return False
+    return any(_holds(r.condition, situation) for r in rules_for(actor.role, action))
+
+
+def check(actor: User | None, action: Action, situation: Situation = Situation(), *, what: str = "") -> User:
+    """The actor, if `allowed`; otherwise PermissionDenied saying who may not do what, and why."""
+    if actor is None or not actor.active:
+        raise PermissionDenied("sign in first")
+    if allowed(actor, action, situation):
+        return actor
+    rules = rules_for(actor.role, action)
+    thing = what or action.value.replace("_", " ")
+    if not rules:
+        roles = sorted({r.role.value for r in RULES if r.action == action})
+        raise PermissionDenied(f"{actor.username} ({actor.role}) may not {thing}; it needs role {' or '.join(roles)}")
+    why = {C.OWN_ASSIGNMENT: "only for files assigned to them and not of their own unit (回避)",
+           C.OWN_SUBMITTED: "only after submitting their own review (blind review)",
+           C.PUBLISHED: "only once the results are published"}
+    reasons = "; ".join(why.get(r.condition, r.condition.value) for r in rules)
+    raise PermissionDenied(f"{actor.username} ({actor.role}) may {thing} {reasons}")
