@@ -52,6 +52,7 @@ from scoring.workflow.campaigns import create_campaign, spec_from_options, stand
 from scoring.workflow.recheck import outcome, record_recheck
 from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review
 from scoring.workflow.sampling import draw_sample
+from tests.factories import session_lead_id
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,7 @@ def build(engine: Engine, world: World, tmp: Path, *, log: Any = print) -> World
     t = _cpu()
     with transaction(engine) as s:
         for name, kind in units:
-            add_unit(s, name, kind)
+            add_unit(s, name, kind, actor_id=session_lead_id(s))
         lead = create_user(s, username="lead", display_name="组长", role="lead", password=PASSWORD, bootstrap=True)
         world.lead_id = lead.id
         for i in range(scale.reviewers):

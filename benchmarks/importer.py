@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from benchmarks.build import unit_names
 from scoring.db.session import open_db, transaction
 from scoring.register import add_unit, import_register
+from tests.factories import lead_id, session_lead_id
 
 
 def _peak_mb() -> float:
@@ -91,9 +92,9 @@ def our_import(csv_path: Path, url: str, n_units: int) -> int:
     engine = open_db(url)
     with transaction(engine) as s:
         for name, kind in unit_names(n_units):
-            add_unit(s, name, kind)
+            add_unit(s, name, kind, actor_id=session_lead_id(s))
     c0 = time.process_time()
-    report = import_register(engine, csv_path)
+    report = import_register(engine, csv_path, actor_id=lead_id(engine))
     if not report.ok:
         raise SystemExit(f"import failed: {report.problems[:3]}")
     engine.dispose()

@@ -25,7 +25,7 @@ from scoring.rubric.schema import Condition, FileAttributes
 from scoring.workflow.assignments import assign
 from scoring.workflow.campaigns import create_campaign, spec_from_options
 from scoring.workflow.reviews import answer_attributes, open_review, submit_review
-from tests.factories import Factory
+from tests.factories import Factory, lead_id
 from tests.rubric_builders import BANDS, write_yaml
 from tests.test_register_helpers import HEADER, add_units, csv_text, good_rows
 
@@ -237,7 +237,7 @@ def test_register_import_reads_declared_attributes_by_their_column_synonyms(engi
     rows = [r + extra for r, extra in zip(good_rows(3), [["是", "2024-01-05", "从轻"], ["否", "", ""],
                                                           ["", "2024年2月1日", "从重"]], strict=True)]
     data = csv_text(rows, header=[*HEADER, "是否现场核查", "立案时间", "裁量基准档次"]).encode("utf-8-sig")
-    report = import_register(engine, data, filename="登记表.csv")
+    report = import_register(engine, data, filename="登记表.csv", actor_id=lead_id(engine))
     assert report.ok, [str(p) for p in report.problems]
     with engine.connect() as conn:
         stored = [tuple(r) for r in conn.execute(
@@ -247,7 +247,7 @@ def test_register_import_reads_declared_attributes_by_their_column_synonyms(engi
     assert stored[1][0] == {"onsite_verification": False}
     assert stored[2][0] == {"filing_date": "2024-02-01", "discretion_tier": "从重"}  # blank: not known
     bad = csv_text([good_rows(1)[0] + ["特重"]], header=[*HEADER, "裁量基准档次"]).encode("utf-8")
-    report = import_register(engine, bad, filename="坏.csv", dry_run=True)
+    report = import_register(engine, bad, filename="坏.csv", dry_run=True, actor_id=lead_id(engine))
     assert not report.ok and "bad 裁量基准档次: discretion_tier must be one of" in str(report.problems[0])
     assert report.problems[0].column == "裁量基准档次" and report.problems[0].row is not None
 

@@ -17,6 +17,7 @@ from scoring.db.session import session_factory
 from scoring.workflow.sampling import draw, preview_sample, register_fingerprint, verify_record
 from scoring.workflow.sampling.draw import Candidate
 from scoring.workflow.sampling.rules import SampleRules
+from tests.factories import lead_id
 
 GOLDEN = Path(__file__).parent / "data" / "sample_golden.json"
 TYPES = ("行政处罚", "行政许可", "行政检查", "行政强制", "行政确认")
@@ -55,7 +56,7 @@ def picks_digest(picks) -> str:
 def test_database_draw_and_fingerprint_are_the_recorded_ones(engine):
     golden = json.loads(GOLDEN.read_text())
     cid = golden_register(engine)
-    picks = preview_sample(engine, cid, RULES, SEED)
+    picks = preview_sample(engine, cid, RULES, SEED, actor_id=lead_id(engine))
     assert len(picks) == golden["picks"]
     assert picks_digest(picks) == golden["picks_sha256"]
     assert register_fingerprint(engine, cid) == (golden["fingerprint"], golden["candidates"])
@@ -64,7 +65,7 @@ def test_database_draw_and_fingerprint_are_the_recorded_ones(engine):
 def test_a_record_exported_by_the_first_algorithm_still_verifies(engine):
     golden = json.loads(GOLDEN.read_text())
     golden_register(engine)
-    result = verify_record(engine, golden["record"])
+    result = verify_record(engine, golden["record"], actor_id=lead_id(engine))
     assert result.ok, result.problems
     assert result.drawn == golden["picks"]
 
@@ -80,4 +81,4 @@ def test_pure_draw_matches_the_database_draw(engine):
     cands = [Candidate(cf.case_number, unit, cf.case_type, frozenset(f for f in flags if getattr(cf, f)), cf.id)
              for cf, unit in rows]
     pure = draw(cands, SampleRules.parse(RULES), SEED, order)
-    assert picks_digest(pure) == picks_digest(preview_sample(engine, cid, RULES, SEED))
+    assert picks_digest(pure) == picks_digest(preview_sample(engine, cid, RULES, SEED, actor_id=lead_id(engine)))

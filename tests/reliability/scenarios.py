@@ -33,6 +33,7 @@ from scoring.db.session import open_db, retrying, session_factory, transaction
 from scoring.errors import CaseReviewError, ConflictError
 from scoring.marks import Marks
 from scoring.workflow.reviews import open_review, save_draft
+from tests.factories import lead_id
 
 ROOT = Path(__file__).resolve().parents[2]
 _CTX = mp.get_context("fork")
@@ -277,7 +278,7 @@ from scoring.db.session import open_db
 from scoring.register import import_register
 eng = open_db(sys.argv[1], upgrade=False)
 print("start", flush=True)
-report = import_register(eng, open(sys.argv[2], "rb").read(), filename="big.csv")
+report = import_register(eng, open(sys.argv[2], "rb").read(), filename="big.csv", actor_id=lead_id(eng))
 print("done", report.ok, report.rows_imported, flush=True)
 """
 
@@ -333,7 +334,7 @@ from scoring.db.session import open_db
 from scoring.register import import_register
 eng = open_db(sys.argv[1], upgrade=False)
 t = time.perf_counter()
-report = import_register(eng, open(sys.argv[2], "rb").read(), filename=sys.argv[3])
+report = import_register(eng, open(sys.argv[2], "rb").read(), filename=sys.argv[3], actor_id=lead_id(eng))
 rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print("OK" if report.ok else "REFUSED", report.rows_imported, f"{rss:.0f}", f"{time.perf_counter() - t:.2f}", flush=True)
 """
@@ -382,7 +383,7 @@ def hostile_imports(url: str, files: list[Any], timeout: float = 60.0, size_limi
             else:
                 t = time.perf_counter()
                 try:
-                    ok = import_register(eng, h.data, filename=h.name).ok
+                    ok = import_register(eng, h.data, filename=h.name, actor_id=lead_id(eng)).ok
                 except CaseReviewError as exc:
                     ok = False
                     fig.failures.append(f"{h.name}: database error {exc}")

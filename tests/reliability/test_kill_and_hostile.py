@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from scoring.db.session import transaction
 from scoring.register import add_unit
+from tests.factories import session_lead_id
 from tests.reliability.hostile import KINDS, UNITS, _csv, _row, corpus
 from tests.reliability.scenarios import hostile_imports, kill_during_import, kill_during_saves, open_reviews
 from tests.reliability.world import build
@@ -23,7 +24,7 @@ def test_kill_9_during_saves_loses_no_acknowledged_save(engine, db_url, tmp_path
 def test_kill_9_during_an_import_leaves_all_or_nothing(sqlite_engine, tmp_path):
     with transaction(sqlite_engine) as s:
         for u in UNITS:
-            add_unit(s, u, "department" if u.startswith("区") else "town")
+            add_unit(s, u, "department" if u.startswith("区") else "town", actor_id=session_lead_id(s))
     rows = 30_000
     path = tmp_path / "big.csv"
     path.write_text(_csv([_row(i, "K") for i in range(1, rows + 1)]), encoding="utf-8")
@@ -35,7 +36,7 @@ def test_kill_9_during_an_import_leaves_all_or_nothing(sqlite_engine, tmp_path):
 def test_hostile_corpus(sqlite_engine):
     with transaction(sqlite_engine) as s:
         for u in UNITS:
-            add_unit(s, u, "department" if u.startswith("区") else "town")
+            add_unit(s, u, "department" if u.startswith("区") else "town", actor_id=session_lead_id(s))
     files = list(corpus(len(KINDS) * 3, bomb_mb=64))
     url = sqlite_engine.url.render_as_string(hide_password=False)
     fig = hostile_imports(url, files)
