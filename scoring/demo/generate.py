@@ -55,13 +55,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from scoring.demo.process_dates import PROCESS_COLUMNS, process_row
+from scoring.shipped import data_dir
 
 DEFAULT_SEED = 20241231
 YEAR = 2024
 PREVIOUS_YEAR = 2023
 YEAR_2023_OFFSET = 2023  # the 2023 register's stream: random.Random(seed + YEAR_2023_OFFSET)
 PREVIOUS_YEAR_SCALE = 0.5  # busy units closed about half as many files in 2023
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+DATA_DIR = data_dir()
 
 # File names inside the output directory.
 UNITS_FILE = "units.csv"

@@ -30,8 +30,9 @@ from scoring.domain import ALL_FOCUS
 from scoring.errors import Problem, ProblemReport
 from scoring.precheck.attributes import ATTRIBUTES
 from scoring.rubric.loader import PathKey, format_path, parse_yaml
+from scoring.shipped import rubrics_dir
 
-DEFAULT_RULE_DIR = Path(__file__).resolve().parents[2] / "rubrics" / "precheck"
+DEFAULT_RULE_DIR = rubrics_dir() / "precheck"
 ENV_RULES = "CASEREVIEW_PRECHECK"
 OPS = ("<", "<=", ">", ">=", "==", "!=")
 

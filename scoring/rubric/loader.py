@@ -34,12 +34,13 @@ from scoring.rubric.vocabulary import (
 )
 from scoring.rubric.workbook import read_workbook
 from scoring.rubric.yaml_input import PathKey, format_path, load_yaml_file, parse_yaml
+from scoring.shipped import rubrics_dir
 
 __all__ = ["format_path", "parse_yaml", "RubricLibrary", "load_standard", "load_rubric_file", "compose"]
 
 RUBRIC_SUFFIXES = (".yaml", ".yml")
 WORKBOOK_SUFFIX = ".xlsx"  # a standard written in the Excel template (scoring.rubric.workbook)
-DEFAULT_RUBRIC_DIR = Path(__file__).resolve().parents[2] / "rubrics"
+DEFAULT_RUBRIC_DIR = rubrics_dir()
 NOT_RUBRICS = "precheck"  # rubrics/precheck/ holds the pre-check rules, read by scoring.precheck
 
 

@@ -22,9 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from scoring.errors import Problem, ProblemReport
 from scoring.rubric.yaml_input import load_yaml_file
+from scoring.shipped import rubrics_dir
 
 VOCABULARY_FILE = "vocabulary.yaml"
-SHIPPED = Path(__file__).resolve().parents[2] / "rubrics" / VOCABULARY_FILE
+SHIPPED = rubrics_dir() / VOCABULARY_FILE
 ENV_RUBRICS = "CASEREVIEW_RUBRICS"
 # Built-in attributes live in CaseFile columns and in FileAttributes fields.
 BUILTIN_KEYS = ("case_type", "procedure", "major_decision", "waiver", "hearing_held", "coercive_measure")
