@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from scoring.accounts import create_user
 from scoring.db.session import transaction
 from scoring.register.units import add_unit
-from tests.factories import session_lead_id
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "streamlit_app.py")
@@ -29,10 +28,10 @@ def page_path(name: str) -> str:
 def seed(engine: Engine, *, units: tuple[str, ...] = ("区水务局", "城桥镇")) -> dict[str, int]:
     """A lead, a reviewer and an observer, plus some units; returns user ids by user name."""
     with transaction(engine) as session:
-        for name in units:
-            add_unit(session, name, "town" if name.endswith(("镇", "乡")) else "department", actor_id=session_lead_id(session))
         lead = create_user(session, username="lead", display_name="组长", role="lead", password=PASSWORD,
                            email="lead@example.org", bootstrap=True)
+        for name in units:
+            add_unit(session, name, "town" if name.endswith(("镇", "乡")) else "department", actor_id=lead.id)
         rv = create_user(session, username="rv", display_name="评查员甲", role="reviewer", unit_name=units[0],
                          password=PASSWORD, email="rv@example.org", actor=lead)
         obs = create_user(session, username="obs", display_name="观察员", role="observer", password=PASSWORD,

@@ -28,6 +28,8 @@ def language() -> str:
 COMMANDS: dict[str, tuple[str, str]] = {
     "aggregate": ("aggregate_cmds", "Compare units: figures over the final results of a campaign."),
     "audit": ("audit_cmds", "The tamper-evident audit log."),
+    "backup": ("db_cmds", "Back up the live database (SQLite online backup API; PostgreSQL pg_dump), then check the "
+                          "copy."),
     "calibration": ("calibration_cmds", "The calibration round (试评) before live scoring."),
     "campaign": ("campaign_cmds", "Review campaigns (评查活动)."),
     "demo": ("demo_cmds", "Synthetic demo data for one district: units, the 2024 (~3,000 files) and 2023 (~1,500) "
@@ -43,6 +45,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "precheck": ("precheck_cmds", "Check every file in the campaign's period against the pre-check rules (flags are "
                                   "hints, not marks)."),
     "rectify": ("findings_cmds", "Rectification (整改) requirements per unit: what, owner, deadline."),
+    "restore": ("db_cmds", "Restore a backup into an EMPTY database (refuses one with tables), then verify its audit "
+                           "chain."),
     "report": ("report_cmds", "Word documents: the review notice (评查情况通报) and supervision recommendations "
                               "(监督建议书)."),
     "rubric": ("rubric_cmds", "Scoring standards (rubrics/*.yaml)."),
