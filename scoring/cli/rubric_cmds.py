@@ -8,8 +8,9 @@ import click
 from pydantic import ValidationError
 
 from scoring import limits
-from scoring.cli.base import cli, db_option, echo_json
+from scoring.cli.base import cli, echo_json
 from scoring.cli.campaign_cmds import acting_user
+from scoring.cli.options import db_option
 from scoring.db.session import transaction
 from scoring.documents.standard_docx import standard_docx
 from scoring.engine import score
