@@ -11,11 +11,10 @@ import pytest
 import sqlalchemy as sa
 
 from scoring import users
-from scoring.accounts import sign_in
+from scoring.accounts import MAX_FAILED_LOGINS, create_user, sign_in
 from scoring.db.models import User, utcnow
 from scoring.db.session import transaction
 from scoring.errors import CaseReviewError
-from scoring.users import MAX_FAILED_LOGINS, create_user
 
 PASSWORD = "the-right-pass-1"
 GUESSES = 50
