@@ -221,7 +221,8 @@ def mark_deduction(flow: Flow, item_id: str, reason_id: str, *, page: str, comme
     else:
         cap = zh("scorep.ded_cap", cap=core.num(d.cap)) if d.cap is not None else ""
         label = zh("scorep.ded_each", reason=d.reason, points=core.num(d.per_occurrence), cap=cap)
-    ui.multiselect(zh("scorep.reasons"), [label], within=box)
+    if len(item.deductions) > 1:  # a single listed reason is chosen with 扣分 itself
+        ui.multiselect(zh("scorep.reasons"), [label], within=box)
     if d.points is None:
         ui.fill(zh("scorep.occurrences"), occurrences, within=box)
     ui.fill(zh("scorep.page"), page, within=box)
