@@ -89,7 +89,7 @@ def test_nothing_is_an_error_while_an_item_is_being_filled_in(world):
     _widget(at.multiselect, "|A1|reasons").set_value(["a"]).run()
     _widget(at.text_input, "|A1|a|time").input("半小时").run()
     assert not at.error
-    assert "is not a time like 12:34" in _panel(at)
+    assert "A1 执法人员资格 · 未记载执法证号：时间点、音视频文件或处数填写有误" in _panel(at)
 
 
 def test_submit_lists_what_is_missing_marks_the_item_and_then_locks(world):
@@ -98,7 +98,7 @@ def test_submit_lists_what_is_missing_marks_the_item_and_then_locks(world):
     assert at.button(key=f"live_submit_{world['a0']}").disabled  # confirm first
     _submit(at, world["a0"])
     assert any("尚有 1 处未完成" in e for e in texts(at, "error"))
-    assert "此项尚未完成" in _panel(at) and "needs where in the file the defect is" in _panel(at)
+    assert "此项尚未完成" in _panel(at) and "请填写问题所在位置" in _panel(at)
     assert "](#mark-A1)" in _panel(at)  # the list links to the item
     assert _review_of(world, world["a0"]).status == "draft"
     _widget(at.text_input, "|A1|a|page").input("12").run()

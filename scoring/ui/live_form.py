@@ -59,6 +59,7 @@ from scoring.ui.score_form import (
     run_engine,
     score_text,
     standard_version,
+    where_label,
 )
 from scoring.workflow.reviews import missing_locations, save_first_or_draft, submit_review
 
@@ -422,6 +423,20 @@ def _leave_guard(unsaved: bool, stamp: str) -> None:
 # ------------------------------------------------------------------------------------------ the form
 
 
+def _explained(standard: Standard, entry: dict[str, Any], pending: list[Problem],
+               locations: list[Problem]) -> list[Problem]:
+    """What is missing, in the reviewer's language and terms (item title, reason), one line per place."""
+    out: list[Problem] = []
+    for p in pending:
+        path = p.path or ""
+        key = "live.why.reason" if path.startswith("items.") and "[" not in path else "live.why.input"
+        out.append(Problem(message=t(key, where=where_label(standard, entry, path)), path=p.path))
+    for p in locations:
+        out.append(Problem(message=t("live.why.location", where=where_label(standard, entry, p.path)), path=p.path))
+    seen: set[tuple[str | None, str]] = set()
+    return [p for p in out if (p.path, p.message) not in seen and not seen.add((p.path, p.message))]
+
+
 @st.fragment
 def scoring_form(ctx: LiveContext) -> None:
     """The editable form beside the live panel and the case file (a fragment: a change reruns only this)."""
@@ -439,7 +454,7 @@ def scoring_form(ctx: LiveContext) -> None:
     except CaseReviewError:
         preview = None
     tried = bool(store.get(TRIED))
-    missing_now = before.pending + (missing_locations(before.marks) if tried else [])
+    missing_now = _explained(standard, entry, before.pending, missing_locations(before.marks) if tried else [])
     marked: dict[str, list[Problem]] = {}
     if tried:
         for p in missing_now:
@@ -473,7 +488,8 @@ def scoring_form(ctx: LiveContext) -> None:
         result: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, so_far.marks)
     except CaseReviewError:
         result = None
-    to_submit = so_far.pending + missing_locations(so_far.marks)
+    pending = _explained(standard, entry, so_far.pending, [])
+    to_submit = _explained(standard, entry, so_far.pending, missing_locations(so_far.marks))
     unsaved = bool(so_far.pending) or not saved_ok or score_store.conflict(aid) is not None
     if unsaved:
         note = t("autosave.unsaved")
@@ -482,7 +498,7 @@ def scoring_form(ctx: LiveContext) -> None:
     else:
         note = t("autosave.nothing")
     with side_col, st.container(key="score_side"):
-        live_panel.show(result, standard, to_submit if tried else so_far.pending, saved_note=note, dirty=unsaved)
+        live_panel.show(result, standard, to_submit if tried else pending, saved_note=note, dirty=unsaved)
         if has_pdf:
             pdf_viewer.viewer(ctx.case_file_id, pdf)
         with st.container(border=True, key="live_submit"):

@@ -143,6 +143,21 @@ def test_autosave_survives_a_reload_and_the_pdf_jumps_to_a_deductions_page(page,
     expect(other.get_by_label(zh("scorep.page"), exact=True)).to_have_value("2")
     ui.expect_text(zh_re("autosave.saved"))
     ui.shot("score_autosaved", full=False)
+    # Asking to submit with a location missing lists it with a link, and marks the item itself.
+    other.get_by_label(zh("scorep.page"), exact=True).fill("")
+    other.get_by_label(zh("scorep.page"), exact=True).press("Enter")
+    ui.idle()
+    ui.check(zh("scorep.confirm"))
+    ui.click(zh("scorep.submit"))
+    ui.expect_text(zh_re("autosave.incomplete_submit"))
+    expect(other).to_contain_text(zh_re("autosave.item_missing"))
+    ui.page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+    top = "() => document.querySelector('#mark-G-F2').getBoundingClientRect().top"
+    assert ui.page.evaluate(top) > ui.page.viewport_size["height"]  # the item is out of sight ...
+    ui.page.get_by_role("link", name="G-F2").click()
+    ui.page.wait_for_timeout(500)
+    assert -2 <= ui.page.evaluate(top) < ui.page.viewport_size["height"]  # ... and the link brings it into view
+    ui.shot("score_missing_listed", full=False)
 
 
 def test_a_reviewer_of_another_unit_gets_no_pdf_by_id(page, app_server, screenshots, world):
