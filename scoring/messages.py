@@ -80,6 +80,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "campaign.nothing_to_publish": ("该评查活动还没有抽取案卷，无可发布的结果",
                                     "nothing to publish: the campaign has no sampled files"),
     "campaign.withdraw_reason": ("撤回已发布的结果需要说明理由", "withdrawing published results needs a reason"),
+    # units' objections (issue 13)
+    "objection.window_open": ("异议期限（至{deadline}，UTC）尚未届满；期限届满且全部异议处理完毕后方可发布",
+                              "the objection window is open until {deadline} (UTC); publish after it closes and "
+                              "every objection is decided"),
+    "objection.undecided": ("尚有{n}条异议未处理，处理完毕后方可发布",
+                            "{n} {n|objection|objections} not decided yet; decide them before publishing"),
+    "objection.not_released": ("评查活动“{name}”的评查结果尚未向被评查单位反馈",
+                               "the results of {name!r} are not released to the units yet"),
+    "objection.window_closed": ("异议期限已于{deadline}（UTC）届满，不能再提出异议",
+                                "the objection window closed on {deadline} (UTC); nothing more can be filed"),
     "campaign.unknown_case_type": ("评分标准设置中的案件类型“{case_type}”不存在（可选：{known}）",
                                    "unknown case type {case_type!r} in standards mapping; known: {known}"),
     "campaign.unknown_procedure": ("评分标准设置中的程序“{procedure}”不存在（可选：{known}）",

@@ -209,7 +209,7 @@ def test_publishing_refused_while_an_objection_is_open_after_the_deadline(w):
     release_results(s, w.lead, c, DEADLINE, now=NOW)
     file_objection(s, liaison1, c, w.files[2].id, "B1", "a", "理由", now=NOW)
     window_of(s, c.id).deadline = dt.datetime(2020, 1, 1)
-    with pytest.raises(ValidationFailed, match="1 objections are not decided"):
+    with pytest.raises(ValidationFailed, match="1 objection not decided"):
         publish_campaign(s, w.lead, c)
 
 

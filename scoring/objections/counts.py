@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Objection, ObjectionWindow, utcnow
+from scoring.messages import Msg
 
 DECISIONS = ("upheld", "accepted", "partly")  # 维持原评查意见 / 采纳 / 部分采纳
 
@@ -39,16 +40,15 @@ def has_window(session: Session, campaign_id: int) -> bool:
     return session.scalar(select(ObjectionWindow.id).where(ObjectionWindow.campaign_id == campaign_id)) is not None
 
 
-def publish_blocker(session: Session, campaign_id: int, now: dt.datetime | None = None) -> str | None:
+def publish_blocker(session: Session, campaign_id: int, now: dt.datetime | None = None) -> Msg | None:
     """Why results cannot be published yet because of objections (None: nothing in the way)."""
     window = session.scalar(select(ObjectionWindow).where(ObjectionWindow.campaign_id == campaign_id))
     if window is None:
         return None
     now = now or utcnow()
     if window.deadline > now:
-        return (f"the objection window is open until {window.deadline:%Y-%m-%d %H:%M} (UTC); publish after it "
-                "closes and every objection is decided")
+        return Msg("objection.window_open", {"deadline": f"{window.deadline:%Y-%m-%d %H:%M}"})
     n_open = objection_counts(session, campaign_id).open
     if n_open:
-        return f"{n_open} objections are not decided yet; decide them before publishing"
+        return Msg("objection.undecided", {"n": n_open})
     return None

@@ -38,8 +38,7 @@ def file_objection(session: Session, actor: User | None, campaign: Campaign, cas
     window = window_of(session, campaign.id)
     if not is_open(window, now):
         assert window is not None
-        raise PermissionDenied(f"the objection window closed on {window.deadline:%Y-%m-%d %H:%M} (UTC); "
-                               "nothing more can be filed")
+        raise PermissionDenied(code="objection.window_closed", deadline=f"{window.deadline:%Y-%m-%d %H:%M}")
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None or case_file.unit_id != actor.unit_id:
         raise NotFound(f"no file {case_file_id} of your unit in this campaign")

@@ -89,7 +89,7 @@ def require_liaison_access(session: Session, actor: User | None, campaign: Campa
     if actor.unit_id is None:
         raise PermissionDenied("this liaison account is not tied to a unit; ask the panel lead")
     if window_of(session, campaign.id) is None:
-        raise PermissionDenied(f"the results of {campaign.name!r} are not released to the units yet")
+        raise PermissionDenied(code="objection.not_released", name=campaign.name)
     return actor
 
 

@@ -28,7 +28,7 @@ def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campa
         raise ValidationFailed(code="campaign.published_already", name=campaign.name)
     blocker = publish_blocker(session, campaign.id)
     if blocker:
-        raise ValidationFailed(blocker)
+        raise ValidationFailed(code=blocker.code, **blocker.params)
     counts = state_counts(session, actor, campaign.id)
     if not sum(counts.values()):
         raise ValidationFailed(code="campaign.nothing_to_publish")
