@@ -21,6 +21,7 @@ from scoring.aggregate import (
     severity_from_scores,
 )
 from scoring.aggregate.agreement import _column_stats, alpha_sparse, sparse_stats
+from scoring.aggregate.uncertainty import row_min_ranks
 
 scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,7 +108,7 @@ def test_bootstrap_seeds_and_streams():
 
 @given(st.lists(st.integers(0, 5), min_size=0, max_size=12))
 def test_min_ranks_properties(values):
-    ranks = min_ranks(values)
+    ranks = row_min_ranks(values)
     k = len(values)
     assert all(1 <= r <= k for r in ranks)
     for v, r in zip(values, ranks, strict=True):
@@ -157,3 +158,17 @@ def test_sparse_alpha_equals_the_package_and_the_dense_sums(coders, units, data)
         return
     expected = krippendorff.alpha(reliability_data=m, level_of_measurement="interval")
     assert alpha_sparse(stats) == pytest.approx(expected, abs=1e-9)
+
+
+def test_row_min_ranks_share_the_lowest_rank_on_ties() -> None:
+    from_rows = row_min_ranks(np.array([[3.0, 1.0, 3.0, 2.0], [5.0, 5.0, 5.0, 0.0]]))
+    assert from_rows.tolist() == [[3, 1, 3, 2], [2, 2, 2, 1]]
+
+
+@FAST
+@given(st.lists(st.lists(st.integers(0, 4), min_size=5, max_size=5), min_size=1, max_size=6))
+def test_row_min_ranks_count_the_smaller_values(rows: list[list[int]]) -> None:
+    values = np.array(rows, dtype=float)
+    ranks = row_min_ranks(values)
+    for r, row in zip(ranks, rows, strict=True):
+        assert [int(x) for x in r] == [1 + sum(other < v for other in row) for v in row]

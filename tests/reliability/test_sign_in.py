@@ -10,7 +10,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from scoring import users
+from scoring import accounts as users
 from scoring.accounts import MAX_FAILED_LOGINS, create_user, sign_in
 from scoring.db.models import User, utcnow
 from scoring.db.session import transaction
