@@ -108,7 +108,7 @@ def test_bootstrap_seeds_and_streams():
 
 @given(st.lists(st.integers(0, 5), min_size=0, max_size=12))
 def test_min_ranks_properties(values):
-    ranks = row_min_ranks(values)
+    ranks = min_ranks(values)
     k = len(values)
     assert all(1 <= r <= k for r in ranks)
     for v, r in zip(values, ranks, strict=True):
