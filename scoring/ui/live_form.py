@@ -48,7 +48,7 @@ from scoring.rubric.schema import FileAttributes, GradeBand
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import t
-from scoring.ui.score_form import (
+from scoring.ui.score_form.labels import (
     FormContext,
     conditions_text,
     deduction_label,

@@ -367,7 +367,7 @@ def test_full_flow(page, app_server, screenshots):  # noqa: ANN001
         ("reviewer accounts", lambda: create_reviewers(ui)),
         ("campaign", lambda: create_campaign(ui)),
         ("English switch", lambda: english_switch(ui)),
-        ("sampling", lambda: draw_sample(flow, actor_id=lead_id(flow))),
+        ("sampling", lambda: draw_sample(flow)),
         ("automatic assignment", lambda: assign_automatically(flow)),
         ("reviewer A scores", lambda: reviewer_a_scores(flow)),
         ("reviewer B scores", lambda: reviewer_b_scores(flow)),
