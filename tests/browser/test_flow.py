@@ -31,7 +31,6 @@ from scoring.db.session import open_db
 from scoring.rubric.model import Standard
 from tests.browser import core
 from tests.browser.helpers import UI, en, zh, zh_re
-from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
 
