@@ -9,7 +9,13 @@ Conditions
     ``always``: no further condition;
     ``own_assignment``: the file is assigned to the actor, and it is not a file of their own unit (回避);
     ``own_submitted``: blind review: the actor's own review of the file is submitted;
-    ``published``: the campaign's results are published.
+    ``published``: the campaign's results are published;
+    ``own_unit_released``: the file (or the view) is of the actor's own unit, and the lead released the
+    campaign's preliminary results to the units (反馈);
+    ``own_unit_window_open``: as ``own_unit_released``, and the objection window is still open;
+    ``assigned_not_scorer``: the objection is assigned to the actor, who did not score its file and is not
+    from its unit (回避);
+    ``not_own_unit``: the file is not of the actor's own unit (回避).
 
 Adding a role (issue 13 adds a unit liaison) is adding its value to `scoring.domain.Role` and its rows
 here, with new conditions where needed (e.g. ``own_unit_published``), evaluated in `_holds`; the
@@ -55,6 +61,13 @@ class Action(StrEnum):
     PRECHECK = "precheck"  # machine pre-check of the register
     PRECHECK_HINTS = "precheck_hints"  # the pre-check's hints on one file
     CASE_PDFS = "case_pdfs"  # attach / remove scanned case files
+    # around the scoring (issue 13)
+    MANAGE_OBJECTIONS = "manage_objections"  # release results, extend the deadline, list and assign objections
+    READ_RELEASED = "read_released"  # a unit's released preliminary results and its objections
+    FILE_OBJECTION = "file_objection"  # object to a standing deduction or veto
+    DECIDE_OBJECTION = "decide_objection"  # uphold / accept / partly accept an assigned objection
+    MANAGE_CALIBRATION = "manage_calibration"  # calibration files, figures, guidance notes
+    CALIBRATION_SCORE = "calibration_score"  # score a calibration file (the lead: reference marks)
 
 
 class Condition(StrEnum):
@@ -62,6 +75,10 @@ class Condition(StrEnum):
     OWN_ASSIGNMENT = "own_assignment"
     OWN_SUBMITTED = "own_submitted"
     PUBLISHED = "published"
+    OWN_UNIT_RELEASED = "own_unit_released"
+    OWN_UNIT_WINDOW_OPEN = "own_unit_window_open"
+    ASSIGNED_NOT_SCORER = "assigned_not_scorer"
+    NOT_OWN_UNIT = "not_own_unit"
 
 
 @dataclass(frozen=True)
@@ -71,7 +88,7 @@ class Rule:
     condition: Condition = Condition.ALWAYS
 
 
-LEAD, REVIEWER, OBSERVER = Role.LEAD, Role.REVIEWER, Role.OBSERVER
+LEAD, REVIEWER, OBSERVER, LIAISON = Role.LEAD, Role.REVIEWER, Role.OBSERVER, Role.LIAISON
 A, C = Action, Condition
 
 RULES: tuple[Rule, ...] = (
@@ -79,7 +96,7 @@ RULES: tuple[Rule, ...] = (
                            A.READ_SAMPLE, A.ASSIGN, A.READ_ASSIGNMENTS, A.READ_REVIEWS, A.REOPEN_REVIEW, A.RECHECK,
                            A.PUBLISH, A.OVERVIEW, A.READ_RESULTS, A.READ_REVIEWER_NAMES, A.READ_UNMASKED, A.READ_FINDINGS,
                            A.EDIT_FINDINGS, A.MAKE_NOTICE, A.MAKE_DOCUMENTS, A.PRECHECK, A.PRECHECK_HINTS,
-                           A.CASE_PDFS)),
+                           A.CASE_PDFS, A.MANAGE_OBJECTIONS, A.MANAGE_CALIBRATION, A.CALIBRATION_SCORE)),
     Rule(REVIEWER, A.OWN_QUEUE),
     Rule(REVIEWER, A.SCORE, C.OWN_ASSIGNMENT),
     Rule(REVIEWER, A.READ_REVIEWS, C.OWN_SUBMITTED),
@@ -90,6 +107,13 @@ RULES: tuple[Rule, ...] = (
     Rule(OBSERVER, A.READ_RESULTS, C.PUBLISHED),
     Rule(OBSERVER, A.READ_FINDINGS, C.PUBLISHED),
     Rule(OBSERVER, A.MAKE_NOTICE, C.PUBLISHED),
+    Rule(REVIEWER, A.CALIBRATION_SCORE, C.NOT_OWN_UNIT),
+    Rule(REVIEWER, A.DECIDE_OBJECTION, C.ASSIGNED_NOT_SCORER),
+    Rule(LEAD, A.DECIDE_OBJECTION, C.ASSIGNED_NOT_SCORER),
+    Rule(LIAISON, A.READ_RELEASED, C.OWN_UNIT_RELEASED),
+    Rule(LIAISON, A.FILE_OBJECTION, C.OWN_UNIT_WINDOW_OPEN),
+    Rule(LIAISON, A.OVERVIEW),
+    Rule(LIAISON, A.READ_RESULTS, C.PUBLISHED),
 )
 
 
@@ -101,6 +125,9 @@ class Situation:
     own_unit: bool | None = None  # the file belongs to the actor's home unit
     own_submitted: bool | None = None  # the actor's own review of the file is submitted
     published: bool | None = None  # the campaign's results are published
+    released: bool | None = None  # the lead released the preliminary results to the units
+    window_open: bool | None = None  # the objection window is open
+    scored_file: bool | None = None  # the actor scored the file (a review or its re-check)
 
 
 def _holds(condition: Condition, s: Situation) -> bool:
@@ -112,6 +139,14 @@ def _holds(condition: Condition, s: Situation) -> bool:
         return bool(s.own_submitted)
     if condition == C.PUBLISHED:
         return bool(s.published)
+    if condition == C.OWN_UNIT_RELEASED:
+        return bool(s.own_unit) and bool(s.released)
+    if condition == C.OWN_UNIT_WINDOW_OPEN:
+        return bool(s.own_unit) and bool(s.released) and bool(s.window_open)
+    if condition == C.ASSIGNED_NOT_SCORER:
+        return bool(s.assigned_to_actor) and s.own_unit is False and s.scored_file is False
+    if condition == C.NOT_OWN_UNIT:
+        return s.own_unit is False
     raise ValueError(f"unknown condition {condition!r}")  # pragma: no cover - the enum is closed
 
 
@@ -139,6 +174,11 @@ def check(actor: User | None, action: Action, situation: Situation = Situation()
         raise PermissionDenied(f"{actor.username} ({actor.role}) may not {thing}; it needs role {' or '.join(roles)}")
     why = {C.OWN_ASSIGNMENT: "only for files assigned to them and not of their own unit (回避)",
            C.OWN_SUBMITTED: "only after submitting their own review (blind review)",
-           C.PUBLISHED: "only once the results are published"}
+           C.PUBLISHED: "only once the results are published",
+           C.OWN_UNIT_RELEASED: "only their own unit's results, once the lead released them",
+           C.OWN_UNIT_WINDOW_OPEN: "only for their own unit's files while the objection window is open",
+           C.ASSIGNED_NOT_SCORER: "only objections assigned to them, on files they did not score and not of "
+                                  "their own unit (回避)",
+           C.NOT_OWN_UNIT: "only files not of their own unit (回避)"}
     reasons = "; ".join(why.get(r.condition, r.condition.value) for r in rules)
     raise PermissionDenied(f"{actor.username} ({actor.role}) may {thing} {reasons}")

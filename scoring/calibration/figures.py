@@ -16,12 +16,11 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.accounts import require_role
 from scoring.aggregate.agreement import alpha_interval
 from scoring.calibration.round import calibration_files, round_of
 from scoring.db.models import CalibrationScore, Campaign, User
-from scoring.domain import Role
 from scoring.engine import round_score
+from scoring.policy import Action, check
 from scoring.standards import load_version
 
 D0 = Decimal(0)
@@ -80,7 +79,7 @@ def _reasons(marks: dict) -> dict[str, list[str]]:
 
 
 def calibration_figures(session: Session, actor: User | None, campaign: Campaign) -> CalibrationFigures:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.MANAGE_CALIBRATION)
     files = calibration_files(session, campaign.id)
     scores = list(session.scalars(select(CalibrationScore).where(CalibrationScore.campaign_id == campaign.id)
                                   .order_by(CalibrationScore.id)))

@@ -7,18 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.accounts import require_role
 from scoring.db.models import Campaign, GuidanceNote, User, utcnow
-from scoring.domain import Role
 from scoring.errors import ValidationFailed
+from scoring.policy import Action, check
 
 MAX_NOTE = 2000
 
 
 def set_guidance(session: Session, actor: User | None, campaign: Campaign, item_id: str, note: str) -> None:
     """Write (or, with an empty note, remove) the campaign's guidance on one item."""
-    require_role(actor, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.MANAGE_CALIBRATION)
     item_id, note = item_id.strip(), note.strip()
     if not item_id:
         raise ValidationFailed("say which item the guidance is for")

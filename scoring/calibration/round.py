@@ -8,7 +8,6 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.accounts import require_role
 from scoring.db.models import (
     CalibrationFile,
     CalibrationRound,
@@ -20,11 +19,12 @@ from scoring.db.models import (
 )
 from scoring.domain import Role
 from scoring.engine import score
-from scoring.errors import NotFound, PermissionDenied, ValidationFailed
+from scoring.errors import NotFound, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
+from scoring.policy import Action, Situation, check
 from scoring.standards import load_version
-from scoring.workflow.assignments import check_recusal, sampled_files
+from scoring.workflow.assignments import sampled_files
 from scoring.workflow.campaigns import campaign_bands, standard_hash_for
 
 MIN_FILES, MAX_FILES = 2, 5
@@ -44,8 +44,7 @@ def set_calibration(session: Session, actor: User | None, campaign: Campaign, ca
                     required: bool = True, in_notice: bool = False) -> CalibrationRound:
     """Pick the calibration files (2-5 register files, none in the sample) and the round's settings. The
     files can change only while nobody has scored any of them."""
-    require_role(actor, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.MANAGE_CALIBRATION)
     numbers = [n.strip() for n in case_numbers if n.strip()]
     if len(set(numbers)) != len(numbers):
         raise ValidationFailed("a calibration file is listed twice")
@@ -96,8 +95,7 @@ class CalibrationTask:
 
 def my_calibration(session: Session, actor: User | None, campaign: Campaign) -> list[CalibrationTask]:
     """The calibration files a reviewer (or, for reference marks, the lead) scores, and which are done."""
-    require_role(actor, Role.REVIEWER, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
     done = set(session.scalars(select(CalibrationScore.case_file_id).where(
         CalibrationScore.campaign_id == campaign.id, CalibrationScore.user_id == actor.id,
         CalibrationScore.is_reference.is_(actor.role == Role.LEAD))))
@@ -111,16 +109,12 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
                        marks: Marks) -> CalibrationScore:
     """A reviewer's calibration marks, or the lead's reference marks, for one calibration file (again:
     replaces the earlier ones). Locations are not required: calibration is about reading the standard."""
-    require_role(actor, Role.REVIEWER, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
     cf = next((f for f in calibration_files(session, campaign.id) if f.id == case_file_id), None)
     if cf is None:
         raise NotFound(f"file {case_file_id} is not a calibration file of {campaign.name!r}")
-    if actor.role == Role.REVIEWER:
-        try:
-            check_recusal(actor, cf)
-        except ValidationFailed as exc:
-            raise PermissionDenied(str(exc)) from None
+    check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=actor.unit_id is not None and actor.unit_id == cf.unit_id),
+          what=f"score calibration file {cf.case_number}")
     reference = actor.role == Role.LEAD
     std_hash = standard_hash_for(session, campaign, cf)
     result = score(load_version(session, std_hash), attributes_of(cf), marks, bands=campaign_bands(campaign),
@@ -149,8 +143,7 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
 def calibration_campaigns(session: Session, actor: User | None) -> list[Campaign]:
     """The campaigns a person may open on the calibration page: a lead every campaign (to set a round up),
     a reviewer those with a round."""
-    require_role(actor, Role.REVIEWER, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
     stmt = select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())
     if actor.role != Role.LEAD:
         stmt = stmt.join(CalibrationRound, CalibrationRound.campaign_id == Campaign.id)

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
-from scoring.accounts import require_role
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -29,6 +28,7 @@ from scoring.domain import ReviewStatus, Role
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from scoring.marks import Marks
 from scoring.objections.counts import DECISIONS
+from scoring.policy import Action, Situation, check
 from scoring.workflow.recheck import store_recheck
 from scoring.workflow.reviews import marks_of
 
@@ -55,6 +55,10 @@ class LeadObjectionRow:
     version: int
 
 
+# Whether the actor's role may decide objections at all (the real situation is checked per objection).
+CAN_DECIDE = Situation(assigned_to_actor=True, own_unit=False, scored_file=False)
+
+
 def _row(o: Objection, names: dict[int, str]) -> LeadObjectionRow:
     return LeadObjectionRow(o.id, o.campaign_id, o.case_file_id, o.case_file.case_number, o.case_file.unit.name, o.item_id,
                             o.reason_id, o.deduction_text, o.grounds, o.filed_at, o.status,
@@ -67,7 +71,7 @@ def _names(session: Session) -> dict[int, str]:
 
 
 def objections_for_lead(session: Session, actor: User | None, campaign: Campaign) -> list[LeadObjectionRow]:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.MANAGE_OBJECTIONS)
     rows = session.scalars(select(Objection).where(Objection.campaign_id == campaign.id).order_by(Objection.id))
     names = _names(session)
     return [_row(o, names) for o in rows]
@@ -75,8 +79,7 @@ def objections_for_lead(session: Session, actor: User | None, campaign: Campaign
 
 def objections_assigned_to(session: Session, actor: User | None) -> list[LeadObjectionRow]:
     """The objections a panel member has to decide (and has decided)."""
-    require_role(actor, Role.LEAD, Role.REVIEWER)
-    assert actor is not None
+    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what="decide objections")
     rows = session.scalars(select(Objection).where(Objection.assigned_to_id == actor.id).order_by(Objection.id))
     names = _names(session)
     return [_row(o, names) for o in rows]
@@ -111,7 +114,7 @@ def why_not_eligible(session: Session, obj: Objection, member: User) -> str | No
 
 
 def eligible_deciders(session: Session, actor: User | None, objection_id: int) -> list[User]:
-    require_role(actor, Role.LEAD)
+    check(actor, Action.MANAGE_OBJECTIONS)
     obj = _objection(session, objection_id)
     members = session.scalars(select(User).where(User.role.in_([Role.REVIEWER.value, Role.LEAD.value]),
                                                  User.active.is_(True)).order_by(User.username))
@@ -119,8 +122,7 @@ def eligible_deciders(session: Session, actor: User | None, objection_id: int) -
 
 
 def assign_objection(session: Session, actor: User | None, objection_id: int, member_id: int) -> Objection:
-    require_role(actor, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.MANAGE_OBJECTIONS)
     obj = _objection(session, objection_id)
     if obj.decision is not None:
         raise ValidationFailed(f"objection #{obj.id} is decided already")
@@ -197,11 +199,13 @@ def decide_objection(session: Session, actor: User | None, objection_id: int, de
                      marks: Marks | None = None, *, expected_version: int | None = None) -> Objection:
     """The assigned member's decision: `upheld` (no change), or `accepted` / `partly` with the amended final
     marks, recorded as the file's re-check."""
-    require_role(actor, Role.LEAD, Role.REVIEWER)
-    assert actor is not None
+    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what="decide objections")
     obj = _objection(session, objection_id)
     if obj.assigned_to_id != actor.id:
         raise PermissionDenied(f"objection #{obj.id} is not assigned to you")
+    check(actor, Action.DECIDE_OBJECTION, Situation(
+        assigned_to_actor=True, own_unit=actor.unit_id is not None and actor.unit_id == obj.unit_id,
+        scored_file=actor.id in _scorers(session, obj)), what=f"decide objection #{obj.id}")
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(f"objection #{obj.id} was changed meanwhile; reload it")
     if obj.decision is not None:
@@ -211,9 +215,6 @@ def decide_objection(session: Session, actor: User | None, objection_id: int, de
     reason = reason.strip()
     if not reason:
         raise ValidationFailed("a decision needs its reason")
-    why = why_not_eligible(session, obj, actor)
-    if why:
-        raise PermissionDenied(why)
     campaign = session.get(Campaign, obj.campaign_id)
     case_file = session.get(CaseFile, obj.case_file_id)
     assert campaign is not None and case_file is not None

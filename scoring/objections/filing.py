@@ -24,6 +24,7 @@ from scoring.domain import Role
 from scoring.errors import NotFound, PermissionDenied, ValidationFailed
 from scoring.objections.liaison import require_liaison_access
 from scoring.objections.window import is_open, window_of
+from scoring.policy import Action, Situation, check
 
 MAX_ATTACHMENTS = 5
 MAX_GROUNDS = 5000
@@ -42,6 +43,8 @@ def file_objection(session: Session, actor: User | None, campaign: Campaign, cas
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None or case_file.unit_id != actor.unit_id:
         raise NotFound(f"no file {case_file_id} of your unit in this campaign")
+    check(actor, Action.FILE_OBJECTION, Situation(own_unit=True, released=True, window_open=True),
+          what="file objections")
     grounds = grounds.strip()
     if not grounds:
         raise ValidationFailed("an objection needs its grounds (异议理由)")

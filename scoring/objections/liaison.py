@@ -11,7 +11,6 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.accounts import require_role
 from scoring.db.models import (
     Campaign,
     CaseFile,
@@ -26,6 +25,7 @@ from scoring.db.models import (
 from scoring.domain import Role
 from scoring.errors import PermissionDenied
 from scoring.objections.window import is_open, window_of
+from scoring.policy import Action, Situation, check
 from scoring.standards import load_version
 
 
@@ -84,19 +84,17 @@ class LiaisonView:
 
 def require_liaison_access(session: Session, actor: User | None, campaign: Campaign) -> User:
     """A liaison with a unit, of a campaign whose results are released; anyone else is refused."""
-    require_role(actor, Role.LIAISON)
-    assert actor is not None
-    if actor.unit_id is None:
-        raise PermissionDenied("this liaison account is not tied to a unit; ask the panel lead")
-    if window_of(session, campaign.id) is None:
+    released = window_of(session, campaign.id) is not None
+    if actor is not None and actor.role == Role.LIAISON and not released:
         raise PermissionDenied(code="objection.not_released", name=campaign.name)
-    return actor
+    own = actor is not None and actor.unit_id is not None  # the view shows the actor's own unit only
+    return check(actor, Action.READ_RELEASED, Situation(own_unit=own, released=released),
+                 what="read the released results")
 
 
 def released_campaigns(session: Session, actor: User | None) -> list[Campaign]:
     """The campaigns whose results were released (what a liaison may open)."""
-    require_role(actor, Role.LIAISON)
-
+    check(actor, Action.READ_RELEASED, Situation(own_unit=True, released=True), what="read the released results")
     return list(session.scalars(select(Campaign).join(ObjectionWindow, ObjectionWindow.campaign_id == Campaign.id)
                                 .order_by(Campaign.year.desc(), Campaign.id.desc())))
 

@@ -9,10 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
-from scoring.accounts import require_role
 from scoring.db.models import Campaign, FileResult, ObjectionWindow, User, utcnow
-from scoring.domain import Role
 from scoring.errors import ValidationFailed
+from scoring.policy import Action, check
 from scoring.settings import timezone
 from scoring.workflow.assignments import sampled_files
 
@@ -30,8 +29,7 @@ def end_of_day(day: dt.date, tz: ZoneInfo | None = None) -> dt.datetime:
 def release_results(session: Session, actor: User | None, campaign: Campaign, deadline: dt.datetime,
                     *, now: dt.datetime | None = None) -> ObjectionWindow:
     """Show each unit's liaison their preliminary results; objections may be filed until `deadline`."""
-    require_role(actor, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.MANAGE_OBJECTIONS)
     now = now or utcnow()
     if window_of(session, campaign.id) is not None:
         raise ValidationFailed(f"the results of {campaign.name!r} are released already; extend the deadline instead")
@@ -57,8 +55,7 @@ def release_results(session: Session, actor: User | None, campaign: Campaign, de
 
 def extend_deadline(session: Session, actor: User | None, campaign: Campaign, deadline: dt.datetime,
                     reason: str = "") -> ObjectionWindow:
-    require_role(actor, Role.LEAD)
-    assert actor is not None
+    actor = check(actor, Action.MANAGE_OBJECTIONS)
     window = window_of(session, campaign.id)
     if window is None:
         raise ValidationFailed(f"the results of {campaign.name!r} are not released yet")
