@@ -44,14 +44,14 @@ from scoring.mark_entry import (
 )
 from scoring.marks import Marks
 from scoring.rubric.model import CItem, CSection, Standard
-from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.rubric.schema import OTHER_REASON, FileAttributes, GradeBand
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import t
+from scoring.ui.rule_labels import reason_label, reason_options
 from scoring.ui.score_form.labels import (
     FormContext,
     conditions_text,
-    deduction_label,
     describe_item_mark,
     describe_veto_mark,
     effect_label,
@@ -209,20 +209,26 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
         it["choice"] = choice
         if choice == DEDUCT:
             by_id = {d.id: d for d in item.deductions}
+            options = reason_options(item)
             k = _key(aid, gen, item.id, "reasons")
-            seed = [r for r in it.get("reasons", []) if r in by_id]
-            if not seed and len(by_id) == 1:  # one listed reason: chosen with 扣分 itself
-                seed = list(by_id)
+            seed = [r for r in it.get("reasons", []) if r in options]
+            if not seed and len(options) == 1:  # one reason: chosen with 扣分 itself
+                seed = list(options)
             _bind(k, seed)
-            chosen = st.multiselect(t("scorep.reasons"), list(by_id), key=k,
-                                    format_func=lambda r: deduction_label(by_id[r]),
+            chosen = st.multiselect(t("scorep.reasons"), options, key=k,
+                                    format_func=lambda r: reason_label(r, item),
                                     placeholder=t("live.reasons_search"))
-            unknown = [r for r in it.get("reasons", []) if r not in by_id]
+            unknown = [r for r in it.get("reasons", []) if r not in options]
             it["reasons"] = list(chosen) + unknown
             details = it.setdefault("details", {})
             for reason in chosen:
-                d = by_id[reason]
                 values = details.setdefault(reason, empty_detail())
+                if reason == OTHER_REASON:  # 其他问题: points up to the stated maximum, with a comment
+                    st.caption(f"**{reason_label(reason, item)}**")
+                    _location(ctx, gen, values, (item.id, reason), points=(min(Decimal("0.5"), item.allow_other), item.allow_other),
+                              has_pdf=has_pdf)
+                    continue
+                d = by_id[reason]
                 st.caption(f"**{d.reason}**")
                 rng = getattr(d, "range", None)
                 _location(ctx, gen, values, (item.id, reason),
@@ -342,7 +348,7 @@ def autosave(ctx: LiveContext, store: dict[str, Any], marks: Marks, expected_ver
     return True
 
 
-def _submit(ctx: LiveContext, store: dict[str, Any], marks: Marks) -> None:
+def _submit(ctx: LiveContext, store: dict[str, Any], marks: Marks, *, confirm_warnings: bool = False) -> None:
     if not autosave(ctx, store, marks):
         st.rerun()
     try:
@@ -350,7 +356,8 @@ def _submit(ctx: LiveContext, store: dict[str, Any], marks: Marks) -> None:
             opened = open_for_scoring(session, actor, ctx.assignment_id, create=False)
             if opened.review_id is None:
                 raise CaseReviewError("nothing to submit yet")
-            review = submit_review(session, actor, opened.review_id, expected_version=store["version"])
+            review = submit_review(session, actor, opened.review_id, expected_version=store["version"],
+                                   confirm_warnings=confirm_warnings)
             total, grade = review.total, review.grade
     except ConflictError as exc:
         _remember_conflict(ctx, exc)
@@ -502,14 +509,19 @@ def scoring_form(ctx: LiveContext) -> None:
         if has_pdf:
             pdf_viewer.viewer(ctx.case_file_id, pdf)
         with st.container(border=True, key="live_submit"):
+            warnings_ok = True
+            if result is not None and result.warnings:  # counts far beyond the item: confirmed, not refused
+                st.warning(t("rules.warnings") + "\n\n" + "\n\n".join(result.warnings))
+                warnings_ok = st.checkbox(t("rules.confirm_warnings"), key=f"live_warn_ok_{aid}")
             confirmed = st.checkbox(t("scorep.confirm"), key=f"live_confirm_{aid}")
             if st.button(t("scorep.submit"), key=f"live_submit_{aid}", icon=":material/lock:", type="primary",
-                         disabled=not confirmed or score_store.conflict(aid) is not None, width="stretch"):
+                         disabled=not (confirmed and warnings_ok) or score_store.conflict(aid) is not None,
+                         width="stretch"):
                 store[TRIED] = True
                 if to_submit:
                     st.rerun()
                 else:
-                    _submit(ctx, store, so_far.marks)
+                    _submit(ctx, store, so_far.marks, confirm_warnings=warnings_ok)
             if tried and to_submit:
                 st.error(t("autosave.incomplete_submit", n=len(to_submit)))
     _leave_guard(unsaved, f"{store['version']}:{dt.datetime.now(dt.UTC).timestamp()}")
