@@ -381,7 +381,7 @@ def score(
     grade = grade_for(final, bands)
     if effect == "fail":
         grade = bands[-1].name
-    elif effect == "cap":
+    elif effect == "cap" and cap_band is not None:
         names = [b.name for b in bands]
         grade = names[max(names.index(grade), names.index(cap_band))]
     grade_min = next(b.min for b in bands if b.name == grade)

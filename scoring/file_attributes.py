@@ -14,10 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from scoring import audit
-from scoring.accounts import require_role
+from scoring import audit, policy
 from scoring.db.models import CaseFile, User
-from scoring.domain import Role
 from scoring.errors import NotFound, ValidationFailed
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import (
@@ -86,7 +84,7 @@ def attributes_of(case_file: CaseFile, answers: dict[str, Any] | None = None,
 
 def set_file_attribute(session: Session, actor: User, case_file_id: int, key: str, value: Any) -> CaseFile:
     """The lead sets (or, with value None, clears) a declared attribute of one file. Audited."""
-    require_role(actor, Role.LEAD)
+    policy.check(actor, policy.Action.FILE_ATTRIBUTES)
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None:
         raise NotFound(f"no case file {case_file_id}")

@@ -68,6 +68,8 @@ class Action(StrEnum):
     DECIDE_OBJECTION = "decide_objection"  # uphold / accept / partly accept an assigned objection
     MANAGE_CALIBRATION = "manage_calibration"  # calibration files, figures, guidance notes
     CALIBRATION_SCORE = "calibration_score"  # score a calibration file (the lead: reference marks)
+    FILE_ATTRIBUTES = "file_attributes"  # set a declared attribute of a case file (rubrics/vocabulary.yaml)
+    SWITCH_STANDARD = "switch_standard"  # impact of an edited standard version on a campaign, and the switch
 
 
 class Condition(StrEnum):
@@ -96,7 +98,8 @@ RULES: tuple[Rule, ...] = (
                            A.READ_SAMPLE, A.ASSIGN, A.READ_ASSIGNMENTS, A.READ_REVIEWS, A.REOPEN_REVIEW, A.RECHECK,
                            A.PUBLISH, A.OVERVIEW, A.READ_RESULTS, A.READ_REVIEWER_NAMES, A.READ_UNMASKED, A.READ_FINDINGS,
                            A.EDIT_FINDINGS, A.MAKE_NOTICE, A.MAKE_DOCUMENTS, A.PRECHECK, A.PRECHECK_HINTS,
-                           A.CASE_PDFS, A.MANAGE_OBJECTIONS, A.MANAGE_CALIBRATION, A.CALIBRATION_SCORE)),
+                           A.CASE_PDFS, A.MANAGE_OBJECTIONS, A.MANAGE_CALIBRATION, A.CALIBRATION_SCORE,
+                           A.FILE_ATTRIBUTES, A.SWITCH_STANDARD)),
     Rule(REVIEWER, A.OWN_QUEUE),
     Rule(REVIEWER, A.SCORE, C.OWN_ASSIGNMENT),
     Rule(REVIEWER, A.READ_REVIEWS, C.OWN_SUBMITTED),

@@ -17,8 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring import audit
-from scoring.accounts import require_role
+from scoring import audit, policy
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -29,7 +28,6 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import Role
 from scoring.engine import round_score, score
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.file_attributes import attributes_of
@@ -109,7 +107,7 @@ def _scored(session: Session, campaign: Campaign, old_hash: str) -> list[tuple[C
 
 def simulate(session: Session, actor: User, campaign: Campaign, new: Standard) -> Impact:
     """Re-score every scoring made under the campaign's current version of `new.id` under both versions."""
-    require_role(actor, Role.LEAD)
+    policy.check(actor, policy.Action.SWITCH_STANDARD)
     rows = _scope_rows(session, campaign, new.id)
     old_hash = rows[0].standard_hash
     old = load_version(session, old_hash)
@@ -167,7 +165,7 @@ def switch(session: Session, actor: User, campaign: Campaign, new: Standard, *, 
            expected_new_hash: str) -> Impact:
     """Switch the campaign to `new` (an explicit step: the lead confirms the version hash they reviewed the
     impact of). Refused while marks do not fit. Re-scores under the new version; audited."""
-    require_role(actor, Role.LEAD)
+    policy.check(actor, policy.Action.SWITCH_STANDARD)
     if not reason.strip():
         raise ValidationFailed("switching a campaign's standard needs a reason")
     if expected_new_hash != new.hash:
@@ -185,12 +183,12 @@ def switch(session: Session, actor: User, campaign: Campaign, new: Standard, *, 
         for what, marks, _ in scorings:
             kind, _, ident = what.partition(":")
             if kind == "review":
-                review = session.get(Review, int(ident))
+                review = session.get_one(Review, int(ident))
                 review.standard_hash = new.hash
                 store_marks(session, review, marks)
                 review.updated_at = utcnow()
             else:
-                rc = session.get(Recheck, int(ident))
+                rc = session.get_one(Recheck, int(ident))
                 bands, pass_line = file_grading(session, campaign, new.hash)
                 result = score(new, attributes_of(cf), marks, bands=bands, pass_line=pass_line)
                 rc.standard_hash = new.hash

@@ -185,6 +185,8 @@ NOT_PROBED_HERE = {  # actions whose core operations have their own permission t
     Action.DECIDE_OBJECTION: "tests/test_objections.py",
     Action.MANAGE_CALIBRATION: "tests/test_calibration.py",
     Action.CALIBRATION_SCORE: "tests/test_calibration.py",
+    Action.FILE_ATTRIBUTES: "tests/test_attributes.py",
+    Action.SWITCH_STANDARD: "tests/test_standard_impact.py",
 }
 
 

@@ -92,7 +92,8 @@ def _read(path: Path) -> tuple[Any, dict[PathKey, int]]:
 def _validate(path: Path, data: dict[str, Any], lines: dict[PathKey, int], vocab: Vocabulary) -> LoadedFile:
     fname = str(path)
     kind = data.get("kind")
-    model_cls = {"standard": StandardFile, "module": ModuleFile}.get(kind)  # type: ignore[arg-type]
+    model_cls: type[StandardFile] | type[ModuleFile] | None = (
+        StandardFile if kind == "standard" else ModuleFile if kind == "module" else None)
     if model_cls is None:
         raise ProblemReport(
             [Problem(f"`kind` must be 'standard', 'module' or 'vocabulary', not {str(kind)[:40]!r}", file=fname,

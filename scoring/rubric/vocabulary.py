@@ -33,6 +33,13 @@ SOURCES = ("register", "lead", "reviewer")
 AttrValue = bool | str | Decimal | dt.date
 
 
+Source = Literal["register", "lead", "reviewer"]
+
+
+def _default_sources() -> list[Source]:
+    return ["register", "lead"]
+
+
 class AttributeDecl(BaseModel):
     """One file attribute a standard may condition on."""
 
@@ -44,7 +51,7 @@ class AttributeDecl(BaseModel):
     type: Literal["yes_no", "one_of", "number", "date"]
     choices: list[str] | None = None
     synonyms: list[str] = Field(default_factory=list)
-    set_by: list[Literal["register", "lead", "reviewer"]] = Field(default_factory=lambda: ["register", "lead"])
+    set_by: list[Source] = Field(default_factory=_default_sources)
     builtin: bool = False
 
     @model_validator(mode="after")
