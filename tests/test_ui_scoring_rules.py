@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from scoring.assignments import assign
-from scoring.campaigns import create_campaign, spec_from_options
+from scoring.accounts import create_user
 from scoring.db.models import Assignment
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.rubric.loader import RubricLibrary
-from scoring.users import create_user
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 from tests.test_ui_reviewer import _deduct, _metric, _open_score_page, _widget
