@@ -7,6 +7,7 @@ gets a schema of its own, dropped afterwards, so tests never see each other's ro
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -58,9 +59,23 @@ def pg_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite database migrated to the newest schema per test session; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "casereview.db"
+    eng = open_db(f"sqlite:///{path}")
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'casereview.db'}"
+def sqlite_url(tmp_path: Path, migrated_sqlite_template: Path) -> str:
+    """A fresh, migrated SQLite database of this test's own (a file copy of the session's template)."""
+    path = tmp_path / "casereview.db"
+    shutil.copyfile(migrated_sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

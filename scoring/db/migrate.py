@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -21,7 +22,9 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return cfg
 
 
+@functools.cache
 def head_revision() -> str:
+    """The newest migration shipped (read once per process: the migration files do not change under it)."""
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
@@ -31,4 +34,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def upgrade_to_head(engine: Engine) -> None:
+    """Bring the schema to the newest migration; a database already there is left alone (no Alembic run)."""
+    if current_revision(engine) == head_revision():
+        return
     command.upgrade(alembic_config(engine), "head")
