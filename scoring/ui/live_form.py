@@ -440,8 +440,10 @@ def _explained(standard: Standard, entry: dict[str, Any], pending: list[Problem]
         out.append(Problem(message=t(key, where=where_label(standard, entry, path)), path=p.path))
     for p in locations:
         out.append(Problem(message=t("live.why.location", where=where_label(standard, entry, p.path)), path=p.path))
-    seen: set[tuple[str | None, str]] = set()
-    return [p for p in out if (p.path, p.message) not in seen and not seen.add((p.path, p.message))]
+    unique: dict[tuple[str | None, str], Problem] = {}
+    for p in out:  # one line per place and reason
+        unique.setdefault((p.path, p.message), p)
+    return list(unique.values())
 
 
 @st.fragment

@@ -1,6 +1,6 @@
-"""The scoring page's form, split by job: `labels` (values and labels), `widgets` (inputs), `actions` (save,
-submit, conflicts, and the form itself) and `result_view` (read-only results).
+"""What the scoring page shows besides the editable form (`scoring.ui.live_form`): `labels` (values and
+labels), `widgets` (the score metrics) and `result_view` (read-only results, others' reviews).
 
-Every number shown comes from the pure engine (`scoring.engine.score`) run on the form's current marks;
-every rule (what may be deducted, locations on submit, versions, permissions) is enforced by the core.
+Every number shown comes from the pure engine (`scoring.engine.score`) run on the marks; every rule (what
+may be deducted, locations on submit, versions, permissions) is enforced by the core.
 """

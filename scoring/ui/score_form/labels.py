@@ -32,9 +32,10 @@ def standard_version(standard_hash: str) -> Standard:
 
 @dataclass(frozen=True)
 class FormContext:
-    """What the form fragment needs besides the kept input (plain values: fragments keep their arguments)."""
+    """What scoring a file's marks with the engine needs (plain values); `review_id` is None for a file
+    not started yet."""
 
-    review_id: int
+    review_id: int | None
     assignment_id: int
     standard_hash: str
     attributes: FileAttributes
