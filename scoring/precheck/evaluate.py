@@ -23,6 +23,14 @@ _CMP: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
+def _dates(col: pd.Series) -> pd.Series:
+    """ISO dates (or dates / timestamps) as datetime64; anything else empty."""
+    if pd.api.types.is_datetime64_any_dtype(col):
+        return col
+    text = col.astype(object).where(col.notna(), None).map(lambda v: None if v is None else str(v)[:10])
+    return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
+
+
 def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     """Typed columns for every known attribute: dates as datetime64, numbers as float, yes/no as bool
     (empty = no), text as object; a column the register does not carry is all empty."""
@@ -32,7 +40,7 @@ def prepare(frame: pd.DataFrame | Mapping[str, Iterable[Any]]) -> pd.DataFrame:
     for key, attr in ATTRIBUTES.items():
         col = df[key] if key in df.columns else None
         if attr.type == "date":
-            out[key] = (pd.to_datetime(col, errors="coerce") if col is not None
+            out[key] = (_dates(col) if col is not None
                         else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]"))
         elif attr.type == "number":
             out[key] = (pd.to_numeric(col, errors="coerce").astype("float64") if col is not None

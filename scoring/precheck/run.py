@@ -26,9 +26,11 @@ BASE_COLUMNS = ("case_file_id", "case_number", "unit", "unit_order", "case_type"
 def register_frame(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> pd.DataFrame:
     """Every file of the campaign's window (or only the given files) with its attribute values."""
     stmt = (
+        # raw column values (amount in hundredths, date as stored): typed by pandas on whole columns
         sa.select(CaseFile.id, CaseFile.case_number, Unit.name, Unit.sort_order, CaseFile.case_type,
-                  CaseFile.procedure, CaseFile.decision_date, CaseFile.major_decision, CaseFile.waiver,
-                  CaseFile.hearing_held, CaseFile.coercive_measure, CaseFile.penalty_amount)
+                  CaseFile.procedure, sa.type_coerce(CaseFile.decision_date, sa.String), CaseFile.major_decision,
+                  CaseFile.waiver, CaseFile.hearing_held, CaseFile.coercive_measure,
+                  sa.type_coerce(CaseFile.penalty_amount, sa.BigInteger))
         .join(Unit, Unit.id == CaseFile.unit_id)
         .where(CaseFile.decision_date >= campaign.window_start, CaseFile.decision_date <= campaign.window_end)
     )
@@ -36,7 +38,8 @@ def register_frame(session: Session, campaign: Campaign, case_file_ids: list[int
         stmt = stmt.where(CaseFile.id.in_(case_file_ids))
     rows = session.connection().execute(stmt.order_by(CaseFile.id)).all()
     df = pd.DataFrame.from_records(rows, columns=list(BASE_COLUMNS))
-    df["penalty_amount"] = pd.to_numeric(df["penalty_amount"], errors="coerce")
+    df["penalty_amount"] = pd.to_numeric(df["penalty_amount"], errors="coerce") / 100  # Centi: hundredths
+    df["decision_date"] = pd.to_datetime(df["decision_date"].astype(str), errors="coerce", format="ISO8601")
     extra = extra_attributes(session, campaign, case_file_ids)
     if not extra.empty:
         df = df.merge(extra, on="case_file_id", how="left")
