@@ -3,8 +3,10 @@
     python benchmarks/bench_rubric_input.py               # every case below
     python benchmarks/bench_rubric_input.py --mb 20       # the size of the big rubric
 
-Each case runs the real command in a child process (so peak RSS is that command's alone) and prints
-its wall time, peak memory, exit code and the last line it printed. Targets (issue 11): a 20 MB rubric
+Each case runs the real command in a child process and prints its wall time, CPU time (user + system:
+less sensitive to a busy machine than wall time), the peak memory of the largest child so far (the big
+rubric runs first, so its line is its own peak), the exit code and the last line it printed. The
+start-up baseline (`--help`) shows how much of each figure is only starting Python and the command. Targets (issue 11): a 20 MB rubric
 checks in <= 30 s and <= 1 GB; hostile inputs end with one clear message and a non-zero exit.
 """
 
@@ -84,19 +86,23 @@ sections:
 def run(label: str, *args: str) -> None:
     cmd = [sys.executable, "-m", "scoring", *args]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, timeout=900, check=False)
     wall = time.perf_counter() - start
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    peak_mb = after.ru_maxrss / 1024
     last = (proc.stderr.strip().splitlines() or proc.stdout.strip().splitlines() or [""])[-1]
     traceback = "Traceback" in proc.stderr
-    print(f"{label:<44} {wall:7.2f} s  peak RSS <= {peak_mb:7.0f} MB  exit {proc.returncode}"
+    print(f"{label:<44} {wall:7.2f} s wall {cpu:7.2f} s CPU  peak RSS <= {peak_mb:7.0f} MB  exit {proc.returncode}"
           f"{'  TRACEBACK' if traceback else ''}\n    {last[:150]}", flush=True)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--mb", type=float, default=20)
+    ap.add_argument("--only-big", action="store_true", help="only the start-up baseline and the big rubric")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
@@ -104,6 +110,9 @@ def main() -> None:
         items = big_rubric(d / "big.yaml", args.mb)
         print(f"big rubric: {(d / 'big.yaml').stat().st_size / 1048576:.1f} MB, {items:,} items")
         run(f"rubric check ({args.mb:g} MB valid standard)", "rubric", "check", str(d / "big.yaml"))
+        run("baseline: casereview --help (start-up)", "--help")
+        if args.only_big:
+            return
         alias_bomb(d / "bomb.yaml")
         run("rubric check (alias bomb, 9^12 expansion)", "rubric", "check", str(d / "bomb.yaml"))
         (d / "deep.yaml").write_text("[" * 100_000 + "]" * 100_000)

@@ -4,6 +4,7 @@ vocabulary, the include search path, and attribute values from the register, the
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from scoring import audit
 from scoring.accounts import create_user
+from scoring.cli import main
 from scoring.db.models import CaseFile, Review
 from scoring.db.session import session_factory
 from scoring.engine import score
@@ -255,3 +257,15 @@ def test_register_import_reads_declared_attributes_by_their_column_synonyms(engi
 def test_the_precheck_folder_beside_the_standards_is_not_read_as_rubrics(tmp_path):
     write_yaml(tmp_path / "std" / "precheck" / "default.yaml", {"rules": []})
     assert list(lib_with(tmp_path, licensing(None)).standards) == ["lic"]
+
+
+def test_the_lead_lists_and_sets_attributes_from_the_cli(world, engine, capsys):
+    url = engine.url.render_as_string(hide_password=False)
+    assert main(["attribute", "list"]) == 0
+    assert "onsite_verification" in capsys.readouterr().out
+    number = world["cf"].case_number
+    assert main(["attribute", "set", number, "onsite_verification", "true", "--db", url, "--as", "lead"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["attributes"]["onsite_verification"] == "True" and shown["sources"]["onsite_verification"] == "lead"
+    assert main(["attribute", "set", number, "filing_date", "三月", "--db", url, "--as", "lead"]) == 1
+    assert "must be a date" in capsys.readouterr().err

@@ -27,6 +27,7 @@ def language() -> str:
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "aggregate": ("aggregate_cmds", "Compare units: figures over the final results of a campaign."),
+    "attribute": ("attribute_cmds", "File attributes standards condition on (declared in rubrics/vocabulary.yaml)."),
     "audit": ("audit_cmds", "The tamper-evident audit log."),
     "backup": ("db_cmds", "Back up the live database (SQLite online backup API; PostgreSQL pg_dump), then check the "
                           "copy."),
