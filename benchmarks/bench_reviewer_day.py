@@ -89,7 +89,7 @@ def prepare(url: str) -> tuple[str, int]:
         cid, lead_id = campaign.id, lead.id
     rules = {"quota": {"count": 1}, "stratify_by_case_type": False, "units": ["区市场监管局"]}
     for seed in range(1, 500):
-        picks = preview_sample(engine, cid, rules, seed, actor_id=lead_id(engine))
+        picks = preview_sample(engine, cid, rules, seed, actor_id=lead_id)
         with transaction(engine) as s:
             cf = s.scalar(select(CaseFile).where(CaseFile.case_number == picks[0].case_number))
             if cf.case_type == "行政处罚" and cf.procedure == "一般" and not cf.major_decision:
