@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from benchmarks.build import SCALES, World, build
-from benchmarks.figures import _fresh_pg_schema, run_figures
+from benchmarks.figures import _fresh_pg_schema, drop_pg_schemas, run_figures
 from benchmarks.measure import load, markdown_table
 from scoring.db.session import open_db
 
@@ -50,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             pg_base = os.environ.get("CASEREVIEW_BENCH_PG_URL") or os.environ.get("CASEREVIEW_TEST_PG_URL")
             if not pg_base:
                 ap.error("--db postgresql needs CASEREVIEW_BENCH_PG_URL or CASEREVIEW_TEST_PG_URL")
-            url = _fresh_pg_schema(pg_base, f"bench_{args.scale}")
+            schema = f"bench_{args.scale}_{os.getpid()}"  # concurrent runs never share a schema
+            url = _fresh_pg_schema(pg_base, schema)
         else:
             url = f"sqlite:///{tmp}/bench.db"
         log(f"building the {scale.name} world on {args.db} (load {load()})")
@@ -59,8 +60,12 @@ def main(argv: list[str] | None = None) -> int:
         world = build(engine, World(url=url, scale=scale), tmp, log=log)
         log(f"built in {time.process_time() - c0:.0f} s CPU, {time.perf_counter() - w0:.0f} s wall; "
             + ", ".join(f"{k} {v:.1f} s" for k, v in world.timings.items()))
-        figures = run_figures(engine, world, tmp, repeat=repeat, log=log, pg_url=pg_base)
-        engine.dispose()
+        try:
+            figures = run_figures(engine, world, tmp, repeat=repeat, log=log, pg_url=pg_base)
+        finally:
+            engine.dispose()
+            if pg_base is not None:
+                drop_pg_schemas(pg_base, f"bench_%_{os.getpid()}")
     table = markdown_table(figures)
     header = (f"scale {scale.name} ({scale.register:,} register rows, {scale.units} units, "
               f"{world.counts['sampled']:,} sampled files, {scale.reviewers} reviewers) on {args.db}; "

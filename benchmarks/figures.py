@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import resource
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,7 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 
 from benchmarks.build import CAMPAIGN, RULES, SEED, World
-from benchmarks.measure import Figure, Run, measure
+from benchmarks.measure import Figure, Run, load, measure
 from scoring.aggregate import agreement, campaign_figures, top_problems, unit_table
 from scoring.aggregate.uncertainty import bootstrap_intervals
 from scoring.db.models import Assignment, Campaign, Review, SampleRecord, User
@@ -290,6 +293,8 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
 
     add(Figure("save a draft (core)", measure(save, repeat * 3), "≤ 100 ms"))
 
+    figs.append(concurrent_saves(engine, world, log))
+
     # documents, exports, findings
     with transaction(engine) as s:
         lead = s.get(User, world.lead_id)
@@ -303,7 +308,11 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
                    "≤ 15 s, ≤ 500 MB"))
 
     # the import, each in its own process (peak memory is the process's own)
-    figs.append(_import_figure(world, tmp, min(repeat, 3), log, pg_url))
+    try:
+        figs.append(_import_figure(world, tmp, min(repeat, 3), log, pg_url))
+    except subprocess.CalledProcessError as exc:
+        figs.append(Figure("register import", Run(), "≤ 1x pandas, ≤ 300 MB",
+                           note=f"error: {(exc.stderr or '').strip().splitlines()[-1:]}"))
     add(Figure("CLI start (--help)", _subprocess_cpu([sys.executable, "-m", "scoring", "--help"], repeat),
                "≤ 0.5 s", "python -c pass", _subprocess_cpu([sys.executable, "-c", "pass"], repeat)))
     entry = world.timings["data entry through the core"]
@@ -313,14 +322,70 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
     return figs
 
 
+def concurrent_saves(engine: Engine, world: World, log: Callable[[str], None], saves: int = 5) -> Figure:
+    """Every reviewer (30 at district scale) saves drafts of their own files at the same time, each in
+    a thread with its own session; the figure is the p95 of the save latencies (wall: it waits on the
+    database and on the other writers), with the machine's load."""
+    cid = world.campaign_id
+    with session_factory(engine)() as s:
+        first = dict(s.execute(sa.select(Assignment.reviewer_id, sa.func.min(Assignment.id))
+                               .where(Assignment.campaign_id == cid).group_by(Assignment.reviewer_id)).all())
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    barrier = threading.Barrier(len(first))
+
+    def reviewer(rid: int, aid: int) -> None:
+        try:
+            with transaction(engine) as s:
+                rv = s.scalar(sa.select(Review).where(Review.assignment_id == aid))
+                if rv is not None and rv.status != "draft":
+                    rv.status = "draft"
+            barrier.wait(timeout=120)
+            for _ in range(saves):
+                t0 = time.perf_counter()
+                with transaction(engine) as s:
+                    user = s.get(User, rid)
+                    rv = s.scalar(sa.select(Review).where(Review.assignment_id == aid))
+                    if rv is None:
+                        rv = open_for_scoring(s, user, aid)
+                        rv = s.get(Review, rv.review_id) if rv.review_id else None
+                    if rv is not None:
+                        save_draft(s, user, rv.id, marks_of(rv), expected_version=rv.version)
+                with lock:
+                    latencies.append(time.perf_counter() - t0)
+        except Exception as exc:  # noqa: BLE001 - reported in the table, not raised
+            with lock:
+                errors.append(f"{type(exc).__name__}: {exc}"[:120])
+
+    c0 = time.process_time()
+    threads = [threading.Thread(target=reviewer, args=(rid, aid)) for rid, aid in first.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cpu = time.process_time() - c0
+    lat = sorted(latencies)
+    p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))] if lat else None
+    p50 = lat[len(lat) // 2] if lat else None
+    note = (f"{len(first)} reviewers x {saves} saves, p50 {p50 * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms wall"
+            if lat else "no save completed")
+    if errors:
+        note += f"; {len(errors)} failed ({errors[0]})"
+    log(f"  concurrent saves: {note}; load {load()}")
+    return Figure(f"{len(first)} reviewers saving drafts at once (p95 latency)",
+                  Run(cpu=[cpu], wall=[p95] if p95 is not None else []), "p95 ≤ 100 ms", note=note + f"; load {load()}")
+
+
 def _import_figure(world: World, tmp: Path, repeat: int, log: Callable[[str], None], pg_url: str | None) -> Figure:
     def once(which: str, k: int) -> dict:
         if pg_url is None:
             url = f"sqlite:///{tmp}/import-{which}-{k}.db"
         else:
-            url = _fresh_pg_schema(pg_url, f"bench_import_{which}_{k}")
+            url = _fresh_pg_schema(pg_url, f"bench_import_{which}_{k}_{os.getpid()}")
         out = subprocess.run([sys.executable, "-m", "benchmarks.importer", which, str(world.register_csv), url,
-                              str(world.scale.units)], check=True, capture_output=True, text=True, cwd=ROOT)
+                              str(world.scale.units)], check=True, capture_output=True, text=True, cwd=ROOT,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     ours, theirs = Run(), Run()
@@ -335,6 +400,15 @@ def _import_figure(world: World, tmp: Path, repeat: int, log: Callable[[str], No
     log(f"  {fig.name}: {ours.cpu_median:.2f} s CPU, {ours.peak_mb:.0f} MB; pandas {theirs.cpu_median:.2f} s, "
         f"{theirs.peak_mb:.0f} MB")
     return fig
+
+
+def drop_pg_schemas(base: str, pattern: str) -> None:
+    """Remove the schemas a PostgreSQL run made (LIKE `pattern`)."""
+    engine = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as c:
+        for (name,) in c.execute(sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE :p"), {"p": pattern}):
+            c.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+    engine.dispose()
 
 
 def _fresh_pg_schema(base: str, schema: str) -> str:

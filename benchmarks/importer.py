@@ -54,11 +54,12 @@ def _amounts(s: pd.Series) -> pd.Series:
 
 
 def pandas_import(csv_path: Path, url: str) -> int:
-    engine = sa.create_engine(url)
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    serial = "SERIAL" if engine.dialect.name == "postgresql" else "INTEGER"
     names = dict(enumerate(n for n, _ in unit_names(10_000)))
     with engine.begin() as c:
         c.exec_driver_sql("CREATE TABLE IF NOT EXISTS units (id INTEGER PRIMARY KEY, name TEXT UNIQUE)")
-        c.exec_driver_sql("CREATE TABLE IF NOT EXISTS case_files (id INTEGER PRIMARY KEY, unit_id INTEGER, "
+        c.exec_driver_sql(f"CREATE TABLE IF NOT EXISTS case_files (id {serial} PRIMARY KEY, unit_id INTEGER, "
                           "case_number TEXT UNIQUE, case_type TEXT, procedure TEXT, decision_date DATE, "
                           "major_decision BOOLEAN, waiver BOOLEAN, hearing_held BOOLEAN, coercive_measure BOOLEAN, "
                           "penalty_amount INTEGER, description TEXT)")

@@ -98,6 +98,9 @@ def markdown_table(figures: list[Figure]) -> str:
     for f in figures:
         ratio = f.ratio()
         name = f.name + (f" ({f.note})" if f.note else "")
+        if f.ours.cpu_median is None:
+            lines.append(f"| {name} | — | — | — | {f.comparator or '—'} | — | — | {f.goal} |")
+            continue
         peak = "—" if f.ours.peak_mb is None else f"{f.ours.peak_mb:.0f}"
         lines.append(
             f"| {name} | {_secs(f.ours.cpu_median)} | {_secs(f.ours.wall_median)} | {peak} | {f.comparator or '—'} "

@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from benchmarks.__main__ import main
 
 
-def test_small_scale_runs_every_figure_with_its_comparator(tmp_path, capsys):
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys, request):
+    if db == "postgresql":
+        request.getfixturevalue("pg_url")  # fails (never skips) when the server named is unreachable
     out = tmp_path / "bench.json"
-    assert main(["--scale", "small", "--repeat", "1", "--json", str(out)]) == 0
+    assert main(["--scale", "small", "--db", db, "--repeat", "1", "--json", str(out)]) == 0
     data = json.loads(out.read_text())
     names = [f["name"] for f in data["figures"]]
     for expected in ("draw ", "verify that draw", "auto-assign", "unit aggregation", "comparison page core",
                      "top problems", "reviewer agreement", "reviewer queue", "lead progress", "open a file",
                      "save a draft", "findings generate", "notice .docx", "supervision", "export scores",
-                     "register import", "CLI start", "data entry through the core"):
+                     "register import", "CLI start", "data entry through the core", "8 reviewers saving"):
         assert any(n.startswith(expected) for n in names), expected
     for f in data["figures"]:
+        assert "error" not in f["note"] and "failed" not in f["note"], f["note"]
         assert f["cpu_median_s"] is not None and f["cpu_median_s"] >= 0, f["name"]
         if f["comparator"]:
             assert f["comparator_cpu_median_s"] is not None, f["name"]
