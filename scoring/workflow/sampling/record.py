@@ -18,11 +18,12 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Engine
+from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session, selectinload
 
 from scoring import audit
 from scoring.accounts import load_actor
+from scoring.audit_state import note_inserted
 from scoring.csv_safe import write_csv
 from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, User, utcnow
 from scoring.db.session import session_factory, transaction
@@ -312,7 +313,6 @@ def draw_sample(
             parent_id=parent.id if parent else None, is_current=True,
             created_at=utcnow().replace(microsecond=0), created_by_id=actor_id,
         )
-        record.items = [SampleItem(case_file_id=p.ref, draw_order=p.draw_order, reason=p.reason) for p in picks]
         exported = _record_json(campaign, record, parent.record_hash if parent else None,
                                 [_item_json(p) for p in picks])
         record.record_hash = exported["record_hash"]
@@ -320,6 +320,13 @@ def draw_sample(
             parent.is_current = False
         session.add(record)
         session.flush()
+        # The picks in one INSERT (the unit of work would add them one object at a time), vouched for in the
+        # audit chain like rows the ORM writes; then loaded back, so callers see `record.items`.
+        ids = session.scalars(insert(SampleItem).returning(SampleItem.id), [
+            {"sample_id": record.id, "case_file_id": p.ref, "draw_order": p.draw_order, "reason": p.reason}
+            for p in picks]).all() if picks else []
+        note_inserted(session, SampleItem.__tablename__, ids)
+        session.refresh(record, ["items"])
         audit.record(
             session, actor_id=actor_id, action="sample_draw", entity="sample_record", entity_id=record.id,
             old=None if parent is None else {
