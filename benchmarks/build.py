@@ -31,6 +31,7 @@ from sqlalchemy import Engine
 from scoring.accounts import create_user
 from scoring.db.models import (
     Assignment,
+    Campaign,
     CaseFile,
     FileDeduction,
     FileFocusScore,
@@ -187,8 +188,6 @@ def build(engine: Engine, world: World, tmp: Path, *, log: Any = print) -> World
 
 
 def _campaign(s: Any, world: World) -> Any:
-    from scoring.db.models import Campaign
-
     return s.get(Campaign, world.campaign_id)
 
 

@@ -35,6 +35,7 @@ from scoring.findings.generate import generate_findings
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
 from scoring.workflow.assignments import apply_plan, plan_auto_assignment
 from scoring.workflow.campaigns import create_campaign, spec_from_options
+from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit_progress
 from scoring.workflow.reviews import marks_of, save_draft
 from scoring.workflow.sampling import draw_sample, verify_record
 from scoring.workflow.sampling.rules import SampleRules, unit_quota
@@ -261,8 +262,6 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
         queue_len = busiest[1]
         add(Figure(f"reviewer queue ({queue_len:,} files)",
                    measure(lambda: queue_progress(my_queue(s, reviewer, cid)), repeat * 3), "≤ 300 ms"))
-        from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit_progress
-
         def progress() -> None:
             lead_reviewer_progress(s, lead, cid)
             unit_progress(s, lead, cid)
