@@ -53,7 +53,6 @@ from scoring.workflow.campaigns import create_campaign, spec_from_options, stand
 from scoring.workflow.recheck import outcome, record_recheck
 from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review
 from scoring.workflow.sampling import draw_sample
-from tests.factories import session_lead_id
 
 
 @dataclass(frozen=True)
@@ -144,10 +143,10 @@ def build(engine: Engine, world: World, tmp: Path, *, log: Any = print) -> World
     units = unit_names(scale.units)
     t = _cpu()
     with transaction(engine) as s:
-        for name, kind in units:
-            add_unit(s, name, kind, actor_id=session_lead_id(s))
         lead = create_user(s, username="lead", display_name="组长", role="lead", password=PASSWORD, bootstrap=True)
         world.lead_id = lead.id
+        for name, kind in units:
+            add_unit(s, name, kind, actor_id=lead.id)
         for i in range(scale.reviewers):
             r = create_user(s, username=f"r{i:03d}", display_name=f"评查员{i:03d}", role="reviewer",
                             unit_name=units[i % len(units)][0], password=PASSWORD, actor=lead)

@@ -39,7 +39,6 @@ from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit
 from scoring.workflow.reviews import marks_of, save_draft
 from scoring.workflow.sampling import draw_sample, verify_record
 from scoring.workflow.sampling.rules import SampleRules, unit_quota
-from tests.factories import lead_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -230,7 +229,7 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
     add(Figure(f"draw {world.counts['sampled']:,} of {scale.register:,} (stratified, 3 forced flags)", ours,
                "≤ 2 s, ≤ 3x DuckDB", "DuckDB same draw", theirs,
                note="" if same else "DuckDB draw DIFFERS"))
-    add(Figure("verify that draw", measure(lambda: verify_record(engine, record_id, actor_id=lead_id(engine)), repeat), "≤ 2 s"))
+    add(Figure("verify that draw", measure(lambda: verify_record(engine, record_id, actor_id=world.lead_id), repeat), "≤ 2 s"))
 
     # assignment on the fresh campaigns' samples
     pending = list(fresh)
