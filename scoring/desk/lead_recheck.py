@@ -25,7 +25,7 @@ from scoring.marks import Marks
 from scoring.policy import Action, check
 from scoring.rubric.model import Standard
 from scoring.standards import load_version
-from scoring.workflow.campaigns import campaign_bands, standard_for
+from scoring.workflow.campaigns import file_grading, standard_for
 from scoring.workflow.progress import (
     file_stats,
     load_campaign,
@@ -236,5 +236,6 @@ def preview_recheck(session: Session, actor: User | None, campaign_id: int, case
     """The result the lead's final marks would give (nothing written)."""
     check(actor, Action.RECHECK)
     campaign, cf = load_campaign(session, campaign_id), load_case_file(session, case_file_id)
-    return score(standard_for(session, campaign, cf), attributes_of(cf), marks, bands=campaign_bands(campaign),
-                 pass_line=campaign.pass_line)
+    standard = standard_for(session, campaign, cf)
+    bands, pass_line = file_grading(session, campaign, standard.hash)  # as record_recheck grades it
+    return score(standard, attributes_of(cf), marks, bands=bands, pass_line=pass_line)
