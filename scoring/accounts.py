@@ -56,7 +56,7 @@ def acting_id(engine: Engine, actor_id: int | None, action: Action) -> int:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise ValidationFailed(code="auth.password_short", n=MIN_PASSWORD_LENGTH)
     return _hasher.hash(password)
 
 

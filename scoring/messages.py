@@ -47,10 +47,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.unknown": ("不是可用的选项", "is not one of the options"),
     # sign-in and accounts
     "auth.wrong_credentials": ("用户名或密码错误", "wrong user name or password"),
-    "auth.locked": ("账号已被暂时锁定，请{minutes}分钟后再试",
-                    "the account is locked; try again in {minutes} {minutes|minute|minutes}"),
+    "auth.locked": ("连续{max}次登录失败，账号已被暂时锁定，请{minutes}分钟后再试",
+                    "account locked after {max} failed sign-ins; try again in {minutes} {minutes|minute|minutes}"),
     "auth.passwords_differ": ("两次输入的密码不一致", "the two passwords differ"),
-    "auth.password_short": ("密码至少需要{n}个字符", "the password needs at least {n} {n|character|characters}"),
+    "auth.password_short": ("密码至少需要{n}个字符", "a password needs at least {n} {n|character|characters}"),
     "auth.sign_in_first": ("请先登录", "sign in first"),
     # electronic case files (scoring.case_pdfs)
     "pdf.empty": ("{name}：文件为空", "{name}: the file is empty"),

@@ -30,7 +30,7 @@ def create_first_lead(
     if not password:
         raise ValidationFailed("a password is required")
     if password != password_repeat:
-        raise ValidationFailed("the two passwords differ")
+        raise ValidationFailed(code="auth.passwords_differ")
     with transaction(engine) as session:
         user = create_user(session, username=username, display_name=display_name, role=Role.LEAD,
                            password=password, email=email or None, bootstrap=True)

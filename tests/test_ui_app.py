@@ -49,7 +49,7 @@ def test_setup_refuses_bad_input_then_creates_the_lead_and_signs_in(db):
     at.text_input(key="setup_password").input(PASSWORD)
     at.text_input(key="setup_password2").input("something-else")
     at.button[0].click().run()
-    assert "the two passwords differ" in " ".join(texts(at, "error"))
+    assert "两次输入的密码不一致" in " ".join(texts(at, "error"))  # in the page's language
     assert _users(db) == []
     at.text_input(key="setup_password2").input(PASSWORD)
     at.button[0].click().run()
@@ -71,7 +71,7 @@ def test_sign_in_wrong_password_shows_error_then_works(db):
     at = new_app().run()
     assert texts(at, "title") == ["登录"]
     sign_in(at, "lead", "wrong-password")
-    assert "wrong user name or password" in " ".join(texts(at, "error"))
+    assert "登录失败：用户名或密码错误" in " ".join(texts(at, "error"))
     assert "user_id" not in at.session_state
     sign_in(at, "lead", PASSWORD)
     assert not at.exception
@@ -88,7 +88,7 @@ def test_lock_out_after_repeated_failures(db):
         sign_in(at, "rv", "not-the-password")
     sign_in(at, "rv", PASSWORD)  # right password, but the account is locked now
     errors = " ".join(texts(at, "error"))
-    assert "locked" in errors and "try again" in errors
+    assert "账号已被暂时锁定" in errors and "分钟后再试" in errors
     assert texts(at, "title") == ["登录"]
 
 

@@ -8,10 +8,11 @@ import streamlit as st
 
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
+from scoring.messages import localize
 from scoring.setup import needs_setup
 from scoring.ui import i18n, session_cookie, sso, state
 from scoring.ui.common import role_label
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 from scoring.ui.page_table import BY_NAME, pages_of
 
 PAGES_DIR = Path(__file__).resolve().parent / "pages"
@@ -72,7 +73,7 @@ def run() -> None:
         engine = state.engine()
         first_run = needs_setup(engine)
     except CaseReviewError as exc:
-        st.error(t("shell.db_error", message=str(exc)))
+        st.error(t("shell.db_error", message=localize(exc, lang())))
         st.stop()
     user = None
     if first_run:

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from scoring.errors import CaseReviewError, Problem, ProblemReport
+from scoring.messages import localize
 from scoring.ui.i18n import lang, t
 
 
@@ -16,7 +17,7 @@ def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     rows = [
         {
             t("col.row"): p.row if p.row is not None else p.line,
-            t("col.column"): p.column or p.path or "",
+            t("col.column"): localize(p.column, lang()) if p.column else (p.path or ""),
             t("col.value"): p.value or "",
             t("col.message"): p.localized_message(lang()),
         }

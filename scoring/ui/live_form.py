@@ -43,11 +43,12 @@ from scoring.mark_entry import (
     marks_so_far,
 )
 from scoring.marks import Marks
+from scoring.messages import localize
 from scoring.rubric.model import CItem, CSection, Standard
 from scoring.rubric.schema import OTHER_REASON, FileAttributes, GradeBand
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
 from scoring.ui.common import focus_label, show_error
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 from scoring.ui.rule_labels import reason_label, reason_options
 from scoring.ui.score_form.labels import (
     FormContext,
@@ -321,7 +322,7 @@ def _remember_conflict(ctx: LiveContext, exc: ConflictError) -> None:
         with state.acting(write=True) as (session, actor):
             current = open_for_scoring(session, actor, aid, create=False)
         score_store.set_conflict(aid, version=current.version, marks=current.marks, status=current.status,
-                                 message=str(exc))
+                                 message=localize(exc, lang()))
     except CaseReviewError as again:
         marks = exc.current if isinstance(exc.current, Marks) else Marks()
         score_store.set_conflict(aid, version=-1, marks=marks, status="unknown", message=f"{exc}; {again}")

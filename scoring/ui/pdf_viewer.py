@@ -20,8 +20,9 @@ import streamlit as st
 from scoring import case_pdfs
 from scoring.case_pdfs import PdfInfo
 from scoring.errors import CaseReviewError
+from scoring.messages import localize
 from scoring.ui import state
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 
 PAGE_PREFIX = "pdf_page:"
 WIDTH_PX = 900
@@ -92,7 +93,7 @@ def viewer(case_file_id: int, found: PdfInfo | None = None) -> PdfInfo | None:
         try:
             found = allowed_info(case_file_id)
         except CaseReviewError as exc:
-            st.warning(str(exc), icon=":material/lock:")
+            st.warning(localize(exc, lang()), icon=":material/lock:")
             return None
     if found is None:
         st.caption(t("pdfv.none"))
@@ -110,7 +111,7 @@ def viewer(case_file_id: int, found: PdfInfo | None = None) -> PdfInfo | None:
     try:
         png = _page_png(found.sha256, case_file_id, page, WIDTH_PX)
     except CaseReviewError as exc:
-        st.warning(str(exc))
+        st.warning(localize(exc, lang()))
         return found
     st.image(png, caption=t("pdfv.caption", name=found.filename, page=page, pages=found.pages), width="stretch")
     return found

@@ -11,7 +11,9 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from scoring.accounts import user_for_email
 from scoring.errors import CaseReviewError
+from scoring.messages import localize
 from scoring.ui import state
+from scoring.ui.i18n import lang
 
 ERROR_KEY = "sso_error"
 
@@ -34,7 +36,7 @@ def adopt_identity() -> None:
         try:
             user = user_for_email(session, email if isinstance(email, str) else None)
         except CaseReviewError as exc:
-            st.session_state[ERROR_KEY] = str(exc)
+            st.session_state[ERROR_KEY] = localize(exc, lang())
             return
         user_id = user.id
     st.session_state.pop(ERROR_KEY, None)

@@ -65,9 +65,8 @@ def render() -> None:
             by_id = {c.id: c for c in campaigns}
             if st.session_state.get(CAMPAIGN) not in by_id:
                 st.session_state[CAMPAIGN] = campaigns[0].id
-            campaign_id = st.selectbox(
-                t("myfiles.campaign"), list(by_id), key=CAMPAIGN,
-                format_func=lambda i: t("myfiles.campaign_option", name=by_id[i].name, n=by_id[i].assigned))
+            labels = {i: t("myfiles.campaign_option", name=c.name, n=c.assigned) for i, c in by_id.items()}
+            campaign_id = st.selectbox(t("myfiles.campaign"), list(by_id), key=CAMPAIGN, format_func=labels.__getitem__)
             entries = my_queue(session, user, campaign_id)
     except CaseReviewError as exc:
         show_error(exc)

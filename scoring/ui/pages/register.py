@@ -125,10 +125,12 @@ def _browse_tab() -> None:
         units = unit_names(session)
     c1, c2, c3, c4 = st.columns([3, 2, 2, 2])
     text = c1.text_input(t("register.search"), key="reg_search", placeholder=t("register.search_hint"))
-    unit = c2.selectbox(t("col.unit"), ["", *units], format_func=lambda u: u or t("all"), key="reg_unit")
-    case_type = c3.selectbox(t("col.case_type"), ["", *CASE_TYPES], format_func=lambda c: c or t("all"),
+    everything = t("all")  # labels made in this run, in its language (format_func may be called later)
+    unit = c2.selectbox(t("col.unit"), ["", *units], format_func=lambda u: u or everything, key="reg_unit")
+    case_type = c3.selectbox(t("col.case_type"), ["", *CASE_TYPES], format_func=lambda c: c or everything,
                              key="reg_case_type")
-    flag = c4.selectbox(t("col.flags"), ["", *FILE_FLAGS], format_func=lambda f: flag_label(f) if f else t("all"),
+    flags = {f: flag_label(f) for f in FILE_FLAGS}
+    flag = c4.selectbox(t("col.flags"), ["", *FILE_FLAGS], format_func=lambda f: flags[f] if f else everything,
                         key="reg_flag")
     filters = dict(text=text, unit=unit or None, case_type=case_type or None, flag=flag or None)
     page_key = f"reg_page_{abs(hash(tuple(filters.items())))}"

@@ -6,10 +6,11 @@ import streamlit as st
 
 from scoring.demo.progress import reporting
 from scoring.errors import CaseReviewError
+from scoring.messages import localize
 from scoring.setup import create_first_lead, load_demo_data
 from scoring.ui import state
 from scoring.ui.common import show_error
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 
 
 def render() -> None:
@@ -47,7 +48,7 @@ def render() -> None:
             with reporting(show):
                 result = load_demo_data(engine, user_id)
         except CaseReviewError as exc:
-            state.flash(t("setup.demo_failed", message=str(exc)), "error")
+            state.flash(t("setup.demo_failed", message=localize(exc, lang())), "error")
         else:
             state.flash(t("setup.demo_loaded", units=result["units"], case_files=result["case_files"]))
     st.rerun()

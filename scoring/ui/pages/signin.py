@@ -6,8 +6,9 @@ import streamlit as st
 
 from scoring.accounts import sign_in
 from scoring.errors import CaseReviewError
+from scoring.messages import localize
 from scoring.ui import sso, state
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 
 
 def render() -> None:
@@ -26,7 +27,7 @@ def render() -> None:
         try:
             user_id = sign_in(state.engine(), username, password)
         except CaseReviewError as exc:
-            st.error(t("signin.failed", message=str(exc)))
+            st.error(t("signin.failed", message=localize(exc, lang())))
         else:
             state.start_session(user_id)
             st.rerun()
