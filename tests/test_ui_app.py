@@ -88,7 +88,8 @@ def test_lock_out_after_repeated_failures(db):
         sign_in(at, "rv", "not-the-password")
     sign_in(at, "rv", PASSWORD)  # right password, but the account is locked now
     errors = " ".join(texts(at, "error"))
-    assert "账号已被暂时锁定" in errors and "分钟后再试" in errors
+    # Locked: the same answer as a wrong password (the message never tells which accounts exist), in Chinese.
+    assert "登录失败：用户名或密码错误" in errors and "user_id" not in at.session_state
     assert texts(at, "title") == ["登录"]
 
 
