@@ -26,6 +26,7 @@ from scoring.register.importer import REGISTER_SPEC
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.setup import create_first_lead
+from scoring.ui import i18n
 from scoring.ui.app import PAGES_BY_ROLE
 from tests.test_ui_helpers import new_app, page_path, register_csv, sign_in
 
@@ -182,3 +183,8 @@ def test_error_paths_speak_one_language(demo, lang):
     at = _app(demo, Role.LEAD.value, lang)
     at.switch_page(page_path("progress")).run()
     assert not at.exception and not foreign(at, lang, allowed)
+
+
+def test_no_page_text_names_a_cli_command():
+    named = {k: pair for k, pair in i18n._T.items() if any("casereview " in s for s in pair)}
+    assert named == {}

@@ -14,11 +14,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "stdx.award_range": ("{reason}：加 {low}–{high} 分", "{reason}: +{low} to +{high}"),
     "stdx.award_cap": ("，最多加 {cap} 分", ", at most +{cap}"),
     "stdx.check_title": ("校验标准文件", "Check a standard file"),
-    "stdx.check_help": ("上传 YAML 或 Excel 模板格式的评查标准，按与 `casereview rubric check` 相同的规则校验。",
+    "stdx.check_help": ("上传 YAML 或 Excel 模板格式的评查标准，按载入评分标准时的同一套规则校验。",
                         "Upload a standard as YAML or in the Excel template; it is checked with the same rules as "
-                        "`casereview rubric check`."),
+                        "the standards the tool loads."),
     "stdx.upload": ("标准文件（.yaml / .xlsx）", "Standard file (.yaml / .xlsx)"),
-    "stdx.valid": ("校验通过：{n} 个标准。", "Valid: {n} standard(s)."),
+    "stdx.valid": ("校验通过：{n} 个标准。", "Valid: {n} {n|standard|standards}."),
     "stdx.download_xlsx": ("下载 Excel 模板", "Download the Excel template"),
     "stdx.download_docx": ("下载 Word 版评查标准（发各单位自查）", "Download as Word (for the units' self-check)"),
 }
