@@ -9,15 +9,19 @@ only, audited).
 from __future__ import annotations
 
 import datetime as dt
+import random
 import secrets
+import time
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from scoring import audit, sign_in_sessions
+from scoring.db.busy import DatabaseBusy, is_busy
 from scoring.db.models import Assignment, CaseFile, Unit, User, utcnow
 from scoring.db.session import session_factory
 from scoring.domain import Role
@@ -200,14 +204,26 @@ def sign_in(engine: Engine, username: str, password: str, *, now: dt.datetime | 
     """
     if not username.strip() or not password:
         raise ValidationFailed("enter a user name and a password")
-    with session_factory(engine)() as session:
-        try:
-            user = authenticate(session, username, password, now=now, commit_claim=True)
-        except CaseReviewError:
-            session.commit()  # keep failed_logins / locked_until
-            raise
-        session.commit()
-        return user.id
+    for attempt in range(1, SIGN_IN_ATTEMPTS + 1):
+        with session_factory(engine)() as session:
+            try:
+                try:
+                    user = authenticate(session, username, password, now=now, commit_claim=True)
+                except CaseReviewError:
+                    session.commit()  # keep failed_logins / locked_until
+                    raise
+                session.commit()
+                return user.id
+            except DBAPIError as exc:  # a burst of sign-ins on SQLite: wait and try again, then "busy"
+                if not is_busy(exc):
+                    raise
+                if attempt == SIGN_IN_ATTEMPTS:
+                    raise DatabaseBusy() from None
+        time.sleep(0.05 * 2 ** attempt * (0.5 + random.random()))
+    raise AssertionError("unreachable")
+
+
+SIGN_IN_ATTEMPTS = 5
 
 
 def user_for_email(session: Session, email: str | None) -> User:

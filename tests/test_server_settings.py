@@ -24,7 +24,7 @@ def test_streamlit_config_hides_tracebacks_and_bounds_uploads():
 
 def test_readme_reverse_proxy_example_sets_the_headers_and_tls():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```nginx\n(.*?)```", readme, re.S)
+    block = re.search(r"```nginx\n(.*?)```", readme, re.DOTALL)
     assert block, "README has an nginx example"
     conf = block.group(1)
     for needed in ("listen 443 ssl", "ssl_certificate ", "Content-Security-Policy", "X-Frame-Options",

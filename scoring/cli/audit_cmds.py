@@ -17,7 +17,7 @@ def audit_group() -> None:
     """The tamper-evident audit log."""
 
 
-def _campaign_id(engine, ref: str | None) -> int | None:  # noqa: ANN001
+def _campaign_id(engine, ref: str | None) -> int | None:
     if ref is None:
         return None
     with session_factory(engine)() as session:
@@ -28,7 +28,7 @@ def _campaign_id(engine, ref: str | None) -> int | None:  # noqa: ANN001
 @click.option("--campaign", "campaign", default=None, help="Limit row checks to one campaign (name or id).")
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON.")
 @db_option
-def verify_cmd(engine, campaign: str | None, as_json: bool) -> None:  # noqa: ANN001
+def verify_cmd(engine, campaign: str | None, as_json: bool) -> None:
     """Walk the chain, re-check the current rows; name the first broken entry and every mismatching row."""
     eng = engine()
     report = verify(eng, _campaign_id(eng, campaign))
@@ -48,7 +48,7 @@ def verify_cmd(engine, campaign: str | None, as_json: bool) -> None:  # noqa: AN
 
 @audit_group.command("anchor")
 @db_option
-def anchor_cmd(engine) -> None:  # noqa: ANN001
+def anchor_cmd(engine) -> None:
     """Print the latest chain hash (seq:hash); a copy kept elsewhere proves any later rewrite."""
     report = verify(engine())
     click.echo(f"{report.anchor_seq}:{report.anchor}")

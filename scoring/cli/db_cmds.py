@@ -16,7 +16,7 @@ from scoring.errors import CaseReviewError
 
 @cli.command("init")
 @db_option
-def init_cmd(engine) -> None:  # noqa: ANN001
+def init_cmd(engine) -> None:
     """Create the database (or upgrade it to the newest schema)."""
     eng = engine()
     click.echo(f"database ready at {eng.url.render_as_string()} (schema {current_revision(eng)})")
@@ -26,7 +26,7 @@ def init_cmd(engine) -> None:  # noqa: ANN001
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The backup file to write (must not exist).")
 @db_option
-def backup_cmd(engine, out: Path) -> None:  # noqa: ANN001
+def backup_cmd(engine, out: Path) -> None:
     """Back up the live database (SQLite online backup API; PostgreSQL pg_dump), then check the copy."""
     backup(engine.url, out)
     click.echo(f"backup written to {out}")
@@ -35,7 +35,7 @@ def backup_cmd(engine, out: Path) -> None:  # noqa: ANN001
 @cli.command("restore")
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @db_option
-def restore_cmd(engine, backup_file: Path) -> None:  # noqa: ANN001
+def restore_cmd(engine, backup_file: Path) -> None:
     """Restore a backup into an EMPTY database (refuses one with tables), then verify its audit chain."""
     restore(engine.url, backup_file)
     report = verify(engine())

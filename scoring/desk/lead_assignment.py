@@ -4,8 +4,6 @@ that went stale meanwhile is refused instead of half-applied), and the CSV templ
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 from dataclasses import dataclass
 
@@ -13,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from scoring.csv_safe import write_csv
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -197,10 +196,5 @@ def apply_previewed(
 def assignment_template_csv(session: Session, actor: User | None, campaign: Campaign) -> bytes:
     """A CSV to fill in (案号, 评查人员): one line per reviewer seat still open, UTF-8 with BOM."""
     files = sampled_with_assignments(session, actor, campaign.id)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(TEMPLATE_HEADER)
-    for f in files:
-        for _ in range(max(0, campaign.reviewers_per_file - len(f.reviewers))):
-            writer.writerow([f.case_number, ""])
-    return ("\ufeff" + out.getvalue()).encode()
+    rows = ([f.case_number, ""] for f in files for _ in range(max(0, campaign.reviewers_per_file - len(f.reviewers))))
+    return write_csv(rows, TEMPLATE_HEADER, bom=True).encode()

@@ -7,6 +7,7 @@ Each `Hostile` says whether the import must be refused, and, if it may import, e
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 import zipfile
@@ -61,6 +62,7 @@ def _xlsx(rows: list[list[object]], formula_at: str | None = None, far_cell: str
     return out.getvalue()
 
 
+@functools.lru_cache(maxsize=4)
 def _bomb(inflated_mb: int) -> bytes:
     """A valid-looking workbook whose sheet XML inflates to `inflated_mb` MB (mostly whitespace)."""
     base = _xlsx([_row(1, "炸")])

@@ -9,8 +9,8 @@ present (see scoring.audit_chain). The triggers are dropped for the backfill and
 refusing REPLACE / INSERT OR REPLACE on SQLite (which deletes without firing DELETE triggers) and
 TRUNCATE on PostgreSQL.
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 from scoring import audit_chain as chain
 from scoring.db.integrity import PG_TRIGGERS, SQLITE_TRIGGERS
