@@ -21,7 +21,6 @@ from scoring.workflow.campaigns import create_campaign, spec_from_options
 from scoring.workflow.reviews import open_review, save_draft, submit_review
 from scoring.workflow.sampling import SampleRules
 from scoring.workflow.sampling.record import draw_sample
-from tests.factories import session_lead_id
 from tests.reliability.hostile import _csv, _row
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -52,9 +51,9 @@ def build(engine: Engine, tmp: Path, files_per_unit: int = 6, sample: int = 6, r
     lib = library(tmp)
     names = {u: (FORMULAS[i] + u if formulas else u) for i, u in enumerate(UNITS)}
     with transaction(engine) as s:
-        for name in UNITS:
-            add_unit(s, names[name], "department" if name.startswith("区") else "town", actor_id=session_lead_id(s))
         lead = create_user(s, username="lead", display_name="组长", role="lead", password=PASSWORD, bootstrap=True)
+        for name in UNITS:
+            add_unit(s, names[name], "department" if name.startswith("区") else "town", actor_id=lead.id)
         revs = [create_user(s, username=f"r{i}", display_name=f"评查员{i}", role="reviewer", actor=lead,
                             unit_name=names[UNITS[i % len(UNITS)]],
                             password=PASSWORD) for i in range(reviewers)]
