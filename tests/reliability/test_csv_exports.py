@@ -18,10 +18,10 @@ from scoring.csv_safe import is_dangerous, safe_cell
 from scoring.db.models import Campaign, User
 from scoring.db.session import session_factory
 from scoring.desk.lead_assignment import assignment_template_csv
-from scoring.workflow.sampling.record import current_sample, export_record_csv
 from scoring.ui.pages.compare import unit_frame
 from scoring.ui.pages.problems import pareto_table
 from scoring.ui.widgets import csv_bytes
+from scoring.workflow.sampling.record import current_sample, export_record_csv
 from tests.reliability.world import build
 
 ROOT = Path(__file__).resolve().parents[2]
