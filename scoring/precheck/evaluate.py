@@ -27,7 +27,7 @@ def _dates(col: pd.Series) -> pd.Series:
     """ISO dates (or dates / timestamps) as datetime64; anything else empty."""
     if pd.api.types.is_datetime64_any_dtype(col):
         return col
-    text = col.astype(object).where(col.notna(), None).map(lambda v: None if v is None else str(v)[:10])
+    text = col.astype("string").str.slice(0, 10)
     return pd.to_datetime(text, errors="coerce", format="%Y-%m-%d")
 
 

@@ -36,7 +36,7 @@ def register_frame(session: Session, campaign: Campaign, case_file_ids: list[int
     )
     if case_file_ids is not None:
         stmt = stmt.where(CaseFile.id.in_(case_file_ids))
-    rows = session.connection().execute(stmt.order_by(CaseFile.id)).all()
+    rows = [tuple(r) for r in session.connection().execute(stmt.order_by(CaseFile.id))]  # plain tuples: fast
     df = pd.DataFrame.from_records(rows, columns=list(BASE_COLUMNS))
     df["penalty_amount"] = pd.to_numeric(df["penalty_amount"], errors="coerce") / 100  # Centi: hundredths
     df["decision_date"] = pd.to_datetime(df["decision_date"].astype(str), errors="coerce", format="ISO8601")
