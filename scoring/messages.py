@@ -45,6 +45,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "field.too_large": ("不能大于{max}", "must be at most {max}"),
     "field.invalid": ("填写不正确", "is not valid"),
     "field.unknown": ("不是可用的选项", "is not one of the options"),
+    # database and sampling (shown on pages too: no CLI commands in them)
+    "db.no_schema": ("数据库尚未初始化：请先完成初始设置", "the database has no schema yet: initialise it first"),
+    "sample.register_changed": ("评查活动“{campaign}”已有抽样（记录#{record}）：抽取后登记表已有变化（可先核验抽样记录），不能扩大抽样",
+                                "campaign {campaign!r} already has a sample (record #{record}): the register changed "
+                                "since it was drawn (verify the sample record), so it cannot be enlarged"),
     # sign-in and accounts
     "auth.wrong_credentials": ("用户名或密码错误", "wrong user name or password"),
     "auth.locked": ("连续{max}次登录失败，账号已被暂时锁定，请{minutes}分钟后再试",

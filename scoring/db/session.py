@@ -78,7 +78,7 @@ def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
     if upgrade:
         upgrade_to_head(engine)
     elif "alembic_version" not in inspect(engine).get_table_names():
-        raise CaseReviewError("the database has no schema yet: run `casereview init` first")
+        raise CaseReviewError(code="db.no_schema")
     if is_current(engine):
         check_schema(engine)
     return engine

@@ -364,8 +364,7 @@ def _check_enlarge(
     if old.units is None and rules.units is not None:
         raise ValidationFailed(f"{where} covering all units: enlarging cannot restrict units")
     if parent.register_fingerprint != fingerprint:
-        raise ValidationFailed(f"{where}: the register changed since it was drawn "
-                               "(see `casereview sample verify`), so it cannot be enlarged")
+        raise ValidationFailed(code="sample.register_changed", campaign=campaign.name, record=parent.id)
     check = _verify_stored(session, parent, candidates=(fingerprint, len(candidates), candidates))
     if not check.ok:
         raise ValidationFailed(f"{where} that does not verify ({check.problems[0]}), so it cannot be enlarged")
