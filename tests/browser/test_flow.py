@@ -234,6 +234,9 @@ def mark_veto(flow: Flow, veto_id: str, *, page: str, comment: str) -> None:
     box = ui.block(veto.title)
     box.get_by_role("checkbox", name=veto.title).locator("xpath=ancestor::label[1]").click()
     ui.idle()
+    # the veto's own box (the live panel beside the form names the veto too, once it is on)
+    box = ui.main.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
+        has=ui.page.get_by_role("checkbox", name=veto.title)).last
     ui.fill(zh("scorep.page"), page, within=box)
     ui.fill(zh("scorep.comment"), comment, within=box)
 
