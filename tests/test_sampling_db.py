@@ -273,13 +273,14 @@ def test_concurrent_first_draws_leave_one_current_record(engine):
     import threading
 
     cid = populate(engine)
+    lead = lead_id(engine)  # made once, before the threads race to draw
     barrier = threading.Barrier(4)
     outcomes: list[object] = []
 
     def run() -> None:
         barrier.wait()
         try:
-            outcomes.append(draw_sample(engine, cid, RULES, 3, actor_id=lead_id(engine)).id)
+            outcomes.append(draw_sample(engine, cid, RULES, 3, actor_id=lead).id)
         except ValidationFailed as exc:
             outcomes.append(exc)
 
@@ -289,6 +290,7 @@ def test_concurrent_first_draws_leave_one_current_record(engine):
     for t in threads:
         t.join()
     ids = [o for o in outcomes if isinstance(o, int)]
+    assert len(outcomes) == 4, outcomes  # every thread drew or was told why not
     assert len(ids) == 1, outcomes
     assert all("draw no more files" in str(o) for o in outcomes if not isinstance(o, int))
     with session_factory(engine)() as session:
