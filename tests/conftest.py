@@ -35,7 +35,9 @@ def _pg_url_with_schema(base: str, schema: str) -> str:
     url = make_url(base)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg")
-    return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    # application_name names the schema, so the teardown can find connections a test left behind.
+    query = {"options": f"-csearch_path={schema}", "application_name": schema}
+    return url.update_query_dict(query).render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -54,9 +56,16 @@ def pg_url() -> Iterator[str]:
     try:
         yield _pg_url_with_schema(base, schema)
     finally:
+        # A connection left open in a transaction would block DROP SCHEMA for ever (a hung suite):
+        # end it, and fail the test that leaked it instead.
         with admin.begin() as conn:
+            stuck = conn.execute(sa.text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = :app AND state LIKE 'idle in transaction%'"), {"app": schema}).all()
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+        if stuck:
+            pytest.fail(f"the test left {len(stuck)} PostgreSQL connection(s) open in a transaction")
 
 
 @pytest.fixture(scope="session")

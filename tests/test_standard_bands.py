@@ -41,6 +41,14 @@ def library(tmp_path):
 
 def make_world(engine, library, **spec_extra):
     session = session_factory(engine)()
+    try:
+        return _populate(session, library, **spec_extra)
+    except BaseException:
+        session.close()  # a refused campaign must not leave its transaction open
+        raise
+
+
+def _populate(session, library, **spec_extra):
     f = Factory(session)
     home = f.unit("区城管执法局")
     f.unit("区市场监管局")
