@@ -359,7 +359,10 @@ def test_register_only(sqlite_engine, capsys: pytest.CaptureFixture[str]) -> Non
     result = load_demo(sqlite_engine, with_campaigns=False)
     assert result["loaded"] and "campaigns" not in result
     counts = table_counts(sqlite_engine)
-    assert counts["users"] == counts["campaigns"] == 0 and counts["case_files"] == result["case_files"]
+    # No campaigns and no panel; only the demo lead, who acts for the imports.
+    assert counts["campaigns"] == 0 and counts["case_files"] == result["case_files"]
+    with session_factory(sqlite_engine)() as s:
+        assert [u.role for u in s.scalars(select(m.User))] == [Role.LEAD]
     url = sqlite_engine.url.render_as_string(hide_password=False)
     assert main(["demo", "--register-only", "--db", url]) == 0
     assert "already loaded" in capsys.readouterr().out

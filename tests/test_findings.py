@@ -375,7 +375,7 @@ def test_permissions(fw):
                  lambda: move_finding(s, reviewer, views[1].id, 0)):
         with pytest.raises(PermissionDenied):
             call()
-    with pytest.raises(PermissionDenied, match="not published"):
+    with pytest.raises(PermissionDenied, match="only once the results are published"):
         list_findings(s, obs, cid)
     publish_campaign(s, fw.lead, fw.campaign)
     s.commit()
