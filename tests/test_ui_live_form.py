@@ -170,3 +170,41 @@ def test_blind_review_and_the_case_file_beside_the_form(world):
     assert _shows(at, "评查员乙") and _shows(at, B_COMMENT)  # only once submitted
     with _session(world) as s:
         assert s.get(Review, _review_of(world, world["a0"]).id).status == "submitted"
+
+
+def _busy_for(monkeypatch, refusals: int) -> list[int]:
+    """The draft save meets a locked database `refusals` times before it gets through."""
+    from scoring.db.busy import DatabaseBusy
+    from scoring.ui import live_form
+
+    calls: list[int] = []
+    real = live_form.save_first_or_draft
+
+    def busy_then_real(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= refusals:
+            raise DatabaseBusy()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(live_form, "save_first_or_draft", busy_then_real)
+    return calls
+
+
+def test_a_busy_database_is_retried_before_the_person_sees_anything(world, monkeypatch):
+    calls = _busy_for(monkeypatch, refusals=2)
+    at = _open_score_page(world, "a", world["a0"])
+    _deduct(at, "A1", "a")
+    assert len(calls) == 3 and not at.error
+    assert "已自动保存" in _panel(at)
+    assert _review_of(world, world["a0"]).total == Decimal("93.75")
+
+
+def test_a_database_busy_past_the_retries_says_save_again_and_keeps_the_input(world, monkeypatch):
+    calls = _busy_for(monkeypatch, refusals=99)
+    at = _open_score_page(world, "a", world["a0"])
+    _deduct(at, "A1", "a")
+    assert len(calls) == 4  # every attempt made
+    assert any("数据库正忙" in e and "请稍后再保存一次" in e for e in texts(at, "error"))
+    assert not at.exception
+    assert _widget(at.multiselect, "|A1|reasons").value == ["a"]  # the input is still on the page
+    assert _review_of(world, world["a0"]) is None

@@ -333,11 +333,10 @@ def autosave(ctx: LiveContext, store: dict[str, Any], marks: Marks, expected_ver
     conflict panel) or a refusal (shown)."""
     if marks == store["saved"] and expected_version is None:
         return True
+    expected = store["version"] if expected_version is None else expected_version
     try:
-        with state.acting(write=True) as (session, actor):
-            review = save_first_or_draft(session, actor, ctx.assignment_id, marks,
-                                         store["version"] if expected_version is None else expected_version)
-            version = review.version
+        version = state.acting_retrying(
+            lambda session, actor: save_first_or_draft(session, actor, ctx.assignment_id, marks, expected).version)
     except ConflictError as exc:
         _remember_conflict(ctx, exc)
         return False

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from scoring import preferences, sign_in_sessions
 from scoring.db.models import User
-from scoring.db.session import default_url, open_db, session_factory, transaction
+from scoring.db.session import default_url, open_db, retrying, session_factory, transaction
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RUBRIC_SUFFIXES, RubricLibrary
 from scoring.settings import session_limits
 from scoring.ui import i18n, session_cookie
@@ -116,6 +117,22 @@ def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
             st.warning(t("shell.signed_out"))
             st.stop()
         yield session, user
+
+
+T = TypeVar("T")
+
+
+def acting_retrying(work: Callable[[Session, User], T]) -> T:
+    """`acting(write=True)` for one unit of work that is run again, with growing waits, while the database
+    is busy (a draft save under many writers); `DatabaseBusy` (a "try again" in the person's language)
+    only after the retries."""
+    def run(session: Session) -> T:
+        user = current_user(session)
+        if user is None:
+            st.warning(t("shell.signed_out"))
+            st.stop()
+        return work(session, user)
+    return retrying(engine(), run)
 
 
 def signed_in() -> SignedIn | None:

@@ -36,7 +36,10 @@ from scoring.workflow.reviews import open_review, save_draft
 from tests.factories import lead_id
 
 ROOT = Path(__file__).resolve().parents[2]
-_CTX = mp.get_context("fork")
+# "spawn", not "fork": the writers are started from a thread while the test's main thread works (a backup,
+# say); a forked child can inherit a lock another thread held and hang for ever.
+_CTX = mp.get_context("spawn")
+WRITER_DEADLINE = 600.0
 
 
 def marks_for(n: int) -> Marks:
@@ -99,11 +102,17 @@ def concurrent_saves(url: str, review_ids: list[int], saves_each: int) -> SaveFi
     out = _CTX.Queue()
     procs = [_CTX.Process(target=_writer, args=(url, rid, saves_each, out)) for rid in review_ids]
     t0 = time.perf_counter()
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=1800) for _ in procs]
-    for p in procs:
-        p.join()
+    try:
+        for p in procs:
+            p.start()
+        results = [out.get(timeout=WRITER_DEADLINE) for _ in procs]
+        for p in procs:
+            p.join(timeout=60)
+    finally:  # a hung writer must not outlive the run (it would hold the test runner's output open)
+        for p in procs:
+            if p.is_alive():
+                p.kill()
+                p.join()
     fig = SaveFigures(saves=len(review_ids) * saves_each, seconds=time.perf_counter() - t0)
     with session_factory(eng)() as s:
         for rid, acked, unhandled, busy, last, _version in results:

@@ -41,13 +41,17 @@ def test_backup_while_five_writers_save_then_restore(engine, db_url, tmp_path, c
     drafts = world.assignment_ids[:WRITERS]
     _submit(engine, world.assignment_ids[WRITERS:])  # final results for the aggregates
     reviews = open_reviews(db_url, drafts)
-    saving = threading.Thread(target=concurrent_saves, args=(db_url, reviews, 40))
+    figures = []
+    saving = threading.Thread(target=lambda: figures.append(concurrent_saves(db_url, reviews, 40)))
     saving.start()
     out = tmp_path / "backup.bin"
     try:
         assert main(["backup", "--out", str(out), "--db", db_url]) == 0
     finally:
         saving.join()
+    assert figures, "the writers did not finish"
+    assert (figures[0].lost, figures[0].unhandled) == (0, 0)
+    assert figures[0].acked + figures[0].busy == 5 * 40
     assert out.stat().st_size > 0
     assert main(["backup", "--out", str(out), "--db", db_url]) == 1  # never overwrites a backup
     capsys.readouterr()
