@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from alembic import command
 
 from scoring.accounts import create_user
+from scoring.calibration.round import set_calibration, submit_calibration
 from scoring.db.migrate import alembic_config
 from scoring.db.session import make_engine, session_factory
 from scoring.documents.notice import unit_table_rows
@@ -85,6 +86,17 @@ def test_each_file_is_graded_with_its_own_standards_bands(engine, library):
     # 86.25 is 良好 under the four-band standard, 合格 under the three-band one (it has no 良好).
     assert (g.total, g.grade) == (Decimal("86.25"), "良好")
     assert (s.total, s.grade) == (Decimal("86.25"), "合格")
+    session.close()
+
+
+def test_calibration_grades_each_file_with_its_own_standards_bands(engine, library):
+    session, lead, r1, campaign, general, simple = make_world(engine, library)
+    set_calibration(session, lead, campaign, [general.case_number, simple.case_number])
+    g = submit_calibration(session, r1, campaign, general.id, MARKS)
+    s = submit_calibration(session, r1, campaign, simple.id, MARKS)
+    # the same 86.25 as live scoring: 良好 under the four-band standard, 合格 under the three-band one
+    assert (g.total, g.result["grade"]) == (Decimal("86.25"), "良好")
+    assert (s.total, s.result["grade"]) == (Decimal("86.25"), "合格")
     session.close()
 
 

@@ -25,7 +25,7 @@ from scoring.marks import Marks
 from scoring.policy import Action, Situation, check
 from scoring.standards import load_version
 from scoring.workflow.assignments import sampled_files
-from scoring.workflow.campaigns import campaign_bands, standard_hash_for
+from scoring.workflow.campaigns import file_grading, standard_hash_for
 
 MIN_FILES, MAX_FILES = 2, 5
 
@@ -117,8 +117,8 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
           what=f"score calibration file {cf.case_number}")
     reference = actor.role == Role.LEAD
     std_hash = standard_hash_for(session, campaign, cf)
-    result = score(load_version(session, std_hash), attributes_of(cf), marks, bands=campaign_bands(campaign),
-                   pass_line=campaign.pass_line)
+    bands, pass_line = file_grading(session, campaign, std_hash)  # the file's own standard's bands, as live
+    result = score(load_version(session, std_hash), attributes_of(cf), marks, bands=bands, pass_line=pass_line)
     row = session.scalar(select(CalibrationScore).where(
         CalibrationScore.campaign_id == campaign.id, CalibrationScore.case_file_id == cf.id,
         CalibrationScore.user_id == actor.id, CalibrationScore.is_reference.is_(reference)))
