@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import krippendorff
 import numpy as np
@@ -58,6 +59,8 @@ from scoring.domain import ReviewStatus
 from scoring.standards import load_version
 
 MISSING_STATUSES = ("na", "not_applicable")
+
+K = TypeVar("K", bound=Hashable)
 
 
 def alpha_interval(matrix: np.ndarray) -> float | None:
@@ -257,13 +260,13 @@ def _matrix(cells: dict[tuple[int, int], float], coders: Sequence[int], units: S
     return m
 
 
-def severity_from_scores(rows: Sequence[tuple[int, Hashable, float]]) -> dict[Hashable, tuple[int, float, float]]:
+def severity_from_scores(rows: Sequence[tuple[int, K, float]]) -> dict[K, tuple[int, float, float]]:
     """(file, reviewer, total) rows -> reviewer -> (files, mean signed gap, mean absolute gap) to the
     mean of the other reviewers of the same file; files with a single review are skipped."""
-    by_file: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    by_file: dict[int, list[tuple[K, float]]] = defaultdict(list)
     for file_id, reviewer, total in rows:
         by_file[file_id].append((reviewer, total))
-    gaps: dict[int, list[float]] = defaultdict(list)
+    gaps: dict[K, list[float]] = defaultdict(list)
     for reviews in by_file.values():
         if len(reviews) < 2:
             continue
@@ -301,9 +304,10 @@ def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]
     return meta
 
 
-def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, str | None, object]]:
+def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, str | None, Any]]:
     """(review id, item id, status, deducted) of every item in the campaign's submitted reviews' results,
-    unpacked by the database's JSON functions (no result document is parsed in Python)."""
+    unpacked by the database's JSON functions (no result document is parsed in Python); `deducted` is the
+    JSON number (SQLite) or its text (PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
         sql = ("SELECT r.id, j->>'item_id', j->>'status', j->>'deducted' FROM reviews r "
                "JOIN assignments a ON a.id = r.assignment_id "

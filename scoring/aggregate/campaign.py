@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -234,4 +235,5 @@ def problem_files(db: Session | Engine, campaign_id: int, item_id: str, reason_i
         if unit_id is not None:
             stmt = stmt.where(FileResult.unit_id == unit_id)
         stmt = stmt.order_by(Unit.sort_order, Unit.id, CaseFile.case_number)
-        return [ProblemFile(*row) for row in session.execute(stmt)]
+        rows: Sequence[Any] = session.execute(stmt).all()  # exactly ProblemFile's ten fields
+        return [ProblemFile(*row) for row in rows]

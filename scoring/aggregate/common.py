@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVarTuple, Unpack
 
 from sqlalchemy import BigInteger, Engine, Select, type_coerce
 from sqlalchemy.orm import Session
@@ -26,6 +26,8 @@ from scoring.standards import load_version
 from scoring.workflow.campaigns import campaign_bands
 
 HUNDRED = Decimal(100)
+
+_Ts = TypeVarTuple("_Ts")
 
 
 @contextmanager
@@ -106,12 +108,14 @@ def check_case_type(case_type: str | None) -> str | None:
     return case_type
 
 
-def scoped(stmt: Select, campaign_id: int, unit_kind: str | None, case_type: str | None) -> Select:
+def scoped(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: str | None,
+           case_type: str | None) -> Select[Unpack[_Ts]]:
     """Join `units` to a statement over `file_results` and restrict it to the campaign and filters."""
     return filter_results(stmt.join(Unit, Unit.id == FileResult.unit_id), campaign_id, unit_kind, case_type)
 
 
-def filter_results(stmt: Select, campaign_id: int, unit_kind: str | None, case_type: str | None) -> Select:
+def filter_results(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: str | None,
+                   case_type: str | None) -> Select[Unpack[_Ts]]:
     """Restrict a statement that already joins `file_results` and `units`."""
     stmt = stmt.where(FileResult.campaign_id == campaign_id)
     if unit_kind is not None:

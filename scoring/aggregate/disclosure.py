@@ -19,7 +19,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -75,27 +75,27 @@ def disclose_files(actor: User | None, campaign: Campaign, rows: Sequence[R]) ->
         return list(rows)
     out = []
     for r in rows:
-        changes: dict[str, object] = {"case_number": mask_case_number(r.case_number)}
+        changes: dict[str, Any] = {"case_number": mask_case_number(r.case_number)}
         if isinstance(r, ProblemFile):
             changes["comment"] = ""
         out.append(dataclasses.replace(r, **changes))
     return out
 
 
-def readable_file_list(session: Session, actor: User | None, campaign_id: int, **filters: object) -> list[FileRow]:
+def readable_file_list(session: Session, actor: User | None, campaign_id: int, **filters: Any) -> list[FileRow]:
     """`file_list` for this reader (access checked, anonymised where due)."""
     campaign = results_campaign(session, actor, campaign_id)
     return disclose_files(actor, campaign, file_list(session, campaign_id, **filters))
 
 
 def readable_problem_files(session: Session, actor: User | None, campaign_id: int, item_id: str, reason_id: str,
-                           **filters: object) -> list[ProblemFile]:
+                           **filters: Any) -> list[ProblemFile]:
     """`problem_files` for this reader (access checked, anonymised where due)."""
     campaign = results_campaign(session, actor, campaign_id)
     return disclose_files(actor, campaign, problem_files(session, campaign_id, item_id, reason_id, **filters))
 
 
-def readable_agreement(session: Session, actor: User | None, campaign_id: int, **options: object) -> Agreement:
+def readable_agreement(session: Session, actor: User | None, campaign_id: int, **options: Any) -> Agreement:
     """`agreement` for this reader: access checked, reviewer names only for the lead."""
     results_campaign(session, actor, campaign_id)
     found = agreement(session, campaign_id, **options)

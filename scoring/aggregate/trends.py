@@ -24,7 +24,7 @@ from scoring.aggregate.common import (
     ratio,
     scoped,
 )
-from scoring.aggregate.units import reason_counts, unit_summary
+from scoring.aggregate.units import ReasonCount, reason_counts, unit_summary
 from scoring.db.models import FileResult, Unit
 
 
@@ -141,7 +141,7 @@ def year_over_year(db: Session | Engine, previous_id: int, current_id: int, *, t
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(unit_ids)))).all())
         order = dict(session.execute(select(Unit.id, Unit.sort_order).where(Unit.id.in_(list(unit_ids)))).all())
 
-    def per_unit(counts: dict[int | None, list]) -> dict[tuple[str, str], dict[int, int]]:
+    def per_unit(counts: dict[int, list[ReasonCount]]) -> dict[tuple[str, str], dict[int, int]]:
         out: dict[tuple[str, str], dict[int, int]] = {}
         for uid, reasons in counts.items():
             for r in reasons:
@@ -149,7 +149,7 @@ def year_over_year(db: Session | Engine, previous_id: int, current_id: int, *, t
         return out
 
     # A problem may be both a veto and a deduction only if ids collide; counts add up per (item, reason).
-    def totals(counts: dict[int | None, list]) -> dict[tuple[str, str], int]:
+    def totals(counts: dict[None, list[ReasonCount]]) -> dict[tuple[str, str], int]:
         out: dict[tuple[str, str], int] = {}
         for r in counts.get(None, []):
             out[(r.item_id, r.reason_id)] = out.get((r.item_id, r.reason_id), 0) + r.files

@@ -138,10 +138,14 @@ def bootstrap_units(db: Session | Engine, campaign_id: int, *, unit_kind: str | 
     with as_session(db) as session:
         get_campaign_row(session, campaign_id)
         scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
-        units = session.execute(select(Unit.id, Unit.name, Unit.sort_order).where(Unit.id.in_(list(scores)))).all()
-    units.sort(key=lambda u: (u.sort_order, u.id))
-    out = [UnitUncertainty(u.id, u.name, len(scores[u.id]), mean_of_centi(sum(scores[u.id]), len(scores[u.id])),
-                           too_few_files=len(scores[u.id]) < min_files) for u in units]
+        units = sorted(session.execute(select(Unit.id, Unit.name, Unit.sort_order)
+                                       .where(Unit.id.in_(list(scores)))).all(),
+                       key=lambda u: (u.sort_order, u.id))
+    out = []
+    for u in units:
+        mean = mean_of_centi(sum(scores[u.id]), len(scores[u.id]))
+        assert mean is not None  # a unit is in `scores` by one final score at least
+        out.append(UnitUncertainty(u.id, u.name, len(scores[u.id]), mean, too_few_files=len(scores[u.id]) < min_files))
     ranked = [r for r in out if not r.too_few_files]
     exact = [Fraction(sum(scores[r.unit_id]), r.files) for r in ranked]
     intervals = bootstrap_intervals([scores[r.unit_id] for r in ranked], n_boot=n_boot, seed=seed, level=level,

@@ -9,9 +9,10 @@ needed for the median and the bootstrap, and that is as long as the sample, not 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal, overload
 
 from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -117,25 +118,35 @@ def focus_rates(db: Session | Engine, campaign_id: int, *, unit_kind: str | None
     """Focus-area score rates per unit (key None for the whole selection when `by_unit` is false: the
     campaign average profile a unit is compared with)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
-    unit_col = FileResult.unit_id if by_unit else None
+    unit_cols: list[Any] = [FileResult.unit_id] if by_unit else []
     cols = [FileFocusScore.focus, func.count(), func.sum(raw(FileFocusScore.applicable_max)),
             func.sum(raw(FileFocusScore.earned))]
-    stmt = select(*([unit_col] if by_unit else []), *cols).select_from(FileFocusScore).join(
+    stmt = select(*unit_cols, *cols).select_from(FileFocusScore).join(
         FileResult, and_(FileResult.campaign_id == FileFocusScore.campaign_id,
                          FileResult.case_file_id == FileFocusScore.case_file_id))
     stmt = scoped(stmt, campaign_id, unit_kind, case_type)
-    stmt = stmt.group_by(*([unit_col] if by_unit else []), FileFocusScore.focus)
+    stmt = stmt.group_by(*unit_cols, FileFocusScore.focus)
     found: dict[int | None, dict[str, FocusRate]] = defaultdict(dict)
     with as_session(db) as session:
-        rows = session.execute(stmt).all()
+        rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) focus, files, max, earned
     for row in rows:
         key, (focus, n, mx, earned) = (row[0], row[1:]) if by_unit else (None, row)
         found[key][focus] = FocusRate(focus, focus_label(focus), int(n), centi(mx), centi(earned), ratio(earned, mx))
     return {k: [v[f] for f in focus_order(v)] for k, v in found.items()}
 
 
+@overload
+def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                  case_type: str | None = None, by_unit: Literal[True] = True) -> dict[int, list[ReasonCount]]: ...
+@overload
+def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                  case_type: str | None = None, by_unit: Literal[False]) -> dict[None, list[ReasonCount]]: ...
+@overload
+def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+                  case_type: str | None = None, by_unit: bool) -> dict[int | None, list[ReasonCount]]: ...
 def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
-                  by_unit: bool = True) -> dict[int | None, list[ReasonCount]]:
+                  by_unit: bool = True) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | \
+        dict[None, list[ReasonCount]]:
     """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     unit_col = FileDeduction.unit_id
@@ -147,7 +158,7 @@ def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | No
                          FileResult.case_file_id == FileDeduction.case_file_id))
     stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(*([unit_col] if by_unit else []), *keys)
     with as_session(db) as session:
-        rows = session.execute(stmt).all()
+        rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) keys, reason, focus, files, hash
         if not rows:
             return {}
         titles = titles_for(session, {r[-1] for r in rows})
@@ -200,13 +211,19 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
         for uid, name, kind, order, n, total, lo, hi, passed, vetoes, excellent in main:
             n = int(n)
             mean = mean_of_centi(total, n)
+            median = median_of_centi(scores[uid])
+            pass_rate, excellent_rate = ratio(passed, n), ratio(excellent, n)
+            unit_grade = grade_of(mean, grading)
+            # every group has at least one file, so none of these is empty
+            assert mean is not None and median is not None and unit_grade is not None
+            assert pass_rate is not None and excellent_rate is not None
             counts = {b.name: grades[uid].get(b.name, 0) for b in bands}
             counts.update({g: c for g, c in grades[uid].items() if g not in counts})  # not expected
             out.append(UnitFigures(
                 unit_id=uid, unit=name, kind=kind, sort_order=order, files=n, mean=mean,
-                median=median_of_centi(scores[uid]), min=centi(lo), max=centi(hi), grade_counts=counts,
-                pass_rate=ratio(passed, n), excellent_rate=ratio(excellent, n), veto_count=int(vetoes),
-                grade=grade_of(mean, grading), focus=focus.get(uid, []), top_deductions=reasons.get(uid, [])[:top_n],
+                median=median, min=centi(lo), max=centi(hi), grade_counts=counts,
+                pass_rate=pass_rate, excellent_rate=excellent_rate, veto_count=int(vetoes),
+                grade=unit_grade, focus=focus.get(uid, []), top_deductions=reasons.get(uid, [])[:top_n],
                 total=centi(total),
             ))
         out.sort(key=lambda u: (u.sort_order, u.unit_id))
