@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from scoring import audit, sign_in_sessions
 from scoring.db.busy import DatabaseBusy, is_busy
 from scoring.db.models import Assignment, CaseFile, Unit, User, utcnow
+from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ValidationFailed
@@ -165,10 +166,10 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
     now = now or utcnow()
     generic = CaseReviewError(code="auth.wrong_credentials")
     user = session.scalar(select(User).where(User.username == username.strip()))
-    claimed = user is not None and user.active and bool(user.password_hash) and session.execute(
+    claimed = user is not None and user.active and bool(user.password_hash) and rowcount(session.execute(
         update(User).where(User.id == user.id, User.failed_logins < MAX_FAILED_LOGINS,
                            or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_logins=User.failed_logins + 1).execution_options(synchronize_session=False)).rowcount == 1
+        .values(failed_logins=User.failed_logins + 1).execution_options(synchronize_session=False))) == 1
     if commit_claim:
         session.commit()
     if not claimed:
@@ -178,10 +179,10 @@ def authenticate(session: Session, username: str, password: str, *, now: dt.date
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        locked = session.execute(
+        locked = rowcount(session.execute(
             update(User).where(User.id == user.id, User.failed_logins >= MAX_FAILED_LOGINS)
             .values(locked_until=now + LOCKOUT, failed_logins=0).execution_options(synchronize_session=False)
-        ).rowcount == 1
+        )) == 1
         session.expire(user, ["failed_logins", "locked_until"])
         if locked:
             sign_in_sessions.end_all(session, user.id, "locked", now=now)

@@ -12,7 +12,7 @@ still works and is shown as written in both languages, so convert such raise sit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,7 +185,7 @@ _PYDANTIC_CODES: dict[str, tuple[str, str | None, str | None]] = {
 }
 
 
-def problems_from_validation(errors: list[dict[str, Any]], labels: Mapping[str, Any] | None = None) -> list[Problem]:
+def problems_from_validation(errors: Sequence[Mapping[str, Any]], labels: Mapping[str, Any] | None = None) -> list[Problem]:
     """pydantic's `exc.errors()` as coded Problems: the column is the field's label (a `Msg` from
     `labels` by the dotted location, so it translates too) and the message says why in either language."""
     labels = labels or {}

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from scoring import audit
 from scoring.db.models import SignInSession, User, utcnow
+from scoring.db.rowcount import rowcount
 from scoring.domain import Role
 from scoring.errors import NotFound, PermissionDenied
 from scoring.settings import SessionLimits, session_limits
@@ -141,4 +142,4 @@ def purge_expired(session: Session, *, now: dt.datetime | None = None, limits: S
                (SignInSession.last_seen_at < now - limits.idle) | (SignInSession.created_at < now - limits.absolute))
         .values(ended_at=now, end_reason="expired")
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(rowcount(result) or 0)

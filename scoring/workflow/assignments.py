@@ -113,7 +113,7 @@ def _tiebreak(case_number: str, username: str) -> str:
 
 def _sampled_rows(session: Session, campaign_id: int) -> list[tuple[int, str, int, str]]:
     """(case file id, case number, unit id, unit name) of the current sample, in draw order: one query."""
-    return [tuple(r) for r in session.execute(
+    return [(file_id, number, unit_id, unit) for file_id, number, unit_id, unit in session.execute(
         select(CaseFile.id, CaseFile.case_number, CaseFile.unit_id, Unit.name)
         .join(SampleItem, SampleItem.case_file_id == CaseFile.id)
         .join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
@@ -338,7 +338,7 @@ def reviewer_progress(session: Session, campaign_id: int) -> list[ReviewerProgre
         counts.setdefault(uid, Counter())[status or "not_started"] += 1
     units = dict(session.execute(select(User.id, func.coalesce(User.unit_id, 0))).all())
 
-    unit_names = dict(session.execute(select(Unit.id, Unit.name)).all())
+    unit_names: dict[int | None, str] = dict(session.execute(select(Unit.id, Unit.name)).all())
     return [
         ReviewerProgress(uid, names[uid], unit_names.get(units.get(uid), ""), sum(c.values()), c["draft"],
                          c["submitted"])

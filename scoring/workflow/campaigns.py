@@ -114,8 +114,8 @@ class CampaignSpec(BaseModel):
 
 def parse_scope(key: str) -> tuple[str, str | None]:
     """'行政处罚/一般' -> ('行政处罚', '一般'); '行政检查' -> ('行政检查', None)."""
-    case_type, _, procedure = key.partition("/")
-    case_type, procedure = case_type.strip(), procedure.strip().removesuffix("程序") or None
+    case_type, _, proc = key.partition("/")
+    case_type, procedure = case_type.strip(), proc.strip().removesuffix("程序") or None
     if case_type not in CASE_TYPES:
         raise ValidationFailed(code="campaign.unknown_case_type", case_type=case_type, known=list(CASE_TYPES))
     if procedure is not None and procedure not in PROCEDURES:
@@ -127,7 +127,8 @@ def default_mapping(library: RubricLibrary) -> dict[str, str]:
     mapping: dict[str, str] = {}
     for std in library.standards.values():
         for ct in std.applies_to.case_types:
-            for proc in std.applies_to.procedures or [None]:
+            procedures: list[str] | list[None] = std.applies_to.procedures or [None]
+            for proc in procedures:
                 mapping[f"{ct}/{proc}" if proc else ct] = std.id
     return mapping
 
@@ -249,7 +250,7 @@ def file_grading(session: Session, campaign: Campaign, standard_hash: str) -> tu
     rows = session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id,
                                                           CampaignStandard.standard_hash == standard_hash)).all()
     row = next((r for r in rows if r.grade_bands), None)
-    if row is not None and row.pass_line is not None:
+    if row is not None and row.grade_bands is not None and row.pass_line is not None:
         return [GradeBand.model_validate(b) for b in row.grade_bands], Decimal(row.pass_line)
     std = load_version(session, standard_hash)
     return list(std.grade_bands), std.pass_line
@@ -268,7 +269,7 @@ def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile)
     ).all()
     exact = [r for r in rows if r.procedure == case_file.procedure]
     anyproc = [r for r in rows if r.procedure is None]
-    chosen = (exact or anyproc or [None])[0]
+    chosen = exact[0] if exact else anyproc[0] if anyproc else None
     if chosen is None:
         proc = f"（{case_file.procedure}程序）" if case_file.procedure else ""
         raise NotFound(f"campaign {campaign.name!r} has no standard for {case_file.case_type}{proc} files "

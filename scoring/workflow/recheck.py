@@ -38,8 +38,10 @@ from scoring.workflow.reviews import attributes_of, marks_of
 def triggered_rules(reviews: list[Review], rules: RecheckRules, pass_line: Decimal) -> list[str]:
     """Which re-check rules the submitted reviews of one file trigger (codes, in a fixed order)."""
     done = [r for r in reviews if r.status == ReviewStatus.SUBMITTED and r.total is not None]
+    totals = [r.total for r in done if r.total is not None]  # one per review in `done`
     found: list[str] = []
-    if rules.below_pass_line and any(not (r.result or {}).get("passed", r.total >= pass_line) for r in done):
+    if rules.below_pass_line and any(not (r.result or {}).get("passed", total >= pass_line)
+                                     for r, total in zip(done, totals, strict=True)):
         found.append("below_pass_line")
     if len(done) < 2:
         return found
@@ -47,7 +49,6 @@ def triggered_rules(reviews: list[Review], rules: RecheckRules, pass_line: Decim
         found.append("grade_differs")
     if rules.veto_one_side and len({bool(r.veto) for r in done}) > 1:
         found.append("veto_one_side")
-    totals = [r.total for r in done]
     if rules.gap is not None and max(totals) - min(totals) >= rules.gap:
         found.append("gap")
     return found
@@ -82,6 +83,13 @@ class FileOutcome:
         return "awaiting_recheck"
 
 
+def submitted_score(review: Review) -> tuple[Decimal, str]:
+    """A submitted review's total and grade (submitting a review stores both)."""
+    if review.total is None or review.grade is None:
+        raise ValueError(f"review {review.id} is not scored")
+    return review.total, review.grade
+
+
 def _reviews(session: Session, campaign_id: int, case_file_id: int) -> list[Review]:
     return list(session.scalars(
         select(Review).join(Assignment).where(Assignment.campaign_id == campaign_id,
@@ -102,9 +110,9 @@ def outcome(session: Session, campaign: Campaign, case_file: CaseFile) -> FileOu
     if rc is not None:
         out.source, out.score, out.grade, out.veto, out.recheck_id = "recheck", rc.total, rc.grade, rc.veto, rc.id
     elif assigned and len(submitted) == len(assigned) and not out.triggers:
-        mean = round_score(sum((r.total for r in submitted), Decimal(0)) / len(submitted))
+        mean = round_score(sum((submitted_score(r)[0] for r in submitted), Decimal(0)) / len(submitted))
         names = [b.name for b in bands]
-        grades = [grade_for(mean, bands)] + [r.grade for r in submitted if r.veto]
+        grades = [grade_for(mean, bands)] + [submitted_score(r)[1] for r in submitted if r.veto]
         out.source, out.score, out.veto = "mean", mean, any(r.veto for r in submitted)
         out.grade = names[max(names.index(g) for g in grades)]
     return out
@@ -155,6 +163,7 @@ def store_recheck(
         marks = marks_of(adopted)
         standard_hash = adopted.standard_hash
     else:
+        assert marks is not None  # checked above: either the marks or a review to adopt
         standard_hash = standard_hash_for(session, campaign, case_file)
     bands, pass_line = file_grading(session, campaign, standard_hash)
     result = score(load_version(session, standard_hash), attributes_of(case_file), marks, bands=bands,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -38,6 +39,13 @@ D0 = Decimal(0)
 
 def _dec(v: object) -> Decimal:
     return Decimal(str(v))
+
+
+def _result_of(review: Review) -> dict[str, Any]:
+    """A submitted review's result document (submitting a review stores it)."""
+    if review.result is None:
+        raise ValueError(f"review {review.id} is not scored")
+    return review.result
 
 
 def _defects(session: Session, results: list[tuple[str, dict, Marks]]) -> dict[tuple[str, str], dict]:
@@ -81,13 +89,14 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
             Review.status == ReviewStatus.SUBMITTED)).all()
     n_reviews = len(reviews)  # submitted reviews of the file, whichever way its result was settled
     if out.source == "recheck":
-        rc = session.get(Recheck, out.recheck_id)
+        rc = session.get_one(Recheck, out.recheck_id)
         sources = [(rc.standard_hash, rc.result, Marks.model_validate(rc.marks))]
     else:
-        sources = [(r.standard_hash, r.result, marks_of(r)) for r in reviews]
+        sources = [(r.standard_hash, _result_of(r), marks_of(r)) for r in reviews]
     bands, pass_line = (file_grading(session, campaign, sources[0][0]) if sources
                         else (campaign_bands(campaign), campaign.pass_line))
     bands_pass = {b.name: b.min >= pass_line for b in bands}
+    assert out.grade is not None  # a file with a source has its score and grade
     row = FileResult(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
                      case_type=case_file.case_type, source=out.source, score=out.score, grade=out.grade,
                      passed=bands_pass[out.grade], veto=out.veto, reviews=n_reviews)
@@ -115,7 +124,7 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
 
 @on_file_changed
 def refresh_by_ids(session: Session, campaign_id: int, case_file_id: int) -> FileResult | None:
-    return refresh(session, session.get(Campaign, campaign_id), session.get(CaseFile, case_file_id))
+    return refresh(session, session.get_one(Campaign, campaign_id), session.get_one(CaseFile, case_file_id))
 
 
 def rebuild(session: Session, campaign: Campaign) -> int:

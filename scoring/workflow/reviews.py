@@ -97,7 +97,7 @@ def _marks_by_item(marks: Marks) -> dict[str, object]:
 
 def _context(session: Session, review: Review) -> tuple[Standard, FileAttributes, Campaign]:
     assignment = review.assignment
-    campaign = session.get(Campaign, assignment.campaign_id)
+    campaign = session.get_one(Campaign, assignment.campaign_id)
     return (load_version(session, review.standard_hash), attributes_of(assignment.case_file, review.answers),
             campaign)
 
@@ -145,7 +145,7 @@ def open_review(session: Session, actor: User | None, assignment_id: int) -> Rev
     require_calibrated(session, actor, assignment.campaign_id)
     if assignment.review is not None:
         return assignment.review
-    campaign = session.get(Campaign, assignment.campaign_id)
+    campaign = session.get_one(Campaign, assignment.campaign_id)
     review = Review(assignment=assignment, standard_hash=standard_hash_for(session, campaign, assignment.case_file),
                     status=ReviewStatus.DRAFT)
     session.add(review)

@@ -26,6 +26,7 @@ from scoring.accounts import load_actor
 from scoring.audit_state import note_inserted
 from scoring.csv_safe import write_csv
 from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, User, utcnow
+from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
 from scoring.policy import Action, check
@@ -66,6 +67,7 @@ class VerifyResult:
 
     def summary(self) -> str:
         if self.ok:
+            assert self.register_fingerprint is not None  # every verification scans the register
             return (f"ok: {self.drawn} files re-derived from seed and rules; register unchanged "
                     f"({self.candidate_count} candidates, fingerprint {self.register_fingerprint[:12]})")
         return "; ".join(self.problems)
@@ -108,8 +110,7 @@ def _register_rows(session: Session, start: dt.date, end: dt.date) -> list[tuple
         rows = cursor.fetchall()
     finally:
         cursor.close()
-    rows.sort(key=itemgetter(1))
-    return rows
+    return sorted(rows, key=itemgetter(1))
 
 
 def _scan_register(
@@ -222,11 +223,11 @@ def _lock_campaign(session: Session, campaign_id: int) -> Campaign:
     A no-op UPDATE takes the row lock on PostgreSQL and the database write lock on SQLite (where
     SELECT ... FOR UPDATE does nothing), for the rest of the transaction.
     """
-    table = Campaign.__table__
+    table = Campaign.metadata.tables[Campaign.__tablename__]
     done = session.execute(sa.update(table).where(table.c.id == campaign_id).values(status=table.c.status))
-    if done.rowcount == 0:
+    if rowcount(done) == 0:
         raise NotFound(f"no campaign with id {campaign_id}")
-    return session.get(Campaign, campaign_id)
+    return session.get_one(Campaign, campaign_id)
 
 
 def _current(session: Session, campaign_id: int, *, with_files: bool = False) -> SampleRecord | None:
@@ -398,7 +399,7 @@ def _load_record(session: Session, record_id: int) -> SampleRecord:
     return record
 
 
-def _item_rows(session: Session, record_id: int) -> list[sa.Row]:
+def _item_rows(session: Session, record_id: int) -> Sequence[sa.Row[int, str, str, str, str]]:
     """(draw_order, case_number, unit, case_type, reason) in draw order, as the database shows them now."""
     return session.execute(
         sa.select(SampleItem.draw_order, CaseFile.case_number, Unit.name, CaseFile.case_type, SampleItem.reason)
@@ -411,7 +412,7 @@ def _item_rows(session: Session, record_id: int) -> list[sa.Row]:
 
 def _stored_record_json(session: Session, record: SampleRecord) -> dict:
     """The exportable record as the database shows it now (with the stored record_hash)."""
-    campaign = session.get(Campaign, record.campaign_id)
+    campaign = session.get_one(Campaign, record.campaign_id)
     items = [dict(zip(ITEM_KEYS, row)) for row in _item_rows(session, record.id)]
     parent_hash = None
     if record.parent_id is not None:
@@ -439,7 +440,7 @@ def record_summary(engine: Engine, record_id: int, *, actor_id: int | None) -> l
     with session_factory(engine)() as session:
         _check(session, actor_id, Action.READ_SAMPLE)
         record = _load_record(session, record_id)
-        campaign = session.get(Campaign, record.campaign_id)
+        campaign = session.get_one(Campaign, record.campaign_id)
         order = {name: i for i, name in enumerate(_unit_order(session))}
         candidates = session.execute(
             sa.select(Unit.name, CaseFile.case_type, sa.func.count())
@@ -494,10 +495,10 @@ def _check_draw(
     for pos, (a, b) in enumerate(zip(mine, again), start=1):
         if a != b:
             if a[0] == b[0] and a[3] == b[3]:  # same file and reason: its unit or case type was changed
-                a, b = (f"{a[0]} ({a[1]}, {a[2]})", f"{b[0]} ({b[1]}, {b[2]})")
+                was, now = (f"{a[0]} ({a[1]}, {a[2]})", f"{b[0]} ({b[1]}, {b[2]})")
             else:
-                a, b = f"{a[0]} ({a[3]})", f"{b[0]} ({b[3]})"
-            result.problems.append(f"draw differs at position {pos}: record has {a}, re-draw gives {b}")
+                was, now = f"{a[0]} ({a[3]})", f"{b[0]} ({b[3]})"
+            result.problems.append(f"draw differs at position {pos}: record has {was}, re-draw gives {now}")
             return
     if len(mine) != len(again):
         result.problems.append(f"draw differs at position {min(len(mine), len(again)) + 1}: record has "
@@ -518,7 +519,7 @@ def _verify_stored(
     result = VerifyResult()
     data = _stored_record_json(session, record)
     _check_hash(data, result, what="the record or the campaign/case-file data it shows changed")
-    campaign = session.get(Campaign, record.campaign_id)
+    campaign = session.get_one(Campaign, record.campaign_id)
     scan = candidates or _scan_register(session, campaign.window_start, campaign.window_end)
     _check_draw(session, data, scan, result)
     return result

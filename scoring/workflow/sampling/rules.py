@@ -69,7 +69,8 @@ def _quota_kind(value: object) -> str | None:
     if isinstance(value, dict):
         kinds = [k for k in ("count", "percent") if k in value]
         return kinds[0] if len(kinds) == 1 else None
-    return {CountQuota: "count", PercentQuota: "percent"}.get(type(value))
+    models: dict[type, str] = {CountQuota: "count", PercentQuota: "percent"}
+    return models.get(type(value))
 
 
 Quota = Annotated[
