@@ -57,7 +57,7 @@ from scoring.workflow.campaigns import (
     standard_hash_for,
 )
 from scoring.workflow.publish import PUBLISHED, publish_campaign
-from scoring.workflow.recheck import outcome, record_recheck
+from scoring.workflow.recheck import outcome, record_recheck, submitted_score
 from scoring.workflow.reviews import attributes_of, open_review, save_draft, submit_review
 from scoring.workflow.sampling import current_sample, draw_sample
 
@@ -137,7 +137,9 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
     created = False
     if _finished(engine, spec):
         with transaction(engine) as session:
-            return summary(session, _find(session, spec), created=False, changed=False)
+            finished = _find(session, spec)
+            assert finished is not None  # `_finished` found it
+            return summary(session, finished, created=False, changed=False)
     assert library is not None
     with transaction(engine) as session:
         campaign = _find(session, spec)
@@ -146,16 +148,16 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
             campaign = create_campaign(
                 session, spec_from_options(name=spec.name, year=spec.year, window_start=start, window_end=end,
                                            reviewers_per_file=2),
-                library, session.get(User, lead_id))
+                library, session.get_one(User, lead_id))
             created = True
         campaign_id = campaign.id
     report(f"draw:{spec.year}", 0, 1)
     if current_sample(engine, campaign_id, actor_id=lead_id) is None:
         draw_sample(engine, campaign_id, spec.rules, spec.sample_seed, actor_id=lead_id)
     with transaction(engine) as session:
-        campaign = session.get(Campaign, campaign_id)
-        lead = session.get(User, lead_id)
-        reviewers = [session.get(User, i) for i in reviewer_ids]
+        campaign = session.get_one(Campaign, campaign_id)
+        lead = session.get_one(User, lead_id)
+        reviewers = [session.get_one(User, i) for i in reviewer_ids]
         plan = plan_auto_assignment(session, campaign, reviewers)
         if plan:
             apply_plan(session, lead, campaign, plan, how="auto")
@@ -190,8 +192,8 @@ def _score_all(session: Session, spec: DemoCampaign, campaign: Campaign, lead: U
             submit_review(session, reviewer, review.id, review.version)
         out = outcome(session, campaign, case_file)
         if out.source is None and out.triggers:
-            _recheck(session, spec, campaign, lead, case_file, standard, truth, [a.review for a in assignments],
-                     out.triggers)
+            reviews = [a.review for a in assignments if a.review is not None]  # all of them: submitted above
+            _recheck(session, spec, campaign, lead, case_file, standard, truth, reviews, out.triggers)
     report(f"score:{spec.year}", len(files), len(files))
 
 
@@ -204,7 +206,7 @@ TRIGGER_TEXT = {
 LABELS = [reviewer_alias(i) for i in range(5)]  # the one alias scheme (scoring.domain)
 
 
-def _vetoes(result: dict | ScoreResult) -> set[str]:
+def _vetoes(result: dict | ScoreResult | None) -> set[str]:
     if isinstance(result, ScoreResult):
         return set(result.veto.triggered)
     return set((result or {}).get("veto", {}).get("triggered", []))
@@ -219,10 +221,12 @@ def _recheck(session: Session, spec: DemoCampaign, campaign: Campaign, lead: Use
     own = score(standard, attrs, marks, bands=bands, pass_line=pass_line)
     adopted = next(
         ((label, r) for label, r in zip(LABELS, reviews, strict=False)
-         if _vetoes(r.result) == _vetoes(own) and r.grade == own.grade and abs(r.total - own.score) <= Decimal(1)),
+         if _vetoes(r.result) == _vetoes(own) and r.grade == own.grade
+         and abs(submitted_score(r)[0] - own.score) <= Decimal(1)),
         None)
-    totals = [r.total for r in reviews]
-    why = "；".join(TRIGGER_TEXT[t].format(grades="/".join(r.grade for r in reviews), gap=max(totals) - min(totals))
+    totals = [submitted_score(r)[0] for r in reviews]
+    grades = [submitted_score(r)[1] for r in reviews]
+    why = "；".join(TRIGGER_TEXT[t].format(grades="/".join(grades), gap=max(totals) - min(totals))
                    for t in triggers)
     found = ""
     vetoed = _vetoes(own)

@@ -171,7 +171,7 @@ class Profile:
     amount: tuple[int, int] = (200, 50_000)  # 一般程序 fine range
     coercive_share: float = 0.04  # share of 一般 penalties that also used a coercive measure
     orgs: tuple[str, ...] = ("有限公司",)
-    templates: dict[str, tuple[Template, ...]] = None  # type: ignore[assignment]
+    templates: dict[str, tuple[Template, ...]] = field(kw_only=True)  # every profile has its own
 
 
 @dataclass(frozen=True)

@@ -110,7 +110,7 @@ def load_demo(
     if with_campaigns:
         report("people", 0, 1)
         with transaction(engine) as session:
-            reviewers, observer, added = ensure_people(session, session.get(User, lead_id))
+            reviewers, observer, added = ensure_people(session, session.get_one(User, lead_id))
             reviewer_ids = [u.id for u in reviewers]
             result.update(people_added=added, reviewers=[u.username for u in reviewers], observer=observer.username)
         campaigns = load_campaigns(engine, lead_id, reviewer_ids)
@@ -140,7 +140,7 @@ def _load_registers(engine: Engine, files: DemoFiles, numbers: dict[Path, list[s
 
 
     units_added = 0
-    batch_ids: dict[str, int] = {}
+    batch_ids: dict[str, int | None] = {}
     case_files_added = 0
     if todo:
         units_report = import_units(engine, files.units, actor_id=actor_id)

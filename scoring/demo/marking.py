@@ -261,7 +261,10 @@ def _media_file(rng: random.Random, item_id: str, decision: dt.date) -> str:
 
 
 def _amount(d: Deduction) -> Decimal:
-    return d.points if d.points is not None else d.per_occurrence  # type: ignore[return-value]
+    amount = d.points if d.points is not None else d.per_occurrence
+    if amount is None:
+        raise ValueError(f"the demo marks fixed or per-occurrence deductions only; {d.id} is a range")
+    return amount
 
 
 def _occurrences(rng: random.Random, d: Deduction) -> int:
@@ -346,6 +349,8 @@ def file_truth(
                 continue
             weak = quality.weak.get(item.focus, 1.0) >= WEAK
             first = _pick_reason(rng, item, weak=weak)
+            if first is None:  # no listed reason (an item with only 其他问题): nothing the demo marks
+                continue
             defects.append(_defect(rng, item, first, pages, decision_date))
             if len(item.deductions) > 1 and _chance(rng, 0.25 * min(2.0, quality.multiplier(item.focus))):
                 second = _pick_reason(rng, item, frozenset({first.id}), weak=weak)
@@ -492,7 +497,9 @@ def _comment(rng: random.Random, standard: Standard, defect: Defect, occurrences
     if templates:
         return _pick(rng, templates).format(**values)
     _, item = standard.items_by_id[defect.item_id]
-    reason = item.deduction(defect.reason_id).reason  # type: ignore[union-attr]
+    deduction = item.deduction(defect.reason_id)
+    assert deduction is not None  # the defect was drawn from the item's listed reasons
+    reason = deduction.reason
     opener = _pick(rng, _OPENERS)
     text = _generic(reason, occurrences)
     if opener == "卷内" and not text.startswith(("未", "无")):

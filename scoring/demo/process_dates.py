@@ -19,14 +19,21 @@ PROCESS_COLUMNS = ("立案日期", "告知日期", "听证告知日期", "法制
 HEARING_NOTICE_AMOUNT = 10_000  # the demo's hearing threshold (较大数额): fines from here are told of 听证
 
 
-class _Case(Protocol):
-    case_number: str
-    case_type: str
-    procedure: str
-    date: dt.date
-    major: bool
-    waiver: bool
-    amount: int | None
+class _Case(Protocol):  # read-only: the demo's cases are frozen dataclasses
+    @property
+    def case_number(self) -> str: ...
+    @property
+    def case_type(self) -> str: ...
+    @property
+    def procedure(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def major(self) -> bool: ...
+    @property
+    def waiver(self) -> bool: ...
+    @property
+    def amount(self) -> int | None: ...
 
 
 def _days(d: dt.date, n: int) -> str:

@@ -380,8 +380,8 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     report = RegenerationReport(campaign_id, pending_files=_pending(session, campaign_id))
     next_pos: dict[tuple[int | None, str], int] = defaultdict(int)
-    for f in existing:
-        next_pos[_group_key(f)] = max(next_pos[_group_key(f)], f.position + 1)
+    for known in existing:
+        next_pos[_group_key(known)] = max(next_pos[_group_key(known)], known.position + 1)
     now = utcnow()
     drafts = draft_findings(session, campaign)
     wanted = {(d.unit_id, d.gen_key) for d in drafts}

@@ -103,7 +103,7 @@ def list_rectifications(session: Session, actor: User | None, campaign_id: int,
 
 def add_rectification(session: Session, actor: User | None, campaign_id: int, unit_id: int, *, requirement: str,
                       owner: str, deadline: dt.date | str, status: str = "open") -> RectificationView:
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     get_campaign_row(session, campaign_id)
     unit = _unit(session, unit_id)
     last = session.scalar(select(func.max(Rectification.position)).where(
@@ -137,9 +137,9 @@ def update_rectification(session: Session, actor: User | None, rectification_id:
                          requirement: str | None = None, owner: str | None = None,
                          deadline: dt.date | str | None = None, status: str | None = None,
                          expected_version: int | None = None) -> RectificationView:
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     r = _locked(session, rectification_id, expected_version)
-    wanted = {}
+    wanted: dict[str, str | dt.date] = {}
     if requirement is not None:
         wanted["requirement"] = _text(requirement, "a requirement", REQUIREMENT_MAX)
     if owner is not None:
@@ -165,7 +165,7 @@ def update_rectification(session: Session, actor: User | None, rectification_id:
 
 def delete_rectification(session: Session, actor: User | None, rectification_id: int, *,
                          expected_version: int | None = None) -> None:
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     r = _locked(session, rectification_id, expected_version)
     unit = _unit(session, r.unit_id)
     audit.record(session, actor_id=actor.id, action="delete_rectification", entity="rectification", entity_id=r.id,
@@ -178,7 +178,7 @@ def propose_rectifications(session: Session, actor: User | None, campaign_id: in
     """Draft requirements for a unit from its included problem findings (in their order), each with the
     standard's recommendation for that item when the unit's findings carry one; requirements the unit
     has already are left out. Nothing is stored: the lead edits and adds them."""
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     get_campaign_row(session, campaign_id)
     _unit(session, unit_id)
     findings = list(session.scalars(select(Finding).where(

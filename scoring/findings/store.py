@@ -122,7 +122,7 @@ def _views(session: Session, findings: list[Finding]) -> list[FindingView]:
     ids = [f.id for f in findings]
     counts = dict(session.execute(select(FindingLink.finding_id, func.count()).where(
         FindingLink.finding_id.in_(ids)).group_by(FindingLink.finding_id)).all())
-    editors = {uid: name for uid, name in session.execute(select(User.id, User.display_name).where(
+    editors: dict[int | None, str] = {uid: name for uid, name in session.execute(select(User.id, User.display_name).where(
         User.id.in_({f.updated_by_id for f in findings if f.updated_by_id})))}
     ordered = sorted(findings, key=lambda f: _sort_key(f, units))
     index: dict[tuple[int | None, str], int] = {}
@@ -191,7 +191,7 @@ def update_finding(session: Session, actor: User | None, finding_id: int, *, tit
                    body: str | None = None, included: bool | None = None, expected_version: int) -> FindingView:
     """Change a finding's title, body and/or inclusion (lead). Text that differs from the generated draft
     marks the finding `edited` (regeneration then keeps it); text set back to the draft clears the mark."""
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     _check_version(session, finding, expected_version)
     new: dict[str, Any] = {}
@@ -229,7 +229,7 @@ def _group(session: Session, campaign_id: int, unit_id: int | None, section: str
 
 def move_finding(session: Session, actor: User | None, finding_id: int, new_position: int) -> FindingView:
     """Put a finding at `new_position` (0 = first, clamped) within its group (same scope and section)."""
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     group = _group(session, finding.campaign_id, finding.unit_id, finding.section)
     old_index = group.index(finding)
@@ -248,7 +248,7 @@ def move_finding(session: Session, actor: User | None, finding_id: int, new_posi
 def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | None, section: str,
                 title: str, body: str, focus: str | None = None) -> FindingView:
     """A finding the lead writes: never touched by regeneration; at the end of its group."""
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     get_campaign_row(session, campaign_id)
     if section not in SECTIONS:
         raise ValidationFailed(f"unknown section {section!r}; use one of {', '.join(SECTIONS)}")
@@ -273,7 +273,7 @@ def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_
 def delete_finding(session: Session, actor: User | None, finding_id: int, *, expected_version: int) -> None:
     """Delete a finding the lead wrote, or one whose basis is gone (stale). A generated finding with a basis
     would come back on regeneration: exclude it instead."""
-    check(actor, Action.EDIT_FINDINGS)
+    actor = check(actor, Action.EDIT_FINDINGS)
     finding = _finding(session, finding_id, lock=True)
     _check_version(session, finding, expected_version)
     if not (finding.gen_key.startswith(MANUAL_PREFIX) or finding.stale):
