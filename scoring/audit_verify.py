@@ -22,6 +22,7 @@ from scoring import audit_chain as chain
 from scoring.accounts import require_role
 from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord, User
 from scoring.domain import Role
+from scoring.messages import MESSAGES, Msg
 
 SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
 MAX_LISTED = 200
@@ -31,11 +32,16 @@ MAX_LISTED = 200
 class RowProblem:
     table: str
     key: str
-    why: str
+    why: str  # a message code (audit.v.row_*)
     campaign_id: int | None = None
 
+    def message(self) -> Msg:
+        code = f"audit.table.{self.table}"
+        table = Msg(code) if code in MESSAGES else self.table
+        return Msg("audit.v.row", {"table": table, "key": self.key, "why": Msg(self.why)})
+
     def __str__(self) -> str:
-        return f"{self.table} {self.key}: {self.why}"
+        return str(self.message())
 
 
 @dataclass
@@ -44,8 +50,8 @@ class VerifyReport:
     rows_checked: int = 0
     anchor: str = ""  # the last entry's hash: keep a copy elsewhere to prove later edits
     anchor_seq: int = 0
-    first_broken: str | None = None
-    chain_problems: list[str] = field(default_factory=list)
+    first_broken: Msg | None = None
+    chain_problems: list[Msg] = field(default_factory=list)
     row_problems: list[RowProblem] = field(default_factory=list)
     campaign_id: int | None = None
 
@@ -53,22 +59,24 @@ class VerifyReport:
     def ok(self) -> bool:
         return self.first_broken is None and not self.chain_problems and not self.row_problems
 
-    def lines(self) -> list[str]:
-        out = []
-        if self.first_broken:
-            out.append(f"first broken entry: {self.first_broken}")
+    def messages(self) -> list[Msg]:
+        """What was found, first broken entry first, rows capped at MAX_LISTED (render in either language)."""
+        out = [self.first_broken] if self.first_broken else []
         out += self.chain_problems
-        out += [f"row {p}" for p in self.row_problems[:MAX_LISTED]]
+        out += [p.message() for p in self.row_problems[:MAX_LISTED]]
         if len(self.row_problems) > MAX_LISTED:
-            out.append(f"... and {len(self.row_problems) - MAX_LISTED} more rows")
+            out.append(Msg("audit.v.more_rows", {"n": len(self.row_problems) - MAX_LISTED}))
         return out
 
-    def summary(self) -> str:
+    def lines(self, lang: str = "en") -> list[str]:
+        return [m.render(lang) for m in self.messages()]
+
+    def summary(self, lang: str = "en") -> str:
         if self.ok:
-            return (f"audit chain intact: {self.entries} entries, {self.rows_checked} rows match; "
-                    f"anchor {self.anchor_seq}:{self.anchor}")
-        return (f"audit verification FAILED: {'chain broken; ' if self.first_broken or self.chain_problems else ''}"
-                f"{len(self.row_problems)} rows do not match the chain")
+            return Msg("audit.v.ok", {"entries": self.entries, "rows": self.rows_checked,
+                                      "anchor": f"{self.anchor_seq}:{self.anchor}"}).render(lang)
+        broken = Msg("audit.v.chain_broken") if self.first_broken or self.chain_problems else ""
+        return Msg("audit.v.failed", {"chain": broken, "n": len(self.row_problems)}).render(lang)
 
 
 def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyReport:
@@ -82,13 +90,13 @@ def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyR
             if conn.dialect.name == "sqlite":
                 check = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
                 if check != ["ok"]:
-                    report.chain_problems.append("the database file is damaged: " + "; ".join(map(str, check[:5])))
+                    report.chain_problems.append(Msg("audit.v.damaged", {"detail": "; ".join(map(str, check[:5]))}))
             rows, batches = _walk(conn, report)
             _check_rows(conn, report, rows, batches)
             if campaign_id is not None:
                 _limit_to_campaign(conn, report, campaign_id)
     except sa.exc.DatabaseError as exc:
-        report.chain_problems.append(f"the database cannot be read: {' '.join(str(exc.orig).split())[:300]}")
+        report.chain_problems.append(Msg("audit.v.unreadable", {"detail": " ".join(str(exc.orig).split())[:300]}))
     return report
 
 
@@ -98,30 +106,30 @@ def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str],
     batches: dict[str, str] = {}
     prev_hash, prev_seq, prev_at, chained_since_baseline = chain.GENESIS, 0, None, False
 
-    def broken(entry: Any, why: str) -> None:
-        where = f"seq {entry.seq} (id {entry.id}, {entry.action} {entry.entity} {entry.entity_id}, at {entry.at})"
+    def broken(entry: Any, why: Msg) -> None:
+        where = Msg("audit.v.where", {"seq": entry.seq, "id": entry.id, "action": entry.action,
+                                      "entity": entry.entity, "entity_id": entry.entity_id, "at": entry.at})
         if report.first_broken is None:
-            report.first_broken = f"{where}: {why}"
+            report.first_broken = Msg("audit.v.broken", {"where": where, "why": why})
         elif len(report.chain_problems) < MAX_LISTED:
-            report.chain_problems.append(f"also broken: {where}: {why}")
+            report.chain_problems.append(Msg("audit.v.also_broken", {"where": where, "why": why}))
 
     unchained = conn.execute(sa.select(a.c.id, a.c.action, a.c.at).where(a.c.seq.is_(None)).order_by(a.c.id)).all()
     for e in unchained[:MAX_LISTED]:
-        report.chain_problems.append(f"entry id {e.id} ({e.action}, at {e.at}) is not part of the chain "
-                                     "(written outside the application)")
+        report.chain_problems.append(Msg("audit.v.unchained", {"id": e.id, "action": e.action, "at": e.at}))
     stmt = sa.select(a).where(a.c.seq.is_not(None)).order_by(a.c.seq)
     for e in conn.execute(stmt.execution_options(yield_per=2000)):
         report.entries += 1
         m = e._mapping
         if e.seq != prev_seq + 1:
-            broken(e, f"entries {prev_seq + 1}..{e.seq - 1} are missing" if e.seq > prev_seq + 1
-                   else "sequence number repeats")
+            broken(e, Msg("audit.v.missing", {"first": prev_seq + 1, "last": e.seq - 1}) if e.seq > prev_seq + 1
+                   else Msg("audit.v.repeats"))
         elif e.prev_hash != prev_hash:
-            broken(e, "does not link to the entry before it (an entry was removed or inserted)")
+            broken(e, Msg("audit.v.unlinked"))
         if chain.entry_hash(m) != e.entry_hash:
-            broken(e, "content does not match its hash (the entry was rewritten)")
+            broken(e, Msg("audit.v.rewritten"))
         if chained_since_baseline and prev_at is not None and e.at is not None and e.at < prev_at:
-            broken(e, f"dated {e.at}, before the entry it follows ({prev_at}): backdated")
+            broken(e, Msg("audit.v.backdated", {"at": e.at, "prev": prev_at}))
         if e.action == chain.BASELINE:
             chained_since_baseline = True
         if e.action in (chain.ROW_STATE, chain.BASELINE) and isinstance(e.new_value, dict):
@@ -133,10 +141,9 @@ def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str],
     report.anchor, report.anchor_seq = prev_hash, prev_seq
     head = conn.execute(sa.select(chain.HEAD.c.seq, chain.HEAD.c.hash).where(chain.HEAD.c.id == 1)).one_or_none()
     if head is None:
-        report.chain_problems.append("the chain's head row is missing")
+        report.chain_problems.append(Msg("audit.v.head_missing"))
     elif (head.seq, head.hash) != (prev_seq, prev_hash):
-        report.chain_problems.append(f"the chain's head says {head.seq} entries but the log ends at {prev_seq}: "
-                                     "entries at the end were removed or the head was edited")
+        report.chain_problems.append(Msg("audit.v.head_mismatch", {"head": head.seq, "last": prev_seq}))
     return rows, batches
 
 
@@ -152,24 +159,21 @@ def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str,
             seen.add((table, k))
             if (table, k) in chained:
                 if chained[(table, k)] != h:
-                    report.row_problems.append(RowProblem(table, k, "differs from the state the chain vouches for"
-                                                          if chained[(table, k)] else
-                                                          "the chain says it was deleted"))
+                    report.row_problems.append(RowProblem(table, k, "audit.v.row_differs" if chained[(table, k)]
+                                                          else "audit.v.row_said_deleted"))
             elif table == chain.BATCH_TABLE and row.get("batch_id") is not None:
                 batch_rows.setdefault(str(row["batch_id"]), []).append(h)
             else:
-                report.row_problems.append(RowProblem(table, k, "not in the chain (written outside the application)"))
+                report.row_problems.append(RowProblem(table, k, "audit.v.row_unchained"))
         for bid, hashes in batch_rows.items():
             if batches.get(bid) != chain.batch_digest(hashes):
-                report.row_problems.append(RowProblem("import_batches", bid, "the case files of this import batch "
-                                                      "differ from what was imported"))
+                report.row_problems.append(RowProblem("import_batches", bid, "audit.v.batch_differs"))
         for bid in (set(batches) - set(batch_rows)) if table == chain.BATCH_TABLE else ():
             if not batches[bid].startswith("0:"):
-                report.row_problems.append(RowProblem("import_batches", bid, "the case files of this import batch "
-                                                      "are gone"))
+                report.row_problems.append(RowProblem("import_batches", bid, "audit.v.batch_gone"))
     for (table, k), h in chained.items():
         if h is not None and (table, k) not in seen:
-            report.row_problems.append(RowProblem(table, k, "deleted outside the application"))
+            report.row_problems.append(RowProblem(table, k, "audit.v.row_deleted"))
 
 
 def _campaign_of(conn: Connection, table: str, key: str) -> int | None:

@@ -480,3 +480,33 @@ def test_publish_from_progress_page(world):
     at.button(key="pub_withdraw").click().run()
     with _session(world) as s:
         assert s.scalar(select(Campaign.status)) == "reviewing"
+
+
+def test_progress_page_audit_check_then_a_tampered_total_is_named_and_publishing_refused(world):
+    """The lead's audit chain check (issue 12): clean, then after a review total is edited in the database
+    behind the application's back, the row is listed and publishing is refused."""
+    import random
+
+    from tests.reliability.tamper import tamper
+
+    _sample(world, [0])
+    _auto_assign(world)
+    a, b = _assignments_of(world, world["files"][0])
+    _score(world, a, deduct("A1", "b", 2))
+    _score(world, b, deduct("A1", "b", 2))
+    at = signed_in_app(world["lead"], "progress")
+    at.button(key="audit_verify").click().run()
+    ok = " ".join(texts(at, "success"))
+    assert "审计链完整" in ok and "锚点" in ok and not at.error
+    with world["engine"].begin() as conn:
+        what = tamper(conn, "review_total", random.Random(3))
+    at = signed_in_app(world["lead"], "progress")
+    at.button(key="audit_verify").click().run()
+    assert any("校验未通过" in e for e in texts(at, "error")), what
+    listed = " ".join(" ".join(map(str, f["问题"])) for f in _frames(at) if "问题" in f.columns)
+    assert "数据“评分”" in listed and "与审计链记载的状态不符" in listed, listed
+    at.button(key="pub_publish").click().run()
+    refused = " ".join(texts(at, "error"))
+    assert "未通过审计链校验，不能发布" in refused and "与审计链记载的状态不符" in refused, refused
+    with _session(world) as s:
+        assert s.scalar(select(Campaign.status)) != "published"

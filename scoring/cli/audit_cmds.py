@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from scoring.audit_verify import verify
-from scoring.cli.base import cli, echo_json
+from scoring.cli.base import cli, echo_json, language
 from scoring.cli.options import db_option
 from scoring.db.session import session_factory
 from scoring.errors import CaseReviewError
@@ -34,16 +34,17 @@ def verify_cmd(engine, campaign: str | None, as_json: bool) -> None:
     report = verify(eng, _campaign_id(eng, campaign))
     if as_json:
         echo_json({"ok": report.ok, "entries": report.entries, "rows_checked": report.rows_checked,
-                   "anchor": f"{report.anchor_seq}:{report.anchor}", "first_broken": report.first_broken,
-                   "chain_problems": report.chain_problems,
+                   "anchor": f"{report.anchor_seq}:{report.anchor}",
+                   "first_broken": str(report.first_broken) if report.first_broken else None,
+                   "chain_problems": [str(m) for m in report.chain_problems],
                    "row_problems": [str(p) for p in report.row_problems]})
     else:
-        for line in report.lines():
+        for line in report.lines(language()):
             click.echo(f"  {line}", err=True)
     if not report.ok:
-        raise CaseReviewError(report.summary())
+        raise CaseReviewError(report.summary(language()))
     if not as_json:
-        click.echo(report.summary())
+        click.echo(report.summary(language()))
 
 
 @audit_group.command("anchor")
@@ -53,4 +54,4 @@ def anchor_cmd(engine) -> None:
     report = verify(engine())
     click.echo(f"{report.anchor_seq}:{report.anchor}")
     if not report.ok:
-        raise CaseReviewError(report.summary())
+        raise CaseReviewError(report.summary(language()))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from scoring.audit_verify import verify
-from scoring.cli.base import cli
+from scoring.cli.base import cli, language
 from scoring.cli.options import db_option
 from scoring.db.backup import backup, restore
 from scoring.db.migrate import current_revision
@@ -40,5 +40,5 @@ def restore_cmd(engine, backup_file: Path) -> None:
     restore(engine.url, backup_file)
     report = verify(engine())
     if not report.ok:
-        raise CaseReviewError(f"restored, but {report.summary()}")
-    click.echo(f"restored into {engine().url.render_as_string()}: {report.summary()}")
+        raise CaseReviewError(f"restored, but {report.summary(language())}")
+    click.echo(f"restored into {engine().url.render_as_string()}: {report.summary(language())}")

@@ -42,7 +42,7 @@ def publish_campaign(session: Session, actor: User, campaign: Campaign) -> Campa
     verified = audit_verify.verify(session.get_bind(), campaign.id)
     if not verified.ok:
         raise ValidationFailed(code="audit.publish_refused", name=campaign.name,
-                               first=(verified.lines() or [verified.summary()])[0])
+                               first=verified.messages()[0])
     old = campaign.status
     campaign.status = PUBLISHED
     session.flush()

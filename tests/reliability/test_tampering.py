@@ -68,7 +68,11 @@ def test_verify_names_the_first_broken_entry_and_every_mismatching_row(engine, w
         conn.execute(sa.text("UPDATE file_results SET score = 10000"))
         report = verify(conn, world.campaign_id)
         trans.rollback()
-    assert report.first_broken and "missing" in report.first_broken or "link" in (report.first_broken or "")
+    first = str(report.first_broken)
+    assert "missing" in first or "link" in first
+    zh = report.lines("zh")[0]
+    assert "缺失" in zh or "链接不上" in zh
+    assert any("“案卷最终结果”" in line and "与审计链记载的状态不符" in line for line in report.lines("zh"))
     with engine.connect() as conn:
         n = conn.execute(sa.text("SELECT count(*) FROM file_results WHERE score <> 10000")).scalar_one()
     assert n > 0 and len([p for p in report.row_problems if p.table == "file_results"]) == n

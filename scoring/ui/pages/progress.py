@@ -12,7 +12,7 @@ import streamlit as st
 from scoring.audit_verify import verify_campaign
 from scoring.ui import state
 from scoring.ui.common import reported
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 from scoring.ui.widgets import choose_campaign
 from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.progress import (
@@ -112,8 +112,9 @@ def _audit(campaign_id: int) -> None:
         st.success(t("audit.ok", entries=report.entries, rows=report.rows_checked,
                      anchor=f"{report.anchor_seq}:{report.anchor}"))
         return
-    st.error(t("audit.failed", n=len(report.lines())))
-    st.dataframe(pd.DataFrame({t("col.message"): report.lines()}), hide_index=True, width="stretch")
+    lines = report.lines(lang())
+    st.error(t("audit.failed", n=len(lines)))
+    st.dataframe(pd.DataFrame({t("col.message"): lines}), hide_index=True, width="stretch")
 
 
 def _publishing(campaign_id: int) -> None:
