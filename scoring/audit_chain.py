@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection
+from sqlalchemy import Connection, RowMapping
 
 from scoring.db.models import Base
 from scoring.errors import CaseReviewError
@@ -111,7 +111,7 @@ def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def entry_hash(e: Mapping[str, Any]) -> str:
+def entry_hash(e: Mapping[str, Any] | RowMapping) -> str:
     """The hash of an audit entry's content, chained to the previous entry's hash."""
     at = e["at"]
     content = {
@@ -123,7 +123,7 @@ def entry_hash(e: Mapping[str, Any]) -> str:
     return sha(canonical(content))
 
 
-def row_hash(table: str, row: Mapping[str, Any]) -> str:
+def row_hash(table: str, row: Mapping[str, Any] | RowMapping) -> str:
     _key, columns = TRACKED[table]
     return sha(canonical([table, {c: row[c] for c in columns}]))
 

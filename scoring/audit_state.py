@@ -88,13 +88,13 @@ def _bulk_statement(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name not in chain.TRACKED:
+    if table is None or name not in chain.TRACKED:
         return
     key, columns = chain.TRACKED[name]
     values = getattr(state.statement, "_values", None)
     if state.is_update and values and not {getattr(c, "key", str(c)) for c in values} & set(columns):
         return  # only untracked columns change (sign-in counters): nothing the chain vouches for
-    where = state.statement.whereclause
+    where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE (None: all rows)
     stmt = sa.select(table.c[key]) if where is None else sa.select(table.c[key]).where(where)
     conn = state.session.connection()
     keys = list(conn.execute(stmt).scalars())

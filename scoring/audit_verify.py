@@ -171,8 +171,8 @@ def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str,
         for bid in (set(batches) - set(batch_rows)) if table == chain.BATCH_TABLE else ():
             if not batches[bid].startswith("0:"):
                 report.row_problems.append(RowProblem("import_batches", bid, "audit.v.batch_gone"))
-    for (table, k), h in chained.items():
-        if h is not None and (table, k) not in seen:
+    for (table, k), vouched in chained.items():
+        if vouched is not None and (table, k) not in seen:
             report.row_problems.append(RowProblem(table, k, "audit.v.row_deleted"))
 
 

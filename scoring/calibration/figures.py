@@ -113,7 +113,7 @@ def calibration_figures(session: Session, actor: User | None, campaign: Campaign
         done = [n for n in fig.files if (n, r) in mine]
         compared = [n for n in done if n in refs]
         if compared:
-            total_gap = round_score(sum((abs(mine[(n, r)].total - refs[n].total) for n in compared), D0)
+            total_gap: Decimal | None = round_score(sum((abs(mine[(n, r)].total - refs[n].total) for n in compared), D0)
                                     / len(compared))
             gaps = D0
             for n in compared:

@@ -3,7 +3,7 @@ every calibration file. Reads the tables only, so the review workflow can ask wi
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from scoring.db.models import (
@@ -21,7 +21,7 @@ def calibration_pending(session: Session, reviewer: User, campaign_id: int) -> i
     rnd = session.scalar(select(CalibrationRound).where(CalibrationRound.campaign_id == campaign_id))
     if rnd is None or not rnd.required:
         return 0
-    mine = CaseFile.unit_id != reviewer.unit_id if reviewer.unit_id is not None else True  # 回避: not own unit
+    mine = CaseFile.unit_id != reviewer.unit_id if reviewer.unit_id is not None else true()  # 回避: not own unit
     total = session.scalar(select(func.count()).select_from(CalibrationFile)
                            .join(CaseFile, CaseFile.id == CalibrationFile.case_file_id)
                            .where(CalibrationFile.campaign_id == campaign_id, mine)) or 0

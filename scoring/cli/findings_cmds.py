@@ -3,6 +3,8 @@ their files, and keep each unit's rectification (整改) requirements."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 from sqlalchemy import select
 
@@ -73,7 +75,8 @@ def list_cmd(engine, campaign_ref, unit_ref, included_only, fmt, as_user):  # no
     with transaction(engine()) as session:
         actor = acting_user(session, as_user)
         campaign = get_campaign(session, campaign_ref)
-        unit = "all" if unit_ref is None else None if unit_ref == "campaign" else _unit_id(session, unit_ref)
+        unit: int | Literal["all"] | None = ("all" if unit_ref is None else None if unit_ref == "campaign"
+                                             else _unit_id(session, unit_ref))
         rows = list_findings(session, actor, campaign.id, unit_id=unit, included_only=included_only)
     if fmt == "json":
         echo_json([plain(r) for r in rows])

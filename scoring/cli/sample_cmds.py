@@ -37,6 +37,7 @@ def _campaign(engine, ref: str):  # noqa: ANN001, ANN202
 def _record_id(engine, campaign: str | None, record_id: int | None, actor_id: int) -> int:  # noqa: ANN001
     if record_id is not None:
         return record_id
+    assert campaign is not None  # every command asks for exactly one of --campaign and --id
     camp = _campaign(engine, campaign)
     record = current_sample(engine, camp.id, actor_id=actor_id)
     if record is None:

@@ -403,7 +403,7 @@ def spread(fixed: Sequence[float | None]) -> list[float]:
     """Column widths (cm) filling the text width: the None columns share what the others leave."""
     free = [i for i, w in enumerate(fixed) if w is None]
     rest = max(TEXT_WIDTH_CM - sum(w for w in fixed if w is not None), 1.0 * len(free))
-    return [w if w is not None else rest / len(free) for w in fixed] if free else [float(w) for w in fixed]
+    return [w if w is not None else rest / len(free) for w in fixed] if free else [float(w) for w in fixed if w is not None]
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -363,6 +363,8 @@ def export_deductions(session: Session, actor: User | None, campaign_ref: int | 
         s = std(review.standard_hash)
         final = finals.get(cf.id)
         counts = final is not None and final.source == "mean"
+        reason_id: str | None
+        reason: str | None
         if mark.status == MarkStatus.VETO:
             veto = s.vetoes_by_id.get(mark.item_id)
             item_title, reason_id, reason, occ, points = (veto.title if veto else mark.item_id), mark.item_id, \

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +38,7 @@ class FindingSet:
         return not self.all()
 
 
-def load_findings(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | str | None,
+def load_findings(session: Session, actor: User | None, campaign_id: int, *, unit_id: int | Literal["all"] | None,
                   traces: bool = True, rectifications: bool = True,
                   rectification_unit: int | None = None, anonymise: bool = False) -> FindingSet:
     """Included findings of one scope (`unit_id`: None = campaign-wide, an id = that unit's, "all"),

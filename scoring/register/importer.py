@@ -504,7 +504,9 @@ class _Import:
                 row_count=0,
                 created_by_id=self.actor_id,
             ))
-            self.batch_id = int(result.inserted_primary_key[0])
+            key = result.inserted_primary_key
+            assert key is not None  # a single-row INSERT has its primary key
+            self.batch_id = int(key[0])
         return self.batch_id
 
     def _finish(self) -> None:

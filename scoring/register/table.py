@@ -15,8 +15,7 @@ import io
 import re
 import unicodedata
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -189,7 +188,7 @@ def _problem(source: str, message: str, **kw: Any) -> ProblemReport:
 
 # ------------------------------------------------------------------------------------------- sources
 
-Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+Opener = Callable[[], IO[bytes]]
 
 
 def _opener(source: Path | bytes) -> tuple[Opener, int]:
@@ -350,7 +349,7 @@ def _scan_encoding(opener: Opener) -> tuple[str, str | None, str | None, bytes]:
             candidates = ["utf-16"]  # Excel's "Unicode text" export (tab separated)
         else:
             candidates = ["utf-8-sig", "gb18030"]
-        failures = []
+        failures: list[str] = []
         for i, encoding in enumerate(candidates):
             f.seek(0)
             failure = _validate(f, encoding, digest if i == 0 else None)
@@ -491,7 +490,7 @@ def fill_merges(rows: Iterable[Iterable[Any]], merges: list[Merge]) -> Iterator[
         yield number, cells
 
 
-def _guarded(name: str, rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+def _guarded(name: str, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tuple[int, list[Any]], None, None]:
     """A workbook damaged part-way (bad XML, CRC error) becomes a file problem, not a traceback."""
     number = 0
     try:

@@ -207,7 +207,9 @@ def import_units(
             order = conn.execute(select(func.coalesce(func.max(Unit.sort_order), 0))).scalar_one()
             for unit in report._new:
                 order += 1
-                unit_id = conn.execute(insert(Unit).values(sort_order=order, **unit)).inserted_primary_key[0]
+                key = conn.execute(insert(Unit).values(sort_order=order, **unit)).inserted_primary_key
+                assert key is not None  # a single-row INSERT has its primary key
+                unit_id = key[0]
                 audit = _audit(unit_id, unit["name"], unit["kind"], unit["code"], actor_id, f"imported from {name}")
                 audit_chain.append(conn, **audit)
             report.rows_imported = len(report._new)

@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Engine, insert
+from sqlalchemy import Connection, Engine, insert
 from sqlalchemy.orm import Session, selectinload
 
 from scoring import audit
@@ -422,7 +422,7 @@ def _stored_record_json(session: Session, record: SampleRecord) -> dict:
     return data
 
 
-def export_record(engine: Engine, record_id: int, *, actor_id: int | None) -> dict:
+def export_record(engine: Engine | Connection, record_id: int, *, actor_id: int | None) -> dict:
     """The record as JSON-ready data: everything needed to re-derive and verify the draw."""
     with session_factory(engine)() as session:
         _check(session, actor_id, Action.READ_SAMPLE)
@@ -435,7 +435,7 @@ def export_record_csv(engine: Engine, record_id: int, *, actor_id: int | None) -
     return write_csv(([item[k] for k in ITEM_KEYS] for item in data["items"]), CSV_HEADER, bom=True).encode()
 
 
-def record_summary(engine: Engine, record_id: int, *, actor_id: int | None) -> list[dict]:
+def record_summary(engine: Engine | Connection, record_id: int, *, actor_id: int | None) -> list[dict]:
     """Per unit and case type: candidates in the window now, files drawn, of which forced."""
     with session_factory(engine)() as session:
         _check(session, actor_id, Action.READ_SAMPLE)
