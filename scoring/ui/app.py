@@ -76,6 +76,7 @@ def run() -> None:
         st.error(t("shell.db_error", message=localize(exc, lang())))
         st.stop()
     user = None
+    pages: list[st.Page] | dict[str, list[st.Page]]
     if first_run:
         state.forget_user()
         pages = [page("setup", default=True)]

@@ -93,7 +93,7 @@ def _ordered_labels(frame: pd.DataFrame, focus_order: Sequence[str]) -> list[str
     return list(dict.fromkeys(pairs[f] for f in ids))
 
 
-def _empty(frame: pd.DataFrame) -> alt.Chart:
+def _empty(frame: pd.DataFrame) -> alt.TopLevelMixin:
     return configure(alt.Chart(frame).mark_text().encode())
 
 

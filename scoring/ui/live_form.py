@@ -225,8 +225,10 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
             for reason in chosen:
                 values = details.setdefault(reason, empty_detail())
                 if reason == OTHER_REASON:  # 其他问题: points up to the stated maximum, with a comment
+                    cap = item.allow_other
+                    assert cap is not None  # offered only on items that allow it (reason_options)
                     st.caption(f"**{reason_label(reason, item)}**")
-                    _location(ctx, gen, values, (item.id, reason), points=(min(Decimal("0.5"), item.allow_other), item.allow_other),
+                    _location(ctx, gen, values, (item.id, reason), points=(min(Decimal("0.5"), cap), cap),
                               has_pdf=has_pdf)
                     continue
                 d = by_id[reason]

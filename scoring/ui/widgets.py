@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -199,8 +200,9 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return frame_csv(frame)
 
 
-def show_chart(chart: object, key: str) -> None:
-    st.altair_chart(chart, width="stretch", key=key)
+def show_chart(chart: alt.TopLevelMixin, key: str) -> None:
+    # altair types its charts' methods as returning their base, TopLevelMixin; streamlit lists the subclasses
+    st.altair_chart(chart, width="stretch", key=key)  # type: ignore[call-overload]
 
 
 # ------------------------------------------------------------------------------------------ reviews side by side

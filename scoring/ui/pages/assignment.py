@@ -9,6 +9,7 @@ page shows its refusals.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -97,11 +98,11 @@ def _show_plan(campaign_id: int, plan: list[PlannedAssignment]) -> None:
     )
 
 
-def _apply(campaign_id: int, plan: list[PlannedAssignment], how: str, **kw: object) -> bool:
+def _apply(campaign_id: int, plan: list[PlannedAssignment], how: str, **kw: Any) -> bool:
     try:
         with state.acting(write=True) as (session, actor):
             added = apply_previewed(session, actor,
-                                    session.get(Campaign, campaign_id), plan, how=how, **kw)
+                                    session.get_one(Campaign, campaign_id), plan, how=how, **kw)
     except CaseReviewError as exc:
         show_error(exc)
         return False
@@ -117,7 +118,7 @@ def _auto_tab(campaign) -> None:  # noqa: ANN001
         st.session_state.pop(AUTO_KEY, None)
         try:
             with state.acting() as (session, actor):
-                plan = preview_auto(session, actor, session.get(Campaign, campaign.id))
+                plan = preview_auto(session, actor, session.get_one(Campaign, campaign.id))
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -164,8 +165,8 @@ def _manual_tab(campaign, files: list[SampledFile]) -> None:  # noqa: ANN001
         if st.button(t("assign.add_submit"), key="asg_add"):
             try:
                 with state.acting(write=True) as (session, actor):
-                    assign(session, actor, session.get(Campaign, campaign.id),
-                           session.get(CaseFile, file_id), session.get(User, reviewer_id))
+                    assign(session, actor, session.get_one(Campaign, campaign.id),
+                           session.get_one(CaseFile, file_id), session.get_one(User, reviewer_id))
             except CaseReviewError as exc:
                 show_error(exc)
             else:
@@ -208,7 +209,7 @@ def _reset_csv() -> None:
 def _csv_tab(campaign) -> None:  # noqa: ANN001
     st.caption(t("assign.csv_help"))
     with state.acting() as (session, actor):
-        template = assignment_template_csv(session, actor, session.get(Campaign, campaign.id))
+        template = assignment_template_csv(session, actor, session.get_one(Campaign, campaign.id))
     st.download_button(t("assign.template"), template, file_name="assignments-template.csv", mime="text/csv",
                        key="asg_template", icon=":material/download:")
     uploaded = st.file_uploader(t("assign.csv_upload"), type=["csv", "txt"], key=_uploader_key())
@@ -221,7 +222,7 @@ def _csv_tab(campaign) -> None:  # noqa: ANN001
         plan, error = None, None
         try:
             with state.acting() as (session, actor):
-                plan = preview_csv(session, actor, session.get(Campaign, campaign.id), data,
+                plan = preview_csv(session, actor, session.get_one(Campaign, campaign.id), data,
                                    uploaded.name)
         except CaseReviewError as exc:
             error = exc

@@ -5,6 +5,9 @@ and the full unit table (download as CSV). Every figure comes from `scoring.aggr
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -71,9 +74,9 @@ def unit_frame(rows: list[UnitRow], bands: tuple[str, ...], *, with_focus: bool 
     return pd.DataFrame(out)
 
 
-def _column_config(bands: tuple[str, ...]) -> dict[str, object]:
+def _column_config(bands: tuple[str, ...]) -> dict[str, Any]:
     two = st.column_config.NumberColumn(format="%.2f")
-    cfg: dict[str, object] = {
+    cfg: dict[str, Any] = {
         t("cmp.col.rank"): st.column_config.NumberColumn(format="%d", help=t("cmp.help.rank")),
         t("cmp.col.mean"): st.column_config.NumberColumn(format="%.2f", help=t("cmp.help.mean")),
         t("cmp.col.ci"): st.column_config.TextColumn(help=t("cmp.help.ci")),
@@ -88,7 +91,7 @@ def _column_config(bands: tuple[str, ...]) -> dict[str, object]:
     return cfg
 
 
-def _ranked(campaign: ChosenCampaign, rows: list[UnitRow], mean: object, min_files: int) -> None:
+def _ranked(campaign: ChosenCampaign, rows: list[UnitRow], mean: Decimal | None, min_files: int) -> None:
     st.subheader(t("cmp.ranked"))
     st.caption(t("cmp.ranked_help", b=DEFAULT_B, seed=DEFAULT_SEED, n=min_files))
     show_chart(charts.ranked_chart(rows, campaign.bands, chart_labels(), campaign_mean=mean), "cmp_ranked_chart")
@@ -124,7 +127,7 @@ def _table(campaign: ChosenCampaign, rows: list[UnitRow]) -> None:
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     unit = c1.selectbox(t("cmp.open_unit"), list(names), format_func=names.__getitem__, key="cmp_open_unit")
     c2.page_link("scoring/ui/pages/unit_detail.py", label=t("cmp.open_unit_link"), icon=":material/apartment:",
-                 query_params={"campaign": campaign.id, "unit": unit})
+                 query_params={"campaign": str(campaign.id), "unit": str(unit)})
 
 
 def render() -> None:

@@ -84,9 +84,9 @@ def _notice(campaign_id: int, campaign_title: str) -> None:
     date = c5.date_input(t("doc.field_date"), value=None, key="doc_date")
     if st.button(t("doc.make_notice"), key="doc_make_notice", type="primary", icon=":material/description:"):
         with st.spinner(t("doc.make_notice")), state.acting() as (session, actor):
-            doc = build_notice(session, actor, campaign_id, title=title, number=number,
+            built = build_notice(session, actor, campaign_id, title=title, number=number,
                                issuer=issuer, addressee=addressee, date=date)
-        st.session_state[NOTICE_KEY] = (campaign_id, doc)
+        st.session_state[NOTICE_KEY] = (campaign_id, built)
     made = st.session_state.get(NOTICE_KEY)
     if made and made[0] == campaign_id:
         doc: Document = made[1]

@@ -66,7 +66,7 @@ def editor_changes(rows: list[RectificationView], edited: pd.DataFrame) -> tuple
     """What the rectification table editor changed: (new rows, changed rows with their id and version,
     ids of deleted rows). Rows are matched by the "id" column; a row without one is new."""
     by_id = {r.id: r for r in rows}
-    labels = {t(f"find.status_{s}"): s for s in STATUSES}
+    labels: dict[str | None, str] = {t(f"find.status_{s}"): s for s in STATUSES}
     seen: set[int] = set()
     added: list[dict] = []
     changed: list[dict] = []
@@ -121,11 +121,11 @@ def _generate(campaign_id: int) -> None:
     if c1.button(t("find.generate"), key="find_generate", type="primary", icon=":material/auto_awesome:"):
         try:
             with state.acting(write=True) as (session, actor):
-                report = generate_findings(session, actor, campaign_id)
+                made = generate_findings(session, actor, campaign_id)
         except CaseReviewError as exc:
             show_error(exc)
             return
-        st.session_state[REPORT_KEY] = (campaign_id, report)
+        st.session_state[REPORT_KEY] = (campaign_id, made)
         st.rerun()
     c2.caption(t("find.generate_help"))
     kept = st.session_state.get(REPORT_KEY)
@@ -201,7 +201,7 @@ def finding_edits(base: pd.DataFrame, edited: pd.DataFrame) -> list[FindingEdit]
         body = str(rec.get("body") or "")
         included = bool(rec.get("included"))
         order = _cell(rec.get("order"))
-        changes = {
+        changes: dict[str, Any] = {
             "title": title if title != old["title"] else None,
             "body": body if body != old["body"] else None,
             "included": included if included != bool(old["included"]) else None,
@@ -225,7 +225,7 @@ def _save_table(key: str, base: pd.DataFrame, edited: pd.DataFrame, *, over: dic
             save_findings(session, actor, edits)
     except ConflictError as exc:
         st.session_state[CONFLICT_KEY] = {"key": key, "message": exc.localized(lang()),
-                                          "current": dict(exc.current or {})}  # type: ignore[call-overload]
+                                          "current": dict(exc.current) if isinstance(exc.current, dict) else {}}
         st.rerun()
     except CaseReviewError as exc:
         show_error(exc)
@@ -422,12 +422,12 @@ def _proposals(campaign_id: int, unit_id: int, unit_name: str) -> None:
     if st.button(t("find.rect_propose"), key=f"rect_propose_{unit_id}", icon=":material/lightbulb:"):
         with reported():
             with state.acting() as (session, actor):
-                proposals = propose_rectifications(session, actor, campaign_id, unit_id)
-            st.session_state[pkey] = proposals
-            for i, text in enumerate(proposals):
+                made = propose_rectifications(session, actor, campaign_id, unit_id)
+            st.session_state[pkey] = made
+            for i, text in enumerate(made):
                 st.session_state[f"rect_prop_{unit_id}_{i}"] = text
                 st.session_state[f"rect_prop_on_{unit_id}_{i}"] = True
-            if not proposals:
+            if not made:
                 st.info(t("find.rect_no_proposals"))
     proposals = st.session_state.get(pkey)
     if not proposals:
@@ -530,7 +530,7 @@ def render() -> None:
         for f in rows:
             if f.unit_id is not None:
                 units.setdefault(f.unit_id, f.unit_name or "")
-        options = [CAMPAIGN_SCOPE, *units]
+        options: list[str | int] = [CAMPAIGN_SCOPE, *units]
         if st.session_state.get(SCOPE_KEY) not in options:
             st.session_state[SCOPE_KEY] = CAMPAIGN_SCOPE
         scope = st.selectbox(t("find.scope"), options, key=SCOPE_KEY,

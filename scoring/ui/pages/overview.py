@@ -116,11 +116,11 @@ def render() -> None:
         st.divider()
         links = st.columns(3)
         links[0].page_link("scoring/ui/pages/compare.py", label=t("page.compare"), icon=":material/leaderboard:",
-                           query_params={"campaign": campaign.id})
+                           query_params={"campaign": str(campaign.id)})
         links[1].page_link("scoring/ui/pages/problems.py", label=t("page.problems"), icon=":material/report:",
-                           query_params={"campaign": campaign.id})
+                           query_params={"campaign": str(campaign.id)})
         links[2].page_link("scoring/ui/pages/unit_detail.py", label=t("page.unit_detail"),
-                           icon=":material/apartment:", query_params={"campaign": campaign.id})
+                           icon=":material/apartment:", query_params={"campaign": str(campaign.id)})
 
 
 if __name__ == "__main__":

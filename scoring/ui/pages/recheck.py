@@ -9,6 +9,8 @@ re-check result when there is one, else the mean of the submitted reviews when t
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import partial
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -133,11 +135,11 @@ def _comparison(comparison: Comparison) -> None:
                  row_height=56 if len(comparison.reviews) <= 3 else None)
 
 
-def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: object) -> None:
+def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: Any) -> None:
     try:
         with state.acting(write=True) as (session, actor):
-            rc = record_recheck(session, actor, session.get(Campaign, campaign_id),
-                                session.get(CaseFile, case_file_id), reason=reason,
+            rc = record_recheck(session, actor, session.get_one(Campaign, campaign_id),
+                                session.get_one(CaseFile, case_file_id), reason=reason,
                                 expected_version=info.version if info else None, **kw)
             done = (fmt(rc.total), rc.grade)
     except CaseReviewError as exc:
@@ -196,7 +198,7 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
             chosen = c2.multiselect(
                 t("recheckp.reasons"), listed, key=f"{prefix}{item.id}_r", disabled=na,
                 default=[dm.reason for dm in (bim.deductions if bim else []) if dm.reason in listed],
-                format_func=lambda r, item=item: _reason_label(item, r), label_visibility="collapsed",
+                format_func=partial(_reason_label, item), label_visibility="collapsed",
                 placeholder=t("recheckp.no_deduction"))
             deductions = []
             for rid in chosen:
@@ -226,8 +228,8 @@ def _marks_editor(campaign_id: int, case_file_id: int, comparison: Comparison,
                                        default=[v for v in base.vetoes if v in form.vetoes],
                                        format_func=lambda v: f"{v} {titles[v]}", placeholder=t("recheckp.none"))
         for vid in chosen_vetoes:
-            old = base.vetoes.get(vid)
-            vetoes[vid] = old.model_dump(exclude_defaults=True) if old is not None else {}
+            old_veto = base.vetoes.get(vid)
+            vetoes[vid] = old_veto.model_dump(exclude_defaults=True) if old_veto is not None else {}
     marks = parse_marks({"items": items, "vetoes": vetoes})
     with state.acting() as (session, actor):
         result = preview_recheck(session, actor, campaign_id, case_file_id, marks)
@@ -251,8 +253,8 @@ def _further(campaign_id: int, case_file_id: int) -> None:
     if st.button(t("recheckp.further_submit"), key="rcp_further_btn"):
         try:
             with state.acting(write=True) as (session, actor):
-                assign(session, actor, session.get(Campaign, campaign_id),
-                       session.get(CaseFile, case_file_id), session.get(User, chosen))
+                assign(session, actor, session.get_one(Campaign, campaign_id),
+                       session.get_one(CaseFile, case_file_id), session.get_one(User, chosen))
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -349,7 +351,7 @@ def render() -> None:
             return
         with state.acting() as (session, actor):
             outs = recheck_files(session, actor, campaign.id)
-            gap = recheck_rules(session.get(Campaign, campaign.id)).gap
+            gap = recheck_rules(session.get_one(Campaign, campaign.id)).gap
         awaiting = [o for o in outs if o.status == "awaiting_recheck"]
         done = [o for o in outs if o.status == "rechecked"]
         _lists(awaiting, done, gap)

@@ -132,7 +132,7 @@ def _browse_tab() -> None:
     flags = {f: flag_label(f) for f in FILE_FLAGS}
     flag = c4.selectbox(t("col.flags"), ["", *FILE_FLAGS], format_func=lambda f: flags[f] if f else everything,
                         key="reg_flag")
-    filters = dict(text=text, unit=unit or None, case_type=case_type or None, flag=flag or None)
+    filters: dict[str, Any] = dict(text=text, unit=unit or None, case_type=case_type or None, flag=flag or None)
     page_key = f"reg_page_{abs(hash(tuple(filters.items())))}"
     with state.acting() as (session, actor):
         page_no = int(st.session_state.get(page_key, 1))

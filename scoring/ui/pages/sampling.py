@@ -64,11 +64,11 @@ def pivot(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
     total = t("sampling.total")
     rows = []
     for unit in units:
-        row = {t("col.unit"): unit}
+        row: dict[str, str | int] = {t("col.unit"): unit}
         row.update({ct: counts.get((unit, ct), 0) for ct in types})
         row[total] = sum(counts.get((unit, ct), 0) for ct in types)
         rows.append(row)
-    last = {t("col.unit"): total}
+    last: dict[str, str | int] = {t("col.unit"): total}
     last.update({ct: sum(counts.get((u, ct), 0) for u in units) for ct in types})
     last[total] = sum(counts.values())
     rows.append(last)
@@ -195,12 +195,12 @@ def _draw_section(campaign) -> None:  # noqa: ANN001
     engine, uid = state.engine(), state.current_user_id()
     if preview and seed is not None:
         try:
-            picks = sample_preview(engine, uid, campaign.id, rules, seed)
+            previewed = sample_preview(engine, uid, campaign.id, rules, seed)
         except CaseReviewError as exc:
             st.session_state.pop(PREVIEW_KEY, None)
             show_error(exc)
             return
-        st.session_state[PREVIEW_KEY] = (inputs, picks)
+        st.session_state[PREVIEW_KEY] = (inputs, previewed)
     if draw and seed is not None:
         try:
             record_id = sample_draw(engine, uid, campaign.id, rules, seed)

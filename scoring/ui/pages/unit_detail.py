@@ -8,6 +8,8 @@ campaign says so (`scoring.aggregate.disclosure`).
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import streamlit as st
 
@@ -173,6 +175,10 @@ def _drill_down(campaign: ChosenCampaign, rows: list[FileRow]) -> None:
         st.caption(t("cmp.ud.final_only"))
 
 
+def _difference(mine: Decimal | None, theirs: Decimal | None) -> float | None:
+    return num(mine - theirs) if mine is not None and theirs is not None else None
+
+
 def _profile(campaign: ChosenCampaign, unit: UnitFigures) -> None:
     st.subheader(t("cmp.ud.profile"))
     with state.db_session() as session:
@@ -183,9 +189,8 @@ def _profile(campaign: ChosenCampaign, unit: UnitFigures) -> None:
         [{t("cmp.col.focus"): focus_label(f.focus), t("cmp.col.files"): f.files,
           t("cmp.col.unit_rate"): num(f.rate),
           t("cmp.col.campaign_rate"): num(theirs[f.focus].rate) if f.focus in theirs else None,
-          t("cmp.col.difference"): (num(f.rate - theirs[f.focus].rate)
-                                    if f.focus in theirs and f.rate is not None and theirs[f.focus].rate is not None
-                                    else None)} for f in unit.focus]),
+          t("cmp.col.difference"): _difference(f.rate, theirs[f.focus].rate if f.focus in theirs else None)}
+         for f in unit.focus]),
         hide_index=True, width="stretch",
         column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
                        (t("cmp.col.unit_rate"), t("cmp.col.campaign_rate"), t("cmp.col.difference"))})
@@ -203,6 +208,8 @@ def render() -> None:
             st.info(t("cmp.no_rows"))
             return
         unit_id = choose_unit("ud_unit", [(u.unit_id, u.unit) for u in units.values()])
+        if unit_id is None:  # only when there are no units, handled above
+            return
         unit = units[unit_id]
         _summary(campaign, unit)
         rows = _files(campaign, unit_id)
