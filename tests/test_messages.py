@@ -4,17 +4,31 @@ the chosen language."""
 
 from __future__ import annotations
 
+import ast
+import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import scoring
+from scoring.accounts import create_user
+from scoring.calibration.round import set_calibration
 from scoring.cli import main
-from scoring.errors import Problem, ProblemReport, ValidationFailed
+from scoring.db.models import Assignment, utcnow
+from scoring.db.session import session_factory
+from scoring.errors import NotFound, PermissionDenied, Problem, ProblemReport, ValidationFailed
 from scoring.messages import MESSAGES, Msg, cli_language, placeholders, plurals, text
+from scoring.objections.filing import file_objection
+from scoring.objections.window import release_results
+from scoring.precheck.rules import parse_rule_file
 from scoring.ui import i18n
 from scoring.workflow.campaigns import spec_from_options
+from scoring.workflow.reviews import open_review
+from tests.factories import Factory
+from tests.test_aggregate_world import U1, U2, build_world
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese an English text may hold: a date as Chinese registers write it, and the procedures' own names
@@ -111,3 +125,98 @@ def test_english_page_texts_agree_with_their_numbers():
     en = i18n._T["cmp.ov.notice"][1]
     assert plurals(en, {"n": 1}).format(n=1, grades="优秀1本") == "1 file reviewed: 优秀1本."
     assert plurals(i18n._T["cmp.ov.n_units"][1], {"n": 1}).format(n=1) == "1 unit"
+
+
+# --- objections, calibration and pre-check speak Chinese (issue 13) ---------------------------------------
+
+CODED_PACKAGES = ("objections", "calibration", "precheck")
+CODED_ERRORS = {"NotFound", "PermissionDenied", "ValidationFailed", "ConflictError", "CaseReviewError"}
+
+
+def test_objection_calibration_and_precheck_errors_carry_codes():
+    """Every error these packages (and their CLI commands) raise for a person, and every rule-file problem,
+    names a message code: none is written in English only."""
+    root = Path(scoring.__file__).parent
+    files = [f for pkg in CODED_PACKAGES for f in sorted((root / pkg).glob("*.py"))]
+    files += [root / "cli" / f"{name}_cmds.py" for name in ("objection", "calibration", "precheck")]
+    plain = []
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in CODED_ERRORS | {"Problem"} and not any(k.arg == "code" for k in node.keywords):
+                plain.append(f"{path.name}:{node.lineno} {name}")
+            if name == "ProblemReport" and not any(k.arg == "title_code" for k in node.keywords):
+                plain.append(f"{path.name}:{node.lineno} {name}")
+            if isinstance(node.func, ast.Name) and name == "add" and node.args and not (isinstance(node.args[0], ast.Constant)
+                                                    and node.args[0].value in MESSAGES):
+                plain.append(f"{path.name}:{node.lineno} add")
+    assert not plain, plain
+
+
+@pytest.fixture
+def world(engine, tmp_path):
+    session = session_factory(engine)()
+    try:
+        yield build_world(session, tmp_path)
+    finally:
+        session.close()
+
+
+def test_objection_and_calibration_refusals_in_chinese(world):
+    s, c = world.session, world.current
+    now = utcnow().replace(microsecond=0)
+    deadline = now + dt.timedelta(days=7)
+    liaison1 = create_user(s, username="liaison1", display_name="联络员甲", role="liaison", unit_name=U1,
+                           actor=world.lead)
+    liaison2 = create_user(s, username="liaison2", display_name="联络员乙", role="liaison", unit_name=U2,
+                           actor=world.lead)
+    u1_file = world.files[2]  # U1's file with the standing deduction B1/a
+    with pytest.raises(PermissionDenied) as caught:
+        file_objection(s, liaison1, c, u1_file.id, "B1", "a", "理由", now=now)
+    assert caught.value.localized("zh") == f"评查活动“{c.name}”的评查结果尚未向被评查单位反馈"
+    with pytest.raises(ValidationFailed) as caught:
+        release_results(s, world.lead, c, now - dt.timedelta(days=1), now=now)
+    assert caught.value.localized("zh") == "异议截止时间必须晚于当前时间"
+    release_results(s, world.lead, c, deadline, now=now)
+    # the liaison of another unit
+    with pytest.raises(NotFound) as caught:
+        file_objection(s, liaison2, c, u1_file.id, "B1", "a", "不是我们的案卷", now=now)
+    assert caught.value.localized("zh") == f"本次评查中没有本单位的案卷{u1_file.id}，只能对本单位的案卷提出异议"
+    # after the deadline
+    with pytest.raises(PermissionDenied) as caught:
+        file_objection(s, liaison1, c, u1_file.id, "B1", "a", "理由", now=deadline + dt.timedelta(minutes=1))
+    assert caught.value.localized("zh") == f"异议期限已于{deadline:%Y-%m-%d %H:%M}（UTC）届满，不能再提出异议"
+    with pytest.raises(ValidationFailed) as caught:
+        file_objection(s, liaison1, c, u1_file.id, "B1", "a", "   ", now=now)
+    assert caught.value.localized("zh") == "请填写异议理由"
+    # the calibration gate before live scoring
+    f = Factory(s)
+    x = f.case_file(world.units[U1], case_number="试评〔2024〕X号")
+    y = f.case_file(world.units[U2], case_number="试评〔2024〕Y号")
+    r1 = world.reviewers[0]
+    assignment = s.query(Assignment).filter_by(reviewer_id=r1.id, campaign_id=c.id).first()
+    with pytest.raises(ValidationFailed) as caught:
+        set_calibration(s, world.lead, c, [x.case_number])
+    assert caught.value.localized("zh") == "试评案卷应为2至5本，现为1本"
+    set_calibration(s, world.lead, c, [x.case_number, y.case_number], required=True)
+    with pytest.raises(PermissionDenied) as caught:
+        open_review(s, r1, assignment.id)
+    assert caught.value.localized("zh") == "请先完成剩余2本试评案卷的评分，之后才能开始正式评查"
+    assert caught.value.localized("en") == ("score the 2 remaining calibration files first; your live queue opens "
+                                            "once you have")
+
+
+def test_precheck_rule_file_problems_in_chinese():
+    text = """kind: precheck
+rules:
+  - {id: R, title: t, focus: procedure, hints: [G-P1], flag_when: {days: [filing_date, decision_date, ">", x]}}
+  - {id: S, title: t, focus: procedure, hints: [G-P1], flag_when: {value: [discretion_tier, ">", 不予]}}
+"""
+    with pytest.raises(ProblemReport) as caught:
+        parse_rule_file(text, "mine.yaml")
+    assert caught.value.localized("zh") == "mine.yaml：预检规则有误：共2个问题"
+    zh = [p.localized_message("zh") for p in caught.value.problems]
+    assert zh == ["天数应为整数，不能是“x”", "文本属性只能用 == 或 != 比较"]
+    assert "whole number" in str(caught.value.problems[0])  # English kept for the log

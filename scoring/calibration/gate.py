@@ -34,5 +34,4 @@ def calibration_pending(session: Session, reviewer: User, campaign_id: int) -> i
 def require_calibrated(session: Session, reviewer: User, campaign_id: int) -> None:
     pending = calibration_pending(session, reviewer, campaign_id)
     if pending:
-        raise PermissionDenied(f"score the {pending} remaining calibration file(s) (试评) first; your live queue "
-                               "opens once you have")
+        raise PermissionDenied(code="calibration.pending", n=pending)

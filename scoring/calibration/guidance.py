@@ -19,9 +19,9 @@ def set_guidance(session: Session, actor: User | None, campaign: Campaign, item_
     actor = check(actor, Action.MANAGE_CALIBRATION)
     item_id, note = item_id.strip(), note.strip()
     if not item_id:
-        raise ValidationFailed("say which item the guidance is for")
+        raise ValidationFailed(code="calibration.guidance_item")
     if len(note) > MAX_NOTE:
-        raise ValidationFailed(f"a guidance note has at most {MAX_NOTE} characters, not {len(note)}")
+        raise ValidationFailed(code="calibration.guidance_long", max=MAX_NOTE, n=len(note))
     row = session.scalar(select(GuidanceNote).where(GuidanceNote.campaign_id == campaign.id,
                                                     GuidanceNote.item_id == item_id))
     old = row.note if row is not None else None

@@ -47,17 +47,17 @@ def set_calibration(session: Session, actor: User | None, campaign: Campaign, ca
     actor = check(actor, Action.MANAGE_CALIBRATION)
     numbers = [n.strip() for n in case_numbers if n.strip()]
     if len(set(numbers)) != len(numbers):
-        raise ValidationFailed("a calibration file is listed twice")
+        raise ValidationFailed(code="calibration.listed_twice")
     if not MIN_FILES <= len(numbers) <= MAX_FILES:
-        raise ValidationFailed(f"a calibration round uses {MIN_FILES} to {MAX_FILES} files, not {len(numbers)}")
+        raise ValidationFailed(code="calibration.file_count", min=MIN_FILES, max=MAX_FILES, n=len(numbers))
     files = {cf.case_number: cf for cf in session.scalars(select(CaseFile).where(CaseFile.case_number.in_(numbers)))}
     missing = [n for n in numbers if n not in files]
     if missing:
-        raise NotFound(f"not in the register: {', '.join(missing)}")
+        raise NotFound(code="calibration.not_in_register", numbers=missing)
     sampled = {cf.id for cf in sampled_files(session, campaign.id)}
     in_sample = [n for n in numbers if files[n].id in sampled]
     if in_sample:
-        raise ValidationFailed(f"calibration files are never sample files: {', '.join(in_sample)}")
+        raise ValidationFailed(code="calibration.in_sample", numbers=in_sample)
     for n in numbers:
         standard_hash_for(session, campaign, files[n])  # refuses a file the campaign has no standard for
     rnd = round_of(session, campaign.id)
@@ -65,7 +65,7 @@ def set_calibration(session: Session, actor: User | None, campaign: Campaign, ca
     scored = session.scalar(select(func.count()).select_from(CalibrationScore)
                             .where(CalibrationScore.campaign_id == campaign.id)) or 0
     if scored and current != numbers:
-        raise ValidationFailed("calibration files were scored already; they can no longer change")
+        raise ValidationFailed(code="calibration.files_fixed")
     old = None
     if rnd is None:
         rnd = CalibrationRound(campaign_id=campaign.id, created_by_id=actor.id)
@@ -112,7 +112,7 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
     actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
     cf = next((f for f in calibration_files(session, campaign.id) if f.id == case_file_id), None)
     if cf is None:
-        raise NotFound(f"file {case_file_id} is not a calibration file of {campaign.name!r}")
+        raise NotFound(code="calibration.not_calibration_file", id=case_file_id, name=campaign.name)
     check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=actor.unit_id is not None and actor.unit_id == cf.unit_id),
           what=f"score calibration file {cf.case_number}")
     reference = actor.role == Role.LEAD

@@ -53,12 +53,13 @@ def score_cmd(engine, campaign_ref, case_number, marks_path, as_user):
     try:
         marks = Marks.model_validate(json.loads(marks_path.read_text(encoding="utf-8-sig")))
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationFailed(f"{marks_path}: not valid marks: {str(exc).splitlines()[0]}") from None
+        raise ValidationFailed(code="calibration.bad_marks", path=str(marks_path),
+                               why=str(exc).splitlines()[0]) from None
     with transaction(engine()) as session:
         campaign = get_campaign(session, campaign_ref)
         cf = session.query(CaseFile).filter(CaseFile.case_number == case_number).one_or_none()
         if cf is None:
-            raise NotFound(f"no file {case_number!r}")
+            raise NotFound(code="case_file.not_found", number=case_number)
         row = submit_calibration(session, acting_user(session, as_user), campaign, cf.id, marks)
         click.echo(f"{case_number}: {row.total}{' (reference)' if row.is_reference else ''}")
 

@@ -82,7 +82,7 @@ def file_cmd(engine, campaign_ref, case_number, item_id, reason_id, grounds, att
         campaign = get_campaign(session, campaign_ref)
         cf = session.query(CaseFile).filter(CaseFile.case_number == case_number).one_or_none()
         if cf is None:
-            raise NotFound(f"no file {case_number!r}")
+            raise NotFound(code="case_file.not_found", number=case_number)
         obj = file_objection(session, acting_user(session, as_user), campaign, cf.id, item_id, reason_id or item_id,
                              grounds, [(p.name, p.read_bytes()) for p in attachments])
         click.echo(f"objection #{obj.id} filed")
@@ -133,7 +133,7 @@ def decide_cmd(engine, objection_id, decision, reason, occurrences, as_user):
         actor = acting_user(session, as_user)
         obj = session.get(Objection, objection_id)
         if obj is None:
-            raise NotFound(f"no objection #{objection_id}")
+            raise NotFound(code="objection.not_found", id=objection_id)
         marks = None
         if decision != "upheld":
             base = final_marks(session, obj.campaign_id, obj.case_file_id, obj.item_id, obj.reason_id)

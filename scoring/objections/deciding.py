@@ -27,6 +27,7 @@ from scoring.db.models import (
 from scoring.domain import ReviewStatus, Role
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from scoring.marks import Marks
+from scoring.messages import Msg
 from scoring.objections.counts import DECISIONS
 from scoring.policy import Action, Situation, check
 from scoring.workflow.recheck import store_recheck
@@ -88,7 +89,7 @@ def objections_assigned_to(session: Session, actor: User | None) -> list[LeadObj
 def _objection(session: Session, objection_id: int) -> Objection:
     obj = session.get(Objection, objection_id)
     if obj is None:
-        raise NotFound(f"no objection #{objection_id}")
+        raise NotFound(code="objection.not_found", id=objection_id)
     return obj
 
 
@@ -103,13 +104,13 @@ def _scorers(session: Session, obj: Objection) -> set[int]:
     return ids
 
 
-def why_not_eligible(session: Session, obj: Objection, member: User) -> str | None:
+def why_not_eligible(session: Session, obj: Objection, member: User) -> Msg | None:
     if not member.active or member.role not in (Role.REVIEWER, Role.LEAD):
-        return f"{member.display_name} is not an active panel member"
+        return Msg("objection.member_inactive", {"name": member.display_name})
     if member.unit_id is not None and member.unit_id == obj.unit_id:
-        return f"{member.display_name} belongs to the file's unit (回避)"
+        return Msg("objection.member_own_unit", {"name": member.display_name})
     if member.id in _scorers(session, obj):
-        return f"{member.display_name} scored this file; an objection goes to someone who did not"
+        return Msg("objection.member_scored", {"name": member.display_name})
     return None
 
 
@@ -125,13 +126,13 @@ def assign_objection(session: Session, actor: User | None, objection_id: int, me
     actor = check(actor, Action.MANAGE_OBJECTIONS)
     obj = _objection(session, objection_id)
     if obj.decision is not None:
-        raise ValidationFailed(f"objection #{obj.id} is decided already")
+        raise ValidationFailed(code="objection.decided_already", id=obj.id)
     member = session.get(User, member_id)
     if member is None:
-        raise NotFound(f"no user with id {member_id}")
+        raise NotFound(code="objection.no_member", id=member_id)
     why = why_not_eligible(session, obj, member)
     if why:
-        raise ValidationFailed(why)
+        raise ValidationFailed(code=why.code, **why.params)
     old = obj.assigned_to_id
     obj.assigned_to_id, obj.status = member.id, "assigned"
     session.flush()
@@ -151,7 +152,7 @@ def final_marks(session: Session, campaign_id: int, case_file_id: int, item_id: 
         Assignment.campaign_id == campaign_id, Assignment.case_file_id == case_file_id,
         Review.status == ReviewStatus.SUBMITTED).order_by(Review.id)))
     if not reviews:
-        raise ValidationFailed("the file has no submitted review to amend")
+        raise ValidationFailed(code="objection.no_review")
     all_marks = [marks_of(r) for r in reviews]
     for marks in all_marks:
         if item_id is not None and _has(marks, item_id, reason_id or item_id):
@@ -172,25 +173,24 @@ def amended_marks(base: Marks, item_id: str, reason_id: str, *, occurrences: int
     data = base.model_dump(mode="json", exclude_defaults=True)
     if item_id == reason_id and item_id in data.get("vetoes", {}):
         if occurrences is not None or points is not None:
-            raise ValidationFailed("a veto is accepted or upheld, never partly")
+            raise ValidationFailed(code="objection.veto_not_partly")
         del data["vetoes"][item_id]
         return Marks.model_validate(data)
     item = data.get("items", {}).get(item_id)
     found = [d for d in (item or {}).get("deductions", []) if d["reason"] == reason_id]
     if not found:
-        raise ValidationFailed(f"the marks have no deduction {item_id}/{reason_id} to amend")
+        raise ValidationFailed(code="objection.no_deduction_to_amend", item=item_id, reason=reason_id)
     if occurrences is None and points is None:
         item["deductions"] = [d for d in item["deductions"] if d["reason"] != reason_id]
     else:
         d = found[0]
         if occurrences is not None:
             if not 1 <= occurrences < d.get("occurrences", 1):
-                raise ValidationFailed(f"partly accepting keeps fewer occurrences than {d.get('occurrences', 1)}, "
-                                       "and at least 1")
+                raise ValidationFailed(code="objection.partly_occurrences", n=d.get("occurrences", 1))
             d["occurrences"] = occurrences
         if points is not None:
             if d.get("points") is None or not Decimal(0) < points < Decimal(str(d["points"])):
-                raise ValidationFailed("partly accepting keeps fewer points than chosen, and more than 0")
+                raise ValidationFailed(code="objection.partly_points")
             d["points"] = str(points)
     return Marks.model_validate(data)
 
@@ -202,48 +202,47 @@ def decide_objection(session: Session, actor: User | None, objection_id: int, de
     actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what="decide objections")
     obj = _objection(session, objection_id)
     if obj.assigned_to_id != actor.id:
-        raise PermissionDenied(f"objection #{obj.id} is not assigned to you")
+        raise PermissionDenied(code="objection.not_yours", id=obj.id)
     check(actor, Action.DECIDE_OBJECTION, Situation(
         assigned_to_actor=True, own_unit=actor.unit_id is not None and actor.unit_id == obj.unit_id,
         scored_file=actor.id in _scorers(session, obj)), what=f"decide objection #{obj.id}")
     if expected_version is not None and obj.version != expected_version:
-        raise ConflictError(f"objection #{obj.id} was changed meanwhile; reload it")
+        raise ConflictError(code="objection.changed", id=obj.id)
     if obj.decision is not None:
-        raise ValidationFailed(f"objection #{obj.id} is decided already")
+        raise ValidationFailed(code="objection.decided_already", id=obj.id)
     if decision not in DECISIONS:
-        raise ValidationFailed(f"unknown decision {decision!r}; use one of {', '.join(DECISIONS)}")
+        raise ValidationFailed(code="objection.unknown_decision", decision=decision, known=list(DECISIONS))
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed("a decision needs its reason")
+        raise ValidationFailed(code="objection.decision_reason")
     campaign = session.get(Campaign, obj.campaign_id)
     case_file = session.get(CaseFile, obj.case_file_id)
     assert campaign is not None and case_file is not None
     if campaign.status == "published":
-        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+        raise ValidationFailed(code="campaign.published_already", name=campaign.name)
     before = session.scalar(select(FileResult.score).where(FileResult.campaign_id == campaign.id,
                                                            FileResult.case_file_id == case_file.id))
     after = before
     if decision == "upheld":
         if marks is not None:
-            raise ValidationFailed("upholding the deduction changes no marks")
+            raise ValidationFailed(code="objection.upheld_no_marks")
     else:
         if marks is None:
-            raise ValidationFailed("accepting an objection needs the amended marks")
+            raise ValidationFailed(code="objection.needs_marks")
         still = _has(marks, obj.item_id, obj.reason_id)
         if decision == "accepted" and still:
-            raise ValidationFailed("accepting the objection removes the objected deduction; it is still in the marks")
+            raise ValidationFailed(code="objection.accepted_still_there")
         if decision == "partly":
             if obj.is_veto:
-                raise ValidationFailed("a veto is accepted or upheld, never partly")
+                raise ValidationFailed(code="objection.veto_not_partly")
             if not still:
-                raise ValidationFailed("partly accepting keeps the deduction, reduced; it is gone from the marks "
-                                       "(accept the objection instead)")
+                raise ValidationFailed(code="objection.partly_gone")
         store_recheck(session, actor, campaign, case_file, reason=f"异议#{obj.id}：{reason}", marks=marks,
                       note=f"objection #{obj.id} {decision}")
         after = session.scalar(select(FileResult.score).where(FileResult.campaign_id == campaign.id,
                                                               FileResult.case_file_id == case_file.id))
         if decision == "partly" and after is not None and before is not None and after <= before:
-            raise ValidationFailed("partly accepting must raise the file's score")
+            raise ValidationFailed(code="objection.partly_must_raise")
     obj.decision, obj.decision_reason, obj.status = decision, reason, "decided"
     obj.decided_by_id, obj.decided_at = actor.id, utcnow()
     obj.score_before, obj.score_after = before, after
@@ -251,7 +250,7 @@ def decide_objection(session: Session, actor: User | None, objection_id: int, de
         session.flush()
     except StaleDataError:
         session.rollback()
-        raise ConflictError(f"objection #{objection_id} was decided at the same moment; reload it") from None
+        raise ConflictError(code="objection.decided_meanwhile", id=objection_id) from None
     audit.record(session, actor_id=actor.id, action="decide_objection", entity="objection", entity_id=obj.id,
                  old={"score": before}, new={"decision": decision, "score": after}, note=reason)
     return obj

@@ -42,27 +42,28 @@ def file_objection(session: Session, actor: User | None, campaign: Campaign, cas
         raise PermissionDenied(code="objection.window_closed", deadline=f"{window.deadline:%Y-%m-%d %H:%M}")
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None or case_file.unit_id != actor.unit_id:
-        raise NotFound(f"no file {case_file_id} of your unit in this campaign")
+        raise NotFound(code="objection.not_own_file", id=case_file_id)
     check(actor, Action.FILE_OBJECTION, Situation(own_unit=True, released=True, window_open=True),
           what="file objections")
     grounds = grounds.strip()
     if not grounds:
-        raise ValidationFailed("an objection needs its grounds (异议理由)")
+        raise ValidationFailed(code="objection.no_grounds")
     if len(grounds) > MAX_GROUNDS:
-        raise ValidationFailed(f"the grounds are {len(grounds)} characters long; at most {MAX_GROUNDS}")
+        raise ValidationFailed(code="objection.grounds_long", n=len(grounds), max=MAX_GROUNDS)
     deduction = session.scalar(select(FileDeduction).where(
         FileDeduction.campaign_id == campaign.id, FileDeduction.case_file_id == case_file.id,
         FileDeduction.item_id == item_id, FileDeduction.reason_id == reason_id))
     if deduction is None:
-        raise NotFound(f"file {case_file.case_number} has no standing deduction {item_id}/{reason_id}")
+        raise NotFound(code="objection.no_standing_deduction", case_number=case_file.case_number, item=item_id,
+                       reason=reason_id)
     pending = session.scalar(select(Objection.id).where(
         Objection.campaign_id == campaign.id, Objection.case_file_id == case_file.id, Objection.item_id == item_id,
         Objection.reason_id == reason_id, Objection.decision.is_(None)))
     if pending is not None:
-        raise ValidationFailed(f"objection #{pending} to this deduction is still being decided")
+        raise ValidationFailed(code="objection.pending", id=pending)
     files = attachments or []
     if len(files) > MAX_ATTACHMENTS:
-        raise ValidationFailed(f"at most {MAX_ATTACHMENTS} attachments per objection, got {len(files)}")
+        raise ValidationFailed(code="objection.too_many_attachments", max=MAX_ATTACHMENTS, n=len(files))
     checked = [check_pdf(name, data) for name, data in files]  # refuses a non-PDF naming the file
     text = f"{deduction.reason}（{deduction.points}分）" if not deduction.is_veto else f"否决项：{deduction.reason}"
     objection = Objection(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
@@ -85,12 +86,12 @@ def attachment(session: Session, actor: User | None, attachment_id: int) -> tupl
     """An attachment's name and bytes: for the lead, the liaisons of its unit and the assigned member."""
     att = session.get(ObjectionAttachment, attachment_id)
     if att is None or actor is None or not actor.active:
-        raise NotFound(f"no attachment {attachment_id}")
+        raise NotFound(code="objection.no_attachment", id=attachment_id)
     obj = att.objection
     allowed = (actor.role == Role.LEAD or (actor.role == Role.LIAISON and actor.unit_id == obj.unit_id)
                or obj.assigned_to_id == actor.id)
     if not allowed:
-        raise NotFound(f"no attachment {attachment_id}")  # a refused id looks like a missing one
+        raise NotFound(code="objection.no_attachment", id=attachment_id)  # a refused id looks like a missing one
     blob = session.get(PdfBlob, att.sha256)
     assert blob is not None
     return att.filename, blob.data

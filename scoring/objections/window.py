@@ -32,19 +32,18 @@ def release_results(session: Session, actor: User | None, campaign: Campaign, de
     actor = check(actor, Action.MANAGE_OBJECTIONS)
     now = now or utcnow()
     if window_of(session, campaign.id) is not None:
-        raise ValidationFailed(f"the results of {campaign.name!r} are released already; extend the deadline instead")
+        raise ValidationFailed(code="objection.released_already", name=campaign.name)
     if campaign.status == "published":
-        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+        raise ValidationFailed(code="campaign.published_already", name=campaign.name)
     if deadline <= now:
-        raise ValidationFailed("the objection deadline must be in the future")
+        raise ValidationFailed(code="objection.deadline_past")
     n_sampled = len(sampled_files(session, campaign.id))
     n_final = session.scalar(select(func.count()).select_from(FileResult)
                              .where(FileResult.campaign_id == campaign.id)) or 0
     if not n_sampled:
-        raise ValidationFailed("nothing to release: the campaign has no sampled files")
+        raise ValidationFailed(code="objection.nothing_to_release")
     if n_final < n_sampled:
-        raise ValidationFailed(f"{n_sampled - n_final} of {n_sampled} sampled files have no final result yet; "
-                               "release the results once every file is final")
+        raise ValidationFailed(code="objection.files_not_final", open=n_sampled - n_final, n=n_sampled)
     window = ObjectionWindow(campaign_id=campaign.id, released_at=now, released_by_id=actor.id, deadline=deadline)
     session.add(window)
     session.flush()
@@ -58,11 +57,11 @@ def extend_deadline(session: Session, actor: User | None, campaign: Campaign, de
     actor = check(actor, Action.MANAGE_OBJECTIONS)
     window = window_of(session, campaign.id)
     if window is None:
-        raise ValidationFailed(f"the results of {campaign.name!r} are not released yet")
+        raise ValidationFailed(code="objection.not_released", name=campaign.name)
     if campaign.status == "published":
-        raise ValidationFailed(f"campaign {campaign.name!r} is published already")
+        raise ValidationFailed(code="campaign.published_already", name=campaign.name)
     if deadline <= window.deadline:
-        raise ValidationFailed(f"an extension must end after the current deadline ({window.deadline:%Y-%m-%d %H:%M})")
+        raise ValidationFailed(code="objection.extension_early", deadline=f"{window.deadline:%Y-%m-%d %H:%M}")
     old = window.deadline
     window.deadline = deadline
     window.extensions += 1

@@ -146,8 +146,7 @@ def flagged_for_sample(session: Session, actor: User | None, campaign: Campaign,
     result = run_precheck(session, actor, campaign, rules)
     unknown = sorted(set(rule_ids or ()) - {r.id for r in result.rules})
     if unknown:
-        raise ValidationFailed(f"unknown pre-check rule {', '.join(unknown)} (known: "
-                               f"{', '.join(r.id for r in result.rules)})")
+        raise ValidationFailed(code="precheck.unknown_rule", rules=unknown, known=[r.id for r in result.rules])
     numbers = result.flagged_numbers(rule_ids)
     if units is not None:
         keep = set(result.files.loc[result.files["unit"].isin(units), "case_number"])
