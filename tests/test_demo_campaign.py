@@ -19,10 +19,12 @@ from scoring.db.session import open_db, session_factory
 from scoring.demo.campaign import CAMPAIGNS, CONTENT_SEED
 from scoring.demo.load import load_demo
 from scoring.demo.marking import WEAK, YEAR_PROFILES, file_truth, reviewer_marks
-from scoring.demo.people import DEMO_LEAD_USERNAME, DEMO_PASSWORD, OBSERVER, REVIEWERS
+from scoring.demo.people import DEMO_LEAD_USERNAME, DEMO_PASSWORD, LIAISON, OBSERVER, REVIEWERS
 from scoring.domain import CASE_TYPES, MarkStatus, Role
 from scoring.engine import score
 from scoring.errors import PermissionDenied
+from scoring.objections.counts import objection_counts
+from scoring.objections.liaison import liaison_view, released_campaigns
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.schema import FileAttributes
 from scoring.setup import create_first_lead
@@ -251,7 +253,28 @@ def test_demo_accounts(demo) -> None:  # noqa: ANN001
         assert observer.role == Role.OBSERVER
         assert {c.name for c in readable_campaigns(s, observer)} == {c.name for c in CAMPAIGNS}  # published
     assert len(DEMO_PASSWORD) >= 8
-    assert result["people_added"] == len(REVIEWERS) + 1
+    assert result["people_added"] == len(REVIEWERS) + 2  # the observer and the unit liaison
+
+
+def test_the_liaison_sees_the_feedback_round_of_the_latest_campaign(demo) -> None:  # noqa: ANN001
+    """The demo's unit liaison signs in and sees their unit's released 2024 results with the objection they
+    filed and its decision (upheld: the marks stand); the notice counts it."""
+    engine = demo[0]
+    latest = campaigns(engine)[CAMPAIGNS[-1].name]
+    with session_factory(engine)() as s:
+        liaison = authenticate(s, LIAISON.username, DEMO_PASSWORD)
+        assert liaison.role == Role.LIAISON and liaison.unit.name == LIAISON.unit
+        assert [c.name for c in released_campaigns(s, liaison)] == [latest.name]
+        view = liaison_view(s, liaison, s.get(m.Campaign, latest.id))
+        assert view.unit == LIAISON.unit and view.files and not view.window_open  # closed: published since
+        [objection] = view.objections
+        assert objection.decision == "upheld" and objection.score_before == objection.score_after
+        assert {f.case_number for f in view.files} >= {objection.case_number}
+        counts = objection_counts(s, latest.id)
+        assert (counts.received, counts.accepted) == (1, 0)
+        earlier = campaigns(engine)[CAMPAIGNS[0].name]
+        assert s.scalar(select(func.count()).select_from(m.Objection)
+                        .where(m.Objection.campaign_id == earlier.id)) == 0
 
 
 # ------------------------------------------------------------------------------ realistic variation
@@ -340,7 +363,7 @@ def test_cli_on_an_empty_database_creates_a_demo_lead_and_gives_the_same_scores(
     out = capsys.readouterr().out
     assert "loaded the demo: 37 units" in out
     assert f"created the demo panel lead {DEMO_LEAD_USERNAME} (password {DEMO_PASSWORD})" in out
-    assert "demo-reviewer-01 .. demo-reviewer-12" in out and "demo-observer" in out
+    assert "demo-reviewer-01 .. demo-reviewer-12" in out and "demo-observer" in out and "demo-liaison" in out
     assert out.count("campaign 20") == 2 and out.count("(published)") == 2
     engine = open_db(url)
     try:

@@ -240,7 +240,7 @@ def test_setup_with_demo_data_loads_it(db):
     assert texts(at, "title") == ["概览"]
     assert any("演示数据已载入" in s for s in texts(at, "success"))
     units, files, campaigns, users = (int(m.value) for m in at.metric[:4])  # then the newest campaign's figures
-    assert units == 37 and files > 4000 and campaigns == 2 and users == 14  # lead + 12 reviewers + observer
+    assert units == 37 and files > 4000 and campaigns == 2 and users == 15  # lead, 12 reviewers, observer, liaison
 
 
 def test_setup_when_demo_data_is_missing_still_signs_in(db, tmp_path, monkeypatch):

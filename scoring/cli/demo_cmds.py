@@ -73,7 +73,7 @@ def _load(engine, register_only: bool) -> None:  # noqa: ANN001
         click.echo(f"acting as the panel lead {result['lead']}")
     reviewers = result["reviewers"]
     click.echo(f"demo accounts: reviewers {reviewers[0]} .. {reviewers[-1]} ({len(reviewers)}), "
-               f"observer {result['observer']}; password {DEMO_PASSWORD}"
+               f"observer {result['observer']}, unit liaison {result['liaison']}; password {DEMO_PASSWORD}"
                + ("" if result["people_added"] else " (already there)"))
     for c in result["campaigns"]:
         click.echo(_campaign_line(c))

@@ -8,8 +8,11 @@ assign the demo reviewers (`plan_auto_assignment` + `apply_plan`, the core of `a
 the demo panel so that real accounts in the same database are never given demo work), then let every
 reviewer open, save and submit their review (`open_review`, `save_draft`, `submit_review`) with the marks
 `scoring.demo.marking` invents, and re-check (`record_recheck`) every file whose reviews trigger one of
-the campaign's re-check rules; finally publish the results (`publish_campaign`), so that observers see
-them too. Nothing is written to the result tables directly: the core keeps them.
+the campaign's re-check rules; for the latest campaign, run the feedback round before publishing
+(`_objection_round`: the results were released to the units, the 区城管执法局 liaison objected to one
+deduction, and a panel member who had not scored the file decided it); finally publish the results
+(`publish_campaign`), so that observers see them too. Nothing is written to the result tables directly:
+the core keeps them.
 
 The stratified draw picks files of every case type; the shipped standards cover them all (行政强制 by
 `coercion`, 行政确认 / 给付 / 征收征用 by `other-acts`), so the demo uses the shipped library as it is.
@@ -33,18 +36,24 @@ from scoring.db.models import (
     Assignment,
     Campaign,
     CaseFile,
+    FileDeduction,
     FileResult,
     Review,
     SampleItem,
     SampleRecord,
     User,
+    utcnow,
 )
 from scoring.db.session import transaction
 from scoring.demo.marking import file_truth, lead_marks, reviewer_marks
+from scoring.demo.people import LIAISON
 from scoring.demo.progress import report
-from scoring.domain import ReviewStatus, reviewer_alias
+from scoring.domain import ReviewStatus, Role, reviewer_alias
 from scoring.engine import ScoreResult, round_score, score
 from scoring.errors import CaseReviewError
+from scoring.objections.deciding import assign_objection, decide_objection, eligible_deciders
+from scoring.objections.filing import file_objection
+from scoring.objections.window import release_results, window_of
 from scoring.rubric.loader import DEFAULT_RUBRIC_DIR, RubricLibrary
 from scoring.rubric.model import Standard
 from scoring.standards import load_version
@@ -163,8 +172,37 @@ def _load_one(engine: Engine, spec: DemoCampaign, lead_id: int, reviewer_ids: li
             apply_plan(session, lead, campaign, plan, how="auto")
         _score_all(session, spec, campaign, lead)
         if campaign.status != PUBLISHED:
+            if spec == CAMPAIGNS[-1]:
+                _objection_round(session, campaign, lead)
             publish_campaign(session, lead, campaign)
         return summary(session, campaign, created=created, changed=True)
+
+
+def _objection_round(session: Session, campaign: Campaign, lead: User) -> None:
+    """Feedback before publication (issue 13), as it happened some days ago: the results released to the
+    units with a week to object, the demo liaison's objection to the first standing deduction of one of
+    their unit's files, assigned to a demo reviewer who did not score it, who upholds it (the marks stand,
+    so the demo's results are the same with or without the round). The window is closed by now, as
+    publishing requires. Skipped when the results were released already or the liaison is missing."""
+    liaison = session.scalar(select(User).where(User.username == LIAISON.username, User.active.is_(True)))
+    if liaison is None or window_of(session, campaign.id) is not None:
+        return
+    released = utcnow().replace(microsecond=0) - dt.timedelta(days=12)
+    release_results(session, lead, campaign, released + dt.timedelta(days=7), now=released)
+    deduction = session.scalars(
+        select(FileDeduction).join(CaseFile, CaseFile.id == FileDeduction.case_file_id)
+        .where(FileDeduction.campaign_id == campaign.id, CaseFile.unit_id == liaison.unit_id,
+               FileDeduction.is_veto.is_(False))
+        .order_by(CaseFile.case_number, FileDeduction.item_id, FileDeduction.reason_id)).first()
+    if deduction is None:
+        return
+    objection = file_objection(
+        session, liaison, campaign, deduction.case_file_id, deduction.item_id, deduction.reason_id,
+        "该处问题已在案卷归档前补正，补正材料附于卷末，请复核后撤销该项扣分。", now=released + dt.timedelta(days=3))
+    member = next(m for m in eligible_deciders(session, lead, objection.id) if m.role == Role.REVIEWER)
+    assign_objection(session, lead, objection.id, member.id)
+    decide_objection(session, member, objection.id, "upheld",
+                     "经复核，卷末补正材料形成于决定作出之后，不能证明办案时已规范处理，维持原扣分。")
 
 
 def _score_all(session: Session, spec: DemoCampaign, campaign: Campaign, lead: User) -> None:

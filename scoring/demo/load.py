@@ -9,7 +9,7 @@ Steps, each skipped when already done, so loading twice changes nothing (`loaded
    already present with the same kind and code are left alone.
 2. With `with_campaigns` (the default): the panel lead the demo acts as is `actor_id`, else the first
    active lead; on a database with no accounts at all a demo lead `demo-lead` is created (password
-   `DEMO_PASSWORD`). The demo reviewers and observer are created (`scoring.demo.people`), then the
+   `DEMO_PASSWORD`). The demo reviewers, observer and unit liaison are created (`scoring.demo.people`), then the
    finished 2023 and 2024 campaigns (`scoring.demo.campaign`), each found by name.
 """
 
@@ -27,7 +27,7 @@ from scoring.db.models import CaseFile, Unit, User
 from scoring.db.session import transaction
 from scoring.demo.campaign import load_campaigns
 from scoring.demo.generate import DATA_DIR, REGISTER_2023_FILE, REGISTER_FILE, UNITS_FILE
-from scoring.demo.people import create_demo_lead, ensure_people, find_lead
+from scoring.demo.people import LIAISON, create_demo_lead, ensure_people, find_lead
 from scoring.demo.progress import report
 from scoring.errors import CaseReviewError, ProblemReport
 from scoring.register.importer import import_register
@@ -112,7 +112,8 @@ def load_demo(
         with transaction(engine) as session:
             reviewers, observer, added = ensure_people(session, session.get_one(User, lead_id))
             reviewer_ids = [u.id for u in reviewers]
-            result.update(people_added=added, reviewers=[u.username for u in reviewers], observer=observer.username)
+            result.update(people_added=added, reviewers=[u.username for u in reviewers], observer=observer.username,
+                          liaison=LIAISON.username)
         campaigns = load_campaigns(engine, lead_id, reviewer_ids)
         result["campaigns"] = campaigns
         result["loaded"] |= bool(added) or any(c["changed"] for c in campaigns)

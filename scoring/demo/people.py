@@ -1,5 +1,5 @@
-"""The demo's people: a panel of invented reviewers from other units, an observer, and (only when the
-database has no panel lead yet) a demo lead.
+"""The demo's people: a panel of invented reviewers from other units, an observer, a unit liaison, and
+(only when the database has no panel lead yet) a demo lead.
 
 Every demo account signs in with `DEMO_PASSWORD`. The names are plainly invented labels
 ("示例评查员01（区司法局）"), never realistic personal names. Accounts are created through
@@ -44,6 +44,8 @@ REVIEWERS: tuple[DemoPerson, ...] = tuple(
     )
 )
 OBSERVER = DemoPerson("demo-observer", "示例观察员（区城管执法局联络员）", "区城管执法局")
+# The unit liaison of 区城管执法局: sees that unit's released results and its objection (issue 13).
+LIAISON = DemoPerson("demo-liaison", "示例联络员（区城管执法局）", "区城管执法局")
 
 
 def find_lead(session: Session, actor_id: int | None) -> User | None:
@@ -69,14 +71,15 @@ def create_demo_lead(session: Session) -> User:
 
 
 def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
-    """The demo reviewers (in `REVIEWERS` order) and observer, created where missing.
+    """The demo reviewers (in `REVIEWERS` order), observer and unit liaison, created where missing.
 
     Returns (reviewers, observer, how many accounts were created). An existing account with a demo
     user name but another role is refused rather than used.
     """
     created = 0
     users: list[User] = []
-    for person, role in [(p, Role.REVIEWER) for p in REVIEWERS] + [(OBSERVER, Role.OBSERVER)]:
+    others = [(OBSERVER, Role.OBSERVER), (LIAISON, Role.LIAISON)]
+    for person, role in [(p, Role.REVIEWER) for p in REVIEWERS] + others:
         user = session.scalar(select(User).where(User.username == person.username))
         if user is None:
             user = create_user(session, username=person.username, display_name=person.display_name, role=role,
@@ -86,4 +89,4 @@ def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
             raise CaseReviewError(f"user {person.username!r} exists but is not an active {role.value}; "
                                   "load the demo into a fresh database")
         users.append(user)
-    return users[:-1], users[-1], created
+    return users[:len(REVIEWERS)], users[len(REVIEWERS)], created

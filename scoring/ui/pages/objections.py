@@ -139,7 +139,7 @@ def _lead() -> None:
                 until = w.deadline
             state.flash(t("obj.extended", deadline=timefmt.show(until)))
             st.rerun()
-    st.caption(f"{t('obj.counts')}：{counts.sentence()}")
+    st.caption(t("obj.counts", received=counts.received, accepted=counts.accepted, partly=counts.partly))
     st.subheader(t("obj.all"))
     if not rows:
         st.caption(t("obj.none"))

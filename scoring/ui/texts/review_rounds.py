@@ -108,7 +108,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     "obj.occurrences": ("部分采纳后保留的次数", "Occurrences that stand (partly)"),
     "obj.decide_btn": ("确认处理", "Record the decision"),
     "obj.decided_ok": ("异议 #{id} 已处理：{before} → {after}", "Objection #{id} decided: {before} → {after}"),
-    "obj.counts": ("统计", "Counts"),
+    "obj.counts": ("统计：共收到异议{received}条，采纳{accepted}条，部分采纳{partly}条",
+                   "Counts: {received} {received|objection|objections} received, {accepted} accepted, "
+                   "{partly} partly accepted"),
     "obj.download": ("下载 {name}", "Download {name}"),
     # calibration
     "cal.title": ("试评（评分尺度校准）", "Calibration round"),
