@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import resource
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scoring.db.models import Campaign, CaseFile, Unit, User
 from scoring.db.session import open_db, session_factory
+from scoring.file_attributes import to_json
 from scoring.precheck.attributes import EXTRA_KEYS
 from scoring.precheck.evaluate import prepare
 from scoring.precheck.rules import load_rules
@@ -102,63 +105,78 @@ def bench_memory(n: int) -> None:
           f"{int(by_unit['flags'].sum()):,} flags, {len(by_rule):,} unit x rule rows; peak RSS {peak_rss_mb():.0f} MB")
 
 
-def bench_sqlite(n: int) -> None:
+def bench_sqlite(n: int, db: Path | None = None) -> None:
     rules = load_rules()
     with tempfile.TemporaryDirectory() as tmp:
-        engine = open_db(f"sqlite:///{Path(tmp) / 'bench.db'}")
-        raw = synthetic(n)
-        t0 = time.perf_counter()
-        with engine.begin() as conn:
-            conn.execute(sa.insert(Unit), [{"id": u + 1, "name": f"单位{u:03d}", "kind": "department",
-                                            "sort_order": u} for u in range(UNITS)])
-            unit_ids = raw["unit"].str[2:].astype(int).to_numpy() + 1
-            has_attrs = "attributes" in CaseFile.__table__.c
-            rows = []
-            for i, r in enumerate(raw.itertuples(index=False)):
-                row = {"id": i + 1, "unit_id": int(unit_ids[i]), "case_number": r.case_number,
-                       "case_type": r.case_type, "procedure": r.procedure,
-                       "decision_date": pd.Timestamp(r.decision_date).date(), "major_decision": bool(r.major_decision),
-                       "waiver": bool(r.waiver), "hearing_held": bool(r.hearing_held),
-                       "coercive_measure": bool(r.coercive_measure), "penalty_amount": r.penalty_amount,
-                       "description": ""}
-                if has_attrs:
-                    attrs = {}
-                    for k in EXTRA_KEYS:
-                        v = getattr(r, k, None)
-                        if v is not None and not pd.isna(v):
-                            attrs[k] = pd.Timestamp(v).date().isoformat() if isinstance(v, (pd.Timestamp, np.datetime64)) else v
-                    row["attributes"] = attrs
-                rows.append(row)
-                if len(rows) == 50_000:
-                    conn.execute(sa.insert(CaseFile), rows)
-                    rows = []
-            if rows:
-                conn.execute(sa.insert(CaseFile), rows)
-            conn.execute(sa.insert(User), [{"id": 1, "username": "lead", "display_name": "lead", "role": "lead"}])
-            conn.execute(sa.insert(Campaign), [{"id": 1, "name": "bench", "year": 2024,
-                                                "window_start": dt.date(2024, 1, 1), "window_end": dt.date(2024, 12, 31),
-                                                "grade_bands": [], "pass_line": 60}])
-        loaded = time.perf_counter() - t0
+        path = db or Path(tmp) / "bench.db"
+        reuse = path.exists()
+        engine = open_db(f"sqlite:///{path}")
+        if not reuse:
+            load_sqlite(engine, n)
+        with engine.connect() as conn:
+            n = conn.execute(sa.select(sa.func.count()).select_from(CaseFile)).scalar_one()
         with session_factory(engine)() as session:
             t1 = time.perf_counter()
-            result = run_precheck(session, session.get(User, 1), session.get(Campaign, 1), rules)
+            result = run_precheck(session, session.get(User, 1), session.get_one(Campaign, 1), rules)
             by_unit, _, files = result.by_unit(), result.by_unit_rule(), result.flagged_files()
             t2 = time.perf_counter()
-        print(f"SQLite: {n:,} files ({'with' if has_attrs else 'without'} process columns stored; loading took "
-              f"{loaded:.1f} s): pre-check from the database {t2 - t1:.2f} s; {len(files):,} flagged files, "
-              f"{int(by_unit['flags'].sum()):,} flags; peak RSS {peak_rss_mb():.0f} MB")
+        print(f"SQLite: {n:,} files{' (database reused)' if reuse else ''}: pre-check from the database "
+              f"{t2 - t1:.2f} s; {len(files):,} flagged files, {int(by_unit['flags'].sum()):,} flags; "
+              f"peak RSS {peak_rss_mb():.0f} MB; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
         engine.dispose()
+
+
+def load_sqlite(engine: sa.Engine, n: int) -> None:
+    """The synthetic register of `n` files stored as the import stores it (process columns as attributes)."""
+    raw = synthetic(n)
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(sa.insert(Unit), [{"id": u + 1, "name": f"单位{u:03d}", "kind": "department",
+                                        "sort_order": u} for u in range(UNITS)])
+        unit_ids = raw["unit"].str[2:].astype(int).to_numpy() + 1
+        has_attrs = "attributes" in CaseFile.__table__.c
+        rows = []
+        for i, r in enumerate(raw.itertuples(index=False)):
+            row = {"id": i + 1, "unit_id": int(unit_ids[i]), "case_number": r.case_number,
+                   "case_type": r.case_type, "procedure": r.procedure,
+                   "decision_date": pd.Timestamp(r.decision_date).date(), "major_decision": bool(r.major_decision),
+                   "waiver": bool(r.waiver), "hearing_held": bool(r.hearing_held),
+                   "coercive_measure": bool(r.coercive_measure), "penalty_amount": r.penalty_amount,
+                   "description": ""}
+            if has_attrs:
+                attrs = {}
+                for k in EXTRA_KEYS:
+                    v = getattr(r, k, None)
+                    if v is not None and not pd.isna(v):
+                        if isinstance(v, (pd.Timestamp, np.datetime64)):
+                            v = pd.Timestamp(v).date()
+                        elif isinstance(v, float):
+                            v = Decimal(str(v))
+                        attrs[k] = to_json(v)  # as the register import stores it
+                row["attributes"] = attrs
+            rows.append(row)
+            if len(rows) == 50_000:
+                conn.execute(sa.insert(CaseFile), rows)
+                rows = []
+        if rows:
+            conn.execute(sa.insert(CaseFile), rows)
+        conn.execute(sa.insert(User), [{"id": 1, "username": "lead", "display_name": "lead", "role": "lead"}])
+        conn.execute(sa.insert(Campaign), [{"id": 1, "name": "bench", "year": 2024,
+                                            "window_start": dt.date(2024, 1, 1), "window_end": dt.date(2024, 12, 31),
+                                            "grade_bands": [], "pass_line": 60}])
+    print(f"SQLite: stored {n:,} files in {time.perf_counter() - t0:.1f} s")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1_000_000, help="rows checked in memory (0: skip)")
     ap.add_argument("--db-n", type=int, default=1_000_000, help="rows checked from SQLite (0: skip)")
+    ap.add_argument("--db", type=Path, help="keep the SQLite database in this file; reuse it when it exists")
     args = ap.parse_args()
     if args.n:
         bench_memory(args.n)
     if args.db_n:
-        bench_sqlite(args.db_n)
+        bench_sqlite(args.db_n, args.db)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,8 @@ from scoring.db.session import open_db, session_factory
 from scoring.demo import generate as gen
 from scoring.demo.process_dates import PROCESS_COLUMNS, process_row
 from scoring.errors import PermissionDenied, ValidationFailed
-from scoring.precheck.evaluate import evaluate, prepare
+from scoring.precheck.attributes import EXTRA_KEYS
+from scoring.precheck.evaluate import CARRIES, evaluate, prepare
 from scoring.precheck.export import precheck_workbook
 from scoring.precheck.rules import load_rules
 from scoring.precheck.run import (
@@ -27,6 +28,7 @@ from scoring.precheck.run import (
     hints_by_item,
     run_precheck,
 )
+from scoring.precheck.store import _python_frame, _window, attributes_frame
 from scoring.workflow.sampling import SampleRules, draw_sample, preview_sample, verify_record
 from tests.factories import Factory, lead_id
 
@@ -194,3 +196,51 @@ def test_the_demo_register_carries_process_dates_that_trip_rules():
     share = flags.any(axis=1).mean()
     assert 0.02 < share < 0.10
     assert {"PC-P1", "PC-P2", "PC-P3", "PC-LR1", "PC-MW2"} <= {c for c in flags.columns if flags[c].any()}
+
+
+STORED = [  # attribute JSON as stored: by the register import (`to_json`), hand-edited, empty, odd
+    '{"filing_date": "2024-03-01", "legal_review_date": "2024-05-02", "hearing_threshold": "10000", '
+    '"discretion_tier": "一般", "hearing_requested": true}',
+    '{"notice_date": "2024-13-40", "discretion_tier": "", "onsite_verification": false, "unknown_key": 3}',
+    "{}",
+    '{"service_date": "2024-05-03T00:00:00", "hearing_threshold": "abc", "seizure_made": true}',
+    '{"filing_date": "2024-01-15", "hearing_threshold": "2500.50", "discretion_tier": "从重"}',
+]
+
+
+@pytest.mark.parametrize("numbers_as_numbers", [False, True])
+def test_pyarrow_and_python_decoding_of_the_attributes_agree(numbers_as_numbers):
+    """The columnar read (pyarrow, typed in pyarrow) and the file-by-file one (json.loads) give the same
+    typed frame: bad dates and numbers empty, "" no value, unknown keys ignored, absent keys empty. With a
+    number stored as a JSON number the columnar read falls back to the file-by-file one."""
+    texts = [t.replace('"10000"', "10000") for t in STORED] if numbers_as_numbers else STORED
+    base = pd.DataFrame({"case_file_id": range(len(texts))})
+    columnar = prepare(pd.concat([base, attributes_frame(texts)], axis=1))
+    by_file = prepare(pd.concat([base, _python_frame(texts)], axis=1))
+    for key in (*EXTRA_KEYS, CARRIES):
+        a, b = columnar[key], by_file[key]
+        if pd.api.types.is_datetime64_any_dtype(a):
+            a, b = a.astype("datetime64[ns]"), b.astype("datetime64[ns]")
+        elif isinstance(a.dtype, pd.CategoricalDtype):
+            a, b = a.astype(object).where(a.notna(), None), b.astype(object).where(b.notna(), None)
+        pd.testing.assert_series_equal(a, b, check_dtype=False, check_names=False, obj=key)
+    assert columnar["filing_date"].tolist()[::4] == [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-01-15")]
+    assert columnar["hearing_threshold"].tolist()[0] == 10000 and pd.isna(columnar["hearing_threshold"][3])
+    assert columnar["discretion_tier"].isna().tolist() == [False, True, True, True, False]
+    assert pd.isna(columnar["notice_date"][1]) and columnar[CARRIES].tolist() == [True, True, False, True, True]
+
+
+def test_the_register_read_takes_the_window_in_one_scan_on_sqlite(sqlite_engine):
+    """SQLite is told the window's share of the register: a window of (nearly) every file is read by
+    scanning the table, a narrow one through the decision-date index."""
+    ids = populate(sqlite_engine)
+    with session_factory(sqlite_engine)() as s:
+        def plan(campaign):
+            stmt = sa.select(CaseFile.id).where(_window(s, campaign))
+            sql = str(stmt.compile(dialect=sqlite_engine.dialect, compile_kwargs={"literal_binds": True}))
+            return " ".join(r[-1] for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        wide = s.get(Campaign, ids["campaign"])
+        assert plan(wide).startswith("SCAN")
+        narrow = Campaign(name="窄", year=2024, window_start=dt.date(2023, 6, 1), window_end=dt.date(2023, 6, 1),
+                          grade_bands=[], pass_line=Decimal(60))
+        assert "INDEX" in plan(narrow)

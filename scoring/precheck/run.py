@@ -14,38 +14,15 @@ from sqlalchemy.orm import Session
 from scoring.db.models import Campaign, CaseFile, FileResult, SampleItem, SampleRecord, Unit, User
 from scoring.errors import ValidationFailed
 from scoring.policy import Action, check
-from scoring.precheck.attributes import EXTRA_KEYS
 from scoring.precheck.evaluate import evaluate, prepare
 from scoring.precheck.rules import Rule, load_rules
-from scoring.precheck.store import extra_attributes
-
-BASE_COLUMNS = ("case_file_id", "case_number", "unit", "unit_order", "case_type", "procedure", "decision_date",
-                "major_decision", "waiver", "hearing_held", "coercive_measure", "penalty_amount")
+from scoring.precheck.store import read_register
 
 
 def register_frame(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> pd.DataFrame:
     """Every file of the campaign's window (or only the given files) with its attribute values."""
-    stmt = (
-        # raw column values (amount in hundredths, date as stored): typed by pandas on whole columns
-        sa.select(CaseFile.id, CaseFile.case_number, Unit.name, Unit.sort_order, CaseFile.case_type,
-                  CaseFile.procedure, sa.type_coerce(CaseFile.decision_date, sa.String), CaseFile.major_decision,
-                  CaseFile.waiver, CaseFile.hearing_held, CaseFile.coercive_measure,
-                  sa.type_coerce(CaseFile.penalty_amount, sa.BigInteger))
-        .join(Unit, Unit.id == CaseFile.unit_id)
-        .where(CaseFile.decision_date >= campaign.window_start, CaseFile.decision_date <= campaign.window_end)
-    )
-    if case_file_ids is not None:
-        stmt = stmt.where(CaseFile.id.in_(case_file_ids))
-    rows = [tuple(r) for r in session.connection().execute(stmt.order_by(CaseFile.id))]  # plain tuples: fast
-    df = pd.DataFrame.from_records(rows, columns=list(BASE_COLUMNS))
-    df["penalty_amount"] = pd.to_numeric(df["penalty_amount"], errors="coerce") / 100  # Centi: hundredths
+    df = read_register(session, campaign, case_file_ids)  # typed column by column, dates still text
     df["decision_date"] = pd.to_datetime(df["decision_date"].astype(str), errors="coerce", format="ISO8601")
-    extra = extra_attributes(session, campaign, case_file_ids)
-    if not extra.empty:
-        df = df.merge(extra, on="case_file_id", how="left")
-    for key in EXTRA_KEYS:
-        if key not in df.columns:
-            df[key] = None
     return prepare(df)
 
 
