@@ -27,6 +27,7 @@ from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ValidationFailed
+from scoring.messages import Join, Msg
 from scoring.policy import Action, check
 
 MAX_FAILED_LOGINS = 5
@@ -39,10 +40,10 @@ def require_role(actor: User | None, *roles: Role) -> User:
     """A plain role check, kept for the modules that landed before `scoring.policy` (objections, calibration,
     audit verification): move them to `policy.check` with an action of the table; new code must not use it."""
     if actor is None or not actor.active:
-        raise PermissionDenied("sign in first")
+        raise PermissionDenied(code="auth.sign_in_first")
     if actor.role not in roles:
-        wanted = " or ".join(r.value for r in roles)
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not do this; it needs role {wanted}")
+        raise PermissionDenied(code="auth.no_role", user=actor.username, role=Msg(f"policy.role.{actor.role}"),
+                               roles=Join(tuple(Msg(f"policy.role.{r.value}") for r in roles), "或", " or "))
     return actor
 
 
@@ -84,7 +85,7 @@ def find_unit(session: Session, name: str | None) -> Unit | None:
         return None
     unit = session.scalar(select(Unit).where(Unit.name == name.strip()))
     if unit is None:
-        raise NotFound(f"no unit named {name!r}")
+        raise NotFound(code="auth.no_unit", name=name)
     return unit
 
 
@@ -103,25 +104,25 @@ def create_user(
     """Create an account. Only a lead may, except the very first account (`bootstrap`), which must be a lead."""
     if bootstrap:
         if count_users(session):
-            raise PermissionDenied("set-up is done already: accounts exist; ask the panel lead")
+            raise PermissionDenied(code="auth.setup_done")
         if Role(role) != Role.LEAD:
-            raise ValidationFailed("the first account must be a panel lead")
+            raise ValidationFailed(code="auth.first_is_lead")
     else:
         check(actor, Action.MANAGE_ACCOUNTS)
     username = username.strip()
     if not username:
-        raise ValidationFailed("a user name is required")
+        raise ValidationFailed(code="auth.username_required")
     try:
         role = Role(role)
     except ValueError:
-        raise ValidationFailed(f"unknown role {role!r}; use lead, reviewer, observer or liaison") from None
+        raise ValidationFailed(code="auth.unknown_role", role=role) from None
     if session.scalar(select(User).where(User.username == username)):
-        raise ValidationFailed(f"user name {username!r} is taken")
+        raise ValidationFailed(code="auth.username_taken", username=username)
     unit = find_unit(session, unit_name)
     if role == Role.REVIEWER and unit is None:
-        raise ValidationFailed("a reviewer needs a home unit (for recusal: nobody reviews their own unit)")
+        raise ValidationFailed(code="auth.reviewer_needs_unit")
     if role == Role.LIAISON and unit is None:
-        raise ValidationFailed("a unit liaison needs the unit they speak for")
+        raise ValidationFailed(code="auth.liaison_needs_unit")
     user = User(
         username=username, display_name=display_name.strip() or username, role=role.value,
         unit_id=unit.id if unit else None, email=email or None,
@@ -204,7 +205,7 @@ def sign_in(engine: Engine, username: str, password: str, *, now: dt.datetime | 
     `PermissionDenied` (locked).
     """
     if not username.strip() or not password:
-        raise ValidationFailed("enter a user name and a password")
+        raise ValidationFailed(code="auth.enter_credentials")
     for attempt in range(1, SIGN_IN_ATTEMPTS + 1):
         with session_factory(engine)() as session:
             try:
@@ -231,12 +232,12 @@ def user_for_email(session: Session, email: str | None) -> User:
     """The active account whose e-mail address is `email` (case-insensitive), for single sign-on."""
     address = (email or "").strip()
     if not address:
-        raise NotFound("the sign-in provider gave no e-mail address; ask the panel lead to create your account")
+        raise NotFound(code="auth.sso_no_email")
     user = session.scalar(select(User).where(func.lower(User.email) == address.lower()))
     if user is None:
-        raise NotFound(f"no account for {address}: ask the panel lead to create your account")
+        raise NotFound(code="auth.sso_no_account", address=address)
     if not user.active:
-        raise NotFound(f"the account for {address} is deactivated: ask the panel lead")
+        raise NotFound(code="auth.sso_deactivated", address=address)
     return user
 
 
@@ -278,12 +279,12 @@ def set_active(session: Session, actor: User | None, user_id: int, active: bool)
     actor = check(actor, Action.MANAGE_ACCOUNTS)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="auth.no_user", id=user_id)
     if not active and user.id == actor.id:
-        raise ValidationFailed("you cannot deactivate your own account")
+        raise ValidationFailed(code="auth.deactivate_self")
     if user.active == active:
-        state = "active" if active else "deactivated"
-        raise ValidationFailed(f"{user.username} is {state} already")
+        raise ValidationFailed(code="auth.active_already" if active else "auth.deactivated_already",
+                               username=user.username)
     user.active = active
     if active:
         user.failed_logins = 0
@@ -318,31 +319,31 @@ def update_account(
     actor = check(actor, Action.MANAGE_ACCOUNTS)
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="auth.no_user", id=user_id)
     old = {"display_name": user.display_name, "role": user.role,
            "unit": user.unit.name if user.unit else None, "email": user.email}
     new_role = Role(role).value if role is not None else user.role
     if user.id == actor.id and new_role != Role.LEAD:
-        raise ValidationFailed("you cannot take away your own lead role")
+        raise ValidationFailed(code="auth.own_lead_role")
     unit = user.unit if unit_name is _KEEP else find_unit(session, unit_name or None)  # type: ignore[arg-type]
     if new_role == Role.REVIEWER and unit is None:
-        raise ValidationFailed("a reviewer needs a home unit (for recusal: nobody reviews their own unit)")
+        raise ValidationFailed(code="auth.reviewer_needs_unit")
     if new_role == Role.LIAISON and unit is None:
-        raise ValidationFailed("a unit liaison needs the unit they speak for")
+        raise ValidationFailed(code="auth.liaison_needs_unit")
     if new_role == Role.REVIEWER and unit is not None:
         clash = session.scalars(select(CaseFile.case_number).join(Assignment, Assignment.case_file_id == CaseFile.id)
                                 .where(Assignment.reviewer_id == user.id, CaseFile.unit_id == unit.id)).all()
         if clash:
-            raise ValidationFailed(f"{user.display_name} is assigned files of {unit.name} ({', '.join(clash[:3])}); "
-                                   "remove those assignments before moving them there (回避)")
+            raise ValidationFailed(code="auth.unit_clash", name=user.display_name, unit=unit.name,
+                                   files=list(clash[:3]))
     if display_name is not None:
         if not display_name.strip():
-            raise ValidationFailed("a display name is required")
+            raise ValidationFailed(code="auth.display_name_required")
         user.display_name = display_name.strip()
     if email is not _KEEP:
         address = (str(email).strip() if email else "") or None
         if address and session.scalar(select(User).where(func.lower(User.email) == address.lower(), User.id != user.id)):
-            raise ValidationFailed(f"e-mail {address} belongs to another account")
+            raise ValidationFailed(code="auth.email_taken", address=address)
         user.email = address
     user.role = new_role
     user.unit_id = unit.id if unit else None
@@ -369,9 +370,9 @@ def change_own_password(session: Session, user: User | None, current: str, new: 
     """A person changes their own password: the current one is checked, every other browser of theirs is
     signed out (`keep_token` is the one making the change), and the change is audited."""
     if user is None or not user.active:
-        raise ValidationFailed("sign in first")
+        raise ValidationFailed(code="auth.sign_in_first")
     if not password_matches(user, current):
-        raise ValidationFailed("the current password is wrong")
+        raise ValidationFailed(code="auth.current_password_wrong")
     user.password_hash = hash_password(new)
     ended = sign_in_sessions.end_all(session, user.id, "password_changed", keep_token=keep_token)
     session.flush()

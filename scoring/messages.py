@@ -331,6 +331,96 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "documents.threshold_range": ("阈值{threshold}不在0至100之间", "threshold {threshold} is outside 0-100"),
     "documents.unit_no_results": ("单位{unit}在评查活动“{campaign}”中没有已评查的案卷",
                                   "unit {unit} has no reviewed files in campaign {campaign!r}"),
+    # permissions (scoring.policy): who may not do what, and why
+    "policy.needs_role": ("{user}（{role}）无权{thing}，需要{roles}权限", "{user} ({role}) may not {thing}; it needs role {roles}"),
+    "policy.only": ("{user}（{role}）不能{thing}：{reasons}", "{user} ({role}) may {thing} {reasons}"),
+    "policy.role.lead": ("评查组长", "lead"),
+    "policy.role.reviewer": ("评查人员", "reviewer"),
+    "policy.role.observer": ("观察员", "observer"),
+    "policy.role.liaison": ("被评查单位联络员", "liaison"),
+    "policy.only.always": ("无此权限", "always"),
+    "policy.only.own_assignment": ("只能对分配给本人且不属于本单位的案卷进行（回避）",
+                                   "only for files assigned to them and not of their own unit (回避)"),
+    "policy.only.own_submitted": ("须先提交本人对该案卷的评分（背对背评查）",
+                                  "only after submitting their own review (blind review)"),
+    "policy.only.published": ("须在评查结果发布之后", "only once the results are published"),
+    "policy.only.own_unit_released": ("只能查看本单位的结果，且须在评查组长反馈评查结果之后",
+                                      "only their own unit's results, once the lead released them"),
+    "policy.only.own_unit_window_open": ("只能在异议期限内对本单位的案卷提出",
+                                         "only for their own unit's files while the objection window is open"),
+    "policy.only.assigned_not_scorer": ("只能处理分配给本人、本人未评查过且不属于本单位案卷的异议（回避）",
+                                        "only objections assigned to them, on files they did not score and not of "
+                                        "their own unit (回避)"),
+    "policy.only.not_own_unit": ("只能对不属于本单位的案卷进行（回避）", "only files not of their own unit (回避)"),
+    "action.manage_accounts": ("管理账户", "manage accounts"),
+    "action.import_register": ("导入案卷登记表和单位名录", "import register"),
+    "action.read_register": ("查看案卷登记表", "read register"),
+    "action.manage_campaigns": ("管理评查活动", "manage campaigns"),
+    "action.sample": ("抽取案卷", "sample"),
+    "action.read_sample": ("查看抽样结果", "read sample"),
+    "action.assign": ("分配评查任务", "assign"),
+    "action.read_assignments": ("查看评查分配和进度", "read assignments"),
+    "action.own_queue": ("查看本人的评查任务", "own queue"),
+    "action.score": ("评分", "score"),
+    "action.read_reviews": ("查看该案卷的评分", "read reviews"),
+    "action.reopen_review": ("退回已提交的评分", "reopen review"),
+    "action.recheck": ("复核", "recheck"),
+    "action.publish": ("发布或撤回评查结果", "publish"),
+    "action.overview": ("查看评查概况", "overview"),
+    "action.read_results": ("查看评查结果", "read results"),
+    "action.read_reviewer_names": ("查看评查人员姓名", "read reviewer names"),
+    "action.read_unmasked": ("查看未隐去的案号和单位", "read unmasked"),
+    "action.read_findings": ("查看评查发现", "read findings"),
+    "action.edit_findings": ("编辑评查发现和整改要求", "edit findings"),
+    "action.make_notice": ("生成评查情况通报", "make notice"),
+    "action.make_documents": ("生成监督建议书和导出表格", "make documents"),
+    "action.precheck": ("运行机器预检", "precheck"),
+    "action.precheck_hints": ("查看机器预检提示", "precheck hints"),
+    "action.case_pdfs": ("上传或删除电子案卷", "case pdfs"),
+    "action.manage_objections": ("管理结果反馈和异议", "manage objections"),
+    "action.read_released": ("查看反馈的评查结果", "read released"),
+    "action.file_objection": ("提出异议", "file objection"),
+    "action.decide_objection": ("处理异议", "decide objection"),
+    "action.manage_calibration": ("管理试评", "manage calibration"),
+    "action.calibration_score": ("对试评案卷评分", "calibration score"),
+    "action.file_attributes": ("设置案卷属性", "file attributes"),
+    "action.switch_standard": ("更换评分标准版本", "switch standard"),
+    "policy.what.read_released": ("查看反馈的评查结果", "read the released results"),
+    "policy.what.file_objections": ("提出异议", "file objections"),
+    "policy.what.decide_objections": ("处理异议", "decide objections"),
+    "policy.what.decide_objection": ("处理异议#{id}", "decide objection #{id}"),
+    "policy.what.read_results_of": ("查看评查活动“{name}”的结果", "read the results of {name!r}"),
+    "policy.what.score_file": ("对案卷{case_number}评分", "score file {case_number}"),
+    "policy.what.score_calibration": ("对试评案卷评分", "score calibration files"),
+    "policy.what.score_calibration_file": ("对试评案卷{case_number}评分", "score calibration file {case_number}"),
+    "auth.no_role": ("{user}（{role}）无权进行此操作，需要{roles}权限", "{user} ({role}) may not do this; it needs role {roles}"),
+    "auth.no_unit": ("单位名录中没有名为“{name}”的单位", "no unit named {name!r}"),
+    "auth.setup_done": ("初始设置已经完成（已有账户），请联系评查组长", "set-up is done already: accounts exist; ask the panel lead"),
+    "auth.first_is_lead": ("第一个账户必须是评查组长", "the first account must be a panel lead"),
+    "auth.username_required": ("请填写用户名", "a user name is required"),
+    "auth.unknown_role": ("角色“{role}”无法识别（可选：评查组长、评查人员、观察员、被评查单位联络员）",
+                          "unknown role {role!r}; use lead, reviewer, observer or liaison"),
+    "auth.username_taken": ("用户名“{username}”已被使用", "user name {username!r} is taken"),
+    "auth.reviewer_needs_unit": ("评查人员需要填写所在单位（用于回避：不评查本单位的案卷）",
+                                 "a reviewer needs a home unit (for recusal: nobody reviews their own unit)"),
+    "auth.liaison_needs_unit": ("被评查单位联络员需要填写所代表的单位", "a unit liaison needs the unit they speak for"),
+    "auth.enter_credentials": ("请输入用户名和密码", "enter a user name and a password"),
+    "auth.sso_no_email": ("统一身份认证没有提供电子邮箱地址，请联系评查组长为您创建账户",
+                          "the sign-in provider gave no e-mail address; ask the panel lead to create your account"),
+    "auth.sso_no_account": ("没有使用邮箱{address}的账户，请联系评查组长为您创建账户",
+                            "no account for {address}: ask the panel lead to create your account"),
+    "auth.sso_deactivated": ("邮箱{address}对应的账户已停用，请联系评查组长", "the account for {address} is deactivated: ask the panel lead"),
+    "auth.no_user": ("找不到编号为{id}的用户", "no user with id {id}"),
+    "auth.deactivate_self": ("不能停用自己的账户", "you cannot deactivate your own account"),
+    "auth.active_already": ("账户{username}已经是启用状态", "{username} is active already"),
+    "auth.deactivated_already": ("账户{username}已经停用", "{username} is deactivated already"),
+    "auth.own_lead_role": ("不能取消自己的评查组长角色", "you cannot take away your own lead role"),
+    "auth.unit_clash": ("{name}已被分配{unit}的案卷（{files}），请先取消这些分配再调入该单位（回避）",
+                        "{name} is assigned files of {unit} ({files}); remove those assignments before moving them "
+                        "there (回避)"),
+    "auth.display_name_required": ("请填写姓名", "a display name is required"),
+    "auth.email_taken": ("电子邮箱{address}已被其他账户使用", "e-mail {address} belongs to another account"),
+    "auth.current_password_wrong": ("当前密码不正确", "the current password is wrong"),
 }
 
 
@@ -351,8 +441,23 @@ class Msg:
 _PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
 
 
+@dataclass(frozen=True)
+class Join:
+    """A list parameter joined with its own separators per language (a plain list joins with "、" / ", ")."""
+
+    items: tuple[Any, ...]
+    zh: str = "、"
+    en: str = ", "
+
+    def render(self, lang: str = "en") -> str:
+        return (self.zh if lang == "zh" else self.en).join(str(_value(v, lang)) for v in self.items)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
 def _value(value: Any, lang: str) -> Any:
-    if isinstance(value, Msg):
+    if isinstance(value, Msg | Join):
         return value.render(lang)
     if isinstance(value, list | tuple):
         sep = "、" if lang == "zh" else ", "

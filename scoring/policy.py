@@ -30,6 +30,7 @@ from enum import StrEnum
 from scoring.db.models import User
 from scoring.domain import Role
 from scoring.errors import PermissionDenied
+from scoring.messages import Join, Msg
 
 
 class Action(StrEnum):
@@ -164,24 +165,20 @@ def allowed(actor: User | None, action: Action, situation: Situation = Situation
     return any(_holds(r.condition, situation) for r in rules_for(actor.role, action))
 
 
-def check(actor: User | None, action: Action, situation: Situation = Situation(), *, what: str = "") -> User:
-    """The actor, if `allowed`; otherwise PermissionDenied saying who may not do what, and why."""
+def check(actor: User | None, action: Action, situation: Situation = Situation(), *, what: str | Msg = "") -> User:
+    """The actor, if `allowed`; otherwise PermissionDenied saying who may not do what, and why (`what`: a
+    `Msg` naming the thing in either language, e.g. Msg("policy.what.score_file", {"case_number": ...}))."""
     if actor is None or not actor.active:
-        raise PermissionDenied("sign in first")
+        raise PermissionDenied(code="auth.sign_in_first")
     if allowed(actor, action, situation):
         return actor
     rules = rules_for(actor.role, action)
-    thing = what or action.value.replace("_", " ")
+    thing = what or Msg(f"action.{action.value}")
+    role = Msg(f"policy.role.{actor.role}")
     if not rules:
-        roles = sorted({r.role.value for r in RULES if r.action == action})
-        raise PermissionDenied(f"{actor.username} ({actor.role}) may not {thing}; it needs role {' or '.join(roles)}")
-    why = {C.OWN_ASSIGNMENT: "only for files assigned to them and not of their own unit (回避)",
-           C.OWN_SUBMITTED: "only after submitting their own review (blind review)",
-           C.PUBLISHED: "only once the results are published",
-           C.OWN_UNIT_RELEASED: "only their own unit's results, once the lead released them",
-           C.OWN_UNIT_WINDOW_OPEN: "only for their own unit's files while the objection window is open",
-           C.ASSIGNED_NOT_SCORER: "only objections assigned to them, on files they did not score and not of "
-                                  "their own unit (回避)",
-           C.NOT_OWN_UNIT: "only files not of their own unit (回避)"}
-    reasons = "; ".join(why.get(r.condition, r.condition.value) for r in rules)
-    raise PermissionDenied(f"{actor.username} ({actor.role}) may {thing} {reasons}")
+        roles = [Msg(f"policy.role.{v}") for v in sorted({r.role.value for r in RULES if r.action == action})]
+        raise PermissionDenied(code="policy.needs_role", user=actor.username, role=role, thing=thing,
+                               roles=Join(tuple(roles), "或", " or "))
+    reasons = [Msg(f"policy.only.{r.condition.value}") for r in rules]
+    raise PermissionDenied(code="policy.only", user=actor.username, role=role, thing=thing,
+                           reasons=Join(tuple(reasons), "；", "; "))

@@ -17,7 +17,7 @@ import scoring
 from scoring.accounts import create_user
 from scoring.calibration.round import set_calibration
 from scoring.cli import main
-from scoring.db.models import Assignment, utcnow
+from scoring.db.models import Assignment, User, utcnow
 from scoring.db.session import session_factory
 from scoring.errors import NotFound, PermissionDenied, Problem, ProblemReport, ValidationFailed
 from scoring.messages import MESSAGES, Msg, cli_language, placeholders, plurals, text
@@ -31,8 +31,9 @@ from tests.factories import Factory
 from tests.test_aggregate_world import U1, U2, build_world
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-# Chinese an English text may hold: a date as Chinese registers write it, and the procedures' own names
-EN_EXAMPLES = ("2024年3月5日", "一般", "简易")
+# Chinese an English text may hold: a date as Chinese registers write it, the procedures' own names and
+# recusal (回避), the term the English refusals quote
+EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "回避")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -220,3 +221,50 @@ rules:
     zh = [p.localized_message("zh") for p in caught.value.problems]
     assert zh == ["天数应为整数，不能是“x”", "文本属性只能用 == 或 != 比较"]
     assert "whole number" in str(caught.value.problems[0])  # English kept for the log
+
+
+# --- the rest of the core speaks Chinese too (issue 10) ------------------------------------------------------
+
+def _user(role: str, name: str = "u") -> User:
+    return User(id=1, username=name, display_name=name, role=role, active=True)
+
+
+def test_permission_refusals_in_either_language():
+    from scoring.accounts import require_role
+    from scoring.domain import Role
+    from scoring.policy import RULES, Action, Condition, Situation, check
+
+    assert all(f"action.{a.value}" in MESSAGES for a in Action)
+    assert all(f"policy.only.{c.value}" in MESSAGES for c in Condition)
+    assert all(f"policy.role.{r.value}" in MESSAGES for r in Role)
+    assert {r.role for r in RULES} <= set(Role)
+    with pytest.raises(PermissionDenied) as caught:
+        check(_user("reviewer"), Action.SAMPLE)
+    assert str(caught.value) == "u (reviewer) may not sample; it needs role lead"
+    assert caught.value.localized("zh") == "u（评查人员）无权抽取案卷，需要评查组长权限"
+    with pytest.raises(PermissionDenied) as caught:
+        check(_user("observer"), Action.READ_RESULTS, Situation(published=False),
+              what=Msg("policy.what.read_results_of", {"name": "2024年度评查"}))
+    assert str(caught.value) == "u (observer) may read the results of '2024年度评查' only once the results are published"
+    assert caught.value.localized("zh") == "u（观察员）不能查看评查活动“2024年度评查”的结果：须在评查结果发布之后"
+    with pytest.raises(PermissionDenied) as caught:
+        check(None, Action.OVERVIEW)
+    assert caught.value.localized("zh") == "请先登录"
+    with pytest.raises(PermissionDenied) as caught:
+        require_role(_user("observer"), Role.LEAD, Role.REVIEWER)
+    assert caught.value.localized("zh") == "u（观察员）无权进行此操作，需要评查组长或评查人员权限"
+    assert str(caught.value) == "u (observer) may not do this; it needs role lead or reviewer"
+
+
+def test_account_errors_in_chinese(session):
+    lead = create_user(session, username="boss", display_name="组长", role="lead", password="correct-horse",
+                       bootstrap=True)
+    with pytest.raises(ValidationFailed) as caught:
+        create_user(session, username="boss", display_name="x", role="lead", actor=lead)
+    assert caught.value.localized("zh") == "用户名“boss”已被使用" and str(caught.value) == "user name 'boss' is taken"
+    with pytest.raises(ValidationFailed) as caught:
+        create_user(session, username="r", display_name="x", role="reviewer", actor=lead)
+    assert caught.value.localized("zh") == "评查人员需要填写所在单位（用于回避：不评查本单位的案卷）"
+    with pytest.raises(NotFound) as caught:
+        create_user(session, username="r", display_name="x", role="reviewer", unit_name="某局", actor=lead)
+    assert caught.value.localized("zh") == "单位名录中没有名为“某局”的单位"

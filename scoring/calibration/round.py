@@ -22,6 +22,7 @@ from scoring.engine import score
 from scoring.errors import NotFound, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
+from scoring.messages import Msg
 from scoring.policy import Action, Situation, check
 from scoring.standards import load_version
 from scoring.workflow.assignments import sampled_files
@@ -95,7 +96,7 @@ class CalibrationTask:
 
 def my_calibration(session: Session, actor: User | None, campaign: Campaign) -> list[CalibrationTask]:
     """The calibration files a reviewer (or, for reference marks, the lead) scores, and which are done."""
-    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what=Msg("policy.what.score_calibration"))
     done = set(session.scalars(select(CalibrationScore.case_file_id).where(
         CalibrationScore.campaign_id == campaign.id, CalibrationScore.user_id == actor.id,
         CalibrationScore.is_reference.is_(actor.role == Role.LEAD))))
@@ -109,12 +110,12 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
                        marks: Marks) -> CalibrationScore:
     """A reviewer's calibration marks, or the lead's reference marks, for one calibration file (again:
     replaces the earlier ones). Locations are not required: calibration is about reading the standard."""
-    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what=Msg("policy.what.score_calibration"))
     cf = next((f for f in calibration_files(session, campaign.id) if f.id == case_file_id), None)
     if cf is None:
         raise NotFound(code="calibration.not_calibration_file", id=case_file_id, name=campaign.name)
     check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=actor.unit_id is not None and actor.unit_id == cf.unit_id),
-          what=f"score calibration file {cf.case_number}")
+          what=Msg("policy.what.score_calibration_file", {"case_number": cf.case_number}))
     reference = actor.role == Role.LEAD
     std_hash = standard_hash_for(session, campaign, cf)
     bands, pass_line = file_grading(session, campaign, std_hash)  # the file's own standard's bands, as live
@@ -143,7 +144,7 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
 def calibration_campaigns(session: Session, actor: User | None) -> list[Campaign]:
     """The campaigns a person may open on the calibration page: a lead every campaign (to set a round up),
     a reviewer those with a round."""
-    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what="score calibration files")
+    actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what=Msg("policy.what.score_calibration"))
     stmt = select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())
     if actor.role != Role.LEAD:
         stmt = stmt.join(CalibrationRound, CalibrationRound.campaign_id == Campaign.id)

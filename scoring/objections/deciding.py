@@ -80,7 +80,7 @@ def objections_for_lead(session: Session, actor: User | None, campaign: Campaign
 
 def objections_assigned_to(session: Session, actor: User | None) -> list[LeadObjectionRow]:
     """The objections a panel member has to decide (and has decided)."""
-    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what="decide objections")
+    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what=Msg("policy.what.decide_objections"))
     rows = session.scalars(select(Objection).where(Objection.assigned_to_id == actor.id).order_by(Objection.id))
     names = _names(session)
     return [_row(o, names) for o in rows]
@@ -199,13 +199,13 @@ def decide_objection(session: Session, actor: User | None, objection_id: int, de
                      marks: Marks | None = None, *, expected_version: int | None = None) -> Objection:
     """The assigned member's decision: `upheld` (no change), or `accepted` / `partly` with the amended final
     marks, recorded as the file's re-check."""
-    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what="decide objections")
+    actor = check(actor, Action.DECIDE_OBJECTION, CAN_DECIDE, what=Msg("policy.what.decide_objections"))
     obj = _objection(session, objection_id)
     if obj.assigned_to_id != actor.id:
         raise PermissionDenied(code="objection.not_yours", id=obj.id)
     check(actor, Action.DECIDE_OBJECTION, Situation(
         assigned_to_actor=True, own_unit=actor.unit_id is not None and actor.unit_id == obj.unit_id,
-        scored_file=actor.id in _scorers(session, obj)), what=f"decide objection #{obj.id}")
+        scored_file=actor.id in _scorers(session, obj)), what=Msg("policy.what.decide_objection", {"id": obj.id}))
     if expected_version is not None and obj.version != expected_version:
         raise ConflictError(code="objection.changed", id=obj.id)
     if obj.decision is not None:

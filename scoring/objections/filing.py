@@ -22,6 +22,7 @@ from scoring.db.models import (
 )
 from scoring.domain import Role
 from scoring.errors import NotFound, PermissionDenied, ValidationFailed
+from scoring.messages import Msg
 from scoring.objections.liaison import require_liaison_access
 from scoring.objections.window import is_open, window_of
 from scoring.policy import Action, Situation, check
@@ -44,7 +45,7 @@ def file_objection(session: Session, actor: User | None, campaign: Campaign, cas
     if case_file is None or case_file.unit_id != actor.unit_id:
         raise NotFound(code="objection.not_own_file", id=case_file_id)
     check(actor, Action.FILE_OBJECTION, Situation(own_unit=True, released=True, window_open=True),
-          what="file objections")
+          what=Msg("policy.what.file_objections"))
     grounds = grounds.strip()
     if not grounds:
         raise ValidationFailed(code="objection.no_grounds")

@@ -24,6 +24,7 @@ from scoring.db.models import (
 )
 from scoring.domain import Role
 from scoring.errors import PermissionDenied
+from scoring.messages import Msg
 from scoring.objections.window import is_open, window_of
 from scoring.policy import Action, Situation, check
 from scoring.standards import load_version
@@ -89,12 +90,12 @@ def require_liaison_access(session: Session, actor: User | None, campaign: Campa
         raise PermissionDenied(code="objection.not_released", name=campaign.name)
     own = actor is not None and actor.unit_id is not None  # the view shows the actor's own unit only
     return check(actor, Action.READ_RELEASED, Situation(own_unit=own, released=released),
-                 what="read the released results")
+                 what=Msg("policy.what.read_released"))
 
 
 def released_campaigns(session: Session, actor: User | None) -> list[Campaign]:
     """The campaigns whose results were released (what a liaison may open)."""
-    check(actor, Action.READ_RELEASED, Situation(own_unit=True, released=True), what="read the released results")
+    check(actor, Action.READ_RELEASED, Situation(own_unit=True, released=True), what=Msg("policy.what.read_released"))
     return list(session.scalars(select(Campaign).join(ObjectionWindow, ObjectionWindow.campaign_id == Campaign.id)
                                 .order_by(Campaign.year.desc(), Campaign.id.desc())))
 

@@ -78,4 +78,4 @@ def require_results_access(actor: User | None, campaign: Campaign) -> User:
     if actor is not None and actor.active and not can_read_results(actor, campaign):
         raise PermissionDenied(code="campaign.results_not_published", name=campaign.name)
     return check(actor, Action.READ_RESULTS, Situation(published=campaign.status == PUBLISHED),
-                 what=f"read the results of {campaign.name!r}")
+                 what=Msg("policy.what.read_results_of", {"name": campaign.name}))

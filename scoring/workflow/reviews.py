@@ -39,6 +39,7 @@ from scoring.errors import (
 )
 from scoring.file_attributes import attributes_of, parse_answer
 from scoring.marks import Marks
+from scoring.messages import Msg
 from scoring.policy import Action, Situation, allowed, check
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
@@ -133,7 +134,7 @@ def check_scoring(actor: User | None, assignment: Assignment) -> User:
         if not situation.assigned_to_actor:
             raise PermissionDenied(f"file {number} is not assigned to {actor.username}")
         raise PermissionDenied(f"file {number} belongs to {actor.username}'s own unit (回避: nobody reviews their own unit)")
-    return check(actor, Action.SCORE, situation, what=f"score file {assignment.case_file.case_number}")
+    return check(actor, Action.SCORE, situation, what=Msg("policy.what.score_file", {"case_number": assignment.case_file.case_number}))
 
 
 def open_review(session: Session, actor: User | None, assignment_id: int) -> Review:
