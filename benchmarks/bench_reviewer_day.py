@@ -185,8 +185,9 @@ def run(url: str) -> None:
                 box = main.locator("[data-testid='stLayoutWrapper'] > [data-testid='stVerticalBlock']").filter(
                     has_text=f"{item.id} · ").last
                 d = item.deduction(reason_id)
-                if len(item.deductions) > 1:
+                if len(item.deductions) > 1:  # open the reasons, type a few characters of the reason, pick it
                     c.click(box.get_by_role("combobox", name=zh("scorep.reasons"), exact=True))
+                    c.type(d.reason[:4], submit=False)
                     c.click(page.get_by_role("option").filter(has_text=d.reason).first)
                     page.keyboard.press("Escape")
                 c.click(box.get_by_label(zh("scorep.page"), exact=True))
@@ -200,6 +201,11 @@ def run(url: str) -> None:
             wall = time.monotonic() - started
             busy_ms, runs = page.evaluate("() => [window.__busy, window.__runs]")
             browser.close()
+    except Exception:
+        if "page" in locals():
+            page.screenshot(path="/tmp/bench_reviewer_day_failure.png", full_page=False)
+            print("failed: the screen is in /tmp/bench_reviewer_day_failure.png", file=sys.stderr)
+        raise
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=20)
