@@ -32,8 +32,8 @@ from tests.test_aggregate_world import U1, U2, build_world
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese an English text may hold: a date as Chinese registers write it, the procedures' own names and
-# recusal (回避), the term the English refusals quote
-EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "回避")
+# recusal (回避), the term the English refusals quote, and the column names a file must have (案号, 评查人员)
+EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "程序", "回避", "案号", "评查人员")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -268,3 +268,22 @@ def test_account_errors_in_chinese(session):
     with pytest.raises(NotFound) as caught:
         create_user(session, username="r", display_name="x", role="reviewer", unit_name="某局", actor=lead)
     assert caught.value.localized("zh") == "单位名录中没有名为“某局”的单位"
+
+
+def test_workflow_errors_in_chinese():
+    from scoring.db.models import CaseFile, Unit
+    from scoring.workflow.assignments import check_recusal
+    from scoring.workflow.sampling.rules import SampleRules
+
+    with pytest.raises(ValidationFailed) as caught:
+        SampleRules.parse({"quota": {"count": 1}, "units": []})
+    assert caught.value.localized("zh") == "抽样规则有误：units：指定单位时至少要列出一个单位"
+    assert str(caught.value) == "bad sampling rules: units: units, when given, must name at least one unit"
+    with pytest.raises(ValidationFailed) as caught:
+        SampleRules.parse({"quota": {"count": -1}})
+    assert caught.value.localized("zh") == "抽样规则有误：quota.count：不能小于0"
+    reviewer = User(username="r1", display_name="张三", role="reviewer", active=True, unit_id=7)
+    cf = CaseFile(case_number="东罚〔2024〕1号", unit_id=7, unit=Unit(id=7, name="区市场监管局"))
+    with pytest.raises(ValidationFailed) as caught:
+        check_recusal(reviewer, cf)
+    assert caught.value.localized("zh") == "张三属于区市场监管局，不能评查该单位的案卷东罚〔2024〕1号（回避：不评查本单位的案卷）"

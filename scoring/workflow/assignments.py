@@ -38,12 +38,10 @@ from scoring.workflow.changes import file_changed
 
 def check_recusal(reviewer: User, case_file: CaseFile) -> None:
     if reviewer.role != Role.REVIEWER or not reviewer.active:
-        raise ValidationFailed(f"{reviewer.username} is not an active reviewer")
+        raise ValidationFailed(code="assign.not_active_reviewer", username=reviewer.username)
     if reviewer.unit_id is not None and reviewer.unit_id == case_file.unit_id:
-        raise ValidationFailed(
-            f"{reviewer.display_name} belongs to {case_file.unit.name} and may not review its file "
-            f"{case_file.case_number} (回避: nobody reviews their own unit)"
-        )
+        raise ValidationFailed(code="assign.own_unit", name=reviewer.display_name, unit=case_file.unit.name,
+                               case_number=case_file.case_number)
 
 
 def sampled_files(session: Session, campaign_id: int) -> list[CaseFile]:
@@ -68,7 +66,7 @@ def assign(session: Session, actor: User, campaign: Campaign, case_file: CaseFil
         Assignment.campaign_id == campaign.id, Assignment.case_file_id == case_file.id,
         Assignment.reviewer_id == reviewer.id))
     if exists:
-        raise ValidationFailed(f"{reviewer.display_name} is already assigned file {case_file.case_number}")
+        raise ValidationFailed(code="assign.assigned_already", name=reviewer.display_name, case_number=case_file.case_number)
     a = Assignment(campaign_id=campaign.id, case_file_id=case_file.id, reviewer_id=reviewer.id)
     session.add(a)
     session.flush()
@@ -83,11 +81,11 @@ def unassign(session: Session, actor: User, assignment_id: int) -> None:
     check(actor, Action.ASSIGN)
     a = session.get(Assignment, assignment_id)
     if a is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(code="assign.not_found", id=assignment_id)
     review = a.review
     if review is not None and (review.marks or review.status != "draft"):
-        raise ValidationFailed(f"{a.reviewer.display_name} has already scored file {a.case_file.case_number}; "
-                               "reopen or re-check instead of removing the assignment")
+        raise ValidationFailed(code="assign.scored_already", name=a.reviewer.display_name,
+                               case_number=a.case_file.case_number)
     old = {"case_file": a.case_file.case_number, "reviewer": a.reviewer.username}
     campaign_id, case_file_id = a.campaign_id, a.case_file_id
     if review is not None:
@@ -131,12 +129,12 @@ def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[U
     made: tests/test_assignments_bulk.py keeps that planner as the reference)."""
     files = _sampled_rows(session, campaign.id)
     if not files:
-        raise ValidationFailed("draw the sample first: the campaign has no sampled files")
+        raise ValidationFailed(code="assign.no_sample")
     if reviewers is None:
         reviewers = list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active.is_(True))
                                          .order_by(User.username)))
     if not reviewers:
-        raise ValidationFailed("there are no active reviewers to assign")
+        raise ValidationFailed(code="assign.no_reviewers")
     existing = session.execute(select(Assignment.case_file_id, Assignment.reviewer_id)
                                .where(Assignment.campaign_id == campaign.id)).all()
     load = Counter(r for _, r in existing)
@@ -153,8 +151,8 @@ def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[U
             continue
         eligible = [p for p in people if p[0] not in have and p[1] != unit_id]
         if len(eligible) < need:
-            problems.append(Problem(f"file {number} ({unit_name}) needs {need} more reviewer(s) from other "
-                                    f"units but only {len(eligible)} are eligible"))
+            problems.append(Problem(code="assign.too_few_eligible", params={
+                "case_number": number, "unit": unit_name, "need": need, "n": len(eligible)}))
             continue
         for _ in range(need):
             low = min(load[p[0]] for p in eligible)
@@ -165,7 +163,7 @@ def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[U
             have.add(best[0])
             plan.append(PlannedAssignment(fid, number, unit_name, best[0], best[3]))
     if problems:
-        raise ProblemReport(problems, title="automatic assignment is not possible")
+        raise ProblemReport(problems, title_code="assign.auto_impossible")
     return _rebalance(plan, reviewers, load, per_file, {f[0]: f[2] for f in files})
 
 
@@ -218,7 +216,7 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
                 or (reviewer.unit_id is not None and reviewer.unit_id == unit)):
             cf = session.get(CaseFile, p.case_file_id)
             if reviewer is None or cf is None:
-                raise NotFound(f"no reviewer {p.reviewer_id} or case file {p.case_file_id}")
+                raise NotFound(code="assign.no_reviewer_or_file", reviewer=p.reviewer_id, case_file=p.case_file_id)
             check_recusal(reviewer, cf)  # raises with the reason
     session.flush()
     ids = session.scalars(insert(Assignment).returning(Assignment.id), [
@@ -254,21 +252,21 @@ def plan_from_csv(session: Session, campaign: Campaign, data: bytes, filename: s
             text = data.decode("gb18030", errors="strict")
         except UnicodeDecodeError as exc:
             line = data.count(b"\n", 0, exc.start) + 1
-            raise ProblemReport([Problem(f"cannot decode the text as UTF-8 or GBK (bytes "
-                                         f"{data[exc.start:exc.start + 4].hex(' ')})", file=filename, line=line)],
-                                title="bad assignment file") from None
+            raise ProblemReport([Problem(code="file.undecodable", params={"bytes": data[exc.start:exc.start + 4].hex(" ")},
+                                         file=filename, line=line)], title_code="assign.csv.bad_file") from None
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
-        raise ProblemReport([Problem(f"malformed CSV: {exc}", file=filename)], title="bad assignment file") from None
+        raise ProblemReport([Problem(code="file.bad_csv", params={"why": str(exc)}, file=filename)],
+                            title_code="assign.csv.bad_file") from None
     if not rows:
-        raise ProblemReport([Problem("the file is empty", file=filename)], title="bad assignment file")
+        raise ProblemReport([Problem(code="file.empty", file=filename)], title_code="assign.csv.bad_file")
     header = [h.strip() for h in rows[0]]
     fcol = next((header.index(c) for c in CSV_FILE_COLUMNS if c in header), None)
     rcol = next((header.index(c) for c in CSV_REVIEWER_COLUMNS if c in header), None)
     if fcol is None or rcol is None:
-        raise ProblemReport([Problem(f"needs columns 案号 and 评查人员; found: {', '.join(header)}", file=filename, row=1)],
-                            title="bad assignment file")
+        raise ProblemReport([Problem(code="assign.csv.columns", params={"found": header}, file=filename, row=1)],
+                            title_code="assign.csv.bad_file")
     sampled = {cf.case_number: cf for cf in sampled_files(session, campaign.id)}
     users = list(session.scalars(select(User)))
     by_name = {u.username: u for u in users} | {u.display_name: u for u in users if u.display_name}
@@ -285,31 +283,32 @@ def plan_from_csv(session: Session, campaign: Campaign, data: bytes, filename: s
         cf = sampled.get(number)
         reviewer = by_name.get(who)
         if cf is None:
-            problems.append(Problem("not a sampled file of this campaign", file=filename, row=n,
+            problems.append(Problem(code="assign.csv.not_sampled", file=filename, row=n,
                                     column=header[fcol], value=number))
         if reviewer is None:
-            problems.append(Problem("no such user", file=filename, row=n, column=header[rcol], value=who))
+            problems.append(Problem(code="assign.csv.no_user", file=filename, row=n, column=header[rcol], value=who))
         if cf is None or reviewer is None:
             continue
         try:
             check_recusal(reviewer, cf)
         except ValidationFailed as exc:
-            problems.append(Problem(str(exc), file=filename, row=n, column=header[rcol], value=who))
+            problems.append(Problem(code=exc.code, params=exc.params, file=filename, row=n, column=header[rcol],
+                                    value=who))
             continue
         if (cf.id, reviewer.id) in pairs:
-            problems.append(Problem(f"{reviewer.display_name} is already assigned this file", file=filename, row=n,
+            problems.append(Problem(code="assign.csv.already", params={"name": reviewer.display_name}, file=filename, row=n,
                                     column=header[rcol], value=who))
             continue
         pairs.add((cf.id, reviewer.id))
         count[cf.id] += 1
         if count[cf.id] > campaign.reviewers_per_file:
-            problems.append(Problem(f"file would have {count[cf.id]} reviewers; the campaign asks for "
-                                    f"{campaign.reviewers_per_file}", file=filename, row=n, column=header[fcol],
+            problems.append(Problem(code="assign.csv.too_many", params={
+                "n": count[cf.id], "per_file": campaign.reviewers_per_file}, file=filename, row=n, column=header[fcol],
                                     value=number))
             continue
         plan.append(PlannedAssignment(cf.id, cf.case_number, cf.unit.name, reviewer.id, reviewer.display_name))
     if problems:
-        raise ProblemReport(problems, title=f"{filename} cannot be applied")
+        raise ProblemReport(problems, title_code="assign.csv.cannot_apply", title_params={"file": filename})
     return plan
 
 

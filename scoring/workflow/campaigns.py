@@ -31,7 +31,7 @@ from scoring.errors import (
     ValidationFailed,
     problems_from_validation,
 )
-from scoring.messages import Msg
+from scoring.messages import Join, Msg
 from scoring.policy import Action, check
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
@@ -158,8 +158,8 @@ def _check_standard_fits(std: Standard, spec: CampaignSpec) -> list[Problem]:
         return []
     names = [b.name for b in setting.grade_bands]
     return [
-        Problem(f"standard {std.id}: veto {v.id} caps the grade at {v.effect.band!r}, which is not one of the "
-                f"campaign's grade bands for it ({', '.join(names)})")
+        Problem(code="campaign.veto_band", params={"standard": std.id, "veto": v.id, "band": v.effect.band,
+                                                   "bands": names})
         for v in std.vetoes
         if v.effect.kind == "cap" and v.effect.band not in names
     ]
@@ -176,15 +176,17 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
         case_type, procedure = parse_scope(key)
         std = library.get(std_id)
         if case_type not in std.applies_to.case_types:
-            problems.append(Problem(f"standard {std_id} is for {'/'.join(std.applies_to.case_types)}, not {case_type}"))
+            problems.append(Problem(code="campaign.standard_case_type", params={
+                "standard": std_id, "types": Join(tuple(std.applies_to.case_types), "/", "/"), "case_type": case_type}))
         elif procedure and std.applies_to.procedures and procedure not in std.applies_to.procedures:
-            problems.append(Problem(f"standard {std_id} is for {'/'.join(std.applies_to.procedures)}程序, "
-                                    f"not {procedure}程序"))
+            problems.append(Problem(code="campaign.standard_procedure", params={
+                "standard": std_id, "procedures": Join(tuple(std.applies_to.procedures), "/", "/"),
+                "procedure": procedure}))
         problems.extend(_check_standard_fits(std, spec))
         scoped.append((case_type, procedure, std))
     unknown = sorted(set(spec.standard_bands) - {std.id for _, _, std in scoped})
     if unknown:
-        problems.append(Problem(f"band overrides for standards the campaign does not use: {', '.join(unknown)}"))
+        problems.append(Problem(code="campaign.unused_band_overrides", params={"standards": unknown}))
     if problems:
         raise ProblemReport(problems, title_code="campaign.standards_misfit")
     campaign = Campaign(
@@ -272,8 +274,8 @@ def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile)
     chosen = exact[0] if exact else anyproc[0] if anyproc else None
     if chosen is None:
         proc = f"（{case_file.procedure}程序）" if case_file.procedure else ""
-        raise NotFound(f"campaign {campaign.name!r} has no standard for {case_file.case_type}{proc} files "
-                       f"(file {case_file.case_number})")
+        raise NotFound(code="campaign.no_standard_for_file", name=campaign.name, case_type=case_file.case_type,
+                       procedure=proc, case_number=case_file.case_number)
     return chosen.standard_hash
 
 

@@ -41,14 +41,14 @@ FILE_STATES: tuple[str, ...] = tuple(SampledFileState)
 def load_campaign(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(code="campaign.no_id", id=campaign_id)
     return campaign
 
 
 def load_case_file(session: Session, case_file_id: int) -> CaseFile:
     cf = session.get(CaseFile, case_file_id)
     if cf is None:
-        raise NotFound(f"no case file with id {case_file_id}")
+        raise NotFound(code="case_file.no_id", id=case_file_id)
     return cf
 
 

@@ -150,16 +150,16 @@ def store_recheck(
     """The re-check path itself, for callers that checked their own permission: the lead's re-check
     above, and a panel member's decision amending a file after an objection (scoring.objections)."""
     if not reason.strip():
-        raise ValidationFailed("a re-check needs a reason")
+        raise ValidationFailed(code="recheck.reason")
     if (marks is None) == (adopt_review_id is None):
-        raise ValidationFailed("give either the final marks or the review to adopt")
+        raise ValidationFailed(code="recheck.marks_or_adopt")
     reviews = _reviews(session, campaign.id, case_file.id)
     if adopt_review_id is not None:
         adopted = next((r for r in reviews if r.id == adopt_review_id), None)
         if adopted is None:
-            raise NotFound(f"review {adopt_review_id} is not a review of file {case_file.case_number}")
+            raise NotFound(code="recheck.not_review_of_file", id=adopt_review_id, case_number=case_file.case_number)
         if adopted.status != ReviewStatus.SUBMITTED:
-            raise ValidationFailed("only a submitted review can be adopted as final")
+            raise ValidationFailed(code="recheck.adopt_submitted")
         marks = marks_of(adopted)
         standard_hash = adopted.standard_hash
     else:
@@ -176,7 +176,7 @@ def store_recheck(
         session.add(rc)
     else:
         if expected_version is not None and rc.version != expected_version:
-            raise ConflictError("this re-check was changed meanwhile; reload it and decide again")
+            raise ConflictError(code="recheck.changed")
         old = {"score": rc.total, "grade": rc.grade, "marks": rc.marks, "reason": rc.reason}
     rc.standard_hash = standard_hash
     rc.marks = marks.model_dump(mode="json", exclude_defaults=True)
@@ -190,7 +190,7 @@ def store_recheck(
         session.flush()
     except StaleDataError:
         session.rollback()
-        raise ConflictError("this re-check was changed at the same moment; reload it and decide again") from None
+        raise ConflictError(code="recheck.changed_same_moment") from None
     file_changed(session, campaign.id, case_file.id)
     audit.record(session, actor_id=actor.id, action="recheck", entity="recheck", entity_id=rc.id, old=old,
                  new={"case_file": case_file.case_number, "score": rc.total, "grade": rc.grade, "marks": rc.marks,

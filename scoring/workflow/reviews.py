@@ -113,7 +113,7 @@ def compute(session: Session, review: Review, marks: Marks | None = None) -> Sco
 def get_review(session: Session, review_id: int) -> Review:
     review = session.get(Review, review_id)
     if review is None:
-        raise NotFound(f"no review {review_id}")
+        raise NotFound(code="review.not_found", id=review_id)
     return review
 
 
@@ -132,8 +132,8 @@ def check_scoring(actor: User | None, assignment: Assignment) -> User:
     if actor is not None and actor.active and actor.role == Role.REVIEWER and not allowed(actor, Action.SCORE, situation):
         number = assignment.case_file.case_number
         if not situation.assigned_to_actor:
-            raise PermissionDenied(f"file {number} is not assigned to {actor.username}")
-        raise PermissionDenied(f"file {number} belongs to {actor.username}'s own unit (回避: nobody reviews their own unit)")
+            raise PermissionDenied(code="review.not_assigned", case_number=number, user=actor.username)
+        raise PermissionDenied(code="review.own_unit", case_number=number, user=actor.username)
     return check(actor, Action.SCORE, situation, what=Msg("policy.what.score_file", {"case_number": assignment.case_file.case_number}))
 
 
@@ -141,7 +141,7 @@ def open_review(session: Session, actor: User | None, assignment_id: int) -> Rev
     """The reviewer's review of an assigned file, created as an empty draft on first open."""
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(code="assign.not_found", id=assignment_id)
     actor = check_scoring(actor, assignment)
     require_calibrated(session, actor, assignment.campaign_id)
     if assignment.review is not None:
@@ -159,13 +159,10 @@ def open_review(session: Session, actor: User | None, assignment_id: int) -> Rev
 def _check_editable(actor: User | None, review: Review, expected_version: int) -> None:
     check_scoring(actor, review.assignment)
     if review.status != ReviewStatus.DRAFT:
-        raise ValidationFailed("this review is submitted and locked; the panel lead can reopen it")
+        raise ValidationFailed(code="review.locked")
     if review.version != expected_version:
-        raise ConflictError(
-            f"this review was changed elsewhere (version {review.version}, you edited version {expected_version}); "
-            "your input is kept: compare with the current marks and save again",
-            current=marks_of(review),
-        )
+        raise ConflictError(current=marks_of(review), code="review.changed_elsewhere", version=review.version,
+                            edited=expected_version)
 
 
 def _flush(session: Session, review: Review) -> None:
@@ -173,7 +170,7 @@ def _flush(session: Session, review: Review) -> None:
         session.flush()
     except StaleDataError:
         session.rollback()
-        raise ConflictError("this review was changed elsewhere at the same moment; reload and save again") from None
+        raise ConflictError(code="review.changed_same_moment") from None
 
 
 def store_marks(session: Session, review: Review, marks: Marks) -> ScoreResult:
@@ -213,17 +210,16 @@ def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks
     has made one (never a silent overwrite)."""
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(code="assign.not_found", id=assignment_id)
     actor = check_scoring(actor, assignment)
     review = assignment.review
     if review is None:
         if expected_version != 0:
-            raise ConflictError("this review no longer exists; reload the file", current=Marks())
+            raise ConflictError(current=Marks(), code="review.gone")
         review = open_review(session, actor, assignment_id)
         expected_version = review.version
     elif expected_version == 0:
-        raise ConflictError("this file was started elsewhere (another tab or window); your input is kept: "
-                            "compare with the current marks and save again", current=marks_of(review))
+        raise ConflictError(current=marks_of(review), code="review.started_elsewhere")
     return save_draft(session, actor, review.id, marks, expected_version)
 
 
@@ -236,11 +232,11 @@ def missing_locations(marks: Marks) -> list[Problem]:
     for item_id, im in marks.items.items():
         for i, dm in enumerate(im.deductions):
             if not dm.location.given:
-                problems.append(Problem(f"deduction {dm.reason} on item {item_id} needs where in the file the defect "
-                                        "is (page, or media file and time)", path=f"items.{item_id}.deductions[{i}]"))
+                problems.append(Problem(code="review.deduction_needs_location", params={"reason": dm.reason, "item": item_id},
+                                        path=f"items.{item_id}.deductions[{i}]"))
     for veto_id, vm in marks.vetoes.items():
         if not vm.location.given:
-            problems.append(Problem(f"veto {veto_id} needs where in the file the defect is", path=f"vetoes.{veto_id}"))
+            problems.append(Problem(code="review.veto_needs_location", params={"veto": veto_id}, path=f"vetoes.{veto_id}"))
     return problems
 
 
@@ -253,18 +249,18 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
     marks = marks_of(review)
     problems = missing_locations(marks)
     if problems:
-        raise ProblemReport(problems, title="cannot submit yet")
+        raise ProblemReport(problems, title_code="review.cannot_submit")
     result = compute(session, review, marks)
     standard, attrs, _ = _context(session, review)
     missing = standard.missing_attributes(attrs)
     if missing:
         vocab = active_vocabulary()
-        raise ProblemReport([Problem(f"answer {key} ({d.zh if (d := vocab.attribute(key)) else key}) first: items "
-                                     "of the standard depend on it", path=f"answers.{key}") for key in missing],
-                            title="cannot submit yet")
+        raise ProblemReport([Problem(code="review.answer_first", params={
+            "key": key, "label": d.zh if (d := vocab.attribute(key)) else key}, path=f"answers.{key}") for key in missing],
+            title_code="review.cannot_submit")
     if result.warnings and not confirm_warnings:
         raise ProblemReport([Problem(w) for w in result.warnings],
-                            title="confirm the warnings before submitting (the counts are kept as entered)")
+                            title_code="review.confirm_warnings")
     review.status = ReviewStatus.SUBMITTED
     review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
     review.result = result.to_dict()
@@ -305,10 +301,10 @@ def answer_attributes(session: Session, actor: User, review_id: int, answers: di
 def reopen_review(session: Session, actor: User, review_id: int, reason: str) -> Review:
     check(actor, Action.REOPEN_REVIEW)
     if not reason.strip():
-        raise ValidationFailed("reopening a submitted review needs a reason")
+        raise ValidationFailed(code="review.reopen_reason")
     review = get_review(session, review_id)
     if review.status != ReviewStatus.SUBMITTED:
-        raise ValidationFailed("only a submitted review can be reopened")
+        raise ValidationFailed(code="review.reopen_submitted_only")
     review.status = ReviewStatus.DRAFT
     review.submitted_at = None
     review.updated_at = utcnow()

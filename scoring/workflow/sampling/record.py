@@ -29,11 +29,13 @@ from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit
 from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.messages import Msg
 from scoring.policy import Action, check
 from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.sampling.columns import Register, draw_columns
 from scoring.workflow.sampling.draw import (
     ALGORITHM_VERSION,
+    SEED_MAX,
     DrawnFile,
     check_seed,
 )
@@ -148,7 +150,7 @@ def _check_rule_units(rules: SampleRules, known: Sequence[str]) -> None:
     if rules.units is not None:
         unknown = [u for u in rules.units if u not in set(known)]
         if unknown:
-            raise ValidationFailed(f"unknown unit in sampling rules: {', '.join(unknown)}")
+            raise ValidationFailed(code="sample.unknown_units", units=unknown)
 
 
 def _check_forced_files(rules: SampleRules, candidates: Register) -> None:
@@ -158,9 +160,8 @@ def _check_forced_files(rules: SampleRules, candidates: Register) -> None:
                  if rules.units is None or u in rules.units}
         unknown = [n for n in rules.forced_files if n not in known]
         if unknown:
-            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            raise ValidationFailed(f"files forced into the sample are not in the campaign's window or units: "
-                                   f"{', '.join(unknown[:5])}{more}")
+            more = Msg("publish.more_files", {"n": len(unknown) - 5}) if len(unknown) > 5 else ""
+            raise ValidationFailed(code="sample.forced_not_candidates", files=unknown[:5], more=more)
 
 
 def _as_rules(rules: SampleRules | dict | str) -> SampleRules:
@@ -170,8 +171,8 @@ def _as_rules(rules: SampleRules | dict | str) -> SampleRules:
 def _as_seed(seed: int) -> int:
     try:
         return check_seed(seed)
-    except ValueError as exc:
-        raise ValidationFailed(str(exc)) from None
+    except ValueError:
+        raise ValidationFailed(code="sample.bad_seed", max=SEED_MAX, seed=seed) from None
 
 
 # --- the record -----------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def _lock_campaign(session: Session, campaign_id: int) -> Campaign:
     table = Campaign.metadata.tables[Campaign.__tablename__]
     done = session.execute(sa.update(table).where(table.c.id == campaign_id).values(status=table.c.status))
     if rowcount(done) == 0:
-        raise NotFound(f"no campaign with id {campaign_id}")
+        raise NotFound(code="campaign.no_id", id=campaign_id)
     return session.get_one(Campaign, campaign_id)
 
 
@@ -296,17 +297,15 @@ def draw_sample(
         _check_rule_units(rules, units)
         fingerprint, count, candidates = _scan_register(session, campaign.window_start, campaign.window_end)
         if count == 0:
-            raise ValidationFailed(
-                f"campaign {campaign.name!r} has no case files decided between "
-                f"{campaign.window_start} and {campaign.window_end}"
-            )
+            raise ValidationFailed(code="sample.no_candidates", name=campaign.name, start=campaign.window_start,
+                                   end=campaign.window_end)
         _check_forced_files(rules, candidates)
         picks = draw_columns(candidates, rules, seed, units)
         parent = _current(session, campaign.id)
         if parent is not None:
             _check_enlarge(session, campaign, parent, rules, seed, fingerprint, candidates, picks)
         elif not picks:
-            raise ValidationFailed("these rules draw no files (quota 0 and no forced file available)")
+            raise ValidationFailed(code="sample.draws_nothing")
 
         record = SampleRecord(
             campaign_id=campaign.id, seed=seed, rules=rules.to_json(), register_fingerprint=fingerprint,
@@ -348,34 +347,32 @@ def _check_enlarge(
     fingerprint: str, candidates: Register, picks: list[DrawnFile],
 ) -> None:
     """Refuse anything but a pure enlargement of a sound current sample."""
-    where = f"campaign {campaign.name!r} already has a sample (record #{parent.id})"
+    where = Msg("sample.where", {"campaign": campaign.name, "record": parent.id})
     if parent.seed != seed:
-        raise ValidationFailed(f"{where} drawn with seed {parent.seed}: enlarging needs the same seed, "
-                               "a sample is never re-drawn")
+        raise ValidationFailed(code="sample.enlarge_seed", where=where, seed=parent.seed)
     old = SampleRules.parse(parent.rules)
     if old.forced != rules.forced:
-        raise ValidationFailed(f"{where}: enlarging needs the same forced rules, in the same order")
+        raise ValidationFailed(code="sample.enlarge_forced", where=where)
     if old.forced_files != rules.forced_files:
-        raise ValidationFailed(f"{where}: enlarging needs the same forced files")
+        raise ValidationFailed(code="sample.enlarge_forced_files", where=where)
     if old.stratify_by_case_type != rules.stratify_by_case_type:
-        raise ValidationFailed(f"{where}: enlarging cannot change stratification")
+        raise ValidationFailed(code="sample.enlarge_strata", where=where)
     if old.units is not None and rules.units is not None and not set(old.units) <= set(rules.units):
         dropped = sorted(set(old.units) - set(rules.units))
-        raise ValidationFailed(f"{where}: enlarging cannot drop units ({', '.join(dropped)})")
+        raise ValidationFailed(code="sample.enlarge_drop_units", where=where, units=dropped)
     if old.units is None and rules.units is not None:
-        raise ValidationFailed(f"{where} covering all units: enlarging cannot restrict units")
+        raise ValidationFailed(code="sample.enlarge_restrict", where=where)
     if parent.register_fingerprint != fingerprint:
         raise ValidationFailed(code="sample.register_changed", campaign=campaign.name, record=parent.id)
     check = _verify_stored(session, parent, candidates=(fingerprint, len(candidates), candidates))
     if not check.ok:
-        raise ValidationFailed(f"{where} that does not verify ({check.problems[0]}), so it cannot be enlarged")
+        raise ValidationFailed(code="sample.enlarge_unverified", where=where, problem=check.problems[0])
 
     sizes = Counter(u for u in candidates.units if old.units is None or u in old.units)
     for unit in sorted(sizes):
         before, after = unit_quota(old.quota, sizes[unit]), unit_quota(rules.quota, sizes[unit])
         if after < before:
-            raise ValidationFailed(f"{where}: the new quota gives unit {unit!r} {after} files, fewer than "
-                                   f"its {before}; a sample is never reduced")
+            raise ValidationFailed(code="sample.enlarge_fewer", where=where, unit=unit, after=after, before=before)
     # The algorithm guarantees this (house-monotone seats, prefix-stable keys); check it anyway.
     old_by_unit: dict[str, list[str]] = {}
     for _, number, unit, _, _ in _item_rows(session, parent.id):
@@ -385,9 +382,9 @@ def _check_enlarge(
         new_by_unit.setdefault(p.unit, []).append(p.case_number)
     for unit, old_numbers in old_by_unit.items():
         if new_by_unit.get(unit, [])[: len(old_numbers)] != old_numbers:
-            raise CaseReviewError(f"internal error: enlarging would lose earlier picks in unit {unit!r}")
+            raise AssertionError(f"internal error: enlarging would lose earlier picks in unit {unit!r}")
     if len(picks) == len(parent.items):
-        raise ValidationFailed(f"{where} of {len(picks)} files: the new rules draw no more files")
+        raise ValidationFailed(code="sample.enlarge_nothing_more", where=where, n=len(picks))
 
 
 # --- export ---------------------------------------------------------------------------------------
@@ -395,7 +392,7 @@ def _check_enlarge(
 def _load_record(session: Session, record_id: int) -> SampleRecord:
     record = session.get(SampleRecord, record_id)
     if record is None:
-        raise NotFound(f"no sample record with id {record_id}")
+        raise NotFound(code="sample.record_not_found", id=record_id)
     return record
 
 

@@ -22,7 +22,8 @@ from pydantic import (
 )
 
 from scoring.domain import FILE_FLAGS
-from scoring.errors import ValidationFailed
+from scoring.errors import InvalidValue, ValidationFailed, problems_from_validation
+from scoring.messages import Msg
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -45,7 +46,7 @@ class PercentQuota(BaseModel):
     @model_validator(mode="after")
     def _min_le_max(self) -> PercentQuota:
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"quota min {self.min} is larger than max {self.max}")
+            raise InvalidValue("sample.quota_min_max", min=self.min, max=self.max)
         return self
 
 
@@ -60,7 +61,7 @@ class ForcedRule(BaseModel):
     @classmethod
     def _known_flag(cls, value: str) -> str:
         if value not in FILE_FLAGS:
-            raise ValueError(f"unknown flag {value!r} (known: {', '.join(FILE_FLAGS)})")
+            raise InvalidValue("sample.unknown_flag", flag=value, known=list(FILE_FLAGS))
         return value
 
 
@@ -96,7 +97,7 @@ class SampleRules(BaseModel):
         flags = [rule.flag for rule in value]
         dupes = sorted({f for f in flags if flags.count(f) > 1})
         if dupes:
-            raise ValueError(f"flag forced more than once: {', '.join(dupes)}")
+            raise InvalidValue("sample.flag_twice", flags=dupes)
         return value
 
     @field_validator("units")
@@ -104,9 +105,9 @@ class SampleRules(BaseModel):
     def _units_unique(cls, value: list[str] | None) -> list[str] | None:
         if value is not None:
             if not value:
-                raise ValueError("units, when given, must name at least one unit")
+                raise InvalidValue("sample.units_empty")
             if len(set(value)) != len(value):
-                raise ValueError("a unit is listed twice")
+                raise InvalidValue("sample.unit_twice")
         return value
 
     @field_validator("forced_files")
@@ -114,7 +115,7 @@ class SampleRules(BaseModel):
     def _files_unique(cls, value: list[str]) -> list[str]:
         dupes = sorted({v for v in value if value.count(v) > 1})
         if dupes:
-            raise ValueError(f"file forced in more than once: {', '.join(dupes[:5])}")
+            raise InvalidValue("sample.file_twice", files=dupes[:5])
         return sorted(value)
 
     def to_json(self) -> dict:
@@ -139,8 +140,10 @@ class SampleRules(BaseModel):
                 del loc[1]  # the union's tag repeats the key
             where = ".".join(str(p) for p in loc) or "rules"
             msg = first["msg"].removeprefix("Value error, ")
-            more = f" (and {exc.error_count() - 1} more)" if exc.error_count() > 1 else ""
-            raise ValidationFailed(f"bad sampling rules: {where}: {msg}{more}") from None
+            coded = problems_from_validation([first])[0]
+            why = Msg(coded.code, coded.params) if coded.code else msg
+            more = Msg("sample.rules_more", {"n": exc.error_count() - 1}) if exc.error_count() > 1 else ""
+            raise ValidationFailed(code="sample.bad_rules", where=where, why=why, more=more) from None
 
 
 def unit_quota(quota: CountQuota | PercentQuota, n_candidates: int) -> int:
