@@ -27,24 +27,12 @@ from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound, PermissionDenied, ValidationFailed
-from scoring.messages import Join, Msg
 from scoring.policy import Action, check
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 8
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
-
-
-def require_role(actor: User | None, *roles: Role) -> User:
-    """A plain role check, kept for the modules that landed before `scoring.policy` (objections, calibration,
-    audit verification): move them to `policy.check` with an action of the table; new code must not use it."""
-    if actor is None or not actor.active:
-        raise PermissionDenied(code="auth.sign_in_first")
-    if actor.role not in roles:
-        raise PermissionDenied(code="auth.no_role", user=actor.username, role=Msg(f"policy.role.{actor.role}"),
-                               roles=Join(tuple(Msg(f"policy.role.{r.value}") for r in roles), "或", " or "))
-    return actor
 
 
 def load_actor(session: Session, actor: User | int | None) -> User | None:

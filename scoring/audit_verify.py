@@ -19,10 +19,9 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from scoring import audit_chain as chain
-from scoring.accounts import require_role
 from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord, User
-from scoring.domain import Role
 from scoring.messages import MESSAGES, Msg
+from scoring.policy import Action, check
 
 SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
 MAX_LISTED = 200
@@ -216,5 +215,5 @@ def _limit_to_campaign(conn: Connection, report: VerifyReport, campaign_id: int)
 
 def verify_campaign(session: Session, actor: User | None, campaign_id: int) -> VerifyReport:
     """The lead's check of one campaign (the Progress page): the same report as `audit verify --campaign`."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.VERIFY_AUDIT)
     return verify(session.get_bind(), campaign_id)

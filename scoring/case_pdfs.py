@@ -28,9 +28,8 @@ from sqlalchemy.orm import Session
 
 from scoring import audit
 from scoring.db.models import Assignment, CaseFile, CaseFilePdf, PdfBlob, User
-from scoring.domain import Role
 from scoring.errors import NotFound, ValidationFailed
-from scoring.policy import Action, check
+from scoring.policy import Action, Situation, allowed, check
 from scoring.settings import PdfLimits, pdf_limits
 
 MAGIC = b"%PDF-"
@@ -212,14 +211,13 @@ def apply_bulk(session: Session, actor: User | None, plan: BulkPlan) -> dict[str
 # ------------------------------------------------------------------------------------------ reading
 
 def _may_read(session: Session, actor: User | None, case_file: CaseFile) -> bool:
-    if actor is None or not actor.active:
+    """`Action.READ_CASE_PDF`: the lead, or a reviewer the file is assigned to, not of its unit (回避)."""
+    if actor is None:
         return False
-    if actor.role == Role.LEAD.value:
-        return True
-    if actor.role != Role.REVIEWER.value or actor.unit_id == case_file.unit_id:  # recusal, whatever the assignments
-        return False
-    return session.scalar(select(Assignment.id).where(Assignment.case_file_id == case_file.id,
-                                                      Assignment.reviewer_id == actor.id).limit(1)) is not None
+    assigned = session.scalar(select(Assignment.id).where(Assignment.case_file_id == case_file.id,
+                                                          Assignment.reviewer_id == actor.id).limit(1)) is not None
+    own_unit = actor.unit_id is not None and actor.unit_id == case_file.unit_id
+    return allowed(actor, Action.READ_CASE_PDF, Situation(assigned_to_actor=assigned, own_unit=own_unit))
 
 
 def info(session: Session, actor: User | None, case_file_id: int) -> PdfInfo | None:

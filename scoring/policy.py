@@ -15,7 +15,10 @@ Conditions
     ``own_unit_window_open``: as ``own_unit_released``, and the objection window is still open;
     ``assigned_not_scorer``: the objection is assigned to the actor, who did not score its file and is not
     from its unit (回避);
-    ``not_own_unit``: the file is not of the actor's own unit (回避).
+    ``not_own_unit``: the file is not of the actor's own unit (回避);
+    ``own_unit``: the thing (an objection, a view) is of the actor's own unit;
+    ``assigned``: the thing (an objection) is assigned to the actor;
+    ``own_account``: the account acted on is the actor's own.
 
 Adding a role (issue 13 adds a unit liaison) is adding its value to `scoring.domain.Role` and its rows
 here, with new conditions where needed (e.g. ``own_unit_published``), evaluated in `_holds`; the
@@ -71,6 +74,11 @@ class Action(StrEnum):
     CALIBRATION_SCORE = "calibration_score"  # score a calibration file (the lead: reference marks)
     FILE_ATTRIBUTES = "file_attributes"  # set a declared attribute of a case file (rubrics/vocabulary.yaml)
     SWITCH_STANDARD = "switch_standard"  # impact of an edited standard version on a campaign, and the switch
+    # reading and housekeeping
+    READ_CASE_PDF = "read_case_pdf"  # the scanned case file of a file (its reviewers, the lead)
+    READ_OBJECTION_ATTACHMENT = "read_objection_attachment"  # an objection's attached evidence
+    VERIFY_AUDIT = "verify_audit"  # verify a campaign's audit chain and rows (the Progress page's check)
+    END_SESSIONS = "end_sessions"  # sign an account out everywhere
 
 
 class Condition(StrEnum):
@@ -82,6 +90,9 @@ class Condition(StrEnum):
     OWN_UNIT_WINDOW_OPEN = "own_unit_window_open"
     ASSIGNED_NOT_SCORER = "assigned_not_scorer"
     NOT_OWN_UNIT = "not_own_unit"
+    OWN_UNIT = "own_unit"
+    ASSIGNED = "assigned"
+    OWN_ACCOUNT = "own_account"
 
 
 @dataclass(frozen=True)
@@ -100,7 +111,8 @@ RULES: tuple[Rule, ...] = (
                            A.PUBLISH, A.OVERVIEW, A.READ_RESULTS, A.READ_REVIEWER_NAMES, A.READ_UNMASKED, A.READ_FINDINGS,
                            A.EDIT_FINDINGS, A.MAKE_NOTICE, A.MAKE_DOCUMENTS, A.PRECHECK, A.PRECHECK_HINTS,
                            A.CASE_PDFS, A.MANAGE_OBJECTIONS, A.MANAGE_CALIBRATION, A.CALIBRATION_SCORE,
-                           A.FILE_ATTRIBUTES, A.SWITCH_STANDARD)),
+                           A.FILE_ATTRIBUTES, A.SWITCH_STANDARD, A.READ_CASE_PDF, A.READ_OBJECTION_ATTACHMENT,
+                           A.VERIFY_AUDIT, A.END_SESSIONS)),
     Rule(REVIEWER, A.OWN_QUEUE),
     Rule(REVIEWER, A.SCORE, C.OWN_ASSIGNMENT),
     Rule(REVIEWER, A.READ_REVIEWS, C.OWN_SUBMITTED),
@@ -118,6 +130,10 @@ RULES: tuple[Rule, ...] = (
     Rule(LIAISON, A.FILE_OBJECTION, C.OWN_UNIT_WINDOW_OPEN),
     Rule(LIAISON, A.OVERVIEW),
     Rule(LIAISON, A.READ_RESULTS, C.PUBLISHED),
+    Rule(REVIEWER, A.READ_CASE_PDF, C.OWN_ASSIGNMENT),
+    Rule(REVIEWER, A.READ_OBJECTION_ATTACHMENT, C.ASSIGNED),
+    Rule(LIAISON, A.READ_OBJECTION_ATTACHMENT, C.OWN_UNIT),
+    *(Rule(role, A.END_SESSIONS, C.OWN_ACCOUNT) for role in (REVIEWER, OBSERVER, LIAISON)),
 )
 
 
@@ -132,6 +148,7 @@ class Situation:
     released: bool | None = None  # the lead released the preliminary results to the units
     window_open: bool | None = None  # the objection window is open
     scored_file: bool | None = None  # the actor scored the file (a review or its re-check)
+    own_account: bool | None = None  # the account acted on is the actor's own
 
 
 def _holds(condition: Condition, s: Situation) -> bool:
@@ -151,11 +168,22 @@ def _holds(condition: Condition, s: Situation) -> bool:
         return bool(s.assigned_to_actor) and s.own_unit is False and s.scored_file is False
     if condition == C.NOT_OWN_UNIT:
         return s.own_unit is False
+    if condition == C.OWN_UNIT:
+        return bool(s.own_unit)
+    if condition == C.ASSIGNED:
+        return bool(s.assigned_to_actor)
+    if condition == C.OWN_ACCOUNT:
+        return bool(s.own_account)
     raise ValueError(f"unknown condition {condition!r}")  # pragma: no cover - the enum is closed
 
 
 def rules_for(role: str, action: Action) -> list[Rule]:
     return [r for r in RULES if r.role == role and r.action == action]
+
+
+def roles_with(action: Action) -> list[Role]:
+    """The roles with some rule for the action (who may be assigned files to score, objections to decide)."""
+    return [role for role in Role if rules_for(role, action)]
 
 
 def allowed(actor: User | None, action: Action, situation: Situation = Situation()) -> bool:

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session
 from scoring import audit
 from scoring.db.models import SignInSession, User, utcnow
 from scoring.db.rowcount import rowcount
-from scoring.domain import Role
-from scoring.errors import NotFound, PermissionDenied
+from scoring.errors import NotFound
+from scoring.messages import Msg
+from scoring.policy import Action, Situation, check
 from scoring.settings import SessionLimits, session_limits
 
 TOKEN_BYTES = 32
@@ -114,10 +115,8 @@ def end_all(session: Session, user_id: int, reason: str, *, keep_token: str | No
 def sign_out_everywhere(session: Session, actor: User | None, user_id: int, *,
                         now: dt.datetime | None = None) -> int:
     """End all of an account's sessions: a person their own, the panel lead anyone's. Audited."""
-    if actor is None or not actor.active:
-        raise PermissionDenied("sign in first")
-    if actor.id != user_id and actor.role != Role.LEAD.value:
-        raise PermissionDenied(f"{actor.username} may end only their own sessions; the panel lead may end anyone's")
+    actor = check(actor, Action.END_SESSIONS, Situation(own_account=actor is not None and actor.id == user_id),
+                  what=Msg("policy.what.end_sessions"))
     if session.get(User, user_id) is None:
         raise NotFound(f"no user with id {user_id}")
     count = end_all(session, user_id, "everywhere", now=now)

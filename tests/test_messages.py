@@ -230,7 +230,6 @@ def _user(role: str, name: str = "u") -> User:
 
 
 def test_permission_refusals_in_either_language():
-    from scoring.accounts import require_role
     from scoring.domain import Role
     from scoring.policy import RULES, Action, Condition, Situation, check
 
@@ -251,9 +250,9 @@ def test_permission_refusals_in_either_language():
         check(None, Action.OVERVIEW)
     assert caught.value.localized("zh") == "请先登录"
     with pytest.raises(PermissionDenied) as caught:
-        require_role(_user("observer"), Role.LEAD, Role.REVIEWER)
-    assert caught.value.localized("zh") == "u（观察员）无权进行此操作，需要评查组长或评查人员权限"
-    assert str(caught.value) == "u (observer) may not do this; it needs role lead or reviewer"
+        check(_user("observer"), Action.VERIFY_AUDIT)
+    assert caught.value.localized("zh") == "u（观察员）无权核验审计记录，需要评查组长权限"
+    assert str(caught.value) == "u (observer) may not verify audit; it needs role lead"
 
 
 def test_account_errors_in_chinese(session):

@@ -15,16 +15,18 @@ from typing import Any
 
 import pytest
 
-from scoring import policy
+from scoring import case_pdfs, policy, sign_in_sessions
 from scoring.accounts import create_user, list_accounts
 from scoring.aggregate.disclosure import anonymised_for, is_lead, results_campaign
+from scoring.audit_verify import verify_campaign
 from scoring.db.models import Assignment, Campaign, CaseFile, User
 from scoring.db.session import session_factory
 from scoring.desk.lead_assignment import preview_auto
 from scoring.desk.lead_recheck import compare_reviews
 from scoring.documents.common import documents_campaign
 from scoring.domain import CampaignStatus, Role
-from scoring.errors import CaseReviewError, PermissionDenied
+from scoring.errors import CaseReviewError, NotFound, PermissionDenied
+from scoring.findings.batch import finding_history
 from scoring.findings.rectify import add_rectification
 from scoring.findings.store import list_findings
 from scoring.policy import RULES, Action, Condition, Situation, allowed, check
@@ -55,6 +57,7 @@ class World:
     other_reviewer: int  # from another unit, assigned the same file
     own_unit_reviewer: int  # from the file's unit (an assignment row forced in past recusal)
     unassigned_reviewer: int
+    liaison: int  # of the file's unit
     assignment: dict[int, int]  # reviewer id -> their assignment of the file
     case_file_id: int
 
@@ -74,11 +77,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         people = {name: create_user(s, username=name, display_name=name, role="reviewer", unit_name=unit, actor=lead)
                   for name, unit in (("ra", away.name), ("rb", away.name), ("rown", home.name), ("rx", away.name))}
         observer = create_user(s, username="obs", display_name="观察员", role="observer", actor=lead)
+        liaison = create_user(s, username="liaison", display_name="联络员", role="liaison", unit_name=home.name,
+                              actor=lead)
         spec = spec_from_options(name="评查", year=2024, window_start=dt.date(2024, 1, 1),
                                  window_end=dt.date(2024, 12, 31), standards={"行政处罚": "mini"})
         campaign = create_campaign(s, spec, library, lead)
         files = [f.case_file(home, case_number=f"罚〔2024〕{n}号", decision_date=dt.date(2024, n, 1)) for n in (1, 2)]
-        ids = dict(lead=lead.id, observer=observer.id, campaign=campaign.id, **{k: u.id for k, u in people.items()})
+        ids = dict(lead=lead.id, observer=observer.id, liaison=liaison.id, campaign=campaign.id, **{k: u.id for k, u in people.items()})
     record = draw_sample(engine, ids["campaign"], RULES_OF_DRAW, 1, actor_id=ids["lead"])
     with session_factory(engine)() as s, s.begin():
         lead, campaign, cf = s.get(User, ids["lead"]), s.get(Campaign, ids["campaign"]), files[0]
@@ -94,7 +99,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> World:
         for name in ("ra", "rb"):  # both reviewers have started: drafts exist before anything is submitted
             open_review(s, s.get(User, ids[name]), assignment[ids[name]])
     return World(engine, ids["campaign"], record.id, ids["lead"], ids["observer"], ids["ra"], ids["rb"], ids["rown"],
-                 ids["rx"], assignment, case_file_id)
+                 ids["rx"], ids["liaison"], assignment, case_file_id)
 
 
 def _submit(world: World, reviewer_id: int) -> None:
@@ -146,6 +151,15 @@ def _submitted_review_id(w: World, s: Any) -> int:
     return review.id if review is not None else -1
 
 
+def _refused_as_missing(fn: Callable[[], object]) -> bool:
+    """For reads that answer a refusal with NotFound (a refused id looks like a missing one)."""
+    try:
+        fn()
+    except (NotFound, PermissionDenied):
+        return False
+    return True
+
+
 PROBES: dict[Action, Probe] = {
     Action.MANAGE_ACCOUNTS: lambda w, s, a: _raises_permission(lambda: list_accounts(s, a)),
     Action.IMPORT_REGISTER: lambda w, s, a: _raises_permission(
@@ -174,6 +188,13 @@ PROBES: dict[Action, Probe] = {
     Action.MAKE_NOTICE: lambda w, s, a: _raises_permission(
         lambda: documents_campaign(s, a, w.campaign_id, observers=True)),
     Action.MAKE_DOCUMENTS: lambda w, s, a: _raises_permission(lambda: documents_campaign(s, a, w.campaign_id)),
+    Action.READ_CASE_PDF: lambda w, s, a: _refused_as_missing(lambda: case_pdfs.info(s, a, w.case_file_id)),
+    Action.VERIFY_AUDIT: lambda w, s, a: _raises_permission(lambda: verify_campaign(s, a, w.campaign_id)),
+    Action.END_SESSIONS: lambda w, s, a: _raises_permission(lambda: sign_in_sessions.sign_out_everywhere(s, a, w.reviewer)),
+}
+# Operations that share an action with a probe above: each must refuse exactly when its action's probe does.
+SHARED_ACTION_PROBES: dict[str, tuple[Action, Probe]] = {
+    "finding_history": (Action.EDIT_FINDINGS, lambda w, s, a: _raises_permission(lambda: finding_history(s, a, 1))),
 }
 NOT_PROBED_HERE = {  # actions whose core operations have their own permission tests
     Action.PRECHECK: "tests/test_precheck_db.py",
@@ -187,6 +208,7 @@ NOT_PROBED_HERE = {  # actions whose core operations have their own permission t
     Action.CALIBRATION_SCORE: "tests/test_calibration.py",
     Action.FILE_ATTRIBUTES: "tests/test_attributes.py",
     Action.SWITCH_STANDARD: "tests/test_standard_impact.py",
+    Action.READ_OBJECTION_ATTACHMENT: "tests/test_objections.py (attachments: lead, own unit's liaison, assigned member)",
 }
 
 
@@ -198,15 +220,15 @@ def test_every_action_has_rules_and_a_probe() -> None:
 
 def _situation(w: World, actor: User, action: Action, submitted: bool, published: bool) -> Situation:
     """The facts of this world, as the table's conditions read them for this actor."""
-    if action == Action.SCORE:
+    if action in (Action.SCORE, Action.READ_CASE_PDF):
         assignment_owner = actor.id if actor.id in w.assignment else w.reviewer
         return Situation(assigned_to_actor=assignment_owner == actor.id,
                          own_unit=actor.id == w.own_unit_reviewer, published=published)
     own_submitted = submitted and actor.id in (w.reviewer, w.other_reviewer)
-    return Situation(own_submitted=own_submitted, published=published)
+    return Situation(own_submitted=own_submitted, published=published, own_account=actor.id == w.reviewer)
 
 
-ACTORS = ("lead", "observer", "reviewer", "own_unit_reviewer", "unassigned_reviewer")
+ACTORS = ("lead", "observer", "reviewer", "own_unit_reviewer", "unassigned_reviewer", "liaison")
 PHASES = [(False, False), (True, False), (True, True)]  # (reviews submitted, results published)
 
 
@@ -223,7 +245,8 @@ def test_core_obeys_the_policy_table(world: World) -> None:
                 _submit(world, reviewer)
         _set_status(world, CampaignStatus.PUBLISHED if published else CampaignStatus.REVIEWING)
         for who in ACTORS:
-            for action, probe in PROBES.items():
+            probes = [(a.value, a, p) for a, p in PROBES.items()] + [(n, a, p) for n, (a, p) in SHARED_ACTION_PROBES.items()]
+            for name, action, probe in probes:
                 with session_factory(world.engine)() as s:
                     actor = s.get(User, getattr(world, who))
                     expected = allowed(actor, action, _situation(world, actor, action, submitted, published))
@@ -231,9 +254,9 @@ def test_core_obeys_the_policy_table(world: World) -> None:
                     s.rollback()
                 checked += 1
                 if got != expected:
-                    disagreements.append((who, action.value, submitted, published, expected, got))
+                    disagreements.append((who, name, submitted, published, expected, got))
     assert disagreements == []
-    assert checked == len(PHASES) * len(ACTORS) * len(PROBES)
+    assert checked == len(PHASES) * len(ACTORS) * (len(PROBES) + len(SHARED_ACTION_PROBES))
 
 
 # ------------------------------------------------------------------------------------------ spot checks
@@ -277,3 +300,48 @@ def test_conditions_are_the_documented_ones() -> None:
     assert [r.condition for r in policy.rules_for(Role.LIAISON, Action.FILE_OBJECTION)] == [
         Condition.OWN_UNIT_WINDOW_OPEN]
     assert policy.rules_for(Role.LEAD, Action.SCORE) == []  # the lead re-checks, never scores
+
+
+def test_housekeeping_rules_stated_literally() -> None:
+    lead, reviewer, liaison = _user(Role.LEAD), _user(Role.REVIEWER), _user(Role.LIAISON)
+    observer = _user(Role.OBSERVER)
+    # sessions: everyone their own account, the lead anyone's
+    for who in (reviewer, liaison, observer):
+        assert allowed(who, Action.END_SESSIONS, Situation(own_account=True))
+        assert not allowed(who, Action.END_SESSIONS, Situation(own_account=False))
+    assert allowed(lead, Action.END_SESSIONS, Situation(own_account=False))
+    # scanned case files: the reviewers of the file (not of its unit) and the lead
+    assert allowed(reviewer, Action.READ_CASE_PDF, Situation(assigned_to_actor=True, own_unit=False))
+    assert not allowed(reviewer, Action.READ_CASE_PDF, Situation(assigned_to_actor=True, own_unit=True))
+    assert not allowed(liaison, Action.READ_CASE_PDF, Situation(assigned_to_actor=True, own_unit=False))
+    # objection attachments: the lead, the liaison of the unit, the member it is assigned to
+    assert allowed(liaison, Action.READ_OBJECTION_ATTACHMENT, Situation(own_unit=True))
+    assert not allowed(liaison, Action.READ_OBJECTION_ATTACHMENT, Situation(own_unit=False, assigned_to_actor=True))
+    assert allowed(reviewer, Action.READ_OBJECTION_ATTACHMENT, Situation(assigned_to_actor=True))
+    assert not allowed(observer, Action.READ_OBJECTION_ATTACHMENT, Situation(own_unit=True, assigned_to_actor=True))
+    assert policy.roles_with(Action.VERIFY_AUDIT) == [Role.LEAD]
+    # who can be given work: files to score (reviewers), objections to decide (reviewers and the lead)
+    assert policy.roles_with(Action.SCORE) == [Role.REVIEWER]
+    assert set(policy.roles_with(Action.DECIDE_OBJECTION)) == {Role.LEAD, Role.REVIEWER}
+
+
+def test_no_permission_lives_outside_the_table() -> None:
+    """No plain role checks in the core: a role compared outside scoring/policy.py is a second permission
+    model. Allowed: validation of account data (accounts.py), the demo's set-up, and what pages display."""
+    import re
+    from pathlib import Path
+
+    import scoring
+
+    root = Path(scoring.__file__).parent
+    pattern = re.compile(r"require_role|\.role\s*(==|!=|not in|in)\s|Role\.LEAD\b.*\b(is|==)|role == \"")
+    exempt = {"policy.py", "accounts.py", "setup.py"}
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        rel = path.relative_to(root)
+        if rel.name in exempt or rel.parts[0] in ("ui", "demo") or rel.parts[:2] == ("cli", "options.py"):
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if pattern.search(line) and "roles_with(" not in line:  # asking the table is fine
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []

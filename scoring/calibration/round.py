@@ -17,13 +17,12 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import Role
 from scoring.engine import score
 from scoring.errors import NotFound, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
 from scoring.messages import Msg
-from scoring.policy import Action, Situation, check
+from scoring.policy import Action, Situation, allowed, check
 from scoring.standards import load_version
 from scoring.workflow.assignments import sampled_files
 from scoring.workflow.campaigns import file_grading, standard_hash_for
@@ -99,11 +98,12 @@ def my_calibration(session: Session, actor: User | None, campaign: Campaign) -> 
     actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what=Msg("policy.what.score_calibration"))
     done = set(session.scalars(select(CalibrationScore.case_file_id).where(
         CalibrationScore.campaign_id == campaign.id, CalibrationScore.user_id == actor.id,
-        CalibrationScore.is_reference.is_(actor.role == Role.LEAD))))
+        CalibrationScore.is_reference.is_(allowed(actor, Action.MANAGE_CALIBRATION)))))
     return [CalibrationTask(cf.id, cf.case_number, cf.unit.name, cf.case_type,
                             standard_hash_for(session, campaign, cf), cf.id in done)
             for cf in calibration_files(session, campaign.id)
-            if actor.role == Role.LEAD or actor.unit_id != cf.unit_id]
+            if allowed(actor, Action.CALIBRATION_SCORE,
+                       Situation(own_unit=actor.unit_id is not None and actor.unit_id == cf.unit_id))]
 
 
 def submit_calibration(session: Session, actor: User | None, campaign: Campaign, case_file_id: int,
@@ -116,7 +116,7 @@ def submit_calibration(session: Session, actor: User | None, campaign: Campaign,
         raise NotFound(code="calibration.not_calibration_file", id=case_file_id, name=campaign.name)
     check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=actor.unit_id is not None and actor.unit_id == cf.unit_id),
           what=Msg("policy.what.score_calibration_file", {"case_number": cf.case_number}))
-    reference = actor.role == Role.LEAD
+    reference = allowed(actor, Action.MANAGE_CALIBRATION)  # the lead's marks are the reference
     std_hash = standard_hash_for(session, campaign, cf)
     bands, pass_line = file_grading(session, campaign, std_hash)  # the file's own standard's bands, as live
     result = score(load_version(session, std_hash), attributes_of(cf), marks, bands=bands, pass_line=pass_line)
@@ -146,6 +146,6 @@ def calibration_campaigns(session: Session, actor: User | None) -> list[Campaign
     a reviewer those with a round."""
     actor = check(actor, Action.CALIBRATION_SCORE, Situation(own_unit=False), what=Msg("policy.what.score_calibration"))
     stmt = select(Campaign).order_by(Campaign.year.desc(), Campaign.id.desc())
-    if actor.role != Role.LEAD:
+    if not allowed(actor, Action.MANAGE_CALIBRATION):
         stmt = stmt.join(CalibrationRound, CalibrationRound.campaign_id == Campaign.id)
     return list(session.scalars(stmt))

@@ -26,6 +26,7 @@ from scoring.objections.deciding import (
 from scoring.objections.filing import file_objection
 from scoring.objections.liaison import liaison_view
 from scoring.objections.window import end_of_day, extend_deadline, release_results
+from scoring.policy import Action, allowed
 from scoring.workflow.campaigns import get_campaign
 
 
@@ -96,7 +97,7 @@ def list_cmd(engine, campaign_ref, as_user):
     with transaction(engine()) as session:
         campaign = get_campaign(session, campaign_ref)
         actor = acting_user(session, as_user)
-        if actor.role == "liaison":
+        if not allowed(actor, Action.MANAGE_OBJECTIONS):  # a liaison: their unit's released view
             rows = [[o.id, o.case_number, f"{o.item_id}/{o.reason_id}", o.status, o.decision or "", o.decision_reason]
                     for o in liaison_view(session, actor, campaign).objections]
         else:

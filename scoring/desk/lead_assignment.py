@@ -21,9 +21,8 @@ from scoring.db.models import (
     Unit,
     User,
 )
-from scoring.domain import Role
 from scoring.errors import ConflictError
-from scoring.policy import Action, check
+from scoring.policy import Action, check, roles_with
 from scoring.workflow.assignments import (
     PlannedAssignment,
     apply_plan,
@@ -120,7 +119,7 @@ def reviewer_options(session: Session, actor: User | None) -> list[ReviewerOptio
     rows = session.execute(
         select(User.id, User.username, User.display_name, User.unit_id, Unit.name)
         .outerjoin(Unit, Unit.id == User.unit_id)
-        .where(User.role == Role.REVIEWER, User.active.is_(True))
+        .where(User.role.in_(roles_with(Action.SCORE)), User.active.is_(True))
         .order_by(User.username)
     ).all()
     return [ReviewerOption(uid, username, name, unit_id, unit or "") for uid, username, name, unit_id, unit in rows]

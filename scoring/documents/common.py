@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Campaign, User
-from scoring.domain import CampaignStatus, Role
-from scoring.policy import Action, Situation, check
+from scoring.domain import CampaignStatus
+from scoring.policy import Action, Situation, allowed, check
 from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.publish import require_results_access
 
@@ -59,7 +59,7 @@ def documents_campaign(session: Session, actor: User | None, campaign_ref: int |
 
 
 def is_lead(actor: User | None) -> bool:
-    return actor is not None and actor.role == Role.LEAD
+    return allowed(actor, Action.READ_REVIEWER_NAMES)
 
 
 def num(value: Decimal | float | int | None) -> str:

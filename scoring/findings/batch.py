@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.accounts import require_role
 from scoring.db.models import AuditEntry, Finding, User
-from scoring.domain import Role
 from scoring.errors import ConflictError, NotFound
 from scoring.findings.store import FindingView, _view, move_finding, update_finding
+from scoring.messages import Msg
+from scoring.policy import Action, check
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ class FindingEdit:
 
 def save_findings(session: Session, actor: User | None, edits: Sequence[FindingEdit]) -> list[FindingView]:
     """Apply every edit, all or nothing (lead). Raises ConflictError listing the rows changed meanwhile."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS)
     rows: dict[int, Finding] = {}
     for e in edits:
         finding = session.get(Finding, e.finding_id, with_for_update=True)
@@ -68,7 +68,7 @@ class HistoryEntry:
 
 def finding_history(session: Session, actor: User | None, finding_id: int) -> list[HistoryEntry]:
     """Every recorded change of one finding, oldest first (lead)."""
-    require_role(actor, Role.LEAD)
+    check(actor, Action.EDIT_FINDINGS, what=Msg("policy.what.finding_history"))
     stmt = (select(AuditEntry, User.display_name).outerjoin(User, User.id == AuditEntry.actor_id)
             .where(AuditEntry.entity == "finding", AuditEntry.entity_id == str(int(finding_id)))
             .order_by(AuditEntry.id))

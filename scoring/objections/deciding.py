@@ -24,12 +24,12 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import ReviewStatus, Role
+from scoring.domain import ReviewStatus
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
 from scoring.marks import Marks
 from scoring.messages import Msg
 from scoring.objections.counts import DECISIONS
-from scoring.policy import Action, Situation, check
+from scoring.policy import Action, Situation, check, roles_with
 from scoring.workflow.recheck import store_recheck
 from scoring.workflow.reviews import marks_of
 
@@ -105,7 +105,7 @@ def _scorers(session: Session, obj: Objection) -> set[int]:
 
 
 def why_not_eligible(session: Session, obj: Objection, member: User) -> Msg | None:
-    if not member.active or member.role not in (Role.REVIEWER, Role.LEAD):
+    if not member.active or member.role not in roles_with(Action.DECIDE_OBJECTION):
         return Msg("objection.member_inactive", {"name": member.display_name})
     if member.unit_id is not None and member.unit_id == obj.unit_id:
         return Msg("objection.member_own_unit", {"name": member.display_name})
@@ -117,7 +117,7 @@ def why_not_eligible(session: Session, obj: Objection, member: User) -> Msg | No
 def eligible_deciders(session: Session, actor: User | None, objection_id: int) -> list[User]:
     check(actor, Action.MANAGE_OBJECTIONS)
     obj = _objection(session, objection_id)
-    members = session.scalars(select(User).where(User.role.in_([Role.REVIEWER.value, Role.LEAD.value]),
+    members = session.scalars(select(User).where(User.role.in_(roles_with(Action.DECIDE_OBJECTION)),
                                                  User.active.is_(True)).order_by(User.username))
     return [m for m in members if why_not_eligible(session, obj, m) is None]
 

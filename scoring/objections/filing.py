@@ -20,12 +20,11 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import Role
 from scoring.errors import NotFound, PermissionDenied, ValidationFailed
 from scoring.messages import Msg
 from scoring.objections.liaison import require_liaison_access
 from scoring.objections.window import is_open, window_of
-from scoring.policy import Action, Situation, check
+from scoring.policy import Action, Situation, allowed, check
 
 MAX_ATTACHMENTS = 5
 MAX_GROUNDS = 5000
@@ -89,9 +88,9 @@ def attachment(session: Session, actor: User | None, attachment_id: int) -> tupl
     if att is None or actor is None or not actor.active:
         raise NotFound(code="objection.no_attachment", id=attachment_id)
     obj = att.objection
-    allowed = (actor.role == Role.LEAD or (actor.role == Role.LIAISON and actor.unit_id == obj.unit_id)
-               or obj.assigned_to_id == actor.id)
-    if not allowed:
+    situation = Situation(own_unit=actor.unit_id is not None and actor.unit_id == obj.unit_id,
+                          assigned_to_actor=obj.assigned_to_id == actor.id)
+    if not allowed(actor, Action.READ_OBJECTION_ATTACHMENT, situation):
         raise NotFound(code="objection.no_attachment", id=attachment_id)  # a refused id looks like a missing one
     blob = session.get(PdfBlob, att.sha256)
     assert blob is not None

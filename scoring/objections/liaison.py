@@ -22,11 +22,10 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import Role
 from scoring.errors import PermissionDenied
 from scoring.messages import Msg
 from scoring.objections.window import is_open, window_of
-from scoring.policy import Action, Situation, check
+from scoring.policy import Action, Situation, allowed, check
 from scoring.standards import load_version
 
 
@@ -86,9 +85,9 @@ class LiaisonView:
 def require_liaison_access(session: Session, actor: User | None, campaign: Campaign) -> User:
     """A liaison with a unit, of a campaign whose results are released; anyone else is refused."""
     released = window_of(session, campaign.id) is not None
-    if actor is not None and actor.role == Role.LIAISON and not released:
-        raise PermissionDenied(code="objection.not_released", name=campaign.name)
     own = actor is not None and actor.unit_id is not None  # the view shows the actor's own unit only
+    if not released and allowed(actor, Action.READ_RELEASED, Situation(own_unit=own, released=True)):
+        raise PermissionDenied(code="objection.not_released", name=campaign.name)  # refused only for the timing
     return check(actor, Action.READ_RELEASED, Situation(own_unit=own, released=released),
                  what=Msg("policy.what.read_released"))
 

@@ -30,14 +30,13 @@ from scoring.db.models import (
     Unit,
     User,
 )
-from scoring.domain import Role
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
-from scoring.policy import Action, check
+from scoring.policy import Action, check, roles_with
 from scoring.workflow.changes import file_changed
 
 
 def check_recusal(reviewer: User, case_file: CaseFile) -> None:
-    if reviewer.role != Role.REVIEWER or not reviewer.active:
+    if reviewer.role not in roles_with(Action.SCORE) or not reviewer.active:
         raise ValidationFailed(code="assign.not_active_reviewer", username=reviewer.username)
     if reviewer.unit_id is not None and reviewer.unit_id == case_file.unit_id:
         raise ValidationFailed(code="assign.own_unit", name=reviewer.display_name, unit=case_file.unit.name,
@@ -131,7 +130,7 @@ def plan_auto_assignment(session: Session, campaign: Campaign, reviewers: list[U
     if not files:
         raise ValidationFailed(code="assign.no_sample")
     if reviewers is None:
-        reviewers = list(session.scalars(select(User).where(User.role == Role.REVIEWER, User.active.is_(True))
+        reviewers = list(session.scalars(select(User).where(User.role.in_(roles_with(Action.SCORE)), User.active.is_(True))
                                          .order_by(User.username)))
     if not reviewers:
         raise ValidationFailed(code="assign.no_reviewers")
@@ -212,7 +211,7 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
     for p in plan:
         reviewer = reviewers.get(p.reviewer_id)
         unit = unit_of.get(p.case_file_id)
-        if (reviewer is None or unit is None or reviewer.role != Role.REVIEWER or not reviewer.active
+        if (reviewer is None or unit is None or reviewer.role not in roles_with(Action.SCORE) or not reviewer.active
                 or (reviewer.unit_id is not None and reviewer.unit_id == unit)):
             cf = session.get(CaseFile, p.case_file_id)
             if reviewer is None or cf is None:

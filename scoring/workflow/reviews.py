@@ -27,7 +27,7 @@ from scoring.db.models import (
     User,
     utcnow,
 )
-from scoring.domain import MarkStatus, ReviewStatus, Role
+from scoring.domain import MarkStatus, ReviewStatus
 from scoring.engine import ScoreResult, reason_amount, score
 from scoring.errors import (
     ConflictError,
@@ -40,7 +40,7 @@ from scoring.errors import (
 from scoring.file_attributes import attributes_of, parse_answer
 from scoring.marks import Marks
 from scoring.messages import Msg
-from scoring.policy import Action, Situation, allowed, check
+from scoring.policy import Action, Situation, allowed, check, rules_for
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import active_vocabulary
@@ -129,7 +129,7 @@ def scoring_situation(actor: User | None, assignment: Assignment) -> Situation:
 def check_scoring(actor: User | None, assignment: Assignment) -> User:
     """`policy.check` for scoring this assignment's file, with the refusal said in the file's terms."""
     situation = scoring_situation(actor, assignment)
-    if actor is not None and actor.active and actor.role == Role.REVIEWER and not allowed(actor, Action.SCORE, situation):
+    if actor is not None and actor.active and rules_for(actor.role, Action.SCORE) and not allowed(actor, Action.SCORE, situation):
         number = assignment.case_file.case_number
         if not situation.assigned_to_actor:
             raise PermissionDenied(code="review.not_assigned", case_number=number, user=actor.username)
