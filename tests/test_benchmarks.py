@@ -7,11 +7,15 @@ register fingerprint and the same number of picks as the project's draw.
 
 from __future__ import annotations
 
+import importlib
 import json
+from pathlib import Path
 
 import pytest
 
 from benchmarks.__main__ import main
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -37,3 +41,13 @@ def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys,
     assert data["counts"]["sampled"] > 0 and data["counts"]["assignments"] == 2 * data["counts"]["sampled"]
     printed = capsys.readouterr().out
     assert "| work | CPU (median) |" in printed
+
+
+SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py") if p.name not in ("__init__.py", "__main__.py"))
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_benchmark_script_starts(script):
+    """Each script's imports still resolve (a moved module breaks a benchmark nobody runs in CI otherwise)."""
+    module = importlib.import_module(f"benchmarks.{script.removesuffix('.py')}")
+    assert module.__doc__, f"benchmarks/{script} says what it measures"
