@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from scoring import audit, policy
 from scoring.db.models import CaseFile, User
 from scoring.errors import NotFound, ValidationFailed
+from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import (
     AttributeDecl,
@@ -55,6 +56,37 @@ def declared(key: str, vocab: Vocabulary | None = None) -> AttributeDecl:
     return decl
 
 
+def with_answers(base: FileAttributes, answers: dict[str, Any] | None,
+                 vocab: Vocabulary | None = None) -> FileAttributes:
+    """The file's attributes with the reviewer's answers (stored form) added for attributes the file does
+    not already know; each added value is marked "reviewer"."""
+    if not answers:
+        return base
+    vocab = vocab or active_vocabulary()
+    attrs, sources = dict(base.attrs), dict(base.sources)
+    for key, raw in answers.items():
+        value = from_json(vocab.attribute(key), raw)
+        if value is not None and key not in attrs:
+            attrs[key], sources[key] = value, "reviewer"
+    return base.model_copy(update={"attrs": attrs, "sources": sources})
+
+
+def reviewer_questions(standard: Standard, base: FileAttributes,
+                       vocab: Vocabulary | None = None) -> list[AttributeDecl]:
+    """What the reviewer is asked on the scoring form: the declared attributes the standard's conditions
+    read, that the reviewer may answer (`set_by` lists "reviewer"), and that the file does not already
+    know from the register or the lead (`base`: the file's attributes without answers)."""
+    vocab = vocab or active_vocabulary()
+    out = []
+    for key in standard.attribute_keys:
+        decl = vocab.attribute(key)
+        if decl is None or decl.builtin or "reviewer" not in decl.set_by:
+            continue
+        if base.value(key) is None:
+            out.append(decl)
+    return out
+
+
 def attributes_of(case_file: CaseFile, answers: dict[str, Any] | None = None,
                   vocab: Vocabulary | None = None) -> FileAttributes:
     """The file's attributes: columns, then declared values kept on the file, then the reviewer's answers
@@ -71,15 +103,12 @@ def attributes_of(case_file: CaseFile, answers: dict[str, Any] | None = None,
         value = from_json(vocab.attribute(key), raw)
         if value is not None:
             attrs[key], sources[key] = value, stored_sources.get(key, "register")
-    for key, raw in (answers or {}).items():
-        value = from_json(vocab.attribute(key), raw)
-        if value is not None and key not in attrs:
-            attrs[key], sources[key] = value, "reviewer"
-    return FileAttributes(
+    base = FileAttributes(
         case_type=case_file.case_type, procedure=case_file.procedure, major_decision=case_file.major_decision,
         waiver=case_file.waiver, hearing_held=case_file.hearing_held, coercive_measure=case_file.coercive_measure,
         attrs=attrs, sources=sources,
     )
+    return with_answers(base, answers, vocab)
 
 
 def set_file_attribute(session: Session, actor: User, case_file_id: int, key: str, value: Any) -> CaseFile:

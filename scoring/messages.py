@@ -297,6 +297,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.incomplete": ("评分表尚未填写完整", "the scoring form is not complete"),
     "review.needs_location": ("{item}的扣分需要注明在案卷中的位置（页码或音像文件）",
                               "{item}: a deduction needs where in the file it is (page or media file)"),
+    # issue 11: attributes answered on the form, set by the lead; standards in use
     # register import (shown in the problem table beside the row, column and value)
     "register.import_failed": ("登记表导入失败", "the register has problems"),
     "register.nothing_imported": ("{source}：未导入{capped}", "{source}: nothing imported{capped}"),

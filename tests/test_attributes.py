@@ -269,3 +269,21 @@ def test_the_lead_lists_and_sets_attributes_from_the_cli(world, engine, capsys):
     assert shown["attributes"]["onsite_verification"] == "True" and shown["sources"]["onsite_verification"] == "lead"
     assert main(["attribute", "set", number, "filing_date", "三月", "--db", url, "--as", "lead"]) == 1
     assert "must be a date" in capsys.readouterr().err
+
+
+def test_the_reviewer_is_asked_only_what_the_file_does_not_know(world):
+    from scoring.file_attributes import reviewer_questions, with_answers
+    from scoring.standards import load_version
+    from scoring.workflow.reviews import answer_first_or_draft
+
+    s, lead, r1, cf = world["session"], world["lead"], world["r1"], world["cf"]
+    review = answer_first_or_draft(s, r1, world["a1"].id, {"onsite_verification": True}, expected_version=0)
+    s.commit()
+    std = load_version(s, review.standard_hash)
+    base = attributes_of(cf)
+    assert [d.key for d in reviewer_questions(std, base)] == ["onsite_verification"]
+    merged = with_answers(base, review.answers)
+    assert merged.attrs["onsite_verification"] is True and merged.sources["onsite_verification"] == "reviewer"
+    set_file_attribute(s, lead, cf.id, "onsite_verification", False)  # the lead's value: no longer asked
+    assert reviewer_questions(std, attributes_of(cf)) == []
+    assert attributes_of(cf, review.answers).attrs["onsite_verification"] is False

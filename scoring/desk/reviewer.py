@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -24,9 +25,12 @@ from scoring.db.models import Assignment, Campaign, CaseFile, Review, Unit, User
 from scoring.domain import FILE_FLAGS, ReviewStatus
 from scoring.engine import ScoreResult
 from scoring.errors import NotFound, PermissionDenied
+from scoring.file_attributes import reviewer_questions, with_answers
 from scoring.marks import Marks
 from scoring.policy import Action, check
 from scoring.rubric.schema import FileAttributes, GradeBand
+from scoring.rubric.vocabulary import AttributeDecl
+from scoring.standards import load_version
 from scoring.workflow.campaigns import file_grading, standard_hash_for
 from scoring.workflow.reviews import (
     attributes_of,
@@ -170,6 +174,9 @@ class OpenedReview:
     pass_line: Decimal
     file: QueueEntry
     marks: Marks  # the stored marks of this version
+    answers: dict[str, Any] = field(default_factory=dict)  # attributes the reviewer answered (stored form)
+    base_attributes: FileAttributes | None = None  # the file's attributes without the answers
+    questions: tuple[AttributeDecl, ...] = ()  # what the reviewer is asked (`file_attributes.reviewer_questions`)
 
     @property
     def locked(self) -> bool:
@@ -190,21 +197,25 @@ def open_for_scoring(session: Session, actor: User, assignment_id: int, *, creat
     if campaign is None:  # pragma: no cover - foreign key
         raise NotFound(f"no campaign {assignment.campaign_id}")
     require_calibrated(session, actor, campaign.id)
+    base = attributes_of(assignment.case_file)
     if assignment.review is None and not create:
         std_hash = standard_hash_for(session, campaign, assignment.case_file)
         bands, pass_line = file_grading(session, campaign, std_hash)
         return OpenedReview(
             review_id=None, version=0, status=ReviewStatus.DRAFT.value, standard_hash=std_hash,
-            attributes=attributes_of(assignment.case_file), bands=bands,
-            pass_line=pass_line, file=_entry(assignment, campaign), marks=Marks(),
+            attributes=base, bands=bands, pass_line=pass_line, file=_entry(assignment, campaign), marks=Marks(),
+            base_attributes=base, questions=tuple(reviewer_questions(load_version(session, std_hash), base)),
         )
     review = open_review(session, actor, assignment_id)
     session.flush()
     bands, pass_line = file_grading(session, campaign, review.standard_hash)
+    answers = dict(review.answers or {})
     return OpenedReview(
         review_id=review.id, version=review.version, status=review.status, standard_hash=review.standard_hash,
-        attributes=attributes_of(assignment.case_file, review.answers), bands=bands,
+        attributes=with_answers(base, answers), bands=bands,
         pass_line=pass_line, file=_entry(assignment, campaign), marks=marks_of(review),
+        answers=answers, base_attributes=base,
+        questions=tuple(reviewer_questions(load_version(session, review.standard_hash), base)),
     )
 
 

@@ -30,6 +30,7 @@ from scoring.db.models import utcnow
 from scoring.desk.reviewer import OpenedReview, open_for_scoring
 from scoring.engine import ScoreResult
 from scoring.errors import CaseReviewError, ConflictError, Problem
+from scoring.file_attributes import with_answers
 from scoring.mark_entry import (
     CHOICES,
     DEDUCT,
@@ -45,11 +46,13 @@ from scoring.mark_entry import (
 from scoring.marks import Marks
 from scoring.messages import localize
 from scoring.rubric.model import CItem, CSection, Standard
-from scoring.rubric.schema import OTHER_REASON, FileAttributes, GradeBand
+from scoring.rubric.schema import OTHER_REASON, Deduction, FileAttributes, GradeBand
+from scoring.rubric.vocabulary import AttributeDecl
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
 from scoring.ui.common import focus_label, show_error
 from scoring.ui.i18n import lang, t
 from scoring.ui.rule_labels import reason_label, reason_options
+from scoring.ui.score_form import questions
 from scoring.ui.score_form.labels import (
     FormContext,
     conditions_text,
@@ -78,14 +81,21 @@ class LiveContext:
     attributes: FileAttributes
     bands: tuple[GradeBand, ...]
     pass_line: Decimal
+    questions: tuple[AttributeDecl, ...] = ()  # attributes the reviewer answers at the top of the form
 
     @classmethod
     def of(cls, opened: OpenedReview) -> LiveContext:
-        return cls(opened.file.assignment_id, opened.file.case_file_id, opened.standard_hash, opened.attributes,
-                   tuple(opened.bands), opened.pass_line)
+        base = opened.base_attributes if opened.base_attributes is not None else opened.attributes
+        return cls(opened.file.assignment_id, opened.file.case_file_id, opened.standard_hash, base,
+                   tuple(opened.bands), opened.pass_line, opened.questions)
 
-    def engine_ctx(self) -> FormContext:
-        return FormContext(0, self.assignment_id, self.standard_hash, self.attributes, self.bands, self.pass_line)
+    def attributes_now(self, store: dict[str, Any]) -> FileAttributes:
+        """The file's attributes with the answers given so far (`attributes` holds the file's own)."""
+        return with_answers(self.attributes, store.get(questions.ANSWERS))
+
+    def engine_ctx(self, attrs: FileAttributes | None = None) -> FormContext:
+        return FormContext(0, self.assignment_id, self.standard_hash, attrs or self.attributes, self.bands,
+                           self.pass_line)
 
 
 # ------------------------------------------------------------------------------------------ kept input
@@ -115,6 +125,9 @@ def sync_from_widgets(aid: int, gen: int, entry: dict[str, Any]) -> None:
                 item["choice"] = value
             elif parts[1] == "reasons" and isinstance(value, list):
                 item["reasons"] = list(value)
+            elif parts[1] == "awards" and isinstance(value, list):  # a bonus item: awards chosen or none
+                item["reasons"] = list(value)
+                item["choice"] = DEDUCT if value else OK
             elif parts[1] == "na_comment":
                 item["comment"] = value
         elif len(parts) == 3 and parts[2] in _FIELD:
@@ -184,6 +197,13 @@ def _location(ctx: LiveContext, gen: int, values: dict[str, Any], parts: tuple[s
     values["media_time"] = m_time.text_input(t("scorep.media_time"), key=k, placeholder="00:12:30")
 
 
+def _inputs_of(d: Deduction) -> tuple[bool, tuple[Decimal, Decimal] | None]:
+    """Whether a reason (or award) is counted in occurrences, and the range its points are chosen from."""
+    rng = d.range
+    counted = d.points is None and (d.per_occurrence is not None or (rng is not None and rng.per == "occurrence"))
+    return counted, (rng.min, rng.max) if rng is not None else None
+
+
 def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked: dict[str, list[Problem]],
           has_pdf: bool, result: ScoreResult | None) -> None:
     aid = ctx.assignment_id
@@ -233,11 +253,8 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
                     continue
                 d = by_id[reason]
                 st.caption(f"**{d.reason}**")
-                rng = getattr(d, "range", None)
-                _location(ctx, gen, values, (item.id, reason),
-                          occurrences=d.points is None and (d.per_occurrence is not None or
-                                                            (rng is not None and getattr(rng, "per", "") == "occurrence")),
-                          points=(rng.min, rng.max) if rng is not None else None, has_pdf=has_pdf)
+                counted, points = _inputs_of(d)
+                _location(ctx, gen, values, (item.id, reason), occurrences=counted, points=points, has_pdf=has_pdf)
             scored = next((i for i in result.items if i.item_id == item.id), None) if result else None
             if scored is not None and scored.status == DEDUCT:
                 text = t("scorep.item_deducted", points=num(scored.deducted), max=num(scored.max))
@@ -267,8 +284,8 @@ def _subtotal(result: ScoreResult | None, section: CSection) -> str:
 
 
 def _section(ctx: LiveContext, gen: int, standard: Standard, section: CSection, entry: dict[str, Any],
-             result: ScoreResult | None, marked: dict[str, list[Problem]], has_pdf: bool) -> None:
-    attrs = ctx.attributes
+             result: ScoreResult | None, marked: dict[str, list[Problem]], has_pdf: bool,
+             attrs: FileAttributes) -> None:
     applicable = [i for i in section.items if standard.item_applies(i.id, attrs)]
     skipped = [i for i in section.items if not standard.item_applies(i.id, attrs)]
     label = t("scorep.section", title=section.title, max=num(section.max))
@@ -288,12 +305,69 @@ def _section(ctx: LiveContext, gen: int, standard: Standard, section: CSection, 
             st.markdown(f":gray[~~{item.id} {item.title}~~ · {t('scorep.not_applicable', cond=cond)}]")
 
 
+def _bonus_label(reason_id: str, item: CItem) -> str:
+    d = item.deduction(reason_id)
+    if d is None:
+        return reason_id
+    cap = t("bonus.cap", cap=num(d.cap)) if d.cap is not None else ""
+    if d.points is not None:
+        return t("bonus.fixed", reason=d.reason, points=num(d.points))
+    if d.per_occurrence is not None:
+        return t("bonus.each", reason=d.reason, points=num(d.per_occurrence), cap=cap)
+    assert d.range is not None
+    key = "bonus.range_each" if d.range.per == "occurrence" else "bonus.range"
+    return t(key, reason=d.reason, low=num(d.range.min), high=num(d.range.max), cap=cap)
+
+
+def _bonus(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any], result: ScoreResult | None,
+           marked: dict[str, list[Problem]], has_pdf: bool) -> None:
+    """加分项: the merits found, entered as awards on the bonus item (the engine adds them, each item up to
+    its maximum, the score never above 100)."""
+    if not standard.bonus:
+        return
+    aid = ctx.assignment_id
+    items = entry["items"]
+    st.subheader(t("bonus.title"))
+    st.caption(t("bonus.hint"))
+    for item in standard.bonus:
+        with st.container(border=True):
+            if item.id in marked:
+                live_panel.anchor(item.id)
+            st.markdown(f"**{item.title}**  \n:gray[{item.id} · {t('bonus.max', max=num(item.max))}]")
+            current = items.get(item.id) or empty_item()
+            options = [d.id for d in item.deductions]
+            k = _key(aid, gen, item.id, "awards")
+            _bind(k, [r for r in current.get("reasons", []) if r in options] if current["choice"] == DEDUCT else [])
+            chosen = st.multiselect(t("bonus.awards"), options, key=k, format_func=lambda r: _bonus_label(r, item),
+                                    placeholder=t("bonus.none_chosen"), help=item.guidance)
+            for problem in marked.get(item.id, []):
+                st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")
+            if not chosen and item.id not in items:
+                continue
+            it = items.setdefault(item.id, empty_item())
+            it["reasons"], it["choice"] = list(chosen), DEDUCT if chosen else OK
+            details = it.setdefault("details", {})
+            for reason in chosen:
+                d = item.deduction(reason)
+                assert d is not None  # the options are the listed awards
+                st.caption(f"**{d.reason}**")
+                counted, points = _inputs_of(d)
+                _location(ctx, gen, details.setdefault(reason, empty_detail()), (item.id, reason),
+                          occurrences=counted, points=points, has_pdf=has_pdf)
+            scored = next((b for b in result.bonus_items if b.item_id == item.id), None) if result else None
+            if scored is not None and scored.requested:
+                text = t("bonus.item_awarded", points=num(scored.deducted), max=num(scored.max))
+                if scored.requested > scored.deducted:
+                    text += t("bonus.item_capped", asked=num(scored.requested))
+                st.caption(text)
+
+
 def _vetoes(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any],
-            marked: dict[str, list[Problem]], has_pdf: bool) -> None:
+            marked: dict[str, list[Problem]], has_pdf: bool, attrs: FileAttributes) -> None:
     aid = ctx.assignment_id
     vetoes = entry["vetoes"]
     shown = [v for v in standard.vetoes
-             if standard.veto_applies(v.id, ctx.attributes) or (vetoes.get(v.id) or {}).get("on")]
+             if standard.veto_applies(v.id, attrs) or (vetoes.get(v.id) or {}).get("on")]
     st.subheader(t("scorep.vetoes"))
     st.caption(t("scorep.vetoes_hint") if shown else t("scorep.no_vetoes"))
     for veto in shown:
@@ -459,23 +533,31 @@ def scoring_form(ctx: LiveContext) -> None:
     standard = standard_version(ctx.standard_hash)
     entry, gen = store["entry"], store["gen"]
     sync_from_widgets(aid, gen, entry)
+    tried = bool(store.get(TRIED))
+    unanswered = questions.missing(ctx.questions, ctx.attributes_now(store))
+    marked: dict[str, list[Problem]] = {}
+    if tried:
+        for p in unanswered:
+            marked.setdefault((p.path or "").split(".")[-1], []).append(p)
+    pdf = pdf_viewer.readable(ctx.case_file_id)
+    has_pdf = pdf is not None
+    live_panel.pin()
+    form_col, side_col = st.columns([3, 2]) if has_pdf else st.columns([5, 2])
+    with form_col:
+        questions.show(aid, ctx.questions, store, marked)
+    attrs = ctx.attributes_now(store)
+    unanswered = questions.missing(ctx.questions, attrs)
     before = marks_so_far(entry)
     try:
-        preview: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, before.marks)
+        preview: ScoreResult | None = run_engine(ctx.engine_ctx(attrs), standard, before.marks)
     except CaseReviewError:
         preview = None
-    tried = bool(store.get(TRIED))
     missing_now = _explained(standard, entry, before.pending, missing_locations(before.marks) if tried else [])
-    marked: dict[str, list[Problem]] = {}
     if tried:
         for p in missing_now:
             target = (p.path or "").split(".")
             if len(target) > 1:
                 marked.setdefault(target[1].split("[")[0], []).append(p)
-    pdf = pdf_viewer.readable(ctx.case_file_id)
-    has_pdf = pdf is not None
-    live_panel.pin()
-    form_col, side_col = st.columns([3, 2]) if has_pdf else st.columns([5, 2])
     with form_col:
         conflict = score_store.conflict(aid)
         if conflict is not None:
@@ -487,8 +569,9 @@ def scoring_form(ctx: LiveContext) -> None:
         f2.button(t("live.unfold"), key=f"live_unfold_{aid}", icon=":material/unfold_more:", on_click=_fold_all,
                   args=(aid, ids, True), width="stretch")
         for section in standard.sections:
-            _section(ctx, gen, standard, section, entry, preview, marked, has_pdf)
-        _vetoes(ctx, gen, standard, entry, marked, has_pdf)
+            _section(ctx, gen, standard, section, entry, preview, marked, has_pdf, attrs)
+        _bonus(ctx, gen, standard, entry, preview, marked, has_pdf)
+        _vetoes(ctx, gen, standard, entry, marked, has_pdf, attrs)
     so_far = marks_so_far(entry)
     saved_ok = True
     if score_store.conflict(aid) is None and so_far.marks != store["saved"]:
@@ -496,11 +579,11 @@ def scoring_form(ctx: LiveContext) -> None:
         if not saved_ok and score_store.conflict(aid) is not None:
             st.rerun()
     try:
-        result: ScoreResult | None = run_engine(ctx.engine_ctx(), standard, so_far.marks)
+        result: ScoreResult | None = run_engine(ctx.engine_ctx(attrs), standard, so_far.marks)
     except CaseReviewError:
         result = None
-    pending = _explained(standard, entry, so_far.pending, [])
-    to_submit = _explained(standard, entry, so_far.pending, missing_locations(so_far.marks))
+    pending = unanswered + _explained(standard, entry, so_far.pending, [])
+    to_submit = unanswered + _explained(standard, entry, so_far.pending, missing_locations(so_far.marks))
     unsaved = bool(so_far.pending) or not saved_ok or score_store.conflict(aid) is not None
     if unsaved:
         note = t("autosave.unsaved")

@@ -59,6 +59,8 @@ def show(result: ScoreResult | None, standard: Standard, missing: list[Problem],
             vetoes = [standard.vetoes_by_id[v].title for v in result.veto.triggered if v in standard.vetoes_by_id]
             st.markdown(t("live.figures", deducted=f"{deducted.normalize():f}", earned=f"{result.earned.normalize():f}",
                           max=f"{result.applicable_max.normalize():f}", vetoes=len(vetoes)))
+            if result.bonus:
+                st.markdown(f":green[{t('bonus.panel', points=f'{result.bonus.normalize():f}')}]")
             if vetoes:
                 st.markdown(f":red[{t('live.vetoes', titles='、'.join(vetoes))}]")
         if missing:

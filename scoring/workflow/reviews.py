@@ -298,6 +298,26 @@ def answer_attributes(session: Session, actor: User, review_id: int, answers: di
     return review
 
 
+def answer_first_or_draft(session: Session, actor: User, assignment_id: int, answers: dict[str, Any],
+                          expected_version: int) -> Review:
+    """The reviewer answers attributes on the form of their own file, creating the review with the first
+    answer (like `save_first_or_draft`: opening a file creates nothing; `expected_version` 0 means "no
+    review yet")."""
+    assignment = session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound(code="assign.not_found", id=assignment_id)
+    actor = check_scoring(actor, assignment)
+    review = assignment.review
+    if review is None:
+        if expected_version != 0:
+            raise ConflictError(code="review.gone", current=Marks())
+        review = open_review(session, actor, assignment_id)
+        expected_version = review.version
+    elif expected_version == 0:
+        raise ConflictError(code="review.started_elsewhere", current=marks_of(review))
+    return answer_attributes(session, actor, review.id, answers, expected_version)
+
+
 def reopen_review(session: Session, actor: User, review_id: int, reason: str) -> Review:
     check(actor, Action.REOPEN_REVIEW)
     if not reason.strip():

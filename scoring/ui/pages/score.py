@@ -19,6 +19,7 @@ from scoring.rubric.model import Standard
 from scoring.ui import form_hints, live_form, pdf_viewer, score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
+from scoring.ui.score_form import questions
 from scoring.ui.score_form.labels import FormContext, run_engine, standard_version
 from scoring.ui.score_form.result_view import show_others, show_result
 
@@ -104,7 +105,8 @@ def render() -> None:
     kept = score_store.get(assignment_id)
     if kept is not None:  # count a change the widgets hold but the kept input has not seen yet
         live_form.sync_from_widgets(assignment_id, kept["gen"], kept["entry"])
-    _, refreshed = score_store.ensure(assignment_id, opened.version, opened.marks)
+    store, refreshed = score_store.ensure(assignment_id, opened.version, opened.marks)
+    store[questions.ANSWERS] = dict(opened.answers)  # saved the moment they are given: the stored ones hold
     if refreshed:
         st.info(t("scorep.refreshed", version=opened.version))
     st.caption(f":material/visibility_off: {t('scorep.blind_hint')}")
@@ -121,6 +123,9 @@ def _read_only(opened: OpenedReview, standard: Standard, assignment_id: int) -> 
     with main:
         try:
             result = run_engine(FormContext.of(opened), standard, opened.marks)
+            known = questions.known_text(opened.attributes, standard.attribute_keys)
+            if known:
+                st.caption(t("attrq.known", values=known))
             show_result(result, standard, opened.marks)
             with state.acting() as (session, actor):
                 others = others_after_submission(session, actor, assignment_id)

@@ -95,9 +95,9 @@ def where_label(standard: Standard, entry: dict[str, Any], path: str | None) -> 
         veto = standard.vetoes_by_id.get(ident)
         return t("scorep.where_veto", title=veto.title if veto else ident)
     found = standard.items_by_id.get(ident)
-    if found is None:
+    item = found[1] if found is not None else standard.bonus_by_id.get(ident)
+    if item is None:
         return ident
-    item = found[1]
     label = f"{item.id} {item.title}"
     if index is not None:
         reasons = (entry.get("items", {}).get(ident) or {}).get("reasons") or []

@@ -34,6 +34,12 @@ def show_result(result: ScoreResult, standard: Standard, marks: Marks) -> None:
         st.dataframe(deductions_frame(result), hide_index=True, width="stretch")
     else:
         st.caption(t("scorep.no_deductions"))
+    if result.awards:
+        st.markdown(f"#### {t('bonus.result')}")
+        st.dataframe(pd.DataFrame(
+            [{t("scorep.col.item"): f"{d.item_id} {d.item_title}", t("scorep.col.reason"): d.reason,
+              t("scorep.occurrences"): d.occurrences, t("scorep.col.points"): num(d.points),
+              t("scorep.col.location"): d.location} for d in result.awards]), hide_index=True, width="stretch")
     if marks.vetoes:
         st.markdown(f"#### {t('scorep.vetoes')}")
         st.dataframe(pd.DataFrame([
