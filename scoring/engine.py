@@ -36,6 +36,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from scoring.domain import ALL_FOCUS
 from scoring.errors import Problem, ProblemCollector, ProblemReport
 from scoring.marks import DeductionMark, ItemMark, Marks
+from scoring.messages import Msg
 from scoring.rubric.model import CItem, Standard
 from scoring.rubric.schema import OTHER_REASON, Deduction, FileAttributes, GradeBand
 
@@ -176,41 +177,42 @@ def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: Probl
     what = "award" if item.bonus else "deduction"
     if dm.reason == OTHER_REASON and not item.bonus:
         if item.allow_other is None:
-            problems.append(Problem(f"item {item.id} ({item.title}) allows no `other` deduction (其他问题)",
+            problems.append(Problem(code="engine.no_other", params={"item": item.id, "title": item.title},
                                     path=dpath))
             return
         if dm.occurrences != 1:
-            problems.append(Problem("an `other` deduction is given as points; occurrences must be 1", path=dpath))
+            problems.append(Problem(code="engine.other_occurrences", path=dpath))
         if dm.points is None or dm.points <= 0 or dm.points > item.allow_other:
-            problems.append(Problem(f"an `other` deduction on item {item.id} needs points above 0 and at most "
-                                    f"{item.allow_other}", path=dpath))
+            problems.append(Problem(code="engine.other_points", params={"item": item.id, "max": item.allow_other},
+                                    path=dpath))
         if not dm.comment.strip():
-            problems.append(Problem(f"an `other` deduction on item {item.id} needs a comment saying what the "
-                                    "problem is", path=dpath))
+            problems.append(Problem(code="engine.other_comment", params={"item": item.id}, path=dpath))
         return
     d = item.deduction(dm.reason)
     if d is None:
-        listed = ", ".join(f"{x.id} ({x.reason})" for x in item.deductions[:20])
-        extra = f", {OTHER_REASON} (其他问题, up to {item.allow_other})" if item.allow_other is not None else ""
-        problems.append(Problem(f"{dm.reason!r} is not a listed {what} reason of item {item.id}; "
-                                f"listed: {listed}{extra}", path=dpath))
+        listed = [f"{x.id} ({x.reason})" for x in item.deductions[:20]]
+        extra = (Msg("engine.other_listed", {"other": OTHER_REASON, "max": item.allow_other})
+                 if item.allow_other is not None else "")
+        problems.append(Problem(code="engine.unknown_reason", params={
+            "reason": dm.reason, "kind": Msg(f"engine.kind.{what}"), "item": item.id, "listed": listed, "extra": extra},
+            path=dpath))
         return
     if not d.counts_occurrences and dm.occurrences != 1:
-        kind = "a fixed deduction" if d.points is not None else "a range deduction counted once"
-        problems.append(Problem(f"reason {d.id} ({d.reason}) is {kind}; occurrences must be 1", path=dpath))
+        problems.append(Problem(code="engine.once_fixed" if d.points is not None else "engine.once_range",
+                                params={"reason": d.id, "text": d.reason}, path=dpath))
     if d.range is None:
         if dm.points is not None:
-            problems.append(Problem(f"reason {d.id} ({d.reason}) costs what the standard says; do not give points",
-                                    path=dpath))
+            problems.append(Problem(code="engine.no_points", params={"reason": d.id, "text": d.reason}, path=dpath))
         return
     span = f"{d.range.min}-{d.range.max}"
     if dm.points is None:
-        problems.append(Problem(f"reason {d.id} ({d.reason}) needs the points chosen within {span}", path=dpath))
+        problems.append(Problem(code="engine.points_needed", params={"reason": d.id, "text": d.reason, "span": span},
+                                path=dpath))
     elif not d.range.min <= dm.points <= d.range.max:
-        problems.append(Problem(f"{dm.points} points is outside reason {d.id}'s range {span}", path=dpath))
+        problems.append(Problem(code="engine.points_outside", params={"points": dm.points, "reason": d.id, "span": span},
+                                path=dpath))
     if not dm.comment.strip():
-        problems.append(Problem(f"reason {d.id} ({d.reason}) lets the reviewer choose the points: a comment "
-                                "saying why is required", path=dpath))
+        problems.append(Problem(code="engine.range_comment", params={"reason": d.id, "text": d.reason}, path=dpath))
 
 
 def _check_item(standard: Standard, attrs: FileAttributes, item_id: str, im: ItemMark,
@@ -219,24 +221,21 @@ def _check_item(standard: Standard, attrs: FileAttributes, item_id: str, im: Ite
     bonus = standard.bonus_by_id.get(item_id)
     if bonus is not None:
         if im.na:
-            problems.append(Problem(f"bonus item {item_id} cannot be marked not applicable; leave it empty",
-                                    path=path))
+            problems.append(Problem(code="engine.bonus_na", params={"item": item_id}, path=path))
         item = bonus
     else:
         section, item = standard.items_by_id[item_id]
         if im.na and not item.allow_na:
-            problems.append(Problem(f"item {item_id} ({item.title}) may not be marked not applicable", path=path))
+            problems.append(Problem(code="engine.no_na", params={"item": item_id, "title": item.title}, path=path))
         if im.deductions and not standard.item_applies(item_id, attrs):
             cond = "；".join(c.describe() for c in section.conditions + item.conditions)
-            problems.append(Problem(f"item {item_id} does not apply to this file (only: {cond}), so it cannot be "
-                                    "deducted", path=path))
+            problems.append(Problem(code="engine.not_applicable", params={"item": item_id, "only": cond}, path=path))
     for i, dm in enumerate(im.deductions):
         _check_deduction(item, dm, f"{path}.deductions[{i}]", problems)
     counts = Counter(dm.reason for dm in im.deductions)
     for r, n in counts.items():
         if n > 1 and r != OTHER_REASON:
-            problems.append(Problem(f"reason {r!r} is listed {n} times on item {item_id}; count it with occurrences",
-                                    path=path))
+            problems.append(Problem(code="engine.reason_twice", params={"reason": r, "n": n, "item": item_id}, path=path))
 
 
 def check_marks(standard: Standard, attrs: FileAttributes, marks: Marks) -> list[Problem]:
@@ -250,22 +249,29 @@ def collect_problems(standard: Standard, attrs: FileAttributes, marks: Marks) ->
     problems = ProblemCollector()
     for item_id, im in marks.items.items():
         if item_id not in standard.items_by_id and item_id not in standard.bonus_by_id:
-            problems.append(Problem(f"no item {item_id!r} in standard {standard.id}", path=f"items.{item_id}"))
+            problems.append(Problem(code="engine.no_item", params={"item": item_id, "standard": standard.id},
+                                    path=f"items.{item_id}"))
             continue
         _check_item(standard, attrs, item_id, im, problems)
     for veto_id in marks.vetoes:
         path = f"vetoes.{veto_id}"
         if veto_id not in standard.vetoes_by_id:
-            problems.append(Problem(f"no veto {veto_id!r} in standard {standard.id}", path=path))
+            problems.append(Problem(code="engine.no_veto", params={"veto": veto_id, "standard": standard.id}, path=path))
         elif not standard.veto_applies(veto_id, attrs):
-            problems.append(Problem(f"veto {veto_id} does not apply to this file", path=path))
+            problems.append(Problem(code="engine.veto_not_applicable", params={"veto": veto_id}, path=path))
     return problems
 
 
 def suspicious(standard: Standard, marks: Marks) -> list[str]:
     """Marks that fit but look mistyped: occurrences more than twice what would take the whole item.
-    Not refused (the item stops at 0, 扣完为止); the reviewer confirms them."""
-    out: list[str] = []
+    Not refused (the item stops at 0, 扣完为止); the reviewer confirms them. In English (kept with the result);
+    `suspicious_messages` gives them in either language."""
+    return [str(m) for m in suspicious_messages(standard, marks)]
+
+
+def suspicious_messages(standard: Standard, marks: Marks) -> list[Msg]:
+    """The warnings of `suspicious` as messages (for the scoring form and the submit refusal)."""
+    out: list[Msg] = []
     for item_id, im in marks.items.items():
         entry = standard.items_by_id.get(item_id)
         item = entry[1] if entry else standard.bonus_by_id.get(item_id)
@@ -277,8 +283,8 @@ def suspicious(standard: Standard, marks: Marks) -> list[str]:
                 continue
             enough = occurrences_to_empty(item, d)
             if dm.occurrences > 2 * enough:
-                out.append(f"item {item_id} reason {d.id}: {dm.occurrences} occurrences, but {enough} already take "
-                           f"the whole item ({item.max} points); the item stops at 0 — please confirm the count")
+                out.append(Msg("engine.suspicious", {"item": item_id, "reason": d.id, "n": dm.occurrences,
+                                                     "enough": enough, "max": item.max}))
     return out
 
 
@@ -305,7 +311,7 @@ def score(
     Raises ProblemReport listing every mark that does not fit the standard."""
     problems = collect_problems(standard, attrs, marks)
     if problems:
-        raise problems.report(f"marks do not fit standard {standard.id}")
+        raise problems.report(title_code="engine.marks_misfit", title_params={"standard": standard.id})
     bands = bands or standard.grade_bands
     pass_line = standard.pass_line if pass_line is None else pass_line
 
@@ -342,8 +348,7 @@ def score(
     applicable_max = sum((p.applicable_max for p in sections), Decimal(0))
     earned = sum((p.earned for p in sections), Decimal(0))
     if applicable_max == 0:
-        raise ProblemReport([Problem("no item of this standard applies to this file; every item is not applicable")],
-                            title="nothing to score")
+        raise ProblemReport([Problem(code="engine.all_na")], title_code="engine.nothing_to_score")
     bonus_items: list[ItemScore] = []
     awards: list[AppliedDeduction] = []
     bonus = Decimal(0)
@@ -371,8 +376,8 @@ def score(
             caps = []
             for v in triggered:
                 if v.effect.band not in names:
-                    raise ProblemReport([Problem(f"veto {v.id} caps at band {v.effect.band!r}, which the grade bands "
-                                                 f"in use ({', '.join(names)}) do not have")], title="bad grade bands")
+                    raise ProblemReport([Problem(code="engine.veto_band_missing", params={
+                        "veto": v.id, "band": v.effect.band, "bands": names})], title_code="engine.bad_bands")
                 caps.append(names.index(v.effect.band))
             cap_band = names[max(caps)]
 

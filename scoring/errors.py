@@ -224,5 +224,7 @@ class ProblemCollector:
     def __bool__(self) -> bool:
         return bool(self.problems)
 
-    def report(self, title: str) -> ProblemReport:
-        return ProblemReport(self.problems, title=title, omitted=self.omitted)
+    def report(self, title: str = "input has problems", *, title_code: str | None = None,
+               title_params: Mapping[str, Any] | None = None) -> ProblemReport:
+        return ProblemReport(self.problems, title=title, omitted=self.omitted, title_code=title_code,
+                             title_params=title_params or {})

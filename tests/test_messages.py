@@ -31,9 +31,10 @@ from tests.factories import Factory
 from tests.test_aggregate_world import U1, U2, build_world
 
 CJK = re.compile(r"[\u3400-\u9fff]")
-# Chinese an English text may hold: a date as Chinese registers write it, the procedures' own names and
-# recusal (回避), the term the English refusals quote, and the column names a file must have (案号, 评查人员)
-EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "程序", "回避", "案号", "评查人员")
+# Chinese an English text may hold: a date as Chinese registers write it, the procedures' own names (一般程序),
+# and the terms the English texts quote: recusal (回避), the "other problem" deduction (其他问题), and the column
+# names a file must have (案号, 评查人员)
+EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "程序", "回避", "其他问题", "案号", "评查人员")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -286,3 +287,22 @@ def test_workflow_errors_in_chinese():
     with pytest.raises(ValidationFailed) as caught:
         check_recusal(reviewer, cf)
     assert caught.value.localized("zh") == "张三属于区市场监管局，不能评查该单位的案卷东罚〔2024〕1号（回避：不评查本单位的案卷）"
+
+
+def test_scoring_engine_problems_in_chinese():
+    from scoring.engine import check_marks, suspicious, suspicious_messages
+    from scoring.marks import Marks
+    from scoring.rubric.schema import FileAttributes
+    from tests.rubric_builders import build_standard
+
+    standard = build_standard()
+    marks = Marks.model_validate({"items": {"A1": {"deductions": [{"reason": "nope"}]}, "ZZ": {"na": True}}})
+    problems = check_marks(standard, FileAttributes(case_type="行政处罚"), marks)
+    zh = [p.localized_message("zh") for p in problems]
+    assert zh[0] == "“nope”不是评查项目A1所列的扣分情形；可选：a (未记载执法证号)、b (每缺一处签名)"
+    assert zh[1] == "评分标准mini中没有评查项目“ZZ”"
+    assert str(problems[1]) == "items.ZZ: no item 'ZZ' in standard mini"
+    many = Marks.model_validate({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": 99}]}}})
+    assert suspicious(standard, many)[0].startswith("item B1 reason a: 99 occurrences, but 40 already take")
+    assert suspicious_messages(standard, many)[0].render("zh") == (
+        "评查项目B1扣分情形a：填写了99处，但40处已扣完该项全部分值（40.00分），该项最低扣至0分——请核对处数")

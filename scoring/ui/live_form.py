@@ -28,7 +28,7 @@ import streamlit as st
 from scoring import timefmt
 from scoring.db.models import utcnow
 from scoring.desk.reviewer import OpenedReview, open_for_scoring
-from scoring.engine import ScoreResult
+from scoring.engine import ScoreResult, suspicious_messages
 from scoring.errors import CaseReviewError, ConflictError, Problem
 from scoring.file_attributes import with_answers
 from scoring.mark_entry import (
@@ -598,7 +598,8 @@ def scoring_form(ctx: LiveContext) -> None:
         with st.container(border=True, key="live_submit"):
             warnings_ok = True
             if result is not None and result.warnings:  # counts far beyond the item: confirmed, not refused
-                st.warning(t("rules.warnings") + "\n\n" + "\n\n".join(result.warnings))
+                st.warning(t("rules.warnings") + "\n\n" + "\n\n".join(
+                    localize(w, lang()) for w in suspicious_messages(standard, so_far.marks)))
                 warnings_ok = st.checkbox(t("rules.confirm_warnings"), key=f"live_warn_ok_{aid}")
             confirmed = st.checkbox(t("scorep.confirm"), key=f"live_confirm_{aid}")
             if st.button(t("scorep.submit"), key=f"live_submit_{aid}", icon=":material/lock:", type="primary",

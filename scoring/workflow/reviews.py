@@ -28,7 +28,7 @@ from scoring.db.models import (
     utcnow,
 )
 from scoring.domain import MarkStatus, ReviewStatus
-from scoring.engine import ScoreResult, reason_amount, score
+from scoring.engine import ScoreResult, reason_amount, score, suspicious_messages
 from scoring.errors import (
     ConflictError,
     NotFound,
@@ -259,7 +259,7 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
             "key": key, "label": d.zh if (d := vocab.attribute(key)) else key}, path=f"answers.{key}") for key in missing],
             title_code="review.cannot_submit")
     if result.warnings and not confirm_warnings:
-        raise ProblemReport([Problem(w) for w in result.warnings],
+        raise ProblemReport([Problem(code=w.code, params=w.params) for w in suspicious_messages(standard, marks)],
                             title_code="review.confirm_warnings")
     review.status = ReviewStatus.SUBMITTED
     review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
