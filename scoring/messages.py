@@ -585,6 +585,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "engine.suspicious": ("评查项目{item}扣分情形{reason}：填写了{n}处，但{enough}处已扣完该项全部分值（{max}分），该项最低扣至0分——请核对处数",
                           "item {item} reason {reason}: {n} occurrences, but {enough} already take the whole item ({max} "
                           "points); the item stops at 0 — please confirm the count"),
+    # counts the notice states, said in the CLI's language too
+    "objection.counts": ("共收到异议{received}条，采纳{accepted}条，部分采纳{partly}条",
+                         "{received} {received|objection|objections} received, {accepted} accepted, {partly} partly "
+                         "accepted"),
+    "calibration.record": ("正式评查前，组织{reviewers}名评查人员对{files}本案卷进行了试评，统一评查尺度{agreement}。",
+                           "Before live scoring, {reviewers} {reviewers|reviewer|reviewers} scored {files} calibration "
+                           "{files|file|files} to align their judgement{agreement}."),
+    "calibration.record_alpha": ("，评分一致性系数（Krippendorff α）为{alpha}", "; agreement (Krippendorff's alpha) {alpha}"),
 }
 
 

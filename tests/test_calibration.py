@@ -175,7 +175,9 @@ def test_cli_round(sqlite_url, tmp_path, capsys):
         path = tmp_path / f"{who}.json"
         path.write_text(json.dumps({"items": {"B1": {"deductions": [{"reason": "a", "occurrences": n}]}}}))
         run("calibration", "score", "--campaign", "2024年度评查", "--file", "试评〔2024〕X号", str(path), "--as", who)
-    out = run("calibration", "show", "--campaign", "2024年度评查")
+    out = run("--lang", "en", "calibration", "show", "--campaign", "2024年度评查")
+    assert "Before live scoring, 2 reviewers scored 2 calibration files to align their judgement" in out
+    assert "试评" not in out.split("reference 8.00")[-1]  # the record's sentence is English too
     assert "评查员2" in out and "试评〔2024〕X号 B1 文书制作: 评查员1 8.00, 评查员2 12.00; reference 8.00" in out
     assert "total gap" in out
     assert "guidance for B1 saved" in run("calibration", "guidance", "--campaign", "2024年度评查", "--item", "B1",

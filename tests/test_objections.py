@@ -243,8 +243,10 @@ def test_cli_release_file_assign_decide(sqlite_url, tmp_path, capsys):
     assert "assigned to r3" in run("objections", "assign", "1", "--to", "r3")
     assert "83.75 -> 100.00" in run("objections", "decide", "1", "--decision", "accepted", "--reason", "采纳",
                                     "--as", "r3")
-    out = run("objections", "list", "--campaign", "2024年度评查", "--as", "liaison1")
+    out = run("--lang", "zh", "objections", "list", "--campaign", "2024年度评查", "--as", "liaison1")
     assert "accepted" in out and "共收到异议1条，采纳1条，部分采纳0条" in out and "评查员3" not in out
+    out = run("--lang", "en", "objections", "list", "--campaign", "2024年度评查", "--as", "liaison1")
+    assert "1 objection received, 1 accepted, 0 partly accepted" in out and "异议" not in out
     code = main(["objections", "file", "--campaign", "2024年度评查", "--case", w.files[5].case_number, "--item", "V1",
                  "--grounds", "x", "--as", "liaison1", "--db", sqlite_url])
     assert code == 1 and "no file" in capsys.readouterr().err

@@ -20,6 +20,7 @@ from scoring.aggregate.agreement import alpha_interval
 from scoring.calibration.round import calibration_files, round_of
 from scoring.db.models import CalibrationScore, Campaign, User
 from scoring.engine import round_score
+from scoring.messages import Msg
 from scoring.policy import Action, check
 from scoring.standards import load_version
 
@@ -142,8 +143,13 @@ class CalibrationRecord:
     in_notice: bool
 
     def sentence(self) -> str:
-        agreement = f"，评分一致性系数（Krippendorff α）为{self.alpha:.2f}" if self.alpha is not None else ""
-        return f"正式评查前，组织{self.reviewers}名评查人员对{self.files}本案卷进行了试评，统一评查尺度{agreement}。"
+        """The record's sentence (Chinese: the notice is)."""
+        return self.message().render("zh")
+
+    def message(self) -> Msg:
+        """The sentence in either language (the CLI prints it in its language)."""
+        agreement = Msg("calibration.record_alpha", {"alpha": f"{self.alpha:.2f}"}) if self.alpha is not None else ""
+        return Msg("calibration.record", {"reviewers": self.reviewers, "files": self.files, "agreement": agreement})
 
 
 def calibration_record(session: Session, campaign_id: int) -> CalibrationRecord | None:

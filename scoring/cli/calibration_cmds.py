@@ -11,13 +11,14 @@ from scoring.calibration.figures import calibration_figures, calibration_record
 from scoring.calibration.guidance import set_guidance
 from scoring.calibration.round import set_calibration, submit_calibration
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli
+from scoring.cli.base import cli, language
 from scoring.cli.campaign_cmds import acting_user
 from scoring.cli.options import db_option
 from scoring.db.models import CaseFile
 from scoring.db.session import transaction
 from scoring.errors import NotFound, ValidationFailed
 from scoring.marks import Marks
+from scoring.messages import localize
 from scoring.workflow.campaigns import get_campaign
 
 
@@ -84,7 +85,7 @@ def show_cmd(engine, campaign_ref, as_user):
         shown = ", ".join(f"{r} {v}" for r, v in i.by_reviewer.items())
         click.echo(f"  {i.case_number} {i.item_id} {i.title}: {shown}; reference {i.reference}")
     if record is not None:
-        click.echo(record.sentence())
+        click.echo(localize(record.message(), language()))
 
 
 @calibration.command("guidance")

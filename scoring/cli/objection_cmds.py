@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 
 from scoring.cli.aggregate_cmds import echo_table
-from scoring.cli.base import cli
+from scoring.cli.base import cli, language
 from scoring.cli.campaign_cmds import acting_user
 from scoring.cli.options import db_option
 from scoring.db.models import CaseFile, Objection
 from scoring.db.session import transaction
 from scoring.errors import NotFound
+from scoring.messages import localize
 from scoring.objections.counts import objection_counts
 from scoring.objections.deciding import (
     amended_marks,
@@ -105,7 +106,7 @@ def list_cmd(engine, campaign_ref, as_user):
                     for o in objections_for_lead(session, actor, campaign)]
         counts = objection_counts(session, campaign.id)
     echo_table(["#", "case", "deduction", "status", "decision", "reason"], rows)
-    click.echo(counts.sentence())
+    click.echo(localize(counts.message(), language()))
 
 
 @objections.command("assign")

@@ -24,8 +24,12 @@ class ObjectionCounts:
     open: int
 
     def sentence(self) -> str:
-        """The notice's sentence about objections."""
-        return f"共收到异议{self.received}条，采纳{self.accepted}条，部分采纳{self.partly}条"
+        """The notice's sentence about objections (Chinese: the notice is)."""
+        return self.message().render("zh")
+
+    def message(self) -> Msg:
+        """The counts in either language (the CLI prints them in its language)."""
+        return Msg("objection.counts", {"received": self.received, "accepted": self.accepted, "partly": self.partly})
 
 
 def objection_counts(session: Session, campaign_id: int) -> ObjectionCounts:
