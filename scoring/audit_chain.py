@@ -88,6 +88,12 @@ HEAD = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.B
                 sa.column("hash", sa.String), sa.column("at", sa.DateTime))
 
 
+def anchor(conn: Connection) -> tuple[int, str] | None:
+    """The chain's latest (seq, hash): a copy kept elsewhere (the notice, an e-mail) proves any later rewrite."""
+    row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash).where(HEAD.c.id == 1)).one_or_none()
+    return (int(row.seq), str(row.hash)) if row is not None and row.seq else None
+
+
 # ------------------------------------------------------------------------------------ canonical form
 
 def plain(value: Any) -> Any:

@@ -425,3 +425,13 @@ def test_word_writer_removes_control_characters():
     assert _rows(reopened.tables[0]) == [["列"], ["格子"]]
     assert reopened.core_properties.title == "标题"
 
+
+
+def test_notice_ends_with_the_audit_anchor_that_verify_reports(docs, notice):
+    """The appendix carries the chain's latest seq:hash, so a copy of the notice proves later edits."""
+    from scoring.audit_verify import verify
+
+    text = _text(_doc(notice.content))
+    report = verify(docs.session.connection())
+    assert f"数据校验锚点：{report.anchor_seq}:{report.anchor}" in text
+    assert report.anchor_seq > 0 and len(report.anchor) == 64

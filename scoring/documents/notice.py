@@ -21,6 +21,7 @@ from typing import Any
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from sqlalchemy.orm import Session
 
+from scoring import audit_chain
 from scoring.aggregate import campaign_figures, unit_summary
 from scoring.aggregate.campaign import CampaignFigures
 from scoring.aggregate.common import focus_label
@@ -337,4 +338,8 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     signature(doc, fonts, closing=f"请各单位在整改期限届满后将整改情况书面报送{(issuer or '').strip() or '我单位'}。",
               attachment="评查发现问题溯源表", issuer=issuer, date=date)
     appendix(doc, findings, fonts, masked=masked)
+    head = audit_chain.anchor(session.connection())
+    if head is not None:  # the data this notice rests on, as the audit chain stood when it was made
+        kit.paragraph(doc, f"数据校验锚点：{head[0]}:{head[1]}（据此可核验本通报所依据的评查数据此后未被改动）",
+                      fonts=fonts, indent=False, size=APPENDIX_SIZE)
     return Document(safe_filename(f"{campaign.name}-评查情况通报.docx"), kit.to_bytes(doc), DOCX, warnings)
