@@ -435,3 +435,16 @@ def test_notice_ends_with_the_audit_anchor_that_verify_reports(docs, notice):
     report = verify(docs.session.connection())
     assert f"数据校验锚点：{report.anchor_seq}:{report.anchor}" in text
     assert report.anchor_seq > 0 and len(report.anchor) == 64
+
+
+def test_an_empty_appendix_says_so(docs):
+    """A notice made before any finding is included: the appendix says 暂无 instead of standing empty."""
+    from scoring.documents.docx_kit import new_document
+    from scoring.documents.findings_source import FindingSet
+    from scoring.documents.fonts import DocFonts
+    from scoring.documents.notice import appendix
+
+    fonts = DocFonts()
+    doc = new_document(fonts, title="t", author="")
+    appendix(doc, FindingSet(), fonts, masked=True)
+    assert "（暂无）" in _text(doc)

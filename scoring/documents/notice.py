@@ -232,6 +232,8 @@ def appendix(doc: Any, findings: FindingSet, fonts: DocFonts, *, masked: bool, h
                   total_cm=kit.TEXT_WIDTH_CM if masked else kit.LANDSCAPE_TEXT_WIDTH_CM, groups=groups)
     for note in notes:
         kit.paragraph(doc, note, fonts=fonts, indent=False, size=APPENDIX_SIZE + 1.5)
+    if not rows and not notes:
+        _none(doc, fonts)
 
 
 def signature(doc: Any, fonts: DocFonts, *, closing: str, issuer: str | None, date: dt.date | None,
