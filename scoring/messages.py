@@ -297,7 +297,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "review.incomplete": ("评分表尚未填写完整", "the scoring form is not complete"),
     "review.needs_location": ("{item}的扣分需要注明在案卷中的位置（页码或音像文件）",
                               "{item}: a deduction needs where in the file it is (page or media file)"),
-    # issue 11: attributes answered on the form, set by the lead; standards in use
+    # issue 11: standards in use (impact before change), attributes set by the lead, campaign bands
+    "impact.not_in_campaign": ("评查活动“{campaign}”未使用评分标准“{standard}”",
+                               "campaign {campaign!r} does not score with standard {standard!r}"),
+    "impact.same_version": ("评查活动“{campaign}”已在使用评分标准“{standard}”的这一版本",
+                            "campaign {campaign!r} already scores with this version of {standard}"),
+    "impact.misfit": ("{case_number}（{what}）：{why}", "{case_number} ({what}): {why}"),
+    "impact.misfit_title": ("已核对{n}本案卷：新版本不能容纳部分已有评分",
+                            "{n} {n|file|files} checked: the new version cannot take some existing marks"),
+    "impact.reason_needed": ("切换评查活动的评分标准需要说明理由", "switching a campaign's standard needs a reason"),
+    "impact.changed_since": ("评分标准在显示影响之后已有变化（现为 {hash}），请重新评估影响",
+                             "the standard changed since its impact was shown (now {hash}); look at the impact again"),
     # register import (shown in the problem table beside the row, column and value)
     "register.import_failed": ("登记表导入失败", "the register has problems"),
     "register.nothing_imported": ("{source}：未导入{capped}", "{source}: nothing imported{capped}"),

@@ -32,6 +32,7 @@ from scoring.engine import round_score, score
 from scoring.errors import NotFound, Problem, ProblemReport, ValidationFailed
 from scoring.file_attributes import attributes_of
 from scoring.marks import Marks
+from scoring.messages import Msg
 from scoring.rubric.model import Standard
 from scoring.standards import load_version, store_standard
 from scoring.workflow.campaigns import file_grading
@@ -81,8 +82,18 @@ def _scope_rows(session: Session, campaign: Campaign, standard_id: str) -> list[
     rows = [r for r in session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id))
             if load_version(session, r.standard_hash).id == standard_id]
     if not rows:
-        raise NotFound(f"campaign {campaign.name!r} does not score with standard {standard_id!r}")
+        raise NotFound(code="impact.not_in_campaign", campaign=campaign.name, standard=standard_id)
     return rows
+
+
+def standards_in_use(session: Session, actor: User, campaign: Campaign) -> dict[str, str]:
+    """The standards the campaign scores with: standard id -> the version (hash) it uses now."""
+    policy.check(actor, policy.Action.SWITCH_STANDARD)
+    out: dict[str, str] = {}
+    for row in session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id)
+                               .order_by(CampaignStandard.id)):
+        out.setdefault(load_version(session, row.standard_hash).id, row.standard_hash)
+    return out
 
 
 def _scored(session: Session, campaign: Campaign, old_hash: str) -> list[tuple[CaseFile, list[tuple[str, Marks, dict | None]]]]:
@@ -112,7 +123,7 @@ def simulate(session: Session, actor: User, campaign: Campaign, new: Standard) -
     old_hash = rows[0].standard_hash
     old = load_version(session, old_hash)
     if old_hash == new.hash:
-        raise ValidationFailed(f"campaign {campaign.name!r} already scores with this version of {new.id}")
+        raise ValidationFailed(code="impact.same_version", campaign=campaign.name, standard=new.id)
     bands, pass_line = file_grading(session, campaign, old_hash)
     if not rows[0].grade_bands:  # no override: the new version's own bands grade under it
         new_bands, new_pass = list(new.grade_bands), new.pass_line
@@ -131,8 +142,10 @@ def simulate(session: Session, actor: User, campaign: Campaign, new: Standard) -
                 after = score(new, attrs, marks, bands=new_bands, pass_line=new_pass)
             except ProblemReport as exc:
                 ok = False
-                impact.problems.extend(Problem(f"{cf.case_number} ({what}): {p.message}", path=p.path)
-                                       for p in exc.problems)
+                impact.problems.extend(
+                    Problem(code="impact.misfit", params={"case_number": cf.case_number, "what": what,
+                                                          "why": Msg(p.code, p.params) if p.code else p.message},
+                            path=p.path) for p in exc.problems)
                 continue
             olds.append(before)
             news.append(after)
@@ -167,14 +180,12 @@ def switch(session: Session, actor: User, campaign: Campaign, new: Standard, *, 
     impact of). Refused while marks do not fit. Re-scores under the new version; audited."""
     policy.check(actor, policy.Action.SWITCH_STANDARD)
     if not reason.strip():
-        raise ValidationFailed("switching a campaign's standard needs a reason")
+        raise ValidationFailed(code="impact.reason_needed")
     if expected_new_hash != new.hash:
-        raise ValidationFailed(f"the standard changed since its impact was shown (now {new.hash[:12]}); "
-                               "look at the impact again")
+        raise ValidationFailed(code="impact.changed_since", hash=new.hash[:12])
     impact = simulate(session, actor, campaign, new)
     if impact.problems:
-        raise ProblemReport(impact.problems, title=f"{impact.files_checked} files checked: the new version cannot "
-                                                   "take some existing marks")
+        raise ProblemReport(impact.problems, title_code="impact.misfit_title", title_params={"n": impact.files_checked})
     store_standard(session, new)
     for row in _scope_rows(session, campaign, new.id):
         row.standard_hash = new.hash

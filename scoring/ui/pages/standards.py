@@ -16,6 +16,7 @@ from scoring.rubric.workbook import export_workbook
 from scoring.ui import state
 from scoring.ui.common import focus_label, reported, yes_no
 from scoring.ui.i18n import t
+from scoring.ui.impact_view import impact_section
 
 
 def _num(d: Decimal) -> str:
@@ -144,6 +145,7 @@ def render() -> None:
         show_standard(by_id[chosen])
         downloads(library, by_id[chosen])
     upload_check()
+    impact_section()
 
 
 def downloads(library: RubricLibrary, std: Standard) -> None:
