@@ -31,7 +31,7 @@ from scoring.aggregate import (  # noqa: E402
     top_problems,
     unit_summary,
 )
-from scoring.db.models import Assignment, CaseFile, Unit  # noqa: E402
+from scoring.db.models import Assignment, CaseFile, Unit, User  # noqa: E402
 from scoring.db.session import open_db, session_factory  # noqa: E402
 from scoring.domain import FOCUS_AREAS, UnitKind  # noqa: E402
 from scoring.marks import Marks  # noqa: E402
@@ -147,14 +147,15 @@ def main() -> None:
         print(f"built {args.units} units x {args.files} files x 2 reviews in {time.perf_counter() - t0:.1f} s")
         engine = open_db(url)
         with session_factory(engine)() as s:
-            units = timed("unit_summary", lambda: unit_summary(s, cid))
-            boot = timed(f"bootstrap_units (B={args.boot})", lambda: bootstrap_units(s, cid, n_boot=args.boot))
+            lead = s.scalar(select(User).where(User.username == "lead"))  # reads as the lead (scoring.policy)
+            units = timed("unit_summary", lambda: unit_summary(s, lead, cid))
+            boot = timed(f"bootstrap_units (B={args.boot})", lambda: bootstrap_units(s, lead, cid, n_boot=args.boot))
             ag = timed(f"agreement (B={args.boot})", lambda: agreement(s, cid, n_boot=args.boot))
-            timed("campaign_figures", lambda: campaign_figures(s, cid))
-            timed("top_problems", lambda: top_problems(s, cid))
+            timed("campaign_figures", lambda: campaign_figures(s, lead, cid))
+            timed("top_problems", lambda: top_problems(s, lead, cid))
             t0 = time.perf_counter()
-            unit_summary(s, cid)
-            bootstrap_units(s, cid, n_boot=args.boot)
+            unit_summary(s, lead, cid)
+            bootstrap_units(s, lead, cid, n_boot=args.boot)
             agreement(s, cid, n_boot=args.boot)
             print(f"  {'unit_summary + bootstrap + agreement':<34} {(time.perf_counter() - t0) * 1000:8.1f} ms")
         ranked = sum(b.rank is not None for b in boot)

@@ -46,7 +46,7 @@ def world(shared_world):  # noqa: F811 (the fixture imported above)
 
 
 def test_unit_figures_by_hand(world):
-    units = unit_summary(world.session, world.current.id)
+    units = unit_summary(world.session, world.lead, world.current.id)
     assert [u.unit for u in units] == [U1, U2, U3, U4]  # listing order
     u = by_unit(units)
     # 区城管执法局: 357.50 / 4 = 89.375 -> 89.38 (half-up); median (86.25 + 92.50) / 2 = 89.375 -> 89.38
@@ -67,7 +67,7 @@ def test_unit_figures_by_hand(world):
 
 
 def test_focus_rates_by_hand(world):
-    u = by_unit(unit_summary(world.session, world.current.id))
+    u = by_unit(unit_summary(world.session, world.lead, world.current.id))
     # Earned per file = 40 - mean deduction of the two reviews (re-check: its own marks).
     # 区城管执法局 subject 40+35+40+36 = 151/160; discretion 36+39+27+33 = 135/160
     assert u[U1].focus_rates == {"discretion_benchmark": D("84.38"), "subject": D("94.38")}
@@ -82,38 +82,38 @@ def test_focus_rates_by_hand(world):
 
 
 def test_unit_top_deductions(world):
-    u = by_unit(unit_summary(world.session, world.current.id, top_n=3))
+    u = by_unit(unit_summary(world.session, world.lead, world.current.id, top_n=3))
     got = [(r.item_id, r.reason_id, r.files, r.is_veto) for r in u[U1].top_deductions]
     assert got == [("B1", "a", 4, False), ("A1", "a", 1, False), ("A1", "b", 1, False)]
     first = u[U1].top_deductions[0]
     assert (first.item_title, first.reason, first.focus) == ("文书制作", "文书错别字", "discretion_benchmark")
     # 区市场监管局: B1-a on 2 files (re-check and 73.75), then one file each, veto last by id
     assert [(r.item_id, r.files) for r in u[U2].top_deductions] == [("B1", 2), ("A1", 1), ("A1", 1)]
-    full = by_unit(unit_summary(world.session, world.current.id, top_n=10))[U2].top_deductions
+    full = by_unit(unit_summary(world.session, world.lead, world.current.id, top_n=10))[U2].top_deductions
     veto = full[-1]
     assert (veto.item_id, veto.is_veto, veto.item_title, veto.files) == ("V1", True, "执法主体不合法", 1)
 
 
 def test_filters_by_unit_kind_and_case_type(world):
     s, cid = world.session, world.current.id
-    assert [u.unit for u in unit_summary(s, cid, unit_kind="town")] == [U4]
-    assert [u.unit for u in unit_summary(s, cid, unit_kind="乡镇")] == [U4]
-    assert [u.unit for u in unit_summary(s, cid, unit_kind="区级部门")] == [U1, U2, U3]
-    insp = unit_summary(s, cid, case_type="行政检查")
+    assert [u.unit for u in unit_summary(s, world.lead, cid, unit_kind="town")] == [U4]
+    assert [u.unit for u in unit_summary(s, world.lead, cid, unit_kind="乡镇")] == [U4]
+    assert [u.unit for u in unit_summary(s, world.lead, cid, unit_kind="区级部门")] == [U1, U2, U3]
+    insp = unit_summary(s, world.lead, cid, case_type="行政检查")
     assert [(u.unit, u.files, u.mean) for u in insp] == [(U1, 1, D("86.25"))]
-    pen = by_unit(unit_summary(s, cid, case_type="行政处罚"))
+    pen = by_unit(unit_summary(s, world.lead, cid, case_type="行政处罚"))
     assert (pen[U1].files, pen[U1].mean, pen[U1].grade) == (3, D("90.42"), "优秀")  # 271.25 / 3
     assert pen[U1].focus_rates["subject"] == D("95.83")  # (40+35+40)/120
     with pytest.raises(ValidationFailed, match="unknown unit kind"):
-        unit_summary(s, cid, unit_kind="village")
+        unit_summary(s, world.lead, cid, unit_kind="village")
     with pytest.raises(ValidationFailed, match="unknown case type"):
-        unit_summary(s, cid, case_type="行政奖励")
+        unit_summary(s, world.lead, cid, case_type="行政奖励")
     with pytest.raises(NotFound):
-        unit_summary(s, 999)
+        unit_summary(s, world.lead, 999)
 
 
 def test_campaign_figures_by_hand(world):
-    fig = campaign_figures(world.session, world.current.id)
+    fig = campaign_figures(world.session, world.lead, world.current.id)
     assert (fig.files_sampled, fig.files_reviewed, fig.files_pending, fig.units) == (12, 12, 0, 4)
     assert fig.grade_counts == {"优秀": 4, "良好": 5, "合格": 2, "不合格": 1}
     # 937.50 / 12 = 78.125 -> 78.13; median of 12: (82.50 + 83.75) / 2 = 83.125 -> 83.13
@@ -124,14 +124,14 @@ def test_campaign_figures_by_hand(world):
                       "不合格": ([U2], D(0), D(60))}
     # subject 442/480 = 92.08; discretion 384/480 = 80.00
     assert {f.focus: f.rate for f in fig.focus} == {"discretion_benchmark": D("80.00"), "subject": D("92.08")}
-    town = campaign_figures(world.session, world.current.id, unit_kind="town")
+    town = campaign_figures(world.session, world.lead, world.current.id, unit_kind="town")
     assert (town.files_sampled, town.files_reviewed, town.mean) == (3, 3, D("76.67"))
     record = fig.to_record()
     assert record["grade.优秀"] == 4 and record["units.不合格"] == 1 and record["mean"] == 78.13
 
 
 def test_top_problems_by_focus_with_units(world):
-    probs = top_problems(world.session, world.current.id)
+    probs = top_problems(world.session, world.lead, world.current.id)
     got = [(p.focus, p.item_id, p.reason_id, p.files, p.is_veto) for p in probs]
     assert got == [("discretion_benchmark", "B1", "a", 11, False), ("subject", "A1", "a", 5, False),
                    ("subject", "A1", "b", 2, False), ("subject", "V1", "V1", 1, True)]
@@ -139,24 +139,24 @@ def test_top_problems_by_focus_with_units(world):
     assert (b1.share, b1.focus_label, b1.reason) == (D("91.67"), "裁量权基准适用", "文书错别字")
     assert [(u.unit, u.files) for u in b1.units] == [(U1, 4), (U4, 3), (U2, 2), (U3, 2)]
     assert [(u.unit, u.files) for u in probs[1].units] == [(U4, 3), (U1, 1), (U2, 1)]
-    assert [p.item_id for p in top_problems(world.session, world.current.id, per_focus=1)] == ["B1", "A1"]
-    assert [p.item_id for p in top_problems(world.session, world.current.id, focus="subject", per_focus=None)] == [
+    assert [p.item_id for p in top_problems(world.session, world.lead, world.current.id, per_focus=1)] == ["B1", "A1"]
+    assert [p.item_id for p in top_problems(world.session, world.lead, world.current.id, focus="subject", per_focus=None)] == [
         "A1", "A1", "V1"]
-    files = problem_files(world.session, world.current.id, "A1", "a", unit_id=world.units[U4].id)
+    files = problem_files(world.session, world.lead, world.current.id, "A1", "a", unit_id=world.units[U4].id)
     assert len(files) == 3 and {f.unit for f in files} == {U4}
     assert all(f.points == D(5) and f.reviews == 2 and f.location == "第2页" for f in files)
     assert [r["units"] for r in records(probs[:1])] == [f"{U1}（4）、{U4}（3）、{U2}（2）、{U3}（2）"]
 
 
 def test_file_list(world):
-    rows = file_list(world.session, world.current.id, unit_id=world.units[U2].id)
+    rows = file_list(world.session, world.lead, world.current.id, unit_id=world.units[U2].id)
     assert [(str(r.score), r.grade, r.source, r.veto) for r in rows] == [
         ("0.00", "不合格", "recheck", True), ("73.75", "合格", "mean", False), ("82.50", "良好", "mean", False)]
 
 
 def test_bootstrap_ranks_intervals_and_flags(world):
     s, cid = world.session, world.current.id
-    res = by_unit(bootstrap_units(s, cid, seed=7))
+    res = by_unit(bootstrap_units(s, world.lead, cid, seed=7))
     assert res[U3].too_few_files and res[U3].rank is None and res[U3].ci_low is None
     assert res[U3].mean == D("96.88")  # still reported, just not ranked
     assert [(res[x].rank, res[x].too_few_files) for x in (U1, U4, U2)] == [(1, False), (2, False), (3, False)]
@@ -167,26 +167,26 @@ def test_bootstrap_ranks_intervals_and_flags(world):
     assert (res[U2].rank_low, res[U2].rank_high) == (2, 3)
     assert (res[U4].rank_low, res[U4].rank_high) == (2, 3)
     assert 0.0 <= res[U2].ci_low and res[U2].ci_high <= 82.5
-    again = by_unit(bootstrap_units(s, cid, seed=7))
+    again = by_unit(bootstrap_units(s, world.lead, cid, seed=7))
     assert [(r.ci_low, r.ci_high) for r in again.values()] == [(r.ci_low, r.ci_high) for r in res.values()]
     # With 3-4 files the replicate means take few values and 2,000 replicates pin the percentiles down
     # whatever the seed; with 50 replicates another seed moves them.
-    few = [tuple((r.ci_low, r.ci_high) for r in bootstrap_units(s, cid, seed=k, n_boot=50)) for k in (7, 8, 7)]
+    few = [tuple((r.ci_low, r.ci_high) for r in bootstrap_units(s, world.lead, cid, seed=k, n_boot=50)) for k in (7, 8, 7)]
     assert few[0] == few[2] != few[1]
     # A unit's interval does not depend on which other units are shown.
-    town = bootstrap_units(s, cid, seed=7, unit_kind="town")
+    town = bootstrap_units(s, world.lead, cid, seed=7, unit_kind="town")
     assert [(t.ci_low, t.ci_high, t.rank) for t in town] == [(res[U4].ci_low, res[U4].ci_high, 1)]
     # min_files: with 2, 区生态环境局 is ranked first (96.88); with 4 only 区城管执法局 is ranked.
-    two = by_unit(bootstrap_units(s, cid, seed=7, min_files=2))
+    two = by_unit(bootstrap_units(s, world.lead, cid, seed=7, min_files=2))
     assert [two[x].rank for x in (U3, U1, U4, U2)] == [1, 2, 3, 4]
-    four = by_unit(bootstrap_units(s, cid, seed=7, min_files=4))
+    four = by_unit(bootstrap_units(s, world.lead, cid, seed=7, min_files=4))
     assert [(x, four[x].rank) for x in four if four[x].rank] == [(U1, 1)]
-    insp = bootstrap_units(s, cid, case_type="行政检查")
+    insp = bootstrap_units(s, world.lead, cid, case_type="行政检查")
     assert [(r.unit, r.files, r.too_few_files) for r in insp] == [(U1, 1, True)]
 
 
 def test_unit_table_records_and_frame(world):
-    rows = unit_table(world.session, world.current.id, seed=3, n_boot=500)
+    rows = unit_table(world.session, world.lead, world.current.id, seed=3, n_boot=500)
     recs = records(rows)
     first = recs[0]
     assert first["unit"] == U1 and first["mean"] == 89.38 and first["grade.优秀"] == 2
@@ -246,7 +246,7 @@ def test_reviewer_severity_known(world):
 
 
 def test_year_over_year(world):
-    y = year_over_year(world.session, world.previous.id, world.current.id)
+    y = year_over_year(world.session, world.lead, world.previous.id, world.current.id)
     units = {u.unit: u for u in y.units}
     assert list(units) == [U1, U3, U4]  # 区市场监管局 was not reviewed last year
     # 区城管执法局 (93.75 + 80.00)/2 = 86.88 -> 89.38; subject 75/80 -> 151/160; discretion 64/80 -> 135/160
@@ -270,12 +270,12 @@ def test_year_over_year(world):
     assert (b1.current_files, [(u.unit, u.previous_files, u.current_files) for u in b1.units]) == (
         11, [(U1, 1, 4), (U2, 0, 2), (U3, 0, 2), (U4, 1, 3)])
     assert y.problems[0].to_dict()["units"][0]["recurred"] is True
-    assert [p.item_id for p in year_over_year(world.session, world.previous.id, world.current.id, top_n=1).problems] \
+    assert [p.item_id for p in year_over_year(world.session, world.lead, world.previous.id, world.current.id, top_n=1).problems] \
         == ["A1"]
-    town = year_over_year(world.session, world.previous.id, world.current.id, unit_kind="town")
+    town = year_over_year(world.session, world.lead, world.previous.id, world.current.id, unit_kind="town")
     assert [u.unit for u in town.units] == [U4] and town.problems[0].previous_files == 2
 
 
 def test_engine_works_in_place_of_a_session(world):
     engine = world.session.get_bind()
-    assert [u.unit for u in unit_summary(engine, world.current.id)] == [U1, U2, U3, U4]
+    assert [u.unit for u in unit_summary(engine, world.lead.id, world.current.id)] == [U1, U2, U3, U4]

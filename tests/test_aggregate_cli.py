@@ -97,3 +97,19 @@ def test_yoy_and_errors(db, capsys):
     assert code == 1 and err.strip() == "error: no campaign 'nope'"
     code, _, err = run(capsys, "aggregate", "campaign", "--db", db)
     assert code == 2 and "--campaign" in err
+
+
+def test_the_commands_read_as_the_acting_account(db, capsys):
+    """`--as NAME`: the aggregation reads as that account (scoring.policy): a reviewer reads no unpublished
+    campaign, whatever the command; the lead (the default) reads every campaign."""
+    for args in (["aggregate", "--campaign", "2024年度评查"], ["aggregate", "campaign", "--campaign", "2024年度评查"],
+                 ["aggregate", "problems", "--campaign", "2024年度评查"],
+                 ["aggregate", "agreement", "--campaign", "2024年度评查", "--boot", "50"],
+                 ["aggregate", "yoy", "--previous", "2023年度评查", "--current", "2024年度评查"]):
+        code, out, err = run(capsys, *args, "--db", db, "--as", "r1")
+        assert code == 1 and out == "", args
+        assert "are not published yet" in err, err
+        code, _, err = run(capsys, *args, "--db", db, "--as", "lead")
+        assert code == 0, (args, err)
+    code, _, err = run(capsys, "aggregate", "--as", "r1", "--campaign", "2024年度评查", "--db", db, "units")
+    assert code == 1  # given on the group, --as is the subcommand's default too

@@ -121,15 +121,15 @@ def test_final_result_of_one_file(world):
 
 
 def test_pareto_by_hand(world):
-    rows = pareto(world.session, world.current.id)
+    rows = pareto(world.session, world.lead, world.current.id)
     # B1-a 11 files, A1-a 5, A1-b 2, V1 1: 19 occurrences
     assert [(r.rank, r.problem.item_id, r.problem.reason_id, r.problem.files, r.cumulative_files) for r in rows] == [
         (1, "B1", "a", 11, 11), (2, "A1", "a", 5, 16), (3, "A1", "b", 2, 18), (4, "V1", "V1", 1, 19)]
     assert [r.cumulative_pct for r in rows] == [D("57.89"), D("84.21"), D("94.74"), D("100.00")]
     assert [r.occurrence_pct for r in rows] == [D("57.89"), D("26.32"), D("10.53"), D("5.26")]
-    subject = pareto(world.session, world.current.id, focus="subject")
+    subject = pareto(world.session, world.lead, world.current.id, focus="subject")
     assert [r.problem.item_id for r in subject] == ["A1", "A1", "V1"] and subject[-1].cumulative_pct == D("100.00")
-    assert pareto(world.session, world.current.id, unit_kind="town")[0].problem.files == 3
+    assert pareto(world.session, world.lead, world.current.id, unit_kind="town")[0].problem.files == 3
     assert pareto_rows([]) == []
     record = rows[0].to_record()
     assert record["rank"] == 1 and record["cumulative_pct"] == 57.89 and record["item_id"] == "B1"

@@ -72,7 +72,7 @@ def assert_cjk_font(chart) -> None:
 
 
 def test_grade_chart_counts_are_the_campaign_figures(world):
-    f = campaign_figures(world.session, world.current.id)
+    f = campaign_figures(world.session, world.lead, world.current.id)
     chart = C.grade_chart(f)
     bars, text = layers(chart)
     assert mark(bars) == "bar" and mark(text) == "text"
@@ -86,9 +86,9 @@ def test_grade_chart_counts_are_the_campaign_figures(world):
 
 
 def test_ranked_chart_bars_intervals_and_flags(world):
-    rows = unit_table(world.session, world.current.id)
+    rows = unit_table(world.session, world.lead, world.current.id)
     by_unit = {r.figures.unit: r for r in rows}
-    f = campaign_figures(world.session, world.current.id)
+    f = campaign_figures(world.session, world.lead, world.current.id)
     chart = C.ranked_chart(rows, BANDS, campaign_mean=f.mean)
     bars, interval, mean_rule = layers(chart)
     data = data_of(chart, bars)
@@ -115,7 +115,7 @@ def test_ranked_chart_bars_intervals_and_flags(world):
 
 
 def test_heatmap_rates_are_the_units_focus_rates(world):
-    units = unit_summary(world.session, world.current.id)
+    units = unit_summary(world.session, world.lead, world.current.id)
     chart = C.focus_heatmap(units, list(ALL_FOCUS))
     cells, text = layers(chart)
     rows = data_of(chart, cells)
@@ -129,8 +129,8 @@ def test_heatmap_rates_are_the_units_focus_rates(world):
 
 
 def test_profile_chart_unit_against_campaign(world):
-    u = {x.unit: x for x in unit_summary(world.session, world.current.id)}[U4]
-    average = focus_rates(world.session, world.current.id, by_unit=False)[None]
+    u = {x.unit: x for x in unit_summary(world.session, world.lead, world.current.id)}[U4]
+    average = focus_rates(world.session, world.lead, world.current.id, by_unit=False)[None]
     chart = C.profile_chart(u.focus, average, U4)
     bars, _ = layers(chart)
     rows = {(r["series"], r["focus"]): r["rate"] for r in data_of(chart, bars)}
@@ -143,7 +143,7 @@ def test_profile_chart_unit_against_campaign(world):
 
 
 def test_pareto_chart_bars_and_cumulative_line(world):
-    rows = pareto(world.session, world.current.id)
+    rows = pareto(world.session, world.lead, world.current.id)
     chart = C.pareto_chart(rows, focus_order=list(ALL_FOCUS))
     d = spec(chart)
     assert d["resolve"] == {"scale": {"y": "independent"}}
@@ -187,7 +187,7 @@ def test_item_agreement_chart(world):
 
 
 def test_year_over_year_charts(world):
-    yoy = year_over_year(world.session, world.previous.id, world.current.id)
+    yoy = year_over_year(world.session, world.lead, world.previous.id, world.current.id)
     chart = C.change_chart(yoy.units)
     bars, _ = layers(chart)
     rows = data_of(chart, bars)
@@ -200,7 +200,7 @@ def test_year_over_year_charts(world):
 
 
 def test_english_labels_replace_the_chinese_ones(world):
-    f = campaign_figures(world.session, world.current.id)
+    f = campaign_figures(world.session, world.lead, world.current.id)
     en = {k[len("cmp.chart."):]: v[1] for k, v in TEXTS.items() if k.startswith("cmp.chart.")}
     chart = C.grade_chart(f, en)
     bars, _ = layers(chart)

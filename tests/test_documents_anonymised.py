@@ -66,7 +66,7 @@ def test_every_document_and_export_masks_case_numbers(anon):
     numbers = [cf.case_number for cf in w.files]
     texts = {"notice (lead)": docx_text(build_notice(s, w.lead, cid, font_search=[]).content),
              "notice (observer)": docx_text(build_notice(s, observer, cid, font_search=[]).content)}
-    for u in unit_summary(s, cid, top_n=0):
+    for u in unit_summary(s, w.lead, cid, top_n=0):
         texts[f"supervision {u.unit}"] = docx_text(build_supervision(s, w.lead, cid, u.unit_id).content)
     for what in EXPORTS:
         texts[f"export {what}"] = xlsx_text(export(s, w.lead, cid, what).content)
@@ -82,7 +82,7 @@ def test_unit_documents_name_no_other_unit(anon):
     s, cid = w.session, w.current.id
     names = [u.name for u in w.units.values()]
     checked = 0
-    for u in unit_summary(s, cid, top_n=0):
+    for u in unit_summary(s, w.lead, cid, top_n=0):
         text = docx_text(build_supervision(s, w.lead, cid, u.unit_id).content)
         others = [n for n in names if n != u.unit and n not in u.unit]
         assert [n for n in others if n in text] == [], u.unit

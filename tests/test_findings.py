@@ -72,7 +72,7 @@ def test_problem_counts_and_links_equal_the_core(fw):
     views = list_findings(s, fw.lead, cid)
     assert len(report.added) == len(views) and not report.updated
     campaign = _by_key(views)
-    core = top_problems(s, cid, per_focus=PROBLEMS_PER_FOCUS)
+    core = top_problems(s, fw.lead, cid, per_focus=PROBLEMS_PER_FOCUS)
     problems = [v for v in campaign.values() if v.section == "problem"]
     assert [v.gen_key for v in problems] == [f"problem:{p.focus}:{p.item_id}:{p.reason_id}" for p in core]
     for p in core:
@@ -81,7 +81,7 @@ def test_problem_counts_and_links_equal_the_core(fw):
         assert (v.facts["files"], v.facts["units"]) == (p.files, len(p.units))
         assert v.title == problem_phrase(p.reason, p.item_title)  # the title states the problem
         assert "“" not in v.body and p.reason not in v.body  # the body neither quotes nor repeats it
-        expected = {(f.case_file_id, p.item_id, p.reason_id) for f in problem_files(s, cid, p.item_id, p.reason_id)}
+        expected = {(f.case_file_id, p.item_id, p.reason_id) for f in problem_files(s, fw.lead, cid, p.item_id, p.reason_id)}
         assert _links(s, v.id) == expected and v.links == p.files
     b1 = campaign["problem:discretion_benchmark:B1:a"]
     assert (b1.title, b1.body) == ("文书错别字", "11本案卷（涉及4个单位）存在此类问题，占评查案卷的91.67%。")
@@ -89,7 +89,7 @@ def test_problem_counts_and_links_equal_the_core(fw):
     # "每缺一处签名" read as a problem, after its item title (too short to stand alone)
     assert campaign["problem:subject:A1:b"].title == "执法人员资格方面缺少签名"
 
-    per_unit = reason_counts(s, cid, by_unit=True)
+    per_unit = reason_counts(s, fw.lead, cid, by_unit=True)
     files_of = {U1: 4, U2: 3, U3: 2, U4: 3}
     for name, unit in fw.units.items():
         mine = _by_key(views, unit.id)
@@ -101,7 +101,7 @@ def test_problem_counts_and_links_equal_the_core(fw):
             assert (f"评查的{files_of[name]}本案卷均存在" in v.body if r.files == files_of[name]
                     else f"评查的{files_of[name]}本案卷中有{r.files}本存在" in v.body)
             assert {cf for cf, _, _ in _links(s, v.id)} == {
-                f.case_file_id for f in problem_files(s, cid, r.item_id, r.reason_id, unit_id=unit.id)}
+                f.case_file_id for f in problem_files(s, fw.lead, cid, r.item_id, r.reason_id, unit_id=unit.id)}
     assert _by_key(views, fw.units[U4].id)["problem:subject:A1:a"].body == (
         "评查的3本案卷均存在此类问题。")
 
@@ -119,7 +119,7 @@ def test_recommendations_come_from_the_standard(fw):
     assert recs["recommendation:subject:A1"].title == "执法主体：执法人员资格"
     # A1's recommendation stands behind both A1 problems: its links are the files of A1-a and A1-b.
     a1 = {(cf, i, r) for p in ("a", "b") for cf, i, r in
-          [(f.case_file_id, "A1", p) for f in problem_files(s, cid, "A1", p)]}
+          [(f.case_file_id, "A1", p) for f in problem_files(s, fw.lead, cid, "A1", p)]}
     assert _links(s, recs["recommendation:subject:A1"].id) == a1
     # A unit only gets the recommendations of its own problems.
     u3 = {v.gen_key for v in views if v.unit_id == fw.units[U3].id and v.section == "recommendation"}
@@ -168,7 +168,7 @@ def test_traces_real_for_leads_masked_for_observers(fw):
     b1 = _by_key(views)["problem:discretion_benchmark:B1:a"]
     traces = finding_traces(s, fw.lead, b1.id)
     assert len(traces) == 11
-    assert {t.case_number for t in traces} == {f.case_number for f in problem_files(s, cid, "B1", "a")}
+    assert {t.case_number for t in traces} == {f.case_number for f in problem_files(s, fw.lead, cid, "B1", "a")}
     first = next(t for t in traces if t.case_number == fw.files[2].case_number)
     assert (first.unit_name, first.item_title, first.reason, first.comment, first.location) == (
         U1, "文书制作", "文书错别字", COMMENT_B1, "第5页")

@@ -15,9 +15,11 @@ from typing import Any
 
 import pytest
 
+from scoring import aggregate as agg
 from scoring import case_pdfs, policy, sign_in_sessions
 from scoring.accounts import create_user, list_accounts
 from scoring.aggregate.disclosure import anonymised_for, is_lead, results_campaign
+from scoring.aggregate.pareto import pareto
 from scoring.audit_verify import verify_campaign
 from scoring.db.models import Assignment, Campaign, CaseFile, User
 from scoring.db.session import session_factory
@@ -195,6 +197,15 @@ PROBES: dict[Action, Probe] = {
 # Operations that share an action with a probe above: each must refuse exactly when its action's probe does.
 SHARED_ACTION_PROBES: dict[str, tuple[Action, Probe]] = {
     "finding_history": (Action.EDIT_FINDINGS, lambda w, s, a: _raises_permission(lambda: finding_history(s, a, 1))),
+    # the aggregation the results pages, the CLI and the documents read (scoring.aggregate)
+    **{fn.__name__: (Action.READ_RESULTS, (lambda fn: lambda w, s, a: _raises_permission(
+        lambda: fn(s, a, w.campaign_id)))(fn))
+       for fn in (agg.unit_table, agg.campaign_figures, agg.top_problems, pareto, agg.bootstrap_units,
+                  agg.unit_summary, agg.focus_rates, agg.reason_counts, agg.file_list)},
+    "problem_files": (Action.READ_RESULTS, lambda w, s, a: _raises_permission(
+        lambda: agg.problem_files(s, a, w.campaign_id, "A1", "a"))),
+    "year_over_year": (Action.READ_RESULTS, lambda w, s, a: _raises_permission(
+        lambda: agg.year_over_year(s, a, w.campaign_id, w.campaign_id))),
 }
 NOT_PROBED_HERE = {  # actions whose core operations have their own permission tests
     Action.PRECHECK: "tests/test_precheck_db.py",

@@ -124,7 +124,7 @@ def test_overview_shows_the_notice_figures(world):
     at = open_page(world["lead"], "overview")
     assert not at.exception
     with core(world) as s:
-        f = campaign_figures(s, world["current"])
+        f = campaign_figures(s, world["lead"], world["current"])
     assert at.selectbox(key="ov_campaign").value == world["current"]  # newest first
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["抽查案卷"] == str(f.files_reviewed) == "12"
@@ -162,7 +162,7 @@ def test_compare_shows_the_core_figures(world):
     at = open_page(world["lead"], "compare", campaign=world["current"])
     assert not at.exception
     with core(world) as s:
-        rows = {r.figures.unit: r for r in unit_table(s, world["current"])}
+        rows = {r.figures.unit: r for r in unit_table(s, world["lead"], world["current"])}
     table = frame_with(at, "95%区间")
     assert list(table["单位"]) == [U1, U4, U2, U3]  # ranked by mean, then the unit with too few files
     got = table.set_index("单位")
@@ -198,7 +198,7 @@ def test_compare_filters_change_the_table(world):
     table = frame_with(at, "95%区间")
     assert list(table["单位"]) == [U1] and list(table["案卷数"]) == [1]
     with core(world) as s:
-        [u] = unit_summary(s, world["current"], case_type="行政检查")
+        [u] = unit_summary(s, world["lead"], world["current"], case_type="行政检查")
     assert table["平均分"][0] == pytest.approx(float(u.mean))  # 86.25, the one 行政检查 file
     at.selectbox(key="cmp_case_type").set_value("__all__")
     at.number_input(key="cmp_min_files").set_value(2).run()
@@ -265,7 +265,7 @@ def test_unit_detail_for_the_lead_shows_files_deductions_and_reviews(world):
     assert not at.exception
     assert at.selectbox(key="ud_unit").value == unit_id
     with core(world) as s:
-        files = file_list(s, world["current"], unit_id=unit_id)
+        files = file_list(s, world["lead"], world["current"], unit_id=unit_id)
     table = frame_with(at, "结果来源")
     assert list(table["案号"]) == [f.case_number for f in files]  # the lead sees case numbers in full
     assert list(table["得分"]) == pytest.approx([float(f.score) for f in files])
@@ -311,7 +311,7 @@ def test_problems_pareto_matches_the_core_and_filters(world):
     at = open_page(world["lead"], "problems", campaign=world["current"])
     assert not at.exception
     with core(world) as s:
-        rows = pareto(s, world["current"])
+        rows = pareto(s, world["lead"], world["current"])
     table = frame_with(at, "累计占比（%）")
     assert list(table["扣分情形"]) == [f"{r.problem.reason_id} {r.problem.reason}" for r in rows]
     assert list(table["案卷数"]) == [r.problem.files for r in rows]
@@ -369,7 +369,7 @@ def test_trends_page_for_the_lead(world):
     assert at.selectbox(key="yy_previous").value == world["previous"]
     assert at.selectbox(key="yy_current").value == world["current"]
     with core(world) as s:
-        yoy = year_over_year(s, world["previous"], world["current"], top_n=10)
+        yoy = year_over_year(s, world["lead"], world["previous"], world["current"], top_n=10)
     table = frame_with(at, "本次平均分")
     got = dict(zip(table["单位"], table["变化"], strict=True))
     assert got == pytest.approx({c.unit: float(c.change) for c in yoy.units})

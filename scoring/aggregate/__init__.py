@@ -1,7 +1,8 @@
 """Comparing units: SQL-side aggregation over final results, uncertainty, reviewer agreement, trends.
 
-Every function takes a session (runs in the caller's transaction) or an engine, a campaign id and
-optional filters (`unit_kind`: department/town or 区级部门/乡镇; `case_type`), and returns plain
+Every function takes a session (runs in the caller's transaction) or an engine, the acting account
+(or its id; the figures of a campaign are read only as `scoring.policy` allows: `Action.READ_RESULTS`,
+the lead always, others once published), a campaign id and optional filters (`unit_kind`: department/town or 区级部门/乡镇; `case_type`), and returns plain
 dataclasses with `to_dict()` (nested, JSON-ready) and `to_record()` (one flat row); `records()` and
 `to_frame()` turn a list of them into rows or a pandas DataFrame.
 """

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
+    Actor,
     Defect,
     Figures,
     as_session,
@@ -22,11 +23,11 @@ from scoring.aggregate.common import (
     filter_results,
     focus_label,
     focus_order,
-    get_campaign_row,
     mean_of_centi,
     median_of_centi,
     ratio,
     raw,
+    readable_campaign,
     scoped,
 )
 from scoring.aggregate.units import FocusRate, focus_rates, reason_counts, unit_summary
@@ -102,7 +103,7 @@ def _sampled(session: Session, campaign_id: int, unit_kind: str | None, case_typ
     return int(session.scalar(stmt) or 0)
 
 
-def campaign_figures(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                      case_type: str | None = None) -> CampaignFigures:
     """The headline figures over every reviewed file of the selection.
 
@@ -111,7 +112,7 @@ def campaign_figures(db: Session | Engine, campaign_id: int, *, unit_kind: str |
     campaign's bands, e.g. ≥90 / 80-89.99 / 60-79.99 / <60; best unit first within a band."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        campaign = get_campaign_row(session, campaign_id)
+        campaign = readable_campaign(session, actor, campaign_id)
         bands = bands_of(campaign)
         stmt = select(func.count(), func.sum(raw(FileResult.score)), func.min(raw(FileResult.score)),
                       func.max(raw(FileResult.score)), func.sum(case((FileResult.passed.is_(True), 1), else_=0)),
@@ -127,13 +128,13 @@ def campaign_figures(db: Session | Engine, campaign_id: int, *, unit_kind: str |
         sstmt = scoped(select(raw(FileResult.score)).select_from(FileResult), campaign_id, unit_kind,
                       case_type).order_by(raw(FileResult.score))
         scores = [int(s) for s in session.scalars(sstmt)]
-        units = unit_summary(session, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0)
+        units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0)
         ubands = unit_bands(campaign)
         groups = [BandGroup(b.name, b.min, ubands[i - 1].min if i else None) for i, b in enumerate(ubands)]
         by_name = {g.band: g for g in groups}
         for u in order_units(units, campaign.tie_break):
             by_name[u.grade].units.append(UnitMean(u.unit_id, u.unit, u.files, u.mean))
-        focus = focus_rates(session, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
+        focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
         sampled = _sampled(session, campaign_id, unit_kind, case_type)
         return CampaignFigures(
             campaign_id=campaign.id, campaign=campaign.name, year=campaign.year, pass_line=campaign.pass_line,
@@ -167,7 +168,7 @@ class DefectCount(Defect):
         return d
 
 
-def top_problems(db: Session | Engine, campaign_id: int, *, per_focus: int | None = 5, focus: str | None = None,
+def top_problems(db: Session | Engine, actor: Actor, campaign_id: int, *, per_focus: int | None = 5, focus: str | None = None,
                  unit_kind: str | None = None, case_type: str | None = None) -> list[DefectCount]:
     """The most frequent problems by focus area: for each focus area (four focus areas first, then the
     general categories), its `per_focus` reasons carried by most files (None: all), with the units.
@@ -176,11 +177,11 @@ def top_problems(db: Session | Engine, campaign_id: int, *, per_focus: int | Non
     one row per file and reason, so counts are files). Sort by `files` for a Pareto over all areas."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        get_campaign_row(session, campaign_id)
-        overall = reason_counts(session, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
+        readable_campaign(session, actor, campaign_id)
+        overall = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
         if not overall:
             return []
-        per_unit = reason_counts(session, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True)
+        per_unit = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True)
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(per_unit)))).all())
         reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, unit_kind,
                                         case_type))
@@ -215,13 +216,13 @@ class ProblemFile(Figures):
     grade: str
 
 
-def problem_files(db: Session | Engine, campaign_id: int, item_id: str, reason_id: str, *,
+def problem_files(db: Session | Engine, actor: Actor, campaign_id: int, item_id: str, reason_id: str, *,
                   unit_id: int | None = None, unit_kind: str | None = None,
                   case_type: str | None = None) -> list[ProblemFile]:
     """The files whose final result carries this problem (drill-down from a problem or a unit)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        get_campaign_row(session, campaign_id)
+        readable_campaign(session, actor, campaign_id)
         stmt = (select(FileDeduction.case_file_id, CaseFile.case_number, FileDeduction.unit_id, Unit.name,
                        FileDeduction.points, FileDeduction.reviews, FileDeduction.comment, FileDeduction.location,
                        FileResult.score, FileResult.grade)

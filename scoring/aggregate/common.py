@@ -17,13 +17,14 @@ from typing import Any, TypeVarTuple, Unpack
 from sqlalchemy import BigInteger, Engine, Select, type_coerce
 from sqlalchemy.orm import Session
 
-from scoring.db.models import Campaign, FileResult, Unit
+from scoring.db.models import Campaign, FileResult, Unit, User
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, UnitKind
 from scoring.engine import grade_for, round_score
 from scoring.errors import NotFound, ValidationFailed
 from scoring.rubric.schema import GradeBand
 from scoring.standards import load_version
 from scoring.workflow.campaigns import campaign_bands
+from scoring.workflow.publish import require_results_access
 
 HUNDRED = Decimal(100)
 
@@ -75,6 +76,17 @@ def get_campaign_row(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(f"no campaign {campaign_id}")
+    return campaign
+
+
+Actor = User | int | None  # the acting account, or its id (benchmarks and engine callers)
+
+
+def readable_campaign(session: Session, actor: Actor, campaign_id: int) -> Campaign:
+    """The campaign, once the policy lets the actor read its results (`Action.READ_RESULTS`: the lead
+    every campaign, reviewers, observers and liaisons published ones); PermissionDenied otherwise."""
+    campaign = get_campaign_row(session, campaign_id)
+    require_results_access(session.get(User, actor) if isinstance(actor, int) else actor, campaign)
     return campaign
 
 

@@ -85,14 +85,14 @@ def disclose_files(actor: User | None, campaign: Campaign, rows: Sequence[R]) ->
 def readable_file_list(session: Session, actor: User | None, campaign_id: int, **filters: Any) -> list[FileRow]:
     """`file_list` for this reader (access checked, anonymised where due)."""
     campaign = results_campaign(session, actor, campaign_id)
-    return disclose_files(actor, campaign, file_list(session, campaign_id, **filters))
+    return disclose_files(actor, campaign, file_list(session, actor, campaign_id, **filters))
 
 
 def readable_problem_files(session: Session, actor: User | None, campaign_id: int, item_id: str, reason_id: str,
                            **filters: Any) -> list[ProblemFile]:
     """`problem_files` for this reader (access checked, anonymised where due)."""
     campaign = results_campaign(session, actor, campaign_id)
-    return disclose_files(actor, campaign, problem_files(session, campaign_id, item_id, reason_id, **filters))
+    return disclose_files(actor, campaign, problem_files(session, actor, campaign_id, item_id, reason_id, **filters))
 
 
 def readable_agreement(session: Session, actor: User | None, campaign_id: int, **options: Any) -> Agreement:

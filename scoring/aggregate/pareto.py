@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.campaign import DefectCount, top_problems
-from scoring.aggregate.common import Figures, ratio
+from scoring.aggregate.common import Actor, Figures, ratio
 
 
 @dataclass
@@ -44,8 +44,8 @@ def pareto_rows(problems: Sequence[DefectCount]) -> list[ParetoRow]:
     return out
 
 
-def pareto(db: Session | Engine, campaign_id: int, *, focus: str | None = None, unit_kind: str | None = None,
+def pareto(db: Session | Engine, actor: Actor, campaign_id: int, *, focus: str | None = None, unit_kind: str | None = None,
            case_type: str | None = None) -> list[ParetoRow]:
     """Every deduction reason (and veto) of the selection, ranked, with cumulative shares."""
-    return pareto_rows(top_problems(db, campaign_id, per_focus=None, focus=focus, unit_kind=unit_kind,
+    return pareto_rows(top_problems(db, actor, campaign_id, per_focus=None, focus=focus, unit_kind=unit_kind,
                                     case_type=case_type))

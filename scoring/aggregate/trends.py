@@ -14,14 +14,15 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
+    Actor,
     Figures,
     as_session,
     check_case_type,
     check_unit_kind,
     focus_label,
     focus_order,
-    get_campaign_row,
     ratio,
+    readable_campaign,
     scoped,
 )
 from scoring.aggregate.units import ReasonCount, reason_counts, unit_summary
@@ -111,17 +112,17 @@ def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
     return None if a is None or b is None else b - a
 
 
-def year_over_year(db: Session | Engine, previous_id: int, current_id: int, *, top_n: int = 10,
+def year_over_year(db: Session | Engine, actor: Actor, previous_id: int, current_id: int, *, top_n: int = 10,
                    unit_kind: str | None = None, case_type: str | None = None) -> YearOverYear:
     """Units reviewed in both campaigns with the change in their mean and in each focus-area rate
     (focus areas present in either year; the change only where present in both), and last year's
     `top_n` most frequent problems (by files) with their files this year, overall and per unit."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        prev_c, cur_c = get_campaign_row(session, previous_id), get_campaign_row(session, current_id)
-        prev = {u.unit_id: u for u in unit_summary(session, previous_id, unit_kind=unit_kind, case_type=case_type,
+        prev_c, cur_c = readable_campaign(session, actor, previous_id), readable_campaign(session, actor, current_id)
+        prev = {u.unit_id: u for u in unit_summary(session, actor, previous_id, unit_kind=unit_kind, case_type=case_type,
                                                    top_n=0)}
-        cur = {u.unit_id: u for u in unit_summary(session, current_id, unit_kind=unit_kind, case_type=case_type,
+        cur = {u.unit_id: u for u in unit_summary(session, actor, current_id, unit_kind=unit_kind, case_type=case_type,
                                                   top_n=0)}
         changes = []
         for uid in (u for u in cur if u in prev):
@@ -133,10 +134,10 @@ def year_over_year(db: Session | Engine, previous_id: int, current_id: int, *, t
                                       c.grade, focus))
         reviewed = {cid: int(session.scalar(scoped(select(func.count()).select_from(FileResult), cid, unit_kind,
                                                   case_type)) or 0) for cid in (previous_id, current_id)}
-        prev_all = reason_counts(session, previous_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
-        cur_all = reason_counts(session, current_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
-        prev_units = reason_counts(session, previous_id, unit_kind=unit_kind, case_type=case_type)
-        cur_units = reason_counts(session, current_id, unit_kind=unit_kind, case_type=case_type)
+        prev_all = reason_counts(session, actor, previous_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
+        cur_all = reason_counts(session, actor, current_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
+        prev_units = reason_counts(session, actor, previous_id, unit_kind=unit_kind, case_type=case_type)
+        cur_units = reason_counts(session, actor, current_id, unit_kind=unit_kind, case_type=case_type)
         unit_ids = set(prev_units) | set(cur_units)
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(unit_ids)))).all())
         order = dict(session.execute(select(Unit.id, Unit.sort_order).where(Unit.id.in_(list(unit_ids)))).all())

@@ -34,12 +34,13 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
+    Actor,
     Figures,
     as_session,
     check_case_type,
     check_unit_kind,
-    get_campaign_row,
     mean_of_centi,
+    readable_campaign,
 )
 from scoring.aggregate.units import UnitFigures, unit_scores, unit_summary
 from scoring.db.models import Unit
@@ -126,7 +127,7 @@ class UnitUncertainty(Figures):
     rank_high: int | None = None
 
 
-def bootstrap_units(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def bootstrap_units(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                     case_type: str | None = None, min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B,
                     seed: int = DEFAULT_SEED, level: float = 0.95) -> list[UnitUncertainty]:
     """Bootstrap interval of each unit's mean, its rank and rank interval (method: module docstring).
@@ -136,7 +137,7 @@ def bootstrap_units(db: Session | Engine, campaign_id: int, *, unit_kind: str | 
         raise ValueError("n_boot and min_files must be at least 1")
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        get_campaign_row(session, campaign_id)
+        readable_campaign(session, actor, campaign_id)
         scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
         units = sorted(session.execute(select(Unit.id, Unit.name, Unit.sort_order)
                                        .where(Unit.id.in_(list(scores)))).all(),
@@ -169,15 +170,15 @@ class UnitRow(Figures):
                 "ci_high": u.ci_high, "rank": u.rank, "rank_low": u.rank_low, "rank_high": u.rank_high}
 
 
-def unit_table(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+def unit_table(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
                min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
                level: float = 0.95, top_n: int = 5) -> list[UnitRow]:
     """`unit_summary` joined with `bootstrap_units`, in listing order (sort by `rank` for a league table).
     The point rank follows the campaign's tie-break rule (scoring.ranking), as the notice does."""
     with as_session(db) as session:
-        tie_break = get_campaign_row(session, campaign_id).tie_break
-        figures = unit_summary(session, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n)
-        unc = {u.unit_id: u for u in bootstrap_units(session, campaign_id, unit_kind=unit_kind, case_type=case_type,
+        tie_break = readable_campaign(session, actor, campaign_id).tie_break
+        figures = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n)
+        unc = {u.unit_id: u for u in bootstrap_units(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type,
                                                      min_files=min_files, n_boot=n_boot, seed=seed, level=level)}
     ranked = order_units([f for f in figures if not unc[f.unit_id].too_few_files], tie_break)
     for f, rank in zip(ranked, ranks(ranked, tie_break), strict=True):

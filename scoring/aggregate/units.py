@@ -18,6 +18,7 @@ from sqlalchemy import Engine, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
+    Actor,
     Figures,
     as_session,
     bands_of,
@@ -26,12 +27,12 @@ from scoring.aggregate.common import (
     check_unit_kind,
     focus_label,
     focus_order,
-    get_campaign_row,
     grade_of,
     mean_of_centi,
     median_of_centi,
     ratio,
     raw,
+    readable_campaign,
     scoped,
     titles_for,
 )
@@ -113,7 +114,7 @@ def unit_scores(db: Session | Engine, campaign_id: int, *, unit_kind: str | None
     return dict(out)
 
 
-def focus_rates(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
                 by_unit: bool = True) -> dict[int | None, list[FocusRate]]:
     """Focus-area score rates per unit (key None for the whole selection when `by_unit` is false: the
     campaign average profile a unit is compared with)."""
@@ -128,6 +129,7 @@ def focus_rates(db: Session | Engine, campaign_id: int, *, unit_kind: str | None
     stmt = stmt.group_by(*unit_cols, FileFocusScore.focus)
     found: dict[int | None, dict[str, FocusRate]] = defaultdict(dict)
     with as_session(db) as session:
+        readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) focus, files, max, earned
     for row in rows:
         key, (focus, n, mx, earned) = (row[0], row[1:]) if by_unit else (None, row)
@@ -136,15 +138,15 @@ def focus_rates(db: Session | Engine, campaign_id: int, *, unit_kind: str | None
 
 
 @overload
-def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: Literal[True] = True) -> dict[int, list[ReasonCount]]: ...
 @overload
-def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: Literal[False]) -> dict[None, list[ReasonCount]]: ...
 @overload
-def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: bool) -> dict[int | None, list[ReasonCount]]: ...
-def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
+def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
                   by_unit: bool = True) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | \
         dict[None, list[ReasonCount]]:
     """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall."""
@@ -158,6 +160,7 @@ def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | No
                          FileResult.case_file_id == FileDeduction.case_file_id))
     stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(*([unit_col] if by_unit else []), *keys)
     with as_session(db) as session:
+        readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) keys, reason, focus, files, hash
         if not rows:
             return {}
@@ -173,7 +176,7 @@ def reason_counts(db: Session | Engine, campaign_id: int, *, unit_kind: str | No
     return dict(out)
 
 
-def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None,
+def unit_summary(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                  case_type: str | None = None, top_n: int = 5) -> list[UnitFigures]:
     """Every unit with at least one final result, in the units' listing order (sort order, id).
 
@@ -186,7 +189,7 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
     """
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        campaign = get_campaign_row(session, campaign_id)
+        campaign = readable_campaign(session, actor, campaign_id)
         bands = bands_of(campaign)
         grading = unit_bands(campaign)
         top = bands[0].name
@@ -205,8 +208,8 @@ def unit_summary(db: Session | Engine, campaign_id: int, *, unit_kind: str | Non
         for unit_id, grade, n in session.execute(gstmt):
             grades[unit_id][grade] = int(n)
         scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
-        focus = focus_rates(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
-        reasons = reason_counts(session, campaign_id, unit_kind=unit_kind, case_type=case_type) if top_n else {}
+        focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        reasons = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type) if top_n else {}
         out = []
         for uid, name, kind, order, n, total, lo, hi, passed, vetoes, excellent in main:
             n = int(n)
@@ -247,12 +250,12 @@ class FileRow(Figures):
     reviews: int
 
 
-def file_list(db: Session | Engine, campaign_id: int, *, unit_id: int | None = None, unit_kind: str | None = None,
+def file_list(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_id: int | None = None, unit_kind: str | None = None,
               case_type: str | None = None) -> list[FileRow]:
     """The reviewed files (with a final result) of a campaign or one unit, lowest score first."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
-        get_campaign_row(session, campaign_id)
+        readable_campaign(session, actor, campaign_id)
         stmt = select(FileResult.case_file_id, CaseFile.case_number, FileResult.unit_id, Unit.name,
                       FileResult.case_type, FileResult.score, FileResult.grade, FileResult.passed, FileResult.veto,
                       FileResult.source, FileResult.reviews).select_from(FileResult).join(

@@ -15,18 +15,19 @@ from scoring.aggregate import (
     DEFAULT_B,
     DEFAULT_MIN_FILES,
     DEFAULT_SEED,
-    agreement,
     campaign_figures,
     top_problems,
     unit_table,
     year_over_year,
 )
 from scoring.aggregate.common import focus_label, plain
+from scoring.aggregate.disclosure import readable_agreement
 from scoring.aggregate.uncertainty import league_order
 from scoring.cli.base import cli, echo_json
-from scoring.cli.options import lazy_engine
+from scoring.cli.options import acting_id, lazy_engine
 from scoring.csv_safe import write_dict_csv
-from scoring.db.session import transaction
+from scoring.db.models import User
+from scoring.db.session import session_factory, transaction
 from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS
 from scoring.workflow.campaigns import get_campaign
 
@@ -111,7 +112,13 @@ def _shared(func: Callable[..., Any]) -> Callable[..., Any]:
                         help="Only district departments (department / 区级部门) or towns (town / 乡镇).")(func)
     func = click.option("--campaign", "campaign_ref", default=None, metavar="ID|NAME",
                         help="The campaign (id or name).")(func)
-    return func
+    return _as_option(func)
+
+
+def _as_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--as", "as_user", default=None, metavar="USERNAME",
+                        help="Acting account (default: the only panel lead); the results it may read "
+                             "(scoring/policy.py).")(func)
 
 
 def _stats_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -143,6 +150,11 @@ def _resolve(ctx: click.Context, **values: Any) -> dict[str, Any]:
     url = out.pop("db_url", None) or ctx.meta.get("casereview.db_url")
     out["engine"] = lazy_engine(url)
     return out
+
+
+def _actor(o: dict[str, Any]) -> int:
+    """The acting account's id (--as, else the only panel lead): the aggregation checks what it may read."""
+    return acting_id(o["engine"](), o.get("as_user"))
 
 
 def _campaign_id(engine: lazy_engine, ref: str | None, option: str = "--campaign") -> int:
@@ -203,13 +215,13 @@ def aggregate(ctx: click.Context, **options: Any) -> None:
 @click.pass_context
 def units_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        seed=None, n_boot=None, min_files=None, sort=None) -> None:
+        as_user=None, seed=None, n_boot=None, min_files=None, sort=None) -> None:
     """One row per unit, with the 95% bootstrap interval of its mean and its rank interval."""
     o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
-                 seed=seed, n_boot=n_boot, min_files=min_files, sort=sort)
+                 as_user=as_user, seed=seed, n_boot=n_boot, min_files=min_files, sort=sort)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
     sort = o["sort"]
-    rows = unit_table(o["engine"](), cid, unit_kind=o["unit_kind"], case_type=o["case_type"],
+    rows = unit_table(o["engine"](), _actor(o), cid, unit_kind=o["unit_kind"], case_type=o["case_type"],
                       min_files=o["min_files"], n_boot=o["n_boot"], seed=o["seed"])
     if sort == "rank":
         rows = league_order(rows)
@@ -264,13 +276,14 @@ def _echo_problems(problems: list) -> None:  # noqa: ANN001
 @click.pass_context
 def campaign_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        top=3) -> None:
+        as_user=None, top=3) -> None:
     """The published-notice figures; CSV gives them as one row (problems: `aggregate problems`)."""
-    o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url)
+    o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
+                 as_user=as_user)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
-    eng = o["engine"]()
-    fig = campaign_figures(eng, cid, unit_kind=o["unit_kind"], case_type=o["case_type"])
-    problems = top_problems(eng, cid, per_focus=top, unit_kind=o["unit_kind"], case_type=o["case_type"])
+    eng, actor = o["engine"](), _actor(o)
+    fig = campaign_figures(eng, actor, cid, unit_kind=o["unit_kind"], case_type=o["case_type"])
+    problems = top_problems(eng, actor, cid, per_focus=top, unit_kind=o["unit_kind"], case_type=o["case_type"])
     if o["fmt"] == "json":
         echo_json({**fig.to_dict(), "problems": [p.to_dict() for p in problems]})
         return
@@ -305,11 +318,12 @@ def campaign_cmd(  # noqa: ANN001
 @click.pass_context
 def problems_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        top=None, focus=None, pareto=False) -> None:
+        as_user=None, top=None, focus=None, pareto=False) -> None:
     """Deduction reasons (and vetoes) by the number of files carrying them, with the units."""
-    o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url)
+    o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
+                 as_user=as_user)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
-    problems = top_problems(o["engine"](), cid, per_focus=top, focus=focus, unit_kind=o["unit_kind"],
+    problems = top_problems(o["engine"](), _actor(o), cid, per_focus=top, focus=focus, unit_kind=o["unit_kind"],
                             case_type=o["case_type"])
     if pareto:
         problems.sort(key=lambda p: (-p.files, p.item_id, p.reason_id))
@@ -334,14 +348,16 @@ def problems_cmd(  # noqa: ANN001
 @click.pass_context
 def agreement_cmd(  # noqa: ANN001
         ctx: click.Context, campaign_ref=None, unit_kind=None, case_type=None, fmt=None, db_url=None,
-        seed=None, n_boot=None, min_item_files=5, min_deducted_files=3, lowest=5) -> None:
+        as_user=None, seed=None, n_boot=None, min_item_files=5, min_deducted_files=3, lowest=5) -> None:
     """Krippendorff's alpha (interval) on double-scored files, per item, and reviewer severity."""
     o = _resolve(ctx, campaign_ref=campaign_ref, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
-                 seed=seed, n_boot=n_boot)
+                 as_user=as_user, seed=seed, n_boot=n_boot)
     cid = _campaign_id(o["engine"], o["campaign_ref"])
-    ag = agreement(o["engine"](), cid, unit_kind=o["unit_kind"], case_type=o["case_type"], n_boot=o["n_boot"],
-                   seed=o["seed"], min_item_files=min_item_files, min_deducted_files=min_deducted_files,
-                   lowest_n=lowest)
+    with session_factory(o["engine"]())() as session:  # names for the lead, aliases for other readers
+        ag = readable_agreement(session, session.get(User, _actor(o)), cid, unit_kind=o["unit_kind"],
+                                case_type=o["case_type"], n_boot=o["n_boot"], seed=o["seed"],
+                                min_item_files=min_item_files, min_deducted_files=min_deducted_files,
+                                lowest_n=lowest)
     if o["fmt"] == "json":
         echo_json(ag.to_dict())
         return
@@ -375,16 +391,18 @@ def agreement_cmd(  # noqa: ANN001
 @click.option("--case-type", type=click.Choice(CASE_TYPES), default=None)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default=None)
 @click.option("--db", "db_url", default=None, metavar="URL")
+@_as_option
 @click.pass_context
 def yoy_cmd(  # noqa: ANN001
-        ctx: click.Context, previous_ref, current_ref, top, unit_kind, case_type, fmt, db_url) -> None:
+        ctx: click.Context, previous_ref, current_ref, top, unit_kind, case_type, fmt, db_url, as_user) -> None:
     """Units in both campaigns: change of mean and focus-area rates; last year's problems this year.
 
     CSV gives the unit rows (problems: JSON or table)."""
-    o = _resolve(ctx, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url)
+    o = _resolve(ctx, unit_kind=unit_kind, case_type=case_type, fmt=fmt, db_url=db_url,
+                 as_user=as_user)
     prev = _campaign_id(o["engine"], previous_ref, "--previous")
     cur = _campaign_id(o["engine"], current_ref, "--current")
-    y = year_over_year(o["engine"](), prev, cur, top_n=top, unit_kind=o["unit_kind"], case_type=o["case_type"])
+    y = year_over_year(o["engine"](), _actor(o), prev, cur, top_n=top, unit_kind=o["unit_kind"], case_type=o["case_type"])
     if o["fmt"] == "json":
         echo_json(y.to_dict())
         return

@@ -284,8 +284,8 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
 def export_units(session: Session, actor: User | None, campaign_ref: int | str) -> Document:
     """The unit summary (one row per unit, listing order) and the campaign's headline figures."""
     campaign = documents_campaign(session, actor, campaign_ref)
-    rows = unit_table(session, campaign.id)
-    fig = campaign_figures(session, campaign.id)
+    rows = unit_table(session, actor, campaign.id)
+    fig = campaign_figures(session, actor, campaign.id)
     bands = list(fig.grade_counts)
     focus = list(dict.fromkeys(f.focus for r in rows for f in r.figures.focus))
     labels = {f.focus: f.label for r in rows for f in r.figures.focus}

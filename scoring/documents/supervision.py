@@ -80,8 +80,8 @@ def supervision_targets(session: Session, actor: User | None, campaign_ref: int 
     campaign = documents_campaign(session, actor, campaign_ref)
     limit = _threshold(campaign, threshold)
     out = []
-    for u in unit_summary(session, campaign.id, top_n=0):
-        failing = sum(1 for f in file_list(session, campaign.id, unit_id=u.unit_id) if not f.passed)
+    for u in unit_summary(session, actor, campaign.id, top_n=0):
+        failing = sum(1 for f in file_list(session, actor, campaign.id, unit_id=u.unit_id) if not f.passed)
         below = u.mean < limit
         if not failing and not below:
             continue
@@ -151,10 +151,10 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     campaign = documents_campaign(session, actor, campaign_ref)
     masked = bool(campaign.anonymise)
     fonts = fonts or DocFonts()
-    unit = next((u for u in unit_summary(session, campaign.id, top_n=0) if u.unit_id == unit_id), None)
+    unit = next((u for u in unit_summary(session, actor, campaign.id, top_n=0) if u.unit_id == unit_id), None)
     if unit is None:
         raise NotFound(f"unit {unit_id} has no reviewed files in campaign {campaign.name!r}")
-    files = file_list(session, campaign.id, unit_id=unit_id)
+    files = file_list(session, actor, campaign.id, unit_id=unit_id)
     failing = [f for f in files if not f.passed]
     own = load_findings(session, actor, campaign.id, unit_id=unit_id, rectification_unit=unit_id, traces=False)
     warnings: list[DocWarning] = list(own.warnings)

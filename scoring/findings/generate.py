@@ -259,7 +259,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
     return out
 
 
-def draft_findings(session: Session, campaign: Campaign) -> list[Draft]:
+def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> list[Draft]:
     """The findings the current final results support, campaign level first, then each unit in order."""
     defects = _defects(session, campaign.id)
     recommendations = _recommendations(session, defects)
@@ -269,10 +269,10 @@ def draft_findings(session: Session, campaign: Campaign) -> list[Draft]:
         .group_by(FileResult.unit_id)).all())
     overall = [_Problem(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, len(p.units),
                         p.share)
-               for p in top_problems(session, campaign.id, per_focus=None)]
+               for p in top_problems(session, actor, campaign.id, per_focus=None)]
     drafts = _scope_drafts(None, overall, defects, sum(reviewed.values()), recommendations, campaign.anonymise,
                            phrases)
-    per_unit = reason_counts(session, campaign.id, by_unit=True)
+    per_unit = reason_counts(session, actor, campaign.id, by_unit=True)
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
     for (unit_id,) in units:
         problems = [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files, None, None)
@@ -383,7 +383,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
     for known in existing:
         next_pos[_group_key(known)] = max(next_pos[_group_key(known)], known.position + 1)
     now = utcnow()
-    drafts = draft_findings(session, campaign)
+    drafts = draft_findings(session, actor, campaign)
     wanted = {(d.unit_id, d.gen_key) for d in drafts}
     gone = sorted(f.id for f in existing if f.id in replace and (f.unit_id, f.gen_key) not in wanted)
     if gone:

@@ -20,6 +20,7 @@ from scoring.db.models import Campaign
 from scoring.db.session import open_db
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import UI, zh
+from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
 
@@ -75,7 +76,7 @@ def test_comparison_page_on_the_demo(page, app_server):  # noqa: ANN001
     engine = open_db(app_server.db_url)
     try:
         with Session(engine) as s:
-            rows = unit_table(s, cid)
+            rows = unit_table(s, lead_id(engine), cid)
     finally:
         engine.dispose()
     ui.expect_text(f"抽查{sum(r.figures.files for r in rows)}本案卷")

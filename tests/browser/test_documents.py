@@ -24,6 +24,7 @@ from scoring.documents.notice import default_title
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import UI, zh, zh_re
 from tests.browser.test_comparison import _setup_with_demo
+from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
 
@@ -40,8 +41,8 @@ def _campaign_facts(db_url: str):  # noqa: ANN202
             c = s.scalars(select(Campaign).where(Campaign.year == YEAR).order_by(Campaign.id.desc())).first()
             assert c is not None, f"the demo has no {YEAR} campaign"
             cid, name, title = c.id, c.name, default_title(c)
-            fig = campaign_figures(s, cid)
-            units = unit_summary(s, cid, top_n=0)
+            fig = campaign_figures(s, lead_id(engine), cid)
+            units = unit_summary(s, lead_id(engine), cid, top_n=0)
         return cid, name, title, fig, units
     finally:
         engine.dispose()

@@ -22,6 +22,7 @@ from scoring.ui.pages.compare import unit_frame
 from scoring.ui.pages.problems import pareto_table
 from scoring.ui.widgets import csv_bytes
 from scoring.workflow.sampling.record import current_sample, export_record_csv
+from tests.factories import lead_id
 from tests.reliability.world import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,9 +54,9 @@ def test_every_csv_from_the_cli_and_the_pages_is_defused(sqlite_engine, hostile,
                  "--db", url]) == 0
     outputs["sample export"] = out.read_text(encoding="utf-8-sig")
     # the pages' downloads: the same frames and exports the pages hand to st.download_button
-    rows = unit_table(sqlite_engine, hostile.campaign_id, min_files=1)
+    rows = unit_table(sqlite_engine, lead_id(sqlite_engine), hostile.campaign_id, min_files=1)
     outputs["page units"] = csv_bytes(unit_frame(rows, ("优秀", "良好", "合格", "不合格"), with_focus=True)).decode("utf-8")
-    outputs["page problems"] = csv_bytes(pareto_table(pareto(sqlite_engine, hostile.campaign_id))).decode("utf-8")
+    outputs["page problems"] = csv_bytes(pareto_table(pareto(sqlite_engine, lead_id(sqlite_engine), hostile.campaign_id))).decode("utf-8")
     record = current_sample(sqlite_engine, hostile.campaign_id, actor_id=hostile.lead_id)
     outputs["page sample"] = export_record_csv(sqlite_engine, record.id, actor_id=hostile.lead_id).decode("utf-8")
     with session_factory(sqlite_engine)() as s:

@@ -140,9 +140,9 @@ def render() -> None:
         min_files = st.number_input(t("cmp.min_files"), min_value=1, max_value=MAX_MIN_FILES,
                                     value=DEFAULT_MIN_FILES, step=1, key="cmp_min_files",
                                     help=t("cmp.min_files_help"))
-        with state.db_session() as session:
-            rows = unit_table(session, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
-            overall = campaign_figures(session, campaign.id, unit_kind=unit_kind, case_type=case_type)
+        with state.acting() as (session, user):
+            rows = unit_table(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
+            overall = campaign_figures(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type)
         if not rows:
             st.info(t("cmp.no_rows"))
             return

@@ -104,8 +104,8 @@ def render() -> None:
         campaign = choose_campaign("ov_campaign")
         if campaign is None:
             return
-        with state.db_session() as session:
-            figures = campaign_figures(session, campaign.id)
+        with state.acting() as (session, user):
+            figures = campaign_figures(session, user, campaign.id)
         if not figures.files_reviewed:
             st.info(t("cmp.ov.no_results"))
             return

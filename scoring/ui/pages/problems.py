@@ -76,8 +76,8 @@ def _pareto(rows: list[ParetoRow]) -> None:
 
 def _by_focus(campaign: ChosenCampaign, unit_kind: str | None, case_type: str | None, focus: str | None) -> None:
     st.subheader(t("cmp.pb.by_focus"))
-    with state.db_session() as session:
-        problems = top_problems(session, campaign.id, per_focus=PER_FOCUS, focus=focus, unit_kind=unit_kind,
+    with state.acting() as (session, user):
+        problems = top_problems(session, user, campaign.id, per_focus=PER_FOCUS, focus=focus, unit_kind=unit_kind,
                                 case_type=case_type)
     current = None
     lines: list[str] = []
@@ -125,8 +125,8 @@ def render() -> None:
             return
         unit_kind, case_type, focus = filters("pb", focus=list(ALL_FOCUS))
         st.caption(t("cmp.mean_rule"))
-        with state.db_session() as session:
-            rows = pareto(session, campaign.id, focus=focus, unit_kind=unit_kind, case_type=case_type)
+        with state.acting() as (session, user):
+            rows = pareto(session, user, campaign.id, focus=focus, unit_kind=unit_kind, case_type=case_type)
         if not rows:
             st.info(t("cmp.pb.none"))
             return

@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from scoring.aggregate import year_over_year
-from scoring.aggregate.disclosure import results_campaign
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported, yes_no
@@ -45,9 +44,7 @@ def render() -> None:
         previous, current = picked
         unit_kind, case_type, _ = filters("yy")
         with state.acting() as (session, user):
-            for cid in picked:
-                results_campaign(session, user, cid)
-            yoy = year_over_year(session, previous, current, top_n=TOP_N, unit_kind=unit_kind, case_type=case_type)
+            yoy = year_over_year(session, user, previous, current, top_n=TOP_N, unit_kind=unit_kind, case_type=case_type)
         if not yoy.units:
             st.info(t("cmp.yy.no_units"))
         else:

@@ -64,8 +64,8 @@ def files_frame(rows: list[FileRow]) -> pd.DataFrame:
 
 
 def _summary(campaign: ChosenCampaign, unit: UnitFigures) -> None:
-    with state.db_session() as session:
-        everyone = bootstrap_units(session, campaign.id)
+    with state.acting() as (session, user):
+        everyone = bootstrap_units(session, user, campaign.id)
     unc = next(u for u in everyone if u.unit_id == unit.unit_id)
     ranked = sum(1 for u in everyone if u.rank is not None)
     st.caption(t("cmp.ud.kind", kind=unit_kind_label(unit.kind)))
@@ -96,7 +96,7 @@ def _deductions(campaign: ChosenCampaign, unit_id: int) -> None:
     st.subheader(t("cmp.ud.deductions"))
     st.caption(t("cmp.mean_rule"))
     with state.acting() as (session, user):
-        reasons: list[ReasonCount] = reason_counts(session, campaign.id).get(unit_id, [])
+        reasons: list[ReasonCount] = reason_counts(session, user, campaign.id).get(unit_id, [])
         files = {(r.item_id, r.reason_id): readable_problem_files(session, user, campaign.id, r.item_id, r.reason_id,
                                                                  unit_id=unit_id) for r in reasons}
         hidden = anonymised_for(user, results_campaign(session, user, campaign.id))
@@ -181,8 +181,8 @@ def _difference(mine: Decimal | None, theirs: Decimal | None) -> float | None:
 
 def _profile(campaign: ChosenCampaign, unit: UnitFigures) -> None:
     st.subheader(t("cmp.ud.profile"))
-    with state.db_session() as session:
-        average = focus_rates(session, campaign.id, by_unit=False).get(None, [])
+    with state.acting() as (session, user):
+        average = focus_rates(session, user, campaign.id, by_unit=False).get(None, [])
     show_chart(charts.profile_chart(unit.focus, average, unit.unit, chart_labels(), focus_labels()), "ud_profile")
     theirs = {f.focus: f for f in average}
     st.dataframe(pd.DataFrame(
@@ -202,8 +202,8 @@ def render() -> None:
         campaign = choose_campaign("ud_campaign")
         if campaign is None:
             return
-        with state.db_session() as session:
-            units = {u.unit_id: u for u in unit_summary(session, campaign.id, top_n=0)}
+        with state.acting() as (session, user):
+            units = {u.unit_id: u for u in unit_summary(session, user, campaign.id, top_n=0)}
         if not units:
             st.info(t("cmp.no_rows"))
             return
