@@ -1,6 +1,7 @@
 """Every page for every role, in Chinese and in English, on the demo data (AppTest), and the error paths
-people meet (wrong password, a bad register import, a bad campaign form, publishing refused): the
-Chinese pages show no English sentence and the English pages no Chinese of their own.
+people meet (wrong password, a bad register import, a bad campaign form, submitting an incomplete scoring
+form, publishing refused while files are open): the Chinese pages show no English sentence and the English
+pages no Chinese of their own.
 
 What may stay in the other language is data, never the pages' own words: in English, unit, campaign
 and people's names, case numbers, the standards' content (they are Chinese documents), grade bands,
@@ -22,12 +23,19 @@ from scoring.db.session import open_db, session_factory, transaction
 from scoring.demo.load import load_demo
 from scoring.demo.people import DEMO_PASSWORD
 from scoring.domain import Role
+from scoring.file_attributes import attributes_of
 from scoring.register.importer import REGISTER_SPEC
 from scoring.rubric.loader import RubricLibrary
+from scoring.rubric.model import Standard
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.setup import create_first_lead
-from scoring.ui import i18n
+from scoring.standards import load_version
+from scoring.ui import i18n, score_store
 from scoring.ui.app import PAGES_BY_ROLE
+from scoring.ui.widgets import CAMPAIGN_KEY
+from scoring.workflow.assignments import assign
+from scoring.workflow.campaigns import create_campaign, spec_from_options, standard_hash_for
+from scoring.workflow.sampling.record import draw_sample
 from tests.test_ui_helpers import new_app, page_path, register_csv, sign_in
 
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
@@ -54,7 +62,7 @@ def _rubric_texts(library: RubricLibrary) -> set[str]:
                 out |= {item.title, item.guidance or "", item.recommendation or ""}
                 out |= {d.reason for d in item.deductions}
         for veto in std.vetoes:
-            out |= {veto.title, getattr(veto, "recommendation", None) or ""}
+            out |= {veto.title, getattr(veto, "recommendation", None) or "", getattr(veto, "guidance", None) or ""}
     return out
 
 
@@ -70,11 +78,13 @@ def demo(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module):
     load_demo(engine, actor_id=lead_id)
     with session_factory(engine)() as s:
         users = {r: s.scalars(select(m.User.id).where(m.User.role == r).order_by(m.User.id)).first()
-                 for r in (Role.LEAD.value, Role.REVIEWER.value, Role.OBSERVER.value)}
+                 for r in (Role.LEAD.value, Role.REVIEWER.value, Role.OBSERVER.value, Role.LIAISON.value)}
+    open_campaign = _open_campaign(engine, lead_id, users[Role.REVIEWER.value])
+    with session_factory(engine)() as s:
         numbers = list(s.scalars(select(m.CaseFile.case_number)))
         data = {*s.scalars(select(m.Unit.name)), *s.scalars(select(m.User.display_name)),
                 *s.scalars(select(m.Campaign.name)), *numbers, *map(mask_case_number, numbers),
-                *s.scalars(select(m.Recheck.reason))}
+                *s.scalars(select(m.Recheck.reason)), *s.scalars(select(m.CaseFile.description))}
         for c in s.scalars(select(m.Campaign)):
             data |= {b["name"] for b in (c.grade_bands or [])}
     data |= _rubric_texts(RubricLibrary.load())
@@ -82,8 +92,37 @@ def demo(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module):
     data |= set(vocab.case_types) | {"一般程序", "简易程序", "一般", "简易"} | {a.zh for a in vocab.attributes.values()}
     data |= {names[0] for names in REGISTER_SPEC.synonyms.values()}  # the register's column names
     allowed = sorted({d for d in data if d} | set(EN_GLOSSES), key=len, reverse=True)
-    yield {"engine": engine, "users": users, "allowed": re.compile("|".join(map(re.escape, allowed)))}
+    yield {"engine": engine, "users": users, "allowed": re.compile("|".join(map(re.escape, allowed))),
+           **open_campaign}
     engine.dispose()
+
+
+def _open_campaign(engine, lead_id: int, reviewer_id: int) -> dict:  # noqa: ANN001
+    """An unpublished campaign with one sampled file assigned to the demo reviewer and not scored yet: the
+    reviewer's incomplete submit and the lead's refused publishing happen on it."""
+    with transaction(engine) as s:
+        lead, reviewer = s.get(m.User, lead_id), s.get(m.User, reviewer_id)
+        start, end = s.query(m.CaseFile.decision_date).order_by(m.CaseFile.decision_date).first()[0], \
+            s.query(m.CaseFile.decision_date).order_by(m.CaseFile.decision_date.desc()).first()[0]
+        unit = s.scalars(select(m.Unit.name).where(m.Unit.id != reviewer.unit_id,
+                                                   m.Unit.id.in_(select(m.CaseFile.unit_id)))).first()
+        campaign = create_campaign(s, spec_from_options(name="语言检查（未发布）", year=start.year,
+                                                        window_start=start, window_end=end),
+                                   RubricLibrary.load(), lead)
+        campaign_id = campaign.id
+    draw_sample(engine, campaign_id, {"quota": {"count": 1}, "units": [unit]}, 7, actor_id=lead_id)
+    with transaction(engine) as s:
+        campaign = s.get(m.Campaign, campaign_id)
+        item = s.scalars(select(m.SampleItem).join(m.SampleRecord)
+                         .where(m.SampleRecord.campaign_id == campaign_id)).first()
+        case_file = s.get(m.CaseFile, item.case_file_id)
+        a = assign(s, s.get(m.User, lead_id), campaign, case_file, s.get(m.User, reviewer_id))
+        s.flush()
+        standard: Standard = load_version(s, standard_hash_for(s, campaign, case_file))
+        attrs = attributes_of(case_file)
+        item_id, reason = next((i.id, i.deductions[0].id) for sec in standard.sections for i in sec.items
+                               if i.deductions and standard.item_applies(i.id, attrs))
+        return {"open_campaign": campaign_id, "assignment": a.id, "item": item_id, "reason": reason}
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +171,7 @@ def _app(demo, role: str, lang: str):  # noqa: ANN001, ANN202
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("role", [Role.LEAD.value, Role.REVIEWER.value, Role.OBSERVER.value])
+@pytest.mark.parametrize("role", [Role.LEAD.value, Role.REVIEWER.value, Role.OBSERVER.value, Role.LIAISON.value])
 def test_every_page_speaks_one_language(demo, role, lang):
     found = {}
     for name in PAGES_BY_ROLE[role]:
@@ -183,6 +222,51 @@ def test_error_paths_speak_one_language(demo, lang):
     at = _app(demo, Role.LEAD.value, lang)
     at.switch_page(page_path("progress")).run()
     assert not at.exception and not foreign(at, lang, allowed)
+
+
+def _widget(items, suffix: str):  # noqa: ANN001, ANN202
+    found = [w for w in items if str(w.key).endswith(suffix)]
+    assert len(found) == 1, (suffix, [w.key for w in items])
+    return found[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_incomplete_submit_speaks_one_language(demo, lang):
+    """A deduction without its place in the file: submitting lists what is missing, in the page's language."""
+    aid, item = demo["assignment"], demo["item"]
+    at = _app(demo, Role.REVIEWER.value, lang)
+    at.session_state[score_store.SELECTED] = aid
+    at.switch_page(page_path("score")).run()
+    assert not at.exception, at.exception
+    _widget(at.segmented_control, f"|{item}|choice").set_value("deduct").run()
+    _widget(at.multiselect, f"|{item}|reasons").set_value([demo["reason"]]).run()
+    at.checkbox(key=f"live_confirm_{aid}").check().run()
+    at.button(key=f"live_submit_{aid}").click().run()
+    assert not at.exception, at.exception
+    errors = " ".join(str(e.value) for e in at.error)
+    page = " ".join(str(e.value) for e in [*at.markdown, *at.caption])
+    if lang == "zh":
+        assert "尚有 1 处未完成，无法提交" in errors and "请填写问题所在位置" in page
+    else:
+        assert "cannot be submitted yet" in errors and "say where the defect is" in page
+    assert not foreign(at, lang, demo["allowed"])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_publish_refused_while_files_are_open_speaks_one_language(demo, lang):
+    at = _app(demo, Role.LEAD.value, lang)
+    at.session_state[CAMPAIGN_KEY] = demo["open_campaign"]
+    at.query_params["campaign"] = str(demo["open_campaign"])
+    at.switch_page(page_path("progress")).run()
+    at.button(key="pub_publish").click().run()
+    assert not at.exception, at.exception
+    refused = " ".join(str(e.value) for e in at.error)
+    if lang == "zh":
+        assert "尚有1本抽取案卷没有最终结果，暂不能发布" in refused and "（评查中）" in refused
+    else:
+        assert "1 sampled file has no final result yet" in refused and "(in progress)" in refused
+    assert "in_progress" not in refused and "not_started" not in refused
+    assert not foreign(at, lang, demo["allowed"])
 
 
 def test_no_page_text_names_a_cli_command():

@@ -68,7 +68,7 @@ def test_a_count_far_beyond_the_item_is_confirmed_before_submitting(world):
     _deduct(at, "B1", "a")
     _widget(at.number_input, "|B1|a|occ").set_value(500).run()
     _widget(at.text_input, "|B1|a|page").input("7").run()
-    assert any("500 occurrences" in w.value for w in at.warning)
+    assert any("填写了500处" in w.value and "请核对处数" in w.value for w in at.warning)  # in the page's language
     at.checkbox(key=f"live_confirm_{world['a0']}").check().run()
     submit = at.button(key=f"live_submit_{world['a0']}")
     assert submit.disabled  # the warning is not confirmed yet

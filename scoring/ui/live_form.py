@@ -221,7 +221,7 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
         _bind(k, current["choice"] if current["choice"] in options else OK)
         choice = choice_col.segmented_control(
             item.title, options, key=k, required=True, label_visibility="collapsed",
-            format_func=lambda c: t(f"scorep.choice.{c}"), help=item.guidance or item.recommendation) or OK
+            format_func={c: t(f"scorep.choice.{c}") for c in options}.__getitem__, help=item.guidance or item.recommendation) or OK
         for problem in marked.get(item.id, []):
             st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")
         if choice == OK and item.id not in items:
@@ -237,7 +237,7 @@ def _item(ctx: LiveContext, gen: int, item: CItem, entry: dict[str, Any], marked
                 seed = list(options)
             _bind(k, seed)
             chosen = st.multiselect(t("scorep.reasons"), options, key=k,
-                                    format_func=lambda r: reason_label(r, item),
+                                    format_func={r: reason_label(r, item) for r in options}.__getitem__,
                                     placeholder=t("live.reasons_search"))
             unknown = [r for r in it.get("reasons", []) if r not in options]
             it["reasons"] = list(chosen) + unknown
@@ -338,7 +338,7 @@ def _bonus(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any]
             options = [d.id for d in item.deductions]
             k = _key(aid, gen, item.id, "awards")
             _bind(k, [r for r in current.get("reasons", []) if r in options] if current["choice"] == DEDUCT else [])
-            chosen = st.multiselect(t("bonus.awards"), options, key=k, format_func=lambda r: _bonus_label(r, item),
+            chosen = st.multiselect(t("bonus.awards"), options, key=k, format_func={r: _bonus_label(r, item) for r in options}.__getitem__,
                                     placeholder=t("bonus.none_chosen"), help=item.guidance)
             for problem in marked.get(item.id, []):
                 st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")

@@ -53,9 +53,10 @@ def _picker(entries: list[QueueEntry]) -> int | None:
     chosen = _from_query() or st.session_state.get(score_store.SELECTED)
     by_id = {e.assignment_id: e for e in entries}
     st.session_state[PICK] = chosen if chosen in by_id else None
-    st.selectbox(
+    labels = {a: f"{e.case_number} · {_status_label(e.status)} · {e.campaign}" for a, e in by_id.items()}
+    st.selectbox(  # labels fixed now, in the chosen language (a later format outside a run keeps them)
         t("scorep.pick"), list(by_id), key=PICK, on_change=_picked, placeholder=t("scorep.pick_hint"),
-        format_func=lambda a: f"{by_id[a].case_number} · {_status_label(by_id[a].status)} · {by_id[a].campaign}",
+        format_func=labels.__getitem__,
     )
     if chosen is not None:
         _choose(chosen)

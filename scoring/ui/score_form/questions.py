@@ -78,7 +78,7 @@ def _draw(aid: int, decl: AttributeDecl) -> Any:
     k = widget_key(aid, decl.key)
     text = label(decl)
     if decl.type == "yes_no":
-        return st.segmented_control(text, [YES, NO], key=k, format_func=lambda v: t(f"attrq.{v}"))
+        return st.segmented_control(text, [YES, NO], key=k, format_func={v: t(f"attrq.{v}") for v in (YES, NO)}.__getitem__)
     if decl.type == "one_of":
         return st.selectbox(text, decl.choices or [], key=k, index=None, placeholder=t("attrq.choose"))
     if decl.type == "number":

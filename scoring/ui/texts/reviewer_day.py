@@ -29,7 +29,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "live.subtotal": ("小计 {earned} / {max}", "subtotal {earned} / {max}"),
     "live.fold": ("全部折叠", "Collapse all"),
     "live.unfold": ("全部展开", "Expand all"),
-    "live.why.reason": ("{where}：已选“扣分”，请选择扣分情形", "{where}: marked 扣分 — choose the reason(s)"),
+    "live.why.reason": ("{where}：已选“扣分”，请选择扣分情形", "{where}: marked Deduct — choose the reason(s)"),
     "live.why.input": ("{where}：时间点、音视频文件或处数填写有误", "{where}: the time, media file or count is not valid"),
     "live.why.location": ("{where}：请填写问题所在位置（页码，或音视频文件及时间点）",
                           "{where}: say where the defect is (page, or media file and time)"),
