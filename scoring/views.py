@@ -14,9 +14,10 @@ from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, Unit, User
-from scoring.domain import CASE_TYPES, FILE_FLAGS
+from scoring.domain import FILE_FLAGS
 from scoring.errors import ValidationFailed
 from scoring.policy import Action, check
+from scoring.rubric.vocabulary import active_vocabulary
 
 MAX_PAGE_SIZE = 500
 
@@ -111,8 +112,9 @@ def search_register(
         raise ValidationFailed(f"page size must be between 1 and {MAX_PAGE_SIZE}")
     if offset < 0:
         raise ValidationFailed("offset must not be negative")
-    if case_type and case_type not in CASE_TYPES:
-        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(CASE_TYPES)}")
+    known_types = active_vocabulary().case_types
+    if case_type and case_type not in known_types:
+        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(known_types)}")
     if flag and flag not in FILE_FLAGS:
         raise ValidationFailed(f"unknown flag {flag!r}; known: {', '.join(FILE_FLAGS)}")
     conds = []

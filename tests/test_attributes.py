@@ -287,3 +287,44 @@ def test_the_reviewer_is_asked_only_what_the_file_does_not_know(world):
     set_file_attribute(s, lead, cf.id, "onsite_verification", False)  # the lead's value: no longer asked
     assert reviewer_questions(std, attributes_of(cf)) == []
     assert attributes_of(cf, review.answers).attrs["onsite_verification"] is False
+
+
+def test_a_case_type_a_bureau_adds_is_imported_from_a_register_and_mapped_in_a_campaign(engine, tmp_path,
+                                                                                          monkeypatch):
+    from scoring.workflow.campaigns import parse_scope, scopes, standard_hash_for
+
+    write_yaml(tmp_path / "std" / "vocabulary.yaml", {"kind": "vocabulary", "case_types": ["行政奖励"],
+                                                      "procedures": ["特别"]})
+    data = licensing(None)
+    data["applies_to"] = {"case_types": ["行政奖励"]}
+    write_yaml(tmp_path / "std" / "reward.yaml", data)
+    monkeypatch.setenv("CASEREVIEW_RUBRICS", str(tmp_path / "std"))
+    lib = RubricLibrary.load([tmp_path / "std"])
+    add_units(engine)
+    rows = good_rows(3)
+    rows[0][3], rows[0][4] = "行政奖励", ""  # the bureau's own case type
+    rows[1][3] = "奖励"  # without 行政, as for the built-in types
+    rows[2][4] = "特别程序"  # the bureau's own procedure
+    report = import_register(engine, csv_text(rows).encode("utf-8-sig"), filename="登记表.csv",
+                             actor_id=lead_id(engine))
+    assert report.ok, [str(p) for p in report.problems]
+    assert "行政奖励" in scopes() and parse_scope("行政处罚/特别程序") == ("行政处罚", "特别")
+    session = session_factory(engine)()
+    files = list(session.scalars(sa.select(CaseFile).order_by(CaseFile.id)))
+    assert [(f.case_type, f.procedure) for f in files] == [("行政奖励", None), ("行政奖励", None), ("行政处罚", "特别")]
+    from scoring.db.models import User
+
+    actor = session.get_one(User, lead_id(engine))
+    spec = spec_from_options(name="2024年度评查", year=2024, window_start=dt.date(2024, 1, 1),
+                             window_end=dt.date(2024, 12, 31), standards={"行政奖励": "lic"})
+    campaign = create_campaign(session, spec, lib, actor)
+    session.flush()
+    assert load_standard_id(session, standard_hash_for(session, campaign, files[0])) == "lic"
+    session.rollback()
+    session.close()
+
+
+def load_standard_id(session, standard_hash: str) -> str:
+    from scoring.standards import load_version
+
+    return load_version(session, standard_hash).id

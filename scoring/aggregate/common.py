@@ -18,10 +18,11 @@ from sqlalchemy import BigInteger, Engine, Select, type_coerce
 from sqlalchemy.orm import Session
 
 from scoring.db.models import Campaign, FileResult, Unit, User
-from scoring.domain import ALL_FOCUS, CASE_TYPES, UNIT_KIND_LABELS, UnitKind
+from scoring.domain import ALL_FOCUS, UNIT_KIND_LABELS, UnitKind
 from scoring.engine import grade_for, round_score
 from scoring.errors import NotFound, ValidationFailed
 from scoring.rubric.schema import GradeBand
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.standards import load_version
 from scoring.workflow.campaigns import campaign_bands
 from scoring.workflow.publish import require_results_access
@@ -115,8 +116,9 @@ def check_unit_kind(unit_kind: str | None) -> str | None:
 def check_case_type(case_type: str | None) -> str | None:
     if case_type is None:
         return None
-    if case_type not in CASE_TYPES:
-        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(CASE_TYPES)}")
+    known = active_vocabulary().case_types
+    if case_type not in known:
+        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(known)}")
     return case_type
 
 

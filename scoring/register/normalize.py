@@ -8,12 +8,14 @@ day-first and month-first dates) and lenient about form (full-width digits, 元,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scoring.domain import CASE_TYPES, PROCEDURES
+from scoring.rubric.vocabulary import active_vocabulary
 
 # Dates outside this window are typos (2204年, 1024-03-05), not decisions of closed case files.
 MIN_DATE = dt.date(1950, 1, 1)
@@ -224,9 +226,9 @@ def parse_flag(value: Any) -> bool:
 
 # -------------------------------------------------------------------------------- case type, procedure
 
-_CASE_TYPE_ALIASES: dict[str, str] = {t: t for t in CASE_TYPES}
-_CASE_TYPE_ALIASES.update({t.removeprefix("行政"): t for t in CASE_TYPES})
-_CASE_TYPE_ALIASES.update(
+_BUILTIN_CASE_TYPE_ALIASES: dict[str, str] = {t: t for t in CASE_TYPES}
+_BUILTIN_CASE_TYPE_ALIASES.update({t.removeprefix("行政"): t for t in CASE_TYPES})
+_BUILTIN_CASE_TYPE_ALIASES.update(
     {
         "行政征收": "行政征收征用",
         "行政征用": "行政征收征用",
@@ -241,14 +243,27 @@ _CASE_TYPE_ALIASES.update(
 )
 
 
+@functools.cache
+def _case_type_aliases(known: tuple[str, ...]) -> dict[str, str]:
+    """The names a register may use for each case type of the vocabulary: the name, the name without 行政,
+    and the built-in spellings (行政征收 / 行政征用, 行政强制措施 ...)."""
+    aliases = {alias: ct for alias, ct in _BUILTIN_CASE_TYPE_ALIASES.items() if ct in known}
+    for ct in known:
+        aliases.setdefault(ct.removeprefix("行政") or ct, ct)
+        aliases[ct] = ct
+    return aliases
+
+
 def parse_case_type(value: Any) -> str:
-    """One of `domain.CASE_TYPES`, also accepting the name without 行政 and 行政征收 / 行政征用."""
+    """One of the vocabulary's case types (rubrics/vocabulary.yaml plus a bureau's own), also accepting the
+    name without 行政 and 行政征收 / 行政征用."""
     text = compact_text(value)
     if not text:
         raise ValueError("missing case type")
-    found = _CASE_TYPE_ALIASES.get(text)
+    known = active_vocabulary().case_types
+    found = _case_type_aliases(known).get(text)
     if found is None:
-        raise ValueError(f"unknown case type (expected one of {'/'.join(CASE_TYPES)})")
+        raise ValueError(f"unknown case type (expected one of {'/'.join(known)})")
     return found
 
 
@@ -265,11 +280,15 @@ assert set(_PROCEDURE_ALIASES.values()) == set(PROCEDURES)
 
 
 def parse_procedure(value: Any) -> str | None:
-    """一般 / 简易 (also 一般程序, 普通程序, 简易程序); blank is None."""
+    """One of the vocabulary's procedures: 一般 / 简易 (also 一般程序, 普通程序, 简易程序) and a bureau's own
+    (with or without 程序); blank is None."""
     text = compact_text(value)
     if not text or text in _NONE_TOKENS:
         return None
+    known = active_vocabulary().procedures
     found = _PROCEDURE_ALIASES.get(text)
+    if found is None or found not in known:
+        found = next((p for p in known if text in (p, p + "程序")), None)
     if found is None:
-        raise ValueError("unknown procedure (expected 一般 or 简易)")
+        raise ValueError(f"unknown procedure (expected {' or '.join(known)})")
     return found

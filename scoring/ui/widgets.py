@@ -23,7 +23,6 @@ from scoring.csv_safe import frame_csv
 from scoring.desk.lead_recheck import Comparison
 from scoring.domain import (
     ALL_FOCUS,
-    CASE_TYPES,
     UNIT_KIND_LABELS,
     CampaignStatus,
     Role,
@@ -31,6 +30,7 @@ from scoring.domain import (
 )
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
 from scoring.policy import Action, check
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import state
 from scoring.ui.charts import LABELS_ZH
 from scoring.ui.common import focus_label, show_error
@@ -155,7 +155,7 @@ def filters(prefix: str, *, focus: Iterable[str] | None = None) -> tuple[str | N
     cols = st.columns(3 if focus is not None else 2)
     kinds = {ALL: t("all"), **{k.value: unit_kind_label(k.value) for k in UnitKind}}
     kind = cols[0].selectbox(t("cmp.filter_kind"), list(kinds), key=f"{prefix}_kind", format_func=kinds.__getitem__)
-    types = {ALL: t("all"), **{c: c for c in CASE_TYPES}}
+    types = {ALL: t("all"), **{c: c for c in active_vocabulary().case_types}}
     case_type = cols[1].selectbox(t("cmp.filter_case_type"), list(types), key=f"{prefix}_case_type",
                                   format_func=types.__getitem__)
     chosen_focus = None

@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from scoring import audit
 from scoring.db.models import Campaign, CampaignStandard, CaseFile, User
-from scoring.domain import CASE_TYPES, PROCEDURES
 from scoring.errors import (
     InvalidValue,
     NotFound,
@@ -36,6 +35,7 @@ from scoring.policy import Action, check
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import GradeBand, check_bands
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.standards import load_version, store_standard
 
 DEFAULT_BANDS = [
@@ -116,10 +116,11 @@ def parse_scope(key: str) -> tuple[str, str | None]:
     """'行政处罚/一般' -> ('行政处罚', '一般'); '行政检查' -> ('行政检查', None)."""
     case_type, _, proc = key.partition("/")
     case_type, procedure = case_type.strip(), proc.strip().removesuffix("程序") or None
-    if case_type not in CASE_TYPES:
-        raise ValidationFailed(code="campaign.unknown_case_type", case_type=case_type, known=list(CASE_TYPES))
-    if procedure is not None and procedure not in PROCEDURES:
-        raise ValidationFailed(code="campaign.unknown_procedure", procedure=procedure, known=list(PROCEDURES))
+    vocab = active_vocabulary()
+    if case_type not in vocab.case_types:
+        raise ValidationFailed(code="campaign.unknown_case_type", case_type=case_type, known=list(vocab.case_types))
+    if procedure is not None and procedure not in vocab.procedures:
+        raise ValidationFailed(code="campaign.unknown_procedure", procedure=procedure, known=list(vocab.procedures))
     return case_type, procedure
 
 
@@ -134,10 +135,12 @@ def default_mapping(library: RubricLibrary) -> dict[str, str]:
 
 
 def scopes() -> list[str]:
-    """Every scope a campaign may map to a standard: 行政处罚 by procedure, other case types whole."""
+    """Every scope a campaign may map to a standard: 行政处罚 by procedure, other case types whole (the
+    vocabulary's case types and procedures: a bureau's own included)."""
+    vocab = active_vocabulary()
     out = []
-    for ct in CASE_TYPES:
-        out.extend([f"{ct}/{p}" for p in PROCEDURES] if ct == "行政处罚" else [ct])
+    for ct in vocab.case_types:
+        out.extend([f"{ct}/{p}" for p in vocab.procedures] if ct == "行政处罚" else [ct])
     return out
 
 

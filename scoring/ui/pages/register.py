@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from scoring.domain import CASE_TYPES, FILE_FLAGS
+from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError
 from scoring.register.upload import (
     commit_register,
@@ -21,6 +21,7 @@ from scoring.register.upload import (
     preview_register,
     preview_units,
 )
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import pdf_attach, register_preview, state
 from scoring.ui.common import flag_label, reported, show_error, show_problems
 from scoring.ui.i18n import t
@@ -127,7 +128,7 @@ def _browse_tab() -> None:
     text = c1.text_input(t("register.search"), key="reg_search", placeholder=t("register.search_hint"))
     everything = t("all")  # labels made in this run, in its language (format_func may be called later)
     unit = c2.selectbox(t("col.unit"), ["", *units], format_func=lambda u: u or everything, key="reg_unit")
-    case_type = c3.selectbox(t("col.case_type"), ["", *CASE_TYPES], format_func=lambda c: c or everything,
+    case_type = c3.selectbox(t("col.case_type"), ["", *active_vocabulary().case_types], format_func=lambda c: c or everything,
                              key="reg_case_type")
     flags = {f: flag_label(f) for f in FILE_FLAGS}
     flag = c4.selectbox(t("col.flags"), ["", *FILE_FLAGS], format_func=lambda f: flags[f] if f else everything,

@@ -24,10 +24,11 @@ from scoring.desk.lead_sampling import (
     sample_verify,
     sample_view,
 )
-from scoring.domain import CASE_TYPES, FILE_FLAGS
+from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError
 from scoring.precheck.rules import load_rules
 from scoring.precheck.run import flagged_for_sample
+from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import state
 from scoring.ui.common import flag_label, reported, show_error
 from scoring.ui.i18n import t
@@ -59,7 +60,7 @@ def reason_label(reason: str) -> str:
 def pivot(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
     """Files by unit (rows, in the order given) and case type (columns), with totals."""
     units = list(dict.fromkeys(u for u, _ in counts))
-    types = [c for c in CASE_TYPES if any(ct == c for _, ct in counts)]
+    types = [c for c in active_vocabulary().case_types if any(ct == c for _, ct in counts)]
     types += sorted({ct for _, ct in counts} - set(types))
     total = t("sampling.total")
     rows = []
