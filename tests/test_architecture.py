@@ -139,3 +139,14 @@ def test_workflow_steps_import_only_earlier_steps() -> None:
             if here is not None and there is not None and there > here:
                 bad.append(f"{m} -> {t}")
     assert bad == []
+
+
+def test_pages_get_their_actor_through_acting() -> None:
+    """Pages get the signed-in account one way, `state.acting()` (or `state.acting_id()`, built on it, for
+    core entry points that take an engine and an account id): never the raw session value, which skips
+    the check that the account is still active."""
+    root = Path(scoring.__file__).parent / "ui" / "pages"
+    bad = sorted(f"{p.name}:{n}" for p in root.glob("*.py")
+                 for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+                 if "current_user_id(" in line or "USER_KEY" in line)
+    assert bad == []

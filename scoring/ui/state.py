@@ -119,6 +119,13 @@ def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
         yield session, user
 
 
+def acting_id() -> int:
+    """The id of the account `acting()` yields, for core entry points that take an engine and an account id
+    and open their own transactions (register import, sampling); they re-check it through the policy."""
+    with acting() as (_, user):
+        return user.id
+
+
 T = TypeVar("T")
 
 

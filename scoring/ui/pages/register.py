@@ -61,7 +61,7 @@ def _preview(kind: str, uploaded: Any, run: Any) -> Upload | None:
         return cached
     try:
         with st.spinner(t("register.checking")):
-            report = run(state.engine(), state.current_user_id(), uploaded.getvalue(), uploaded.name)
+            report = run(state.engine(), state.acting_id(), uploaded.getvalue(), uploaded.name)
     except CaseReviewError as exc:
         show_error(exc)
         return None
@@ -107,7 +107,7 @@ def _import_tab() -> None:
     if commit:
         try:
             with st.spinner(t("register.importing")):
-                done = commit_register(state.engine(), state.current_user_id(), uploaded.getvalue(), uploaded.name)
+                done = commit_register(state.engine(), state.acting_id(), uploaded.getvalue(), uploaded.name)
         except CaseReviewError as exc:
             show_error(exc)
             return
@@ -195,7 +195,7 @@ def _units_tab() -> None:
         st.rerun()
     if commit:
         try:
-            done = commit_units(state.engine(), state.current_user_id(), uploaded.getvalue(), uploaded.name)
+            done = commit_units(state.engine(), state.acting_id(), uploaded.getvalue(), uploaded.name)
         except CaseReviewError as exc:
             show_error(exc)
             return

@@ -193,7 +193,7 @@ def _draw_section(campaign) -> None:  # noqa: ANN001
     c1, c2 = st.columns(2)
     preview = c1.button(t("sampling.preview"), key="smp_preview_btn", disabled=seed is None)
     draw = c2.button(t("sampling.draw"), key="smp_draw", type="primary", disabled=seed is None)
-    engine, uid = state.engine(), state.current_user_id()
+    engine, uid = state.engine(), state.acting_id()
     if preview and seed is not None:
         try:
             previewed = sample_preview(engine, uid, campaign.id, rules, seed)
@@ -233,7 +233,7 @@ def _draw_section(campaign) -> None:  # noqa: ANN001
 def _verify(view: SampleView) -> None:
     if not st.button(t("sampling.verify"), key="smp_verify", icon=":material/verified:"):
         return
-    result = sample_verify(state.engine(), state.current_user_id(), view.record_id)
+    result = sample_verify(state.engine(), state.acting_id(), view.record_id)
     if result.ok:
         st.success(t("sampling.verify_ok", n=result.drawn, candidates=result.candidate_count,
                      fingerprint=(result.register_fingerprint or "")[:12]))
@@ -250,7 +250,7 @@ def _enlarge(campaign, view: SampleView) -> None:  # noqa: ANN001
         return
     try:
         rules = enlarged_rules(view.rules, quota)
-        record_id = sample_draw(state.engine(), state.current_user_id(), campaign.id, rules, view.seed)
+        record_id = sample_draw(state.engine(), state.acting_id(), campaign.id, rules, view.seed)
     except CaseReviewError as exc:
         show_error(exc)
         return
@@ -273,7 +273,7 @@ def _sample_section(campaign, view: SampleView) -> None:  # noqa: ANN001
             language=None)
     counts = {(r["unit"], r["case_type"]): r["drawn"] for r in view.summary if r["drawn"]}
     _show_draw(counts, view.items)
-    record_json, record_csv = sample_exports(state.engine(), state.current_user_id(), view.record_id)
+    record_json, record_csv = sample_exports(state.engine(), state.acting_id(), view.record_id)
     d1, d2 = st.columns(2)
     d1.download_button(t("sampling.download_json"), record_json, key="smp_dl_json", mime="application/json",
                        file_name=f"sample-{campaign.id}-{view.record_id}.json", icon=":material/download:")
@@ -292,7 +292,7 @@ def render() -> None:
         campaign = choose_campaign("smp_campaign", workflow=True)
         if campaign is None:
             return
-        view = sample_view(state.engine(), state.current_user_id(), campaign.id)
+        view = sample_view(state.engine(), state.acting_id(), campaign.id)
         if view is None:
             _draw_section(campaign)
         else:
