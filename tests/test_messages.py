@@ -33,8 +33,8 @@ from tests.test_aggregate_world import U1, U2, build_world
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Chinese an English text may hold: a date as Chinese registers write it, the procedures' own names (一般程序),
 # and the terms the English texts quote: recusal (回避), the "other problem" deduction (其他问题), and the column
-# names a file must have (案号, 评查人员)
-EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "程序", "回避", "其他问题", "案号", "评查人员")
+# names a file must have (案号, 评查人员) and the unit kinds a unit list names (区级部门, 乡镇)
+EN_EXAMPLES = ("2024年3月5日", "一般", "简易", "程序", "回避", "其他问题", "案号", "评查人员", "区级部门", "乡镇")
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))
@@ -306,3 +306,25 @@ def test_scoring_engine_problems_in_chinese():
     assert suspicious(standard, many)[0].startswith("item B1 reason a: 99 occurrences, but 40 already take")
     assert suspicious_messages(standard, many)[0].render("zh") == (
         "评查项目B1扣分情形a：填写了99处，但40处已扣完该项全部分值（40.00分），该项最低扣至0分——请核对处数")
+
+
+def test_register_file_problems_in_chinese(session):
+    from scoring.register.importer import REGISTER_SPEC
+    from scoring.register.table import open_table
+    from scoring.register.units import add_unit
+
+    with pytest.raises(ProblemReport) as caught:
+        open_table(b"\xd0\xcf\x11\xe0" + b"\0" * 100, REGISTER_SPEC, "old.xls")
+    assert caught.value.localized("zh") == "old.xls：无法读取文件：共1个问题"
+    assert caught.value.problems[0].localized("zh") == "old.xls：不支持旧版 Excel .xls 工作簿：请另存为 .xlsx 或 .csv"
+    with pytest.raises(ProblemReport) as caught:
+        open_table("案号,备注\n1,2\n".encode(), REGISTER_SPEC, "r.csv")
+    zh = caught.value.problems[0].localized("zh")
+    assert zh == "r.csv：前15行中找不到表头：需要“案号、执法单位、案件类型、决定日期”等列；文件中的内容：第1行：案号, 备注；第2行：1, 2"
+    lead = create_user(session, username="boss", display_name="组长", role="lead", password="correct-horse",
+                       bootstrap=True)
+    add_unit(session, "区水务局", "区级部门", actor_id=lead.id)
+    with pytest.raises(ValidationFailed) as caught:
+        add_unit(session, "区水务局", "区级部门", actor_id=lead.id)
+    assert caught.value.localized("zh") == "不能添加单位“区水务局”：已有名为“区水务局”的单位"
+    assert str(caught.value) == "cannot add unit '区水务局': a unit named 区水务局 already exists"

@@ -280,7 +280,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
     if folded_into_formula(v["case_number"]):
         bad("case_number", "register.formula_sign")
     for f, why in raw.refused.items():
-        bad(f, None, why)
+        bad(f, why.code, **why.params)
     return RegisterRow(raw.row, out, problems)
 
 
@@ -316,12 +316,9 @@ def import_register(
         with table, engine.connect() as conn:
             _Import(conn, table, report, actor_id).run()
     except sa.exc.IntegrityError as exc:
-        raise CaseReviewError(
-            f"{name}: nothing imported: the database refused a row ({_short(exc)}); "
-            "another import may have added the same case numbers meanwhile, run it again"
-        ) from None
+        raise CaseReviewError(code="register.db_refused", name=name, why=_short(exc)) from None
     except SQLAlchemyError as exc:
-        raise CaseReviewError(f"{name}: nothing imported: database error: {_short(exc)}") from None
+        raise CaseReviewError(code="register.db_error", name=name, why=_short(exc)) from None
     return report
 
 
@@ -384,7 +381,7 @@ class _Import:
             while chunk := list(islice(rows, CHUNK_ROWS)):
                 self._chunk(chunk, seen)
             if report.rows_read == 0 and report.problem_count == 0:
-                add_problems(report, [Problem(f"no case files below the header (row {report.header_row})",
+                add_problems(report, [Problem(code="register.no_rows", params={"row": report.header_row},
                                               file=report.source_name)])
             report.by_unit = dict(self.by_unit)
             report.by_case_type = dict(self.by_case_type)
@@ -419,9 +416,8 @@ class _Import:
         ).first()
         if earlier is not None:
             when = earlier.created_at.strftime("%Y-%m-%d %H:%M") if earlier.created_at else "?"
-            add_problems(self.report, [Problem(
-                f"this exact file was already imported (batch {earlier.id}, {when} UTC)", file=self.report.source_name
-            )])
+            add_problems(self.report, [Problem(code="register.imported_already", params={"batch": earlier.id, "when": when},
+                                               file=self.report.source_name)])
 
     def _chunk(self, rows: list[RegisterRow], seen: _Seen) -> None:
         report = self.report

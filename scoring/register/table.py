@@ -24,6 +24,7 @@ from typing import IO, Any
 from scoring import limits
 from scoring.errors import Problem, ProblemReport
 from scoring.limits import MAX_CELL_CHARS
+from scoring.messages import Join, Msg
 from scoring.register.normalize import (
     EXCEL_EPOCH_1900,
     EXCEL_EPOCH_1904,
@@ -103,7 +104,7 @@ class RawRow:
     row: int
     values: dict[str, Any]
     first: Any  # the first non-blank cell of the whole row (to recognise 合计/制表人 footers)
-    refused: dict[str, str] = field(default_factory=dict)  # field -> why its cell cannot be read faithfully
+    refused: dict[str, Msg] = field(default_factory=dict)  # field -> why its cell cannot be read faithfully
 
     @property
     def first_text(self) -> str:
@@ -169,21 +170,21 @@ def excel_unescape(value: Any) -> Any:
     return _EXCEL_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
 
 
-def unreadable_cell(value: Any) -> str | None:
+def unreadable_cell(value: Any) -> Msg | None:
     """Why a cell's text cannot be stored as it is (NUL and other control characters, excess length)."""
     if type(value) is not str:
         return None
     if len(value) > MAX_CELL_CHARS:
-        return f"the cell holds {len(value):,} characters; at most {MAX_CELL_CHARS:,} are accepted"
+        return Msg("table.cell_too_long", {"n": f"{len(value):,}", "max": f"{MAX_CELL_CHARS:,}"})
     m = _CONTROL.search(value)
     if m:
-        return (f"control character U+{ord(m.group()):04X} at position {m.start() + 1} "
-                "(remove it in the source file; it cannot be shown or stored faithfully)")
+        return Msg("table.control_char", {"char": f"{ord(m.group()):04X}", "position": m.start() + 1})
     return None
 
 
-def _problem(source: str, message: str, **kw: Any) -> ProblemReport:
-    return ProblemReport([Problem(message, file=source, **kw)], title=f"{source}: cannot read the file")
+def _problem(source: str, message: Msg, **kw: Any) -> ProblemReport:
+    return ProblemReport([Problem(code=message.code, params=message.params, file=source, **kw)],
+                         title_code="table.cannot_read", title_params={"source": source})
 
 
 # ------------------------------------------------------------------------------------------- sources
@@ -220,22 +221,22 @@ def open_table(source: Path | bytes, spec: FieldSpec, filename: str | None = Non
         with opener() as f:
             head = f.read(8)
     except OSError as exc:
-        raise _problem(name, f"cannot read the file: {exc.strerror or exc}") from None
+        raise _problem(name, Msg("table.read_error", {"why": exc.strerror or exc})) from None
     if size == 0:
-        raise _problem(name, "the file is empty")
+        raise _problem(name, Msg("table.empty"))
     limits.check_size(size, limit, name)
     ext = Path(filename or (source if isinstance(source, str | Path) else "")).suffix.lower()
     if ext == ".xls" or (not ext and head.startswith(_OLE_MAGIC)):
-        raise _problem(name, "old Excel .xls workbooks are not supported: save it as .xlsx or .csv")
+        raise _problem(name, Msg("table.xls"))
     if ext in XLSX_EXTENSIONS or (not ext and head.startswith(_ZIP_MAGIC)):
         if not head.startswith(_ZIP_MAGIC):
-            raise _problem(name, "not a valid .xlsx workbook (is it a renamed .xls or .csv file?)")
+            raise _problem(name, Msg("table.bad_xlsx"))
         return _open_xlsx(name, opener, size, spec)
     if ext in CSV_EXTENSIONS or not ext:
         if head.startswith(_ZIP_MAGIC) or head.startswith(_OLE_MAGIC):
-            raise _problem(name, "this is an Excel workbook, not CSV text: give it the .xlsx extension")
+            raise _problem(name, Msg("table.xlsx_as_csv"))
         return _open_csv(name, opener, spec)
-    raise _problem(name, f"unsupported file type {ext!r}: use .xlsx or .csv")
+    raise _problem(name, Msg("table.bad_type", {"ext": ext}))
 
 
 def _locate_header(
@@ -249,29 +250,25 @@ def _locate_header(
         if len(found) >= 2 and (best is None or len(found) > len(best[2])):
             best = (i, len(found), found)
     if not any(any(not is_blank(c) for c in cells) for _n, cells in head):
-        return _problem(name, "the file is empty (no values in the first rows)")
+        return _problem(name, Msg("table.empty_head"))
     if best is None:
         seen = [
-            f"row {n}: " + ", ".join(clean_text(c) for c in cells if not is_blank(c))[:120]
+            Msg("table.seen_row", {"row": n, "cells": ", ".join(clean_text(c) for c in cells if not is_blank(c))[:120]})
             for n, cells in head
             if any(not is_blank(c) for c in cells)
         ][:3]
-        need = ", ".join(spec.label(f) for f in spec.required)
-        return _problem(
-            name,
-            f"no header row found in the first {HEADER_SCAN_ROWS} rows: need columns {need}; saw {'; '.join(seen)}",
-        )
+        need = [spec.label(f) for f in spec.required]
+        return _problem(name, Msg("table.no_header", {"n": HEADER_SCAN_ROWS, "need": need,
+                                                      "seen": Join(tuple(seen), "；", "; ")}))
     i, _score, indexes = best
     header_number, header_cells = head[i]
     missing = [f for f in spec.required if f not in indexes]
     if missing:
-        wanted = "; ".join(f"{spec.label(f)} (or {'/'.join(spec.synonyms[f][1:6])})" for f in missing)
-        have = ", ".join(clean_text(c) for c in header_cells if not is_blank(c))
-        return _problem(
-            name,
-            f"missing required column{'s' if len(missing) > 1 else ''}: {wanted}; the header has: {have}",
-            row=header_number,
-        )
+        wanted = Join(tuple(Msg("table.wanted_column", {"label": spec.label(f), "others": "/".join(spec.synonyms[f][1:6])})
+                            for f in missing), "；", "; ")
+        have = [clean_text(c) for c in header_cells if not is_blank(c)]
+        return _problem(name, Msg("table.missing_columns", {"n": len(missing), "wanted": wanted, "have": have}),
+                        row=header_number)
     return header_number, indexes, header_cells, chain(head[i + 1:], rows)
 
 
@@ -387,9 +384,9 @@ def _lines_before_multiline(cells: list[str]) -> int:
 def _open_csv(name: str, opener: Opener, spec: FieldSpec) -> Table:
     sha256, encoding, failure, first = _scan_encoding(opener)
     if encoding is None and failure and failure.startswith("mixed encodings"):
-        raise _problem(name, f"{failure}: save the whole file as UTF-8 CSV")
+        raise _problem(name, Msg("table.mixed_encodings", {"why": failure}))
     if encoding is None:
-        raise _problem(name, f"cannot decode the text as UTF-8 or GBK/GB18030 ({failure}): save it as UTF-8 CSV")
+        raise _problem(name, Msg("table.undecodable", {"why": failure}))
     sample = first[: 64 * 1024].decode(encoding, errors="ignore")
     lines = sample.splitlines()[:HEADER_SCAN_ROWS]
     tabs, commas = sum(s.count("\t") for s in lines), sum(s.count(",") for s in lines)
@@ -409,16 +406,15 @@ def _open_csv(name: str, opener: Opener, spec: FieldSpec) -> Table:
             except StopIteration:
                 return
             except (csv.Error, UnicodeDecodeError) as exc:
-                raise _problem(name, f"malformed CSV: a quote opened at line {start} is never closed properly (found by line "
-                                     f"{reader.line_num}: {exc}); rows after it would be swallowed",
+                raise _problem(name, Msg("table.quote_unclosed", {"start": start, "found": reader.line_num, "why": str(exc)}),
                                line=start, row=number + 1) from None
             line_end = reader.line_num
             number += 1
             if line_end > start and width and (len(cells) != width or _swallows_rows(cells, delimiter, width)):
                 opened = start + _lines_before_multiline(cells)
-                raise _problem(name, f"malformed CSV: unbalanced quote: a quote opened at line {opened} spans to line {line_end} "
-                                     f"and swallows {line_end - start} line(s) ({len(cells)} cells instead of "
-                                     f"{width})", line=opened, row=number)
+                raise _problem(name, Msg("table.quote_unbalanced", {
+                    "opened": opened, "end": line_end, "lines": line_end - start, "cells": len(cells), "width": width}),
+                    line=opened, row=number)
             if line_end == start and len(cells) > 1:
                 width = len(cells)
             yield number, cells
@@ -498,7 +494,7 @@ def _guarded(name: str, rows: Iterator[tuple[int, list[Any]]]) -> Generator[tupl
             yield number, cells
     except Exception as exc:  # noqa: BLE001 - zipfile, zlib, XML and openpyxl errors alike
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise _problem(name, f"the workbook is damaged after row {number}: {reason}", row=number + 1) from None
+        raise _problem(name, Msg("table.damaged_after", {"row": number, "why": reason}), row=number + 1) from None
 
 
 def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
@@ -520,7 +516,7 @@ def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types for a broken workbook
         handle.close()
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise _problem(name, f"not a readable .xlsx workbook: {reason}") from None
+        raise _problem(name, Msg("table.unreadable_xlsx", {"why": reason})) from None
 
     def close() -> None:
         if streaming:
@@ -560,4 +556,4 @@ def _open_xlsx(name: str, opener: Opener, size: int, spec: FieldSpec) -> Table:
         close()
         raise
     close()
-    raise first_failure or _problem(name, "the workbook has no worksheets")
+    raise first_failure or _problem(name, Msg("table.no_sheets"))

@@ -20,7 +20,8 @@ from scoring import audit, audit_chain, limits
 from scoring.accounts import acting_id, load_actor
 from scoring.db.models import Unit
 from scoring.domain import UNIT_KIND_LABELS, UnitKind
-from scoring.errors import CaseReviewError, Problem, ProblemReport, ValidationFailed
+from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport, ValidationFailed
+from scoring.messages import Msg
 from scoring.policy import Action, check
 from scoring.register.normalize import clean_text, compact_text
 from scoring.register.problems import ReportOutcome, add_problems
@@ -70,7 +71,7 @@ def parse_kind(value: Any) -> UnitKind:
     text = compact_text(value).lower()
     kind = _KIND_ALIASES.get(text)
     if kind is None:
-        raise ValueError("unknown unit kind (expected 区级部门/department or 乡镇/town)")
+        raise InvalidValue("units.bad_kind")
     return kind
 
 
@@ -102,22 +103,22 @@ class UnitIndex:
         return self.by_name.get(key) or self.by_code.get(key)
 
 
-def _check_new_unit(name: str, code: str | None, index: UnitIndex) -> tuple[str, str] | None:
+def _check_new_unit(name: str, code: str | None, index: UnitIndex) -> tuple[str, Msg] | None:
     """(field, why) this unit cannot be added next to the existing ones, or None."""
     if not name:
-        return "name", "the unit name is empty"
+        return "name", Msg("units.name_empty")
     if len(name) > NAME_MAX:
-        return "name", f"the unit name is longer than {NAME_MAX} characters"
+        return "name", Msg("units.name_long", {"max": NAME_MAX})
     if unit_key(name) in index.by_name:
-        return "name", f"a unit named {index.by_name[unit_key(name)].name} already exists"
+        return "name", Msg("units.name_exists", {"name": index.by_name[unit_key(name)].name})
     if unit_key(name) in index.by_code:
-        return "name", f"the name is the code of the unit {index.by_code[unit_key(name)].name}"
+        return "name", Msg("units.name_is_code", {"name": index.by_code[unit_key(name)].name})
     if code is not None and len(code) > CODE_MAX:
-        return "code", f"the unit code is longer than {CODE_MAX} characters"
+        return "code", Msg("units.code_long", {"max": CODE_MAX})
     if code and unit_key(code) in index.by_code:
-        return "code", f"the code already belongs to the unit {index.by_code[unit_key(code)].name}"
+        return "code", Msg("units.code_taken", {"name": index.by_code[unit_key(code)].name})
     if code and unit_key(code) in index.by_name:
-        return "code", f"the code is the name of the unit {index.by_name[unit_key(code)].name}"
+        return "code", Msg("units.code_is_name", {"name": index.by_name[unit_key(code)].name})
     return None
 
 
@@ -141,11 +142,11 @@ def add_unit(
     clean_code = compact_text(code) or None
     try:
         unit_kind = kind if isinstance(kind, UnitKind) else parse_kind(kind)
-    except ValueError as exc:
-        raise ValidationFailed(f"unit {clean_name}: {exc} (value: {kind!r})") from None
+    except ValueError:
+        raise ValidationFailed(code="units.add_bad_kind", name=clean_name, kind=kind) from None
     refused = _check_new_unit(clean_name, clean_code, UnitIndex.load(session))
     if refused:
-        raise ValidationFailed(f"cannot add unit {clean_name!r}: {refused[1]}")
+        raise ValidationFailed(code="units.cannot_add", name=clean_name, why=refused[1])
     order = session.execute(select(func.coalesce(func.max(Unit.sort_order), 0))).scalar_one() + 1
     unit = Unit(name=clean_name, kind=unit_kind.value, code=clean_code, sort_order=order)
     session.add(unit)
@@ -214,9 +215,9 @@ def import_units(
                 audit_chain.append(conn, **audit)
             report.rows_imported = len(report._new)
     except sa.exc.IntegrityError as exc:
-        raise CaseReviewError(f"{name}: a unit was added meanwhile, nothing imported: {_short(exc)}") from None
+        raise CaseReviewError(code="units.added_meanwhile", name=name, why=_short(exc)) from None
     except SQLAlchemyError as exc:
-        raise CaseReviewError(f"{name}: database error, nothing imported: {_short(exc)}") from None
+        raise CaseReviewError(code="units.db_error", name=name, why=_short(exc)) from None
     return report
 
 
@@ -233,9 +234,10 @@ def _read_units(conn: Connection, table: Table, report: UnitImportReport) -> Non
         report.rows_read += 1
         problems: list[Problem] = []
 
-        def bad(f: str, message: str, value: Any, row: int = raw.row) -> None:
+        def bad(f: str, message: Msg, value: Any, row: int = raw.row) -> None:
             column = table.columns.get(f, UNITS_SPEC.label(f))
-            problems.append(Problem(message, file=name, row=row, column=column, value=clean_text(value)[:100]))
+            problems.append(Problem(code=message.code, params=message.params, file=name, row=row, column=column,
+                                    value=clean_text(value)[:100]))
 
         for f, why in raw.refused.items():
             bad(f, why, "")
@@ -244,16 +246,16 @@ def _read_units(conn: Connection, table: Table, report: UnitImportReport) -> Non
         kind = None
         try:
             kind = parse_kind(raw.values.get("kind"))
-        except ValueError as exc:
+        except ValueError:
             missing = not compact_text(raw.values.get("kind"))
-            bad("kind", "missing required value" if missing else str(exc), raw.values.get("kind"))
+            bad("kind", Msg("register.required" if missing else "units.bad_kind"), raw.values.get("kind"))
         if not unit_name:
-            bad("name", "missing required value", "")
+            bad("name", Msg("register.required"), "")
         for f, value in (("name", unit_name), ("code", code)):
             if value:
                 key = unit_key(value)
                 if key in in_file:
-                    bad(f, f"duplicate unit {'name' if f == 'name' else 'code'}: already in row {in_file[key]}", value)
+                    bad(f, Msg(f"units.duplicate_{f}", {"row": in_file[key]}), value)
                 else:
                     in_file[key] = raw.row
         old = existing.get(unit_key(unit_name)) if unit_name else None
@@ -264,7 +266,7 @@ def _read_units(conn: Connection, table: Table, report: UnitImportReport) -> Non
                 continue
             if kind is not None:
                 label = UNIT_KIND_LABELS.get(UnitKind(old.kind), old.kind)
-                bad("name", f"the unit {old.name} already exists with kind {label} and code {old.code or '-'}",
+                bad("name", Msg("units.exists_differently", {"name": old.name, "kind": label, "code": old.code or "-"}),
                     unit_name)
         elif unit_name:
             refused = _check_new_unit(unit_name, code, index)
@@ -276,7 +278,7 @@ def _read_units(conn: Connection, table: Table, report: UnitImportReport) -> Non
             report._new.append({"name": unit_name, "kind": kind.value, "code": code})
             kinds[UNIT_KIND_LABELS[kind]] += 1
     if report.rows_read == 0:
-        add_problems(report, [Problem(f"no units below the header (row {table.header_row})", file=name)])
+        add_problems(report, [Problem(code="units.no_rows", params={"row": table.header_row}, file=name)])
     report.by_kind = dict(kinds)
     report.new_units = [u["name"] for u in report._new]
 

@@ -15,6 +15,7 @@ from typing import IO
 
 from scoring import limits
 from scoring.errors import Problem, ProblemReport
+from scoring.messages import Msg
 
 READ_CHUNK = 1 << 20
 MAX_ROW_XML = 64 * 1024 * 1024  # one <row> element larger than this is not a register row
@@ -49,8 +50,9 @@ class SheetScan:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _refuse(source: str, message: str) -> ProblemReport:
-    return ProblemReport([Problem(message, file=source)], title=f"{source}: cannot read the file")
+def _refuse(source: str, message: Msg) -> ProblemReport:
+    return ProblemReport([Problem(code=message.code, params=message.params, file=source)],
+                         title_code="table.cannot_read", title_params={"source": source})
 
 
 def _sheet_titles(zf: zipfile.ZipFile) -> dict[str, str]:
@@ -75,25 +77,26 @@ def scan_workbook(handle: IO[bytes], source: str) -> list[SheetScan]:
     try:
         zf = zipfile.ZipFile(handle)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _refuse(source, f"not a readable .xlsx workbook: {exc}") from None
+        raise _refuse(source, Msg("table.unreadable_xlsx", {"why": str(exc)})) from None
     with zf:
         infos = zf.infolist()
         inflated = sum(i.file_size for i in infos)
         cap = limits.XLSX_MAX_INFLATED.bytes
         if inflated > cap:
-            raise _refuse(source, f"the workbook inflates to {inflated / limits.MB:.0f} MB of XML; at most "
-                                  f"{cap / limits.MB:.0f} MB is read (setting {limits.XLSX_MAX_INFLATED.env})")
+            raise _refuse(source, Msg("xlsx.inflated", {"mb": f"{inflated / limits.MB:.0f}", "cap": f"{cap / limits.MB:.0f}",
+                                                     "setting": limits.XLSX_MAX_INFLATED.env}))
         for info in infos:
             if info.file_size > limits.XLSX_RATIO_FLOOR and info.file_size > limits.XLSX_MAX_RATIO * max(
                     info.compress_size, 1):
-                raise _refuse(source, f"the workbook part {info.filename} inflates {info.file_size // max(info.compress_size, 1):,}"
-                                      f" times ({info.file_size / limits.MB:.0f} MB): a zip bomb, not a register")
+                raise _refuse(source, Msg("xlsx.zip_bomb", {
+                    "part": info.filename, "ratio": f"{info.file_size // max(info.compress_size, 1):,}",
+                    "mb": f"{info.file_size / limits.MB:.0f}"}))
         strings_cap = limits.XLSX_MAX_SHARED_STRINGS.bytes
         for info in infos:
             if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > strings_cap:
-                raise _refuse(source, f"the workbook's text table inflates to {info.file_size / limits.MB:.0f} MB; "
-                                      f"at most {strings_cap / limits.MB:.0f} MB is read "
-                                      f"(setting {limits.XLSX_MAX_SHARED_STRINGS.env})")
+                raise _refuse(source, Msg("xlsx.shared_strings", {
+                    "mb": f"{info.file_size / limits.MB:.0f}", "cap": f"{strings_cap / limits.MB:.0f}",
+                    "setting": limits.XLSX_MAX_SHARED_STRINGS.env}))
         titles = _sheet_titles(zf)
         scans = []
         for info in infos:
@@ -104,11 +107,11 @@ def scan_workbook(handle: IO[bytes], source: str) -> list[SheetScan]:
                     with zf.open(info) as part:
                         _scan_sheet(part, scan, source)
                 except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-                    raise _refuse(source, f"the workbook is damaged (sheet {scan.title}): {exc}") from None
+                    raise _refuse(source, Msg("xlsx.damaged_sheet", {"sheet": scan.title, "why": str(exc)})) from None
                 scans.append(scan)
     problems = [p for s in scans for p in s.problems]
     if problems:
-        raise ProblemReport(problems, title=f"{source}: cannot read the workbook faithfully")
+        raise ProblemReport(problems, title_code="table.cannot_read_faithfully", title_params={"source": source})
     return scans
 
 
@@ -126,8 +129,7 @@ def _scan_sheet(part: IO[bytes], scan: SheetScan, source: str) -> None:
             end = buf.rfind(b">") + 1
             if end <= 0:
                 if len(buf) > MAX_ROW_XML:
-                    raise _refuse(source, f"sheet {scan.title}: more than {MAX_ROW_XML // limits.MB} MB without "
-                                          "any XML tag")
+                    raise _refuse(source, Msg("xlsx.no_tag", {"sheet": scan.title, "mb": MAX_ROW_XML // limits.MB}))
                 tail = buf
                 continue
         _scan_segment(buf[:end], scan, source)
@@ -139,29 +141,28 @@ def _scan_segment(seg: bytes, scan: SheetScan, source: str) -> None:
     if rows:
         scan.max_row = max(scan.max_row, int(rows[-1]), max(int(r) for r in rows[-3:]))
         if scan.max_row > limits.MAX_ROWS:
-            raise _refuse(source, f"sheet {scan.title}: row {scan.max_row} is beyond the limit of "
-                                  f"{limits.MAX_ROWS:,} rows")
+            raise _refuse(source, Msg("xlsx.too_many_rows", {"sheet": scan.title, "row": scan.max_row,
+                                                         "max": f"{limits.MAX_ROWS:,}"}))
     for letters, row in _WIDE_CELL.findall(seg):
         col = column_index(letters.decode())
         scan.max_col = max(scan.max_col, col)
         if col > limits.MAX_COLUMNS:
-            raise _refuse(source, f"sheet {scan.title}: cell {letters.decode()}{row.decode()} is beyond the limit "
-                                  f"of {limits.MAX_COLUMNS} columns")
+            raise _refuse(source, Msg("xlsx.too_many_columns", {"sheet": scan.title, "cell": f"{letters.decode()}{row.decode()}",
+                                                            "max": limits.MAX_COLUMNS}))
     if b"<f" in seg or b":f>" in seg:
         for attrs, inner in _CELL.findall(seg):
             if inner and (b"<f" in inner or b":f>" in inner) and not _VALUE.search(inner):
                 ref = _REF.search(attrs)
                 cell = ref.group(1).decode() if ref else "?"
                 if len(scan.problems) < 100:
-                    scan.problems.append(Problem(
-                        f"sheet {scan.title}, cell {cell}: a formula saved without its value (open the file in "
-                        "Excel or WPS and save it again, or paste the values)", file=source))
+                    scan.problems.append(Problem(code="xlsx.formula_without_value",
+                                                 params={"sheet": scan.title, "cell": cell}, file=source))
     for c0, r0, c1, r1 in _MERGE.findall(seg):
         top, left = int(r0), column_index(c0.decode())
         bottom = int(r1) if r1 else top
         right = column_index(c1.decode()) if c1 else left
         if bottom > limits.MAX_ROWS:
-            raise _refuse(source, f"sheet {scan.title}: a merged range reaches row {bottom:,}, beyond the limit")
+            raise _refuse(source, Msg("xlsx.merged_too_far", {"sheet": scan.title, "row": f"{bottom:,}"}))
         scan.merged_cells += (bottom - top + 1) * min(right - left + 1, limits.MAX_COLUMNS)
         if scan.merged_cells > MAX_MERGED_CELLS:
-            raise _refuse(source, f"sheet {scan.title}: merged ranges cover more than {MAX_MERGED_CELLS:,} cells")
+            raise _refuse(source, Msg("xlsx.merged_too_many", {"sheet": scan.title, "max": f"{MAX_MERGED_CELLS:,}"}))
