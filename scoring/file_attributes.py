@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from scoring import audit, policy
 from scoring.db.models import CaseFile, User
-from scoring.errors import NotFound, ValidationFailed
+from scoring.errors import InvalidValue, NotFound, ValidationFailed
+from scoring.messages import Msg
 from scoring.rubric.model import Standard
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import (
@@ -51,8 +52,8 @@ def declared(key: str, vocab: Vocabulary | None = None) -> AttributeDecl:
     vocab = vocab or active_vocabulary()
     decl = vocab.attribute(key)
     if decl is None or decl.builtin:
-        known = ", ".join(a.key for a in vocab.extra_attributes())
-        raise ValidationFailed(f"unknown attribute {key!r}; declared (besides the built-in ones): {known}")
+        known = [a.key for a in vocab.extra_attributes()]
+        raise ValidationFailed(code="attr.unknown", key=key, known=known)
     return decl
 
 
@@ -116,10 +117,10 @@ def set_file_attribute(session: Session, actor: User, case_file_id: int, key: st
     policy.check(actor, policy.Action.FILE_ATTRIBUTES)
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None:
-        raise NotFound(f"no case file {case_file_id}")
+        raise NotFound(code="attr.no_case_file", id=case_file_id)
     decl = declared(key)
     if "lead" not in decl.set_by:
-        raise ValidationFailed(f"attribute {key} ({decl.zh}) is not set by the lead (set by: {', '.join(decl.set_by)})")
+        raise ValidationFailed(code="attr.not_set_by_lead", key=key, label=decl.zh, set_by=list(decl.set_by))
     old = (case_file.attributes or {}).get(key)
     attributes = dict(case_file.attributes or {})
     sources = dict(case_file.attribute_sources or {})
@@ -130,7 +131,7 @@ def set_file_attribute(session: Session, actor: User, case_file_id: int, key: st
         try:
             attributes[key] = to_json(decl.parse(value))
         except ValueError as exc:
-            raise ValidationFailed(f"file {case_file.case_number}: {exc}") from None
+            raise ValidationFailed(code="attr.file_value", case_number=case_file.case_number, why=_why(exc)) from None
         sources[key] = "lead"
     case_file.attributes, case_file.attribute_sources = attributes, sources
     session.flush()
@@ -143,10 +144,18 @@ def parse_answer(key: str, value: Any) -> Any:
     """A reviewer's answer, checked against the declaration; returns the stored (JSON) form."""
     decl = declared(key)
     if "reviewer" not in decl.set_by:
-        raise ValidationFailed(f"attribute {key} ({decl.zh}) is not answered by the reviewer")
+        raise ValidationFailed(code="attr.not_answered_by_reviewer", key=key, label=decl.zh)
     if value is None or value == "":
         return None
     try:
         return to_json(decl.parse(value))
     except ValueError as exc:
-        raise ValidationFailed(str(exc)) from None
+        why = _why(exc)
+        raise ValidationFailed(code=why.code, **why.params) from None
+
+
+def _why(exc: ValueError) -> Msg:
+    """A declaration's refusal (`AttributeDecl.parse`) as a message."""
+    if isinstance(exc, InvalidValue):
+        return Msg(exc.code, exc.params)
+    return Msg("generic.error", {"message": str(exc)})

@@ -26,9 +26,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import Problem, ProblemReport, problems_from_validation
 from scoring.marks import MAX_OCCURRENCES as MARKS_MAX_OCCURRENCES
 from scoring.marks import MEDIA_TIME, DeductionMark, ItemMark, Marks, VetoMark
+from scoring.messages import Msg
 
 OK, DEDUCT, NA = "ok", "deduct", "na"
 CHOICES = (OK, DEDUCT, NA)
@@ -84,24 +85,24 @@ def copy_entry(entry: dict[str, Any]) -> dict[str, Any]:
     return copy.deepcopy(entry)
 
 
-def _location_problems(values: dict[str, Any], path: str, what: str) -> list[Problem]:
+def _location_problems(values: dict[str, Any], path: str, what: Msg) -> list[Problem]:
     problems = []
     time = _text(values.get("media_time")).strip()
     if time and not re.match(MEDIA_TIME, time):
-        problems.append(Problem(f"{what}: media time {time!r} is not a time like 12:34 or 1:02:03", path=path,
+        problems.append(Problem(code="form.bad_media_time", params={"what": what, "time": time}, path=path,
                                 value=time))
     if time and not _text(values.get("media_file")).strip():
-        problems.append(Problem(f"{what}: a media timestamp needs the media file it belongs to", path=path,
-                                value=time))
+        problems.append(Problem(code="form.media_needs_file", params={"what": what}, path=path, value=time))
     return problems
 
 
-def _pydantic_problems(exc: ValidationError, path: str, what: str) -> list[Problem]:
+def _pydantic_problems(exc: ValidationError, path: str, what: Msg) -> list[Problem]:
     out = []
-    for err in exc.errors():
+    for err, coded in zip(exc.errors(), problems_from_validation(exc.errors()), strict=True):
         field = ".".join(str(p) for p in err["loc"])
-        message = err["msg"].removeprefix("Value error, ")
-        out.append(Problem(f"{what}: {field + ': ' if field else ''}{message}", path=path))
+        why = Msg(coded.code, coded.params) if coded.code else coded.message
+        out.append(Problem(code="form.invalid", params={"what": what, "field": f"{field}: " if field else "", "why": why},
+                           path=path))
     return out
 
 
@@ -127,7 +128,7 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
         choice = item.get("choice") or OK
         comment = _text(item.get("comment")).strip()
         if choice not in CHOICES:
-            problems.append(Problem(f"item {item_id}: unknown choice {choice!r}", path=path))
+            problems.append(Problem(code="form.unknown_choice", params={"item": item_id, "choice": choice}, path=path))
             continue
         if choice == NA:
             items[item_id] = ItemMark(na=True, comment=comment)
@@ -138,18 +139,17 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
             continue
         reasons = list(item.get("reasons") or [])
         if not reasons:
-            problems.append(Problem(f"item {item_id} is marked as a deduction but no listed reason is chosen; "
-                                    "choose the reason(s), or mark the item OK", path=path))
+            problems.append(Problem(code="form.no_reason", params={"item": item_id}, path=path))
             continue
         deductions = []
         for i, reason in enumerate(reasons):
             dpath = f"{path}.deductions[{i}]"
-            what = f"item {item_id}, reason {reason}"
+            what = Msg("form.what_reason", {"item": item_id, "reason": reason})
             detail = {**empty_detail(), **(item.get("details") or {}).get(reason, {})}
             found = _location_problems(detail, dpath, what)
             n = _occurrences(detail.get("occurrences"))
             if n is None or not 1 <= n <= MAX_OCCURRENCES:
-                found.append(Problem(f"{what}: occurrences must be a whole number from 1 to {MAX_OCCURRENCES}",
+                found.append(Problem(code="form.occurrences", params={"what": what, "max": MAX_OCCURRENCES},
                                      path=dpath, value=_text(detail.get("occurrences"))))
             if found:
                 problems.extend(found)
@@ -170,7 +170,7 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
     for veto_id, veto in entry.get("vetoes", {}).items():
         if not veto.get("on"):
             continue
-        path, what = f"vetoes.{veto_id}", f"veto {veto_id}"
+        path, what = f"vetoes.{veto_id}", Msg("form.what_veto", {"veto": veto_id})
         found = _location_problems(veto, path, what)
         if found:
             problems.extend(found)
@@ -181,7 +181,7 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
         except ValidationError as exc:
             problems.extend(_pydantic_problems(exc, path, what))
     if problems:
-        raise ProblemReport(problems, title="the scoring form is not complete")
+        raise ProblemReport(problems, title_code="form.incomplete")
     return Marks(items=items, vetoes=vetoes)
 
 

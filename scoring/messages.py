@@ -681,6 +681,83 @@ MESSAGES: dict[str, tuple[str, str]] = {
                               "{name}: a unit was added meanwhile, nothing imported: {why}"),
     "units.db_error": ("{name}：数据库出错，本次未导入（{why}）", "{name}: database error, nothing imported: {why}"),
     "units.no_rows": ("表头（第{row}行）以下没有单位", "no units below the header (row {row})"),
+    # findings and rectification requirements
+    "findings.campaign_not_found": ("找不到编号为{id}的评查活动", "no campaign {id}"),
+    "findings.version_changed": ("评查发现#{id}已被修改（他人编辑或重新生成草稿）：您编辑的是第{edited}版，现为第{version}版；请刷新后重新修改",
+                                 "finding {id} was changed meanwhile (by a person or by regenerating the draft): you "
+                                 "edited version {edited}, it is now version {version}; reload it and apply your change again"),
+    "findings.empty": ("评查发现的{what}不能为空（如不需要该条，请选择“不采用”）",
+                       "a finding's {what} cannot be empty (exclude the finding instead)"),
+    "findings.too_long": ("评查发现的{what}最多{max}个字，现有{n}个字", "a finding's {what} is limited to {max} characters (got {n})"),
+    "findings.what.title": ("标题", "title"),
+    "findings.what.body": ("正文", "body"),
+    "findings.unknown_section": ("未知的部分“{section}”（可选：{known}）", "unknown section {section!r}; use one of {known}"),
+    "findings.no_unit": ("找不到编号为{id}的单位", "no unit {id}"),
+    "findings.unknown_focus": ("未知的评查重点“{focus}”", "unknown focus area {focus!r}"),
+    "findings.drafted_keep": ("评查发现#{id}由当前评查结果生成，重新生成时会再次出现：请选择“不采用”，不要删除",
+                              "finding {id} is drafted from the current results and would come back on regeneration: "
+                              "exclude it instead"),
+    "findings.no_results": ("评查活动“{name}”还没有最终评查结果，无法生成评查发现",
+                            "campaign {name!r} has no final results yet: nothing to draft findings from"),
+    "findings.not_in_campaign": ("评查活动“{name}”中没有评查发现{ids}", "no finding {ids} in campaign {name!r}"),
+    "findings.no_current_draft": ("评查发现{ids}已没有可采用的新草稿（生成它的评查结果已不存在）",
+                                  "finding {ids} has no current draft to take (what it was drafted from is gone)"),
+    "rectify.bad_deadline": ("整改期限“{value}”不是有效的日期（例如 2025-03-31）", "deadline {value!r} is not a date like 2025-03-31"),
+    "rectify.needs": ("整改要求需要填写{what}", "a rectification needs {what}"),
+    "rectify.too_long": ("{what}最多{max}个字，现有{n}个字", "the {what} is limited to {max} characters (got {n})"),
+    "rectify.what.requirement": ("整改要求", "a requirement"),
+    "rectify.what.owner": ("责任人或责任科室", "an owner (responsible person or office)"),
+    "rectify.unknown_status": ("未知的整改状态“{status}”（可选：{known}）", "unknown status {status!r}; use one of {known}"),
+    "rectify.not_found": ("找不到整改要求#{id}", "no rectification requirement {id}"),
+    "rectify.changed": ("整改要求#{id}已被他人修改（您编辑的是第{edited}版，现为第{version}版），请刷新后再修改",
+                        "rectification requirement {id} was changed meanwhile (version {edited} edited, now {version}); "
+                        "reload it"),
+    # documents and exports
+    "documents.no_sample": ("评查活动“{name}”还没有抽样", "campaign {name!r} has no sample yet"),
+    "documents.unknown_export": ("未知的导出类型“{what}”（可选：{known}）", "unknown export {what!r}; known: {known}"),
+    # results (aggregate)
+    "results.no_campaign": ("找不到编号为{id}的评查活动", "no campaign {id}"),
+    "results.unknown_unit_kind": ("单位类型“{kind}”无法识别（可选：{known}）", "unknown unit kind {kind!r}; known: {known}"),
+    "results.unknown_case_type": ("案件类型“{case_type}”无法识别（可选：{known}）", "unknown case type {case_type!r}; known: {known}"),
+    "results.no_final_result": ("案卷#{id}在评查活动“{name}”中没有最终结果", "file {id} has no final result in campaign {name!r}"),
+    # the register list (views)
+    "views.page_size": ("每页条数应在1至{max}之间", "page size must be between 1 and {max}"),
+    "views.offset": ("起始位置不能为负数", "offset must not be negative"),
+    "views.unknown_flag": ("案卷标记“{flag}”无法识别（可选：{known}）", "unknown flag {flag!r}; known: {known}"),
+    # the lead's desk
+    "plan.changed": ("预览之后评查分配已有变化，本次未执行任何分配；请重新预览分配方案",
+                     "the assignments changed since this plan was previewed; nothing was applied. Preview the plan again."),
+    "plan.same_moment": ("有人同时修改了这些评查分配，本次未执行任何分配；请重新预览分配方案",
+                         "another change to these assignments was made at the same moment; nothing was applied. "
+                         "Preview the plan again."),
+    "recheck.marks_invalid": ("评分内容无效", "the marks are not valid"),
+    # declared file attributes (rubrics/vocabulary.yaml)
+    "attr.unknown": ("属性“{key}”未声明（除内置属性外，已声明：{known}）",
+                     "unknown attribute {key!r}; declared (besides the built-in ones): {known}"),
+    "attr.no_case_file": ("找不到编号为{id}的案卷", "no case file {id}"),
+    "attr.not_set_by_lead": ("属性“{label}”（{key}）不由评查组长设置（由{set_by}填写）",
+                             "attribute {key} ({label}) is not set by the lead (set by: {set_by})"),
+    "attr.not_answered_by_reviewer": ("属性“{label}”（{key}）不由评查人员回答", "attribute {key} ({label}) is not answered by the reviewer"),
+    "attr.file_value": ("案卷{case_number}：{why}", "file {case_number}: {why}"),
+    "attr.yes_no": ("{key}是“是/否”属性：请填写 是 或 否", "{key} is yes/no: give true or false"),
+    "attr.one_of": ("{key}应为以下之一：{choices}", "{key} must be one of {choices}"),
+    "attr.number": ("{key}应为数字", "{key} must be a number"),
+    "attr.finite": ("{key}应为有限的数字", "{key} must be a finite number"),
+    "attr.date": ("{key}应为日期（例如 2025-03-31）", "{key} must be a date (YYYY-MM-DD)"),
+    # the scoring form's input (before it becomes marks)
+    "form.incomplete": ("评分表尚未填写完整", "the scoring form is not complete"),
+    "form.bad_media_time": ("{what}：时间点“{time}”格式不对，应为 12:34 或 1:02:03",
+                            "{what}: media time {time!r} is not a time like 12:34 or 1:02:03"),
+    "form.media_needs_file": ("{what}：填写了时间点，还需填写对应的音视频文件",
+                              "{what}: a media timestamp needs the media file it belongs to"),
+    "form.invalid": ("{what}：{field}{why}", "{what}: {field}{why}"),
+    "form.unknown_choice": ("评查项目{item}：选项“{choice}”无法识别", "item {item}: unknown choice {choice!r}"),
+    "form.no_reason": ("评查项目{item}已选“扣分”，但没有选择扣分情形：请选择扣分情形，或改选“符合”",
+                       "item {item} is marked as a deduction but no listed reason is chosen; choose the reason(s), or "
+                       "mark the item OK"),
+    "form.occurrences": ("{what}：处数应为1至{max}之间的整数", "{what}: occurrences must be a whole number from 1 to {max}"),
+    "form.what_reason": ("评查项目{item}的扣分情形{reason}", "item {item}, reason {reason}"),
+    "form.what_veto": ("否决项{veto}", "veto {veto}"),
 }
 
 

@@ -109,14 +109,14 @@ def search_register(
     """One page of the register, newest decisions first, filtered in SQL (lead only)."""
     check(actor, Action.READ_REGISTER)
     if not 1 <= limit <= MAX_PAGE_SIZE:
-        raise ValidationFailed(f"page size must be between 1 and {MAX_PAGE_SIZE}")
+        raise ValidationFailed(code="views.page_size", max=MAX_PAGE_SIZE)
     if offset < 0:
-        raise ValidationFailed("offset must not be negative")
+        raise ValidationFailed(code="views.offset")
     known_types = active_vocabulary().case_types
     if case_type and case_type not in known_types:
-        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(known_types)}")
+        raise ValidationFailed(code="results.unknown_case_type", case_type=case_type, known=list(known_types))
     if flag and flag not in FILE_FLAGS:
-        raise ValidationFailed(f"unknown flag {flag!r}; known: {', '.join(FILE_FLAGS)}")
+        raise ValidationFailed(code="views.unknown_flag", flag=flag, known=list(FILE_FLAGS))
     conds = []
     if text.strip():
         needle = text.strip()

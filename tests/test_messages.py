@@ -328,3 +328,28 @@ def test_register_file_problems_in_chinese(session):
         add_unit(session, "区水务局", "区级部门", actor_id=lead.id)
     assert caught.value.localized("zh") == "不能添加单位“区水务局”：已有名为“区水务局”的单位"
     assert str(caught.value) == "cannot add unit '区水务局': a unit named 区水务局 already exists"
+
+
+def test_scoring_form_findings_and_attribute_problems_in_chinese():
+    from scoring.findings.rectify import parse_deadline
+    from scoring.mark_entry import marks_from_entry
+    from scoring.rubric.vocabulary import AttributeDecl
+
+    entry = {"items": {"A1": {"choice": "deduct", "reasons": [], "details": {}, "comment": ""},
+                       "B1": {"choice": "deduct", "reasons": ["a"], "details": {"a": {"occurrences": 0,
+                                                                                       "media_time": "半小时"}}}},
+             "vetoes": {}}
+    with pytest.raises(ProblemReport) as caught:
+        marks_from_entry(entry)
+    assert caught.value.localized("zh") == "评分表尚未填写完整：共4个问题"
+    zh = [p.localized_message("zh") for p in caught.value.problems]
+    assert zh[0] == "评查项目A1已选“扣分”，但没有选择扣分情形：请选择扣分情形，或改选“符合”"
+    assert "评查项目B1的扣分情形a：时间点“半小时”格式不对，应为 12:34 或 1:02:03" in zh
+    assert "评查项目B1的扣分情形a：处数应为1至" in " ".join(zh)
+    with pytest.raises(ValidationFailed) as caught:
+        parse_deadline("下月底")
+    assert caught.value.localized("zh") == "整改期限“下月底”不是有效的日期（例如 2025-03-31）"
+    decl = AttributeDecl(key="risk", zh="风险等级", en="risk", type="one_of", choices=["高", "低"])
+    with pytest.raises(ValueError) as refused:
+        decl.parse("中")
+    assert text(refused.value.code, "zh", **refused.value.params) == "risk应为以下之一：高、低"

@@ -76,7 +76,7 @@ def median_of_centi(sorted_hundredths: Sequence[int]) -> Decimal | None:
 def get_campaign_row(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign {campaign_id}")
+        raise NotFound(code="results.no_campaign", id=campaign_id)
     return campaign
 
 
@@ -109,8 +109,8 @@ def check_unit_kind(unit_kind: str | None) -> str | None:
     for kind, label in UNIT_KIND_LABELS.items():
         if unit_kind in (kind.value, label):
             return kind.value
-    known = ", ".join(f"{k.value} ({label})" for k, label in UNIT_KIND_LABELS.items())
-    raise ValidationFailed(f"unknown unit kind {unit_kind!r}; known: {known}")
+    known = [f"{k.value} ({label})" for k, label in UNIT_KIND_LABELS.items()]
+    raise ValidationFailed(code="results.unknown_unit_kind", kind=unit_kind, known=known)
 
 
 def check_case_type(case_type: str | None) -> str | None:
@@ -118,7 +118,7 @@ def check_case_type(case_type: str | None) -> str | None:
         return None
     known = active_vocabulary().case_types
     if case_type not in known:
-        raise ValidationFailed(f"unknown case type {case_type!r}; known: {', '.join(known)}")
+        raise ValidationFailed(code="results.unknown_case_type", case_type=case_type, known=list(known))
     return case_type
 
 

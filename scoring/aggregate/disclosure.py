@@ -47,7 +47,7 @@ def results_campaign(session: Session, actor: User | None, campaign_id: int) -> 
     """The campaign, if this reader may read its results (NotFound / PermissionDenied otherwise)."""
     campaign = session.get(Campaign, int(campaign_id))
     if campaign is None:
-        raise NotFound(f"no campaign {campaign_id}")
+        raise NotFound(code="results.no_campaign", id=campaign_id)
     require_results_access(actor, campaign)
     return campaign
 
@@ -130,7 +130,7 @@ def final_result(session: Session, actor: User | None, campaign_id: int, case_fi
         .join(Unit, Unit.id == FileResult.unit_id)
         .where(FileResult.campaign_id == campaign.id, FileResult.case_file_id == int(case_file_id))).one_or_none()
     if row is None:
-        raise NotFound(f"file {case_file_id} has no final result in campaign {campaign.name!r}")
+        raise NotFound(code="results.no_final_result", id=case_file_id, name=campaign.name)
     fr, case_number, unit = row
     hidden = anonymised_for(actor, campaign)
     deductions = list(session.scalars(select(FileDeduction).where(

@@ -183,13 +183,11 @@ def apply_previewed(
     else:
         raise ValueError(f"unknown plan kind {how!r}")
     if again != list(plan):
-        raise ConflictError("the assignments changed since this plan was previewed; nothing was applied. "
-                            "Preview the plan again.")
+        raise ConflictError(code="plan.changed")
     try:
         return apply_plan(session, actor, campaign, again, how=how)
     except IntegrityError:
-        raise ConflictError("another change to these assignments was made at the same moment; nothing was "
-                            "applied. Preview the plan again.") from None
+        raise ConflictError(code="plan.same_moment") from None
 
 
 def assignment_template_csv(session: Session, actor: User | None, campaign: Campaign) -> bytes:

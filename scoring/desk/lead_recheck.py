@@ -3,6 +3,7 @@ the final-marks editor's form and preview, and the re-check record."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -20,7 +21,7 @@ from scoring.db.models import (
 )
 from scoring.domain import ReviewStatus
 from scoring.engine import ScoreResult, score
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import ProblemReport, problems_from_validation
 from scoring.marks import Marks
 from scoring.policy import Action, check
 from scoring.rubric.model import Standard
@@ -226,9 +227,9 @@ def parse_marks(data: dict) -> Marks:
     try:
         return Marks.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(e["msg"].removeprefix("Value error, "), path=".".join(map(str, e["loc"])))
-                    for e in exc.errors()]
-        raise ProblemReport(problems, title="the marks are not valid") from None
+        problems = [dataclasses.replace(p, path=".".join(map(str, e["loc"])), column=None)
+                    for e, p in zip(exc.errors(), problems_from_validation(exc.errors()), strict=True)]
+        raise ProblemReport(problems, title_code="recheck.marks_invalid") from None
 
 
 def preview_recheck(session: Session, actor: User | None, campaign_id: int, case_file_id: int,

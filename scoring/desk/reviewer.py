@@ -190,12 +190,13 @@ def open_for_scoring(session: Session, actor: User, assignment_id: int, *, creat
     check(actor, Action.OWN_QUEUE)
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(code="assign.not_found", id=assignment_id)
     if assignment.reviewer_id != actor.id:
-        raise PermissionDenied(f"file {assignment.case_file.case_number} is not assigned to {actor.username}")
+        raise PermissionDenied(code="review.not_assigned", case_number=assignment.case_file.case_number,
+                               user=actor.username)
     campaign = session.get(Campaign, assignment.campaign_id)
     if campaign is None:  # pragma: no cover - foreign key
-        raise NotFound(f"no campaign {assignment.campaign_id}")
+        raise NotFound(code="results.no_campaign", id=assignment.campaign_id)
     require_calibrated(session, actor, campaign.id)
     base = attributes_of(assignment.case_file)
     if assignment.review is None and not create:
@@ -235,7 +236,7 @@ def others_after_submission(session: Session, actor: User, assignment_id: int) -
     """Other reviewers' submitted reviews of this file; empty until the actor's own review is submitted."""
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(code="assign.not_found", id=assignment_id)
     actor = check_scoring(actor, assignment)
     own = assignment.review
     if own is None or own.status != ReviewStatus.SUBMITTED:

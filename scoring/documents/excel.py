@@ -428,7 +428,7 @@ def export_sample(session: Session, actor: User | None, campaign_ref: int | str)
                                                        SampleRecord.is_current.is_(True))
                             .order_by(SampleRecord.id.desc()))
     if record is None:
-        raise ValidationFailed(f"campaign {campaign.name!r} has no sample yet")
+        raise ValidationFailed(code="documents.no_sample", name=campaign.name)
     engine = session.get_bind()
     data = export_record(engine, record.id, actor_id=actor.id if actor else None)
     by_number = {cf.case_number: (cf, u) for _, cf, u in _sampled(session, campaign.id)}
@@ -462,7 +462,7 @@ def export(session: Session, actor: User | None, campaign_ref: int | str, what: 
     makers = {"scores": export_scores, "units": export_units, "deductions": export_deductions,
               "sample": export_sample}
     if what not in makers:
-        raise ValidationFailed(f"unknown export {what!r}; known: {', '.join(EXPORTS)}")
+        raise ValidationFailed(code="documents.unknown_export", what=what, known=list(EXPORTS))
     return makers[what](session, actor, campaign_ref)
 
 

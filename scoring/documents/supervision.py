@@ -68,9 +68,9 @@ def _threshold(campaign: Any, threshold: Decimal | float | int | str | None) -> 
     try:
         value = Decimal(str(threshold))
     except ArithmeticError:
-        raise ValidationFailed(f"threshold {threshold!r} is not a number") from None
+        raise ValidationFailed(code="documents.threshold_not_number", threshold=threshold) from None
     if not Decimal(0) <= value <= Decimal(100):
-        raise ValidationFailed(f"threshold {threshold} is outside 0-100")
+        raise ValidationFailed(code="documents.threshold_range", threshold=threshold)
     return value
 
 
@@ -153,7 +153,7 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     fonts = fonts or DocFonts()
     unit = next((u for u in unit_summary(session, actor, campaign.id, top_n=0) if u.unit_id == unit_id), None)
     if unit is None:
-        raise NotFound(f"unit {unit_id} has no reviewed files in campaign {campaign.name!r}")
+        raise NotFound(code="documents.unit_no_results", unit=unit_id, campaign=campaign.name)
     files = file_list(session, actor, campaign.id, unit_id=unit_id)
     failing = [f for f in files if not f.passed]
     own = load_findings(session, actor, campaign.id, unit_id=unit_id, rectification_unit=unit_id, traces=False)

@@ -367,16 +367,16 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
     check(actor, Action.EDIT_FINDINGS)
     campaign = session.scalar(select(Campaign).where(Campaign.id == campaign_id).with_for_update())
     if campaign is None:
-        raise NotFound(f"no campaign {campaign_id}")
+        raise NotFound(code="findings.campaign_not_found", id=campaign_id)
     if not session.scalar(select(func.count()).select_from(FileResult).where(FileResult.campaign_id == campaign_id)):
-        raise ValidationFailed(f"campaign {campaign.name!r} has no final results yet: nothing to draft findings from")
+        raise ValidationFailed(code="findings.no_results", name=campaign.name)
     existing = list(session.scalars(select(Finding).where(Finding.campaign_id == campaign_id)
                                     .order_by(Finding.id).with_for_update()))
     by_key = {(f.unit_id, f.gen_key): f for f in existing}
     replace = {int(i) for i in replace_edited}
     unknown = replace - {f.id for f in existing}
     if unknown:
-        raise ValidationFailed(f"no finding {', '.join(map(str, sorted(unknown)))} in campaign {campaign.name!r}")
+        raise ValidationFailed(code="findings.not_in_campaign", ids=[str(i) for i in sorted(unknown)], name=campaign.name)
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
     report = RegenerationReport(campaign_id, pending_files=_pending(session, campaign_id))
     next_pos: dict[tuple[int | None, str], int] = defaultdict(int)
@@ -387,8 +387,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
     wanted = {(d.unit_id, d.gen_key) for d in drafts}
     gone = sorted(f.id for f in existing if f.id in replace and (f.unit_id, f.gen_key) not in wanted)
     if gone:
-        raise ValidationFailed(f"finding {', '.join(map(str, gone))} has no current draft to take "
-                               "(what it was drafted from is gone)")
+        raise ValidationFailed(code="findings.no_current_draft", ids=[str(i) for i in gone])
 
     def log(action: str, f: Finding, old: Any = None, new: Any = None, note: str = "") -> None:
         audit.record(session, actor_id=actor.id, action=action, entity="finding", entity_id=f.id, old=old, new=new,

@@ -20,6 +20,7 @@ from scoring.domain import ALL_FOCUS
 from scoring.errors import ConflictError, NotFound, ValidationFailed
 from scoring.findings.store import get_campaign_row, readable_campaign
 from scoring.findings.text import problem_phrase
+from scoring.messages import Msg
 from scoring.policy import Action, check
 
 STATUSES: tuple[str, ...] = ("open", "in_progress", "done")  # 待整改 / 整改中 / 已整改
@@ -55,7 +56,7 @@ def _view(r: Rectification, unit_name: str) -> RectificationView:
 def _unit(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound(f"no unit {unit_id}")
+        raise NotFound(code="findings.no_unit", id=unit_id)
     return unit
 
 
@@ -67,21 +68,22 @@ def parse_deadline(value: dt.date | str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValidationFailed(f"deadline {value!r} is not a date like 2025-03-31") from None
+        raise ValidationFailed(code="rectify.bad_deadline", value=value) from None
 
 
 def _text(value: str, what: str, limit: int) -> str:
+    """`what`: "requirement" or "owner" (a rectify.what.* message)."""
     text = (value or "").replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationFailed(f"a rectification needs {what}")
+        raise ValidationFailed(code="rectify.needs", what=Msg(f"rectify.what.{what}"))
     if len(text) > limit:
-        raise ValidationFailed(f"the {what} is limited to {limit} characters (got {len(text)})")
+        raise ValidationFailed(code="rectify.too_long", what=Msg(f"rectify.what.{what}"), max=limit, n=len(text))
     return text
 
 
 def _status(value: str) -> str:
     if value not in STATUSES:
-        raise ValidationFailed(f"unknown status {value!r}; use one of {', '.join(STATUSES)}")
+        raise ValidationFailed(code="rectify.unknown_status", status=value, known=list(STATUSES))
     return value
 
 
@@ -110,8 +112,8 @@ def add_rectification(session: Session, actor: User | None, campaign_id: int, un
         Rectification.campaign_id == campaign_id, Rectification.unit_id == unit_id))
     now = utcnow()
     r = Rectification(campaign_id=campaign_id, unit_id=unit_id,
-                      requirement=_text(requirement, "a requirement", REQUIREMENT_MAX),
-                      owner=_text(owner, "an owner (responsible person or office)", OWNER_MAX),
+                      requirement=_text(requirement, "requirement", REQUIREMENT_MAX),
+                      owner=_text(owner, "owner", OWNER_MAX),
                       deadline=parse_deadline(deadline), status=_status(status),
                       position=(last + 1) if last is not None else 0, version=1, created_at=now,
                       created_by_id=actor.id, updated_at=now, updated_by_id=actor.id)
@@ -125,11 +127,10 @@ def add_rectification(session: Session, actor: User | None, campaign_id: int, un
 def _locked(session: Session, rectification_id: int, expected_version: int | None) -> Rectification:
     r = session.scalar(select(Rectification).where(Rectification.id == rectification_id).with_for_update())
     if r is None:
-        raise NotFound(f"no rectification requirement {rectification_id}")
+        raise NotFound(code="rectify.not_found", id=rectification_id)
     if expected_version is not None and r.version != expected_version:
-        raise ConflictError(f"rectification requirement {rectification_id} was changed meanwhile (version "
-                            f"{expected_version} edited, now {r.version}); reload it",
-                            current=_view(r, _unit(session, r.unit_id).name))
+        raise ConflictError(current=_view(r, _unit(session, r.unit_id).name), code="rectify.changed",
+                            id=rectification_id, edited=expected_version, version=r.version)
     return r
 
 
@@ -141,9 +142,9 @@ def update_rectification(session: Session, actor: User | None, rectification_id:
     r = _locked(session, rectification_id, expected_version)
     wanted: dict[str, str | dt.date] = {}
     if requirement is not None:
-        wanted["requirement"] = _text(requirement, "a requirement", REQUIREMENT_MAX)
+        wanted["requirement"] = _text(requirement, "requirement", REQUIREMENT_MAX)
     if owner is not None:
-        wanted["owner"] = _text(owner, "an owner (responsible person or office)", OWNER_MAX)
+        wanted["owner"] = _text(owner, "owner", OWNER_MAX)
     if deadline is not None:
         wanted["deadline"] = parse_deadline(deadline)
     if status is not None:

@@ -21,6 +21,7 @@ from scoring.db.models import Campaign, Finding, FindingLink, Unit, User, utcnow
 from scoring.domain import ALL_FOCUS, CampaignStatus
 from scoring.errors import ConflictError, NotFound, ValidationFailed
 from scoring.findings.generate import MANUAL_PREFIX, SECTIONS
+from scoring.messages import Msg
 from scoring.policy import Action, Situation, allowed, check
 from scoring.workflow.publish import require_results_access
 
@@ -71,7 +72,7 @@ class FindingView:
 def get_campaign_row(session: Session, campaign_id: int) -> Campaign:
     campaign = session.get(Campaign, campaign_id)
     if campaign is None:
-        raise NotFound(f"no campaign {campaign_id}")
+        raise NotFound(code="findings.campaign_not_found", id=campaign_id)
     return campaign
 
 
@@ -90,7 +91,7 @@ def _finding(session: Session, finding_id: int, *, lock: bool = False) -> Findin
         stmt = stmt.with_for_update()
     finding = session.scalar(stmt)
     if finding is None:
-        raise NotFound(f"no finding {finding_id}")
+        raise NotFound(code="findings.not_found", id=finding_id)
     return finding
 
 
@@ -98,7 +99,7 @@ def readable_finding(session: Session, actor: User | None, finding_id: int) -> t
     finding = _finding(session, finding_id)
     campaign, lead = readable_campaign(session, actor, finding.campaign_id)
     if not lead and not finding.included:
-        raise NotFound(f"no finding {finding_id}")  # excluded findings do not exist for observers
+        raise NotFound(code="findings.not_found", id=finding_id)  # excluded findings do not exist for observers
     return finding, campaign, lead
 
 
@@ -172,18 +173,16 @@ def get_finding(session: Session, actor: User | None, finding_id: int) -> Findin
 
 def _check_version(session: Session, finding: Finding, expected_version: int) -> None:
     if finding.version != expected_version:
-        raise ConflictError(
-            f"finding {finding.id} was changed meanwhile (by a person or by regenerating the draft): you edited "
-            f"version {expected_version}, it is now version {finding.version}; reload it and apply your change again",
-            current=_view(session, finding))
+        raise ConflictError(current=_view(session, finding), code="findings.version_changed", id=finding.id,
+                            edited=expected_version, version=finding.version)
 
 
 def _clean(value: str, what: str, limit: int) -> str:
     text = value.replace("\r\n", "\n").strip()
     if not text:
-        raise ValidationFailed(f"a finding's {what} cannot be empty (exclude the finding instead)")
+        raise ValidationFailed(code="findings.empty", what=Msg(f"findings.what.{what}"))
     if len(text) > limit:
-        raise ValidationFailed(f"a finding's {what} is limited to {limit} characters (got {len(text)})")
+        raise ValidationFailed(code="findings.too_long", what=Msg(f"findings.what.{what}"), max=limit, n=len(text))
     return text
 
 
@@ -251,11 +250,11 @@ def add_finding(session: Session, actor: User | None, campaign_id: int, *, unit_
     actor = check(actor, Action.EDIT_FINDINGS)
     get_campaign_row(session, campaign_id)
     if section not in SECTIONS:
-        raise ValidationFailed(f"unknown section {section!r}; use one of {', '.join(SECTIONS)}")
+        raise ValidationFailed(code="findings.unknown_section", section=section, known=list(SECTIONS))
     if unit_id is not None and session.get(Unit, unit_id) is None:
-        raise NotFound(f"no unit {unit_id}")
+        raise NotFound(code="findings.no_unit", id=unit_id)
     if focus is not None and focus not in ALL_FOCUS:
-        raise ValidationFailed(f"unknown focus area {focus!r}")
+        raise ValidationFailed(code="findings.unknown_focus", focus=focus)
     title, body = _clean(title, "title", TITLE_MAX), _clean(body, "body", BODY_MAX)
     last = max((f.position for f in _group(session, campaign_id, unit_id, section)), default=-1)
     now = utcnow()
@@ -277,8 +276,7 @@ def delete_finding(session: Session, actor: User | None, finding_id: int, *, exp
     finding = _finding(session, finding_id, lock=True)
     _check_version(session, finding, expected_version)
     if not (finding.gen_key.startswith(MANUAL_PREFIX) or finding.stale):
-        raise ValidationFailed(f"finding {finding_id} is drafted from the current results and would come back on "
-                               "regeneration: exclude it instead")
+        raise ValidationFailed(code="findings.drafted_keep", id=finding_id)
     audit.record(session, actor_id=actor.id, action="delete_finding", entity="finding", entity_id=finding.id,
                  old={"title": finding.title, "body": finding.body, "gen_key": finding.gen_key,
                       "included": finding.included})

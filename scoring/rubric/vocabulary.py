@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import InvalidValue, Problem, ProblemReport
 from scoring.rubric.yaml_input import load_yaml_file
 from scoring.shipped import rubrics_dir
 
@@ -67,20 +67,20 @@ class AttributeDecl(BaseModel):
         if self.type == "yes_no":
             if isinstance(value, bool):
                 return value
-            raise ValueError(f"{self.key} is yes/no: give true or false")
+            raise InvalidValue("attr.yes_no", key=self.key)
         if self.type == "one_of":
             if isinstance(value, str) and value in (self.choices or []):
                 return value
-            raise ValueError(f"{self.key} must be one of {', '.join(self.choices or [])}")
+            raise InvalidValue("attr.one_of", key=self.key, choices=list(self.choices or []))
         if self.type == "number":
             if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-                raise ValueError(f"{self.key} must be a number")
+                raise InvalidValue("attr.number", key=self.key)
             try:
                 d = Decimal(str(value))
             except InvalidOperation:
-                raise ValueError(f"{self.key} must be a number") from None
+                raise InvalidValue("attr.number", key=self.key) from None
             if not d.is_finite():
-                raise ValueError(f"{self.key} must be a finite number")
+                raise InvalidValue("attr.finite", key=self.key)
             return d
         if isinstance(value, dt.datetime):
             return value.date()
@@ -89,7 +89,7 @@ class AttributeDecl(BaseModel):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise ValueError(f"{self.key} must be a date (YYYY-MM-DD)") from None
+            raise InvalidValue("attr.date", key=self.key) from None
 
 
 class VocabularyFile(BaseModel):
