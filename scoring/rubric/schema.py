@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from scoring.domain import FILE_FLAGS
+from scoring.errors import InvalidValue
 from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
@@ -543,18 +544,20 @@ class GradeBand(Strict):
 
 def check_bands(bands: list[GradeBand], pass_line: Decimal) -> None:
     """Bands go from best to worst with strictly falling minima; the worst starts at 0."""
+    if not bands:
+        raise InvalidValue("bands.empty")
     names = [b.name for b in bands]
     if len(set(names)) != len(names):
-        raise ValueError("grade band names must be unique")
+        raise InvalidValue("bands.unique")
     mins = [b.min for b in bands]
     if any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
-        raise ValueError("grade bands must be listed best first, with strictly falling `min`")
+        raise InvalidValue("bands.order")
     if mins[-1] != 0:
-        raise ValueError("the last (worst) grade band must have `min: 0`")
+        raise InvalidValue("bands.last_zero")
     if mins[0] > 100:
-        raise ValueError("a grade band `min` above 100 can never be reached")
+        raise InvalidValue("bands.above_100")
     if pass_line not in mins or pass_line == 0:
-        raise ValueError(f"`pass_line` {pass_line} must be the `min` of a band other than the last")
+        raise InvalidValue("bands.pass_line", pass_line=pass_line)
 
 
 class ModuleFile(Strict):

@@ -56,8 +56,9 @@ def _units_frame(impact: Impact) -> pd.DataFrame:
 
 def _candidate(in_use: dict[str, str]) -> Standard | None:
     """The edited version to weigh: one of the campaign's standards, from the library or an upload."""
-    source = st.segmented_control(t("impact.source"), [LIBRARY, UPLOAD], key="impact_source", required=True,
-                                  default=LIBRARY, format_func=lambda s: t(f"impact.source.{s}"))
+    sources = {s: t(f"impact.source.{s}") for s in (LIBRARY, UPLOAD)}  # labels of this run's language
+    source = st.segmented_control(t("impact.source"), list(sources), key="impact_source", required=True,
+                                  default=LIBRARY, format_func=sources.__getitem__)
     if source == UPLOAD:
         upload = st.file_uploader(t("stdx.upload"), type=["yaml", "yml", "xlsx"], key="impact_upload")
         if upload is None:

@@ -94,7 +94,14 @@ class CampaignSpec(BaseModel):
     @classmethod
     def _tie(cls, v: str) -> str:
         if v not in TIE_BREAKS:
-            raise ValueError(f"unknown tie-break {v!r}; choose one of {', '.join(TIE_BREAKS)}")
+            raise InvalidValue("campaign.unknown_tie_break", tie_break=v, known=list(TIE_BREAKS))
+        return v
+
+    @field_validator("unit_bands")
+    @classmethod
+    def _unit_bands(cls, v: list[GradeBand] | None) -> list[GradeBand] | None:
+        if v is not None:  # no pass line of their own: the band above the last one is the pass line
+            check_bands(v, v[-2].min if len(v) > 1 else Decimal(0))
         return v
 
     @field_validator("name")
@@ -107,8 +114,6 @@ class CampaignSpec(BaseModel):
         if self.window_end < self.window_start:
             raise InvalidValue("campaign.window_order", start=self.window_start, end=self.window_end)
         check_bands(self.grade_bands, self.pass_line)
-        if self.unit_bands is not None:
-            check_bands(self.unit_bands, self.unit_bands[-2].min if len(self.unit_bands) > 1 else Decimal(0))
         return self
 
 
@@ -215,7 +220,8 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
 
 
 CAMPAIGN_LABELS = {name: Msg(f"label.campaign.{name}") for name in (
-    "name", "year", "window_start", "window_end", "pass_line", "reviewers_per_file", "grade_bands", "standards")}
+    "name", "year", "window_start", "window_end", "pass_line", "reviewers_per_file", "grade_bands", "standards",
+    "unit_bands", "tie_break")}
 
 
 def spec_from_options(**values: object) -> CampaignSpec:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -11,12 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from scoring.errors import CaseReviewError
+from scoring.rubric.schema import GradeBand
 from scoring.ui import state
 from scoring.ui.common import reported, show_error
 from scoring.ui.i18n import has_text, t
 from scoring.views import list_campaigns
 from scoring.workflow.campaigns import (
     DEFAULT_BANDS,
+    TIE_BREAKS,
     create_campaign,
     default_mapping,
     scopes,
@@ -38,6 +41,53 @@ def bands_from_editor(frame: pd.DataFrame) -> list[dict[str, Any]]:
             continue
         bands.append({"name": name, "min": low})
     return bands
+
+
+_BAND_SPLIT = re.compile(r"\s*[/／、;；,，]\s*")
+_BAND_PART = re.compile(r"^(.*?)\s*(?:≥|>=|>|：|:)?\s*(\d+(?:\.\d+)?)\s*分?$")
+
+
+def bands_from_text(text: str) -> list[dict[str, Any]]:
+    """"优秀 90 / 合格 60 / 不合格 0" as band rows for the core; a part without a number is handed on with
+    no minimum, for the core to say what is wrong."""
+    bands: list[dict[str, Any]] = []
+    for part in _BAND_SPLIT.split(text.strip()):
+        if not part:
+            continue
+        m = _BAND_PART.match(part)
+        bands.append({"name": m.group(1).strip(), "min": m.group(2)} if m else {"name": part, "min": None})
+    return bands
+
+
+def bands_text(bands: list[GradeBand]) -> str:
+    return " / ".join(f"{b.name} {b.min.normalize():f}" for b in bands)
+
+
+def _grading(library) -> dict[str, Any]:  # noqa: ANN001
+    """Bands per standard (override), unit bands and the tie-break rule: the spec's values (checked by the core)."""
+    st.markdown(f"**{t('campgrade.title')}**")
+    st.caption(t("campgrade.help"))
+    out: dict[str, Any] = {}
+    standards = library.standards if library is not None else {}
+    chosen = st.multiselect(t("campgrade.override"), sorted(standards), key="camp_override",
+                            format_func=lambda sid: f"{standards[sid].title} ({sid})")
+    overrides: dict[str, Any] = {}
+    for sid in chosen:
+        std = standards[sid]
+        c1, c2 = st.columns([3, 1])
+        text = c1.text_input(t("campgrade.bands_of", title=std.title), value=bands_text(std.grade_bands),
+                             key=f"camp_ovr_bands_{sid}")
+        pass_line = c2.number_input(t("campgrade.pass_of", title=std.title), value=float(std.pass_line), step=1.0,
+                                    key=f"camp_ovr_pass_{sid}")
+        overrides[sid] = {"grade_bands": bands_from_text(text), "pass_line": Decimal(str(pass_line))}
+    out["standard_bands"] = overrides
+    if not st.checkbox(t("campgrade.unit_same"), value=True, key="camp_unit_same"):
+        text = st.text_input(t("campgrade.unit_bands"), value=bands_text(DEFAULT_BANDS), key="camp_unit_bands")
+        out["unit_bands"] = bands_from_text(text)
+    rules = {r: t(f"campgrade.tie.{r}") for r in TIE_BREAKS}  # labels of this run's language
+    out["tie_break"] = st.selectbox(t("campgrade.tie_break"), list(rules), key="camp_tie_break",
+                                    format_func=rules.__getitem__)
+    return out
 
 
 def _list() -> None:
@@ -95,6 +145,7 @@ def _form() -> None:
     except CaseReviewError as exc:
         show_error(exc)
     last_year = dt.date.today().year - 1
+    grading = _grading(library)
     with st.form("create_campaign"):
         name = st.text_input(t("field.campaign_name"), key="camp_name", placeholder=t("campaigns.name_hint"))
         c1, c2, c3 = st.columns(3)
@@ -135,7 +186,7 @@ def _form() -> None:
             reviewers_per_file=int(reviewers),
             recheck={"grade_differs": grade_differs, "veto_one_side": veto_one_side,
                      "below_pass_line": below_pass, "gap": Decimal(str(gap)) if use_gap else None},
-            anonymise=anonymise, standards=mapping,
+            anonymise=anonymise, standards=mapping, **grading,
         )
         with state.acting(write=True) as (session, actor):
             campaign = create_campaign(session, spec, library, actor)

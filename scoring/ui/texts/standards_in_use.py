@@ -75,4 +75,21 @@ TEXTS: dict[str, tuple[str, str]] = {
     "impact.switch": ("切换", "Switch"),
     "impact.switched": ("评查活动“{campaign}”的评分标准“{standard}”已切换为版本 {hash}；{n} 本案卷得分随之变化。",
                         "Campaign {campaign} now scores {standard} with version {hash}; {n} {n|file|files} moved."),
+    # campaign grading: bands per standard, unit bands, tie-break
+    "campgrade.title": ("等次与排名", "Grades and ranking"),
+    "campgrade.help": ("每本案卷默认按其评分标准自身的等次评定；可为个别标准另定等次。单位等次默认与上面的等次划分相同。"
+                       "等次格式：等次 最低分 / …，例如“优秀 90 / 合格 60 / 不合格 0”。",
+                       "Each file is graded with its own standard's bands unless overridden here; unit grades use the "
+                       "bands above unless set here. Bands are written as: name minimum / ..., e.g. "
+                       "\"优秀 90 / 合格 60 / 不合格 0\"."),
+    "campgrade.override": ("另定等次的评分标准", "Standards with their own bands in this campaign"),
+    "campgrade.bands_of": ("{title}：等次", "{title}: bands"),
+    "campgrade.pass_of": ("{title}：合格线", "{title}: pass line"),
+    "campgrade.unit_same": ("单位等次与案卷等次划分相同", "Unit grades use the same bands as the files"),
+    "campgrade.unit_bands": ("单位等次", "Unit bands"),
+    "campgrade.tie_break": ("单位平均分相同时的排序", "Units with equal means are ordered by"),
+    "campgrade.tie.none": ("不区分（并列同一名次）", "nothing (they share a rank)"),
+    "campgrade.tie.sum_of_totals": ("案卷得分之和（高者在前）", "the sum of file totals (higher first)"),
+    "campgrade.tie.files": ("案卷数（多者在前）", "the number of files (more first)"),
+    "campgrade.tie.excellent": ("优秀案卷数（多者在前）", "the number of 优秀 files (more first)"),
 }
