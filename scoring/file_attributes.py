@@ -9,6 +9,7 @@ are kept per file in `CaseFile.attributes` with where each value came from (`att
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -138,6 +139,49 @@ def set_file_attribute(session: Session, actor: User, case_file_id: int, key: st
     audit.record(session, actor_id=actor.id, action="set_file_attribute", entity="case_file",
                  entity_id=case_file.id, old={key: old}, new={key: attributes.get(key)})
     return case_file
+
+
+@dataclass(frozen=True)
+class LeadAttribute:
+    """A declared attribute the lead may set on a file, with its value now (None: not known) and source."""
+
+    decl: AttributeDecl
+    value: Any
+    source: str | None
+
+
+def lead_attributes(session: Session, actor: User, case_file_id: int) -> list[LeadAttribute]:
+    """The declared attributes the lead may set on this file (`set_by` lists "lead"), as known now."""
+    policy.check(actor, policy.Action.FILE_ATTRIBUTES)
+    case_file = session.get(CaseFile, case_file_id)
+    if case_file is None:
+        raise NotFound(code="attr.no_case_file", id=case_file_id)
+    attrs = attributes_of(case_file)
+    return [LeadAttribute(d, attrs.value(d.key), attrs.sources.get(d.key))
+            for d in active_vocabulary().extra_attributes() if "lead" in d.set_by]
+
+
+def set_file_attributes(session: Session, actor: User, case_file_id: int, values: dict[str, Any]) -> list[str]:
+    """The lead sets several attributes of one file at once (all or none): only the ones whose value
+    changes are written, each audited (`set_file_attribute`). Returns the keys changed."""
+    policy.check(actor, policy.Action.FILE_ATTRIBUTES)
+    case_file = session.get(CaseFile, case_file_id)
+    if case_file is None:
+        raise NotFound(code="attr.no_case_file", id=case_file_id)
+    changed = []
+    for key, value in values.items():
+        stored = (case_file.attributes or {}).get(key)
+        try:
+            new = None if value is None or value == "" else to_json(declared(key).parse(value))
+        except ValueError:
+            new = _UNPARSED  # set_file_attribute says why
+        if new != stored:
+            set_file_attribute(session, actor, case_file_id, key, value)
+            changed.append(key)
+    return changed
+
+
+_UNPARSED = object()
 
 
 def parse_answer(key: str, value: Any) -> Any:

@@ -328,3 +328,29 @@ def load_standard_id(session, standard_hash: str) -> str:
     from scoring.standards import load_version
 
     return load_version(session, standard_hash).id
+
+
+def test_the_lead_sees_and_sets_several_attributes_at_once_audited(world):
+    from scoring.file_attributes import lead_attributes, set_file_attributes
+
+    s, lead, r1, cf = world["session"], world["lead"], world["r1"], world["cf"]
+    with pytest.raises(PermissionDenied):
+        lead_attributes(s, r1, cf.id)
+    with pytest.raises(PermissionDenied):
+        set_file_attributes(s, r1, cf.id, {"onsite_verification": True})
+    known = {a.decl.key: a for a in lead_attributes(s, lead, cf.id)}
+    assert "onsite_verification" in known and "filing_date" in known
+    assert "hearing_threshold" not in known or "lead" in known["hearing_threshold"].decl.set_by
+    assert known["onsite_verification"].value is None and known["onsite_verification"].source is None
+    changed = set_file_attributes(s, lead, cf.id, {"onsite_verification": True, "filing_date": "2024-03-05",
+                                                   "seizure_made": None})
+    s.commit()
+    assert changed == ["onsite_verification", "filing_date"]  # nothing to clear on seizure_made
+    known = {a.decl.key: a for a in lead_attributes(s, lead, cf.id)}
+    assert known["filing_date"].value == dt.date(2024, 3, 5) and known["filing_date"].source == "lead"
+    assert [e.action for e in audit.history(s, "case_file", cf.id)][-2:] == ["set_file_attribute"] * 2
+    assert set_file_attributes(s, lead, cf.id, {"onsite_verification": True}) == []  # unchanged: not written
+    with pytest.raises(ValidationFailed):
+        set_file_attributes(s, lead, cf.id, {"onsite_verification": False, "filing_date": "三月五日"})
+    s.rollback()
+    assert {a.decl.key: a.value for a in lead_attributes(s, lead, cf.id)}["onsite_verification"] is True

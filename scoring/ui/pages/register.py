@@ -13,8 +13,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from scoring import policy
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError
+from scoring.file_attributes import lead_attributes, set_file_attributes
 from scoring.register.upload import (
     commit_register,
     commit_units,
@@ -23,6 +25,7 @@ from scoring.register.upload import (
 )
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import pdf_attach, register_preview, state
+from scoring.ui.attribute_inputs import answer_of, attribute_input, widget_value
 from scoring.ui.common import flag_label, reported, show_error, show_problems
 from scoring.ui.i18n import t
 from scoring.views import search_register, unit_names
@@ -165,6 +168,48 @@ def _browse_tab() -> None:
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         st.pagination(pages, default=min(page_no, pages), key=page_key)
+    _attributes_editor({e.id: e.case_number for e in result.entries})
+
+
+def _attributes_editor(files: dict[int, str]) -> None:
+    """The lead sets the declared attributes of one file (those `set_by` the lead): saved through the
+    core (policy check, audit), only what changed."""
+    if not files:
+        return
+    with state.db_session() as session:
+        if not policy.allowed(state.current_user(session), policy.Action.FILE_ATTRIBUTES):
+            return
+    with st.expander(t("leadattr.title"), icon=":material/tune:"):
+        st.caption(t("leadattr.help"))
+        case_file_id = st.selectbox(t("leadattr.file"), list(files), key="reg_attr_file", index=None,
+                                    format_func=files.__getitem__, placeholder=t("leadattr.pick"))
+        if case_file_id is None:
+            return
+        with state.acting() as (session, actor):
+            known = lead_attributes(session, actor, case_file_id)
+        sources = {s: t(f"attrq.source.{s}") for s in ("register", "lead", "reviewer")}
+        with st.form(f"reg_attr_form_{case_file_id}"):
+            given: dict[str, Any] = {}
+            cols = st.columns(3)
+            for i, a in enumerate(known):
+                key = f"reg_attr|{case_file_id}|{a.decl.key}"
+                if key not in st.session_state:
+                    st.session_state[key] = widget_value(a.decl, a.value)
+                with cols[i % 3]:
+                    given[a.decl.key] = answer_of(a.decl, attribute_input(a.decl, key))
+                    if a.source in sources:
+                        st.caption(t("leadattr.source", source=sources[a.source]))
+            saved = st.form_submit_button(t("leadattr.save"), type="primary")
+        if not saved:
+            return
+        try:
+            with state.acting(write=True) as (session, actor):
+                changed = set_file_attributes(session, actor, case_file_id, given)
+        except CaseReviewError as exc:
+            show_error(exc)
+            return
+        state.flash(t("leadattr.saved", case_number=files[case_file_id], n=len(changed)))
+        st.rerun()
 
 
 def _units_tab() -> None:

@@ -17,20 +17,16 @@ from scoring.messages import localize
 from scoring.rubric.schema import FileAttributes
 from scoring.rubric.vocabulary import AttributeDecl, active_vocabulary
 from scoring.ui import live_panel, state
+from scoring.ui.attribute_inputs import answer_of, attribute_input, label, widget_value
 from scoring.ui.i18n import lang, t
 from scoring.workflow.reviews import answer_first_or_draft
 
 ANSWERS = "answers"  # in the kept store: the stored answers (JSON form)
 REFUSED = "answer_refused"  # in the kept store: the message of the last refused answer
-YES, NO = "yes", "no"
 
 
 def widget_key(aid: int, key: str) -> str:
     return f"live_attr|{aid}|{key}"
-
-
-def label(decl: AttributeDecl) -> str:
-    return decl.zh if lang() == "zh" else decl.en
 
 
 def value_text(decl: AttributeDecl | None, value: Any) -> str:
@@ -42,48 +38,6 @@ def value_text(decl: AttributeDecl | None, value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
-
-
-def _widget_value(decl: AttributeDecl, stored: Any) -> Any:
-    """The widget's value for a stored answer (None: unanswered)."""
-    if stored is None:
-        return None
-    if decl.type == "yes_no":
-        return YES if stored is True else NO if stored is False else None
-    if decl.type == "number":
-        try:
-            return float(Decimal(str(stored)))
-        except ArithmeticError:
-            return None
-    if decl.type == "date":
-        try:
-            return dt.date.fromisoformat(str(stored))
-        except ValueError:
-            return None
-    return stored
-
-
-def _answer(decl: AttributeDecl, value: Any) -> Any:
-    """A widget's value as the answer given to the core (None: unanswered)."""
-    if value is None:
-        return None
-    if decl.type == "yes_no":
-        return {YES: True, NO: False}.get(value)
-    if decl.type == "number" and isinstance(value, float):
-        return int(value) if value.is_integer() else value
-    return value
-
-
-def _draw(aid: int, decl: AttributeDecl) -> Any:
-    k = widget_key(aid, decl.key)
-    text = label(decl)
-    if decl.type == "yes_no":
-        return st.segmented_control(text, [YES, NO], key=k, format_func={v: t(f"attrq.{v}") for v in (YES, NO)}.__getitem__)
-    if decl.type == "one_of":
-        return st.selectbox(text, decl.choices or [], key=k, index=None, placeholder=t("attrq.choose"))
-    if decl.type == "number":
-        return st.number_input(text, key=k, value=None, step=1.0)
-    return st.date_input(text, key=k, value=None)
 
 
 def _save(aid: int, store: dict[str, Any], changed: dict[str, Any]) -> bool:
@@ -116,8 +70,8 @@ def show(aid: int, questions: tuple[AttributeDecl, ...], store: dict[str, Any],
                 live_panel.anchor(decl.key)
                 k = widget_key(aid, decl.key)
                 if k not in st.session_state:
-                    st.session_state[k] = _widget_value(decl, answers.get(decl.key))
-                given = _answer(decl, _draw(aid, decl))
+                    st.session_state[k] = widget_value(decl, answers.get(decl.key))
+                given = answer_of(decl, attribute_input(decl, widget_key(aid, decl.key), label(decl)))
                 for problem in marked.get(decl.key, []):
                     st.markdown(f":orange[:material/error: {problem.message}]")
                 try:

@@ -92,4 +92,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     "campgrade.tie.sum_of_totals": ("案卷得分之和（高者在前）", "the sum of file totals (higher first)"),
     "campgrade.tie.files": ("案卷数（多者在前）", "the number of files (more first)"),
     "campgrade.tie.excellent": ("优秀案卷数（多者在前）", "the number of 优秀 files (more first)"),
+    # the lead sets a file's attributes (Register page)
+    "leadattr.title": ("设定案卷情况（组长）", "Set a file's facts (lead)"),
+    "leadattr.help": ("评分标准中有的项目取决于案卷情况（如需现场核查、实施查封扣押）。登记表没有写明的，可由组长在此逐卷设定；"
+                      "设定的值优先于评查人员的回答，每次修改记入审计日志。",
+                      "Some items of a standard depend on facts about the file (on-site verification, a seizure ...). "
+                      "What the register does not say, the lead can set here file by file; the lead's value comes "
+                      "before a reviewer's answer, and every change is audited."),
+    "leadattr.file": ("案卷（本页所列）", "File (listed on this page)"),
+    "leadattr.pick": ("选择案卷", "Choose a file"),
+    "leadattr.source": ("来源：{source}", "From: {source}"),
+    "leadattr.save": ("保存", "Save"),
+    "leadattr.saved": ("已保存案卷{case_number}的情况（{n}项有变化）。", "Saved the facts of {case_number} ({n} changed)."),
 }
