@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from scoring import audit_chain as chain
 from scoring.db.models import AuditEntry
 
 
@@ -49,6 +50,18 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Like `record` for many entries at once (keys as `record`'s), chained in the order given; written now,
+    in one statement (the ORM's pending entries are flushed first so the chain keeps their order)."""
+    if not entries:
+        return
+    session.flush()
+    chain.append_many(session.connection(), [
+        {"actor_id": e.get("actor_id"), "action": e["action"], "entity": e["entity"],
+         "entity_id": str(e["entity_id"]), "old_value": json_safe(e.get("old")), "new_value": json_safe(e.get("new")),
+         "note": e.get("note", "")} for e in entries])
 
 
 def history(session: Session, entity: str, entity_id: object) -> list[AuditEntry]:

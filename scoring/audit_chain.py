@@ -179,6 +179,30 @@ def stamp(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+def append_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
+    """Insert several chained audit entries with one claim of the head and one INSERT (bulk paths: a
+    thousand findings drafted at once cost three statements, not three thousand)."""
+    if not entries:
+        return
+    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + len(entries)))
+    row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
+    if row is None:
+        raise CaseReviewError("the audit chain's head row is missing: run `casereview audit verify`")
+    now = _now()
+    at = max(now, row.at) if row.at is not None else now
+    seq, prev = int(row.seq) - len(entries), row.hash or GENESIS
+    rows = []
+    for values in entries:
+        seq += 1
+        v = {"actor_id": None, "old_value": None, "new_value": None, **values, "seq": seq, "at": at,
+             "prev_hash": prev}
+        v["note"] = v.get("note") or ""
+        v["entry_hash"] = prev = entry_hash(v)
+        rows.append(v)
+    settle(conn, seq, prev, at)
+    conn.execute(sa.insert(AUDIT), rows)
+
+
 def append(conn: Connection, **values: Any) -> dict[str, Any]:
     """Insert one chained audit entry through a Core connection (bulk paths that bypass the ORM)."""
     values = stamp(conn, dict(values))

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from scoring.aggregate import problem_files, reason_counts, top_problems
 from scoring.audit import history
+from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, Finding, FindingLink
 from scoring.db.session import session_factory
 from scoring.errors import ConflictError, NotFound, PermissionDenied, ValidationFailed
@@ -350,6 +351,8 @@ def test_generation_needs_results_and_writes_a_summary(fw):
     entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "generate_findings")).one()
     assert (entry.entity, entry.entity_id) == ("campaign", str(fw.campaign.id)) and entry.new_value["added"] == len(report.added)
     assert len(history(s, "finding", report.added[0])) == 1
+    assert all(len(history(s, "finding", fid)) == 1 for fid in report.added)  # one chained entry each
+    assert verify(s.connection()).ok, verify(s.connection()).lines()  # drafted as a set, the chain holds
     from scoring.workflow.campaigns import create_campaign, spec_from_options
 
     empty = create_campaign(s, spec_from_options(name="空活动", year=2025, window_start="2025-01-01",

@@ -40,10 +40,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
-from scoring import audit
+from scoring import audit, audit_state
 from scoring.aggregate import reason_counts, top_problems
 from scoring.aggregate.common import focus_label, focus_order
 from scoring.db.models import (
@@ -186,13 +186,22 @@ def _listed(problems: list[_Problem]) -> dict[str, list[_Problem]]:
     return {f: by_focus[f][:PROBLEMS_PER_FOCUS] for f in focus_order(by_focus)}
 
 
-def _example(problems: list[_Problem], defects: list[_Defect]) -> tuple[_Problem, _Defect] | None:
+def _by_reason(defects: list[_Defect]) -> dict[tuple[str, str], list[_Defect]]:
+    """Defects by (item, reason): each problem finds its files without scanning every defect."""
+    out: dict[tuple[str, str], list[_Defect]] = defaultdict(list)
+    for d in defects:
+        out[(d.item_id, d.reason_id)].append(d)
+    return out
+
+
+def _example(problems: list[_Problem], by_reason: dict[tuple[str, str], list[_Defect]]
+             ) -> tuple[_Problem, _Defect] | None:
     def rank(d: _Defect) -> tuple:
         return (not d.comment.strip(), -d.points, d.score, d.case_number)
 
     candidates = []
     for p in problems:
-        files = sorted((d for d in defects if (d.item_id, d.reason_id) == (p.item_id, p.reason_id)), key=rank)
+        files = sorted(by_reason.get((p.item_id, p.reason_id), ()), key=rank)
         if files:
             candidates.append((p, files[0]))
     if not candidates:
@@ -212,9 +221,10 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
     listed = _listed(problems)
     out: list[Draft] = []
 
+    by_reason = _by_reason(defects)
+
     def links_of(keys: set[tuple[str, str]]) -> list[Link]:
-        return sorted({(d.case_file_id, d.item_id, d.reason_id) for d in defects
-                       if (d.item_id, d.reason_id) in keys})
+        return sorted({(d.case_file_id, d.item_id, d.reason_id) for k in keys for d in by_reason.get(k, ())})
 
     for focus, ps in listed.items():
         label = focus_label(focus)
@@ -231,7 +241,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
     for focus, ps in listed.items():
         label = focus_label(focus)
         for _ in range(TYPICAL_PER_FOCUS):
-            chosen = _example(ps, defects)
+            chosen = _example(ps, by_reason)
             if chosen is None:
                 break
             p, d = chosen
@@ -274,10 +284,13 @@ def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> 
                            phrases)
     per_unit = reason_counts(session, actor, campaign.id, by_unit=True)
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
+    defects_of_unit: dict[int, list[_Defect]] = defaultdict(list)
+    for d in defects:
+        defects_of_unit[d.unit_id].append(d)
     for (unit_id,) in units:
         problems = [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files, None, None)
                     for r in per_unit.get(unit_id, [])]
-        mine = [d for d in defects if d.unit_id == unit_id]
+        mine = defects_of_unit.get(unit_id, [])
         drafts.extend(_scope_drafts(unit_id, problems, mine, int(reviewed[unit_id]), recommendations,
                                     campaign.anonymise, phrases))
     return drafts
@@ -352,6 +365,26 @@ def _set_links(session: Session, finding: Finding, links: list[Link]) -> bool:
     return True
 
 
+def _add_new(session: Session, actor: User, fresh: list[tuple[Finding, Draft]]) -> None:
+    """Insert first drafts as a set: the findings in one flush, their links in one statement, one chained
+    audit entry each in one more (a district campaign drafts thousands of findings with tens of thousands
+    of links)."""
+    if not fresh:
+        return
+    session.add_all([f for f, _d in fresh])
+    session.flush()
+    links = [{"finding_id": f.id, "case_file_id": c, "item_id": i, "reason_id": r}
+             for f, d in fresh for c, i, r in sorted(set(d.links))]
+    if links:
+        ids = session.scalars(insert(FindingLink).returning(FindingLink.id), links).all()
+        audit_state.note_inserted(session, FindingLink.__tablename__, ids)
+    for f, _d in fresh:
+        session.expire(f, ["links"])
+    audit.record_many(session, [
+        {"actor_id": actor.id, "action": "generate_finding", "entity": "finding", "entity_id": f.id,
+         "new": {**_text(f), "included": f.included, "gen_key": f.gen_key}} for f, _d in fresh])
+
+
 def _pending(session: Session, campaign_id: int) -> int:
     sampled = session.scalar(select(func.count()).select_from(SampleItem).join(
         SampleRecord, SampleRecord.id == SampleItem.sample_id).where(
@@ -393,6 +426,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
         audit.record(session, actor_id=actor.id, action=action, entity="finding", entity_id=f.id, old=old, new=new,
                      note=note)
 
+    fresh: list[tuple[Finding, Draft]] = []
     for d in drafts:
         f = by_key.get((d.unit_id, d.gen_key))
         if f is None:
@@ -402,11 +436,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
                         position=next_pos[_group_key(d)], version=1, created_at=now, updated_at=now,
                         updated_by_id=actor.id)
             next_pos[_group_key(d)] += 1
-            session.add(f)
-            _set_links(session, f, d.links)
-            session.flush()
-            log("generate_finding", f, new={**_text(f), "included": f.included, "gen_key": f.gen_key})
-            report.added.append(f.id)
+            fresh.append((f, d))
             continue
         links_changed = _set_links(session, f, d.links)
         was_stale = f.stale
@@ -446,6 +476,8 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
             log("finding_basis_back", f, old={"stale": True}, new={"stale": False})
         report.kept.append(f.id)
 
+    _add_new(session, actor, fresh)
+    report.added.extend(f.id for f, _d in fresh)
     for f in existing:
         if (f.unit_id, f.gen_key) in wanted or f.gen_key.startswith(MANUAL_PREFIX):
             continue
