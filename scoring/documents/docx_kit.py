@@ -8,6 +8,7 @@ Chinese text in the theme's East Asian font, whatever the style says.
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -312,12 +313,16 @@ def fit_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]], hint: Sequ
 def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any]], fonts: DocFonts, *,
           widths: Sequence[float | None] | None = None, numeric: Sequence[bool] | None = None,
           size: float | None = None, total_cm: float | None = None,
-          groups: dict[int, str] | None = None) -> Any:
+          groups: dict[int, str] | None = None, _row_by_row: bool = False) -> Any:
     """A grid table: header row (黑体) repeated on every page, cells in the table font at `size`.
 
     `widths` are hints in cm (None: share the rest of `total_cm`, the text width by default); every
     column is made wide enough for its header (never one character a line). `groups` puts a full-width
-    row with that text before the row of that index (an appendix's finding above its files)."""
+    row with that text before the row of that index (an appendix's finding above its files).
+
+    The first data row and the first group row are built through python-docx; every later one is a copy
+    of that row with its texts replaced (the same XML, without python-docx's per-cell cost: an appendix
+    of 30,000 rows). `_row_by_row` builds every row through python-docx (the test compares the two)."""
     size = size or fonts.table_size
     total_cm = total_cm or TEXT_WIDTH_CM
     t = doc.add_table(rows=1, cols=len(headers))
@@ -327,6 +332,8 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
     _repeat_header(t.rows[0])
     numeric = list(numeric) if numeric is not None else [False] * len(headers)
     pad = 1 if size < fonts.table_size else 2
+    cm = fit_widths(headers, rows, list(widths) if widths else [None] * len(headers), size, total_cm=total_cm,
+                    numeric=numeric)
 
     def fill(cell: Any, value: Any, *, head: bool, right: bool, east: str | None = None) -> None:
         p = cell.paragraphs[0]
@@ -338,35 +345,91 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
         style_run(p.add_run(clean_text(value)), east or (fonts.heading1 if head else fonts.table), fonts.latin,
                   size=size, bold=None)
 
-    for cell, h in zip(t.rows[0].cells, headers, strict=True):
-        fill(cell, h, head=True, right=False)
-    for index, row in enumerate(rows):
-        if groups and index in groups:
-            band = t.add_row()
-            _cant_split(band)
-            _keep_row_with_next(band)
-            merged = band.cells[0].merge(band.cells[-1])
-            fill(merged, groups[index], head=False, right=False, east=fonts.heading1)
-            _shade(merged)
-        added = t.add_row()
-        _cant_split(added)
-        cells = added.cells
-        for cell, value, num in zip(cells, row, numeric, strict=True):
-            fill(cell, value, head=False, right=num)
-    cm = fit_widths(headers, rows, list(widths) if widths else [None] * len(headers), size, total_cm=total_cm,
-                    numeric=numeric)
-    t.autofit = False
-    for col, w in zip(t.columns, cm, strict=True):
-        col.width = Cm(w)
-    for row in t.rows:
-        cells = row._tr.findall(qn("w:tc"))
+    def widen(tr: Any) -> None:
+        cells = tr.findall(qn("w:tc"))
         if len(cells) != len(cm):  # a merged group row: one cell over the whole width
             for tc in cells:
                 _tc_width(tc, sum(cm))
-            continue
+            return
         for tc, w in zip(cells, cm, strict=True):
             _tc_width(tc, w)
+
+    for cell, h in zip(t.rows[0].cells, headers, strict=True):
+        fill(cell, h, head=True, right=False)
+    tbl = t._tbl
+    row_template: Any = None
+    group_template: Any = None
+    for index, row in enumerate(rows):
+        if groups and index in groups:
+            if group_template is not None and not _row_by_row:
+                tbl.append(_copy_with_texts(group_template, [groups[index]]))
+            else:
+                band = t.add_row()
+                _cant_split(band)
+                _keep_row_with_next(band)
+                merged = band.cells[0].merge(band.cells[-1])
+                fill(merged, groups[index], head=False, right=False, east=fonts.heading1)
+                _shade(merged)
+                widen(band._tr)
+                group_template = band._tr
+        if row_template is not None and not _row_by_row:
+            tbl.append(_copy_with_texts(row_template, [clean_text(v) for v in row]))
+            continue
+        added = t.add_row()
+        _cant_split(added)
+        for cell, value, num in zip(added.cells, row, numeric, strict=True):
+            fill(cell, value, head=False, right=num)
+        widen(added._tr)
+        row_template = added._tr
+    t.autofit = False
+    for col, w in zip(t.columns, cm, strict=True):
+        col.width = Cm(w)
+    widen(t.rows[0]._tr)
     return t
+
+
+_TEXT_PARTS = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _copy_with_texts(template: Any, texts: Sequence[str]) -> Any:
+    """A copy of a table row whose cells (one run each) say `texts`, written as python-docx writes a run's
+    text (tab and line break as their elements, surrounding spaces preserved)."""
+    tr = copy.deepcopy(template)
+    for tc, text in zip(tr.findall(qn("w:tc")), texts, strict=True):
+        run = tc.find(f"{qn('w:p')}/{qn('w:r')}")
+        for el in [c for c in run if c.tag in _TEXT_PARTS]:
+            run.remove(el)
+        for part in _run_parts(text):
+            run.append(part)
+    return tr
+
+
+def _run_parts(text: str) -> list[Any]:
+    parts: list[Any] = []
+    buf = ""
+
+    def flush() -> None:
+        nonlocal buf
+        if buf:
+            t = OxmlElement("w:t")
+            t.text = buf
+            if buf != buf.strip():
+                t.set(_XML_SPACE, "preserve")
+            parts.append(t)
+            buf = ""
+
+    for ch in text:
+        if ch == "\t":
+            flush()
+            parts.append(OxmlElement("w:tab"))
+        elif ch in "\r\n":
+            flush()
+            parts.append(OxmlElement("w:br"))
+        else:
+            buf += ch
+    flush()
+    return parts
 
 
 def _tc_width(tc: Any, width_cm: float) -> None:
