@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -390,6 +391,7 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
 
 _TEXT_PARTS = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_BREAKS = re.compile(r"[\t\r\n]")
 
 
 def _copy_with_texts(template: Any, texts: Sequence[str]) -> Any:
@@ -406,6 +408,14 @@ def _copy_with_texts(template: Any, texts: Sequence[str]) -> Any:
 
 
 def _run_parts(text: str) -> list[Any]:
+    if not _BREAKS.search(text):  # the common case: one w:t (or nothing for an empty cell)
+        if not text:
+            return []
+        t = OxmlElement("w:t")
+        t.text = text
+        if text != text.strip():
+            t.set(_XML_SPACE, "preserve")
+        return [t]
     parts: list[Any] = []
     buf = ""
 
