@@ -88,7 +88,8 @@ class Sheet:
     def _cell(self, row: int, col: int, value: Any, fmt: Any) -> None:
         ws = self.ws
         if value is None or value == "":
-            ws.write_blank(row, col, None, fmt)
+            if fmt is not None:  # a blank cell without a format is nothing to write
+                ws.write_blank(row, col, None, fmt)
             shown = ""
         elif isinstance(value, bool):
             shown = "是" if value else "否"
@@ -241,8 +242,12 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
     rechecks = _rechecks(session, campaign.id)
     finals = _final(session, campaign.id)
     groups: dict[str, list[tuple[int, CaseFile, Unit]]] = defaultdict(list)
+    hashes: dict[tuple[str, str | None], str] = {}  # one lookup per (case type, procedure), not per file
     for order, cf, unit in sampled:
-        groups[standard_hash_for(session, campaign, cf)].append((order, cf, unit))
+        kind = (cf.case_type, cf.procedure)
+        if kind not in hashes:
+            hashes[kind] = standard_hash_for(session, campaign, cf)
+        groups[hashes[kind]].append((order, cf, unit))
     book = Book()
     warnings: list[DocWarning] = []
     if not sampled:
