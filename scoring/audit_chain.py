@@ -158,7 +158,7 @@ def claim(conn: Connection) -> tuple[int, str, dt.datetime]:
     conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + 1))
     row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
     if row is None:
-        raise CaseReviewError("the audit chain's head row is missing: run `casereview audit verify`")
+        raise CaseReviewError(code="audit.head_missing")
     now = _now()
     at = max(now, row.at) if row.at is not None else now  # never before the entry it follows
     return int(row.seq), row.hash or GENESIS, at

@@ -25,7 +25,7 @@ def form_notes(session: Session, actor: User | None, campaign_id: int, case_file
     campaign = get_campaign(session, campaign_id)
     case_file = session.get(CaseFile, case_file_id)
     if case_file is None:
-        raise NotFound(f"no file {case_file_id}")
+        raise NotFound(code="notes.no_file", id=case_file_id)
     notes = [ItemNote(item, "guidance", note) for item, note in sorted(guidance_for(session, campaign.id).items())]
     for rule in file_flags(session, actor, campaign, case_file):
         notes.extend(ItemNote(item, "precheck", f"{rule.id} {rule.title}") for item in rule.hints)

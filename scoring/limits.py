@@ -8,9 +8,11 @@ importable while refusing what no real register needs.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 from scoring.errors import Problem, ProblemReport, ValidationFailed
+from scoring.messages import Msg
 
 MB = 1024 * 1024
 
@@ -22,6 +24,11 @@ class Limit:
     what: str
 
     @property
+    def what_code(self) -> str:
+        """The message code naming what the limit is for ("limit.what.assignment_csv")."""
+        return "limit.what." + re.sub(r"[^a-z]+", "_", self.what.lower()).strip("_")
+
+    @property
     def bytes(self) -> int:
         raw = os.environ.get(self.env, "").strip()
         if not raw:
@@ -29,9 +36,9 @@ class Limit:
         try:
             mb = float(raw)
         except ValueError:
-            raise ValidationFailed(f"{self.env}={raw!r} is not a number of MB") from None
+            raise ValidationFailed(code="limit.not_mb", env=self.env, raw=raw) from None
         if not mb > 0:
-            raise ValidationFailed(f"{self.env}={raw!r} must be greater than 0")
+            raise ValidationFailed(code="limit.not_positive", env=self.env, raw=raw)
         return int(mb * MB)
 
 
@@ -57,7 +64,9 @@ def check_size(size: int, limit: Limit, source: str) -> None:
     cap = limit.bytes
     if size > cap:
         raise ProblemReport(
-            [Problem(f"the file is {size / MB:.3g} MB; a {limit.what} may be at most {cap / MB:.3g} MB "
-                     f"(setting {limit.env})", file=source)],
-            title=f"{source}: file too large",
+            [Problem(code="limit.too_large", params={
+                "mb": f"{size / MB:.3g}", "cap": f"{cap / MB:.3g}", "env": limit.env,
+                "what": Msg(limit.what_code)},
+                file=source)],
+            title_code="limit.too_large_title", title_params={"source": source},
         )

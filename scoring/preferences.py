@@ -14,8 +14,8 @@ LANGUAGES = ("zh", "en")
 def set_language(session: Session, user: User | None, language: str) -> None:
     """Keep `language` as the person's own choice (anyone may set their own; no audit: not a review fact)."""
     if user is None or not user.active:
-        raise ValidationFailed("sign in first")
+        raise ValidationFailed(code="auth.sign_in_first")
     if language not in LANGUAGES:
-        raise ValidationFailed(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+        raise ValidationFailed(code="prefs.unknown_language", language=language, known=list(LANGUAGES))
     user.language = language
     session.flush()

@@ -35,7 +35,7 @@ class Rankable(Protocol):
 
 def check_rule(rule: str) -> str:
     if rule not in TIE_BREAKS:
-        raise ValidationFailed(f"unknown tie-break {rule!r}; choose one of {', '.join(TIE_BREAKS)}")
+        raise ValidationFailed(code="ranking.unknown_tie_break", rule=rule, known=list(TIE_BREAKS))
     return rule
 
 

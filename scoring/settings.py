@@ -34,9 +34,9 @@ def _number(name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ValidationFailed(f"{name}={raw!r} is not a number") from None
+        raise ValidationFailed(code="settings.not_number", name=name, raw=raw) from None
     if value <= 0:
-        raise ValidationFailed(f"{name}={raw!r} must be greater than 0")
+        raise ValidationFailed(code="settings.not_positive", name=name, raw=raw)
     return value
 
 
@@ -59,7 +59,7 @@ def timezone() -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed(f"{ENV_TIMEZONE}={name!r} is not a known time zone (e.g. Asia/Shanghai)") from None
+        raise ValidationFailed(code="settings.bad_timezone", name=ENV_TIMEZONE, value=name) from None
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ def create_first_lead(
 ) -> int:
     """Create the first account, a panel lead, and return its id. Refused once any account exists."""
     if not password:
-        raise ValidationFailed("a password is required")
+        raise ValidationFailed(code="auth.password_required")
     if password != password_repeat:
         raise ValidationFailed(code="auth.passwords_differ")
     with transaction(engine) as session:

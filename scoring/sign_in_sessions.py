@@ -118,7 +118,7 @@ def sign_out_everywhere(session: Session, actor: User | None, user_id: int, *,
     actor = check(actor, Action.END_SESSIONS, Situation(own_account=actor is not None and actor.id == user_id),
                   what=Msg("policy.what.end_sessions"))
     if session.get(User, user_id) is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(code="auth.no_user", id=user_id)
     count = end_all(session, user_id, "everywhere", now=now)
     audit.record(session, actor_id=actor.id, action="sign_out_everywhere", entity="user", entity_id=user_id,
                  new={"sessions": count})

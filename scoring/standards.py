@@ -38,9 +38,9 @@ def load_version(session: Session, standard_hash: str) -> Standard:
         return cached
     row = session.get(StandardVersion, standard_hash)
     if row is None:
-        raise NotFound(f"no stored standard version {standard_hash[:12]}")
+        raise NotFound(code="standards.no_version", hash=standard_hash[:12])
     standard = Standard.model_validate(row.content)
     if standard.hash != standard_hash:
-        raise CaseReviewError(f"stored standard {row.standard_id} does not match its hash {standard_hash[:12]}")
+        raise CaseReviewError(code="standards.hash_mismatch", standard=row.standard_id, hash=standard_hash[:12])
     _verified[standard_hash] = standard
     return standard

@@ -353,3 +353,19 @@ def test_scoring_form_findings_and_attribute_problems_in_chinese():
     with pytest.raises(ValueError) as refused:
         decl.parse("中")
     assert text(refused.value.code, "zh", **refused.value.params) == "risk应为以下之一：高、低"
+
+
+def test_limits_and_settings_in_chinese(monkeypatch):
+    from scoring import limits
+
+    found = [v for v in vars(limits).values() if isinstance(v, limits.Limit)]
+    assert len(found) >= 7 and all(limit.what_code in MESSAGES for limit in found)
+    with pytest.raises(ProblemReport) as caught:
+        limits.check_size(6 * limits.MB, limits.UNIT_LIST_FILE, "units.xlsx")
+    assert caught.value.localized("zh") == "units.xlsx：文件过大：共1个问题"
+    assert caught.value.problems[0].localized("zh") == (
+        "units.xlsx：文件大小为6 MB；单位名录最大为5 MB（设置项 CASEREVIEW_MAX_UNITS_MB）")
+    monkeypatch.setenv("CASEREVIEW_MAX_UNITS_MB", "many")
+    with pytest.raises(ValidationFailed) as caught:
+        limits.UNIT_LIST_FILE.bytes  # noqa: B018
+    assert caught.value.localized("zh") == "设置项 CASEREVIEW_MAX_UNITS_MB='many' 不是以 MB 计的数字"
