@@ -796,6 +796,64 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "standards.no_version": ("找不到已保存的评分标准版本 {hash}", "no stored standard version {hash}"),
     "standards.hash_mismatch": ("已保存的评分标准{standard}与其哈希值 {hash} 不符（内容被改动）",
                                 "stored standard {standard} does not match its hash {hash}"),
+    # databases: opening, backing up, restoring
+    "db.bad_url": ("数据库地址有误：{url!r}（{why}）", "bad database URL {url!r}: {why}"),
+    "db.unsupported_url": ("不支持的数据库地址 {url!r}（请使用 sqlite:/// 或 postgresql://）：{why}",
+                           "unsupported database URL {url!r} (use sqlite:/// or postgresql://): {why}"),
+    "db.cannot_open": ("无法打开数据库 {url}：{why}", "cannot open database {url}: {why}"),
+    "db.protections_gone": ("审计日志的保护措施已被移除（{problems}）：数据库在本系统之外被改动，系统拒绝运行。请从备份恢复，或请数据库管理员调查后再核验审计链。",
+                            "the audit log's protections are gone ({problems}): the database was changed outside the "
+                            "application; refusing to run. Restore a backup (`casereview restore`) or have the database "
+                            "owner investigate, then run `casereview audit verify`."),
+    "backup.in_memory": ("内存数据库无法备份", "an in-memory database cannot be backed up"),
+    "backup.no_tool": ("本机没有安装 {name}：请安装 PostgreSQL 客户端工具（Debian：postgresql-client），或在数据库服务器上执行：备份用 `pg_dump --format=custom --file=FILE URL`，恢复到空数据库用 `pg_restore --no-owner --dbname=URL FILE`",
+                       "{name} is not installed here: install the PostgreSQL client tools (Debian: postgresql-client) "
+                       "or run it on the database server: `pg_dump --format=custom --file=FILE URL` to back up, "
+                       "`pg_restore --no-owner --dbname=URL FILE` into an empty database to restore"),
+    "backup.exists": ("{path}已存在：请换一个文件名（备份不会覆盖已有文件）", "{path} exists already: choose a new file name (a backup never overwrites)"),
+    "backup.no_database": ("{path}处没有数据库", "no database at {path}"),
+    "backup.integrity": ("备份副本未通过完整性检查（{check}），未写入任何内容", "the backup copy failed its integrity check ({check}); nothing written"),
+    "backup.pg_dump": ("pg_dump 执行失败：{why}", "pg_dump failed: {why}"),
+    "backup.unsupported": ("无法备份 {backend} 数据库", "cannot back up a {backend} database"),
+    "backup.no_file": ("找不到备份文件 {path}", "no backup file {path}"),
+    "restore.target_exists": ("{path}中已有数据库：请恢复到一个新的空文件", "{path} already holds a database: restore into a new, empty file"),
+    "restore.not_sqlite": ("{path}不是 SQLite 备份", "{path} is not a SQLite backup"),
+    "restore.target_has_tables": ("目标数据库中已有数据表：请恢复到空数据库", "the target database already has tables: restore into an empty database"),
+    "restore.pg_restore": ("pg_restore 执行失败：{why}", "pg_restore failed: {why}"),
+    "restore.unsupported": ("无法恢复到 {backend} 数据库", "cannot restore into a {backend} database"),
+    "restore.verify_failed": ("已恢复，但{summary}", "restored, but {summary}"),
+    # the command line
+    "cli.no_case_file": ("登记表中没有案号为“{number}”的案卷", "no case file {number!r}"),
+    "cli.no_unit": ("找不到单位“{ref}”", "no unit {ref!r}"),
+    "cli.no_user": ("找不到用户“{username}”", "no user {username!r}"),
+    "cli.who_acts": ("请用 --as 用户名 指明由谁操作（评查组长不止一名或没有）",
+                     "say who acts with --as USERNAME (there is not exactly one panel lead)"),
+    "cli.no_pdf_matched": ("没有 PDF 与登记表中的案卷对应：未保存任何文件", "no PDF matched a case file: nothing stored"),
+    "cli.no_sample": ("评查活动“{name}”还没有抽样：请先执行 `casereview sample draw`",
+                      "campaign {name!r} has no sample yet: run `casereview sample draw`"),
+    "cli.rubric_folder": ("这是一个文件夹：请指定评分标准文件或内置评分标准的编号",
+                          "this is a folder; give a standard file or a shipped standard id"),
+    "cli.cannot_read_standard": ("无法读取评分标准", "cannot read the standard"),
+    "cli.bad_marks_file": ("{path}不是有效的评分文件", "{path} is not a valid marks file"),
+    "cli.wrong_standard": ("评分标准{standard}适用于{types}案卷，不适用于{case_type}", "standard {standard} is for {types} files, not {case_type}"),
+    "cli.wrong_standard_title": ("该案卷不适用此评分标准", "wrong standard for this file"),
+    "cli.module_not_standard": ("这是模块，不是评分标准", "this is a module, not a standard"),
+    "cli.not_a_standard": ("不是评分标准", "not a standard"),
+    # the demo
+    "demo.campaign_clash": ("已有名为“{name}”的评查活动，但不是示例活动（{year}，{start}..{end}）",
+                            "a campaign named {name!r} exists but is not the demo's ({year}, {start}..{end})"),
+    "demo.no_data": ("找不到示例数据：缺少{missing}（示例需要完整的代码仓库；可用 `casereview demo generate` 重新生成）",
+                     "demo data not found: missing {missing} (the demo needs a checkout of the repository; regenerate "
+                     "it with `casereview demo generate`)"),
+    "demo.partly_present": ("数据库中已有{path}的{n}本示例案卷中的{present}本：请将示例载入新的数据库（例如 --db sqlite:///demo.db）",
+                            "the database already holds {present} of the {n} demo case files of {path}: load the demo "
+                            "into a fresh database (e.g. --db sqlite:///demo.db)"),
+    "demo.units_not_loaded": ("{file}：示例单位未载入", "{file}: demo units not loaded"),
+    "demo.register_not_loaded": ("{file}：示例登记表未载入", "{file}: demo register not loaded"),
+    "demo.no_lead": ("数据库中已有账户，但没有在岗的评查组长：示例评查活动需要由评查组长操作",
+                     "the database has accounts but no active panel lead: the demo campaigns need a lead to act as"),
+    "demo.person_clash": ("用户“{username}”已存在，但不是在岗的{role}：请将示例载入新的数据库",
+                          "user {username!r} exists but is not an active {role}; load the demo into a fresh database"),
 }
 
 

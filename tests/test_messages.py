@@ -369,3 +369,21 @@ def test_limits_and_settings_in_chinese(monkeypatch):
     with pytest.raises(ValidationFailed) as caught:
         limits.UNIT_LIST_FILE.bytes  # noqa: B018
     assert caught.value.localized("zh") == "设置项 CASEREVIEW_MAX_UNITS_MB='many' 不是以 MB 计的数字"
+
+
+def test_database_and_cli_errors_in_either_language(tmp_path, capsys):
+    from scoring.db.backup import backup
+    from scoring.errors import CaseReviewError
+
+    out = tmp_path / "copy.db"
+    out.write_bytes(b"x")
+    with pytest.raises(CaseReviewError) as caught:
+        backup(f"sqlite:///{tmp_path / 'x.db'}", out)
+    assert caught.value.localized("zh") == f"{out}已存在：请换一个文件名（备份不会覆盖已有文件）"
+    db = f"sqlite:///{tmp_path / 'y.db'}"
+    assert main(["--lang", "zh", "init", "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["--lang", "zh", "sessions", "end", "--user", "nobody", "--db", db]) == 1
+    assert "错误：找不到用户“nobody”" in capsys.readouterr().err
+    assert main(["--lang", "en", "sessions", "end", "--user", "nobody", "--db", db]) == 1
+    assert "error: no user 'nobody'" in capsys.readouterr().err

@@ -42,7 +42,7 @@ def set_cmd(engine, case_number: str, key: str, value: str, as_user: str | None)
     with transaction(engine()) as session:
         cf = session.scalar(select(CaseFile).where(CaseFile.case_number == case_number))
         if cf is None:
-            raise NotFound(f"no case file {case_number!r}")
+            raise NotFound(code="cli.no_case_file", number=case_number)
         set_file_attribute(session, acting_user(session, as_user), cf.id, key, parsed)
         fa = attributes_of(cf)
         echo_json({"case_number": cf.case_number, "attributes": {k: str(v) for k, v in fa.attrs.items()},

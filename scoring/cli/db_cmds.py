@@ -40,5 +40,5 @@ def restore_cmd(engine, backup_file: Path) -> None:
     restore(engine.url, backup_file)
     report = verify(engine())
     if not report.ok:
-        raise CaseReviewError(f"restored, but {report.summary(language())}")
+        raise CaseReviewError(code="restore.verify_failed", summary=report.summary(language()))
     click.echo(f"restored into {engine().url.render_as_string()}: {report.summary(language())}")

@@ -34,7 +34,7 @@ def _unit_id(session, ref: str) -> int:  # noqa: ANN001
     if unit is None:
         unit = session.scalar(select(Unit).where(Unit.name == ref.strip()))
     if unit is None:
-        raise NotFound(f"no unit {ref!r}")
+        raise NotFound(code="cli.no_unit", ref=ref)
     return unit.id
 
 

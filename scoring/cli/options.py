@@ -52,11 +52,11 @@ def acting_user(session: Session, username: str | None) -> User:
     if username:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"no user {username!r}")
+            raise NotFound(code="cli.no_user", username=username)
         return user
     leads = session.scalars(select(User).where(User.role == Role.LEAD, User.active.is_(True))).all()
     if len(leads) != 1:
-        raise CaseReviewError("say who acts with --as USERNAME (there is not exactly one panel lead)")
+        raise CaseReviewError(code="cli.who_acts")
     return leads[0]
 
 

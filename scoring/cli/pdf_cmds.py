@@ -54,7 +54,7 @@ def bulk_cmd(engine, source: Path, dry_run: bool, as_user: str | None) -> None:
         for name, why in plan.rejected:
             click.echo(f"refused    {why}")
         if not plan.matched:
-            raise ValidationFailed("no PDF matched a case file: nothing stored")
+            raise ValidationFailed(code="cli.no_pdf_matched")
         if dry_run:
             click.echo(f"dry run: {len(plan.matched)} would be attached; nothing stored")
             return
@@ -73,7 +73,7 @@ def show_cmd(engine, case_number: str, output: Path | None, as_user: str | None)
         actor = acting_user(session, as_user)
         file_id = session.scalar(select(CaseFile.id).where(CaseFile.case_number == case_number.strip()))
         if file_id is None:
-            raise NotFound(f"no case file numbered {case_number!r} in the register")
+            raise NotFound(code="pdf.no_case", number=case_number)
         if output is None:
             found = case_pdfs.info(session, actor, file_id)
             if found is None:

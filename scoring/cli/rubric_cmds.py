@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -14,8 +15,9 @@ from scoring.cli.options import db_option
 from scoring.db.session import transaction
 from scoring.documents.standard_docx import standard_docx
 from scoring.engine import score
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import Problem, ProblemReport, problems_from_validation
 from scoring.marks import ScoreInput
+from scoring.messages import Join
 from scoring.rubric.loader import (
     DEFAULT_RUBRIC_DIR,
     RubricLibrary,
@@ -53,8 +55,8 @@ def score_cmd(rubric_path: Path, marks_path: Path) -> None:
     """Score one file: RUBRIC is a standard file (or a shipped standard id), MARKS.json holds the file's
     attributes and the marks (format in the README). Prints the result as JSON."""
     if rubric_path.is_dir():
-        raise ProblemReport([Problem("this is a folder; give a standard file or a shipped standard id",
-                                     file=str(rubric_path))], title="cannot read the standard")
+        raise ProblemReport([Problem(code="cli.rubric_folder", file=str(rubric_path))],
+                            title_code="cli.cannot_read_standard")
     if rubric_path.exists():
         standard = load_standard(rubric_path)
     else:
@@ -63,14 +65,15 @@ def score_cmd(rubric_path: Path, marks_path: Path) -> None:
     try:
         data = ScoreInput.model_validate(raw)
     except ValidationError as exc:
-        problems = [Problem(e["msg"].removeprefix("Value error, "), file=str(marks_path),
-                            path=".".join(map(str, e["loc"]))) for e in exc.errors()[:MAX_PROBLEMS_SHOWN]]
-        raise ProblemReport(problems, title=f"{marks_path} is not a valid marks file",
+        shown = exc.errors()[:MAX_PROBLEMS_SHOWN]
+        problems = [dataclasses.replace(p, file=str(marks_path), path=".".join(map(str, e["loc"])), column=None)
+                    for e, p in zip(shown, problems_from_validation(shown), strict=True)]
+        raise ProblemReport(problems, title_code="cli.bad_marks_file", title_params={"path": str(marks_path)},
                             omitted=exc.error_count() - len(problems)) from None
     if not standard.covers(data.file):
-        raise ProblemReport([Problem(f"standard {standard.id} is for {'/'.join(standard.applies_to.case_types)} "
-                                     f"files, not {data.file.case_type}", file=str(marks_path), path="file")],
-                            title="wrong standard for this file")
+        raise ProblemReport([Problem(code="cli.wrong_standard", params={
+            "standard": standard.id, "types": Join(tuple(standard.applies_to.case_types), "/", "/"),
+            "case_type": data.file.case_type}, file=str(marks_path), path="file")], title_code="cli.wrong_standard_title")
     result = score(standard, data.file, data.marks())
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -88,7 +91,7 @@ def _standard_file(ref: Path) -> StandardFile:
         lib.get(str(ref))
         model = load_rubric_file(lib.sources[str(ref)]).model
     if not isinstance(model, StandardFile):
-        raise ProblemReport([Problem("this is a module, not a standard", file=str(ref))], title="not a standard")
+        raise ProblemReport([Problem(code="cli.module_not_standard", file=str(ref))], title_code="cli.not_a_standard")
     return model
 
 

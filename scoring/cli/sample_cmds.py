@@ -41,7 +41,7 @@ def _record_id(engine, campaign: str | None, record_id: int | None, actor_id: in
     camp = _campaign(engine, campaign)
     record = current_sample(engine, camp.id, actor_id=actor_id)
     if record is None:
-        raise NotFound(f"campaign {camp.name!r} has no sample yet: run `casereview sample draw`")
+        raise NotFound(code="cli.no_sample", name=camp.name)
     return record.id
 
 

@@ -27,6 +27,6 @@ def end_cmd(engine, username: str, as_user: str | None) -> None:
     with transaction(engine()) as session:
         user = session.scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"no user {username!r}")
+            raise NotFound(code="cli.no_user", username=username)
         count = sign_in_sessions.sign_out_everywhere(session, acting_user(session, as_user), user.id)
     click.echo(f"{username}: {count} session(s) ended")

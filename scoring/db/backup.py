@@ -24,12 +24,12 @@ def _url(url: str) -> URL:
     try:
         return make_url(url)
     except sa.exc.ArgumentError as exc:
-        raise CaseReviewError(f"bad database URL {url!r}: {exc}") from None
+        raise CaseReviewError(code="db.bad_url", url=url, why=str(exc)) from None
 
 
 def _sqlite_path(u: URL) -> Path:
     if not u.database or u.database == ":memory:":
-        raise CaseReviewError("an in-memory database cannot be backed up")
+        raise CaseReviewError(code="backup.in_memory")
     return Path(u.database).expanduser()
 
 
@@ -48,22 +48,19 @@ def _pg_args(u: URL) -> tuple[str, list[str]]:
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        raise CaseReviewError(
-            f"{name} is not installed here: install the PostgreSQL client tools (Debian: postgresql-client) or "
-            f"run it on the database server: `pg_dump --format=custom --file=FILE URL` to back up, "
-            f"`pg_restore --no-owner --dbname=URL FILE` into an empty database to restore")
+        raise CaseReviewError(code="backup.no_tool", name=name)
     return path
 
 
 def backup(url: str, out: Path) -> None:
     """Write a consistent copy of the database at `url` to `out` (which must not exist yet)."""
     if out.exists() and out.stat().st_size > 0:
-        raise CaseReviewError(f"{out} exists already: choose a new file name (a backup never overwrites)")
+        raise CaseReviewError(code="backup.exists", path=out)
     u = _url(url)
     if u.get_backend_name() == "sqlite":
         src_path = _sqlite_path(u)
         if not src_path.exists():
-            raise CaseReviewError(f"no database at {src_path}")
+            raise CaseReviewError(code="backup.no_database", path=src_path)
         src = sqlite3.connect(f"file:{src_path}?mode=ro", uri=True, timeout=30)
         dst = sqlite3.connect(out)
         try:
@@ -75,7 +72,7 @@ def backup(url: str, out: Path) -> None:
             src.close()
         if check != "ok":
             out.unlink(missing_ok=True)
-            raise CaseReviewError(f"the backup copy failed its integrity check ({check}); nothing written")
+            raise CaseReviewError(code="backup.integrity", check=check)
         return
     if u.get_backend_name() == "postgresql":
         target, schema = _pg_args(u)
@@ -83,9 +80,9 @@ def backup(url: str, out: Path) -> None:
                              capture_output=True, text=True, check=False)
         if res.returncode != 0:
             out.unlink(missing_ok=True)
-            raise CaseReviewError(f"pg_dump failed: {' '.join(res.stderr.split())[:300]}")
+            raise CaseReviewError(code="backup.pg_dump", why=" ".join(res.stderr.split())[:300])
         return
-    raise CaseReviewError(f"cannot back up a {u.get_backend_name()} database")
+    raise CaseReviewError(code="backup.unsupported", backend=u.get_backend_name())
 
 
 def _has_tables(url: str) -> bool:
@@ -108,15 +105,15 @@ def _has_tables(url: str) -> bool:
 def restore(url: str, backup_file: Path) -> None:
     """Restore `backup_file` into the empty database at `url`; refuses one that has any table."""
     if not backup_file.is_file():
-        raise CaseReviewError(f"no backup file {backup_file}")
+        raise CaseReviewError(code="backup.no_file", path=backup_file)
     u = _url(url)
     if u.get_backend_name() == "sqlite":
         path = _sqlite_path(u)
         if path.exists() and path.stat().st_size > 0 and _has_tables(url):
-            raise CaseReviewError(f"{path} already holds a database: restore into a new, empty file")
+            raise CaseReviewError(code="restore.target_exists", path=path)
         with backup_file.open("rb") as f:
             if f.read(16) != b"SQLite format 3\x00":
-                raise CaseReviewError(f"{backup_file} is not a SQLite backup")
+                raise CaseReviewError(code="restore.not_sqlite", path=backup_file)
         src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         dst = sqlite3.connect(path)
@@ -128,11 +125,11 @@ def restore(url: str, backup_file: Path) -> None:
         return
     if u.get_backend_name() == "postgresql":
         if _has_tables(url):
-            raise CaseReviewError("the target database already has tables: restore into an empty database")
+            raise CaseReviewError(code="restore.target_has_tables")
         target, _schema = _pg_args(u)
         res = subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error", f"--dbname={target}",
                               str(backup_file)], capture_output=True, text=True, check=False)
         if res.returncode != 0:
-            raise CaseReviewError(f"pg_restore failed: {' '.join(res.stderr.split())[:300]}")
+            raise CaseReviewError(code="restore.pg_restore", why=" ".join(res.stderr.split())[:300])
         return
-    raise CaseReviewError(f"cannot restore into a {u.get_backend_name()} database")
+    raise CaseReviewError(code="restore.unsupported", backend=u.get_backend_name())

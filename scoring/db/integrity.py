@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, inspect
 
 from scoring.errors import CaseReviewError
+from scoring.messages import Join
 
 _ABORT = "SELECT RAISE(ABORT, 'audit_log is append-only')"
 SQLITE_TRIGGERS = [
@@ -72,8 +73,4 @@ def check_schema(engine: Engine) -> None:
     """Refuse to run on a database whose audit log or its protections were removed."""
     problems = schema_problems(engine)
     if problems:
-        raise CaseReviewError(
-            "the audit log's protections are gone (" + "; ".join(problems) + "): the database was changed "
-            "outside the application; refusing to run. Restore a backup (`casereview restore`) or have the "
-            "database owner investigate, then run `casereview audit verify`."
-        )
+        raise CaseReviewError(code="db.protections_gone", problems=Join(tuple(problems), "；", "; "))

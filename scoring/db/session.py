@@ -44,7 +44,7 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
-        raise CaseReviewError(f"bad database URL {url!r}: {exc}") from None
+        raise CaseReviewError(code="db.bad_url", url=url, why=str(exc)) from None
     if parsed.get_backend_name() == "sqlite":
         db = parsed.database
         if db and db != ":memory:":
@@ -57,7 +57,7 @@ def make_engine(url: str | None = None) -> Engine:
     try:
         return create_engine(parsed, pool_pre_ping=True)
     except (NoSuchModuleError, ImportError) as exc:
-        raise CaseReviewError(f"unsupported database URL {url!r} (use sqlite:/// or postgresql://): {exc}") from None
+        raise CaseReviewError(code="db.unsupported_url", url=url, why=str(exc)) from None
 
 
 def is_current(engine: Engine) -> bool:
@@ -74,7 +74,7 @@ def open_db(url: str | None = None, *, upgrade: bool = True) -> Engine:
             pass
     except OperationalError as exc:
         reason = " ".join(str(exc.orig).split())
-        raise CaseReviewError(f"cannot open database {engine.url.render_as_string()}: {reason}") from None
+        raise CaseReviewError(code="db.cannot_open", url=engine.url.render_as_string(), why=reason) from None
     if upgrade:
         upgrade_to_head(engine)
     elif "alembic_version" not in inspect(engine).get_table_names():

@@ -117,8 +117,8 @@ def load_campaigns(engine: Engine, lead_id: int, reviewer_ids: list[int]) -> lis
 def _find(session: Session, spec: DemoCampaign) -> Campaign | None:
     campaign = session.scalar(select(Campaign).where(Campaign.name == spec.name))
     if campaign is not None and (campaign.year, campaign.window_start, campaign.window_end) != (spec.year, *spec.window):
-        raise CaseReviewError(f"a campaign named {spec.name!r} exists but is not the demo's "
-                              f"({campaign.year}, {campaign.window_start}..{campaign.window_end})")
+        raise CaseReviewError(code="demo.campaign_clash", name=spec.name, year=campaign.year,
+                              start=campaign.window_start, end=campaign.window_end)
     return campaign
 
 

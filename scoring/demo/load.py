@@ -49,10 +49,7 @@ def demo_paths(data_dir: Path | None = None) -> DemoFiles:
     files = DemoFiles(data_dir / UNITS_FILE, tuple(data_dir / name for name in REGISTER_FILES))
     missing = [p for p in (files.units, *files.registers) if not p.is_file()]
     if missing:
-        raise CaseReviewError(
-            f"demo data not found: missing {', '.join(str(p) for p in missing)} "
-            "(the demo needs a checkout of the repository; regenerate it with `casereview demo generate`)"
-        )
+        raise CaseReviewError(code="demo.no_data", missing=[str(p) for p in missing])
     return files
 
 
@@ -126,10 +123,7 @@ def _registers_to_load(engine: Engine, numbers: dict[Path, list[str]]) -> list[P
     for path, case_numbers in numbers.items():
         present = _count_present(engine, CaseFile, CaseFile.case_number, case_numbers)
         if present and present != len(case_numbers):
-            raise CaseReviewError(
-                f"the database already holds {present} of the {len(case_numbers)} demo case files of {path.name}: "
-                "load the demo into a fresh database (e.g. --db sqlite:///demo.db)"
-            )
+            raise CaseReviewError(code="demo.partly_present", present=present, n=len(case_numbers), path=path.name)
         if not present:
             todo.append(path)
     return todo
@@ -146,12 +140,13 @@ def _load_registers(engine: Engine, files: DemoFiles, numbers: dict[Path, list[s
     if todo:
         units_report = import_units(engine, files.units, actor_id=actor_id)
         if not units_report.ok:
-            raise ProblemReport(units_report.problems, title=f"{files.units.name}: demo units not loaded")
+            raise ProblemReport(units_report.problems, title_code="demo.units_not_loaded",
+                                title_params={"file": files.units.name})
         units_added = units_report.rows_imported
     for path in todo:
         report = import_register(engine, path, actor_id=actor_id)
         if not report.ok:
-            raise ProblemReport(report.problems, title=f"{path.name}: demo register not loaded")
+            raise ProblemReport(report.problems, title_code="demo.register_not_loaded", title_params={"file": path.name})
         batch_ids[path.name] = report.batch_id
         case_files_added += report.rows_imported
     all_numbers = [n for case_numbers in numbers.values() for n in case_numbers]

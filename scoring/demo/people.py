@@ -17,6 +17,7 @@ from scoring.accounts import count_users, create_user
 from scoring.db.models import User
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
+from scoring.messages import Msg
 from scoring.policy import Action, check
 
 DEMO_PASSWORD = "demo-review-2024"  # documented in the README and printed by `casereview demo`
@@ -53,7 +54,7 @@ def find_lead(session: Session, actor_id: int | None) -> User | None:
     if actor_id is not None:
         user = session.get(User, actor_id)
         if user is None:
-            raise CaseReviewError(f"no user with id {actor_id}")
+            raise CaseReviewError(code="auth.no_user", id=actor_id)
         return check(user, Action.IMPORT_REGISTER)
     return session.scalar(
         select(User).where(User.role == Role.LEAD, User.active.is_(True)).order_by(User.id).limit(1)
@@ -63,9 +64,7 @@ def find_lead(session: Session, actor_id: int | None) -> User | None:
 def create_demo_lead(session: Session) -> User:
     """The demo lead, for a database with no accounts at all (e.g. `casereview demo` on a new file)."""
     if count_users(session):
-        raise CaseReviewError(
-            "the database has accounts but no active panel lead: the demo campaigns need a lead to act as"
-        )
+        raise CaseReviewError(code="demo.no_lead")
     return create_user(session, username=DEMO_LEAD_USERNAME, display_name=DEMO_LEAD_NAME, role=Role.LEAD,
                        password=DEMO_PASSWORD, bootstrap=True)
 
@@ -86,7 +85,6 @@ def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
                                unit_name=person.unit, password=DEMO_PASSWORD, actor=lead)
             created += 1
         elif user.role != role or not user.active:
-            raise CaseReviewError(f"user {person.username!r} exists but is not an active {role.value}; "
-                                  "load the demo into a fresh database")
+            raise CaseReviewError(code="demo.person_clash", username=person.username, role=Msg(f"policy.role.{role.value}"))
         users.append(user)
     return users[:len(REVIEWERS)], users[len(REVIEWERS)], created
