@@ -179,8 +179,8 @@ _PYDANTIC_CODES: dict[str, tuple[str, str | None, str | None]] = {
     "greater_than": ("field.too_small", "gt", "min"),
     "less_than_equal": ("field.too_large", "le", "max"),
     "less_than": ("field.too_large", "lt", "max"),
-    "literal_error": ("field.unknown", None, None),
-    "enum": ("field.unknown", None, None),
+    "literal_error": ("field.one_of", "expected", "expected"),
+    "enum": ("field.one_of", "expected", "expected"),
     "extra_forbidden": ("field.unknown", None, None),
 }
 

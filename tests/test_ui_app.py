@@ -170,7 +170,7 @@ def test_sso_without_an_account_says_to_ask_the_lead(db):
     at.user = {"is_logged_in": True, "email": "stranger@example.org"}
     at.run()
     assert texts(at, "title") == ["登录"]
-    assert "ask the panel lead to create your account" in " ".join(texts(at, "error"))
+    assert "请联系评查组长为您创建账户" in " ".join(texts(at, "error"))
     with session_factory(db)() as s:
         assert s.scalar(select(func.count()).select_from(User)) == 3
 
@@ -247,5 +247,5 @@ def test_setup_when_demo_data_is_missing_still_signs_in(db, tmp_path, monkeypatc
     monkeypatch.setattr("scoring.demo.load.DATA_DIR", tmp_path / "nowhere")
     at = _setup_form(new_app().run(), demo=True)
     assert texts(at, "title") == ["概览"]
-    assert "demo data not found" in " ".join(texts(at, "error"))
+    assert "找不到示例数据" in " ".join(texts(at, "error"))
     assert len(_users(db)) == 1

@@ -241,7 +241,7 @@ def test_an_unpublished_campaign_is_refused_by_url(world, page):
 def test_unknown_campaign_and_unit_links_show_an_error(world):
     at = open_page(world["lead"], "compare", campaign=99999)
     assert not at.exception
-    assert any("no campaign 99999" in e for e in texts(at, "error"))
+    assert any("找不到编号为99999的评查活动" in e for e in texts(at, "error"))
     at = open_page(world["lead"], "compare", campaign="abc")
     assert any("campaign=abc" in e for e in texts(at, "error"))
     at = open_page(world["lead"], "unit_detail", campaign=world["current"], unit=99999)

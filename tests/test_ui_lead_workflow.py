@@ -174,7 +174,7 @@ def test_sampling_enlarge_and_refusals_are_shown(world):
     at.number_input(key="enl_count").set_value(1)
     at.button(key="enl_submit").click().run()
     assert not at.exception
-    assert "never reduced" in " ".join(texts(at, "error"))
+    assert "抽样只能扩大，不能减少" in " ".join(texts(at, "error"))
     assert _count(world, SampleRecord) == 1
     at.number_input(key="enl_count").set_value(3)
     at.button(key="enl_submit").click().run()
@@ -194,7 +194,7 @@ def test_sampling_bad_rules_and_seed_show_errors(world):
     at.text_input(key="smp_seed").input("-5").run()
     at.button(key="smp_draw").click().run()
     assert not at.exception
-    assert "seed must be a whole number" in " ".join(texts(at, "error"))
+    assert "随机种子应为0至" in " ".join(texts(at, "error"))
     assert _count(world, SampleRecord) == 0
 
 
@@ -232,7 +232,7 @@ def test_auto_plan_gone_stale_is_refused(world):
     _auto_assign(world)  # another tab assigns meanwhile
     at.button(key="asg_apply").click().run()
     assert not at.exception
-    assert "changed since this plan was previewed" in " ".join(texts(at, "error"))
+    assert "预览之后评查分配已有变化" in " ".join(texts(at, "error"))
     assert _count(world, Assignment) == 24
 
 
@@ -256,7 +256,7 @@ def test_manual_own_unit_assignment_shows_the_recusal_error(world):
     at.run()
     at.selectbox(key="asg_remove_choice").set_value(aid)
     at.button(key="asg_remove").click().run()
-    assert "already scored" in " ".join(texts(at, "error"))
+    assert "不能取消该分配" in " ".join(texts(at, "error"))
     assert _count(world, Assignment) == 1
 
 
@@ -312,7 +312,7 @@ def test_recheck_page_compares_and_records_a_final_result(world):
 
     # A reason is required (the core says so); then adopting review 1 gives the final result.
     at.button(key="rcp_record").click().run()
-    assert "needs a reason" in " ".join(texts(at, "error"))
+    assert "复核需要说明理由" in " ".join(texts(at, "error"))
     assert _count(world, Recheck) == 0
     at.selectbox(key=f"rcp_adopt_{cf}").set_value(r1)
     at.text_area(key=f"rcp_reason_{cf}").input("核查卷宗第3页，采纳评查员意见")

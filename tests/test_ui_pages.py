@@ -76,7 +76,7 @@ def test_accounts_page_shows_core_errors(db, ids):
     at.text_input(key="acc_username").input("rv3")
     at.selectbox(key="acc_role").set_value("reviewer")
     at.button(key="FormSubmitter:add_user-新增").click().run()
-    assert "needs a home unit" in " ".join(texts(at, "error"))
+    assert "评查人员需要填写所在单位" in " ".join(texts(at, "error"))
     assert _count(db, User) == 3
 
 
@@ -89,7 +89,7 @@ def test_accounts_page_deactivates_and_reactivates(db, ids):
         assert s.get(User, ids["rv"]).active is False
     at.selectbox(key="acc_choose").set_value(ids["lead"])
     at.button(key="acc_deactivate").click().run()
-    assert "cannot deactivate your own account" in " ".join(texts(at, "error"))
+    assert "不能停用自己的账户" in " ".join(texts(at, "error"))
     at.selectbox(key="acc_choose").set_value(ids["rv"])
     at.button(key="acc_reactivate").click().run()
     with session_factory(db)() as s:
@@ -114,7 +114,7 @@ def test_accounts_page_edits_an_account(db, ids):
     at.selectbox(key="accedit_user").set_value(lead).run()
     at.selectbox(key=f"accedit_role_{lead}").set_value("reviewer")
     at.button(key=f"FormSubmitter:edit_user_{lead}-保存修改").click().run()
-    assert "own lead role" in " ".join(texts(at, "error"))
+    assert "不能取消自己的评查组长角色" in " ".join(texts(at, "error"))
 
 
 # ------------------------------------------------------------------------------------------ register
@@ -263,9 +263,9 @@ def test_standards_page_shows_rubric_problems(db, ids, tmp_path, monkeypatch):
     monkeypatch.setenv("CASEREVIEW_RUBRICS", str(tmp_path / "broken"))
     at = signed_in_app(ids["lead"], "standards")
     assert not at.exception
-    assert "rubric check failed" in " ".join(texts(at, "error"))
+    assert "评分标准检查未通过" in " ".join(texts(at, "error"))
     problems = _frames(at)[0]
-    assert any("add up to" in m for m in problems["问题"])
+    assert any("各部分满分相加为" in m for m in problems["问题"])
 
 
 def test_shipped_standards_render(db, ids, monkeypatch):

@@ -211,7 +211,7 @@ def test_after_submitting_drafts_of_others_stay_hidden(world):
 
 def test_a_reviewer_cannot_open_another_reviewers_file(world):
     at = _open_score_page(world, "a", world["b2"])
-    assert any("is not assigned to ra" in e for e in texts(at, "error"))
+    assert any("没有分配给ra" in e for e in texts(at, "error"))
     assert _review_of(world, world["b2"]) is None
     assert not at.segmented_control
 

@@ -11,6 +11,7 @@ shipped `rubrics/modules`.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +21,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import Problem, ProblemReport, problems_from_validation
+from scoring.messages import Msg
 from scoring.rubric.model import CItem, CSection, CVeto, Standard
 from scoring.rubric.schema import Condition, FileAttributes, ModuleFile, StandardFile
 from scoring.rubric.vocabulary import (
@@ -56,13 +58,13 @@ def _pydantic_problems(exc: ValidationError, fname: str, lines: dict[PathKey, in
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         kind = err["type"]
+        where = {"file": fname, "path": format_path(loc) or None, "line": _line_for(loc, lines)}
         if kind == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}"
+            out.append(Problem(code="rubric.unknown_key", params={"key": loc[-1]}, **where))
         elif kind == "missing":
-            msg = f"required key {loc[-1]!r} is missing"
-        else:
-            msg = err["msg"].removeprefix("Value error, ")
-        out.append(Problem(msg, file=fname, path=format_path(loc) or None, line=_line_for(loc, lines)))
+            out.append(Problem(code="rubric.missing_key", params={"key": loc[-1]}, **where))
+        else:  # a validator's message code (InvalidValue), or pydantic's own words
+            out.append(dataclasses.replace(problems_from_validation([err])[0], column=None, **where))
     return out
 
 
@@ -84,8 +86,8 @@ def _read(path: Path) -> tuple[Any, dict[PathKey, int]]:
     fname = str(path)
     data, lines = load_yaml_file(path)
     if not isinstance(data, dict):
-        raise ProblemReport([Problem("a rubric file must be a YAML mapping (key: value)", file=fname, line=1)],
-                            title=f"{fname} is not a rubric")
+        raise ProblemReport([Problem(code="rubric.not_mapping", file=fname, line=1)],
+                            title_code="rubric.not_rubric", title_params={"file": fname})
     return data, lines
 
 
@@ -96,14 +98,15 @@ def _validate(path: Path, data: dict[str, Any], lines: dict[PathKey, int], vocab
         StandardFile if kind == "standard" else ModuleFile if kind == "module" else None)
     if model_cls is None:
         raise ProblemReport(
-            [Problem(f"`kind` must be 'standard', 'module' or 'vocabulary', not {str(kind)[:40]!r}", file=fname,
+            [Problem(code="rubric.bad_kind", params={"kind": str(kind)[:40]}, file=fname,
                      path="kind", line=lines.get(("kind",), 1))],
-            title=f"{fname} is not a rubric",
+            title_code="rubric.not_rubric", title_params={"file": fname},
         )
     try:
         model = model_cls.model_validate(data, context={"vocabulary": vocab})
     except ValidationError as exc:
-        raise ProblemReport(_pydantic_problems(exc, fname, lines), title=f"{fname} is not a valid {kind}") from None
+        raise ProblemReport(_pydantic_problems(exc, fname, lines), title_code="rubric.not_valid",
+                            title_params={"file": fname, "kind": kind}) from None
     return LoadedFile(path=path, model=model, lines=lines)
 
 
@@ -123,16 +126,17 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
     assert isinstance(s, StandardFile)
     problems: list[Problem] = []
 
-    def problem(msg: str, src: LoadedFile, *loc: str | int) -> None:
-        problems.append(Problem(msg, file=src.name, path=format_path(loc) or None, line=src.line(*loc)))
+    def problem(msg: Msg, src: LoadedFile, *loc: str | int) -> None:
+        problems.append(Problem(code=msg.code, params=msg.params, file=src.name, path=format_path(loc) or None,
+                                line=src.line(*loc)))
 
     sources: list[tuple[LoadedFile, str | None, Condition | None, str | None]] = [(std, None, None, None)]
     std_other = s.allow_other.max if s.allow_other else None
     for i, mod_id in enumerate(s.include):
         mod = modules.get(mod_id)
         if mod is None:
-            known = ", ".join(sorted(modules)) or "none found"
-            problem(f"unknown module {mod_id!r} (modules found: {known})", std, "include", i)
+            known = sorted(modules) or Msg("rubric.none_found")
+            problem(Msg("rubric.unknown_module", {"module": mod_id, "known": known}), std, "include", i)
             continue
         m = mod.model
         assert isinstance(m, ModuleFile)
@@ -145,7 +149,8 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
     def claim(ident: str, what: str, src: LoadedFile, *loc: str | int) -> None:
         where = f"{src.name} {format_path(loc)}"
         if ident in seen:
-            problem(f"duplicate {what} id {ident!r} (also at {seen[ident]})", src, *loc, "id")
+            problem(Msg("rubric.duplicate_id", {"what": Msg(f"rubric.what.{what.replace(' ', '_')}"), "id": ident,
+                                             "where": seen[ident]}), src, *loc, "id")
         else:
             seen[ident] = where
 
@@ -159,12 +164,11 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
                 claim(item.id, "item", src, "sections", si, "items", ii)
                 focus = item.focus or module_focus
                 if focus is None:
-                    problem("item needs `focus` (a focus area or general category)", src, "sections", si, "items", ii)
+                    problem(Msg("rubric.item_focus"), src, "sections", si, "items", ii)
                     focus = "procedure"
                 other = item.allow_other.max if item.allow_other else src_other
                 if not item.deductions and other is None:
-                    problem("item lists no deduction reason and allows no `allow_other` deduction: nothing could "
-                            "ever be deducted", src, "sections", si, "items", ii)
+                    problem(Msg("rubric.item_nothing"), src, "sections", si, "items", ii)
                 items.append(
                     CItem(id=item.id, title=item.title, focus=focus, max=item.max, allow_na=item.allow_na,
                           allow_other=other, conditions=_conds(item.applies_when),
@@ -179,15 +183,14 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
             effect = veto.effect or s.veto_effect
             focus = veto.focus or module_focus
             if focus is None:
-                problem("veto needs `focus`", src, "vetoes", vi)
+                problem(Msg("rubric.veto_focus"), src, "vetoes", vi)
                 focus = "procedure"
             band_names = [b.name for b in s.grade_bands]
             if effect.kind == "cap":
                 if effect.band not in band_names:
-                    problem(f"veto effect band {effect.band!r} is not one of the grade bands {band_names}",
-                            src, "vetoes", vi)
+                    problem(Msg("rubric.veto_band", {"band": effect.band, "bands": band_names}), src, "vetoes", vi)
                 elif effect.band == band_names[0]:
-                    problem(f"capping at the top band {effect.band!r} has no effect", src, "vetoes", vi)
+                    problem(Msg("rubric.veto_top_band", {"band": effect.band}), src, "vetoes", vi)
             vetoes.append(
                 CVeto(id=veto.id, title=veto.title, focus=focus, effect=effect, module=module_id,
                       conditions=_conds(module_cond, veto.applies_when), recommendation=veto.recommendation,
@@ -200,15 +203,15 @@ def compose(std: LoadedFile, modules: dict[str, LoadedFile]) -> Standard:
         bonus.append(CItem(id=b.id, title=b.title, focus=b.focus or "documents", max=b.max, bonus=True,
                            guidance=b.guidance, deductions=b.awards))
     if s.veto_effect.kind == "cap" and s.veto_effect.band not in [b.name for b in s.grade_bands]:
-        problem(f"veto_effect band {s.veto_effect.band!r} is not one of the grade bands", std, "veto_effect")
+        problem(Msg("rubric.default_veto_band", {"band": s.veto_effect.band}), std, "veto_effect")
     total = sum((sec.max for sec in sections), Decimal(0))
     if sections and total != s.total:
         parts = " + ".join(f"{sec.id} {sec.max}" for sec in sections)
-        problem(f"section maxima add up to {total} ({parts}), not the total {s.total}", std, "total")
+        problem(Msg("rubric.total_mismatch", {"sum": total, "parts": parts, "total": s.total}), std, "total")
     if not sections:
-        problem("the standard has no sections (own or included)", std, "sections")
+        problem(Msg("rubric.no_sections"), std, "sections")
     if problems:
-        raise ProblemReport(problems, title=f"{std.name} does not compose into a valid standard")
+        raise ProblemReport(problems, title_code="rubric.does_not_compose", title_params={"file": std.name})
     return Standard(
         id=s.id, title=s.title, version_label=s.version_label, description=s.description, applies_to=s.applies_to,
         total=s.total, pass_line=s.pass_line, grade_bands=s.grade_bands, modules=list(s.include),
@@ -265,8 +268,8 @@ class RubricLibrary:
         problems: list[Problem] = []
         files = _rubric_files(paths)
         if not files:
-            raise ProblemReport([Problem("no .yaml rubric files found", file=", ".join(map(str, paths)))],
-                                title="no rubrics")
+            raise ProblemReport([Problem(code="rubric.no_files", file=", ".join(map(str, paths)))],
+                                title_code="rubric.no_rubrics")
         parsed: list[tuple[Path, dict[str, Any], dict[PathKey, int]]] = []
         vocab_files: list[tuple[Path, VocabularyFile]] = []
         workbooks = [f for f in files if f.suffix == WORKBOOK_SUFFIX]
@@ -306,8 +309,8 @@ class RubricLibrary:
             else:
                 other = next((s for s in std_files if s.model.id == ident), None)
             if other is not None:
-                problems.append(Problem(f"id {ident!r} is also used by {other.name}", file=lf.name, path="id",
-                                        line=lf.line("id")))
+                problems.append(Problem(code="rubric.id_used", params={"id": ident, "other": other.name}, file=lf.name,
+                                        path="id", line=lf.line("id")))
                 continue
             if isinstance(lf.model, ModuleFile):
                 lib.modules[ident] = lf
@@ -321,7 +324,7 @@ class RubricLibrary:
             except ProblemReport as exc:
                 problems.extend(exc.problems)
         if problems:
-            raise ProblemReport(problems, title="rubric check failed")
+            raise ProblemReport(problems, title_code="rubric.check_failed")
         return lib
 
     def _modules_for(self, sf: LoadedFile, problems: list[Problem]) -> dict[str, LoadedFile]:
@@ -349,9 +352,9 @@ class RubricLibrary:
         try:
             return self.standards[standard_id]
         except KeyError:
-            known = ", ".join(sorted(self.standards))
-            raise ProblemReport([Problem(f"no standard with id {standard_id!r} (known: {known})")],
-                                title="unknown standard") from None
+            raise ProblemReport([Problem(code="rubric.unknown_standard", params={"id": standard_id,
+                                                                                 "known": sorted(self.standards)})],
+                                title_code="rubric.unknown_standard_title") from None
 
     def for_file(self, case_type: str, procedure: str | None) -> list[Standard]:
         attrs = FileAttributes(case_type=case_type, procedure=procedure)
@@ -363,6 +366,6 @@ def load_standard(path: Path) -> Standard:
     lib = RubricLibrary.load([path])
     std = next((s for sid, s in lib.standards.items() if lib.sources[sid].resolve() == Path(path).resolve()), None)
     if std is None:
-        raise ProblemReport([Problem("this file is a module, not a standard (kind: standard)", file=str(path))],
-                            title="not a standard")
+        raise ProblemReport([Problem(code="rubric.module_not_standard", file=str(path))],
+                            title_code="rubric.not_standard")
     return std

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scoring import limits
 from scoring.errors import Problem, ProblemReport
+from scoring.messages import Msg
 from scoring.rubric.loader import RubricLibrary
 
 UPLOAD_SUFFIXES = (".yaml", ".yml", ".xlsx")
@@ -23,8 +24,8 @@ def check_uploaded(filename: str, data: bytes) -> RubricLibrary:
     name = Path(filename).name
     suffix = Path(name).suffix.lower()
     if suffix not in UPLOAD_SUFFIXES:
-        raise ProblemReport([Problem(f"upload a .yaml or .xlsx standard, not {suffix or 'a file without suffix'}",
-                                     file=name)], title="not a standard file")
+        raise ProblemReport([Problem(code="rubric.upload_suffix", params={"suffix": suffix or Msg("rubric.no_suffix")},
+                                     file=name)], title_code="rubric.not_standard_file")
     limits.check_size(len(data), limits.RUBRIC_FILE, name)
     safe = re.sub(r"[^\w.\-]", "_", Path(name).stem)[:80] or "standard"
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,4 +36,5 @@ def check_uploaded(filename: str, data: bytes) -> RubricLibrary:
         except ProblemReport as exc:
             def renamed(p: Problem) -> Problem:
                 return dataclasses.replace(p, file=p.file.replace(str(path), name)) if p.file else p
-            raise ProblemReport([renamed(p) for p in exc.problems], title=exc.title, omitted=exc.omitted) from None
+            raise ProblemReport([renamed(p) for p in exc.problems], title=exc.title, omitted=exc.omitted,
+                                title_code=exc.title_code, title_params=exc.title_params) from None

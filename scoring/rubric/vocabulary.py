@@ -11,6 +11,7 @@ coercive_measure) are built-in entries of the same list, stored in their own col
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from decimal import Decimal, InvalidOperation
@@ -20,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from scoring.errors import InvalidValue, Problem, ProblemReport
+from scoring.errors import InvalidValue, Problem, ProblemReport, problems_from_validation
 from scoring.rubric.yaml_input import load_yaml_file
 from scoring.shipped import rubrics_dir
 
@@ -132,14 +133,14 @@ class Vocabulary(BaseModel):
         attrs = dict(self.attributes)
         for i, a in enumerate(f.attributes):
             if a.key in attrs:
-                problems.append(Problem(f"attribute {a.key!r} is already declared", file=fname,
+                problems.append(Problem(code="vocab.attribute_twice", params={"key": a.key}, file=fname,
                                         path=f"attributes[{i}].key"))
             attrs[a.key] = a
         focus = dict(self.focus_areas)
         general = dict(self.general_categories)
         for key in [*f.focus_areas, *f.general_categories]:
             if key in focus or key in general:
-                problems.append(Problem(f"focus area {key!r} is already declared", file=fname, path="focus_areas"))
+                problems.append(Problem(code="vocab.focus_twice", params={"key": key}, file=fname, path="focus_areas"))
         focus.update(f.focus_areas)
         general.update(f.general_categories)
         vocab = Vocabulary(
@@ -155,9 +156,9 @@ def read_vocabulary_file(path: Path, data: Any) -> VocabularyFile:
     try:
         return VocabularyFile.model_validate(data)
     except ValidationError as exc:
-        problems = [Problem(e["msg"].removeprefix("Value error, "), file=str(path),
-                            path=".".join(map(str, e["loc"])) or None) for e in exc.errors()]
-        raise ProblemReport(problems, title=f"{path} is not a valid vocabulary") from None
+        problems = [dataclasses.replace(p, file=str(path), path=".".join(map(str, e["loc"])) or None, column=None)
+                    for e, p in zip(exc.errors(), problems_from_validation(exc.errors()), strict=True)]
+        raise ProblemReport(problems, title_code="vocab.not_valid", title_params={"file": str(path)}) from None
 
 
 def compose_vocabulary(files: list[tuple[Path, VocabularyFile]], base: Vocabulary | None = None) -> Vocabulary:
@@ -167,7 +168,7 @@ def compose_vocabulary(files: list[tuple[Path, VocabularyFile]], base: Vocabular
         vocab, found = vocab.extend(f, str(path))
         problems.extend(found)
     if problems:
-        raise ProblemReport(problems, title="vocabulary files conflict")
+        raise ProblemReport(problems, title_code="vocab.conflict")
     return vocab
 
 

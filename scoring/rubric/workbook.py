@@ -11,6 +11,7 @@ the sheet, row and column of every problem; exporting then importing gives back 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from decimal import Decimal
@@ -23,7 +24,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from pydantic import ValidationError
 
 from scoring import limits
-from scoring.errors import Problem, ProblemReport
+from scoring.errors import InvalidValue, Problem, ProblemReport, problems_from_validation
+from scoring.messages import Msg
 from scoring.rubric.schema import Deduction, StandardFile
 from scoring.rubric.vocabulary import Vocabulary, shipped_vocabulary
 from scoring.rubric.yaml_input import parse_yaml
@@ -177,8 +179,13 @@ class _Reader:
         self.fname = fname
         self.problems: list[Problem] = []
 
-    def bad(self, message: str, sheet: str, row: int | None = None, column: str | None = None) -> None:
-        self.problems.append(Problem(message, file=f"{self.fname} [{sheet}]", row=row, column=column))
+    def bad(self, message: Msg | Problem, sheet: str, row: int | None = None, column: str | None = None) -> None:
+        """A problem at sheet, row and column: a message, or a (coded) problem whose place is set here."""
+        where = {"file": f"{self.fname} [{sheet}]", "row": row, "column": column}
+        if isinstance(message, Problem):
+            self.problems.append(dataclasses.replace(message, path=None, line=None, **where))
+        else:
+            self.problems.append(Problem(code=message.code, params=message.params, **where))
 
 
 def _text(v: Any) -> str | None:
@@ -206,7 +213,7 @@ def _effect(text: str | None) -> dict[str, Any] | None:
         return {"kind": "fail"}
     if text.startswith("最高评为"):
         return {"kind": "cap", "band": text.removeprefix("最高评为")}
-    raise ValueError("write 总分为0, 评为最低等次 or 最高评为<等次>")
+    raise InvalidValue("workbook.effect", zero="总分为0", fail="评为最低等次", cap="最高评为<等次>")
 
 
 def _bands(text: str | None) -> list[dict[str, Any]]:
@@ -216,7 +223,7 @@ def _bands(text: str | None) -> list[dict[str, Any]]:
             continue
         name, sep, low = part.partition("≥")
         if not sep:
-            raise ValueError("write the bands as 优秀≥90；良好≥80；合格≥60；不合格≥0")
+            raise InvalidValue("workbook.bands", example="优秀≥90；良好≥80；合格≥60；不合格≥0")
         out.append({"name": name.strip(), "min": low.strip()})
     return out
 
@@ -227,10 +234,12 @@ def _condition(text: str | None, r: _Reader, row: int, column: str) -> Any:
     try:
         value, _ = parse_yaml(text, f"{r.fname} row {row}")
     except ProblemReport as exc:
-        r.bad(f"not a condition: {exc.problems[0].message}", ROWS_SHEET, row, column)
+        first = exc.problems[0]
+        why = Msg(first.code, first.params) if first.code else first.message
+        r.bad(Msg("workbook.not_condition", {"why": why}), ROWS_SHEET, row, column)
         return None
     if not isinstance(value, dict):
-        r.bad("a condition is written like {hearing_held: true}", ROWS_SHEET, row, column)
+        r.bad(Msg("workbook.condition_shape", {"example": "{hearing_held: true}"}), ROWS_SHEET, row, column)
         return None
     return value
 
@@ -243,7 +252,7 @@ def _reason(cells: dict[str, Any], r: _Reader, row: int) -> dict[str, Any] | Non
     kind = KINDS.get(kind_text or "")
     d: dict[str, Any] = {"id": rid, "reason": reason}
     if kind is None:
-        r.bad(f"扣分方式 must be one of {', '.join(KINDS)}", ROWS_SHEET, row, LABEL["kind"])
+        r.bad(Msg("workbook.kind", {"column": LABEL["kind"], "known": list(KINDS)}), ROWS_SHEET, row, LABEL["kind"])
         return d
     if kind == "fixed":
         d["points"] = _text(cells.get("points"))
@@ -265,45 +274,47 @@ def read_workbook(source: Path | bytes, filename: str | None = None,
     fname = filename or (str(source) if isinstance(source, Path) else "workbook.xlsx")
     if isinstance(source, Path):
         if source.is_dir():
-            raise ProblemReport([Problem("this is a folder, not a file", file=fname)], title=f"cannot read {fname}")
+            raise ProblemReport([Problem(code="file.is_folder", file=fname)], title_code="workbook.cannot_read",
+                                title_params={"file": fname})
         try:
             limits.check_size(source.stat().st_size, limits.RUBRIC_FILE, fname)
             raw = source.read_bytes()
         except FileNotFoundError:
-            raise ProblemReport([Problem("file not found", file=fname)], title=f"cannot read {fname}") from None
+            raise ProblemReport([Problem(code="file.not_found", file=fname)], title_code="workbook.cannot_read",
+                                title_params={"file": fname}) from None
     else:
         limits.check_size(len(source), limits.RUBRIC_FILE, fname)
         raw = source
     try:
         wb = openpyxl.load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not a workbook
-        raise ProblemReport([Problem(f"not an Excel workbook (.xlsx): {type(exc).__name__}", file=fname)],
-                            title=f"cannot read {fname}") from None
+        raise ProblemReport([Problem(code="workbook.not_xlsx", params={"why": type(exc).__name__}, file=fname)],
+                            title_code="workbook.cannot_read", title_params={"file": fname}) from None
     r = _Reader(fname)
     try:
         for sheet in (INFO_SHEET, ROWS_SHEET):
             if sheet not in wb.sheetnames:
-                r.bad(f"the workbook has no sheet {sheet!r} (sheets: {', '.join(wb.sheetnames)})", sheet)
+                r.bad(Msg("workbook.no_sheet", {"sheet": sheet, "sheets": list(wb.sheetnames)}), sheet)
         if r.problems:
-            raise ProblemReport(r.problems, title=f"{fname} is not a standard template")
+            raise ProblemReport(r.problems, title_code="workbook.not_template", title_params={"file": fname})
         data = _read_info(wb[INFO_SHEET], r)
         origin = _read_rows(wb[ROWS_SHEET], r, data)
     finally:
         wb.close()
     if r.problems:
-        raise ProblemReport(r.problems, title=f"{fname} is not a valid standard")
+        raise ProblemReport(r.problems, title_code="workbook.not_valid", title_params={"file": fname})
     try:
         return StandardFile.model_validate(data, context={"vocabulary": vocabulary or shipped_vocabulary()})
     except ValidationError as exc:
         for err in exc.errors()[:200]:
             loc = tuple(err["loc"])
             row, column = _locate(loc, origin)
-            msg = err["msg"].removeprefix("Value error, ")
+            msg: Msg | Problem = problems_from_validation([err])[0]
             if err["type"] == "missing":
-                msg = f"required value {loc[-1]!r} is missing"
+                msg = Msg("workbook.missing_value", {"key": loc[-1]})
             sheet = INFO_SHEET if row is None else ROWS_SHEET
             r.bad(msg, sheet, row, column)
-        raise ProblemReport(r.problems, title=f"{fname} is not a valid standard") from None
+        raise ProblemReport(r.problems, title_code="workbook.not_valid", title_params={"file": fname}) from None
 
 
 def _read_info(ws: Any, r: _Reader) -> dict[str, Any]:
@@ -314,7 +325,7 @@ def _read_info(ws: Any, r: _Reader) -> dict[str, Any]:
             continue
         key = by_label.get(str(row[0]).strip())
         if key is None:
-            r.bad(f"unknown setting {row[0]!r}; known: {', '.join(by_label)}", INFO_SHEET, i, "项目")
+            r.bad(Msg("workbook.unknown_setting", {"label": row[0], "known": list(by_label)}), INFO_SHEET, i, "项目")
             continue
         values[key] = row[1] if len(row) > 1 else None
     data: dict[str, Any] = {"kind": "standard", "id": _text(values.get("id")), "title": _text(values.get("title")),
@@ -329,14 +340,14 @@ def _read_info(ws: Any, r: _Reader) -> dict[str, Any]:
             data[key] = _text(values.get(key))
     try:
         data["grade_bands"] = _bands(_text(values.get("grade_bands")))
-    except ValueError as exc:
-        r.bad(str(exc), INFO_SHEET, None, "等次")
+    except InvalidValue as exc:
+        r.bad(Msg(exc.code, exc.params), INFO_SHEET, None, "等次")
     try:
         effect = _effect(_text(values.get("veto_effect")))
         if effect:
             data["veto_effect"] = effect
-    except ValueError as exc:
-        r.bad(str(exc), INFO_SHEET, None, "否决项默认效果")
+    except InvalidValue as exc:
+        r.bad(Msg(exc.code, exc.params), INFO_SHEET, None, "否决项默认效果")
     if _split(values.get("include")):
         data["include"] = _split(values.get("include"))
     if _text(values.get("allow_other")) is not None:
@@ -355,7 +366,7 @@ def _read_rows(ws: Any, r: _Reader, data: dict[str, Any]) -> dict[tuple[Any, ...
             cols[key] = i
     for key in ("row_type", "item_id", "item_title"):
         if key not in cols:
-            r.bad(f"column {LABEL[key]!r} is missing", ROWS_SHEET, 1, LABEL[key])
+            r.bad(Msg("workbook.missing_column", {"column": LABEL[key]}), ROWS_SHEET, 1, LABEL[key])
     if r.problems:
         return {}
     sections: list[dict[str, Any]] = []
@@ -368,7 +379,8 @@ def _read_rows(ws: Any, r: _Reader, data: dict[str, Any]) -> dict[tuple[Any, ...
             continue
         kind = ROW_TYPES.get(_text(cells.get("row_type")) or "")
         if kind is None:
-            r.bad(f"类型 must be one of {', '.join(ROW_TYPES)}", ROWS_SHEET, n, LABEL["row_type"])
+            r.bad(Msg("workbook.row_type", {"column": LABEL["row_type"], "known": list(ROW_TYPES)}), ROWS_SHEET, n,
+                  LABEL["row_type"])
             continue
         if kind == "veto":
             v: dict[str, Any] = {"id": _text(cells.get("item_id")), "title": _text(cells.get("item_title"))}
@@ -380,8 +392,8 @@ def _read_rows(ws: Any, r: _Reader, data: dict[str, Any]) -> dict[tuple[Any, ...
                 v["applies_when"] = cond
             try:
                 effect = _effect(_text(cells.get("effect")))
-            except ValueError as exc:
-                r.bad(str(exc), ROWS_SHEET, n, LABEL["effect"])
+            except InvalidValue as exc:
+                r.bad(Msg(exc.code, exc.params), ROWS_SHEET, n, LABEL["effect"])
                 effect = None
             if effect:
                 v["effect"] = effect
@@ -422,7 +434,8 @@ def _read_rows(ws: Any, r: _Reader, data: dict[str, Any]) -> dict[tuple[Any, ...
                 item["focus"] = _text(cells.get("focus"))
             na = _text(cells.get("allow_na"))
             if na not in (None, YES, NO):
-                r.bad("可标记不适用 must be 是 or 否", ROWS_SHEET, n, LABEL["allow_na"])
+                r.bad(Msg("workbook.allow_na", {"column": LABEL["allow_na"], "yes": "是", "no": "否"}), ROWS_SHEET, n,
+                      LABEL["allow_na"])
             item["allow_na"] = na == YES
             if _text(cells.get("allow_other")) is not None:
                 item["allow_other"] = {"max": _text(cells.get("allow_other"))}

@@ -18,6 +18,7 @@ import yaml
 
 from scoring import limits
 from scoring.errors import Problem, ProblemReport
+from scoring.messages import Msg
 
 PathKey = tuple[str | int, ...]
 MAX_DEPTH = 64  # a rubric is nested ~8 deep; marks ~5
@@ -37,38 +38,38 @@ def format_path(path: Iterable[str | int]) -> str:
     return out
 
 
-def _refuse(fname: str, message: str, title: str, line: int | None = None) -> ProblemReport:
-    return ProblemReport([Problem(message, file=fname, line=line)], title=title)
+def _refuse(fname: str, message: Msg, title: Msg, line: int | None = None) -> ProblemReport:
+    return ProblemReport([Problem(code=message.code, params=message.params, file=fname, line=line)],
+                         title_code=title.code, title_params=title.params)
 
 
 def read_text(path: Path, limit: limits.Limit = limits.RUBRIC_FILE) -> str:
     """A file's text: refuses a missing file, a folder, a file over its size limit, binary or non-UTF-8."""
     fname = str(path)
-    title = f"cannot read {fname}"
+    title = Msg("file.cannot_read", {"file": fname})
     try:
         if path.is_dir():
-            raise _refuse(fname, "this is a folder, not a file", title)
+            raise _refuse(fname, Msg("file.is_folder"), title)
         limits.check_size(path.stat().st_size, limit, fname)
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise _refuse(fname, "file not found", title) from None
+        raise _refuse(fname, Msg("file.not_found"), title) from None
     except PermissionError:
-        raise _refuse(fname, "permission denied", title) from None
+        raise _refuse(fname, Msg("file.permission"), title) from None
     except OSError as exc:
-        raise _refuse(fname, f"cannot be read ({exc.strerror or exc})", title) from None
+        raise _refuse(fname, Msg("file.os_error", {"why": exc.strerror or exc}), title) from None
     return decode(raw, fname)
 
 
 def decode(raw: bytes, fname: str) -> str:
-    title = f"cannot read {fname}"
+    title = Msg("file.cannot_read", {"file": fname})
     if b"\x00" in raw[:8192]:
-        raise _refuse(fname, "binary data, not a text file (save the standard as UTF-8 text)", title)
+        raise _refuse(fname, Msg("file.binary"), title)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _refuse(fname, f"not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", title,
-                      line=line) from None
+        raise _refuse(fname, Msg("file.not_utf8", {"why": exc.reason, "byte": exc.start}), title, line=line) from None
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -90,8 +91,8 @@ class _Builder:
         self.expanded = 0
         self.first_chars = frozenset(k for k in loader.yaml_implicit_resolvers if k is not None)
 
-    def refuse(self, message: str, line: int) -> ProblemReport:
-        return _refuse(self.fname, message, f"{self.fname} is not a usable rubric", line=line)
+    def refuse(self, message: Msg, line: int) -> ProblemReport:
+        return _refuse(self.fname, message, Msg("yaml.not_usable", {"file": self.fname}), line=line)
 
     def scalar(self, ev: Any) -> Any:
         tag = ev.tag
@@ -105,14 +106,13 @@ class _Builder:
         node = yaml.ScalarNode(tag, ev.value, ev.start_mark, ev.end_mark, ev.style)
         ctor = self.loader.yaml_constructors.get(tag)
         if ctor is None:
-            raise self.refuse(f"unsupported YAML tag {tag!r}", ev.start_mark.line + 1)
+            raise self.refuse(Msg("yaml.unsupported_tag", {"tag": tag}), ev.start_mark.line + 1)
         return ctor(self.loader, node)
 
     def count(self, n: int, line: int) -> None:
         self.expanded += n
         if self.expanded > MAX_EXPANDED_NODES:
-            raise self.refuse(f"YAML aliases would expand to more than {MAX_EXPANDED_NODES:,} values "
-                              "(an alias bomb?)", line)
+            raise self.refuse(Msg("yaml.alias_bomb", {"max": f"{MAX_EXPANDED_NODES:,}"}), line)
 
     def value(self, path: PathKey, depth: int, parent_line: int) -> tuple[Any, int]:
         """Read one value (the next event onward); returns it and how many nodes it expands to."""
@@ -122,14 +122,14 @@ class _Builder:
             self.lines[path] = line
         if isinstance(ev, yaml.AliasEvent):
             if ev.anchor in self.open_anchors:
-                raise self.refuse("a YAML alias refers to the value it is inside", line)
+                raise self.refuse(Msg("yaml.alias_self"), line)
             if ev.anchor not in self.anchors:
-                raise self.refuse(f"YAML alias *{ev.anchor} has no anchor", line)
+                raise self.refuse(Msg("yaml.alias_no_anchor", {"anchor": ev.anchor}), line)
             obj, size = self.anchors[ev.anchor]
             self.count(size, line)
             return obj, size
         if depth > MAX_DEPTH:
-            raise self.refuse(f"nested more than {MAX_DEPTH} levels deep", line)
+            raise self.refuse(Msg("yaml.deeper_than", {"max": MAX_DEPTH}), line)
         anchor = getattr(ev, "anchor", None)
         if isinstance(ev, yaml.ScalarEvent):
             obj, size = self.scalar(ev), 1
@@ -156,21 +156,21 @@ class _Builder:
                 kev = self.loader.peek_event()
                 kline = kev.start_mark.line + 1
                 if not isinstance(kev, yaml.ScalarEvent):
-                    raise self.refuse("a mapping key must be a plain value", kline)
+                    raise self.refuse(Msg("yaml.key_not_plain"), kline)
                 self.loader.get_event()
                 key = self.scalar(kev)
                 if key == "<<" and kev.tag is None:
-                    raise self.refuse("YAML merge keys (<<) are not supported; write the keys out", kline)
+                    raise self.refuse(Msg("yaml.merge_keys"), kline)
                 try:
                     hash(key)
                 except TypeError:
-                    raise self.refuse("a mapping key must be a plain value", kline) from None
+                    raise self.refuse(Msg("yaml.key_not_plain"), kline) from None
                 kpath = path + (key,)
                 val, n = self.value(kpath, depth + 1, kline)
                 if kline != line:
                     self.lines[kpath] = kline
                 if key in seen:
-                    self.problems.append(Problem(f"duplicate key {key!r} (first at line {seen[key]})",
+                    self.problems.append(Problem(code="yaml.duplicate_key", params={"key": key, "line": seen[key]},
                                                  file=self.fname, path=format_path(kpath) or None, line=kline))
                     continue
                 seen[key] = kline
@@ -178,7 +178,7 @@ class _Builder:
                 size += n + 1
             self.loader.get_event()
         else:  # pragma: no cover - the parser yields nothing else here
-            raise self.refuse(f"unexpected YAML event {type(ev).__name__}", line)
+            raise self.refuse(Msg("yaml.unexpected_event", {"event": type(ev).__name__}), line)
         if anchor:
             self.open_anchors.discard(anchor)
             self.anchors[anchor] = (obj, size)
@@ -188,7 +188,7 @@ class _Builder:
 def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
     """Parse YAML once, returning the data and a map from paths to line numbers (a path missing from
     the map is on its parent's line)."""
-    title = f"{fname} is not valid YAML"
+    title = Msg("yaml.not_valid", {"file": fname})
     loader = _Loader(text)
     try:
         loader.get_event()  # StreamStart
@@ -200,19 +200,19 @@ def parse_yaml(text: str, fname: str) -> tuple[Any, dict[PathKey, int]]:
         loader.get_event()  # DocumentEnd
         if not isinstance(loader.peek_event(), yaml.StreamEndEvent):
             ev = loader.peek_event()
-            raise _refuse(fname, "more than one YAML document in the file", title, line=ev.start_mark.line + 1)
+            raise _refuse(fname, Msg("yaml.many_documents"), title, line=ev.start_mark.line + 1)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise _refuse(fname, f"YAML syntax error: {exc.problem or exc}", title, line=line) from None
+        raise _refuse(fname, Msg("yaml.syntax", {"why": exc.problem or exc}), title, line=line) from None
     except yaml.YAMLError as exc:
-        raise _refuse(fname, f"YAML error: {exc}", title) from None
+        raise _refuse(fname, Msg("yaml.error", {"why": str(exc)}), title) from None
     except RecursionError:
-        raise _refuse(fname, "nested too deeply to read", title) from None
+        raise _refuse(fname, Msg("yaml.too_deep"), title) from None
     finally:
         loader.dispose()
     if builder.problems:
-        raise ProblemReport(builder.problems, title=f"{fname} has duplicate keys")
+        raise ProblemReport(builder.problems, title_code="yaml.duplicate_keys", title_params={"file": fname})
     return data, builder.lines
 
 
@@ -243,15 +243,15 @@ def _json_depth_ok(text: str) -> int:
 
 
 def parse_json(text: str, fname: str) -> Any:
-    title = f"cannot read {fname}"
+    title = Msg("file.cannot_read", {"file": fname})
     if _json_depth_ok(text) > MAX_DEPTH:
-        raise _refuse(fname, f"nested more than {MAX_DEPTH} levels deep", title)
+        raise _refuse(fname, Msg("yaml.deeper_than", {"max": MAX_DEPTH}), title)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _refuse(fname, f"not valid JSON: {exc.msg}", title, line=exc.lineno) from None
+        raise _refuse(fname, Msg("json.not_valid", {"why": exc.msg}), title, line=exc.lineno) from None
     except RecursionError:  # pragma: no cover - the depth check comes first
-        raise _refuse(fname, "nested too deeply to read", title) from None
+        raise _refuse(fname, Msg("yaml.too_deep"), title) from None
 
 
 def load_json_file(path: Path, limit: limits.Limit = limits.RUBRIC_FILE) -> Any:
