@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import krippendorff
 import numpy as np
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
@@ -304,21 +304,28 @@ def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]
     return meta
 
 
-def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, str | None, Any]]:
-    """(review id, item id, status, deducted) of every item in the campaign's submitted reviews' results,
-    unpacked by the database's JSON functions (no result document is parsed in Python); `deducted` is the
+def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, Any]]:
+    """(review id, item id, deducted) of every item with a value (not N/A) in the campaign's submitted
+    reviews' results, unpacked by the database's JSON functions (no result document is parsed in Python)
+    and fetched through the driver's cursor (a district campaign has ~400k of them); `deducted` is the
     JSON number (SQLite) or its text (PostgreSQL)."""
+    skip = ", ".join(f"'{s}'" for s in MISSING_STATUSES)
     if session.get_bind().dialect.name == "postgresql":
-        sql = ("SELECT r.id, j->>'item_id', j->>'status', j->>'deducted' FROM reviews r "
+        sql = ("SELECT r.id, j->>'item_id', j->>'deducted' FROM reviews r "
                "JOIN assignments a ON a.id = r.assignment_id "
                "CROSS JOIN LATERAL json_array_elements(r.result::json -> 'items') j "
-               "WHERE a.campaign_id = :cid AND r.status = :submitted")
+               f"WHERE a.campaign_id = %(cid)s AND r.status = %(submitted)s AND j->>'status' NOT IN ({skip})")
     else:
-        sql = ("SELECT r.id, json_extract(j.value, '$.item_id'), json_extract(j.value, '$.status'), "
-               "json_extract(j.value, '$.deducted') FROM reviews r JOIN assignments a ON a.id = r.assignment_id, "
-               "json_each(r.result, '$.items') j WHERE a.campaign_id = :cid AND r.status = :submitted")
-    return [tuple(r) for r in session.execute(text(sql), {"cid": campaign_id,
-                                                           "submitted": ReviewStatus.SUBMITTED.value})]
+        sql = ("SELECT r.id, json_extract(j.value, '$.item_id'), json_extract(j.value, '$.deducted') "
+               "FROM reviews r JOIN assignments a ON a.id = r.assignment_id, json_each(r.result, '$.items') j "
+               "WHERE a.campaign_id = :cid AND r.status = :submitted "
+               f"AND json_extract(j.value, '$.status') NOT IN ({skip})")
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, {"cid": campaign_id, "submitted": ReviewStatus.SUBMITTED.value})
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
@@ -344,9 +351,9 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     totals = sparse_stats(np.array([review_file[r.review_id] for r in rows], dtype=np.int64),
                           np.array([r.total for r in rows], dtype=float), n)
     by_item: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    for review_id, item_id, status, deducted in values:
+    for review_id, item_id, deducted in values:
         f = review_file.get(review_id)
-        if f is None or status in MISSING_STATUSES:
+        if f is None:
             continue
         cell = by_item[item_id]
         cell[0].append(f)
