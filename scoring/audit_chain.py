@@ -187,7 +187,7 @@ def append_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
     conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + len(entries)))
     row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
     if row is None:
-        raise CaseReviewError("the audit chain's head row is missing: run `casereview audit verify`")
+        raise CaseReviewError(code="audit.head_missing")
     now = _now()
     at = max(now, row.at) if row.at is not None else now
     seq, prev = int(row.seq) - len(entries), row.hash or GENESIS

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from pydantic import Field, field_validator, model_validator
 
+from scoring.errors import InvalidValue
 from scoring.rubric.schema import FileAttributes, Strict, points_value
 
 MEDIA_TIME = r"^\d{1,2}:\d{2}(:\d{2})?$"
@@ -31,7 +32,7 @@ class Location(Strict):
     @model_validator(mode="after")
     def _time_needs_file(self) -> Location:
         if self.media_time and not self.media_file:
-            raise ValueError("a media timestamp needs the media file it belongs to")
+            raise InvalidValue("marks.media_needs_file")
         return self
 
     @property
@@ -82,7 +83,7 @@ class ItemMark(Strict):
     @model_validator(mode="after")
     def _na_has_no_deductions(self) -> ItemMark:
         if self.na and self.deductions:
-            raise ValueError("an item marked not applicable cannot also carry deductions")
+            raise InvalidValue("marks.na_with_deductions")
         return self
 
 

@@ -174,7 +174,7 @@ def _holds(condition: Condition, s: Situation) -> bool:
         return bool(s.assigned_to_actor)
     if condition == C.OWN_ACCOUNT:
         return bool(s.own_account)
-    raise ValueError(f"unknown condition {condition!r}")  # pragma: no cover - the enum is closed
+    raise ValueError(f"unknown condition {condition!r}")  # internal; pragma: no cover - the enum is closed
 
 
 def rules_for(role: str, action: Action) -> list[Rule]:

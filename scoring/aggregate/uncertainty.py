@@ -75,7 +75,7 @@ def bootstrap_means(groups: Sequence[Sequence[float]], *, n_boot: int = DEFAULT_
     for k, (values, key) in enumerate(zip(groups, keys, strict=True)):
         arr = np.asarray(values, dtype=float)
         if arr.size == 0:
-            raise ValueError("cannot bootstrap an empty group")
+            raise ValueError("cannot bootstrap an empty group")  # internal: callers pass non-empty groups
         idx = unit_rng(seed, key).integers(0, arr.size, size=(n_boot, arr.size))
         out[:, k] = arr[idx].sum(axis=1) / arr.size
     return out
@@ -134,7 +134,7 @@ def bootstrap_units(db: Session | Engine, actor: Actor, campaign_id: int, *, uni
 
     Units in listing order (sort order, id); only units with a final result appear."""
     if n_boot < 1 or min_files < 1:
-        raise ValueError("n_boot and min_files must be at least 1")
+        raise ValueError("n_boot and min_files must be at least 1")  # internal: a programming error
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)

@@ -263,7 +263,7 @@ def _media_file(rng: random.Random, item_id: str, decision: dt.date) -> str:
 def _amount(d: Deduction) -> Decimal:
     amount = d.points if d.points is not None else d.per_occurrence
     if amount is None:
-        raise ValueError(f"the demo marks fixed or per-occurrence deductions only; {d.id} is a range")
+        raise ValueError(f"the demo marks fixed or per-occurrence deductions only; {d.id} is a range")  # internal
     return amount
 
 

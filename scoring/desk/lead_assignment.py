@@ -178,10 +178,10 @@ def apply_previewed(
         again = plan_auto_assignment(session, campaign)
     elif how == "csv":
         if data is None:
-            raise ValueError("a csv plan needs the file it was made from")
+            raise ValueError("a csv plan needs the file it was made from")  # internal: the page always passes it
         again = plan_from_csv(session, campaign, data, filename)
     else:
-        raise ValueError(f"unknown plan kind {how!r}")
+        raise ValueError(f"unknown plan kind {how!r}")  # internal: the pages pass auto or csv
     if again != list(plan):
         raise ConflictError(code="plan.changed")
     try:

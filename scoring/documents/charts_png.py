@@ -49,14 +49,14 @@ def render_png(chart: alt.TopLevelMixin | dict[str, Any], font: CjkFont, *, scal
     try:
         import vl_convert as vlc
     except ImportError as exc:  # pragma: no cover - a dependency of the project
-        raise ChartError(f"vl-convert-python is not installed ({exc})") from None
+        raise ChartError(f"vl-convert-python is not installed ({exc})") from None  # internal: DocWarning chart_failed
     spec = chart if isinstance(chart, dict) else chart.to_dict()
     config = {"font": font.family, "background": "white"}
     try:
         _register(font)
         return vlc.vegalite_to_png(spec, scale=scale, config=config)
     except Exception as exc:  # noqa: BLE001 - the renderer raises plain ValueError/RuntimeError
-        raise ChartError(f"the chart could not be drawn: {exc}") from None
+        raise ChartError(f"the chart could not be drawn: {exc}") from None  # internal: DocWarning chart_failed
 
 
 def _colors(bands: Sequence[str]) -> alt.Scale:

@@ -482,7 +482,7 @@ def spread(fixed: Sequence[float | None]) -> list[float]:
 def png_size(png: bytes) -> tuple[int, int]:
     """Pixel width and height from a PNG's IHDR chunk."""
     if png[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG image")
+        raise ValueError("not a PNG image")  # internal: the charts are drawn here
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 

@@ -110,7 +110,7 @@ def mask(cond: Cond, df: pd.DataFrame) -> pd.Series:
     if op == "in":
         a, values = cond.args
         return df[a].isin(list(values)) & _present(df[a])
-    raise ValueError(f"unknown condition {op!r}")  # parse_condition never builds one
+    raise ValueError(f"unknown condition {op!r}")  # internal: parse_condition never builds one
 
 
 def evaluate(rules: list[Rule], frame: pd.DataFrame) -> pd.DataFrame:

@@ -137,7 +137,7 @@ def _arrow_frame(texts: Sequence[str]) -> pd.DataFrame:
                               parse_options=pa_json.ParseOptions(explicit_schema=schema,
                                                                  unexpected_field_behavior="ignore"))
     if table.num_rows != len(texts):  # a text holding more than one line would shift the rows
-        raise ValueError("attribute texts do not map one to one")
+        raise ValueError("attribute texts do not map one to one")  # internal: a decoding invariant
     out: dict[str, Any] = {}
     for key in EXTRA_KEYS:
         col = table.column(key)

@@ -106,7 +106,7 @@ def _validate(path: Path, data: dict[str, Any], lines: dict[PathKey, int], vocab
         model = model_cls.model_validate(data, context={"vocabulary": vocab})
     except ValidationError as exc:
         raise ProblemReport(_pydantic_problems(exc, fname, lines), title_code="rubric.not_valid",
-                            title_params={"file": fname, "kind": kind}) from None
+                            title_params={"file": fname, "kind": Msg(f"rubric.kind.{kind}")}) from None
     return LoadedFile(path=path, model=model, lines=lines)
 
 

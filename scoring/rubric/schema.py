@@ -34,15 +34,15 @@ TWO_PLACES = Decimal("0.01")
 
 def points_value(v: object) -> Decimal:
     if isinstance(v, bool) or not isinstance(v, int | float | str | Decimal):
-        raise ValueError("must be a number")
+        raise InvalidValue("schema.not_number")
     try:
         d = Decimal(str(v).strip())
     except ArithmeticError:
-        raise ValueError("must be a number") from None
+        raise InvalidValue("schema.not_number") from None
     if not d.is_finite() or d < 0:
-        raise ValueError("must be a number not below 0")
+        raise InvalidValue("schema.negative")
     if d != d.quantize(TWO_PLACES):
-        raise ValueError("may have at most two decimal places")
+        raise InvalidValue("schema.decimals")
     return d.quantize(TWO_PLACES)
 
 
@@ -63,7 +63,7 @@ def _vocab(info: ValidationInfo | None) -> Vocabulary | None:
 def check_focus(focus: str, info: ValidationInfo | None) -> None:
     known = (_vocab(info) or active_vocabulary()).all_focus
     if focus not in known:
-        raise ValueError(f"unknown focus area {focus!r}; known: {', '.join(known)}")
+        raise InvalidValue("schema.unknown_focus", focus=focus, known=list(known))
 
 
 def _as_date(v: object) -> dt.date | None:
@@ -281,7 +281,7 @@ class FileAttributes(Strict):
     def _known_case_type(cls, v: str) -> str:
         known = active_vocabulary().case_types
         if v not in known:
-            raise ValueError(f"unknown case type {v!r}; known: {', '.join(known)}")
+            raise InvalidValue("schema.unknown_case_type", value=v, known=list(known))
         return v
 
     @field_validator("procedure")
@@ -289,7 +289,7 @@ class FileAttributes(Strict):
     def _known_procedure(cls, v: str | None) -> str | None:
         known = active_vocabulary().procedures
         if v is not None and v not in known:
-            raise ValueError(f"unknown procedure {v!r}; known: {', '.join(known)}")
+            raise InvalidValue("schema.unknown_procedure", value=v, known=list(known))
         return v
 
     def value(self, key: str) -> Any:
@@ -311,9 +311,9 @@ class PointRange(Strict):
     @model_validator(mode="after")
     def _order(self) -> PointRange:
         if self.min <= 0:
-            raise ValueError("a range must start above 0 points")
+            raise InvalidValue("schema.range_min")
         if self.max < self.min:
-            raise ValueError(f"range max {self.max} is below its min {self.min}")
+            raise InvalidValue("schema.range_order", max=self.max, min=self.min)
         return self
 
 
@@ -344,19 +344,19 @@ class Deduction(Strict):
     @model_validator(mode="after")
     def _one_kind(self) -> Deduction:
         if self.id == OTHER_REASON:
-            raise ValueError(f"the reason id {OTHER_REASON!r} is reserved for `allow_other` deductions")
+            raise InvalidValue("schema.other_reserved", id=OTHER_REASON)
         kinds = [k for k in (self.points, self.per_occurrence, self.range) if k is not None]
         if len(kinds) != 1:
-            raise ValueError("give exactly one of `points` (fixed), `per_occurrence` or `range`")
+            raise InvalidValue("schema.one_kind")
         per_occ = self.per_occurrence is not None or (self.range is not None and self.range.per == "occurrence")
         if self.cap is not None and not per_occ:
-            raise ValueError("`cap` only goes with `per_occurrence` or a per-occurrence `range`")
+            raise InvalidValue("schema.cap_kind")
         size = self.points if self.points is not None else self.per_occurrence
         if size is not None and size <= 0:
-            raise ValueError("a deduction must cost more than 0 points")
+            raise InvalidValue("schema.deduction_positive")
         smallest = self.per_occurrence if self.per_occurrence is not None else (self.range.min if self.range else None)
         if self.cap is not None and smallest is not None and self.cap < smallest:
-            raise ValueError("`cap` is smaller than one occurrence")
+            raise InvalidValue("schema.cap_small")
         return self
 
     @property
@@ -408,7 +408,7 @@ class OtherAllowance(Strict):
     @model_validator(mode="after")
     def _positive(self) -> OtherAllowance:
         if self.max <= 0:
-            raise ValueError("`allow_other` max must be more than 0")
+            raise InvalidValue("schema.other_max")
         return self
 
 
@@ -429,22 +429,18 @@ class Item(Strict):
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> Item:
         if self.max <= 0:
-            raise ValueError("item `max` must be more than 0")
+            raise InvalidValue("schema.item_max")
         seen: set[str] = set()
         for i, d in enumerate(self.deductions):
             if d.id in seen:
-                raise ValueError(f"deductions[{i}]: duplicate deduction id {d.id!r}")
+                raise InvalidValue("schema.duplicate_deduction", i=i, id=d.id)
             seen.add(d.id)
             if d.most is not None and d.most > self.max:
-                raise ValueError(
-                    f"deductions[{i}] ({d.id}): deduction of {d.most} is larger than the item maximum {self.max}"
-                )
+                raise InvalidValue("schema.deduction_over_item", i=i, id=d.id, most=d.most, max=self.max)
             if d.one > self.max:
-                raise ValueError(
-                    f"deductions[{i}] ({d.id}): one occurrence ({d.one}) is larger than the item maximum {self.max}"
-                )
+                raise InvalidValue("schema.occurrence_over_item", i=i, id=d.id, one=d.one, max=self.max)
         if self.allow_other is not None and self.allow_other.max > self.max:
-            raise ValueError(f"`allow_other` max {self.allow_other.max} is larger than the item maximum {self.max}")
+            raise InvalidValue("schema.other_over_item", other=self.allow_other.max, max=self.max)
         if self.focus is not None:
             check_focus(self.focus, info)
         return self
@@ -466,14 +462,14 @@ class BonusItem(Strict):
     @model_validator(mode="after")
     def _check(self, info: ValidationInfo) -> BonusItem:
         if self.max <= 0:
-            raise ValueError("bonus item `max` must be more than 0")
+            raise InvalidValue("schema.bonus_max")
         seen: set[str] = set()
         for i, d in enumerate(self.awards):
             if d.id in seen:
-                raise ValueError(f"awards[{i}]: duplicate award id {d.id!r}")
+                raise InvalidValue("schema.duplicate_award", i=i, id=d.id)
             seen.add(d.id)
             if d.one > self.max or (d.most is not None and d.most > self.max):
-                raise ValueError(f"awards[{i}] ({d.id}): larger than the bonus item maximum {self.max}")
+                raise InvalidValue("schema.award_over_item", i=i, id=d.id, max=self.max)
         if self.focus is not None:
             check_focus(self.focus, info)
         return self
@@ -493,12 +489,10 @@ class Section(Strict):
     @model_validator(mode="after")
     def _check(self) -> Section:
         if self.max <= 0:
-            raise ValueError("section `max` must be more than 0")
+            raise InvalidValue("schema.section_max")
         item_sum = sum((i.max for i in self.items), Decimal(0))
         if item_sum < self.max:
-            raise ValueError(
-                f"item maxima add up to {item_sum}, less than the section maximum {self.max}"
-            )
+            raise InvalidValue("schema.items_under_section", sum=item_sum, max=self.max)
         return self
 
 
@@ -512,9 +506,9 @@ class VetoEffect(Strict):
     @model_validator(mode="after")
     def _band(self) -> VetoEffect:
         if self.kind == "cap" and not self.band:
-            raise ValueError("a `cap` veto effect needs `band`: the best grade the file may still get")
+            raise InvalidValue("schema.cap_needs_band")
         if self.kind != "cap" and self.band is not None:
-            raise ValueError("`band` only goes with kind `cap`")
+            raise InvalidValue("schema.band_only_cap")
         return self
 
 
@@ -619,7 +613,7 @@ class StandardFile(Strict):
     def _check(self) -> StandardFile:
         check_bands(self.grade_bands, self.pass_line)
         if len(set(self.include)) != len(self.include):
-            raise ValueError("`include` names a module twice")
+            raise InvalidValue("schema.include_twice")
         return self
 
 

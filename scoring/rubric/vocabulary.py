@@ -58,9 +58,9 @@ class AttributeDecl(BaseModel):
     @model_validator(mode="after")
     def _choices(self) -> AttributeDecl:
         if self.type == "one_of" and not self.choices and self.key not in ("case_type", "procedure"):
-            raise ValueError(f"attribute {self.key}: type one_of needs `choices`")
+            raise InvalidValue("vocab.one_of_needs_choices", key=self.key)
         if self.type != "one_of" and self.choices:
-            raise ValueError(f"attribute {self.key}: `choices` only go with type one_of")
+            raise InvalidValue("vocab.choices_only_one_of", key=self.key)
         return self
 
     def parse(self, value: Any) -> AttrValue:

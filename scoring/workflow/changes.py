@@ -26,6 +26,6 @@ def on_file_changed(listener: Listener) -> Listener:
 def file_changed(session: Session, campaign_id: int, case_file_id: int) -> None:
     """Tell the layers above that this file's assignments, reviews or re-check changed."""
     if not _listeners:
-        raise RuntimeError("no listener for file changes: import scoring.workflow, not its modules alone")
+        raise RuntimeError("no listener for file changes: import scoring.workflow, not its modules alone")  # internal
     for listener in _listeners:
         listener(session, campaign_id, case_file_id)

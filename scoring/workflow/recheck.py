@@ -86,7 +86,7 @@ class FileOutcome:
 def submitted_score(review: Review) -> tuple[Decimal, str]:
     """A submitted review's total and grade (submitting a review stores both)."""
     if review.total is None or review.grade is None:
-        raise ValueError(f"review {review.id} is not scored")
+        raise ValueError(f"review {review.id} is not scored")  # internal: submitted reviews carry a score
     return review.total, review.grade
 
 

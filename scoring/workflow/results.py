@@ -44,7 +44,7 @@ def _dec(v: object) -> Decimal:
 def _result_of(review: Review) -> dict[str, Any]:
     """A submitted review's result document (submitting a review stores it)."""
     if review.result is None:
-        raise ValueError(f"review {review.id} is not scored")
+        raise ValueError(f"review {review.id} is not scored")  # internal: submitted reviews carry a score
     return review.result
 
 

@@ -83,7 +83,7 @@ def draw_columns(reg: Register, rules: SampleRules, seed: int,
     same = np.flatnonzero((unit_code[by_key[1:]] == unit_code[by_key[:-1]])
                           & (words[by_key[1:]] == words[by_key[:-1]]).all(axis=1))
     if same.size:
-        raise ValueError(f"case number {reg.numbers[by_key[same[0]]]!r} appears more than once")
+        raise ValueError(f"case number {reg.numbers[by_key[same[0]]]!r} appears more than once")  # internal: unique
     by_type = _order(words, type_code, unit_code)
     by_type = by_type[keep[by_type]]
     unit_bounds = _bounds(unit_code[by_key], len(unit_names))

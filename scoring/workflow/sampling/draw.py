@@ -47,7 +47,7 @@ def random_key(seed: int, case_number: str) -> str:
 
 def check_seed(seed: int) -> int:
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= SEED_MAX:
-        raise ValueError(f"seed must be a whole number from 0 to {SEED_MAX}, got {seed!r}")
+        raise ValueError(f"seed must be a whole number from 0 to {SEED_MAX}, got {seed!r}")  # internal: shown as sample.bad_seed
     return seed
 
 
@@ -91,7 +91,7 @@ def draw(
         files.sort(key=itemgetter(0))
         for (k1, c1), (k2, _) in zip(files, files[1:]):
             if k1 == k2:  # only a repeated case number can do this
-                raise ValueError(f"case number {c1.case_number!r} appears more than once")
+                raise ValueError(f"case number {c1.case_number!r} appears more than once")  # internal: case numbers are unique
         for index, reason in _draw_unit([c for _, c in files], rules, forced_numbers):
             c = files[index][1]
             result.append(DrawnFile(len(result) + 1, c.case_number, unit, c.case_type, reason, c.ref))

@@ -533,10 +533,10 @@ def _verify_exported(session: Session, data: dict) -> VerifyResult:
         start, end = dt.date.fromisoformat(info["window_start"]), dt.date.fromisoformat(info["window_end"])
         items = data["items"]
         if not isinstance(items, list):
-            raise ValueError("items is not a list")
+            raise ValueError("items is not a list")  # internal: becomes a verify problem of the record
         for item in items:
             if not isinstance(item, dict) or any(k not in item for k in ITEM_KEYS):
-                raise ValueError(f"item {item!r} lacks one of {', '.join(ITEM_KEYS)}")
+                raise ValueError(f"item {item!r} lacks one of {', '.join(ITEM_KEYS)}")  # internal: a verify problem
     except (KeyError, TypeError, ValueError) as exc:
         raise VerificationFailed(f"not a sample record: {exc}") from None
     campaign = session.scalars(sa.select(Campaign).where(Campaign.name == info.get("name"))).one_or_none()
