@@ -135,11 +135,9 @@ CODED_ERRORS = {"NotFound", "PermissionDenied", "ValidationFailed", "ConflictErr
 PLAIN_ERRORS = {"ValueError", "RuntimeError", "TypeError", "KeyError", "LookupError", "ChartError"}
 # Plain raises a person never reads as they are: the marker on the line says why ("# internal: ...").
 INTERNAL = "# internal"
-# Modules whose plain ValueErrors are the English "why" inside a coded message (the Chinese text of that
-# code says what is expected instead): the register's value parsers (register.bad_date, bad_amount, ...).
-WRAPPED = {"register/normalize.py", "rubric/schema.py"}
-# rubric/schema.py: only its vocabulary-condition checks (Condition.problems, joined) stay plain; each of
-# its other validators raises InvalidValue with a code.
+# Modules whose plain ValueErrors are the English "why" inside a coded message: rubric/schema.py's
+# vocabulary-condition checks (Condition.problems, joined); each of its other validators raises InvalidValue.
+WRAPPED = {"rubric/schema.py"}
 
 
 def _core_files() -> list[Path]:
@@ -453,3 +451,24 @@ def test_standard_file_problems_in_chinese(tmp_path):
     assert "扣分区间的上限2.00小于下限5.00" in zh or any("“points”（固定扣分）" in z for z in zh)
     assert not any(re.search(r"[A-Za-z]{4,}", z.replace("points", "").replace("per_occurrence", "")
                              .replace("range", "").replace("max", "")) for z in zh), zh
+
+
+def test_register_values_say_why_in_chinese(session, tmp_path):
+    from scoring.register.importer import import_register
+    from scoring.register.units import add_unit
+    from tests.test_ui_helpers import register_csv
+
+    lead = create_user(session, username="boss", display_name="组长", role="lead", password="correct-horse",
+                       bootstrap=True)
+    add_unit(session, "区水务局", "区级部门", actor_id=lead.id)
+    session.commit()
+    rows = ("区水务局,东水罚〔2024〕2号,行政处罚,一般,2024-02-30,否,否,否,否,5000,违法取水",
+            "区水务局,东水罚〔2024〕3号,行政处罚,一般,2024-03-05,也许,否,否,否,-5,违法取水")
+    path = tmp_path / "r.csv"
+    path.write_bytes(register_csv(*rows))
+    report = import_register(session.get_bind(), path, actor_id=lead.id)
+    zh = {p.localized_message("zh") for p in report.problems}
+    assert "日期无法识别：不存在的日期2024-02-30" in zh and "金额无法识别：金额不能为负数" in zh
+    assert any(z.startswith("取值无法识别：不是“是/否”值（可写作 是/否") for z in zh)
+    en = {p.localized_message("en") for p in report.problems}
+    assert "bad date: no such date 2024-02-30" in en and "bad amount: negative amount" in en

@@ -27,7 +27,7 @@ from scoring import audit_chain
 from scoring.accounts import acting_id
 from scoring.db.models import CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
-from scoring.errors import CaseReviewError, Problem, ProblemReport
+from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport
 from scoring.file_attributes import to_json
 from scoring.messages import Msg
 from scoring.policy import Action
@@ -187,6 +187,11 @@ def _parse_rows(table: Table) -> Iterator[RegisterRow]:
         yield parsed
 
 
+def _why(exc: ValueError) -> Msg | str:
+    """Why a value cannot be read: its message code (either language), else the parser's English words."""
+    return Msg(exc.code, exc.params) if isinstance(exc, InvalidValue) else str(exc)
+
+
 def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) -> RegisterRow:
     v = raw.values
     problems: list[Problem] = []
@@ -228,7 +233,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         procedure = parse_procedure(v.get("procedure"))
     except ValueError as exc:
         procedure_ok = False
-        bad("procedure", "register.bad_procedure", why=str(exc))
+        bad("procedure", "register.bad_procedure", why=_why(exc))
     if case_type == PENALTY_TYPE and procedure is None and procedure_ok:
         bad("procedure", "register.procedure_needed", case_type=PENALTY_TYPE)
     elif case_type is not None and case_type != PENALTY_TYPE:
@@ -242,7 +247,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         try:
             decision_date = parse_date(v["decision_date"], epoch=table.epoch)
         except ValueError as exc:
-            bad("decision_date", "register.bad_date", why=str(exc))
+            bad("decision_date", "register.bad_date", why=_why(exc))
         else:
             if decision_date > today:
                 bad("decision_date", "register.future_date")
@@ -254,13 +259,13 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
             out[flag] = parse_flag(v.get(flag))
         except ValueError as exc:
             out[flag] = None
-            bad(flag, "register.bad_flag", why=str(exc))
+            bad(flag, "register.bad_flag", why=_why(exc))
 
     try:
         out["penalty_amount"] = parse_amount(v.get("penalty_amount"))
     except ValueError as exc:
         out["penalty_amount"] = None
-        bad("penalty_amount", "register.bad_amount", why=str(exc))
+        bad("penalty_amount", "register.bad_amount", why=_why(exc))
 
     attributes: dict[str, Any] = {}
     vocab = active_vocabulary()
@@ -270,7 +275,7 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
         try:
             value = _attribute_value(decl, v.get(f), table.epoch)
         except ValueError as exc:
-            bad(f, "register.bad_attribute", name=decl.zh, why=str(exc))
+            bad(f, "register.bad_attribute", name=decl.zh, why=_why(exc))
             continue
         if value is not None:
             attributes[decl.key] = value

@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from scoring.domain import CASE_TYPES, PROCEDURES
+from scoring.errors import InvalidValue
+from scoring.messages import Join
 from scoring.rubric.vocabulary import active_vocabulary
 
 # Dates outside this window are typos (2204年, 1024-03-05), not decisions of closed case files.
@@ -85,23 +87,23 @@ def _checked(y: int, m: int, d: int) -> dt.date:
     try:
         date = dt.date(y, m, d)
     except ValueError:
-        raise ValueError(f"no such date {y}-{m:02d}-{d:02d}") from None
+        raise InvalidValue("norm.no_such_date", date=f"{y}-{m:02d}-{d:02d}") from None
     return _in_range(date)
 
 
 def _in_range(date: dt.date) -> dt.date:
     if not MIN_DATE <= date <= MAX_DATE:
-        raise ValueError(f"date {date.isoformat()} is outside {MIN_DATE.year}-{MAX_DATE.year}")
+        raise InvalidValue("norm.date_range", date=date.isoformat(), min=MIN_DATE.year, max=MAX_DATE.year)
     return date
 
 
 def _from_serial(serial: float, epoch: dt.date) -> dt.date:
     if not serial >= 1:  # also catches NaN
-        raise ValueError(f"not a date: Excel day number {serial} is out of range")
+        raise InvalidValue("norm.serial_range", serial=serial)
     try:
         date = epoch + dt.timedelta(days=int(serial))
     except OverflowError:
-        raise ValueError(f"not a date: Excel day number {serial} is out of range") from None
+        raise InvalidValue("norm.serial_range", serial=serial) from None
     return _in_range(date)
 
 
@@ -112,24 +114,24 @@ def parse_date(value: Any, *, epoch: dt.date = EXCEL_EPOCH_1900) -> dt.date:
     if isinstance(value, dt.date):
         return _in_range(value)
     if isinstance(value, bool):
-        raise ValueError(f"not a date ({DATE_HINT})")
+        raise InvalidValue("norm.not_date")
     if isinstance(value, int | float):
         if float(value).is_integer() and 19000000 <= value <= 29991231:
             return _parse_compact(str(int(value)))  # 20240305 typed as a number
         return _from_serial(float(value), epoch)
     text = compact_text(value) if value is not None else ""
     if not text:
-        raise ValueError("missing date")
+        raise InvalidValue("norm.missing_date")
     m = _DATE_RE.match(clean_text(value))
     if m:
         if m["hh"] is not None and (int(m["hh"]) > 23 or int(m["mi"]) > 59 or int(m["ss"] or 0) > 59):
-            raise ValueError(f"no such time {m['hh']}:{m['mi']}{':' + m['ss'] if m['ss'] else ''}")
+            raise InvalidValue("norm.no_such_time", time=f"{m['hh']}:{m['mi']}{':' + m['ss'] if m['ss'] else ''}")
         return _checked(int(m["y"]), int(m["m"]), int(m["d"]))
     if _COMPACT_DATE_RE.match(text):
         return _parse_compact(text)
     if _SERIAL_RE.match(text):
         return _from_serial(float(text), epoch)
-    raise ValueError(f"not a date ({DATE_HINT})")
+    raise InvalidValue("norm.not_date")
 
 
 def _parse_compact(text: str) -> dt.date:
@@ -153,12 +155,12 @@ def parse_amount(value: Any) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, bool):
-        raise ValueError("not an amount")
+        raise InvalidValue("norm.not_amount")
     if isinstance(value, int | float | Decimal):
         try:
             amount = Decimal(str(value))
         except InvalidOperation:
-            raise ValueError("not an amount") from None
+            raise InvalidValue("norm.not_amount") from None
         return _checked_amount(amount)
     text = compact_text(value).lower()
     if text in _NONE_TOKENS:
@@ -176,24 +178,24 @@ def parse_amount(value: Any) -> Decimal | None:
         multiplier = _MULTIPLIERS[text[-1]]
         text = text[:-1]
     if text.startswith("-"):
-        raise ValueError("negative amount")
+        raise InvalidValue("norm.negative_amount")
     if not _NUMBER_RE.match(text):
         if "," in text and re.fullmatch(r"[\d,]+(?:\.\d+)?", text):
-            raise ValueError("misplaced thousands separator (write 5,000 or 5000)")
-        raise ValueError("not an amount (write e.g. 5000, 5,000元, 1.5万元)")
+            raise InvalidValue("norm.thousands")
+        raise InvalidValue("norm.not_amount_hint", examples="5000, 5,000元, 1.5万元")
     return _checked_amount(Decimal(text.replace(",", "")) * multiplier)
 
 
 def _checked_amount(amount: Decimal) -> Decimal:
     if not amount.is_finite():
-        raise ValueError("not an amount")
+        raise InvalidValue("norm.not_amount")
     if amount < 0:
-        raise ValueError("negative amount")
+        raise InvalidValue("norm.negative_amount")
     if amount >= MAX_AMOUNT:
-        raise ValueError("amount is implausibly large")
+        raise InvalidValue("norm.amount_large")
     cents = amount.quantize(_CENT)
     if cents != amount:
-        raise ValueError("amount has more than two decimal places")
+        raise InvalidValue("norm.amount_decimals")
     return cents
 
 
@@ -221,7 +223,7 @@ def parse_flag(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"not a yes/no value ({FLAG_HINT})")
+    raise InvalidValue("norm.not_flag", hint=FLAG_HINT.removeprefix("use "))
 
 
 # -------------------------------------------------------------------------------- case type, procedure
@@ -259,11 +261,11 @@ def parse_case_type(value: Any) -> str:
     name without 行政 and 行政征收 / 行政征用."""
     text = compact_text(value)
     if not text:
-        raise ValueError("missing case type")
+        raise InvalidValue("norm.missing_case_type")
     known = active_vocabulary().case_types
     found = _case_type_aliases(known).get(text)
     if found is None:
-        raise ValueError(f"unknown case type (expected one of {'/'.join(known)})")
+        raise InvalidValue("norm.unknown_case_type", known=Join(tuple(known), "、", "/"))
     return found
 
 
@@ -290,5 +292,5 @@ def parse_procedure(value: Any) -> str | None:
     if found is None or found not in known:
         found = next((p for p in known if text in (p, p + "程序")), None)
     if found is None:
-        raise ValueError(f"unknown procedure (expected {' or '.join(known)})")
+        raise InvalidValue("norm.unknown_procedure", known=Join(tuple(known), " 或 ", " or "))
     return found
