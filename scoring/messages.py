@@ -998,6 +998,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "norm.missing_case_type": ("缺少案件类型", "missing case type"),
     "norm.unknown_case_type": ("案件类型无法识别（应为以下之一：{known}）", "unknown case type (expected one of {known})"),
     "norm.unknown_procedure": ("程序无法识别（应为 {known}）", "unknown procedure (expected {known})"),
+    # verifying a sample record (re-deriving the draw)
+    "verify.ok": ("核验通过：按随机种子和规则重新抽取了{n}本案卷，与记录一致；登记表未变（候选案卷{candidates}本，指纹 {fingerprint}）",
+                  "ok: {n} files re-derived from seed and rules; register unchanged ({candidates} candidates, "
+                  "fingerprint {fingerprint})"),
+    "verify.fingerprint": ("登记表指纹已变化：候选案卷由{was}本变为{now}本", "register fingerprint changed: candidates {was}→{now}"),
+    "verify.algorithm": ("未重新抽样：抽样算法版本“{was}”不是当前的“{now}”", "draw not re-run: algorithm {was!r} is not {now!r}"),
+    "verify.not_rerun": ("未重新抽样：{why}", "draw not re-run: {why}"),
+    "verify.differs": ("第{pos}个抽中案卷不一致：记录为{was}，重新抽样为{now}", "draw differs at position {pos}: record has {was}, re-draw gives {now}"),
+    "verify.count_differs": ("第{pos}个抽中案卷不一致：记录有{mine}本，重新抽样为{again}本",
+                             "draw differs at position {pos}: record has {mine} files, re-draw gives {again}"),
+    "verify.tampered": ("抽样记录被篡改：哈希值不符（{what}：保存的为 {stored}，重新计算为 {recomputed}）",
+                        "record tampered: hash mismatch ({what}: stored {stored}, recomputed {recomputed})"),
+    "verify.what.stored": ("记录本身或其所示的评查活动、案卷数据已改变", "the record or the campaign/case-file data it shows changed"),
+    "verify.what.exported": ("导出的文件已被修改", "the exported file was changed"),
+    "verify.no_campaign": ("本数据库中没有评查活动“{name}”", "campaign {name!r} is not in this database"),
+    "verify.window_changed": ("评查范围已变化：记录为{start}..{end}，数据库中为{db_start}..{db_end}",
+                              "campaign window changed: record {start}..{end}, database {db_start}..{db_end}"),
+    "verify.not_record": ("不是抽样记录：缺少{shown}", "not a sample record: missing {shown}"),
+    "verify.not_object": ("不是 JSON 对象", "not a JSON object"),
+    "verify.not_record_why": ("不是抽样记录：{why}", "not a sample record: {why}"),
+    "verify.not_json": ("{file}：不是 JSON 格式的抽样记录（{why}）", "{file}: not a JSON sample record ({why})"),
+    "verify.record_label": ("抽样记录#{id}", "sample record #{id}"),
+    "verify.failed": ("{label}未通过核验：{first}{more}", "{label} does not verify: {first}{more}"),
 }
 
 

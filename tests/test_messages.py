@@ -162,6 +162,13 @@ def test_every_core_error_carries_a_code():
     English only, or a misspelt code, fails here. Plain raises are allowed where the line says `# internal`."""
     root = Path(scoring.__file__).parent
     plain, unknown = [], []
+    coded = set(CODED_ERRORS)
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in _core_files()}
+    for _ in range(3):  # the core's own error classes (VerificationFailed, DatabaseBusy, ...) too
+        coded |= {n.name for tree in trees.values() for n in ast.walk(tree) if isinstance(n, ast.ClassDef)
+                  and {getattr(b, "id", "") for b in n.bases} & coded}
+    coded.discard("ProblemReport")  # titled by title_code, below
+    assert {"VerificationFailed", "DatabaseBusy"} <= coded
     for path in _core_files():
         rel = path.relative_to(root).as_posix()
         source = path.read_text(encoding="utf-8")
@@ -179,7 +186,7 @@ def test_every_core_error_carries_a_code():
             unknown += [f"{rel}:{node.lineno} {c}" for c in _literal_codes(node) if c not in MESSAGES]
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
             keywords = {k.arg for k in node.keywords}
-            if name in CODED_ERRORS | {"Problem"} and "code" not in keywords:
+            if name in coded | {"Problem"} and "code" not in keywords and (node.args or node.keywords):
                 plain.append(f"{rel}:{node.lineno} {name}")
             if name == "ProblemReport" and "title_code" not in keywords:
                 plain.append(f"{rel}:{node.lineno} {name}")
@@ -472,3 +479,14 @@ def test_register_values_say_why_in_chinese(session, tmp_path):
     assert any(z.startswith("取值无法识别：不是“是/否”值（可写作 是/否") for z in zh)
     en = {p.localized_message("en") for p in report.problems}
     assert "bad date: no such date 2024-02-30" in en and "bad amount: negative amount" in en
+
+
+def test_sample_verification_speaks_either_language():
+    from scoring.workflow.sampling.record import VerifyResult
+
+    result = VerifyResult(messages=[Msg("verify.fingerprint", {"was": 24, "now": 25}),
+                                    Msg("verify.tampered", {"what": Msg("verify.what.exported"), "stored": "a",
+                                                            "recomputed": "b"})])
+    assert result.problems[0] == "register fingerprint changed: candidates 24→25"  # English kept for logs
+    assert result.summary("zh") == ("登记表指纹已变化：候选案卷由24本变为25本；"
+                                    "抽样记录被篡改：哈希值不符（导出的文件已被修改：保存的为 a，重新计算为 b）")

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import click
 
-from scoring.cli.base import cli
+from scoring.cli.base import cli, language
 from scoring.cli.options import acting_id, acting_user, as_option, db_option
 from scoring.db.session import session_factory, transaction
 from scoring.domain import FILE_FLAGS
 from scoring.errors import NotFound
+from scoring.messages import Msg, localize
 from scoring.precheck.run import flagged_for_sample
 from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.sampling import (
@@ -135,19 +136,20 @@ def verify_cmd(engine, campaign, record_id, record_file, as_user) -> None:  # no
         try:
             target = json.loads(record_file.read_text(encoding="utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise VerificationFailed(f"{record_file}: not a JSON sample record ({exc})") from None
-        label = str(record_file)
+            raise VerificationFailed(code="verify.not_json", file=str(record_file), why=str(exc)) from None
+        label: str | Msg = str(record_file)
     else:
         target = _record_id(eng, campaign, record_id, actor_id)
-        label = f"sample record #{target}"
+        label = Msg("verify.record_label", {"id": target})
     result = verify_record(eng, target, actor_id=actor_id)
+    lang = language()
     if result.ok:
-        click.echo(f"{label}: {result.summary()}")
+        click.echo(f"{localize(label, lang)}: {result.summary(lang)}")
         return
-    for problem in result.problems:
-        click.echo(f"  {problem}", err=True)
-    more = f" (and {len(result.problems) - 1} more)" if len(result.problems) > 1 else ""
-    raise VerificationFailed(f"{label} does not verify: {result.problems[0]}{more}")
+    for problem in result.messages:
+        click.echo(f"  {problem.render(lang)}", err=True)
+    more = Msg("sample.rules_more", {"n": len(result.messages) - 1}) if len(result.messages) > 1 else ""
+    raise VerificationFailed(code="verify.failed", label=label, first=result.messages[0], more=more)
 
 
 @sample_group.command("export")

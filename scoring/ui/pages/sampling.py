@@ -31,7 +31,7 @@ from scoring.precheck.run import flagged_for_sample
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import state
 from scoring.ui.common import flag_label, reported, show_error
-from scoring.ui.i18n import t
+from scoring.ui.i18n import lang, t
 from scoring.ui.widgets import choose_campaign
 from scoring.views import unit_names
 from scoring.workflow.campaigns import get_campaign
@@ -238,8 +238,8 @@ def _verify(view: SampleView) -> None:
         st.success(t("sampling.verify_ok", n=result.drawn, candidates=result.candidate_count,
                      fingerprint=(result.register_fingerprint or "")[:12]))
     else:
-        st.error(t("sampling.verify_bad", n=len(result.problems)))
-        st.markdown("\n".join(f"- {p}" for p in result.problems))
+        st.error(t("sampling.verify_bad", n=len(result.messages)))
+        st.markdown("\n".join(f"- {p.render(lang())}" for p in result.messages))
 
 
 def _enlarge(campaign, view: SampleView) -> None:  # noqa: ANN001

@@ -29,7 +29,7 @@ from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit
 from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
-from scoring.messages import Msg
+from scoring.messages import Msg, text
 from scoring.policy import Action, check
 from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.sampling.columns import Register, draw_columns
@@ -57,22 +57,27 @@ class VerificationFailed(CaseReviewError):
 
 @dataclass
 class VerifyResult:
-    problems: list[str] = field(default_factory=list)
+    messages: list[Msg] = field(default_factory=list)  # what does not match, in either language
     record_hash: str | None = None
     register_fingerprint: str | None = None
     candidate_count: int | None = None
     drawn: int = 0
 
     @property
-    def ok(self) -> bool:
-        return not self.problems
+    def problems(self) -> list[str]:
+        """What does not match, in English (logs, tests)."""
+        return [str(m) for m in self.messages]
 
-    def summary(self) -> str:
+    @property
+    def ok(self) -> bool:
+        return not self.messages
+
+    def summary(self, lang: str = "en") -> str:
         if self.ok:
             assert self.register_fingerprint is not None  # every verification scans the register
-            return (f"ok: {self.drawn} files re-derived from seed and rules; register unchanged "
-                    f"({self.candidate_count} candidates, fingerprint {self.register_fingerprint[:12]})")
-        return "; ".join(self.problems)
+            return text("verify.ok", lang, n=self.drawn, candidates=self.candidate_count,
+                        fingerprint=self.register_fingerprint[:12])
+        return ("；" if lang == "zh" else "; ").join(m.render(lang) for m in self.messages)
 
 
 # --- campaign and register ------------------------------------------------------------------------
@@ -366,7 +371,7 @@ def _check_enlarge(
         raise ValidationFailed(code="sample.register_changed", campaign=campaign.name, record=parent.id)
     check = _verify_stored(session, parent, candidates=(fingerprint, len(candidates), candidates))
     if not check.ok:
-        raise ValidationFailed(code="sample.enlarge_unverified", where=where, problem=check.problems[0])
+        raise ValidationFailed(code="sample.enlarge_unverified", where=where, problem=check.messages[0])
 
     sizes = Counter(u for u in candidates.units if old.units is None or u in old.units)
     for unit in sorted(sizes):
@@ -473,16 +478,16 @@ def _check_draw(
     items = data["items"]
     result.drawn = len(items)
     if data["register_fingerprint"] != fingerprint:
-        result.problems.append(f"register fingerprint changed: candidates {data['candidate_count']}→{count}")
+        result.messages.append(Msg("verify.fingerprint", {"was": data["candidate_count"], "now": count}))
     if data["algorithm_version"] != ALGORITHM_VERSION:
-        result.problems.append(f"draw not re-run: algorithm {data['algorithm_version']!r} is not "
-                               f"{ALGORITHM_VERSION!r}")
+        result.messages.append(Msg("verify.algorithm", {"was": data["algorithm_version"], "now": ALGORITHM_VERSION}))
         return
     try:
         rules = SampleRules.parse(data["rules"])
         seed = _as_seed(data["seed"])
     except ValidationFailed as exc:
-        result.problems.append(f"draw not re-run: {exc}")
+        why = Msg(exc.code, exc.params) if exc.code else str(exc)
+        result.messages.append(Msg("verify.not_rerun", {"why": why}))
         return
     # Unit order as the record shows it, so re-ordering units later does not count as a change.
     recorded_units = list(dict.fromkeys(item["unit"] for item in items))
@@ -495,19 +500,19 @@ def _check_draw(
                 was, now = (f"{a[0]} ({a[1]}, {a[2]})", f"{b[0]} ({b[1]}, {b[2]})")
             else:
                 was, now = f"{a[0]} ({a[3]})", f"{b[0]} ({b[3]})"
-            result.problems.append(f"draw differs at position {pos}: record has {was}, re-draw gives {now}")
+            result.messages.append(Msg("verify.differs", {"pos": pos, "was": was, "now": now}))
             return
     if len(mine) != len(again):
-        result.problems.append(f"draw differs at position {min(len(mine), len(again)) + 1}: record has "
-                               f"{len(mine)} files, re-draw gives {len(again)}")
+        result.messages.append(Msg("verify.count_differs", {"pos": min(len(mine), len(again)) + 1, "mine": len(mine),
+                                                            "again": len(again)}))
 
 
-def _check_hash(data: dict, result: VerifyResult, *, what: str) -> None:
+def _check_hash(data: dict, result: VerifyResult, *, what: Msg) -> None:
     result.record_hash = data.get("record_hash")
     recomputed = record_hash(data)
     if recomputed != result.record_hash:
-        result.problems.append(f"record tampered: hash mismatch ({what}: stored {str(result.record_hash)[:12]}, "
-                               f"recomputed {recomputed[:12]})")
+        result.messages.append(Msg("verify.tampered", {"what": what, "stored": str(result.record_hash)[:12],
+                                                       "recomputed": recomputed[:12]}))
 
 
 def _verify_stored(
@@ -515,7 +520,7 @@ def _verify_stored(
 ) -> VerifyResult:
     result = VerifyResult()
     data = _stored_record_json(session, record)
-    _check_hash(data, result, what="the record or the campaign/case-file data it shows changed")
+    _check_hash(data, result, what=Msg("verify.what.stored"))
     campaign = session.get_one(Campaign, record.campaign_id)
     scan = candidates or _scan_register(session, campaign.window_start, campaign.window_end)
     _check_draw(session, data, scan, result)
@@ -525,9 +530,9 @@ def _verify_stored(
 def _verify_exported(session: Session, data: dict) -> VerifyResult:
     result = VerifyResult()
     if not isinstance(data, dict) or (missing := [k for k in RECORD_KEYS if k not in data]):
-        shown = ", ".join(missing) if isinstance(data, dict) else "not a JSON object"
-        raise VerificationFailed(f"not a sample record: missing {shown}")
-    _check_hash(data, result, what="the exported file was changed")
+        shown = missing if isinstance(data, dict) else Msg("verify.not_object")
+        raise VerificationFailed(code="verify.not_record", shown=shown)
+    _check_hash(data, result, what=Msg("verify.what.exported"))
     try:
         info = data["campaign"]
         start, end = dt.date.fromisoformat(info["window_start"]), dt.date.fromisoformat(info["window_end"])
@@ -538,13 +543,13 @@ def _verify_exported(session: Session, data: dict) -> VerifyResult:
             if not isinstance(item, dict) or any(k not in item for k in ITEM_KEYS):
                 raise ValueError(f"item {item!r} lacks one of {', '.join(ITEM_KEYS)}")  # internal: a verify problem
     except (KeyError, TypeError, ValueError) as exc:
-        raise VerificationFailed(f"not a sample record: {exc}") from None
+        raise VerificationFailed(code="verify.not_record_why", why=str(exc)) from None
     campaign = session.scalars(sa.select(Campaign).where(Campaign.name == info.get("name"))).one_or_none()
     if campaign is None:
-        result.problems.append(f"campaign {info.get('name')!r} is not in this database")
+        result.messages.append(Msg("verify.no_campaign", {"name": info.get("name")}))
     elif (campaign.window_start, campaign.window_end) != (start, end):
-        result.problems.append(f"campaign window changed: record {start}..{end}, database "
-                               f"{campaign.window_start}..{campaign.window_end}")
+        result.messages.append(Msg("verify.window_changed", {"start": start, "end": end, "db_start": campaign.window_start,
+                                                             "db_end": campaign.window_end}))
     _check_draw(session, data, _scan_register(session, start, end), result)
     return result
 
