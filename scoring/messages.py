@@ -1021,6 +1021,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "verify.not_json": ("{file}：不是 JSON 格式的抽样记录（{why}）", "{file}: not a JSON sample record ({why})"),
     "verify.record_label": ("抽样记录#{id}", "sample record #{id}"),
     "verify.failed": ("{label}未通过核验：{first}{more}", "{label} does not verify: {first}{more}"),
+    "schema.condition": ("{problems}", "{problems}"),
+    "schema.cond_attribute": ("适用条件（applies_when）中的属性“{key}”未声明（已声明：{known}）",
+                              "unknown attribute {key!r} in applies_when; declared: {known}"),
+    "schema.cond_value": ("{key}：{why}", "{key}: {why}"),
+    "schema.range_only": ("区间写法 {example} 只能用于数值或日期属性（{key}的类型为{type}）",
+                          "{example} only goes with number or date attributes ({key} is {type})"),
+    "schema.range_shape": ("区间的写法为 {example}", "a range is {example}"),
+    "schema.any_empty": ("“any”至少需要一个条件", "`any` needs at least one condition"),
+    "schema.all_empty": ("“all”至少需要一个条件", "`all` needs at least one condition"),
 }
 
 

@@ -135,9 +135,8 @@ CODED_ERRORS = {"NotFound", "PermissionDenied", "ValidationFailed", "ConflictErr
 PLAIN_ERRORS = {"ValueError", "RuntimeError", "TypeError", "KeyError", "LookupError", "ChartError"}
 # Plain raises a person never reads as they are: the marker on the line says why ("# internal: ...").
 INTERNAL = "# internal"
-# Modules whose plain ValueErrors are the English "why" inside a coded message: rubric/schema.py's
-# vocabulary-condition checks (Condition.problems, joined); each of its other validators raises InvalidValue.
-WRAPPED = {"rubric/schema.py"}
+# Modules whose plain ValueErrors are the English "why" inside a coded message (none left).
+WRAPPED: set[str] = set()
 
 
 def _core_files() -> list[Path]:

@@ -25,6 +25,7 @@ from pydantic import (
 
 from scoring.domain import FILE_FLAGS
 from scoring.errors import InvalidValue
+from scoring.messages import Join, Msg
 from scoring.rubric.vocabulary import AttributeDecl, Vocabulary, active_vocabulary
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
@@ -159,29 +160,28 @@ class Condition(Strict):
         if vocab is not None:
             wrong = self.problems(vocab)
             if wrong:
-                raise ValueError("; ".join(wrong))
+                raise InvalidValue("schema.condition", problems=Join(tuple(wrong), "；", "; "))
         return self
 
-    def problems(self, vocab: Vocabulary) -> list[str]:
+    def problems(self, vocab: Vocabulary) -> list[Msg]:
         """What this condition names that the vocabulary does not declare, or gives in the wrong shape."""
-        out: list[str] = []
+        out: list[Msg] = []
         for ct in self.case_type or []:
             if ct not in vocab.case_types:
-                out.append(f"unknown case type {ct!r}; known: {', '.join(vocab.case_types)}")
+                out.append(Msg("schema.unknown_case_type", {"value": ct, "known": list(vocab.case_types)}))
         for p in self.procedure or []:
             if p not in vocab.procedures:
-                out.append(f"unknown procedure {p!r}; known: {', '.join(vocab.procedures)}")
+                out.append(Msg("schema.unknown_procedure", {"value": p, "known": list(vocab.procedures)}))
         for key, want in (self.attrs or {}).items():
             decl = vocab.attribute(key)
             if decl is None or key in BUILTIN_FIELDS:
-                known = ", ".join(vocab.attributes)
-                out.append(f"unknown attribute {key!r} in applies_when; declared: {known}")
+                out.append(Msg("schema.cond_attribute", {"key": key, "known": list(vocab.attributes)}))
                 continue
-            out.extend(f"{key}: {m}" for m in _shape_problems(decl, want))
+            out.extend(Msg("schema.cond_value", {"key": key, "why": m}) for m in _shape_problems(decl, want))
         if self.any is not None and not self.any:
-            out.append("`any` needs at least one condition")
+            out.append(Msg("schema.any_empty"))
         if self.all is not None and not self.all:
-            out.append("`all` needs at least one condition")
+            out.append(Msg("schema.all_empty"))
         return out
 
     def matches(self, attrs: FileAttributes) -> bool:
@@ -244,20 +244,22 @@ class Condition(Strict):
         return "、".join(parts)
 
 
-def _shape_problems(decl: AttributeDecl, want: object) -> list[str]:
+def _shape_problems(decl: AttributeDecl, want: object) -> list[Msg | str]:
     values = want if isinstance(want, list) else [want]
     if isinstance(want, dict):
         if decl.type not in ("number", "date"):
-            return [f"{{min, max}} only goes with number or date attributes ({decl.key} is {decl.type})"]
+            return [Msg("schema.range_only", {"example": "{min, max}", "key": decl.key, "type": decl.type})]
         extra = set(want) - {"min", "max"}
         if extra or not want:
-            return ["a range is {min: .., max: ..}"]
+            return [Msg("schema.range_shape", {"example": "{min: .., max: ..}"})]
         values = [v for v in want.values() if v is not None]
-    out: list[str] = []
+    out: list[Msg | str] = []
     for v in values:
         try:
             decl.parse(v)
-        except ValueError as exc:
+        except InvalidValue as exc:
+            out.append(Msg(exc.code, exc.params))
+        except ValueError as exc:  # a declaration's own words (AttributeDecl.parse raises InvalidValue)
             out.append(str(exc))
     return out
 
@@ -584,7 +586,7 @@ class AppliesTo(Strict):
         if vocab is not None:
             wrong = Condition(case_type=self.case_types, procedure=self.procedures).problems(vocab)
             if wrong:
-                raise ValueError("; ".join(wrong))
+                raise InvalidValue("schema.condition", problems=Join(tuple(wrong), "；", "; "))
         return self
 
 
