@@ -165,7 +165,7 @@ def marks_from_entry(entry: dict[str, Any]) -> Marks:
         try:
             items[item_id] = ItemMark(deductions=deductions, comment=comment)
         except ValidationError as exc:
-            problems.extend(_pydantic_problems(exc, path, f"item {item_id}"))
+            problems.extend(_pydantic_problems(exc, path, Msg("form.what_item", {"item": item_id})))
     vetoes: dict[str, VetoMark] = {}
     for veto_id, veto in entry.get("vetoes", {}).items():
         if not veto.get("on"):

@@ -770,6 +770,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "form.occurrences": ("{what}：处数应为1至{max}之间的整数", "{what}: occurrences must be a whole number from 1 to {max}"),
     "form.what_reason": ("评查项目{item}的扣分情形{reason}", "item {item}, reason {reason}"),
     "form.what_veto": ("否决项{veto}", "veto {veto}"),
+    "form.what_item": ("评查项目{item}", "item {item}"),
     # settings and limits (environment variables)
     "limit.not_mb": ("设置项 {env}={raw!r} 不是以 MB 计的数字", "{env}={raw!r} is not a number of MB"),
     "limit.not_positive": ("设置项 {env}={raw!r} 必须大于0", "{env}={raw!r} must be greater than 0"),

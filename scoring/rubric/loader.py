@@ -58,13 +58,14 @@ def _pydantic_problems(exc: ValidationError, fname: str, lines: dict[PathKey, in
     for err in exc.errors():
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         kind = err["type"]
-        where = {"file": fname, "path": format_path(loc) or None, "line": _line_for(loc, lines)}
+        path, line = format_path(loc) or None, _line_for(loc, lines)
         if kind == "extra_forbidden":
-            out.append(Problem(code="rubric.unknown_key", params={"key": loc[-1]}, **where))
+            out.append(Problem(code="rubric.unknown_key", params={"key": loc[-1]}, file=fname, path=path, line=line))
         elif kind == "missing":
-            out.append(Problem(code="rubric.missing_key", params={"key": loc[-1]}, **where))
+            out.append(Problem(code="rubric.missing_key", params={"key": loc[-1]}, file=fname, path=path, line=line))
         else:  # a validator's message code (InvalidValue), or pydantic's own words
-            out.append(dataclasses.replace(problems_from_validation([err])[0], column=None, **where))
+            out.append(dataclasses.replace(problems_from_validation([err])[0], column=None, file=fname, path=path,
+                                           line=line))
     return out
 
 

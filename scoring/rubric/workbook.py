@@ -181,11 +181,11 @@ class _Reader:
 
     def bad(self, message: Msg | Problem, sheet: str, row: int | None = None, column: str | None = None) -> None:
         """A problem at sheet, row and column: a message, or a (coded) problem whose place is set here."""
-        where = {"file": f"{self.fname} [{sheet}]", "row": row, "column": column}
+        file = f"{self.fname} [{sheet}]"
         if isinstance(message, Problem):
-            self.problems.append(dataclasses.replace(message, path=None, line=None, **where))
+            self.problems.append(dataclasses.replace(message, path=None, line=None, file=file, row=row, column=column))
         else:
-            self.problems.append(Problem(code=message.code, params=message.params, **where))
+            self.problems.append(Problem(code=message.code, params=message.params, file=file, row=row, column=column))
 
 
 def _text(v: Any) -> str | None:
