@@ -323,7 +323,7 @@ def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, Any
     cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(sql, {"cid": campaign_id, "submitted": ReviewStatus.SUBMITTED.value})
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
