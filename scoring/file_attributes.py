@@ -202,4 +202,4 @@ def _why(exc: ValueError) -> Msg:
     """A declaration's refusal (`AttributeDecl.parse`) as a message."""
     if isinstance(exc, InvalidValue):
         return Msg(exc.code, exc.params)
-    return Msg("generic.error", {"message": str(exc)})
+    return Msg("generic.error", {"detail": str(exc)})

@@ -28,7 +28,7 @@ ENV_LANG = "CASEREVIEW_LANG"
 # code -> (zh, en)
 MESSAGES: dict[str, tuple[str, str]] = {
     # generic (fallbacks for older raise sites and for pydantic's checks on forms)
-    "generic.error": ("{message}", "{message}"),
+    "generic.error": ("{detail}", "{detail}"),
     "problems.title": ("{title}：共{n}个问题", "{title}: {n} {n|problem|problems}"),
     "problems.more": ("……另有{n}个问题", "... and {n} more {n|problem|problems}"),
     "where.row": ("第{row}行", "row {row}"),

@@ -179,3 +179,13 @@ def test_a_valid_standard_with_any_value_replaced_composes_or_lists_problems(tmp
 
 def test_depth_limit_is_far_above_any_real_rubric():
     assert MAX_DEPTH >= 32
+
+
+def test_points_beyond_what_a_decimal_holds_are_refused_with_a_message():
+    """Found by the property test above: 1e26 points broke quantize (decimal.InvalidOperation)."""
+    from scoring.errors import InvalidValue
+    from scoring.rubric.schema import points_value
+
+    for huge in (1e26, "1e30", 10**40):
+        with pytest.raises(InvalidValue):
+            points_value(huge)

@@ -42,7 +42,7 @@ def verify_cmd(engine, campaign: str | None, as_json: bool) -> None:
         for line in report.lines(language()):
             click.echo(f"  {line}", err=True)
     if not report.ok:
-        raise CaseReviewError(code="generic.error", message=report.summary(language()))  # in the CLI's language
+        raise CaseReviewError(code="generic.error", detail=report.summary(language()))  # in the CLI's language
     if not as_json:
         click.echo(report.summary(language()))
 
@@ -54,4 +54,4 @@ def anchor_cmd(engine) -> None:
     report = verify(engine())
     click.echo(f"{report.anchor_seq}:{report.anchor}")
     if not report.ok:
-        raise CaseReviewError(code="generic.error", message=report.summary(language()))  # in the CLI's language
+        raise CaseReviewError(code="generic.error", detail=report.summary(language()))  # in the CLI's language

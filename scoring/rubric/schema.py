@@ -42,9 +42,13 @@ def points_value(v: object) -> Decimal:
         raise InvalidValue("schema.not_number") from None
     if not d.is_finite() or d < 0:
         raise InvalidValue("schema.negative")
-    if d != d.quantize(TWO_PLACES):
+    try:
+        two = d.quantize(TWO_PLACES)
+    except ArithmeticError:  # more digits than a Decimal holds (1e26 points): no standard's number
+        raise InvalidValue("schema.not_number") from None
+    if d != two:
         raise InvalidValue("schema.decimals")
-    return d.quantize(TWO_PLACES)
+    return two
 
 
 class Strict(BaseModel):
