@@ -167,7 +167,7 @@ def test_a_reviewer_of_another_unit_gets_no_pdf_by_id(page, app_server, screensh
     ui.open(f"score?assignment={world.assignment_ids[0]}")
     ui.sign_in("rv2", PASSWORD)
     ui.idle()
-    ui.expect_text("is not assigned to rv2")
+    ui.expect_text("没有分配给rv2")  # the core's refusal, in the page's language
     expect(ui.main.get_by_text("水罚〔2024〕101号.pdf")).to_have_count(0)
     expect(ui.main.get_by_test_id("stImage")).to_have_count(0)
     ui.shot("pdf_refused_by_id", full=False)
