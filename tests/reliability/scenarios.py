@@ -12,7 +12,7 @@ runs them at full size and prints the figures. Each returns plain counts.
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import json
 import os
 import random
 import signal
@@ -27,7 +27,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from scoring.db.busy import DatabaseBusy
 from scoring.db.models import Assignment, CaseFile, Review, User
 from scoring.db.session import open_db, retrying, session_factory, transaction
 from scoring.errors import CaseReviewError, ConflictError
@@ -36,9 +35,6 @@ from scoring.workflow.reviews import open_review, save_draft
 from tests.factories import lead_id
 
 ROOT = Path(__file__).resolve().parents[2]
-# "spawn", not "fork": the writers are started from a thread while the test's main thread works (a backup,
-# say); a forked child can inherit a lock another thread held and hang for ever.
-_CTX = mp.get_context("spawn")
 WRITER_DEADLINE = 600.0
 
 
@@ -61,28 +57,38 @@ def open_reviews(url: str, assignment_ids: list[int]) -> list[int]:
 
 # ------------------------------------------------------------------------------------ concurrent saves
 
-def _writer(url: str, review_id: int, saves: int, out: Any) -> None:
-    eng = open_db(url, upgrade=False)
-    acked, unhandled, busy, last = 0, 0, 0, None
-    with session_factory(eng)() as s:
-        version = s.get(Review, review_id).version
-    for n in range(saves):
-        def work(s: Any, n: int = n) -> int:
-            review = s.get(Review, review_id)
-            actor = s.get(User, review.assignment.reviewer_id)
-            return save_draft(s, actor, review_id, marks_for(n), expected_version=version).version
-        try:
-            version = retrying(eng, work)
-            acked += 1
-            last = n
-        except DatabaseBusy:
-            busy += 1
-        except Exception:  # noqa: BLE001 - counting what a person would have seen as a traceback
-            unhandled += 1
-            with session_factory(eng)() as s:
-                version = s.get(Review, review_id).version
-    eng.dispose()
-    out.put((review_id, acked, unhandled, busy, last, version))
+_WRITER = r"""
+import json, sys
+from scoring.db.busy import DatabaseBusy
+from scoring.db.models import Review, User
+from scoring.db.session import open_db, retrying, session_factory
+from scoring.workflow.reviews import save_draft
+from tests.reliability.scenarios import marks_for
+url, review_id, saves = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+eng = open_db(url, upgrade=False)
+acked, unhandled, busy, last = 0, 0, 0, None
+with session_factory(eng)() as s:
+    version = s.get(Review, review_id).version
+print("ready", flush=True)
+sys.stdin.readline()  # all writers start together
+for n in range(saves):
+    def work(s, n=n):
+        review = s.get(Review, review_id)
+        actor = s.get(User, review.assignment.reviewer_id)
+        return save_draft(s, actor, review_id, marks_for(n), expected_version=version).version
+    try:
+        version = retrying(eng, work)
+        acked += 1
+        last = n
+    except DatabaseBusy:
+        busy += 1
+    except Exception:  # counting what a person would have seen as a traceback
+        unhandled += 1
+        with session_factory(eng)() as s:
+            version = s.get(Review, review_id).version
+eng.dispose()
+print(json.dumps([review_id, acked, unhandled, busy, last, version]), flush=True)
+"""
 
 
 @dataclass
@@ -93,27 +99,50 @@ class SaveFigures:
     unhandled: int = 0
     busy: int = 0
     seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)  # writers that died or hung, with their stderr
 
 
 def concurrent_saves(url: str, review_ids: list[int], saves_each: int) -> SaveFigures:
+    """Each writer is its own `python -c` process (not multiprocessing: a spawned child re-runs the
+    parent's __main__, which under AppTest is the Streamlit app; a forked one can inherit a held lock).
+    A writer that dies or hangs counts its saves as unhandled errors and shows its stderr."""
     eng = open_db(url)
     with session_factory(eng)() as s:
         start = {rid: s.get(Review, rid).version for rid in review_ids}
-    out = _CTX.Queue()
-    procs = [_CTX.Process(target=_writer, args=(url, rid, saves_each, out)) for rid in review_ids]
-    t0 = time.perf_counter()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    procs = [subprocess.Popen([sys.executable, "-c", _WRITER, url, str(rid), str(saves_each)], cwd=ROOT, env=env,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for rid in review_ids]
+    results: list[list[Any]] = []
+    failures: list[str] = []
     try:
-        for p in procs:
-            p.start()
-        results = [out.get(timeout=WRITER_DEADLINE) for _ in procs]
-        for p in procs:
-            p.join(timeout=60)
+        for proc in procs:
+            _wait_ready(proc, "ready")
+        t0 = time.perf_counter()
+        for proc in procs:  # go
+            assert proc.stdin is not None
+            proc.stdin.write("\n")
+            proc.stdin.flush()
+        deadline = time.monotonic() + WRITER_DEADLINE
+        for rid, proc in zip(review_ids, procs, strict=True):
+            try:
+                out, err = proc.communicate(timeout=max(deadline - time.monotonic(), 1))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                out, err = proc.communicate()
+                err = "timed out\n" + err
+            last_line = out.strip().splitlines()[-1] if out.strip() else ""
+            if proc.returncode == 0 and last_line.startswith("["):
+                results.append(json.loads(last_line))
+            else:
+                failures.append(f"writer of review {rid}: exit {proc.returncode}: {err.strip()[-800:]}")
+                results.append([rid, 0, saves_each, 0, None, None])
     finally:  # a hung writer must not outlive the run (it would hold the test runner's output open)
-        for p in procs:
-            if p.is_alive():
-                p.kill()
-                p.join()
-    fig = SaveFigures(saves=len(review_ids) * saves_each, seconds=time.perf_counter() - t0)
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+    fig = SaveFigures(saves=len(review_ids) * saves_each, seconds=time.perf_counter() - t0, failures=failures)
     with session_factory(eng)() as s:
         for rid, acked, unhandled, busy, last, _version in results:
             fig.acked += acked

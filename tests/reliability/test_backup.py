@@ -50,7 +50,7 @@ def test_backup_while_five_writers_save_then_restore(engine, db_url, tmp_path, c
     finally:
         saving.join()
     assert figures, "the writers did not finish"
-    assert (figures[0].lost, figures[0].unhandled) == (0, 0)
+    assert (figures[0].lost, figures[0].unhandled) == (0, 0), figures[0].failures
     assert figures[0].acked + figures[0].busy == 5 * 40
     assert out.stat().st_size > 0
     assert main(["backup", "--out", str(out), "--db", db_url]) == 1  # never overwrites a backup

@@ -20,7 +20,7 @@ def test_concurrent_saves_lose_nothing_and_raise_nothing(engine, db_url, tmp_pat
     world = build(engine, tmp_path, files_per_unit=4, sample=2, reviewers=4, submit=False)
     reviews = open_reviews(db_url, world.assignment_ids[:WRITERS])
     fig = concurrent_saves(db_url, reviews, SAVES)
-    assert (fig.saves, fig.lost, fig.unhandled) == (WRITERS * SAVES, 0, 0)
+    assert (fig.saves, fig.lost, fig.unhandled) == (WRITERS * SAVES, 0, 0), fig.failures
     assert fig.acked + fig.busy == fig.saves
     assert verify(engine).ok  # and every save is vouched for by the audit chain
 
