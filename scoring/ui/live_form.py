@@ -305,20 +305,6 @@ def _section(ctx: LiveContext, gen: int, standard: Standard, section: CSection, 
             st.markdown(f":gray[~~{item.id} {item.title}~~ · {t('scorep.not_applicable', cond=cond)}]")
 
 
-def _bonus_label(reason_id: str, item: CItem) -> str:
-    d = item.deduction(reason_id)
-    if d is None:
-        return reason_id
-    cap = t("bonus.cap", cap=num(d.cap)) if d.cap is not None else ""
-    if d.points is not None:
-        return t("bonus.fixed", reason=d.reason, points=num(d.points))
-    if d.per_occurrence is not None:
-        return t("bonus.each", reason=d.reason, points=num(d.per_occurrence), cap=cap)
-    assert d.range is not None
-    key = "bonus.range_each" if d.range.per == "occurrence" else "bonus.range"
-    return t(key, reason=d.reason, low=num(d.range.min), high=num(d.range.max), cap=cap)
-
-
 def _bonus(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any], result: ScoreResult | None,
            marked: dict[str, list[Problem]], has_pdf: bool) -> None:
     """加分项: the merits found, entered as awards on the bonus item (the engine adds them, each item up to
@@ -338,7 +324,7 @@ def _bonus(ctx: LiveContext, gen: int, standard: Standard, entry: dict[str, Any]
             options = [d.id for d in item.deductions]
             k = _key(aid, gen, item.id, "awards")
             _bind(k, [r for r in current.get("reasons", []) if r in options] if current["choice"] == DEDUCT else [])
-            chosen = st.multiselect(t("bonus.awards"), options, key=k, format_func={r: _bonus_label(r, item) for r in options}.__getitem__,
+            chosen = st.multiselect(t("bonus.awards"), options, key=k, format_func={r: reason_label(r, item, "bonus") for r in options}.__getitem__,
                                     placeholder=t("bonus.none_chosen"), help=item.guidance)
             for problem in marked.get(item.id, []):
                 st.markdown(f":orange[:material/error: {t('autosave.item_missing', what=problem.message)}]")

@@ -208,6 +208,14 @@ def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks
     """Save a draft of the reviewer's own file, creating the review with the first save: opening a file
     creates nothing, so `expected_version` 0 means "no review yet" — and is a conflict once another tab
     has made one (never a silent overwrite)."""
+    actor, review, expected_version = _review_or_first(session, actor, assignment_id, expected_version)
+    return save_draft(session, actor, review.id, marks, expected_version)
+
+
+def _review_or_first(session: Session, actor: User, assignment_id: int, expected_version: int
+                     ) -> tuple[User, Review, int]:
+    """The review of the actor's own file, created now when `expected_version` is 0 and none exists; a
+    version 0 against an existing review (or one gone) is a conflict."""
     assignment = session.get(Assignment, assignment_id)
     if assignment is None:
         raise NotFound(code="assign.not_found", id=assignment_id)
@@ -217,10 +225,10 @@ def save_first_or_draft(session: Session, actor: User, assignment_id: int, marks
         if expected_version != 0:
             raise ConflictError(current=Marks(), code="review.gone")
         review = open_review(session, actor, assignment_id)
-        expected_version = review.version
-    elif expected_version == 0:
+        return actor, review, review.version
+    if expected_version == 0:
         raise ConflictError(current=marks_of(review), code="review.started_elsewhere")
-    return save_draft(session, actor, review.id, marks, expected_version)
+    return actor, review, expected_version
 
 
 def _refresh_result(session: Session, review: Review) -> None:
@@ -303,18 +311,7 @@ def answer_first_or_draft(session: Session, actor: User, assignment_id: int, ans
     """The reviewer answers attributes on the form of their own file, creating the review with the first
     answer (like `save_first_or_draft`: opening a file creates nothing; `expected_version` 0 means "no
     review yet")."""
-    assignment = session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound(code="assign.not_found", id=assignment_id)
-    actor = check_scoring(actor, assignment)
-    review = assignment.review
-    if review is None:
-        if expected_version != 0:
-            raise ConflictError(code="review.gone", current=Marks())
-        review = open_review(session, actor, assignment_id)
-        expected_version = review.version
-    elif expected_version == 0:
-        raise ConflictError(code="review.started_elsewhere", current=marks_of(review))
+    actor, review, expected_version = _review_or_first(session, actor, assignment_id, expected_version)
     return answer_attributes(session, actor, review.id, answers, expected_version)
 
 
