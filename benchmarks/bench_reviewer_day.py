@@ -147,6 +147,7 @@ def run(url: str) -> None:
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
+    page: Page | None = None
     try:
         for _ in range(240):
             try:
@@ -202,7 +203,7 @@ def run(url: str) -> None:
             busy_ms, runs = page.evaluate("() => [window.__busy, window.__runs]")
             browser.close()
     except Exception:
-        if "page" in locals():
+        if page is not None:
             page.screenshot(path="/tmp/bench_reviewer_day_failure.png", full_page=False)
             print("failed: the screen is in /tmp/bench_reviewer_day_failure.png", file=sys.stderr)
         raise

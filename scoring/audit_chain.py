@@ -149,19 +149,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def claim(conn: Connection) -> tuple[int, str, dt.datetime]:
-    """Lock the chain's head for this transaction; returns (next seq, previous hash, entry time).
+def claim(conn: Connection, count: int = 1) -> tuple[int, str, dt.datetime]:
+    """Lock the chain's head for this transaction and take `count` places; returns (first new seq, previous
+    hash, entry time).
 
     The UPDATE comes first so the row lock (PostgreSQL) or write lock (SQLite) is held before the
     head is read: concurrent appenders queue here and each sees the one before it.
     """
-    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + 1))
+    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + count))
     row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
     if row is None:
         raise CaseReviewError(code="audit.head_missing")
     now = _now()
     at = max(now, row.at) if row.at is not None else now  # never before the entry it follows
-    return int(row.seq), row.hash or GENESIS, at
+    return int(row.seq) - count + 1, row.hash or GENESIS, at
 
 
 def settle(conn: Connection, seq: int, digest: str, at: dt.datetime) -> None:
@@ -184,13 +185,8 @@ def append_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
     thousand findings drafted at once cost three statements, not three thousand)."""
     if not entries:
         return
-    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + len(entries)))
-    row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
-    if row is None:
-        raise CaseReviewError(code="audit.head_missing")
-    now = _now()
-    at = max(now, row.at) if row.at is not None else now
-    seq, prev = int(row.seq) - len(entries), row.hash or GENESIS
+    first, prev, at = claim(conn, len(entries))
+    seq = first - 1
     rows = []
     for values in entries:
         seq += 1

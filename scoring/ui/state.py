@@ -112,11 +112,16 @@ def acting(*, write: bool = False) -> Iterator[tuple[Session, User]]:
     """
     opened = transaction(engine()) if write else db_session()
     with opened as session:
-        user = current_user(session)
-        if user is None:
-            st.warning(t("shell.signed_out"))
-            st.stop()
-        yield session, user
+        yield session, _active_or_stop(session)
+
+
+def _active_or_stop(session: Session) -> User:
+    """The signed-in, active account; an account signed out or deactivated meanwhile stops the page."""
+    user = current_user(session)
+    if user is None:
+        st.warning(t("shell.signed_out"))
+        st.stop()
+    return user
 
 
 def acting_id() -> int:
@@ -133,13 +138,7 @@ def acting_retrying(work: Callable[[Session, User], T]) -> T:
     """`acting(write=True)` for one unit of work that is run again, with growing waits, while the database
     is busy (a draft save under many writers); `DatabaseBusy` (a "try again" in the person's language)
     only after the retries."""
-    def run(session: Session) -> T:
-        user = current_user(session)
-        if user is None:
-            st.warning(t("shell.signed_out"))
-            st.stop()
-        return work(session, user)
-    return retrying(engine(), run)
+    return retrying(engine(), lambda session: work(session, _active_or_stop(session)))
 
 
 def signed_in() -> SignedIn | None:
