@@ -56,3 +56,11 @@ def test_bands_the_core_refuses_are_explained_in_the_page_language(db, ids):  # 
     assert "最低一个等次的最低分必须为0" in shown and "单位等次划分" in shown
     with session_factory(db)() as s:
         assert s.scalar(select(Campaign)) is None
+
+
+def test_choice_lists_prompt_in_the_page_language(db, ids):  # noqa: F811
+    """Streamlit's own "Choose options" would show on a Chinese page without a placeholder of ours."""
+    at = signed_in_app(ids["lead"], "campaigns")
+    assert at.multiselect(key="camp_override").placeholder == "请选择"
+    at = signed_in_app(ids["lead"], "campaigns", lang="en")
+    assert at.multiselect(key="camp_override").placeholder == "Choose"

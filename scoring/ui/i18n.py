@@ -79,6 +79,7 @@ _T: dict[str, tuple[str, str]] = {
     "col.column": ("列", "Column"),
     "col.value": ("值", "Value"),
     "col.message": ("问题", "Problem"),
+    "widget.choose": ("请选择", "Choose"),
     "col.count": ("案卷数", "Files"),
     "col.username": ("用户名", "User name"),
     "col.display_name": ("姓名", "Name"),

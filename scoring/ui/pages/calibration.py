@@ -47,7 +47,7 @@ def _marks_inputs(standard_hash: str, key: str) -> Marks:
     for item_id, (_, item) in std.items_by_id.items():
         for d in item.deductions:
             labels[f"{item_id} {item.title}：{d.reason}"] = (item_id, d.id)
-    chosen = st.multiselect(t("cal.deductions"), list(labels), key=f"{key}_deds")
+    chosen = st.multiselect(t("cal.deductions"), list(labels), key=f"{key}_deds", placeholder=t("widget.choose"))
     items: dict[str, dict] = {}
     for label in chosen:
         item_id, reason = labels[label]
@@ -56,7 +56,7 @@ def _marks_inputs(standard_hash: str, key: str) -> Marks:
         items.setdefault(item_id, {"deductions": []})["deductions"].append({"reason": reason, "occurrences": int(n)})
     vetoes = {v.id: v.title for v in std.vetoes}
     picked = st.multiselect(t("cal.vetoes"), list(vetoes), format_func=lambda v: f"{v} {vetoes[v]}",
-                            key=f"{key}_vetoes")
+                            key=f"{key}_vetoes", placeholder=t("widget.choose"))
     return Marks.model_validate({"items": items, "vetoes": {v: {} for v in picked}})
 
 
@@ -99,7 +99,7 @@ def _setup(campaign_id: int) -> None:
                                                             CaseFile.decision_date <= campaign.window_end)
             .order_by(CaseFile.case_number)) if fid not in sampled]
     files = st.multiselect(t("cal.files"), options, default=[n for n in current if n in options], key="cal_files",
-                           max_selections=5)
+                           max_selections=5, placeholder=t("widget.choose"))
     required = st.checkbox(t("cal.required"), value=rnd.required if rnd else True, key="cal_required")
     in_notice = st.checkbox(t("cal.in_notice"), value=rnd.in_notice if rnd else False, key="cal_in_notice")
     if st.button(t("cal.save"), key="cal_save"):

@@ -70,7 +70,7 @@ def _grading(library) -> dict[str, Any]:  # noqa: ANN001
     out: dict[str, Any] = {}
     standards = library.standards if library is not None else {}
     chosen = st.multiselect(t("campgrade.override"), sorted(standards), key="camp_override",
-                            format_func=lambda sid: f"{standards[sid].title} ({sid})")
+                            format_func=lambda sid: f"{standards[sid].title} ({sid})", placeholder=t("widget.choose"))
     overrides: dict[str, Any] = {}
     for sid in chosen:
         std = standards[sid]

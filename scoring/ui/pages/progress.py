@@ -157,7 +157,7 @@ def render() -> None:
         _file_list(campaign.id, ("awaiting_recheck",), t("progress.none_open"))
         st.subheader(t("progress.left"))
         chosen = st.multiselect(t("progress.left_states"), [s for s in FILE_STATES if s != "final"],
-                                default=list(LEFT_DEFAULT), key="prog_left_states", format_func=state_label)
+                                default=list(LEFT_DEFAULT), key="prog_left_states", format_func=state_label, placeholder=t("widget.choose"))
         _file_list(campaign.id, tuple(chosen), t("progress.none_left"))
         _audit(campaign.id)
         _publishing(campaign.id)

@@ -175,7 +175,7 @@ def _rules_inputs(campaign_id: int) -> dict:
     chosen_units = st.multiselect(t("sampling.units"), units, key="smp_units", placeholder=t("sampling.units_all"))
     forced_files: list[str] = []
     if st.checkbox(t("pc.force"), key="smp_force_precheck"):
-        rule_ids = st.multiselect(t("pc.force_rules"), [r.id for r in load_rules()], key="smp_force_precheck_rules")
+        rule_ids = st.multiselect(t("pc.force_rules"), [r.id for r in load_rules()], key="smp_force_precheck_rules", placeholder=t("widget.choose"))
         with state.db_session() as session:
             forced_files = flagged_for_sample(session, state.current_user(session), get_campaign(session, campaign_id),
                                               rule_ids or None, units=chosen_units or None)
