@@ -342,6 +342,16 @@ def test_export_scores_per_file_reviewer_and_final(docs):
     assert rechecked[4] == "复核：组长" and rechecked[5] == "最终结果（复核）" and rechecked[9] == "V1"
 
 
+def test_export_columns_fit_their_longest_text(docs):
+    """Column widths follow what the cells hold (CJK counts double), whatever the number of rows."""
+    ws = _book(export(docs.session, docs.lead, docs.current.id, "scores").content).active
+    rows = _sheet_rows(ws)
+    longest_unit = max(len(str(r[2])) for r in rows[1:])
+    unit_width = ws.column_dimensions["C"].width
+    assert unit_width >= 2 * longest_unit + 2 - 1  # openpyxl reads back Excel's rounded width
+    assert ws.column_dimensions["A"].width < unit_width  # draw order: a short number column
+
+
 def test_export_units(docs):
     wb = _book(export(docs.session, docs.lead, docs.current.id, "units").content)
     rows = _sheet_rows(wb["单位汇总"])

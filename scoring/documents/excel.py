@@ -11,6 +11,7 @@ instead of producing a file Excel calls damaged.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import json
 from collections import defaultdict
@@ -63,7 +64,17 @@ REVIEW_CHUNK = 500  # files whose reviews are loaded at once by the scores expor
 # ------------------------------------------------------------------------------------------ writer
 
 def _width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+    return len(text) if text.isascii() else sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _text(value: str) -> tuple[str, int]:
+    """A text cell as written (sanitised) and the width its first line asks for, capped at 60.
+
+    Exports repeat their texts (units, reviewers, 不适用) across hundreds of thousands of cells, so
+    both are worked out once per distinct text."""
+    shown = cell_text(value)
+    return shown, min(_width(shown.split("\n", 1)[0]), 60)
 
 
 class Sheet:
@@ -81,35 +92,42 @@ class Sheet:
 
     def write(self, values: Sequence[Any], *, header: bool = False) -> None:
         fmt = self.book.header if header else None
+        if len(values) > len(self.widths):
+            self.widths.extend([4] * (len(values) - len(self.widths)))
+        widths = self.widths
         for col, value in enumerate(values):
-            self._cell(self.row, col, value, fmt)
+            w = self._cell(self.row, col, value, fmt)
+            if w > widths[col]:
+                widths[col] = w
         self.row += 1
 
-    def _cell(self, row: int, col: int, value: Any, fmt: Any) -> None:
+    def _cell(self, row: int, col: int, value: Any, fmt: Any) -> int:
+        """Write one typed cell; returns the width it asks of its column."""
         ws = self.ws
         if value is None or value == "":
             if fmt is not None:  # a blank cell without a format is nothing to write
                 ws.write_blank(row, col, None, fmt)
-            shown = ""
-        elif isinstance(value, bool):
-            shown = "是" if value else "否"
+            return 0
+        if type(value) is str:
+            shown, width = _text(value)
             ws.write_string(row, col, shown, fmt)
-        elif isinstance(value, int | float | Decimal):
+            return width
+        if isinstance(value, bool):
+            ws.write_string(row, col, "是" if value else "否", fmt)
+            return 2
+        if isinstance(value, int | float | Decimal):
             ws.write_number(row, col, float(value), fmt or (self.book.decimal if isinstance(value, Decimal)
                                                              else None))
-            shown = f"{value}"
-        elif isinstance(value, dt.datetime):
+            return min(len(f"{value}"), 60)
+        if isinstance(value, dt.datetime):
             ws.write_datetime(row, col, value, self.book.datetime)
-            shown = "2024-01-01 00:00:00"
-        elif isinstance(value, dt.date):
+            return len("2024-01-01 00:00:00")
+        if isinstance(value, dt.date):
             ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), self.book.date)
-            shown = "2024-01-01"
-        else:
-            shown = cell_text(value)
-            ws.write_string(row, col, shown, fmt)
-        if col >= len(self.widths):
-            self.widths.extend([4] * (col + 1 - len(self.widths)))
-        self.widths[col] = max(self.widths[col], min(_width(shown.split("\n")[0]), 60))
+            return len("2024-01-01")
+        shown = cell_text(value)
+        ws.write_string(row, col, shown, fmt)
+        return min(_width(shown.split("\n")[0]), 60)
 
     def finish(self) -> None:
         for col, w in enumerate(self.widths):
@@ -122,7 +140,8 @@ class Book:
     def __init__(self) -> None:
         self.out = io.BytesIO()
         self.wb = xlsxwriter.Workbook(self.out, {
-            "constant_memory": True,  # rows are streamed to a temporary file as they are written "strings_to_formulas": False, "strings_to_numbers": False,
+            "constant_memory": True,  # rows are streamed to a temporary file as they are written
+            "strings_to_formulas": False, "strings_to_numbers": False,
             "strings_to_urls": False, "default_date_format": "yyyy-mm-dd",
         })
         self.names: set[str] = set()
@@ -196,6 +215,7 @@ def _case(campaign: Campaign, case_number: str) -> str:
     return case_label(case_number, anonymise=bool(campaign.anonymise), campaign_level=False)
 
 
+@functools.lru_cache(maxsize=4096)
 def _dec(v: Any) -> Decimal:
     return Decimal(str(v)).quantize(Decimal("0.01"))
 
