@@ -113,6 +113,50 @@ def canonical(value: Any) -> bytes:
     return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _plain_scalar(value: Any) -> str:
+    """`plain` for the values JSON cannot write by itself (the encoder calls it only for those)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")  # internal: as json.dumps
+
+
+# `canonical` without the copy `plain` makes: the same bytes wherever every dict key is a str (`plain`
+# turns other keys into str, JSON would not), which `_str_keyed` checks first.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_plain_scalar)
+
+
+_LEAVES = frozenset({str, int, float, bool, type(None), Decimal, dt.date, dt.datetime, dt.time})
+
+
+def _str_keyed(value: Any) -> bool:
+    """True when every dict inside `value` is keyed by str only (JSON read from the database always is)."""
+    items: Iterable[Any]
+    if isinstance(value, dict):
+        for k in value:
+            if type(k) is not str:
+                return False
+        items = value.values()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        return True
+    for v in items:
+        if type(v) not in _LEAVES and not _str_keyed(v):
+            return False
+    return True
+
+
+def _canonical_fast(table: str, tracked: dict[str, Any]) -> bytes:
+    """`canonical([table, tracked])`, byte for byte, quicker for rows hashed by the hundred thousand (import
+    batches): no copy by `plain` unless some dict inside is keyed by other than str."""
+    for v in tracked.values():
+        if type(v) not in _LEAVES and not _str_keyed(v):
+            return canonical([table, tracked])
+    return _CANONICAL.encode([table, tracked]).encode("utf-8")
+
+
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -131,7 +175,12 @@ def entry_hash(e: Mapping[str, Any] | RowMapping) -> str:
 
 def row_hash(table: str, row: Mapping[str, Any] | RowMapping) -> str:
     _key, columns = TRACKED[table]
-    return sha(canonical([table, {c: row[c] for c in columns}]))
+    return tracked_hash(table, {c: row[c] for c in columns})
+
+
+def tracked_hash(table: str, tracked: dict[str, Any]) -> str:
+    """`row_hash` of a row already cut down to its tracked columns."""
+    return sha(_canonical_fast(table, tracked))
 
 
 def batch_digest(row_hashes: Iterable[str]) -> str:
@@ -273,7 +322,7 @@ def batch_digest_of(conn: Connection, batch_id: int) -> str:
     _key, columns = TRACKED[BATCH_TABLE]
     stmt = sa.select(*[t.c[c] for c in columns]).where(t.c.batch_id == batch_id)
     result = conn.execute(stmt.execution_options(yield_per=5000))
-    return batch_digest(row_hash(BATCH_TABLE, r) for r in result.mappings())
+    return batch_digest(tracked_hash(BATCH_TABLE, dict(zip(columns, r, strict=True))) for r in result)
 
 
 def baseline(conn: Connection) -> None:
