@@ -10,9 +10,10 @@ through a temporary table, so memory does not grow with the file.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -25,7 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scoring import audit_chain
 from scoring.accounts import acting_id
-from scoring.db.models import CaseFile, ImportBatch
+from scoring.db.models import Base, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport
 from scoring.file_attributes import to_json
@@ -100,6 +101,10 @@ REGISTER_SPEC = FieldSpec(
     required=("case_number", "unit", "case_type", "decision_date"),
 )
 FLAG_FIELDS = tuple(FILE_FLAGS)
+CASE_FILE_COLUMNS = ("unit_id", "case_number", "case_type", "procedure", "decision_date", "major_decision", "waiver",
+                     "hearing_held", "coercive_measure", "penalty_amount", "description", "attributes",
+                     "attribute_sources", "batch_id")  # as `_Import._record` gives them, then the batch
+MEMO_MAX = 4096  # distinct cells one memo remembers; it starts over when full, so memory stays flat
 ATTR_PREFIX = "attr:"  # fields of declared attributes (rubrics/vocabulary.yaml) read from the register
 
 
@@ -175,16 +180,69 @@ def read_register(source: Path | bytes, filename: str | None = None) -> Iterator
 
 def _parse_rows(table: Table) -> Iterator[RegisterRow]:
     previous_unit = ""
-    today = dt.date.today()
+    cells = _Cells(table)
     for raw in table.rows():
         case_cell = raw.values["case_number"]
-        if compact_text(case_cell) == "" and raw.first_text.startswith(_FOOTER_PREFIXES):
+        case_number = compact_text(case_cell)
+        if case_number == "" and raw.first_text.startswith(_FOOTER_PREFIXES):
             continue  # 合计 / 制表人 lines under the table
         if normalise_header(case_cell) in _CASE_NUMBER_HEADERS:
             continue  # the header repeated (sheets pasted one under another)
-        parsed = _parse_row(raw, table, previous_unit, today)
-        previous_unit = compact_text(raw.values["unit"])
+        parsed = _parse_row(raw, table, cells, case_number, previous_unit)
+        previous_unit = cells.unit(raw.values["unit"])[0]
         yield parsed
+
+
+class _Memo:
+    """A pure cell parser that remembers its results during one import run, since registers repeat their
+    units, case types, procedures, dates, amounts and flags. Only text cells are remembered (1, 1.0 and
+    True are equal keys but different cells), and no failures: a bad cell raises again in every row."""
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, cell: Any) -> Any:
+        if type(cell) is not str:
+            return self.parse(cell)
+        known = self.known
+        if cell in known:
+            return known[cell]
+        value = self.parse(cell)
+        if len(known) >= MEMO_MAX:
+            known.clear()
+        known[cell] = value
+        return value
+
+
+def _unit_texts(cell: Any) -> tuple[str, str]:
+    """A unit cell as compared (no whitespace at all) and as stored (whitespace runs collapsed)."""
+    return compact_text(cell), clean_text(cell)
+
+
+def _case_type_or_blank(cell: Any) -> str | None:
+    return parse_case_type(cell) if compact_text(cell) else None
+
+
+def _date_or_blank(cell: Any, epoch: Any) -> dt.date | None:
+    return parse_date(cell, epoch=epoch) if compact_text(cell) else None
+
+
+class _Cells:
+    """The cell parsers of one import run, memoised: the table's epoch, the active vocabulary (its case
+    types, procedures and declared attributes) and today stay fixed for the run."""
+
+    def __init__(self, table: Table) -> None:
+        self.today = dt.date.today()
+        self.unit = _Memo(_unit_texts)
+        self.case_type = _Memo(_case_type_or_blank)
+        self.procedure = _Memo(parse_procedure)
+        self.decision_date = _Memo(functools.partial(_date_or_blank, epoch=table.epoch))
+        self.flag = _Memo(parse_flag)
+        self.amount = _Memo(parse_amount)
+        vocab = active_vocabulary()
+        self.attributes = [(f, decl) for f in table.columns if f.startswith(ATTR_PREFIX)
+                           and (decl := vocab.attribute(f.removeprefix(ATTR_PREFIX))) is not None]
 
 
 def _why(exc: ValueError) -> Msg | str:
@@ -192,7 +250,8 @@ def _why(exc: ValueError) -> Msg | str:
     return Msg(exc.code, exc.params) if isinstance(exc, InvalidValue) else str(exc)
 
 
-def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) -> RegisterRow:
+def _parse_row(raw: RawRow, table: Table, cells: _Cells, case_number: str, previous_unit: str) -> RegisterRow:
+    """The row's values and its own problems; `case_number` is its case number cell's `compact_text`."""
     v = raw.values
     problems: list[Problem] = []
 
@@ -205,32 +264,31 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
                                 code=code, params=params))
 
     out: dict[str, Any] = {}
-    case_number = compact_text(v["case_number"])
     if not case_number:
         bad("case_number", "register.required")
     elif len(case_number) > CASE_NUMBER_MAX:
         bad("case_number", "register.case_number_long", max=CASE_NUMBER_MAX)
     out["case_number"] = case_number or None
 
-    unit = compact_text(v["unit"])
+    unit, unit_text = cells.unit(v["unit"])
     if not unit:
         merged = previous_unit and table.kind == "csv"
         bad("unit", "register.unit_missing_csv" if merged else "register.required")
-    out["unit"] = clean_text(v["unit"]) or None
+    out["unit"] = unit_text or None
 
     case_type = None
-    if not compact_text(v["case_type"]):
-        bad("case_type", "register.required")
+    try:
+        case_type = cells.case_type(v["case_type"])
+    except ValueError:
+        bad("case_type", "register.bad_case_type", known=list(active_vocabulary().case_types))
     else:
-        try:
-            case_type = parse_case_type(v["case_type"])
-        except ValueError:
-            bad("case_type", "register.bad_case_type", known=list(active_vocabulary().case_types))
+        if case_type is None:
+            bad("case_type", "register.required")
     out["case_type"] = case_type
 
     procedure, procedure_ok = None, True
     try:
-        procedure = parse_procedure(v.get("procedure"))
+        procedure = cells.procedure(v.get("procedure"))
     except ValueError as exc:
         procedure_ok = False
         bad("procedure", "register.bad_procedure", why=_why(exc))
@@ -241,37 +299,33 @@ def _parse_row(raw: RawRow, table: Table, previous_unit: str, today: dt.date) ->
     out["procedure"] = procedure
 
     decision_date = None
-    if not compact_text(v["decision_date"]):
-        bad("decision_date", "register.required")
+    try:
+        decision_date = cells.decision_date(v["decision_date"])
+    except ValueError as exc:
+        bad("decision_date", "register.bad_date", why=_why(exc))
     else:
-        try:
-            decision_date = parse_date(v["decision_date"], epoch=table.epoch)
-        except ValueError as exc:
-            bad("decision_date", "register.bad_date", why=_why(exc))
-        else:
-            if decision_date > today:
-                bad("decision_date", "register.future_date")
-                decision_date = None
+        if decision_date is None:
+            bad("decision_date", "register.required")
+        elif decision_date > cells.today:
+            bad("decision_date", "register.future_date")
+            decision_date = None
     out["decision_date"] = decision_date
 
     for flag in FLAG_FIELDS:
         try:
-            out[flag] = parse_flag(v.get(flag))
+            out[flag] = cells.flag(v.get(flag))
         except ValueError as exc:
             out[flag] = None
             bad(flag, "register.bad_flag", why=_why(exc))
 
     try:
-        out["penalty_amount"] = parse_amount(v.get("penalty_amount"))
+        out["penalty_amount"] = cells.amount(v.get("penalty_amount"))
     except ValueError as exc:
         out["penalty_amount"] = None
         bad("penalty_amount", "register.bad_amount", why=_why(exc))
 
     attributes: dict[str, Any] = {}
-    vocab = active_vocabulary()
-    for f in table.columns:
-        if not f.startswith(ATTR_PREFIX) or (decl := vocab.attribute(f.removeprefix(ATTR_PREFIX))) is None:
-            continue
+    for f, decl in cells.attributes:
         try:
             value = _attribute_value(decl, v.get(f), table.epoch)
         except ValueError as exc:
@@ -331,6 +385,36 @@ def _short(exc: SQLAlchemyError) -> str:
     return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
 
 
+class _BulkInsert:
+    """An INSERT of many rows compiled once and given to the driver's executemany as tuples: SQLAlchemy's
+    per-row parameter building was a fifth of an import's time. The values are typed by the columns' own
+    bind processors (JSON, dates, Centi) as SQLAlchemy types them; same connection and transaction, and
+    errors still arrive as SQLAlchemy's (IntegrityError ...)."""
+
+    def __init__(self, conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> None:
+        left_out = [c.name for c in table.columns if c.name not in columns and c.default is not None]
+        if left_out:
+            raise ValueError(f"columns with a default must be given: {left_out}")  # internal: it would not apply
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+        self.conn, self.sql = conn, str(compiled)
+        self.names = list(compiled.positiontup or ()) if compiled.positional else list(columns)
+        self.order = [columns.index(name) for name in self.names]
+        dialect = conn.dialect
+        self.processors = [(i, bind) for i, name in enumerate(columns)
+                           if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
+
+    def run(self, rows: list[Sequence[Any]]) -> None:
+        """Insert `rows`, each a sequence of values in the order of `columns`; typed column by column."""
+        if not rows:
+            return
+        columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
+        for i, bind in self.processors:
+            columns[i] = map(bind, columns[i])
+        ordered = zip(*(columns[i] for i in self.order), strict=True)
+        params = list(ordered) if self.conn.dialect.positional else [dict(zip(self.names, p, strict=True)) for p in ordered]
+        self.conn.exec_driver_sql(self.sql, params)
+
+
 class _Seen:
     """Case numbers met so far in this file, with their row, in a temporary table (memory stays flat)."""
 
@@ -345,6 +429,7 @@ class _Seen:
             postgresql_on_commit="drop",
         )
         self.table.create(conn)
+        self.insert = _BulkInsert(conn, self.table, ("case_number", "row_no"))
 
     def rows_of(self, numbers: list[str]) -> dict[str, int]:
         if not numbers:
@@ -354,7 +439,7 @@ class _Seen:
 
     def add(self, first_rows: dict[str, int]) -> None:
         if first_rows:
-            self.conn.execute(insert(self.table), [{"case_number": k, "row_no": r} for k, r in first_rows.items()])
+            self.insert.run(list(first_rows.items()))
 
     def drop(self) -> None:
         """SQLite keeps temporary tables for the life of the pooled connection; PostgreSQL drops on commit."""
@@ -380,7 +465,9 @@ class _Import:
         seen = None
         try:
             self.units = UnitIndex.load(conn)
+            self.unit_named = _Memo(self.units.find)
             seen = _Seen(conn)
+            self.case_files = _BulkInsert(conn, Base.metadata.tables["case_files"], CASE_FILE_COLUMNS)
             self._check_same_file()
             rows = self._rows()
             while chunk := list(islice(rows, CHUNK_ROWS)):
@@ -435,7 +522,7 @@ class _Import:
                 select(CaseFile.case_number, CaseFile.batch_id).where(CaseFile.case_number.in_(fresh))
             ).all())
         first_rows: dict[str, int] = {}
-        valid: list[dict[str, Any]] = []
+        valid: list[tuple[Any, ...]] = []
         for r in rows:
             report.rows_read += 1
             problems = r.problems
@@ -460,7 +547,7 @@ class _Import:
                     first_rows[number] = r.row
             unit = None
             if v["unit"]:
-                unit = self.units.find(v["unit"])
+                unit = self.unit_named(v["unit"])
                 if unit is None:
                     bad("unit", v["unit"], "register.unknown_unit")
             if problems:
@@ -474,28 +561,15 @@ class _Import:
         seen.add(first_rows)
         if self.writing and valid:
             batch_id = self._batch()
-            for row in valid:
-                row["batch_id"] = batch_id
-            self.conn.execute(insert(CaseFile), valid)
+            self.case_files.run([(*row, batch_id) for row in valid])
 
     @staticmethod
-    def _record(v: dict[str, Any], unit_id: int) -> dict[str, Any]:
+    def _record(v: dict[str, Any], unit_id: int) -> tuple[Any, ...]:
+        """A valid row's case file as `CASE_FILE_COLUMNS` order it, but for the batch (known at the chunk's end)."""
         amount: Decimal | None = v["penalty_amount"]
-        return {
-            "unit_id": unit_id,
-            "case_number": v["case_number"],
-            "case_type": v["case_type"],
-            "procedure": v["procedure"],
-            "decision_date": v["decision_date"],
-            "major_decision": v["major_decision"],
-            "waiver": v["waiver"],
-            "hearing_held": v["hearing_held"],
-            "coercive_measure": v["coercive_measure"],
-            "penalty_amount": amount,
-            "description": v["description"],
-            "attributes": v["attributes"],
-            "attribute_sources": {k: "register" for k in v["attributes"]},
-        }
+        return (unit_id, v["case_number"], v["case_type"], v["procedure"], v["decision_date"], v["major_decision"],
+                v["waiver"], v["hearing_held"], v["coercive_measure"], amount, v["description"], v["attributes"],
+                {k: "register" for k in v["attributes"]})
 
     def _batch(self) -> int:
         if self.batch_id is None:

@@ -141,7 +141,7 @@ class Table:
                 values = {name: (cells[i] if i < n else None) for name, i in indexes}
                 if self.kind == "xlsx":
                     values = {k: excel_unescape(v) for k, v in values.items()}
-                refused = {name: why for name, v in values.items() if (why := unreadable_cell(v))}
+                refused = _refusals(values)
                 yield RawRow(number, values, first, refused)
         finally:
             self.close()
@@ -180,6 +180,15 @@ def unreadable_cell(value: Any) -> Msg | None:
     if m:
         return Msg("table.control_char", {"char": f"{ord(m.group()):04X}", "position": m.start() + 1})
     return None
+
+
+def _refusals(values: dict[str, Any]) -> dict[str, Msg]:
+    """`unreadable_cell` of every cell that has a reason. Nearly every row has none, so the row's text is
+    looked through at once first (a line break, joining the cells, is no control character here)."""
+    texts = [v for v in values.values() if type(v) is str]
+    if max(map(len, texts), default=0) <= MAX_CELL_CHARS and not _CONTROL.search("\n".join(texts)):
+        return {}
+    return {name: why for name, v in values.items() if (why := unreadable_cell(v))}
 
 
 def _problem(source: str, message: Msg, **kw: Any) -> ProblemReport:
