@@ -30,8 +30,9 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from scoring.domain import ALL_FOCUS
 from scoring.errors import Problem, ProblemCollector, ProblemReport
@@ -158,19 +159,27 @@ class ScoreResult:
     missing_attributes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        def conv(obj):  # noqa: ANN001, ANN202
-            if isinstance(obj, Decimal):
-                return float(obj)
-            if isinstance(obj, dict):
-                return {k: conv(v) for k, v in obj.items()}
-            if isinstance(obj, list):
-                return [conv(v) for v in obj]
-            return obj
+        """The result as stored and served (JSON-ready: Decimals as floats, parts with their rate).
 
-        data = asdict(self)
-        data["sections"] = [{**asdict(p), "rate": p.rate} for p in self.sections]
-        data["focus"] = [{**asdict(p), "rate": p.rate} for p in self.focus]
-        return conv(data)
+        Walked directly rather than through `dataclasses.asdict`, which deep-copies every leaf: this
+        runs on every save of a draft."""
+        data = _plain(self)
+        data["sections"] = [{**_plain(p), "rate": _plain(p.rate)} for p in self.sections]
+        data["focus"] = [{**_plain(p), "rate": _plain(p.rate)} for p in self.focus]
+        return data
+
+
+def _plain(obj: Any) -> Any:
+    """Dataclasses as dicts (field order), lists and dicts walked, Decimals as floats; other values as they are."""
+    if isinstance(obj, Decimal):
+        return float(obj)
+    if isinstance(obj, list):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+    return obj
 
 
 def _check_deduction(item: CItem, dm: DeductionMark, dpath: str, problems: ProblemCollector) -> None:

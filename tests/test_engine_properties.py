@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import asdict
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -229,3 +231,34 @@ def test_grade_bands_are_contiguous(value):
     g = grade_for(value, [GradeBand(**b) for b in BANDS])
     expected = "优秀" if value >= 90 else "良好" if value >= 80 else "合格" if value >= 60 else "不合格"
     assert g == expected
+
+
+def _reference_dict(r) -> dict:  # noqa: ANN001 - the stored form as `dataclasses.asdict` made it before
+    def conv(obj):  # noqa: ANN001, ANN202
+        if isinstance(obj, Decimal):
+            return float(obj)
+        if isinstance(obj, dict):
+            return {k: conv(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [conv(v) for v in obj]
+        return obj
+
+    data = asdict(r)
+    data["sections"] = [{**asdict(p), "rate": p.rate} for p in r.sections]
+    data["focus"] = [{**asdict(p), "rate": p.rate} for p in r.focus]
+    return conv(data)
+
+
+@SETTINGS
+@given(st.data())
+def test_stored_result_is_the_same_document_as_before(data):
+    """`to_dict` is what every stored review result is made of: same keys, order and values as ever."""
+    std = data.draw(standards())
+    attrs = data.draw(attrs_strategy)
+    assume(applicable_somewhere(std, attrs))
+    try:
+        r = score(std, attrs, data.draw(marks_for(std, attrs, vetoes=True)))
+    except ProblemReport:
+        return
+    got, want = r.to_dict(), _reference_dict(r)
+    assert json.dumps(got) == json.dumps(want)

@@ -125,29 +125,42 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
                     level: float = 0.95) -> list[tuple[float | None, float | None]]:
     """`alpha_bootstraps` from per-file stats (files x 4 each, see `_column_stats`/`sparse_stats`).
 
-    The replicates are drawn and summed a block at a time (the same random stream as drawing them all
-    at once), so memory stays at a few tens of MB whatever the number of files."""
+    The replicates are drawn a block at a time (the same random stream as drawing them all at once),
+    so memory stays at a few tens of MB whatever the number of files. Each figure is summed over the
+    span of files where it has values only (an item of one standard is zero on every other
+    standard's files; `agreement` orders the files by standard so those spans are short)."""
     if not stats:
         return []
     n_files = stats[0].shape[0]
     if n_files < 2:
         return [(None, None)] * len(stats)
-    table = np.hstack(stats)
+    groups: dict[tuple[int, int], list[int]] = defaultdict(list)  # figures summed over the same span of files
+    for j, st in enumerate(stats):
+        groups[_span(st)].append(j)
+    tables = {(lo, hi): np.hstack([stats[j][lo:hi] for j in js]) for (lo, hi), js in groups.items() if hi > lo}
     rng = unit_rng(seed, 0)
-    sums = np.empty((n_boot, table.shape[1]))
+    sums = np.zeros((n_boot, len(stats), 4))
     step = max(1, 2_000_000 // n_files)
     for start in range(0, n_boot, step):
         b = min(step, n_boot - start)
         idx = rng.integers(0, n_files, size=(b, n_files))
         weights = np.bincount((idx + (np.arange(b) * n_files)[:, None]).ravel(), minlength=b * n_files)
-        sums[start:start + b] = weights.reshape(b, n_files).astype(float) @ table
-    alphas = _alpha_from_sums(sums.reshape(n_boot, len(stats), 4))
+        weights = weights.reshape(b, n_files).astype(float)
+        for (lo, hi), table in tables.items():
+            sums[start:start + b, groups[lo, hi]] = (weights[:, lo:hi] @ table).reshape(b, -1, 4)
+    alphas = _alpha_from_sums(sums)
     out: list[tuple[float | None, float | None]] = []
     for j, st in enumerate(stats):
         a = alphas[:, j]
         a = a[~np.isnan(a)]
         out.append(percentile_interval(a, level) if (st[:, 0] > 0).sum() >= 2 and a.size else (None, None))
     return out
+
+
+def _span(st: np.ndarray) -> tuple[int, int]:
+    """First and past-the-last row where the stats are not all zero ((0, 0) when none is)."""
+    rows = np.flatnonzero(np.any(st != 0, axis=1))
+    return (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, 0)
 
 
 def sparse_stats(files: np.ndarray, values: np.ndarray, n_files: int) -> np.ndarray:
@@ -343,7 +356,8 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
         severity = _severity(session, rows)
         meta = _item_meta(session, {r.standard_hash for r in rows})
         values = _item_values(session, campaign_id) if rows else []
-    files = sorted({r.case_file_id for r in rows})
+    standard_of = {r.case_file_id: r.standard_hash for r in rows}
+    files = sorted(standard_of, key=lambda f: (standard_of[f], f))  # an item's files together (bootstrap_stats)
     coders = {r.reviewer_id for r in rows}
     file_index = {f: i for i, f in enumerate(files)}
     n = len(files)

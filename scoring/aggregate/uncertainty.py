@@ -57,8 +57,14 @@ def unit_rng(seed: int, key: int) -> Generator:
 
 
 def min_ranks(values: Sequence[Any]) -> list[int]:
-    """Competition ranks, best (largest) first: rank = 1 + how many values are strictly larger."""
-    return [1 + sum(1 for w in values if w > v) for v in values]
+    """Competition ranks, best (largest) first: rank = 1 + how many values are strictly larger.
+
+    Sorted once (500 units: 500 comparisons each would be 250,000); values compare exactly (Fractions)."""
+    descending = sorted(values, reverse=True)
+    first: dict[Any, int] = {}
+    for i, v in enumerate(descending):
+        first.setdefault(v, i + 1)
+    return [first[v] for v in values]
 
 
 def percentile_interval(samples: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -92,8 +98,17 @@ class GroupInterval:
 def row_min_ranks(values: np.ndarray) -> np.ndarray:
     """Ranks within each row, 1 for the smallest; ties share the lowest of their ranks ("min" ranking).
 
-    Counts, for every value, the values of its row that are strictly smaller (rows of a few dozen units)."""
-    return 1 + (values[:, None, :] < values[:, :, None]).sum(axis=2)
+    Each row is sorted once; a value's rank is one more than the position where its run of equal
+    values starts in the sorted row (replicates x units log units, not replicates x units²)."""
+    order = np.argsort(values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    n = values.shape[1]
+    starts = np.ones_like(ordered, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    run_rank = np.maximum.accumulate(np.where(starts, np.arange(1, n + 1), 0), axis=1)
+    ranks = np.empty_like(run_rank)
+    np.put_along_axis(ranks, order, run_rank, axis=1)
+    return ranks
 
 
 def bootstrap_intervals(groups: Sequence[Sequence[float]], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
