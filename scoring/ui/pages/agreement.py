@@ -15,6 +15,7 @@ from scoring.aggregate import ItemAgreement
 from scoring.aggregate.disclosure import is_lead, readable_agreement
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported
+from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
     chart_labels,
@@ -61,9 +62,9 @@ def render() -> None:
         if campaign is None:
             return
         unit_kind, case_type, _ = filters("ag")
-        with state.acting() as (session, user):
+        with state.acting() as (_, user):
             lead = is_lead(user)
-            ag = readable_agreement(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type)
+        ag = figures(readable_agreement, campaign.id, unit_kind=unit_kind, case_type=case_type)
         if not ag.files:
             st.info(t("cmp.ag.none"))
             return

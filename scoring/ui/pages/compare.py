@@ -21,8 +21,9 @@ from scoring.aggregate import (
 )
 from scoring.aggregate.uncertainty import league_order
 from scoring.domain import ALL_FOCUS
-from scoring.ui import charts, state
+from scoring.ui import charts
 from scoring.ui.common import focus_label, reported
+from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
     ChosenCampaign,
@@ -140,9 +141,8 @@ def render() -> None:
         min_files = st.number_input(t("cmp.min_files"), min_value=1, max_value=MAX_MIN_FILES,
                                     value=DEFAULT_MIN_FILES, step=1, key="cmp_min_files",
                                     help=t("cmp.min_files_help"))
-        with state.acting() as (session, user):
-            rows = unit_table(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
-            overall = campaign_figures(session, user, campaign.id, unit_kind=unit_kind, case_type=case_type)
+        rows = figures(unit_table, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
+        overall = figures(campaign_figures, campaign.id, unit_kind=unit_kind, case_type=case_type)
         if not rows:
             st.info(t("cmp.no_rows"))
             return

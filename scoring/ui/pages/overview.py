@@ -13,6 +13,7 @@ import streamlit as st
 from scoring.aggregate import CampaignFigures, campaign_figures
 from scoring.ui import charts, state
 from scoring.ui.common import reported, role_label
+from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import chart_labels, choose_campaign, fmt2, num, pct, show_chart
 from scoring.views import overview_counts
@@ -104,15 +105,14 @@ def render() -> None:
         campaign = choose_campaign("ov_campaign")
         if campaign is None:
             return
-        with state.acting() as (session, user):
-            figures = campaign_figures(session, user, campaign.id)
-        if not figures.files_reviewed:
+        shown = figures(campaign_figures, campaign.id)
+        if not shown.files_reviewed:
             st.info(t("cmp.ov.no_results"))
             return
-        _headline(figures)
-        _distribution(figures)
-        _groups(figures)
-        _focus(figures)
+        _headline(shown)
+        _distribution(shown)
+        _groups(shown)
+        _focus(shown)
         st.divider()
         links = st.columns(3)
         links[0].page_link("scoring/ui/pages/compare.py", label=t("page.compare"), icon=":material/leaderboard:",

@@ -19,6 +19,7 @@ from scoring.aggregate.pareto import ParetoRow, pareto
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
 from scoring.ui.common import focus_label, reported, yes_no
+from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
     ChosenCampaign,
@@ -76,9 +77,8 @@ def _pareto(rows: list[ParetoRow]) -> None:
 
 def _by_focus(campaign: ChosenCampaign, unit_kind: str | None, case_type: str | None, focus: str | None) -> None:
     st.subheader(t("cmp.pb.by_focus"))
-    with state.acting() as (session, user):
-        problems = top_problems(session, user, campaign.id, per_focus=PER_FOCUS, focus=focus, unit_kind=unit_kind,
-                                case_type=case_type)
+    problems = figures(top_problems, campaign.id, per_focus=PER_FOCUS, focus=focus, unit_kind=unit_kind,
+                       case_type=case_type)
     current = None
     lines: list[str] = []
     for p in problems:
