@@ -12,7 +12,7 @@ from scoring.db.models import Assignment, Review
 from scoring.db.session import open_db, session_factory, transaction
 from scoring.marks import Marks
 from scoring.rubric.loader import RubricLibrary
-from scoring.ui import score_store
+from scoring.ui import score_store, widgets
 from scoring.workflow.assignments import assign
 from scoring.workflow.campaigns import create_campaign, spec_from_options
 from scoring.workflow.reviews import open_review, save_draft, submit_review
@@ -156,6 +156,24 @@ def test_my_files_lists_only_own_assignments_with_status_and_progress(world):
     assert texts(at, "title") == ["案卷评分"]
     assert texts(at, "subheader")[0] == "东水罚〔2024〕2号"
     assert _review_of(world, world["a1"]) is None  # opening a file creates nothing
+
+
+def test_a_long_queue_is_shown_a_page_at_a_time(world, monkeypatch):
+    """A queue of thousands of files draws one page of rows, so the page costs the same at any size."""
+    monkeypatch.setattr(widgets, "PAGE_SIZE", 1)
+    at = signed_in_app(world["a"], "my_files")
+    assert not at.exception, at.exception
+    opens = [b.key for b in at.button if str(b.key).startswith("myfiles_open_")]
+    assert opens == [f"myfiles_open_{world['a0']}"]
+    assert "第 1–1 本，共 2 本" in texts(at, "caption")
+    at.number_input(key="myfiles_page").set_value(2).run()
+    assert [b.key for b in at.button if str(b.key).startswith("myfiles_open_")] == [f"myfiles_open_{world['a1']}"]
+    # When the list fits on one page again, it is shown whole, without a page picker.
+    monkeypatch.setattr(widgets, "PAGE_SIZE", 50)
+    at.run()
+    assert not at.exception, at.exception
+    assert len([b for b in at.button if str(b.key).startswith("myfiles_open_")]) == 2
+    assert not at.number_input
 
 
 def test_my_files_hides_units_when_the_campaign_is_anonymised(world):

@@ -80,6 +80,8 @@ _T: dict[str, tuple[str, str]] = {
     "col.value": ("值", "Value"),
     "col.message": ("问题", "Problem"),
     "widget.choose": ("请选择", "Choose"),
+    "widget.page": ("页码（共 {pages} 页）", "Page (of {pages})"),
+    "widget.page_range": ("第 {first}–{last} 本，共 {total} 本", "Files {first}–{last} of {total}"),
     "col.count": ("案卷数", "Files"),
     "col.username": ("用户名", "User name"),
     "col.display_name": ("姓名", "Name"),

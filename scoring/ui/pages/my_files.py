@@ -17,9 +17,11 @@ from scoring.ui import score_store, state
 from scoring.ui.common import flag_label, show_error
 from scoring.ui.i18n import t
 from scoring.ui.score_form.labels import score_text
+from scoring.ui.widgets import paged
 
 CAMPAIGN = "myfiles_campaign"
 FILTER = "myfiles_filter"
+PAGE_KEY = "myfiles_page"
 SCORE_PAGE = "scoring/ui/pages/score.py"
 BADGE = {"not_started": "gray", "draft": "orange", "submitted": "green"}
 OPEN_ICON = {"not_started": ":material/play_arrow:", "draft": ":material/edit:", "submitted": ":material/visibility:"}
@@ -86,11 +88,12 @@ def render() -> None:
     if not rows:
         st.caption(t("myfiles.none_in_filter"))
         return
+    page = paged(rows, PAGE_KEY)
     head = st.columns(WIDTHS)
     for col, key in zip(head, ("myfiles.col.file", "myfiles.col.type", "myfiles.col.flags", "myfiles.col.status",
                                "myfiles.col.score", "myfiles.col.action"), strict=True):
         col.caption(t(key))
-    for e in rows:
+    for e in page:
         _row(e)
 
 

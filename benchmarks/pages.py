@@ -1,0 +1,65 @@
+"""Page figures: whole Streamlit runs of the pages a panel waits on, headless (AppTest), on the world.
+
+A run is everything the server does for one redraw of the page (the app shell, the sidebar, the page
+itself and the core calls it makes); the browser's own drawing is not in it. Each page is opened once
+untimed (so imports and the engine are warm), then timed over `repeat` reruns. The comparison page is
+timed cold (its figures cache cleared before each run) and warm (a rerun at the same state of the data).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy import Engine
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.build import World
+from benchmarks.measure import Figure, measure
+from scoring.db.models import Assignment, Review
+from scoring.db.session import session_factory
+from scoring.ui import figures_cache
+
+APP = str(Path(__file__).resolve().parent.parent / "streamlit_app.py")
+PAGES = "scoring/ui/pages"
+
+
+def _opened(user_id: int, page: str, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=600)
+    at.session_state["user_id"] = user_id
+    at.run()
+    at.switch_page(f"{PAGES}/{page}.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].value}")
+    return at
+
+
+def page_figures(engine: Engine, world: World, repeat: int) -> list[Figure]:
+    """The comparison page cold and warm, the reviewer's queue page, the scoring page and the lead's
+    progress page, as the lead and as the reviewer with the longest queue."""
+    os.environ["CASEREVIEW_DB_URL"] = world.url
+    cid = str(world.campaign_id)
+    with session_factory(engine)() as s:
+        reviewer_id, queue = s.execute(
+            sa.select(Assignment.reviewer_id, sa.func.count()).where(Assignment.campaign_id == world.campaign_id)
+            .group_by(Assignment.reviewer_id).order_by(sa.func.count().desc())).first()
+        draft = s.scalar(sa.select(Assignment.id).join(Review, Review.assignment_id == Assignment.id)
+                         .where(Assignment.reviewer_id == reviewer_id, Assignment.campaign_id == world.campaign_id)
+                         .order_by(Assignment.id))
+    compare = _opened(world.lead_id, "compare", campaign=cid)
+    figs = [
+        Figure("comparison page, first view at this state of the data (server run)",
+               measure(compare.run, repeat, figures_cache._computed.clear), "≤ 1 s"),
+        Figure("comparison page, rerun (figures cached per state of the data)", measure(compare.run, repeat), "≤ 1 s"),
+        Figure(f"reviewer's queue page ({queue:,} files, server run)",
+               measure(_opened(reviewer_id, "my_files").run, repeat), "≤ 300 ms"),
+        Figure("scoring page, a file open (server run)",
+               measure(_opened(reviewer_id, "score", assignment=str(draft)).run, repeat), "≤ 150 ms"),
+        Figure("lead's progress page (server run)", measure(_opened(world.lead_id, "progress", campaign=cid).run, repeat),
+               "≤ 500 ms"),
+    ]
+    return figs
