@@ -242,6 +242,8 @@ class Review(Base):
     """One reviewer's scoring of one file, under one exact standard version."""
 
     __tablename__ = "reviews"
+    # Progress counts reviews by status per file: from this index alone, never the wide rows (result JSON).
+    __table_args__ = (Index("ix_reviews_assignment_status", "assignment_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
     standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))

@@ -322,25 +322,22 @@ class ReviewerProgress:
 
 
 def reviewer_progress(session: Session, campaign_id: int) -> list[ReviewerProgress]:
-    """Files assigned, in draft and submitted per reviewer (counted in SQL)."""
+    """Files assigned, in draft and submitted per reviewer (counted in SQL: a row per reviewer and status)."""
     stmt = (
-        select(User.id, User.display_name, Assignment.id, Review.status)
-        .join(Assignment, Assignment.reviewer_id == User.id)
+        select(Assignment.reviewer_id, Review.status, func.count())
         .outerjoin(Review, Review.assignment_id == Assignment.id)
         .where(Assignment.campaign_id == campaign_id)
+        .group_by(Assignment.reviewer_id, Review.status)
     )
     counts: dict[int, Counter] = {}
-    names: dict[int, str] = {}
-    for uid, name, _aid, status in session.execute(stmt):
-        names[uid] = name
-        counts.setdefault(uid, Counter())[status or "not_started"] += 1
-    units = dict(session.execute(select(User.id, func.coalesce(User.unit_id, 0))).all())
-
-    unit_names: dict[int | None, str] = dict(session.execute(select(Unit.id, Unit.name)).all())
+    for uid, status, n in session.execute(stmt):
+        counts.setdefault(uid, Counter())[status or "not_started"] += int(n)
+    people = {uid: (name, unit) for uid, name, unit in session.execute(
+        select(User.id, User.display_name, func.coalesce(Unit.name, "")).outerjoin(Unit, Unit.id == User.unit_id)
+        .where(User.id.in_(list(counts))))}
     return [
-        ReviewerProgress(uid, names[uid], unit_names.get(units.get(uid), ""), sum(c.values()), c["draft"],
-                         c["submitted"])
-        for uid, c in sorted(counts.items(), key=lambda kv: names[kv[0]])
+        ReviewerProgress(uid, people[uid][0], people[uid][1], sum(c.values()), c["draft"], c["submitted"])
+        for uid, c in sorted(counts.items(), key=lambda kv: people[kv[0]][0])
     ]
 
 
