@@ -30,7 +30,7 @@ from scoring.aggregate.common import (
     readable_campaign,
     scoped,
 )
-from scoring.aggregate.units import FocusRate, focus_rates, reason_counts, unit_summary
+from scoring.aggregate.units import FocusRate, ReasonCount, focus_rates, reason_counts, unit_summary
 from scoring.db.models import (
     CaseFile,
     FileDeduction,
@@ -181,24 +181,26 @@ def top_problems(db: Session | Engine, actor: Actor, campaign_id: int, *, per_fo
         overall = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
         if not overall:
             return []
-        per_unit = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True)
+        by_focus: dict[str, list[ReasonCount]] = defaultdict(list)
+        for r in overall[None]:
+            if focus is None or r.focus == focus:
+                by_focus[r.focus].append(r)
+        shown = {f: (rs[:per_focus] if per_focus is not None else rs) for f, rs in by_focus.items()}
+        per_unit = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True,
+                                 only={(r.item_id, r.reason_id) for rs in shown.values() for r in rs})
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(per_unit)))).all())
         reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, unit_kind,
                                         case_type))
     where: dict[tuple[str, str], list[UnitCount]] = defaultdict(list)
     for unit_id, reasons in per_unit.items():
-        for r in reasons:
-            where[(r.item_id, r.reason_id)].append(UnitCount(unit_id, names[unit_id], r.files))
-    by_focus: dict[str, list[DefectCount]] = defaultdict(list)
-    for r in overall[None]:
-        if focus is not None and r.focus != focus:
-            continue
-        units = sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id))
-        by_focus[r.focus].append(DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id,
-                                         r.reason, r.is_veto, r.files, ratio(r.files, reviewed or 0), units))
+        for u in reasons:
+            where[(u.item_id, u.reason_id)].append(UnitCount(unit_id, names[unit_id], u.files))
     out: list[DefectCount] = []
-    for f in focus_order(by_focus):
-        out.extend(by_focus[f][:per_focus] if per_focus is not None else by_focus[f])
+    for f in focus_order(shown):
+        for r in shown[f]:
+            units = sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id))
+            out.append(DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id, r.reason,
+                                   r.is_veto, r.files, ratio(r.files, reviewed or 0), units))
     return out
 
 

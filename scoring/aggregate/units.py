@@ -9,12 +9,12 @@ needed for the median and the bootstrap, and that is as long as the sample, not 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, overload
 
-from sqlalchemy import Engine, and_, case, func, select
+from sqlalchemy import Engine, and_, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
@@ -139,17 +139,21 @@ def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_ki
 
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                  case_type: str | None = None, by_unit: Literal[True] = True) -> dict[int, list[ReasonCount]]: ...
+                  case_type: str | None = None, by_unit: Literal[True] = True,
+                  only: Collection[tuple[str, str]] | None = None) -> dict[int, list[ReasonCount]]: ...
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                  case_type: str | None = None, by_unit: Literal[False]) -> dict[None, list[ReasonCount]]: ...
+                  case_type: str | None = None, by_unit: Literal[False],
+                  only: Collection[tuple[str, str]] | None = None) -> dict[None, list[ReasonCount]]: ...
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                  case_type: str | None = None, by_unit: bool) -> dict[int | None, list[ReasonCount]]: ...
+                  case_type: str | None = None, by_unit: bool,
+                  only: Collection[tuple[str, str]] | None = None) -> dict[int | None, list[ReasonCount]]: ...
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
-                  by_unit: bool = True) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | \
-        dict[None, list[ReasonCount]]:
-    """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall."""
+                  by_unit: bool = True, only: Collection[tuple[str, str]] | None = None
+                  ) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | dict[None, list[ReasonCount]]:
+    """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall;
+    `only`: just these (item id, reason id) pairs (the units behind a short list of top problems)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     unit_col = FileDeduction.unit_id
     keys = [FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.is_veto]
@@ -159,6 +163,10 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
         FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
                          FileResult.case_file_id == FileDeduction.case_file_id))
     stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(*([unit_col] if by_unit else []), *keys)
+    if only is not None:
+        if not only:
+            return {}
+        stmt = stmt.where(tuple_(FileDeduction.item_id, FileDeduction.reason_id).in_(sorted(only)))
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) keys, reason, focus, files, hash
