@@ -128,7 +128,8 @@ def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, un
         sstmt = scoped(select(raw(FileResult.score)).select_from(FileResult), campaign_id, unit_kind,
                       case_type).order_by(raw(FileResult.score))
         scores = [int(s) for s in session.scalars(sstmt)]
-        units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0)
+        units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0,
+                             with_focus=False)
         ubands = unit_bands(campaign)
         groups = [BandGroup(b.name, b.min, ubands[i - 1].min if i else None) for i, b in enumerate(ubands)]
         by_name = {g.band: g for g in groups}

@@ -144,16 +144,19 @@ class UnitUncertainty(Figures):
 
 def bootstrap_units(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                     case_type: str | None = None, min_files: int = DEFAULT_MIN_FILES, n_boot: int = DEFAULT_B,
-                    seed: int = DEFAULT_SEED, level: float = 0.95) -> list[UnitUncertainty]:
+                    seed: int = DEFAULT_SEED, level: float = 0.95,
+                    scores: dict[int, list[int]] | None = None) -> list[UnitUncertainty]:
     """Bootstrap interval of each unit's mean, its rank and rank interval (method: module docstring).
 
-    Units in listing order (sort order, id); only units with a final result appear."""
+    Units in listing order (sort order, id); only units with a final result appear. `scores` is
+    `unit_scores` of the same selection when the caller already has it."""
     if n_boot < 1 or min_files < 1:
         raise ValueError("n_boot and min_files must be at least 1")  # internal: a programming error
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
-        scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        if scores is None:
+            scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
         units = sorted(session.execute(select(Unit.id, Unit.name, Unit.sort_order)
                                        .where(Unit.id.in_(list(scores)))).all(),
                        key=lambda u: (u.sort_order, u.id))
@@ -192,9 +195,13 @@ def unit_table(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kin
     The point rank follows the campaign's tie-break rule (scoring.ranking), as the notice does."""
     with as_session(db) as session:
         tie_break = readable_campaign(session, actor, campaign_id).tie_break
-        figures = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n)
+        scores = unit_scores(session, campaign_id, unit_kind=check_unit_kind(unit_kind),
+                             case_type=check_case_type(case_type))
+        figures = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n,
+                               scores=scores)
         unc = {u.unit_id: u for u in bootstrap_units(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type,
-                                                     min_files=min_files, n_boot=n_boot, seed=seed, level=level)}
+                                                     min_files=min_files, n_boot=n_boot, seed=seed, level=level,
+                                                     scores=scores)}
     ranked = order_units([f for f in figures if not unc[f.unit_id].too_few_files], tie_break)
     for f, rank in zip(ranked, ranks(ranked, tie_break), strict=True):
         unc[f.unit_id].rank = rank

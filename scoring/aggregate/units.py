@@ -185,7 +185,8 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
 
 
 def unit_summary(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                 case_type: str | None = None, top_n: int = 5) -> list[UnitFigures]:
+                 case_type: str | None = None, top_n: int = 5, with_focus: bool = True,
+                 scores: dict[int, list[int]] | None = None) -> list[UnitFigures]:
     """Every unit with at least one final result, in the units' listing order (sort order, id).
 
     Definitions: mean, median, min and max of the files' final scores (mean and median rounded half-up
@@ -194,6 +195,8 @@ def unit_summary(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_k
     veto; unit grade = the rounded mean graded with the campaign's unit bands; focus rates as in `FocusRate`
     over the unit's files; `top_deductions` = the `top_n` reasons carried by most of the unit's files.
     `unit_kind` is department/town (or 区级部门/乡镇); `case_type` one of the domain's case types.
+    `with_focus=False` leaves the focus rates out (callers that only group units by their mean);
+    `scores` is `unit_scores` of the same selection when the caller already has it.
     """
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
@@ -215,8 +218,9 @@ def unit_summary(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_k
                       campaign_id, unit_kind, case_type).group_by(FileResult.unit_id, FileResult.grade)
         for unit_id, grade, n in session.execute(gstmt):
             grades[unit_id][grade] = int(n)
-        scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
-        focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        if scores is None:
+            scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
+        focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type) if with_focus else {}
         reasons = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type) if top_n else {}
         out = []
         for uid, name, kind, order, n, total, lo, hi, passed, vetoes, excellent in main:
