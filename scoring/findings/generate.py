@@ -38,14 +38,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from scoring import audit, audit_state
 from scoring.aggregate import reason_counts, top_problems
-from scoring.aggregate.common import focus_label, focus_order
+from scoring.aggregate.common import focus_label, focus_order, raw
 from scoring.db.models import (
     Campaign,
     CaseFile,
@@ -77,6 +77,8 @@ TYPICAL_PER_FOCUS = 1
 MANUAL_PREFIX = "manual:"
 
 Link = tuple[int, str, str]  # case file id, item id, reason id
+_FINDINGS = Finding.metadata.tables["findings"]  # typed as Table, for Core statements
+_LINKS = FindingLink.metadata.tables["finding_links"]
 
 
 @dataclass
@@ -101,21 +103,20 @@ def significant(p: _Problem, scope_files: int) -> bool:
     return p.focus in FOCUS_AREAS or p.is_veto or (scope_files > 0 and p.files * 10 >= scope_files)
 
 
-@dataclass
-class _Defect:
-    """A standing defect of a reviewed file, with what a typical example quotes."""
+class _Defect(NamedTuple):
+    """A standing defect of a reviewed file, with what a typical example is ranked by and quotes. A
+    tuple, not a dataclass: a province campaign has hundreds of thousands. Points and score are the
+    stored hundredths (they only order the candidates)."""
 
     case_file_id: int
     case_number: str
     unit_id: int
-    unit_name: str
     item_id: str
     reason_id: str
-    points: Decimal
+    points: int
     comment: str
     location: str
-    score: Decimal
-    standard_hash: str
+    score: int
 
 
 @dataclass
@@ -132,24 +133,34 @@ class _Problem:
 
 
 def _defects(session: Session, campaign_id: int) -> list[_Defect]:
-    stmt = (select(FileDeduction.case_file_id, CaseFile.case_number, FileDeduction.unit_id, Unit.name,
-                   FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.points, FileDeduction.comment,
-                   FileDeduction.location, FileResult.score, FileDeduction.standard_hash)
-            .select_from(FileDeduction)
-            .join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
-                                   FileResult.case_file_id == FileDeduction.case_file_id))
-            .join(CaseFile, CaseFile.id == FileDeduction.case_file_id)
-            .join(Unit, Unit.id == FileDeduction.unit_id)
-            .where(FileDeduction.campaign_id == campaign_id)
-            .order_by(CaseFile.case_number, FileDeduction.item_id, FileDeduction.reason_id))
-    return [_Defect(*row) for row in session.execute(stmt)]
+    """The campaign's standing defects, by case number (the typical example's last tie-break)."""
+    fd, fr, cf = FileDeduction.__table__.c, FileResult.__table__.c, CaseFile.__table__.c
+    stmt = (select(fd.case_file_id, cf.case_number, fd.unit_id, fd.item_id, fd.reason_id, raw(fd.points), fd.comment,
+                   fd.location, raw(fr.score))
+            .select_from(FileDeduction.__table__)
+            .join(FileResult.__table__, and_(fr.campaign_id == fd.campaign_id, fr.case_file_id == fd.case_file_id))
+            .join(CaseFile.__table__, cf.id == fd.case_file_id)
+            .where(fd.campaign_id == campaign_id)
+            .order_by(cf.case_number, fd.item_id, fd.reason_id))
+    return list(map(_Defect._make, session.execute(stmt).all()))
 
 
-def _recommendations(session: Session, defects: list[_Defect]) -> dict[str, str]:
+def _standard_hashes(session: Session, campaign_id: int) -> dict[str, set[str]]:
+    """item or veto id -> the standard versions its defects were found under (asked of the database:
+    a handful of versions, not one per defect)."""
+    fd, fr = FileDeduction.__table__.c, FileResult.__table__.c
+    stmt = (select(fd.item_id, fd.standard_hash).distinct()
+            .select_from(FileDeduction.__table__)
+            .join(FileResult.__table__, and_(fr.campaign_id == fd.campaign_id, fr.case_file_id == fd.case_file_id))
+            .where(fd.campaign_id == campaign_id))
+    out: dict[str, set[str]] = defaultdict(set)
+    for item_id, h in session.execute(stmt):
+        out[item_id].add(h)
+    return dict(out)
+
+
+def _recommendations(session: Session, hashes: dict[str, set[str]]) -> dict[str, str]:
     """item or veto id -> its recommendation text over the standard versions the defects were found under."""
-    hashes: dict[str, set[str]] = defaultdict(set)
-    for d in defects:
-        hashes[d.item_id].add(d.standard_hash)
     out: dict[str, str] = {}
     for item_id, hs in hashes.items():
         texts: list[str] = []
@@ -166,10 +177,10 @@ def _recommendations(session: Session, defects: list[_Defect]) -> dict[str, str]
     return out
 
 
-def _finding_phrases(session: Session, defects: list[_Defect]) -> dict[tuple[str, str], str]:
+def _finding_phrases(session: Session, hashes: Iterable[str]) -> dict[tuple[str, str], str]:
     """(item, reason) -> the standard's explicit `finding` phrase, where a standard version gives one."""
     out: dict[tuple[str, str], str] = {}
-    for h in sorted({d.standard_hash for d in defects}):
+    for h in sorted(set(hashes)):
         std = load_version(session, h)
         for item_id, (_, item) in std.items_by_id.items():
             for ded in item.deductions:
@@ -186,32 +197,49 @@ def _listed(problems: list[_Problem]) -> dict[str, list[_Problem]]:
     return {f: by_focus[f][:PROBLEMS_PER_FOCUS] for f in focus_order(by_focus)}
 
 
-def _by_reason(defects: list[_Defect]) -> dict[tuple[str, str], list[_Defect]]:
-    """Defects by (item, reason): each problem finds its files without scanning every defect."""
-    out: dict[tuple[str, str], list[_Defect]] = defaultdict(list)
-    for d in defects:
-        out[(d.item_id, d.reason_id)].append(d)
-    return out
+def _rank(d: _Defect) -> tuple:
+    """A typical example's order: a reviewer's comment first, then most points, lowest score, case number."""
+    return (not d.comment.strip(), -d.points, d.score, d.case_number)
 
 
 def _example(problems: list[_Problem], by_reason: dict[tuple[str, str], list[_Defect]]
              ) -> tuple[_Problem, _Defect] | None:
-    def rank(d: _Defect) -> tuple:
-        return (not d.comment.strip(), -d.points, d.score, d.case_number)
-
     candidates = []
     for p in problems:
-        files = sorted(by_reason.get((p.item_id, p.reason_id), ()), key=rank)
+        files = by_reason.get((p.item_id, p.reason_id))
         if files:
-            candidates.append((p, files[0]))
+            candidates.append((p, min(files, key=_rank)))  # the first of the lowest rank, as a stable sort's
     if not candidates:
         return None
     commented = [c for c in candidates if c[1].comment.strip()]
     return (commented or candidates)[0]
 
 
-def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_Defect], scope_files: int,
-                  recommendations: dict[str, str], anonymise: bool,
+class _Links:
+    """A scope's links per (item, reason), each sorted once however many drafts (problem,
+    recommendation) quote it: a province campaign links hundreds of thousands of defects."""
+
+    def __init__(self, by_reason: dict[tuple[str, str], list[_Defect]]) -> None:
+        self.by_reason = by_reason
+        self.sorted: dict[tuple[str, str], list[Link]] = {}
+
+    def of_key(self, key: tuple[str, str]) -> list[Link]:
+        got = self.sorted.get(key)
+        if got is None:
+            item_id, reason_id = key
+            files = sorted({d.case_file_id for d in self.by_reason.get(key, ())})
+            got = self.sorted[key] = [(c, item_id, reason_id) for c in files]
+        return got
+
+    def of(self, keys: set[tuple[str, str]]) -> list[Link]:
+        """The links of these (item, reason) pairs, sorted, each once."""
+        if len(keys) == 1:
+            return list(self.of_key(next(iter(keys))))
+        return sorted(set().union(*(self.of_key(k) for k in keys)))
+
+
+def _scope_drafts(unit_id: int | None, problems: list[_Problem], by_reason: dict[tuple[str, str], list[_Defect]],
+                  scope_files: int, recommendations: dict[str, str], anonymise: bool, unit_names: dict[int, str],
                   phrases: dict[tuple[str, str], str] | None = None) -> list[Draft]:
     campaign_level = unit_id is None
     phrases = phrases or {}
@@ -221,10 +249,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
     listed = _listed(problems)
     out: list[Draft] = []
 
-    by_reason = _by_reason(defects)
-
-    def links_of(keys: set[tuple[str, str]]) -> list[Link]:
-        return sorted({(d.case_file_id, d.item_id, d.reason_id) for k in keys for d in by_reason.get(k, ())})
+    links_of = _Links(by_reason).of
 
     for focus, ps in listed.items():
         label = focus_label(focus)
@@ -245,7 +270,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
             if chosen is None:
                 break
             p, d = chosen
-            ref = case_reference(d.case_number, d.unit_name, campaign_level=campaign_level, anonymise=anonymise)
+            ref = case_reference(d.case_number, unit_names[d.unit_id], campaign_level=campaign_level, anonymise=anonymise)
             out.append(Draft(
                 unit_id, "typical", focus, f"typical:{focus}:{p.item_id}:{p.reason_id}", f"{label}典型问题",
                 typical_body(ref, label, phrase_of(p), d.comment, d.location),
@@ -272,28 +297,40 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], defects: list[_
 def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> list[Draft]:
     """The findings the current final results support, campaign level first, then each unit in order."""
     defects = _defects(session, campaign.id)
-    recommendations = _recommendations(session, defects)
-    phrases = _finding_phrases(session, defects)
+    hashes = _standard_hashes(session, campaign.id)
+    recommendations = _recommendations(session, hashes)
+    phrases = _finding_phrases(session, set().union(*hashes.values()))
+    unit_names = dict(session.execute(select(Unit.id, Unit.name)).all())
     reviewed = dict(session.execute(
         select(FileResult.unit_id, func.count()).where(FileResult.campaign_id == campaign.id)
         .group_by(FileResult.unit_id)).all())
     overall = [_Problem(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, len(p.units),
                         p.share)
                for p in top_problems(session, actor, campaign.id, per_focus=None)]
-    drafts = _scope_drafts(None, overall, defects, sum(reviewed.values()), recommendations, campaign.anonymise,
-                           phrases)
+    everywhere, of_unit = _grouped(defects)
+    drafts = _scope_drafts(None, overall, everywhere, sum(reviewed.values()), recommendations, campaign.anonymise,
+                           unit_names, phrases)
     per_unit = reason_counts(session, actor, campaign.id, by_unit=True)
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
-    defects_of_unit: dict[int, list[_Defect]] = defaultdict(list)
-    for d in defects:
-        defects_of_unit[d.unit_id].append(d)
     for (unit_id,) in units:
         problems = [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files, None, None)
                     for r in per_unit.get(unit_id, [])]
-        mine = defects_of_unit.get(unit_id, [])
-        drafts.extend(_scope_drafts(unit_id, problems, mine, int(reviewed[unit_id]), recommendations,
-                                    campaign.anonymise, phrases))
+        drafts.extend(_scope_drafts(unit_id, problems, of_unit.get(unit_id, {}), int(reviewed[unit_id]),
+                                    recommendations, campaign.anonymise, unit_names, phrases))
     return drafts
+
+
+def _grouped(defects: list[_Defect]
+             ) -> tuple[dict[tuple[str, str], list[_Defect]], dict[int, dict[tuple[str, str], list[_Defect]]]]:
+    """Defects by (item, reason) for the campaign and for each unit, in one pass (each problem then
+    finds its files without scanning every defect), each list in the defects' order."""
+    everywhere: dict[tuple[str, str], list[_Defect]] = defaultdict(list)
+    of_unit: dict[int, dict[tuple[str, str], list[_Defect]]] = defaultdict(lambda: defaultdict(list))
+    for d in defects:
+        key = (d.item_id, d.reason_id)
+        everywhere[key].append(d)
+        of_unit[d.unit_id][key].append(d)
+    return everywhere, of_unit
 
 
 # ------------------------------------------------------------------------------------------ regeneration
@@ -351,38 +388,101 @@ def _text(f: Finding) -> dict[str, Any]:
     return {"title": f.title, "body": f.body}
 
 
-def _set_links(session: Session, finding: Finding, links: list[Link]) -> bool:
-    """Make the finding's links exactly `links`; returns whether they changed."""
-    current = {(lk.case_file_id, lk.item_id, lk.reason_id): lk for lk in finding.links}
-    wanted = set(links)
-    if set(current) == wanted:
-        return False
-    for key, lk in current.items():
-        if key not in wanted:
-            finding.links.remove(lk)
-    for key in sorted(wanted - set(current)):
-        finding.links.append(FindingLink(case_file_id=key[0], item_id=key[1], reason_id=key[2]))
-    return True
+def _current_links(session: Session, campaign_id: int) -> dict[int, dict[Link, int]]:
+    """finding id -> its links (link -> link id), for the whole campaign in one query rather than a
+    lazy load per finding."""
+    fl, fi = _LINKS.c, _FINDINGS.c
+    stmt = (select(fl.id, fl.finding_id, fl.case_file_id, fl.item_id, fl.reason_id)
+            .join(_FINDINGS, fi.id == fl.finding_id).where(fi.campaign_id == campaign_id))
+    out: dict[int, dict[Link, int]] = defaultdict(dict)
+    for link_id, finding_id, case_file_id, item_id, reason_id in session.execute(stmt):
+        out[finding_id][(case_file_id, item_id, reason_id)] = link_id
+    return out
 
 
-def _add_new(session: Session, actor: User, fresh: list[tuple[Finding, Draft]]) -> None:
-    """Insert first drafts as a set: the findings in one flush, their links in one statement, one chained
-    audit entry each in one more (a district campaign drafts thousands of findings with tens of thousands
-    of links)."""
-    if not fresh:
+@dataclass
+class _LinkChanges:
+    """Links to add and drop for findings kept from an earlier generation, written as sets at the end."""
+
+    add: list[tuple[int, int, str, str]] = field(default_factory=list)
+    drop: list[int] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    known: list[int] = field(default_factory=list)  # the ids their links had
+
+    def diff(self, finding: Finding, current: dict[Link, int], links: list[Link]) -> bool:
+        """Note what makes the finding's links exactly `links`; returns whether they change."""
+        wanted = set(links)
+        if current.keys() == wanted:
+            return False
+        self.add.extend((finding.id, *link) for link in sorted(wanted - current.keys()))
+        self.drop.extend(link_id for key, link_id in current.items() if key not in wanted)
+        self.findings.append(finding)
+        self.known.extend(current.values())
+        return True
+
+    def write(self, session: Session) -> None:
+        """New links first (their ids follow the drafts' order), then the dropped ones; the audit state
+        notes both (the delete through the session's bulk-statement hook)."""
+        _insert_links(session, self.add, self.known)
+        for i in range(0, len(self.drop), 500):
+            session.execute(delete(_LINKS).where(_LINKS.c.id.in_(self.drop[i:i + 500])))
+        for f in self.findings:
+            session.expire(f, ["links"])
+
+
+_LINK_COLUMNS = ("finding_id", "case_file_id", "item_id", "reason_id")
+
+
+def _insert_links(session: Session, links: list[tuple[int, int, str, str]], known: Iterable[int] = ()) -> None:
+    """Insert links, each (finding id, case file id, item id, reason id), compiled once and given to the
+    driver's executemany as they are (integers and text: no bind processors to apply) — SQLAlchemy's
+    per-row parameters, the ORM's bulk path and RETURNING each cost seconds at ~0.5 M links — and note
+    them for the audit state: the links of their findings, less the `known` ids those already had."""
+    if not links:
         return
-    session.add_all([f for f, _d in fresh])
+    t = _LINKS
+    conn = session.connection()
+    compiled = insert(t).compile(dialect=conn.dialect, column_keys=list(_LINK_COLUMNS))
+    if compiled.positional:
+        order = [_LINK_COLUMNS.index(name) for name in compiled.positiontup or ()]
+        params: list[Any] = links if order == [0, 1, 2, 3] else [tuple(lk[i] for i in order) for lk in links]
+    else:
+        params = [dict(zip(_LINK_COLUMNS, lk, strict=True)) for lk in links]
+    conn.exec_driver_sql(str(compiled), params)
+    finding_ids = sorted({lk[0] for lk in links})
+    known = set(known)
+    ids: list[int] = []
+    for i in range(0, len(finding_ids), 500):
+        found = conn.execute(select(t.c.id).where(t.c.finding_id.in_(finding_ids[i:i + 500])))
+        ids.extend(link_id for link_id in found.scalars() if link_id not in known)
+    audit_state.note_inserted(session, t.name, ids)
+
+
+def _add_new(session: Session, actor: User, campaign_id: int, fresh: list[tuple[Draft, int]],
+             now: Any) -> list[int]:
+    """Insert first drafts (with their places in their groups) as a set: the findings in one Core
+    statement, their links in another, one chained audit entry each in one more (a province campaign
+    drafts tens of thousands of findings with hundreds of thousands of links). Returns their ids, in
+    the order given."""
+    if not fresh:
+        return []
+    t = _FINDINGS
+    rows = [{"campaign_id": campaign_id, "unit_id": d.unit_id, "section": d.section, "focus": d.focus,
+             "gen_key": d.gen_key, "title": d.title, "body": d.body, "draft_title": d.title, "draft_body": d.body,
+             "facts": d.facts, "edited": False, "included": d.included, "stale": False, "position": position,
+             "version": 1, "created_at": now, "updated_at": now, "updated_by_id": actor.id} for d, position in fresh]
     session.flush()
-    links = [{"finding_id": f.id, "case_file_id": c, "item_id": i, "reason_id": r}
-             for f, d in fresh for c, i, r in sorted(set(d.links))]
-    if links:
-        ids = session.scalars(insert(FindingLink).returning(FindingLink.id), links).all()
-        audit_state.note_inserted(session, FindingLink.__tablename__, ids)
-    for f, _d in fresh:
-        session.expire(f, ["links"])
+    made = session.connection().execute(insert(t).returning(t.c.id, t.c.unit_id, t.c.gen_key), rows)
+    id_of = {(unit_id, gen_key): finding_id for finding_id, unit_id, gen_key in made}
+    ids = [id_of[(d.unit_id, d.gen_key)] for d, _position in fresh]
+    audit_state.note_inserted(session, t.name, ids)
+    _insert_links(session, [(finding_id, *link) for finding_id, (d, _position) in zip(ids, fresh, strict=True)
+                            for link in d.links])
     audit.record_many(session, [
-        {"actor_id": actor.id, "action": "generate_finding", "entity": "finding", "entity_id": f.id,
-         "new": {**_text(f), "included": f.included, "gen_key": f.gen_key}} for f, _d in fresh])
+        {"actor_id": actor.id, "action": "generate_finding", "entity": "finding", "entity_id": finding_id,
+         "new": {"title": d.title, "body": d.body, "included": d.included, "gen_key": d.gen_key}}
+        for finding_id, (d, _position) in zip(ids, fresh, strict=True)])
+    return ids
 
 
 def _pending(session: Session, campaign_id: int) -> int:
@@ -422,23 +522,22 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
     if gone:
         raise ValidationFailed(code="findings.no_current_draft", ids=[str(i) for i in gone])
 
-    def log(action: str, f: Finding, old: Any = None, new: Any = None, note: str = "") -> None:
-        audit.record(session, actor_id=actor.id, action=action, entity="finding", entity_id=f.id, old=old, new=new,
-                     note=note)
+    entries: list[dict[str, Any]] = []  # chained in this order, written as sets (one claim of the chain's head)
 
-    fresh: list[tuple[Finding, Draft]] = []
+    def log(action: str, f: Finding, old: Any = None, new: Any = None, note: str = "") -> None:
+        entries.append({"actor_id": actor.id, "action": action, "entity": "finding", "entity_id": f.id, "old": old,
+                        "new": new, "note": note})
+
+    current = _current_links(session, campaign_id) if existing else {}
+    links = _LinkChanges()
+    fresh: list[tuple[Draft, int]] = []
     for d in drafts:
         f = by_key.get((d.unit_id, d.gen_key))
         if f is None:
-            f = Finding(campaign_id=campaign_id, unit_id=d.unit_id, section=d.section, focus=d.focus,
-                        gen_key=d.gen_key, title=d.title, body=d.body, draft_title=d.title, draft_body=d.body,
-                        facts=d.facts, edited=False, included=d.included, stale=False,
-                        position=next_pos[_group_key(d)], version=1, created_at=now, updated_at=now,
-                        updated_by_id=actor.id)
+            fresh.append((d, next_pos[_group_key(d)]))
             next_pos[_group_key(d)] += 1
-            fresh.append((f, d))
             continue
-        links_changed = _set_links(session, f, d.links)
+        links_changed = links.diff(f, current.get(f.id, {}), d.links)
         was_stale = f.stale
         f.stale = False
         f.facts = d.facts
@@ -476,8 +575,10 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
             log("finding_basis_back", f, old={"stale": True}, new={"stale": False})
         report.kept.append(f.id)
 
-    _add_new(session, actor, fresh)
-    report.added.extend(f.id for f, _d in fresh)
+    links.write(session)
+    audit.record_many(session, entries)
+    entries.clear()
+    report.added.extend(_add_new(session, actor, campaign_id, fresh, now))
     for f in existing:
         if (f.unit_id, f.gen_key) in wanted or f.gen_key.startswith(MANUAL_PREFIX):
             continue
@@ -494,6 +595,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
             report.stale.append(f.id)
         else:
             report.stale.append(f.id)
+    audit.record_many(session, entries)
     session.flush()
     audit.record(session, actor_id=actor.id, action="generate_findings", entity="campaign", entity_id=campaign_id,
                  new=report.counts())

@@ -1,0 +1,109 @@
+"""Findings written as sets (Core inserts, links diffed in bulk, audit entries chained in batches) on
+both backends: every finding's links are exactly the standing defects behind it, inserted in the
+findings' and links' order, and the audit chain and row states account for every row written or
+dropped, first time and on regeneration."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import and_, select
+
+from scoring.audit_verify import verify
+from scoring.db.models import AuditEntry, FileDeduction, FileResult, Finding, FindingLink
+from scoring.db.session import session_factory
+from scoring.findings import generate_findings
+from scoring.marks import Marks
+from scoring.workflow.recheck import record_recheck
+from tests.test_aggregate_world import m
+from tests.test_findings_world import build_fworld
+
+
+@pytest.fixture
+def fw(engine, tmp_path):
+    session = session_factory(engine)()
+    try:
+        yield build_fworld(session, tmp_path)
+    finally:
+        session.close()
+
+
+def _defects(s, cid):
+    stmt = (select(FileDeduction.case_file_id, FileDeduction.unit_id, FileDeduction.item_id, FileDeduction.reason_id)
+            .join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
+                                   FileResult.case_file_id == FileDeduction.case_file_id))
+            .where(FileDeduction.campaign_id == cid))
+    return list(s.execute(stmt))
+
+
+def _expected_links(f: Finding, defects) -> set[tuple[int, str, str]]:
+    """What a finding must link, straight from its facts and the final results."""
+    if f.section == "typical":
+        return {(f.facts["case_file_id"], f.facts["item_id"], f.facts["reason_id"])}
+    reasons = f.facts["reasons"] if f.section == "recommendation" else [f.facts["reason_id"]]
+    return {(c, i, r) for c, u, i, r in defects
+            if i == f.facts["item_id"] and r in reasons and (f.unit_id is None or u == f.unit_id)}
+
+
+def _check_links(s, cid) -> None:
+    defects = _defects(s, cid)
+    rows = s.execute(select(FindingLink.id, FindingLink.finding_id, FindingLink.case_file_id, FindingLink.item_id,
+                            FindingLink.reason_id).order_by(FindingLink.id)).all()
+    by_finding: dict[int, set] = {}
+    for _id, fid, c, i, r in rows:
+        by_finding.setdefault(fid, set()).add((c, i, r))
+    for f in s.scalars(select(Finding).where(Finding.campaign_id == cid, Finding.stale.is_(False))):
+        assert by_finding.get(f.id, set()) == _expected_links(f, defects), (f.gen_key, f.unit_id)
+    return rows
+
+
+def _last_row_state(s) -> dict:
+    entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "row_state").order_by(AuditEntry.seq.desc())
+                      ).first()
+    value = entry.new_value if isinstance(entry.new_value, dict) else json.loads(entry.new_value)
+    return value["rows"]
+
+
+def test_first_drafts_link_their_defects_in_order_and_are_vouched_for(fw):
+    s, cid = fw.session, fw.campaign.id
+    report = generate_findings(s, fw.lead, cid)
+    s.commit()
+    rows = _check_links(s, cid)
+    # Inserted finding by finding, each finding's links sorted: ids follow that order.
+    assert [r[1:] for r in rows] == sorted(r[1:] for r in rows)
+    assert report.added == sorted(report.added)
+    chained = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "generate_finding")
+                        .order_by(AuditEntry.seq)).all()
+    assert chained == [str(i) for i in report.added]  # one entry each, in the drafts' order
+    state = _last_row_state(s)
+    assert set(state["findings"]) == {str(i) for i in report.added}
+    assert set(state["finding_links"]) == {str(r[0]) for r in rows}
+    assert all(h is not None for h in state["finding_links"].values())
+    assert verify(s.connection()).ok, verify(s.connection()).lines()
+
+
+def test_regeneration_moves_links_as_sets_and_the_chain_holds(fw):
+    s, cid = fw.session, fw.campaign.id
+    generate_findings(s, fw.lead, cid)
+    s.commit()
+    before = {r[0]: r[1:] for r in _check_links(s, cid)}
+    # File 0 (U1: B1-a only) is re-checked to A1-a: its B1-a links go, A1-a links come.
+    record_recheck(s, fw.lead, fw.campaign, fw.files[0], reason="复核", marks=Marks.model_validate(m(a=True)))
+    s.commit()
+    report = generate_findings(s, fw.lead, cid)
+    s.commit()
+    after = {r[0]: r[1:] for r in _check_links(s, cid)}
+    dropped, added = set(before) - set(after), set(after) - set(before)
+    assert dropped and added and min(added) > max(before)
+    state = _last_row_state(s)
+    assert {k for k, v in state["finding_links"].items() if v is None} == {str(i) for i in dropped}
+    assert {k for k, v in state["finding_links"].items() if v is not None} == {str(i) for i in added}
+    updated = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "regenerate_finding")
+                        .order_by(AuditEntry.seq)).all()
+    assert updated and set(updated) <= {str(i) for i in report.updated}
+    assert verify(s.connection()).ok, verify(s.connection()).lines()
+    # Nothing changed since: nothing written, no link touched.
+    again = generate_findings(s, fw.lead, cid)
+    s.commit()
+    assert not again.updated and not again.added and {r[0]: r[1:] for r in _check_links(s, cid)} == after
