@@ -37,6 +37,7 @@ import krippendorff
 import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
+from threadpoolctl import threadpool_limits
 
 from scoring.aggregate.common import (
     Figures,
@@ -138,8 +139,21 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
     for j, st in enumerate(stats):
         groups[_span(st)].append(j)
     tables = {(lo, hi): np.hstack([stats[j][lo:hi] for j in js]) for (lo, hi), js in groups.items() if hi > lo}
-    rng = unit_rng(seed, 0)
-    sums = np.zeros((n_boot, len(stats), 4))
+    with threadpool_limits(limits=1, user_api="blas"):  # many small products: threads only spin (4x the CPU)
+        sums = _resampled_sums(tables, groups, len(stats), n_files, n_boot, unit_rng(seed, 0))
+    alphas = _alpha_from_sums(sums)
+    out: list[tuple[float | None, float | None]] = []
+    for j, st in enumerate(stats):
+        a = alphas[:, j]
+        a = a[~np.isnan(a)]
+        out.append(percentile_interval(a, level) if (st[:, 0] > 0).sum() >= 2 and a.size else (None, None))
+    return out
+
+
+def _resampled_sums(tables: dict[tuple[int, int], np.ndarray], groups: dict[tuple[int, int], list[int]],
+                    n_stats: int, n_files: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Replicates x figures x 4 sums, drawn a block of replicates at a time (a few tens of MB)."""
+    sums = np.zeros((n_boot, n_stats, 4))
     step = max(1, 2_000_000 // n_files)
     for start in range(0, n_boot, step):
         b = min(step, n_boot - start)
@@ -148,13 +162,7 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
         weights = weights.reshape(b, n_files).astype(float)
         for (lo, hi), table in tables.items():
             sums[start:start + b, groups[lo, hi]] = (weights[:, lo:hi] @ table).reshape(b, -1, 4)
-    alphas = _alpha_from_sums(sums)
-    out: list[tuple[float | None, float | None]] = []
-    for j, st in enumerate(stats):
-        a = alphas[:, j]
-        a = a[~np.isnan(a)]
-        out.append(percentile_interval(a, level) if (st[:, 0] > 0).sum() >= 2 and a.size else (None, None))
-    return out
+    return sums
 
 
 def _span(st: np.ndarray) -> tuple[int, int]:
