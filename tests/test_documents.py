@@ -315,6 +315,24 @@ def test_supervision_content(docs):
         build_supervision(s, lead, cid, 999_999)
 
 
+def _parts(content: bytes) -> dict[str, bytes]:
+    """Every part of a .docx but its core properties (which carry the time of writing)."""
+    with zipfile.ZipFile(io.BytesIO(content)) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}
+
+
+def test_supervisions_in_one_batch_are_the_documents_made_one_unit_at_a_time(docs):
+    # the batch reads the campaign's figures, failing files and defects once for every unit
+    s, lead, cid = docs.session, docs.lead, docs.current.id
+    fields = {"number": "X司监〔2025〕1号", "issuer": "区司法局", "date": dt.date(2025, 3, 2)}
+    batch = build_supervisions(s, lead, cid, threshold=90, **fields)
+    assert len(batch) == 3
+    for d in batch:
+        alone = build_supervision(s, lead, cid, d.unit_id, **fields)
+        assert (d.filename, d.warnings) == (alone.filename, alone.warnings)
+        assert _parts(d.content) == _parts(alone.content)
+
+
 # ------------------------------------------------------------------------------------------ Excel
 
 def _book(content: bytes) -> openpyxl.Workbook:

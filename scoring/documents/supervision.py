@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -25,8 +26,9 @@ from sqlalchemy.orm import Session
 
 from scoring.aggregate import file_list, unit_summary
 from scoring.aggregate.common import titles_for
+from scoring.aggregate.units import FileRow, UnitFigures
 from scoring.anonymise import case_label
-from scoring.db.models import CaseFile, FileDeduction, FileResult, User
+from scoring.db.models import Campaign, CaseFile, FileDeduction, FileResult, User
 from scoring.documents import docx_kit as kit
 from scoring.documents.common import (
     DOCX,
@@ -74,14 +76,35 @@ def _threshold(campaign: Any, threshold: Decimal | float | int | str | None) -> 
     return value
 
 
-def supervision_targets(session: Session, actor: User | None, campaign_ref: int | str, *,
-                        threshold: Decimal | float | int | str | None = None) -> list[SupervisionTarget]:
-    """Units with a failing file or a mean below `threshold` (default: the pass line), listing order."""
+@dataclass
+class _Scope:
+    """What every unit's recommendation reads the same, read once for a batch of units: the unit
+    figures and the failing files come from one campaign-wide query each instead of one per unit
+    (a unit's figures alone cost as much as all of them), the campaign's recommendations at most once."""
+
+    campaign: Campaign
+    units: dict[int, UnitFigures]
+    failing: dict[int, list[FileRow]]
+    general: list[Any] | None = None  # the campaign-level recommendations, once a unit needed them
+    defects: dict[int, list[Any]] = field(default_factory=dict)  # unit id -> its defect rows
+    titles: dict[frozenset[str], dict[str, str]] = field(default_factory=dict)
+
+
+def _scope(session: Session, actor: User | None, campaign_ref: int | str) -> _Scope:
     campaign = documents_campaign(session, actor, campaign_ref)
-    limit = _threshold(campaign, threshold)
+    units = {u.unit_id: u for u in unit_summary(session, actor, campaign.id, top_n=0)}
+    failing: dict[int, list[FileRow]] = defaultdict(list)
+    for f in file_list(session, actor, campaign.id):  # lowest score first, as for one unit
+        if not f.passed:
+            failing[f.unit_id].append(f)
+    return _Scope(campaign, units, failing)
+
+
+def _targets(scope: _Scope, threshold: Decimal | float | int | str | None) -> list[SupervisionTarget]:
+    limit = _threshold(scope.campaign, threshold)
     out = []
-    for u in unit_summary(session, actor, campaign.id, top_n=0):
-        failing = sum(1 for f in file_list(session, actor, campaign.id, unit_id=u.unit_id) if not f.passed)
+    for u in scope.units.values():
+        failing = len(scope.failing.get(u.unit_id, ()))
         below = u.mean < limit
         if not failing and not below:
             continue
@@ -91,21 +114,46 @@ def supervision_targets(session: Session, actor: User | None, campaign_ref: int 
     return out
 
 
-def _defects(session: Session, campaign_id: int, unit_id: int, *, masked: bool) -> list[list[str]]:
-    """Every defect standing in the unit's final results: case number (masked when the campaign
-    anonymises), score (grade), item, problem, location."""
+def supervision_targets(session: Session, actor: User | None, campaign_ref: int | str, *,
+                        threshold: Decimal | float | int | str | None = None) -> list[SupervisionTarget]:
+    """Units with a failing file or a mean below `threshold` (default: the pass line), listing order."""
+    return _targets(_scope(session, actor, campaign_ref), threshold)
+
+
+def _load_defects(session: Session, scope: _Scope, unit_ids: Sequence[int]) -> None:
+    """Every defect standing in these units' final results, read in one query (one per unit scanned the
+    campaign's defects once a unit), each unit's lowest score first."""
     rows = session.execute(
-        select(CaseFile.case_number, FileResult.score, FileResult.grade, FileDeduction.item_id,
-               FileDeduction.reason, FileDeduction.is_veto, FileDeduction.location, FileDeduction.comment,
-               FileDeduction.standard_hash)
+        select(FileDeduction.unit_id, CaseFile.case_number, FileResult.score, FileResult.grade,
+               FileDeduction.item_id, FileDeduction.reason, FileDeduction.is_veto, FileDeduction.location,
+               FileDeduction.comment, FileDeduction.standard_hash)
         .select_from(FileDeduction)
         .join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
                                FileResult.case_file_id == FileDeduction.case_file_id))
         .join(CaseFile, CaseFile.id == FileDeduction.case_file_id)
-        .where(FileDeduction.campaign_id == campaign_id, FileDeduction.unit_id == unit_id)
-        .order_by(FileResult.score, CaseFile.case_number, FileDeduction.is_veto.desc(), FileDeduction.item_id,
-                  FileDeduction.reason_id)).all()
-    titles = titles_for(session, {r.standard_hash for r in rows}) if rows else {}
+        .where(FileDeduction.campaign_id == scope.campaign.id, FileDeduction.unit_id.in_(list(unit_ids)))
+        .order_by(FileDeduction.unit_id, FileResult.score, CaseFile.case_number, FileDeduction.is_veto.desc(),
+                  FileDeduction.item_id, FileDeduction.reason_id)).all()
+    for unit_id in unit_ids:
+        scope.defects[unit_id] = []
+    for r in rows:
+        scope.defects[r.unit_id].append(r)
+
+
+def _titles(session: Session, scope: _Scope, hashes: frozenset[str]) -> dict[str, str]:
+    """Item titles over a unit's standard versions, looked up once per distinct set of versions."""
+    if hashes not in scope.titles:
+        scope.titles[hashes] = titles_for(session, hashes) if hashes else {}
+    return scope.titles[hashes]
+
+
+def _defects(session: Session, scope: _Scope, unit_id: int, *, masked: bool) -> list[list[str]]:
+    """Every defect standing in the unit's final results: case number (masked when the campaign
+    anonymises), score (grade), item, problem, location."""
+    if unit_id not in scope.defects:
+        _load_defects(session, scope, [unit_id])
+    rows = scope.defects[unit_id]
+    titles = _titles(session, scope, frozenset(r.standard_hash for r in rows))
     return [[case_label(r.case_number, anonymise=masked, campaign_level=False), f"{num(r.score)}分（{r.grade}）",
              f"{r.item_id} {titles.get(r.item_id, '')}".strip(), ("否决项：" if r.is_veto else "") + (r.reason or ""),
              r.comment or "", r.location or ""] for r in rows]
@@ -148,20 +196,32 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
     """One unit's recommendation as a .docx (made for any unit asked for; `supervision_targets` says
     which units the rule selects). `number` (文号), `issuer`, `date` and `deadline` left out print as
     blank form fields; the deadline defaults to the latest of the unit's rectification deadlines."""
-    campaign = documents_campaign(session, actor, campaign_ref)
+    return _build(session, actor, _scope(session, actor, campaign_ref), unit_id, number=number, issuer=issuer,
+                  date=date, deadline=deadline, fonts=fonts)
+
+
+def _general(session: Session, actor: User | None, scope: _Scope) -> list[Any]:
+    """The campaign's own recommendations (for a unit without any), read once per scope."""
+    if scope.general is None:
+        scope.general = load_findings(session, actor, scope.campaign.id, unit_id=None, traces=False,
+                                      rectifications=False).recommendation
+    return scope.general
+
+
+def _build(session: Session, actor: User | None, scope: _Scope, unit_id: int, *, number: str | None = None,
+           issuer: str | None = None, date: dt.date | None = None, deadline: dt.date | None = None,
+           fonts: DocFonts | None = None) -> Document:
+    """One unit's recommendation from the figures `scope` holds (see `build_supervision`)."""
+    campaign = scope.campaign
     masked = bool(campaign.anonymise)
     fonts = fonts or DocFonts()
-    unit = next((u for u in unit_summary(session, actor, campaign.id, top_n=0) if u.unit_id == unit_id), None)
+    unit = scope.units.get(unit_id)
     if unit is None:
         raise NotFound(code="documents.unit_no_results", unit=unit_id, campaign=campaign.name)
-    files = file_list(session, actor, campaign.id, unit_id=unit_id)
-    failing = [f for f in files if not f.passed]
+    failing = scope.failing.get(unit_id, [])
     own = load_findings(session, actor, campaign.id, unit_id=unit_id, rectification_unit=unit_id, traces=False)
     warnings: list[DocWarning] = list(own.warnings)
-    recommendations = own.recommendation
-    if not recommendations:
-        recommendations = load_findings(session, actor, campaign.id, unit_id=None, traces=False,
-                                        rectifications=False).recommendation
+    recommendations = own.recommendation or _general(session, actor, scope)
     rects = own.rectifications
     due = deadline or max((r.deadline for r in rects if r.deadline), default=None)
     blank = [n for n, v in (("number", number), ("issuer", issuer), ("date", date), ("deadline", due)) if not v]
@@ -184,7 +244,7 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
                        + "现将评查发现的问题和监督建议通报如下：", fonts=fonts)
     kit.heading(doc, f"{kit.heading1_label(1)}存在的问题", 1, fonts)
     n = _findings(doc, [*own.problem, *own.typical], fonts)
-    defects = _defects(session, campaign.id, unit_id, masked=masked)
+    defects = _defects(session, scope, unit_id, masked=masked)
     if defects:
         kit.paragraph(doc, f"{n}.评查扣分明细。" if n > 1 else "评查中发现的扣分问题如下表：", fonts=fonts,
                       bold=n > 1)
@@ -209,9 +269,13 @@ def build_supervision(session: Session, actor: User | None, campaign_ref: int | 
 
 def build_supervisions(session: Session, actor: User | None, campaign_ref: int | str, *,
                        threshold: Decimal | float | int | str | None = None, **fields: Any) -> list[Document]:
-    """A recommendation for every unit `supervision_targets` selects (none when no unit qualifies)."""
-    return [build_supervision(session, actor, campaign_ref, t.unit_id, **fields)
-            for t in supervision_targets(session, actor, campaign_ref, threshold=threshold)]
+    """A recommendation for every unit `supervision_targets` selects (none when no unit qualifies); the
+    campaign-wide figures are read once for all of them."""
+    scope = _scope(session, actor, campaign_ref)
+    targets = _targets(scope, threshold)
+    if targets:
+        _load_defects(session, scope, [t.unit_id for t in targets])
+    return [_build(session, actor, scope, t.unit_id, **fields) for t in targets]
 
 
 def zip_documents(documents: Sequence[Document], name: str) -> Document:
