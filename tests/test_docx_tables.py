@@ -37,3 +37,9 @@ def test_a_big_table_keeps_every_row_and_group():
     xml = _xml(rows, {0: "问题1", 150: "问题2"}, row_by_row=False)
     assert len(re.findall(r"<w:tr[ >]", xml)) == 1 + 300 + 2
     assert "东罚〔2024〕299号" in xml and "问题2" in xml
+
+
+@given(st.text(alphabet=st.sampled_from(["\x00", "\t", "a", " ", "\x7f", "é", "\u2e7f", "\u2e80", "　", "案", "，",
+                                         "\uffff", "\U0001f600"]), max_size=30))
+def test_text_ems_counts_as_character_by_character(text):
+    assert kit.text_ems(text) == sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)

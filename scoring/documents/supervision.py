@@ -154,7 +154,9 @@ def _defects(session: Session, scope: _Scope, unit_id: int, *, masked: bool) -> 
         _load_defects(session, scope, [unit_id])
     rows = scope.defects[unit_id]
     titles = _titles(session, scope, frozenset(r.standard_hash for r in rows))
-    return [[case_label(r.case_number, anonymise=masked, campaign_level=False), f"{num(r.score)}分（{r.grade}）",
+    # a file has several defects: each case number is masked once
+    labels = {n: case_label(n, anonymise=masked, campaign_level=False) for n in {r.case_number for r in rows}}
+    return [[labels[r.case_number], f"{num(r.score)}分（{r.grade}）",
              f"{r.item_id} {titles.get(r.item_id, '')}".strip(), ("否决项：" if r.is_veto else "") + (r.reason or ""),
              r.comment or "", r.location or ""] for r in rows]
 
