@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import copy
 import io
+import itertools
 import re
-from collections.abc import Sequence
-from typing import Any
+import time
+import weakref
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
@@ -328,9 +334,10 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
     column is made wide enough for its header (never one character a line). `groups` puts a full-width
     row with that text before the row of that index (an appendix's finding above its files).
 
-    The first data row and the first group row are built through python-docx; every later one is a copy
-    of that row with its texts replaced (the same XML, without python-docx's per-cell cost: an appendix
-    of 30,000 rows). `_row_by_row` builds every row through python-docx (the test compares the two)."""
+    The first data row and the first group row are built through python-docx; every later one is kept
+    as its texts only and written, as that row's XML with its texts replaced, into document.xml while
+    `to_bytes` saves it (see `_RowStream`: an appendix of 37,000 rows as XML elements took over 1 GB).
+    `_row_by_row` builds every row through python-docx (the test compares the two)."""
     size = size or fonts.table_size
     total_cm = total_cm or TEXT_WIDTH_CM
     t = doc.add_table(rows=1, cols=len(headers))
@@ -366,12 +373,22 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
     for cell, h in zip(header.cells, headers, strict=True):
         fill(cell, h, head=True, right=False)
     tbl = t._tbl
-    row_template: Any = None
-    group_template: Any = None
+    stream = None if _row_by_row else _RowStream(next(_STREAM_KEYS))
+    templates: list[Any] = [None, None]  # skeletons of the data row and the group row
+
+    def built(tr: Any, kind: int, texts: list[str]) -> None:
+        """A row python-docx built: the template of its kind; once rows are streamed it leaves the tree
+        and joins the stream, keeping the rows' order."""
+        templates[kind] = _skeleton(tr)
+        if stream is not None and stream.rows:
+            tbl.remove(tr)
+            stream.rows.append((kind, texts))
+
     for index, row in enumerate(rows):
         if groups and index in groups:
-            if group_template is not None and not _row_by_row:
-                tbl.append(_copy_with_texts(group_template, [clean_text(groups[index])]))
+            text = clean_text(groups[index])
+            if templates[_GROUP] is not None and stream is not None:
+                stream.rows.append((_GROUP, [text]))
             else:
                 band = t.add_row()
                 _cant_split(band)
@@ -380,16 +397,19 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
                 fill(merged, groups[index], head=False, right=False, east=fonts.heading1)
                 _shade(merged)
                 widen(band._tr)
-                group_template = _skeleton(band._tr)
-        if row_template is not None and not _row_by_row:
-            tbl.append(_copy_with_texts(row_template, [clean_text(v) for v in row]))
+                built(band._tr, _GROUP, [text])
+        texts = [clean_text(v) for v in row]
+        if templates[_ROW] is not None and stream is not None:
+            stream.rows.append((_ROW, texts))
             continue
         added = t.add_row()
         _cant_split(added)
         for cell, value, num in zip(added.cells, row, numeric, strict=True):
             fill(cell, value, head=False, right=num)
         widen(added._tr)
-        row_template = _skeleton(added._tr)
+        built(added._tr, _ROW, texts)
+    if stream is not None and stream.rows:
+        _mark_stream(doc, tbl, stream, templates)
     t.autofit = False
     for col, w in zip(t.columns, cm, strict=True):
         col.width = Cm(w)
@@ -432,6 +452,124 @@ def _copy_with_texts(skeleton: Any, texts: Sequence[str]) -> Any:
         run.remove(t)
         run.extend(_run_parts(text))
     return tr
+
+
+_ROW, _GROUP = 0, 1
+_STREAM_KEYS = itertools.count()
+_MARK = "\ue000{}:{}:{}\ue001"  # private-use characters: no text of ours contains them
+_SLOT = re.compile(rb"<w:t>\xee\x80\x80(\d+):(\d):(\d+)\xee\x80\x81</w:t>")
+_TR_OPEN, _TR_CLOSE = b"<w:tr>", b"</w:tr>"
+_CHUNK_ROWS = 2000
+
+
+@dataclass
+class _RowStream:
+    """A table's later rows as texts: (row kind, the cells' texts). The table holds one marker row per
+    kind in their place, whose saved XML becomes the pattern every row of that kind is written by."""
+
+    key: int
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+
+_STREAMS: weakref.WeakKeyDictionary[Any, list[_RowStream]] = weakref.WeakKeyDictionary()
+
+
+def _mark_stream(doc: DocxDocument, tbl: Any, stream: _RowStream, templates: Sequence[Any]) -> None:
+    """Put the marker rows at the table's end (where the streamed rows go) and register the stream."""
+    for kind, skeleton in enumerate(templates):
+        if skeleton is not None:
+            cells = len(skeleton.findall(f"{qn('w:tc')}/{_RUN}/{qn('w:t')}"))
+            tbl.append(_copy_with_texts(skeleton, [_MARK.format(stream.key, kind, i) for i in range(cells)]))
+    _STREAMS.setdefault(doc.part, []).append(stream)
+
+
+def _w_t(text: str) -> str:
+    """A w:t element as lxml serialises it (text escaped; surrounding spaces preserved)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f'<w:t xml:space="preserve">{escaped}</w:t>' if text != text.strip() else f"<w:t>{escaped}</w:t>"
+
+
+def _text_xml(text: str) -> str:
+    """A cell's text as the run parts `_run_parts` makes, serialised."""
+    if not _BREAKS.search(text):
+        return _w_t(text) if text else ""
+    out = []
+    for part in re.split(r"([\t\r\n])", text):
+        if part == "\t":
+            out.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            out.append("<w:br/>")
+        elif part:
+            out.append(_w_t(part))
+    return "".join(out)
+
+
+def _patterns(xml: bytes, slots: dict[int, list[re.Match[bytes]]]) -> tuple[int, int, dict[int, list[str]]]:
+    """From a stream's marker rows in the saved XML: where they start and end, and each kind's row as
+    the pieces between its cells' texts."""
+    pieces: dict[int, list[str]] = {}
+    start, end = len(xml), 0
+    for kind, found in slots.items():
+        row_start = xml.rfind(_TR_OPEN, 0, found[0].start())
+        row_end = xml.index(_TR_CLOSE, found[-1].end()) + len(_TR_CLOSE)
+        bounds = [row_start, *[x for m in found for x in (m.start(), m.end())], row_end]
+        pieces[kind] = [xml[a:b].decode() for a, b in zip(bounds[::2], bounds[1::2], strict=True)]
+        start, end = min(start, row_start), max(end, row_end)
+    return start, end, pieces
+
+
+def _rendered(rows: Sequence[tuple[int, list[str]]], pieces: dict[int, list[str]]) -> Iterator[bytes]:
+    buf: list[str] = []
+    for n, (kind, texts) in enumerate(rows, start=1):
+        pattern = pieces[kind]
+        buf.append(pattern[0])
+        for text, piece in zip(texts, pattern[1:], strict=True):
+            buf.append(_text_xml(text))
+            buf.append(piece)
+        if n % _CHUNK_ROWS == 0:
+            yield "".join(buf).encode()
+            buf.clear()
+    yield "".join(buf).encode()
+
+
+def _spliced(xml: bytes, streams: Sequence[_RowStream]) -> Iterator[bytes]:
+    """document.xml in pieces, each stream's rows written in place of its marker rows."""
+    slots: dict[int, dict[int, list[re.Match[bytes]]]] = {}
+    for m in _SLOT.finditer(xml):
+        slots.setdefault(int(m[1]), {}).setdefault(int(m[2]), []).append(m)
+    by_key = {s.key: s for s in streams}
+    pos = 0
+    for key, kinds in slots.items():  # document order
+        start, end, pieces = _patterns(xml, kinds)
+        yield xml[pos:start]
+        yield from _rendered(by_key[key].rows, pieces)
+        pos = end
+    yield xml[pos:]
+
+
+class _SplicingZipWriter:
+    """python-docx's zip writer (`PhysPkgWriter`: write a part's blob, close), except that the document
+    part is written piece by piece with the streamed rows: never whole in memory, as tree or as bytes."""
+
+    def __init__(self, file: IO[bytes], document: Any, streams: Sequence[_RowStream]) -> None:
+        self._zip = zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED)
+        self._document = document
+        self._streams = streams
+        self._zip64 = sum(len(texts) for s in streams for _, texts in s.rows) > 1_000_000  # ~1 KB a cell
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        if pack_uri != self._document:
+            self._zip.writestr(pack_uri.membername, blob)
+            return
+        info = zipfile.ZipInfo(pack_uri.membername, time.localtime(time.time())[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o600 << 16  # as writestr
+        with self._zip.open(info, "w", force_zip64=self._zip64) as out:
+            for chunk in _spliced(blob, self._streams):
+                out.write(chunk)
+
+    def close(self) -> None:
+        self._zip.close()
 
 
 def _run_parts(text: str) -> list[Any]:
@@ -560,6 +698,20 @@ def landscape_section(doc: DocxDocument) -> Any:
 
 
 def to_bytes(doc: DocxDocument) -> bytes:
+    """The .docx; a document with streamed table rows is saved as python-docx saves a package
+    (`OpcPackage.save`), through `_SplicingZipWriter`."""
     out = io.BytesIO()
-    doc.save(out)
+    streams = _STREAMS.get(doc.part)
+    if not streams:
+        doc.save(out)
+        return out.getvalue()
+    package = doc.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    writer: Any = _SplicingZipWriter(out, doc.part.partname, streams)  # duck-typed PhysPkgWriter
+    PackageWriter._write_content_types_stream(writer, parts)
+    PackageWriter._write_pkg_rels(writer, package.rels)
+    PackageWriter._write_parts(writer, parts)
+    writer.close()
     return out.getvalue()
