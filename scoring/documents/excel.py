@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 import xlsxwriter
 from sqlalchemy import select
@@ -192,20 +192,28 @@ def _sampled(session: Session, campaign_id: int) -> list[tuple[int, CaseFile, Un
     return [(int(o), cf, u) for o, cf, u in rows]
 
 
-def _submitted_reviews(session: Session, campaign_id: int,
-                       file_ids: Sequence[int] | None = None) -> dict[int, list[tuple[Review, User]]]:
+class _Submitted(NamedTuple):
+    """What the scores export shows of a submitted review (columns, not whole rows: a province has 100,000)."""
+
+    result: dict | None
+    submitted_at: dt.datetime | None
+    total: Decimal
+    grade: str
+    reviewer: str
+
+
+def _submitted_reviews(session: Session, campaign_id: int, file_ids: Sequence[int]) -> dict[int, list[_Submitted]]:
     stmt = (
-        select(Review, User, Assignment.case_file_id)
+        select(Assignment.case_file_id, Review.result, Review.submitted_at, Review.total, Review.grade,
+               User.display_name)
         .join(Assignment, Assignment.id == Review.assignment_id)
         .join(User, User.id == Assignment.reviewer_id)
-        .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED)
+        .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED,
+               Assignment.case_file_id.in_(list(file_ids)))
         .order_by(Assignment.case_file_id, Review.submitted_at, Review.id))
-    if file_ids is not None:
-        stmt = stmt.where(Assignment.case_file_id.in_(list(file_ids)))
-    rows = session.execute(stmt).all()
-    out: dict[int, list[tuple[Review, User]]] = defaultdict(list)
-    for review, user, cf_id in rows:
-        out[cf_id].append((review, user))
+    out: dict[int, list[_Submitted]] = defaultdict(list)
+    for cf_id, *row in session.execute(stmt):
+        out[cf_id].append(_Submitted(*row))
     return out
 
 
@@ -286,15 +294,15 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
         std = load_version(session, std_hash)
         items = [item for section in std.sections for item in section.items]
         sheet = book.sheet(f"{std.title}", [*SCORE_HEADERS, *[f"{i.id} {i.title}（扣分）" for i in items]])
-        reviews: dict[int, list[tuple[Review, User]]] = {}
+        reviews: dict[int, list[_Submitted]] = {}
         for k, (order, cf, unit) in enumerate(files):
             if k % REVIEW_CHUNK == 0:  # the reviews of the next files only: memory stays flat
                 reviews = _submitted_reviews(session, campaign.id, [f.id for _, f, _ in files[k:k + REVIEW_CHUNK]])
             base = [order, _case(campaign, cf.case_number), unit.name, cf.case_type]
             rows_for_file = reviews.get(cf.id, [])
-            for n, (review, user) in enumerate(rows_for_file, start=1):
+            for n, review in enumerate(rows_for_file, start=1):
                 marks = _item_marks(review.result)
-                who = user.display_name if reviewer_names else f"评查人{n}"
+                who = review.reviewer if reviewer_names else f"评查人{n}"
                 sheet.write([*base, who, "评查", review.submitted_at, review.total, review.grade, _vetoes(review.result),
                              *[marks.get(i.id) for i in items]])
             final = finals.get(cf.id)
@@ -307,7 +315,7 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
                 who = f"复核：{lead.display_name}" if reviewer_names else "复核"
                 when = rc.decided_at
             else:
-                results = [r.result for r, _ in rows_for_file]
+                results = [r.result for r in rows_for_file]
                 marks, who, when = _mean_marks(results), f"{len(results)}份评查的均值", None
                 vetoes = "、".join(dict.fromkeys(v for r in results for v in (_vetoes(r).split("、")) if v))
             sheet.write([*base, who, f"最终结果（{SOURCE_LABELS.get(final.source, final.source)}）", when, final.score,
