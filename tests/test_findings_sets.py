@@ -10,10 +10,12 @@ import json
 import pytest
 from sqlalchemy import and_, select
 
+from scoring.aggregate import reason_counts, top_problems
 from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, FileDeduction, FileResult, Finding, FindingLink
 from scoring.db.session import session_factory
 from scoring.findings import generate_findings
+from scoring.findings.generate import _campaign_problems
 from scoring.marks import Marks
 from scoring.workflow.recheck import record_recheck
 from tests.test_aggregate_world import m
@@ -107,3 +109,20 @@ def test_regeneration_moves_links_as_sets_and_the_chain_holds(fw):
     again = generate_findings(s, fw.lead, cid)
     s.commit()
     assert not again.updated and not again.added and {r[0]: r[1:] for r in _check_links(s, cid)} == after
+
+
+def test_campaign_problems_are_top_problems_with_every_reason(fw):
+    s, cid = fw.session, fw.campaign.id
+
+    def same() -> None:
+        per_unit = reason_counts(s, fw.lead, cid, by_unit=True)
+        ours = [(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, p.units, p.share)
+                for p in _campaign_problems(s, fw.lead, cid, per_unit)]
+        core = [(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, len(p.units), p.share)
+                for p in top_problems(s, fw.lead, cid, per_focus=None)]
+        assert ours == core and len(core) > 3
+
+    same()
+    record_recheck(s, fw.lead, fw.campaign, fw.files[0], reason="复核", marks=Marks.model_validate(m(a=True)))
+    s.commit()
+    same()

@@ -34,7 +34,7 @@ Regeneration (`generate_findings`) matches stored findings by (unit, gen_key):
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,8 +44,8 @@ from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from scoring import audit, audit_state
-from scoring.aggregate import reason_counts, top_problems
-from scoring.aggregate.common import focus_label, focus_order, raw
+from scoring.aggregate import ReasonCount, reason_counts
+from scoring.aggregate.common import focus_label, focus_order, ratio, raw, scoped
 from scoring.db.models import (
     Campaign,
     CaseFile,
@@ -304,13 +304,11 @@ def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> 
     reviewed = dict(session.execute(
         select(FileResult.unit_id, func.count()).where(FileResult.campaign_id == campaign.id)
         .group_by(FileResult.unit_id)).all())
-    overall = [_Problem(p.focus, p.item_id, p.item_title, p.reason_id, p.reason, p.is_veto, p.files, len(p.units),
-                        p.share)
-               for p in top_problems(session, actor, campaign.id, per_focus=None)]
+    per_unit = reason_counts(session, actor, campaign.id, by_unit=True)
+    overall = _campaign_problems(session, actor, campaign.id, per_unit)
     everywhere, of_unit = _grouped(defects)
     drafts = _scope_drafts(None, overall, everywhere, sum(reviewed.values()), recommendations, campaign.anonymise,
                            unit_names, phrases)
-    per_unit = reason_counts(session, actor, campaign.id, by_unit=True)
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
     for (unit_id,) in units:
         problems = [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files, None, None)
@@ -318,6 +316,23 @@ def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> 
         drafts.extend(_scope_drafts(unit_id, problems, of_unit.get(unit_id, {}), int(reviewed[unit_id]),
                                     recommendations, campaign.anonymise, unit_names, phrases))
     return drafts
+
+
+def _campaign_problems(session: Session, actor: User | None, campaign_id: int,
+                       per_unit: dict[int, list[ReasonCount]]) -> list[_Problem]:
+    """Campaign-level problems exactly as `top_problems(per_focus=None)` gives them (all of each focus
+    area's reasons, in focus-area order, with their units and share of the reviewed files), the units
+    counted from the per-unit counts the unit drafts read anyway: top_problems would read them again
+    (a third of drafting at province scale). A test holds the two equal."""
+    overall = reason_counts(session, actor, campaign_id, by_unit=False).get(None, [])
+    reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, None, None)) or 0
+    units = Counter((r.item_id, r.reason_id) for reasons in per_unit.values() for r in reasons)
+    by_focus: dict[str, list[ReasonCount]] = defaultdict(list)
+    for r in overall:
+        by_focus[r.focus].append(r)
+    return [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files,
+                     units[(r.item_id, r.reason_id)], ratio(r.files, reviewed))
+            for f in focus_order(by_focus) for r in by_focus[f]]
 
 
 def _grouped(defects: list[_Defect]
@@ -454,7 +469,7 @@ def _insert_links(session: Session, links: list[tuple[int, int, str, str]], know
     ids: list[int] = []
     for i in range(0, len(finding_ids), 500):
         found = conn.execute(select(t.c.id).where(t.c.finding_id.in_(finding_ids[i:i + 500])))
-        ids.extend(link_id for link_id in found.scalars() if link_id not in known)
+        ids.extend(link_id for link_id in found.scalars().all() if link_id not in known)
     audit_state.note_inserted(session, t.name, ids)
 
 
