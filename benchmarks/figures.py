@@ -302,9 +302,11 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
         add(fig)
 
     # documents, exports, findings
-    with transaction(engine) as s:
-        lead = s.get(User, world.lead_id)
-        add(Figure("findings generate", measure(lambda: generate_findings(s, lead, cid), 1), "≤ 5 s"))
+    def findings() -> None:  # with its commit, where the audit chain vouches for every row written
+        with transaction(engine) as s:
+            generate_findings(s, s.get(User, world.lead_id), cid)
+
+    add(Figure("findings generate (with its commit)", measure(findings, 1), "≤ 5 s"))
     with Session() as s:
         lead = s.get(User, world.lead_id)
         add(Figure("notice .docx", measure(lambda: build_notice(s, lead, cid), 1), "≤ 15 s, ≤ 500 MB"))
