@@ -273,14 +273,14 @@ def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None) -
     cols = [t.c[c] for c in columns]
     if keys is None:
         result = conn.execute(sa.select(*cols).order_by(t.c[key]).execution_options(yield_per=2000))
-        for row in result.mappings():
-            yield dict(row)
+        for row in result:
+            yield dict(zip(columns, row, strict=True))
         return
     wanted = list(keys)
     for i in range(0, len(wanted), 500):
         chunk = wanted[i: i + 500]
-        for row in conn.execute(sa.select(*cols).where(t.c[key].in_(chunk))).mappings():
-            yield dict(row)
+        for row in conn.execute(sa.select(*cols).where(t.c[key].in_(chunk))):
+            yield dict(zip(columns, row, strict=True))
 
 
 def children(conn: Connection, table: str, keys: list[Any]) -> dict[str, set[Any]]:

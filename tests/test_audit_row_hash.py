@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from scoring import audit_chain
 from scoring.audit_chain import TRACKED, plain, row_hash
 
-text = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF) | st.characters(), max_size=12)
+text = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF) | st.characters(codec="utf-8"), max_size=12)  # what a database can hold
 json_leaves = st.none() | st.booleans() | st.integers() | st.floats() | text | st.decimals() | st.dates()
 str_keyed_json = st.recursive(
     json_leaves,
