@@ -41,7 +41,18 @@ def _opened(user_id: int, page: str, **params: str) -> AppTest:
 def page_figures(engine: Engine, world: World, repeat: int) -> list[Figure]:
     """The comparison page cold and warm, the reviewer's queue page, the scoring page and the lead's
     progress page, as the lead and as the reviewer with the longest queue."""
-    os.environ["CASEREVIEW_DB_URL"] = world.url
+    before = os.environ.get("CASEREVIEW_DB_URL")
+    os.environ["CASEREVIEW_DB_URL"] = world.url  # the app under AppTest opens the world's database
+    try:
+        return _figures(engine, world, repeat)
+    finally:  # the suite calls the benchmark in-process: later tests must not inherit the world's URL
+        if before is None:
+            os.environ.pop("CASEREVIEW_DB_URL", None)
+        else:
+            os.environ["CASEREVIEW_DB_URL"] = before
+
+
+def _figures(engine: Engine, world: World, repeat: int) -> list[Figure]:
     cid = str(world.campaign_id)
     with session_factory(engine)() as s:
         reviewer_id, queue = s.execute(

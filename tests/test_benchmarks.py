@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,9 @@ def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys,
     if db == "postgresql":
         request.getfixturevalue("pg_url")  # fails (never skips) when the server named is unreachable
     out = tmp_path / "bench.json"
+    env_before = os.environ.get("CASEREVIEW_DB_URL")
     assert main(["--scale", "small", "--db", db, "--repeat", "1", "--json", str(out)]) == 0
+    assert os.environ.get("CASEREVIEW_DB_URL") == env_before  # the page figures leave no URL behind
     data = json.loads(out.read_text())
     names = [f["name"] for f in data["figures"]]
     for expected in ("draw ", "verify that draw", "auto-assign", "unit aggregation", "comparison page core",

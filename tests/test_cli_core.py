@@ -85,6 +85,18 @@ def test_user_and_campaign_commands(capsys, tmp_path, monkeypatch):
     assert code == 1 and "needs a home unit" in err
 
 
+def test_an_explicit_db_wins_over_the_environment(capsys, tmp_path, monkeypatch):
+    """`casereview --db X cmd` and `cmd --db X` use X even when $CASEREVIEW_DB_URL names another database."""
+    monkeypatch.setenv("CASEREVIEW_DB_URL", f"sqlite:///{tmp_path / 'from-env.db'}")
+    code, out, _ = run(capsys, "--db", f"sqlite:///{tmp_path / 'global.db'}", "init")
+    assert code == 0 and "global.db" in out
+    code, out, _ = run(capsys, "init", "--db", f"sqlite:///{tmp_path / 'own.db'}")
+    assert code == 0 and "own.db" in out
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and "from-env.db" in out
+    assert sorted(p.name for p in tmp_path.glob("*.db")) == ["from-env.db", "global.db", "own.db"]
+
+
 def test_init_and_bad_database(capsys, tmp_path):
     code, out, _ = run(capsys, "init", "--db", f"sqlite:///{tmp_path / 'x.db'}")
     assert code == 0 and "database ready" in out

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import User
-from scoring.db.session import ENV_DB_URL, default_url, open_db, session_factory
+from scoring.db.session import default_url, open_db, session_factory
 from scoring.domain import Role
 from scoring.errors import CaseReviewError, NotFound
 
@@ -23,7 +23,7 @@ from scoring.errors import CaseReviewError, NotFound
 def db_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Adds `--db URL` (default: $CASEREVIEW_DB_URL, else ./casereview.db) and passes `engine`."""
 
-    @click.option("--db", "db_url", envvar=ENV_DB_URL, default=None, metavar="URL",
+    @click.option("--db", "db_url", default=None, metavar="URL",  # no envvar: an explicit `casereview --db` wins
                   help="Database URL (default: $CASEREVIEW_DB_URL or sqlite:///casereview.db).")
     @functools.wraps(func)
     def wrapper(*args: Any, db_url: str | None, **kwargs: Any) -> Any:
