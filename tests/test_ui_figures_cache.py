@@ -8,34 +8,16 @@ import pytest
 from scoring import audit_chain
 from scoring.aggregate import unit_table
 from scoring.db.models import Campaign, User
-from scoring.db.session import open_db, session_factory, transaction
+from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError
 from scoring.ui import figures_cache
 from scoring.workflow.publish import publish_campaign, unpublish_campaign
-from tests.test_aggregate_world import build_world
-from tests.test_ui_compare import frame_with, open_page
+from tests.test_ui_compare import frame_with, open_page, world_db  # noqa: F401 - the results pages' world
 from tests.test_ui_helpers import texts
 
 
-@pytest.fixture(scope="module")
-def world_db(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("ui_figures_cache")
-    url = f"sqlite:///{tmp / 'ui.db'}"
-    engine = open_db(url)
-    session = session_factory(engine)()
-    try:
-        w = build_world(session, tmp)
-        publish_campaign(session, w.lead, w.current)
-        session.commit()
-        ids = dict(url=url, lead=w.lead.id, reviewer=w.reviewers[0].id, current=w.current.id, previous=w.previous.id)
-    finally:
-        session.close()
-    yield ids, engine
-    engine.dispose()
-
-
 @pytest.fixture
-def world(world_db, monkeypatch):
+def world(world_db, monkeypatch):  # noqa: F811
     ids, engine = world_db
     monkeypatch.setenv("CASEREVIEW_DB_URL", ids["url"])
     figures_cache._computed.clear()
