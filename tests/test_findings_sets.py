@@ -7,28 +7,17 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import and_, select
 
 from scoring.aggregate import reason_counts, top_problems
 from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, FileDeduction, FileResult, Finding, FindingLink
-from scoring.db.session import session_factory
 from scoring.findings import generate_findings
 from scoring.findings.generate import _campaign_problems
 from scoring.marks import Marks
 from scoring.workflow.recheck import record_recheck
 from tests.test_aggregate_world import m
-from tests.test_findings_world import build_fworld
-
-
-@pytest.fixture
-def fw(engine, tmp_path):
-    session = session_factory(engine)()
-    try:
-        yield build_fworld(session, tmp_path)
-    finally:
-        session.close()
+from tests.test_findings import fw  # noqa: F401 - the findings world, one per test
 
 
 def _defects(s, cid):
