@@ -109,10 +109,6 @@ def plain(value: Any) -> Any:
     return value
 
 
-def canonical(value: Any) -> bytes:
-    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
 def _plain_scalar(value: Any) -> str:
     """`plain` for the values JSON cannot write by itself (the encoder calls it only for those)."""
     if isinstance(value, Decimal):
@@ -148,21 +144,13 @@ def _str_keyed(value: Any) -> bool:
     return True
 
 
-def _canonical_fast(table: str, tracked: dict[str, Any]) -> bytes:
-    """`canonical([table, tracked])`, byte for byte, quicker for rows hashed by the hundred thousand (import
-    batches): no copy by `plain` unless some dict inside is keyed by other than str."""
-    for v in tracked.values():
-        if type(v) not in _LEAVES and not _str_keyed(v):
-            return canonical([table, tracked])
-    return _CANONICAL.encode([table, tracked]).encode("utf-8")
-
-
-def _canonical_fast_value(value: Any) -> bytes:
-    """`canonical(value)`, byte for byte, without `plain`'s copy wherever every dict inside is keyed by str
-    (audit entries are chained by the ten thousand when findings are drafted)."""
+def canonical(value: Any) -> bytes:
+    """Sorted compact JSON of `plain(value)`. Where every dict inside is keyed by str (JSON read from the
+    database always is) the encoder writes the same bytes without `plain`'s copy: rows and audit entries
+    are hashed by the hundred thousand (import batches, drafted findings)."""
     if _str_keyed(value):
         return _CANONICAL.encode(value).encode("utf-8")
-    return canonical(value)
+    return json.dumps(plain(value), sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def sha(data: bytes) -> str:
@@ -178,7 +166,7 @@ def entry_hash(e: Mapping[str, Any] | RowMapping) -> str:
         "old_value": e["old_value"], "new_value": e["new_value"], "note": e["note"] or "",
         "prev_hash": e["prev_hash"],
     }
-    return sha(_canonical_fast_value(content))
+    return sha(canonical(content))
 
 
 def row_hash(table: str, row: Mapping[str, Any] | RowMapping) -> str:
@@ -188,7 +176,7 @@ def row_hash(table: str, row: Mapping[str, Any] | RowMapping) -> str:
 
 def tracked_hash(table: str, tracked: dict[str, Any]) -> str:
     """`row_hash` of a row already cut down to its tracked columns."""
-    return sha(_canonical_fast(table, tracked))
+    return sha(canonical([table, tracked]))
 
 
 def batch_digest(row_hashes: Iterable[str]) -> str:
