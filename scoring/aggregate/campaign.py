@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -182,13 +182,9 @@ def top_problems(db: Session | Engine, actor: Actor, campaign_id: int, *, per_fo
         overall = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
         if not overall:
             return []
-        by_focus: dict[str, list[ReasonCount]] = defaultdict(list)
-        for r in overall[None]:
-            if focus is None or r.focus == focus:
-                by_focus[r.focus].append(r)
-        shown = {f: (rs[:per_focus] if per_focus is not None else rs) for f, rs in by_focus.items()}
+        shown = listed_problems(overall[None], focus=focus, per_focus=per_focus)
         per_unit = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True,
-                                 only={(r.item_id, r.reason_id) for rs in shown.values() for r in rs})
+                                 only={(r.item_id, r.reason_id) for r in shown})
         names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(per_unit)))).all())
         reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, unit_kind,
                                         case_type))
@@ -196,13 +192,21 @@ def top_problems(db: Session | Engine, actor: Actor, campaign_id: int, *, per_fo
     for unit_id, reasons in per_unit.items():
         for u in reasons:
             where[(u.item_id, u.reason_id)].append(UnitCount(unit_id, names[unit_id], u.files))
-    out: list[DefectCount] = []
-    for f in focus_order(shown):
-        for r in shown[f]:
-            units = sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id))
-            out.append(DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id, r.reason,
-                                   r.is_veto, r.files, ratio(r.files, reviewed or 0), units))
-    return out
+    return [DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto,
+                        r.files, ratio(r.files, reviewed or 0),
+                        sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id)))
+            for r in shown]
+
+
+def listed_problems(reasons: Iterable[ReasonCount], *, focus: str | None = None,
+                    per_focus: int | None = None) -> list[ReasonCount]:
+    """Reasons by focus area (the four focus areas first, then the general categories), each area's first
+    `per_focus` (None: all) in the order given (most files first); only area `focus` when given."""
+    by_focus: dict[str, list[ReasonCount]] = defaultdict(list)
+    for r in reasons:
+        if focus is None or r.focus == focus:
+            by_focus[r.focus].append(r)
+    return [r for f in focus_order(by_focus) for r in (by_focus[f][:per_focus] if per_focus is not None else by_focus[f])]
 
 
 @dataclass

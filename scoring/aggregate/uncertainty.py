@@ -195,8 +195,7 @@ def unit_table(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kin
     The point rank follows the campaign's tie-break rule (scoring.ranking), as the notice does."""
     with as_session(db) as session:
         tie_break = readable_campaign(session, actor, campaign_id).tie_break
-        scores = unit_scores(session, campaign_id, unit_kind=check_unit_kind(unit_kind),
-                             case_type=check_case_type(case_type))
+        scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
         figures = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=top_n,
                                scores=scores)
         unc = {u.unit_id: u for u in bootstrap_units(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type,

@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from scoring import audit, audit_state
 from scoring.aggregate import ReasonCount, reason_counts
+from scoring.aggregate.campaign import listed_problems
 from scoring.aggregate.common import focus_label, focus_order, ratio, raw, scoped
 from scoring.db.models import (
     Campaign,
@@ -327,12 +328,9 @@ def _campaign_problems(session: Session, actor: User | None, campaign_id: int,
     overall = reason_counts(session, actor, campaign_id, by_unit=False).get(None, [])
     reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, None, None)) or 0
     units = Counter((r.item_id, r.reason_id) for reasons in per_unit.values() for r in reasons)
-    by_focus: dict[str, list[ReasonCount]] = defaultdict(list)
-    for r in overall:
-        by_focus[r.focus].append(r)
     return [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files,
                      units[(r.item_id, r.reason_id)], ratio(r.files, reviewed))
-            for f in focus_order(by_focus) for r in by_focus[f]]
+            for r in listed_problems(overall)]
 
 
 def _grouped(defects: list[_Defect]
