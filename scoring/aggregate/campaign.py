@@ -30,7 +30,7 @@ from scoring.aggregate.common import (
     readable_campaign,
     scoped,
 )
-from scoring.aggregate.units import FocusRate, ReasonCount, focus_rates, reason_counts, unit_summary
+from scoring.aggregate.units import FocusRate, ReasonCount, UnitFigures, focus_rates, reason_counts, unit_summary
 from scoring.db.models import (
     CaseFile,
     FileDeduction,
@@ -104,12 +104,13 @@ def _sampled(session: Session, campaign_id: int, unit_kind: str | None, case_typ
 
 
 def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                     case_type: str | None = None) -> CampaignFigures:
+                     case_type: str | None = None, units: list[UnitFigures] | None = None) -> CampaignFigures:
     """The headline figures over every reviewed file of the selection.
 
     Same definitions as `unit_summary`, over all files at once (the mean is the mean of files, not of
     unit means). `unit_groups` puts each unit in the band its (rounded) mean falls in, using the
-    campaign's bands, e.g. ≥90 / 80-89.99 / 60-79.99 / <60; best unit first within a band."""
+    campaign's bands, e.g. ≥90 / 80-89.99 / 60-79.99 / <60; best unit first within a band. `units` is
+    `unit_summary` of the same selection when the caller already has it."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         campaign = readable_campaign(session, actor, campaign_id)
@@ -128,8 +129,9 @@ def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, un
         sstmt = scoped(select(raw(FileResult.score)).select_from(FileResult), campaign_id, unit_kind,
                       case_type).order_by(raw(FileResult.score))
         scores = [int(s) for s in session.scalars(sstmt)]
-        units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0,
-                             with_focus=False)
+        if units is None:
+            units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0,
+                                 with_focus=False)
         ubands = unit_bands(campaign)
         groups = [BandGroup(b.name, b.min, ubands[i - 1].min if i else None) for i, b in enumerate(ubands)]
         by_name = {g.band: g for g in groups}

@@ -262,8 +262,8 @@ def build_notice(session: Session, actor: User | None, campaign_ref: int | str, 
     campaign = documents_campaign(session, actor, campaign_ref, observers=True)
     fonts = fonts or DocFonts()
     warnings: list[DocWarning] = []
-    fig = campaign_figures(session, actor, campaign.id)
     units = unit_summary(session, actor, campaign.id, top_n=0)
+    fig = campaign_figures(session, actor, campaign.id, units=units)
     masked = bool(campaign.anonymise) or anonymise_traces
     findings = load_findings(session, actor, campaign.id, unit_id=None, anonymise=masked)
     warnings.extend(findings.warnings)
