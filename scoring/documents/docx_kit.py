@@ -418,7 +418,6 @@ def table(doc: DocxDocument, headers: Sequence[str], rows: Sequence[Sequence[Any
 
 
 _TEXT_PARTS = (qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"))
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _BREAKS = re.compile(r"[\t\r\n]")
 
 
@@ -427,8 +426,7 @@ _RUN = f"{qn('w:p')}/{qn('w:r')}"
 
 
 def _skeleton(template: Any) -> Any:
-    """A copy of a table row with one empty w:t in each cell's run, the text part most cells get: a
-    later row copies it and sets the texts (faster than removing and making elements row by row)."""
+    """A copy of a table row with one empty w:t in each cell's run: its kind's marker row is made from it."""
     tr = copy.deepcopy(template)
     for tc in tr.findall(qn("w:tc")):
         run = tc.find(_RUN)
@@ -438,19 +436,11 @@ def _skeleton(template: Any) -> Any:
     return tr
 
 
-def _copy_with_texts(skeleton: Any, texts: Sequence[str]) -> Any:
-    """A copy of a row `_skeleton` made whose cells (one run each) say `texts`, written as python-docx
-    writes a run's text (tab and line break as their elements, surrounding spaces preserved)."""
+def _marker_row(skeleton: Any, texts: Sequence[str]) -> Any:
+    """A copy of a row `_skeleton` made, its cells saying `texts` (a stream's markers: plain text)."""
     tr = copy.deepcopy(skeleton)
     for t, text in zip(list(tr.iter(_W_T)), texts, strict=True):
-        if text and not _BREAKS.search(text):  # the common case: the one w:t
-            t.text = text
-            if text != text.strip():
-                t.set(_XML_SPACE, "preserve")
-            continue
-        run = t.getparent()
-        run.remove(t)
-        run.extend(_run_parts(text))
+        t.text = text
     return tr
 
 
@@ -479,7 +469,7 @@ def _mark_stream(doc: DocxDocument, tbl: Any, stream: _RowStream, templates: Seq
     for kind, skeleton in enumerate(templates):
         if skeleton is not None:
             cells = len(skeleton.findall(f"{qn('w:tc')}/{_RUN}/{qn('w:t')}"))
-            tbl.append(_copy_with_texts(skeleton, [_MARK.format(stream.key, kind, i) for i in range(cells)]))
+            tbl.append(_marker_row(skeleton, [_MARK.format(stream.key, kind, i) for i in range(cells)]))
     _STREAMS.setdefault(doc.part, []).append(stream)
 
 
@@ -490,7 +480,7 @@ def _w_t(text: str) -> str:
 
 
 def _text_xml(text: str) -> str:
-    """A cell's text as the run parts `_run_parts` makes, serialised."""
+    """A cell's text as python-docx writes a run's text: tabs and line breaks as their own elements."""
     if not _BREAKS.search(text):
         return _w_t(text) if text else ""
     out = []
@@ -570,41 +560,6 @@ class _SplicingZipWriter:
 
     def close(self) -> None:
         self._zip.close()
-
-
-def _run_parts(text: str) -> list[Any]:
-    if not _BREAKS.search(text):  # the common case: one w:t (or nothing for an empty cell)
-        if not text:
-            return []
-        t = OxmlElement("w:t")
-        t.text = text
-        if text != text.strip():
-            t.set(_XML_SPACE, "preserve")
-        return [t]
-    parts: list[Any] = []
-    buf = ""
-
-    def flush() -> None:
-        nonlocal buf
-        if buf:
-            t = OxmlElement("w:t")
-            t.text = buf
-            if buf != buf.strip():
-                t.set(_XML_SPACE, "preserve")
-            parts.append(t)
-            buf = ""
-
-    for ch in text:
-        if ch == "\t":
-            flush()
-            parts.append(OxmlElement("w:tab"))
-        elif ch in "\r\n":
-            flush()
-            parts.append(OxmlElement("w:br"))
-        else:
-            buf += ch
-    flush()
-    return parts
 
 
 def _tc_width(tc: Any, width_cm: float) -> None:
