@@ -47,6 +47,7 @@ from scoring import audit, audit_state
 from scoring.aggregate import ReasonCount, reason_counts
 from scoring.aggregate.campaign import listed_problems
 from scoring.aggregate.common import focus_label, focus_order, ratio, raw, scoped
+from scoring.db.bulk import BulkInsert
 from scoring.db.models import (
     Campaign,
     CaseFile,
@@ -447,21 +448,14 @@ _LINK_COLUMNS = ("finding_id", "case_file_id", "item_id", "reason_id")
 
 
 def _insert_links(session: Session, links: list[tuple[int, int, str, str]], known: Iterable[int] = ()) -> None:
-    """Insert links, each (finding id, case file id, item id, reason id), compiled once and given to the
-    driver's executemany as they are (integers and text: no bind processors to apply) — SQLAlchemy's
-    per-row parameters, the ORM's bulk path and RETURNING each cost seconds at ~0.5 M links — and note
-    them for the audit state: the links of their findings, less the `known` ids those already had."""
+    """Insert links, each (finding id, case file id, item id, reason id), in one driver executemany
+    (`BulkInsert`: ~0.5 M links at province), and note them for the audit state: the links of their
+    findings, less the `known` ids those already had."""
     if not links:
         return
     t = _LINKS
     conn = session.connection()
-    compiled = insert(t).compile(dialect=conn.dialect, column_keys=list(_LINK_COLUMNS))
-    if compiled.positional:
-        order = [_LINK_COLUMNS.index(name) for name in compiled.positiontup or ()]
-        params: list[Any] = links if order == [0, 1, 2, 3] else [tuple(lk[i] for i in order) for lk in links]
-    else:
-        params = [dict(zip(_LINK_COLUMNS, lk, strict=True)) for lk in links]
-    conn.exec_driver_sql(str(compiled), params)
+    BulkInsert(conn, t, _LINK_COLUMNS).run(links)
     finding_ids = sorted({lk[0] for lk in links})
     known = set(known)
     ids: list[int] = []

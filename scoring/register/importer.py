@@ -13,7 +13,7 @@ import datetime as dt
 import functools
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from scoring import audit_chain
 from scoring.accounts import acting_id
+from scoring.db.bulk import BulkInsert
 from scoring.db.models import Base, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport
@@ -385,36 +386,6 @@ def _short(exc: SQLAlchemyError) -> str:
     return " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
 
 
-class _BulkInsert:
-    """An INSERT of many rows compiled once and given to the driver's executemany as tuples: SQLAlchemy's
-    per-row parameter building was a fifth of an import's time. The values are typed by the columns' own
-    bind processors (JSON, dates, Centi) as SQLAlchemy types them; same connection and transaction, and
-    errors still arrive as SQLAlchemy's (IntegrityError ...)."""
-
-    def __init__(self, conn: Connection, table: sa.Table, columns: tuple[str, ...]) -> None:
-        left_out = [c.name for c in table.columns if c.name not in columns and c.default is not None]
-        if left_out:
-            raise ValueError(f"columns with a default must be given: {left_out}")  # internal: it would not apply
-        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
-        self.conn, self.sql = conn, str(compiled)
-        self.names = list(compiled.positiontup or ()) if compiled.positional else list(columns)
-        self.order = [columns.index(name) for name in self.names]
-        dialect = conn.dialect
-        self.processors = [(i, bind) for i, name in enumerate(columns)
-                           if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
-
-    def run(self, rows: list[Sequence[Any]]) -> None:
-        """Insert `rows`, each a sequence of values in the order of `columns`; typed column by column."""
-        if not rows:
-            return
-        columns: list[Iterable[Any]] = list(zip(*rows, strict=True))
-        for i, bind in self.processors:
-            columns[i] = map(bind, columns[i])
-        ordered = zip(*(columns[i] for i in self.order), strict=True)
-        params = list(ordered) if self.conn.dialect.positional else [dict(zip(self.names, p, strict=True)) for p in ordered]
-        self.conn.exec_driver_sql(self.sql, params)
-
-
 class _Seen:
     """Case numbers met so far in this file, with their row, in a temporary table (memory stays flat)."""
 
@@ -429,7 +400,7 @@ class _Seen:
             postgresql_on_commit="drop",
         )
         self.table.create(conn)
-        self.insert = _BulkInsert(conn, self.table, ("case_number", "row_no"))
+        self.insert = BulkInsert(conn, self.table, ("case_number", "row_no"))
 
     def rows_of(self, numbers: list[str]) -> dict[str, int]:
         if not numbers:
@@ -467,7 +438,7 @@ class _Import:
             self.units = UnitIndex.load(conn)
             self.unit_named = _Memo(self.units.find)
             seen = _Seen(conn)
-            self.case_files = _BulkInsert(conn, Base.metadata.tables["case_files"], CASE_FILE_COLUMNS)
+            self.case_files = BulkInsert(conn, Base.metadata.tables["case_files"], CASE_FILE_COLUMNS)
             self._check_same_file()
             rows = self._rows()
             while chunk := list(islice(rows, CHUNK_ROWS)):
