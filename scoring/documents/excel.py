@@ -106,15 +106,15 @@ class Sheet:
         self.row += 1
 
     def _cell(self, row: int, col: int, value: Any, fmt: Any) -> int:
-        """Write one typed cell; returns the width it asks of its column. The common types are told
-        apart by their exact type first: an export writes millions of cells."""
+        """Write one typed cell; returns the width it asks of its column. Text and Decimal (the common
+        cells: an export writes millions) are told apart first."""
         ws = self.ws
         kind = type(value)
         if kind is str and value:
             shown, width = _text(value)
             ws.write_string(row, col, shown, fmt)
             return width
-        if kind is Decimal:
+        if isinstance(value, Decimal):
             ws.write_number(row, col, float(value), fmt or self.book.decimal)
             return _number_width(value)
         if value is None or value == "":
@@ -124,9 +124,8 @@ class Sheet:
         if isinstance(value, bool):
             ws.write_string(row, col, "是" if value else "否", fmt)
             return 2
-        if isinstance(value, int | float | Decimal):
-            ws.write_number(row, col, float(value), fmt or (self.book.decimal if isinstance(value, Decimal)
-                                                             else None))
+        if isinstance(value, int | float):
+            ws.write_number(row, col, float(value), fmt)
             return _number_width(value)
         if isinstance(value, dt.datetime):
             ws.write_datetime(row, col, value, self.book.datetime)
