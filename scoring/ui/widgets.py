@@ -186,9 +186,9 @@ def focus_labels() -> dict[str, str]:
 PAGE_SIZE = 50  # rows a long list shows at once: a page costs the same for 40 files and 4,000
 
 
-def paged(rows: Sequence[T], key: str, size: int | None = None) -> Sequence[T]:
+def paged(rows: Sequence[T], key: str) -> Sequence[T]:
     """One page of a long list, with its page picker; the whole list when it fits on one page."""
-    size = size or PAGE_SIZE
+    size = PAGE_SIZE
     pages = max(1, math.ceil(len(rows) / size))
     if pages == 1:
         return rows
