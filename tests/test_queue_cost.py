@@ -7,11 +7,12 @@ import datetime as dt
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from scoring.accounts import create_user
+from scoring.db.models import Assignment
 from scoring.db.session import session_factory
-from scoring.desk.reviewer import my_queue, queue_progress, reviewer_campaigns
+from scoring.desk.reviewer import my_queue, queue_progress, queue_window, reviewer_campaigns
 from scoring.rubric.loader import RubricLibrary
 from scoring.workflow.assignments import apply_plan, plan_auto_assignment, reviewer_progress
 from scoring.workflow.campaigns import create_campaign, spec_from_options
@@ -84,3 +85,66 @@ def test_lead_progress_costs_the_same_statements_at_4_and_40_files(engine, panel
             state_counts(s, lead, cid)
         counts[size] = len(statements)
     assert counts[4] == counts[40], counts
+
+
+def test_the_scoring_pickers_window_costs_the_same_statements_at_4_and_40_files(engine, panel):
+    s, _, out = panel
+    counts = {}
+    for size, (cid, reviewer) in out.items():
+        last = s.scalars(select(Assignment.id).where(Assignment.reviewer_id == reviewer.id)
+                         .order_by(Assignment.id.desc())).first()
+        s.expire_all()
+        with counted(engine) as statements:
+            window = queue_window(s, reviewer, last, size=3)
+        assert window.chosen is not None and window.position == size
+        counts[size] = len(statements)
+    assert counts[4] == counts[40] <= 5, counts
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 50])
+def test_the_window_is_the_page_of_the_queue_that_holds_the_chosen_file(panel, size):
+    """Exhaustively over a 40-file queue: the window is the slice of `my_queue` on the chosen file's page,
+    its neighbours are the queue's, and its position is the file's place in the queue."""
+    s, _, out = panel
+    _, reviewer = out[40]
+    queue = my_queue(s, reviewer)
+    ids = [e.assignment_id for e in queue]
+    for i, aid in enumerate(ids):
+        w = queue_window(s, reviewer, aid, size=size)
+        start = (i // size) * size
+        assert [e.assignment_id for e in w.entries] == ids[start:start + size]
+        assert (w.total, w.first, w.position) == (len(ids), start + 1, i + 1)
+        assert w.chosen == queue[i]
+        assert w.previous == (ids[i - 1] if i else None)
+        assert w.next == (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def test_another_reviewers_file_is_not_chosen_and_the_first_page_shows(panel):
+    s, _, out = panel
+    _, mine = out[40]
+    _, theirs = out[4]
+    foreign = s.scalars(select(Assignment.id).where(Assignment.reviewer_id == theirs.id)).first()
+    w = queue_window(s, mine, foreign, size=5)
+    queue = [e.assignment_id for e in my_queue(s, mine)]
+    assert w.chosen is None and w.position is None and w.previous is None
+    assert w.next == queue[0]  # "next" starts at the queue's first file
+    assert [e.assignment_id for e in w.entries] == queue[:5]
+    empty = queue_window(s, mine, None, search="no such case number", size=5)
+    assert (empty.entries, empty.total, empty.first) == ([], 0, 0)
+
+
+def test_search_lists_the_matching_case_numbers_literally(panel):
+    s, _, out = panel
+    _, reviewer = out[40]
+    queue = my_queue(s, reviewer)
+    target = queue[17]
+    w = queue_window(s, reviewer, queue[0].assignment_id, search=f"  {target.case_number}  ", size=5)
+    assert [e.assignment_id for e in w.entries] == [target.assignment_id] and w.total == 1
+    assert w.chosen == queue[0] and w.next == queue[1].assignment_id  # the chosen file and its neighbours stay
+    for wildcard in ("%", "_"):  # LIKE's wildcards are matched as themselves
+        hits = queue_window(s, reviewer, None, search=wildcard, size=50)
+        assert hits.total == sum(wildcard in e.case_number for e in queue) == len(hits.entries)
+    common = queue[0].case_number[:2]
+    w = queue_window(s, reviewer, None, search=common, size=5)
+    matching = [e.assignment_id for e in queue if common.lower() in e.case_number.lower()]
+    assert w.total == len(matching) and [e.assignment_id for e in w.entries] == matching[:5]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from scoring.accounts import create_user
 from scoring.db.models import Assignment, Review
@@ -194,6 +195,41 @@ def test_scoring_page_without_a_chosen_file_asks_for_one(world):
     at.selectbox(key="score_pick").set_value(world["a1"]).run()
     assert texts(at, "subheader")[0] == "东水罚〔2024〕2号"
     assert at.query_params["assignment"] == str(world["a1"])
+
+
+def _long_queue(world, extra: int) -> list[int]:
+    """`extra` more files of 区水务局 assigned to reviewer A (numbered 4, 5, ...); A's assignments in order."""
+    from scoring.db.models import Campaign, Unit, User
+
+    with transaction(world["engine"]) as s:
+        f = Factory(s)
+        home = s.query(Unit).filter_by(name="区水务局").one()
+        campaign, lead, a = s.get(Campaign, world["campaign"]), s.get(User, world["lead"]), s.get(User, world["a"])
+        files = [f.case_file(home, case_number=f"东水罚〔2024〕{n}号", hearing_held=False) for n in range(4, 4 + extra)]
+        f.sample(campaign, files)
+        for cf in files:
+            assign(s, lead, campaign, cf, a)
+        return list(s.scalars(sa.select(Assignment.id).where(Assignment.reviewer_id == a.id).order_by(Assignment.id)))
+
+
+def test_the_scoring_picker_lists_a_page_of_a_long_queue_with_previous_next_and_search(world):
+    ids = _long_queue(world, 57)  # 59 files: the picker lists the 50 around the chosen one, not all 59
+    at = _open_score_page(world, "a", ids[-1])
+    pick = at.selectbox(key="score_pick")
+    assert pick.options and len(pick.options) == 9 and pick.value == ids[-1]  # files 51-59
+    assert "第 59 / 59 本 · 列表显示第 51–59 本，共 59 本" in texts(at, "caption")
+    assert at.button(key="score_next").disabled and not at.button(key="score_prev").disabled
+    at.button(key="score_prev").click().run()
+    assert not at.exception, at.exception
+    assert texts(at, "subheader")[0] == "东水罚〔2024〕59号" and at.query_params["assignment"] == str(ids[-2])
+    at.text_input(key="score_find").input("〔2024〕7号").run()
+    assert at.selectbox(key="score_pick").options == ["东水罚〔2024〕59号 · 未开始 · 2024年度评查",
+                                                      "东水罚〔2024〕7号 · 未开始 · 2024年度评查"]
+    assert "案号匹配 1 本，显示前 1 本" in texts(at, "caption")
+    at.selectbox(key="score_pick").set_value(ids[5]).run()
+    assert texts(at, "subheader")[0] == "东水罚〔2024〕7号" and at.query_params["assignment"] == str(ids[5])
+    at.text_input(key="score_find").input("").run()
+    assert len(at.selectbox(key="score_pick").options) == 50 and "第 6 / 59 本" in texts(at, "caption")[0]
 
 
 def test_a_lead_has_no_queue(world):

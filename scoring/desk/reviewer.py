@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from scoring.calibration.gate import require_calibrated
@@ -124,13 +124,9 @@ _QUEUE_COLUMNS = (
 )
 
 
-def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> list[QueueEntry]:
-    """The reviewer's own assigned files (of one campaign, or all), in assignment order.
-
-    One statement whatever the queue's length (assignment, file, unit, campaign and review joined),
-    so a redraw of the reviewer's pages costs one query, not two per file."""
-    check(actor, Action.OWN_QUEUE)
-    stmt = (
+def _queue_select(actor: User) -> Select[Any]:
+    """The joined row of each of the actor's assigned files (`_QUEUE_COLUMNS`), in assignment order."""
+    return (
         select(*_QUEUE_COLUMNS)
         .join(Campaign, Campaign.id == Assignment.campaign_id)
         .join(CaseFile, CaseFile.id == Assignment.case_file_id)
@@ -139,8 +135,21 @@ def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> l
         .where(Assignment.reviewer_id == actor.id)
         .order_by(Assignment.id)
     )
+
+
+def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> list[QueueEntry]:
+    """The reviewer's own assigned files (of one campaign, or all), in assignment order.
+
+    One statement whatever the queue's length (assignment, file, unit, campaign and review joined),
+    so a redraw of the reviewer's pages costs one query, not two per file."""
+    check(actor, Action.OWN_QUEUE)
+    stmt = _queue_select(actor)
     if campaign_id is not None:
         stmt = stmt.where(Assignment.campaign_id == campaign_id)
+    return _entries(session, stmt)
+
+
+def _entries(session: Session, stmt: Select[Any]) -> list[QueueEntry]:
     n_flags = len(FILE_FLAGS)
     out = []
     for row in session.execute(stmt):
@@ -154,6 +163,53 @@ def my_queue(session: Session, actor: User, campaign_id: int | None = None) -> l
             review_id=rid, total=total, grade=grade, veto=bool(veto) if rid is not None else False,
             updated_at=updated))
     return out
+
+
+WINDOW = 50  # files the scoring page's picker lists at once
+
+
+@dataclass(frozen=True)
+class QueueWindow:
+    """A stretch of the reviewer's queue, for the scoring page's picker: it costs the same for a queue of
+    40 files and one of 4,000 (a reviewer's action must not grow with the campaign)."""
+
+    entries: list[QueueEntry]  # at most `size` files, in assignment order
+    total: int  # files in the queue (with a search: files whose case number matches)
+    first: int  # 1-based position of entries[0] among those `total` (0 when there are none)
+    chosen: QueueEntry | None  # the file asked for, when it is the actor's (listed or not)
+    position: int | None  # its 1-based position in the whole queue
+    previous: int | None  # the assignment before it in the whole queue
+    next: int | None  # the assignment after it (the queue's first when none is chosen)
+
+
+def queue_window(session: Session, actor: User, around: int | None = None, *, search: str = "",
+                 size: int = WINDOW) -> QueueWindow:
+    """The page of `size` files of the actor's queue that holds assignment `around` (the first page when
+    `around` is None or not the actor's), with its neighbours in the queue; with a `search`, the first
+    `size` files whose case number contains it instead (case-insensitive). A fixed number of statements,
+    each reading an index range or `size` rows, whatever the queue's length."""
+    check(actor, Action.OWN_QUEUE)
+    own = Assignment.reviewer_id == actor.id
+    chosen = position = previous = following = None
+    found = _entries(session, _queue_select(actor).where(Assignment.id == around)) if around is not None else []
+    if found:  # its place and neighbours, and the queue's length, in one pass over the actor's index range
+        chosen, before, after = found[0], Assignment.id < around, Assignment.id > around
+        total, ahead, previous, following = session.execute(select(
+            func.count(), func.coalesce(func.sum(case((before, 1), else_=0)), 0),
+            func.max(case((before, Assignment.id))), func.min(case((after, Assignment.id)))).where(own)).one()
+        position = int(ahead) + 1
+    else:  # nothing chosen: "next" is the queue's first file
+        total, following = session.execute(select(func.count(), func.min(Assignment.id)).where(own)).one()
+    text = search.strip()
+    if text:
+        matches = CaseFile.case_number.icontains(text, autoescape=True)
+        total = session.scalar(select(func.count()).select_from(Assignment)
+                               .join(CaseFile, CaseFile.id == Assignment.case_file_id).where(own, matches)) or 0
+        entries = _entries(session, _queue_select(actor).where(matches).limit(size))
+        return QueueWindow(entries, total, 1 if entries else 0, chosen, position, previous, following)
+    start = ((position - 1) // size) * size if position is not None else 0
+    entries = _entries(session, _queue_select(actor).offset(start).limit(size))
+    return QueueWindow(entries, total, start + 1 if entries else 0, chosen, position, previous, following)
 
 
 def queue_progress(entries: list[QueueEntry]) -> QueueProgress:

@@ -9,9 +9,10 @@ import streamlit as st
 from scoring.desk.reviewer import (
     OpenedReview,
     QueueEntry,
-    my_queue,
+    QueueWindow,
     open_for_scoring,
     others_after_submission,
+    queue_window,
 )
 from scoring.errors import CaseReviewError
 from scoring.form_notes import form_notes
@@ -24,6 +25,7 @@ from scoring.ui.score_form.labels import FormContext, run_engine, standard_versi
 from scoring.ui.score_form.result_view import show_others, show_result
 
 PICK = "score_pick"
+FIND = "score_find"
 QUERY = "assignment"
 MY_FILES = "scoring/ui/pages/my_files.py"
 
@@ -49,18 +51,42 @@ def _status_label(status: str) -> str:
     return t(f"myfiles.status.{status}")
 
 
-def _picker(entries: list[QueueEntry]) -> int | None:
-    chosen = _from_query() or st.session_state.get(score_store.SELECTED)
-    by_id = {e.assignment_id: e for e in entries}
-    st.session_state[PICK] = chosen if chosen in by_id else None
-    labels = {a: f"{e.case_number} · {_status_label(e.status)} · {e.campaign}" for a, e in by_id.items()}
+def _label(e: QueueEntry) -> str:
+    return f"{e.case_number} · {_status_label(e.status)} · {e.campaign}"
+
+
+def _picker(window: QueueWindow, chosen: int | None) -> int | None:
+    """The files of the window (the stretch of the queue around the chosen one, or a search's matches),
+    the chosen one always among them, with previous/next through the whole queue. Returns the chosen
+    assignment even when it is not the actor's, so that opening it shows why it cannot be."""
+    options = {e.assignment_id: e for e in window.entries}
+    if window.chosen is not None and window.chosen.assignment_id not in options:
+        options = {window.chosen.assignment_id: window.chosen, **options}
+    st.session_state[PICK] = chosen if window.chosen is not None else None  # not one's own: the core refuses it
+    labels = {a: _label(e) for a, e in options.items()}
+    find, back, ahead = st.columns([4, 1, 1], vertical_alignment="bottom")
+    find.text_input(t("scorep.find"), key=FIND, placeholder=t("scorep.find_hint"))
+    back.button(t("scorep.previous"), key="score_prev", icon=":material/chevron_left:", width="stretch",
+                disabled=window.previous is None, on_click=_choose, args=(window.previous,))
+    ahead.button(t("scorep.next"), key="score_next", icon=":material/chevron_right:", width="stretch",
+                 disabled=window.next is None, on_click=_choose, args=(window.next,))
     st.selectbox(  # labels fixed now, in the chosen language (a later format outside a run keeps them)
-        t("scorep.pick"), list(by_id), key=PICK, on_change=_picked, placeholder=t("scorep.pick_hint"),
+        t("scorep.pick"), list(options), key=PICK, on_change=_picked, placeholder=t("scorep.pick_hint"),
         format_func=labels.__getitem__,
     )
+    st.caption(_window_caption(window))
     if chosen is not None:
         _choose(chosen)
     return chosen
+
+
+def _window_caption(window: QueueWindow) -> str:
+    if st.session_state.get(FIND, "").strip():
+        return t("scorep.found", n=window.total, shown=len(window.entries))
+    where = t("scorep.position", position=window.position, total=window.total) if window.position else ""
+    listed = t("scorep.listed", first=window.first, last=window.first + len(window.entries) - 1,
+               total=window.total) if window.entries else ""
+    return " · ".join(part for part in (where, listed) if part)
 
 
 def _header(entry: QueueEntry, standard_title: str, version_label: str | None, standard_hash: str) -> None:
@@ -76,17 +102,19 @@ def _header(entry: QueueEntry, standard_title: str, version_label: str | None, s
 
 def render() -> None:
     st.title(t("scorep.title"))
+    chosen = _from_query() or st.session_state.get(score_store.SELECTED)
     try:
         with state.acting() as (session, actor):
-            entries = my_queue(session, actor)
+            window = queue_window(session, actor, chosen, search=st.session_state.get(FIND, ""))
     except CaseReviewError as exc:
         show_error(exc)
         return
-    if not entries:
+    if not window.total and not st.session_state.get(FIND, "").strip():
         st.info(t("myfiles.none"))
-    assignment_id = _picker(entries)
+        return
+    assignment_id = _picker(window, chosen)
     if assignment_id is None:
-        if entries:
+        if window.total:
             st.info(t("scorep.choose"))
             st.page_link(MY_FILES, label=t("page.my_files"), icon=":material/assignment:")
         return
