@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from scoring import audit_chain as chain
 from scoring.db.models import Assignment, Base, Finding, Review, SampleRecord, User
+from scoring.item_values import pack
 from scoring.messages import MESSAGES, Msg
 from scoring.policy import Action, check
 
@@ -92,6 +93,7 @@ def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyR
                     report.chain_problems.append(Msg("audit.v.damaged", {"detail": "; ".join(map(str, check[:5]))}))
             rows, batches = _walk(conn, report)
             _check_rows(conn, report, rows, batches)
+            _check_item_values(conn, report)
             if campaign_id is not None:
                 _limit_to_campaign(conn, report, campaign_id)
     except sa.exc.DatabaseError as exc:
@@ -173,6 +175,16 @@ def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str,
     for (table, k), vouched in chained.items():
         if vouched is not None and (table, k) not in seen:
             report.row_problems.append(RowProblem(table, k, "audit.v.row_deleted"))
+
+
+def _check_item_values(conn: Connection, report: VerifyReport) -> None:
+    """Each review's packed item deductions are derived from its result (`item_values`), which the chain
+    vouches for: re-derive them, so an edit of the packed values alone is caught too."""
+    r = Base.metadata.tables["reviews"]
+    stmt = sa.select(r.c.id, r.c.result, r.c.item_values).order_by(r.c.id).execution_options(yield_per=2000)
+    for rid, result, packed in conn.execute(stmt):
+        if packed != pack(result):
+            report.row_problems.append(RowProblem("reviews", str(rid), "audit.v.item_values_differ"))
 
 
 def _campaign_of(conn: Connection, table: str, key: str) -> int | None:

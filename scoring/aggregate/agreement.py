@@ -31,11 +31,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import krippendorff
 import numpy as np
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 from threadpoolctl import threadpool_limits
 
@@ -57,9 +57,10 @@ from scoring.aggregate.uncertainty import (
 )
 from scoring.db.models import Assignment, CaseFile, Review, Unit, User
 from scoring.domain import ReviewStatus
+from scoring.errors import CaseReviewError
+from scoring.item_values import unpack
+from scoring.rubric.model import Standard
 from scoring.standards import load_version
-
-MISSING_STATUSES = ("na", "not_applicable")
 
 K = TypeVar("K", bound=Hashable)
 
@@ -244,61 +245,80 @@ class Agreement(Figures):
 
 
 @dataclass(frozen=True)
-class _ReviewRow:
-    review_id: int
-    case_file_id: int
-    reviewer_id: int
-    total: float
-    standard_hash: str
-    result: dict | None
+class _Reviews:
+    """The submitted reviews of the double-scored files of a selection, ordered by file then review, as
+    parallel columns."""
+
+    review_ids: list[int]
+    files: np.ndarray  # case file id per review
+    reviewers: np.ndarray  # reviewer id per review
+    totals: np.ndarray  # the review's final total
+    standards: list[str]  # standard version hash per review
+    item_values: list[bytes | None]  # packed per-item deductions (empty unless asked for)
+
+    def __len__(self) -> int:
+        return len(self.review_ids)
 
 
 def _double_scored(session: Session, campaign_id: int, unit_kind: str | None, case_type: str | None,
-                   with_result: bool) -> list[_ReviewRow]:
-    submitted = (Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED.value)
-    doubles = (select(Assignment.case_file_id).join(Review, Review.assignment_id == Assignment.id)
-               .where(*submitted).group_by(Assignment.case_file_id).having(func.count() >= 2))
+                   with_values: bool) -> _Reviews:
+    """One pass over the selection's submitted reviews; the files with fewer than two are dropped here
+    (the unit and case-type filters are properties of the file, so they keep or drop all its reviews)."""
     cols = [Review.id, Assignment.case_file_id, Assignment.reviewer_id, raw(Review.total), Review.standard_hash]
-    if with_result:
-        cols.append(Review.result)
+    if with_values:
+        cols.append(Review.item_values)
     stmt = (select(*cols).select_from(Review).join(Assignment, Assignment.id == Review.assignment_id)
-            .join(CaseFile, CaseFile.id == Assignment.case_file_id).join(Unit, Unit.id == CaseFile.unit_id)
-            .where(*submitted, Assignment.case_file_id.in_(doubles)).order_by(Assignment.case_file_id, Review.id))
+            .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED.value)
+            .order_by(Assignment.case_file_id, Review.id))
+    if unit_kind is not None or case_type is not None:
+        stmt = stmt.join(CaseFile, CaseFile.id == Assignment.case_file_id)
     if unit_kind is not None:
-        stmt = stmt.where(Unit.kind == unit_kind)
+        stmt = stmt.join(Unit, Unit.id == CaseFile.unit_id).where(Unit.kind == unit_kind)
     if case_type is not None:
         stmt = stmt.where(CaseFile.case_type == case_type)
-    return [_ReviewRow(r[0], r[1], r[2], int(r[3]) / 100, r[4], r[5] if with_result else None)
-            for r in session.execute(stmt)]
-
-
-def _matrix(cells: dict[tuple[int, int], float], coders: Sequence[int], units: Sequence[int]) -> np.ndarray:
-    ci = {c: i for i, c in enumerate(coders)}
-    ui = {u: j for j, u in enumerate(units)}
-    m = np.full((len(coders), len(units)), np.nan)
-    for (coder, unit), value in cells.items():
-        m[ci[coder], ui[unit]] = value
-    return m
+    rows = session.execute(stmt).all()
+    files = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
+    _, inverse, counts = np.unique(files, return_inverse=True, return_counts=True)
+    keep = np.flatnonzero(counts[inverse] >= 2)
+    kept = [rows[i] for i in keep.tolist()]
+    return _Reviews(
+        review_ids=[r[0] for r in kept], files=files[keep],
+        reviewers=np.fromiter((r[2] for r in kept), dtype=np.int64, count=len(kept)),
+        totals=np.fromiter((int(r[3]) / 100 for r in kept), dtype=float, count=len(kept)),
+        standards=[r[4] for r in kept], item_values=[r[5] for r in kept] if with_values else [])
 
 
 def severity_from_scores(rows: Sequence[tuple[int, K, float]]) -> dict[K, tuple[int, float, float]]:
     """(file, reviewer, total) rows -> reviewer -> (files, mean signed gap, mean absolute gap) to the
     mean of the other reviewers of the same file; files with a single review are skipped."""
-    by_file: dict[int, list[tuple[K, float]]] = defaultdict(list)
-    for file_id, reviewer, total in rows:
-        by_file[file_id].append((reviewer, total))
-    gaps: dict[K, list[float]] = defaultdict(list)
-    for reviews in by_file.values():
-        if len(reviews) < 2:
-            continue
-        s = sum(t for _, t in reviews)
-        for reviewer, t in reviews:
-            gaps[reviewer].append(t - (s - t) / (len(reviews) - 1))
-    return {r: (len(g), sum(g) / len(g), sum(abs(x) for x in g) / len(g)) for r, g in gaps.items()}
+    if not rows:
+        return {}
+    keys = list(dict.fromkeys(r for _, r, _ in rows))
+    code = {k: i for i, k in enumerate(keys)}
+    found = _severity_arrays(np.array([f for f, _, _ in rows], dtype=np.int64),
+                             np.array([code[r] for _, r, _ in rows], dtype=np.int64),
+                             np.array([t for _, _, t in rows], dtype=float))
+    return {keys[i]: v for i, v in found.items()}
 
 
-def _severity(session: Session, rows: list[_ReviewRow]) -> list[ReviewerSeverity]:
-    found = severity_from_scores([(r.case_file_id, r.reviewer_id, r.total) for r in rows])
+def _severity_arrays(files: np.ndarray, reviewers: np.ndarray, totals: np.ndarray) -> dict[int, tuple[int, float, float]]:
+    """`severity_from_scores` on parallel arrays (reviewers as small non-negative codes or ids): each
+    file's sum and count, each review's gap to its co-reviewers' mean, each reviewer's means, summed
+    in row order as the plain loop would."""
+    _, f, m = np.unique(files, return_inverse=True, return_counts=True)
+    sums = np.bincount(f, weights=totals)
+    pair = m[f] >= 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gaps = totals - (sums[f] - totals) / (m[f] - 1)
+    ids, r = np.unique(reviewers[pair], return_inverse=True)
+    n = np.bincount(r)
+    mean = np.bincount(r, weights=gaps[pair]) / n
+    mean_abs = np.bincount(r, weights=np.abs(gaps[pair])) / n
+    return {int(i): (int(c), float(a), float(b)) for i, c, a, b in zip(ids, n, mean, mean_abs, strict=True)}
+
+
+def _severity(session: Session, reviews: _Reviews) -> list[ReviewerSeverity]:
+    found = _severity_arrays(reviews.files, reviews.reviewers, reviews.totals)
     if not found:
         return []
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(found))))}
@@ -314,39 +334,40 @@ def reviewer_severity(db: Session | Engine, campaign_id: int, *, unit_kind: str 
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         get_campaign_row(session, campaign_id)
-        return _severity(session, _double_scored(session, campaign_id, unit_kind, case_type, with_result=False))
+        return _severity(session, _double_scored(session, campaign_id, unit_kind, case_type, with_values=False))
 
 
-def _item_meta(session: Session, hashes: set[str]) -> dict[str, tuple[str, str]]:
+def _item_meta(standards: dict[str, Standard]) -> dict[str, tuple[str, str]]:
     meta: dict[str, tuple[str, str]] = {}
-    for h in sorted(hashes):
-        for item_id, (_, item) in load_version(session, h).items_by_id.items():
+    for h in sorted(standards):
+        for item_id, (_, item) in standards[h].items_by_id.items():
             meta.setdefault(item_id, (item.title, item.focus))
     return meta
 
 
-def _item_values(session: Session, campaign_id: int) -> list[tuple[int, str, Any]]:
-    """(review id, item id, deducted) of every item with a value (not N/A) in the campaign's submitted
-    reviews' results, unpacked by the database's JSON functions (no result document is parsed in Python)
-    and fetched through the driver's cursor (a district campaign has ~400k of them); `deducted` is the
-    JSON number (SQLite) or its text (PostgreSQL)."""
-    skip = ", ".join(f"'{s}'" for s in MISSING_STATUSES)
-    if session.get_bind().dialect.name == "postgresql":
-        sql = ("SELECT r.id, j->>'item_id', j->>'deducted' FROM reviews r "
-               "JOIN assignments a ON a.id = r.assignment_id "
-               "CROSS JOIN LATERAL json_array_elements(r.result::json -> 'items') j "
-               f"WHERE a.campaign_id = %(cid)s AND r.status = %(submitted)s AND j->>'status' NOT IN ({skip})")
-    else:
-        sql = ("SELECT r.id, json_extract(j.value, '$.item_id'), json_extract(j.value, '$.deducted') "
-               "FROM reviews r JOIN assignments a ON a.id = r.assignment_id, json_each(r.result, '$.items') j "
-               "WHERE a.campaign_id = :cid AND r.status = :submitted "
-               f"AND json_extract(j.value, '$.status') NOT IN ({skip})")
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(sql, {"cid": campaign_id, "submitted": ReviewStatus.SUBMITTED.value})
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
+def _item_columns(reviews: _Reviews, review_file: np.ndarray,
+                  standards: dict[str, Standard]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """item id -> (file positions, deducted) of every review that has a value on it, from the reviews'
+    packed item values (one array per standard version, `item_values`); an item id that several
+    versions share gathers the values of all of them."""
+    rows_of: dict[str, list[int]] = defaultdict(list)
+    for i, h in enumerate(reviews.standards):
+        rows_of[h].append(i)
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = defaultdict(list)
+    for h in sorted(rows_of):
+        rows = rows_of[h]
+        ids = list(standards[h].items_by_id)
+        try:
+            values = unpack([reviews.review_ids[i] for i in rows], [reviews.item_values[i] for i in rows], len(ids))
+        except ValueError as exc:
+            raise CaseReviewError(code="agreement.item_values_damaged", detail=str(exc)) from None
+        files = review_file[rows]
+        for j, item_id in enumerate(ids):
+            ok = ~np.isnan(values[:, j])
+            if ok.any():
+                parts[item_id].append((files[ok], values[ok, j]))
+    return {item_id: (np.concatenate([f for f, _ in p]), np.concatenate([v for _, v in p]))
+            for item_id, p in parts.items()}
 
 
 def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
@@ -360,30 +381,20 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         get_campaign_row(session, campaign_id)
-        rows = _double_scored(session, campaign_id, unit_kind, case_type, with_result=False)
-        severity = _severity(session, rows)
-        meta = _item_meta(session, {r.standard_hash for r in rows})
-        values = _item_values(session, campaign_id) if rows else []
-    standard_of = {r.case_file_id: r.standard_hash for r in rows}
+        reviews = _double_scored(session, campaign_id, unit_kind, case_type, with_values=True)
+        severity = _severity(session, reviews)
+        standards = {h: load_version(session, h) for h in sorted(set(reviews.standards))}
+    meta = _item_meta(standards)
+    standard_of = dict(zip(reviews.files.tolist(), reviews.standards, strict=True))  # a file's last review's
     files = sorted(standard_of, key=lambda f: (standard_of[f], f))  # an item's files together (bootstrap_stats)
-    coders = {r.reviewer_id for r in rows}
     file_index = {f: i for i, f in enumerate(files)}
     n = len(files)
-    review_file = {r.review_id: file_index[r.case_file_id] for r in rows}
-    totals = sparse_stats(np.array([review_file[r.review_id] for r in rows], dtype=np.int64),
-                          np.array([r.total for r in rows], dtype=float), n)
-    by_item: dict[str, tuple[list[int], list[float]]] = defaultdict(lambda: ([], []))
-    for review_id, item_id, deducted in values:
-        f = review_file.get(review_id)
-        if f is None:
-            continue
-        cell = by_item[item_id]
-        cell[0].append(f)
-        cell[1].append(float(deducted))
+    review_file = np.fromiter((file_index[f] for f in reviews.files.tolist()), dtype=np.int64, count=len(reviews))
+    totals = sparse_stats(review_file, reviews.totals, n)
+    by_item = _item_columns(reviews, review_file, standards)
     items: list[ItemAgreement] = []
     stats = [totals]
-    for item_id, (fs, vs) in sorted(by_item.items()):
-        f_arr, v_arr = np.array(fs, dtype=np.int64), np.array(vs, dtype=float)
+    for item_id, (f_arr, v_arr) in sorted(by_item.items()):
         st = sparse_stats(f_arr, v_arr, n)
         pairable = st[:, 0] >= 2
         if not pairable.any():
@@ -406,7 +417,7 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     ranked = sorted((i for i in items if i.alpha is not None and i.files >= min_item_files
                      and i.deducted_files >= min_deducted_files), key=lambda i: (i.alpha, i.item_id))
     return Agreement(
-        campaign_id=campaign_id, files=n, reviews=len(rows), reviewers=len(coders),
+        campaign_id=campaign_id, files=n, reviews=len(reviews), reviewers=len(set(reviews.reviewers.tolist())),
         alpha=alpha_sparse(totals) if files else None, ci_low=ci_lo, ci_high=ci_hi, n_boot=n_boot, seed=seed,
         level=level, min_item_files=min_item_files, min_deducted_files=min_deducted_files, items=items,
         lowest=ranked[:lowest_n], severity=severity,

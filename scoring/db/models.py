@@ -253,6 +253,8 @@ class Review(Base):
     grade: Mapped[str | None] = mapped_column(String(20))
     veto: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # the result's per-item deductions packed (scoring.item_values): derived, re-checked by audit verify
+    item_values: Mapped[bytes | None] = mapped_column(LargeBinary)
     answers: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # attributes the reviewer answered on the form
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

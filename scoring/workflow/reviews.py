@@ -38,6 +38,7 @@ from scoring.errors import (
     ValidationFailed,
 )
 from scoring.file_attributes import attributes_of, parse_answer
+from scoring.item_values import pack
 from scoring.marks import Marks
 from scoring.messages import Msg
 from scoring.policy import Action, Situation, allowed, check, rules_for
@@ -173,14 +174,21 @@ def _flush(session: Session, review: Review) -> None:
         raise ConflictError(code="review.changed_same_moment") from None
 
 
+def _set_result(review: Review, result: ScoreResult) -> None:
+    """The stored score of a review: total, grade, veto, the result document and its packed item values
+    (`item_values`, derived from the document, never set anywhere else)."""
+    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
+    review.result = result.to_dict()
+    review.item_values = pack(review.result)
+
+
 def store_marks(session: Session, review: Review, marks: Marks) -> ScoreResult:
     """Re-score and store a review's marks under its (current) standard version, whatever its status: used
     when the lead switches the campaign to another version (scoring.standard_impact), never by reviewers."""
     result = compute(session, review, marks)
     standard, _, _ = _context(session, review)
     review.marks = _rows(standard, marks)
-    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
-    review.result = result.to_dict()
+    _set_result(review, result)
     return result
 
 
@@ -193,8 +201,7 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     standard, _, _ = _context(session, review)
     review.marks = _rows(standard, marks)
-    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
-    review.result = result.to_dict()
+    _set_result(review, result)
     review.updated_at = utcnow()
     _flush(session, review)
     if changed:
@@ -270,8 +277,7 @@ def submit_review(session: Session, actor: User, review_id: int, expected_versio
         raise ProblemReport([Problem(code=w.code, params=w.params) for w in suspicious_messages(standard, marks)],
                             title_code="review.confirm_warnings")
     review.status = ReviewStatus.SUBMITTED
-    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
-    review.result = result.to_dict()
+    _set_result(review, result)
     review.submitted_at = review.updated_at = utcnow()
     _flush(session, review)
     _refresh_result(session, review)
@@ -297,8 +303,7 @@ def answer_attributes(session: Session, actor: User, review_id: int, answers: di
             current[key] = stored
     review.answers = current
     result = compute(session, review)
-    review.total, review.grade, review.veto = result.score, result.grade, bool(result.veto.triggered)
-    review.result = result.to_dict()
+    _set_result(review, result)
     review.updated_at = utcnow()
     _flush(session, review)
     audit.record(session, actor_id=actor.id, action="answer_attributes", entity="review", entity_id=review.id,

@@ -12,6 +12,7 @@ import random
 import shutil
 from pathlib import Path
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -19,7 +20,7 @@ from scoring import audit_chain as chain
 from scoring.db.integrity import SQLITE_TRIGGER_NAMES
 
 KINDS = ("audit_rewrite", "audit_delete", "audit_backdated", "review_total", "mark_zero", "final_score_100",
-         "raw_bytes", "sample_item", "case_file", "standard_version")
+         "raw_bytes", "sample_item", "case_file", "standard_version", "item_values")
 
 
 def unprotect(conn: Connection) -> None:
@@ -100,6 +101,14 @@ def tamper(conn: Connection, kind: str, rnd: random.Random) -> str:
         h = _pick(conn, "SELECT hash FROM standard_versions", rnd)
         conn.execute(sa.text("UPDATE standard_versions SET title = title || '改' WHERE hash = :h"), {"h": h})
         return f"standard version {h[:8]}: title changed"
+    if kind == "item_values":  # the packed deductions agreement reads, edited alone (the result left as it is)
+        rid = _pick(conn, "SELECT id FROM reviews WHERE item_values IS NOT NULL", rnd)
+        packed = conn.execute(sa.text("SELECT item_values FROM reviews WHERE id = :i"), {"i": rid}).scalar_one()
+        values = np.frombuffer(packed, dtype="<f8").copy()
+        j = rnd.randrange(len(values))
+        values[j] = 0.0 if np.isnan(values[j]) else values[j] + rnd.choice([0.5, 1.0, 2.0])
+        conn.execute(sa.text("UPDATE reviews SET item_values = :v WHERE id = :i"), {"i": rid, "v": values.tobytes()})
+        return f"review {rid}: packed deduction of item {j} changed"
     raise ValueError(kind)
 
 

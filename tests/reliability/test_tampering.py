@@ -1,4 +1,4 @@
-"""Tampering with database access is detected: 10 kinds x 10 = 100 tamperings, each caught by
+"""Tampering with database access is detected: 11 kinds x 10 = 110 tamperings, each caught by
 `audit verify` (issue 12), on SQLite and PostgreSQL; a clean database verifies; publishing refuses a
 tampered campaign; start-up refuses a database whose audit protections were removed."""
 
