@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from scoring import audit
-from scoring.accounts import authenticate, create_user, update_account
+from scoring.accounts import authenticate, create_user, hash_password, update_account
 from scoring.db.models import Assignment, Campaign
 from scoring.errors import PermissionDenied, ValidationFailed
 
@@ -62,3 +62,16 @@ def test_moving_a_reviewer_into_a_unit_they_review_is_refused(session, factory):
     with pytest.raises(ValidationFailed, match="回避"):
         update_account(session, lead, rv.id, unit_name="堡镇")
     assert rv.unit.name == "区水务局"
+
+
+def test_accounts_sharing_a_password_hashed_once_each_sign_in_and_change_it_alone(session, factory):
+    """The demo hashes its one shared password once for all its accounts (Argon2 is slow on purpose)."""
+    lead, _ = _people(session, factory)
+    shared = hash_password("shared-demo-pass")
+    a, b = (create_user(session, username=n, display_name=n, role="observer", password_hash=shared, actor=lead)
+            for n in ("o1", "o2"))
+    assert authenticate(session, "o1", "shared-demo-pass").id == a.id
+    assert authenticate(session, "o2", "shared-demo-pass").id == b.id
+    update_account(session, lead, a.id, password="o1-own-password")
+    assert authenticate(session, "o1", "o1-own-password").id == a.id
+    assert authenticate(session, "o2", "shared-demo-pass").id == b.id  # the other account keeps the shared one

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scoring.accounts import count_users, create_user
+from scoring.accounts import count_users, create_user, hash_password
 from scoring.db.models import User
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
@@ -78,11 +78,13 @@ def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
     created = 0
     users: list[User] = []
     others = [(OBSERVER, Role.OBSERVER), (LIAISON, Role.LIAISON)]
+    hashed: str | None = None  # the shared demo password, hashed once for all the accounts made now
     for person, role in [(p, Role.REVIEWER) for p in REVIEWERS] + others:
         user = session.scalar(select(User).where(User.username == person.username))
         if user is None:
+            hashed = hashed or hash_password(DEMO_PASSWORD)
             user = create_user(session, username=person.username, display_name=person.display_name, role=role,
-                               unit_name=person.unit, password=DEMO_PASSWORD, actor=lead)
+                               unit_name=person.unit, password_hash=hashed, actor=lead)
             created += 1
         elif user.role != role or not user.active:
             raise CaseReviewError(code="demo.person_clash", username=person.username, role=Msg(f"policy.role.{role.value}"))
