@@ -169,8 +169,22 @@ class ScoreResult:
         return data
 
 
+_LEAVES = (str, int, float, bool, type(None))
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, looked up once per class
+
+
 def _plain(obj: Any) -> Any:
     """Dataclasses as dicts (field order), lists and dicts walked, Decimals as floats; other values as they are."""
+    kind = type(obj)
+    if kind in _LEAVES:
+        return obj
+    if kind is Decimal:
+        return float(obj)
+    if kind is list:
+        return [_plain(v) for v in obj]
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {n: _plain(getattr(obj, n)) for n in names}
     if isinstance(obj, Decimal):
         return float(obj)
     if isinstance(obj, list):
@@ -178,7 +192,8 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {k: _plain(v) for k, v in obj.items()}
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: _plain(getattr(obj, f.name)) for f in fields(obj)}
+        _FIELDS[kind] = tuple(f.name for f in fields(obj))
+        return _plain(obj)
     return obj
 
 
