@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 
 from scoring.accounts import create_user
-from scoring.db.models import Assignment, Campaign, SampleRecord
+from scoring.db.models import Assignment, Campaign, FileResult, SampleRecord
 from scoring.db.session import session_factory
 from scoring.desk import lead_assignment, lead_recheck, lead_sampling
 from scoring.errors import ConflictError, PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
 from scoring.rubric.loader import RubricLibrary
 from scoring.workflow import progress
-from scoring.workflow.assignments import assign, auto_assign, unassign
+from scoring.workflow.assignments import assign, auto_assign, sampled_files, unassign
 from scoring.workflow.campaigns import create_campaign, spec_from_options
 from scoring.workflow.recheck import outcome, record_recheck
 from scoring.workflow.reviews import open_review, save_draft, submit_review
@@ -42,7 +43,8 @@ def world(engine, tmp_path):
     files = [f.case_file(u, case_number=f"{u.name[:3]}罚〔2024〕{n}号", decision_date=dt.date(2024, n, 1))
              for u in units for n in (1, 2, 3)]
     session.commit()
-    yield dict(engine=engine, s=session, lead=lead, reviewers=reviewers, campaign=campaign, files=files, f=f)
+    yield dict(engine=engine, s=session, lead=lead, reviewers=reviewers, campaign=campaign, files=files, f=f,
+               rubrics=tmp_path / "r")
     session.close()
 
 
@@ -139,6 +141,87 @@ def test_file_states_agree_with_the_core_outcome(world):
     assert finals[1].score == Decimal("95.00")
 
 
+def _reference_states(s, campaign):
+    """Each sampled file's (assigned, started, submitted, state), read row by row and judged in Python."""
+    out = {}
+    for cf in sampled_files(s, campaign.id):
+        assignments = s.query(Assignment).filter_by(campaign_id=campaign.id, case_file_id=cf.id).all()
+        statuses = [a.review.status for a in assignments if a.review is not None]
+        submitted = statuses.count("submitted")
+        final = s.query(FileResult).filter_by(campaign_id=campaign.id, case_file_id=cf.id).count() == 1
+        state = ("final" if final else "unassigned" if not assignments else
+                 "awaiting_recheck" if submitted >= len(assignments) else
+                 "not_started" if not statuses else "in_progress")
+        out[cf.id] = (cf.unit.name, len(assignments), len(statuses), submitted, state)
+    return out
+
+
+def test_progress_counts_agree_with_each_file_judged_alone(world):
+    """The progress page's grouped counts (state_counts, progress_counts, unit_progress, reviewer_progress)
+    and the per-file list agree with each file's state judged row by row, on every backend: files in
+    every state, a final file with a later reviewer who has not started, a draft beside a submitted
+    review, and another campaign's assignments on the same files."""
+    s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
+    world["f"].sample(campaign, files[:8])
+    auto_assign(s, lead, campaign)
+    extra = create_user(s, username="r9", display_name="评查员9", role="reviewer", unit_name=UNITS[2], actor=lead)
+    a, b = _pair(s, campaign, files[0])
+    _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 3))  # final (mean)
+    a, b = _pair(s, campaign, files[2])
+    adopted = _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 12))
+    record_recheck(s, lead, campaign, files[2], reason="采纳", adopt_review_id=adopted.id)  # final (re-check) ...
+    assign(s, lead, campaign, files[2], extra)  # ... with a third reviewer who has not started
+    a, b = _pair(s, campaign, files[1])
+    _score(s, a, deduct("A1", "b", 2))
+    _score(s, b, deduct("B1", "a", 12))  # awaiting re-check
+    a, b = _pair(s, campaign, files[3])
+    _score(s, a, deduct("A1", "a"))
+    _score(s, b, deduct("A1", "a"), submit=False)  # in progress: one submitted, one draft
+    _score(s, _pair(s, campaign, files[4])[0], deduct("A1", "a"), submit=False)  # in progress: a draft
+    for aid in [x.id for x in _pair(s, campaign, files[7])]:
+        unassign(s, lead, aid)  # unassigned
+    other = create_campaign(s, spec_from_options(name="另一评查", year=2024, window_start=dt.date(2024, 1, 1),
+                                                 window_end=dt.date(2024, 12, 31), standards={"行政处罚": "mini"}),
+                            RubricLibrary.load([world["rubrics"]]), lead)
+    world["f"].sample(other, files)
+    auto_assign(s, lead, other)
+    for x in _pair(s, other, files[7]):
+        _score(s, x, deduct("A1", "a"))  # submitted reviews of this file, in the other campaign only
+    s.commit()
+
+    ref = _reference_states(s, campaign)
+    assert {v[-1] for v in ref.values()} == set(progress.FILE_STATES)
+    rows, total = progress.file_states(s, lead, campaign.id)
+    assert total == 8 and {r.case_file_id: (r.unit, r.assigned, r.started, r.submitted, r.state) for r in rows} == ref
+    expected = Counter(v[-1] for v in ref.values())
+    counts, units = progress.progress_counts(s, lead, campaign.id)
+    assert counts == progress.state_counts(s, lead, campaign.id) == {st: expected[st] for st in progress.FILE_STATES}
+    by_unit = {u: [v for v in ref.values() if v[0] == u] for u in UNITS}
+    assert [(u.unit, u.sampled, u.assigned, u.fully_scored, u.awaiting_recheck, u.final) for u in units] == [
+        (u, len(vs), sum(v[1] > 0 for v in vs), sum(v[1] > 0 and v[3] >= v[1] for v in vs),
+         sum(v[-1] == "awaiting_recheck" for v in vs), sum(v[-1] == "final" for v in vs))
+        for u, vs in by_unit.items()]
+    assert units == progress.unit_progress(s, lead, campaign.id)
+    # sampled, with reviewers, fully scored (not the re-checked file with its third reviewer), awaiting, final
+    assert units[0] == progress.UnitProgress(UNITS[0], 3, 3, 2, 1, 2)
+    people = {}
+    for x in s.query(Assignment).filter_by(campaign_id=campaign.id):
+        status = x.review.status if x.review is not None else None
+        n, d, sub = people.get(x.reviewer_id, (0, 0, 0))
+        people[x.reviewer_id] = (n + 1, d + (status == "draft"), sub + (status == "submitted"))
+    got = progress.lead_reviewer_progress(s, lead, campaign.id)
+    assert {r.reviewer_id: (r.assigned, r.draft, r.submitted) for r in got} == people
+    assert [r.reviewer for r in got] == sorted(r.reviewer for r in got)
+    # A page: the total is every file in the states asked for, also on a page past the end.
+    page, n = progress.file_states(s, lead, campaign.id, states=("in_progress", "unassigned"), limit=2, offset=1)
+    assert n == 3 and [r.draw_order for r in page] == sorted(v.draw_order for v in rows
+                                                             if v.state in ("in_progress", "unassigned"))[1:3]
+    assert progress.file_states(s, lead, campaign.id, states=("final",), limit=5, offset=10) == ([], 2)
+    assert progress.file_states(s, lead, campaign.id, states=(), limit=5) == ([], 0)
+
+
 def test_compare_reviews_marks_real_differences_only(world):
     s, lead, campaign, files = world["s"], world["lead"], world["campaign"], world["files"]
     world["f"].sample(campaign, files)
@@ -220,6 +303,7 @@ def test_recheck_form_preview_and_marks_parsing(world):
     lambda s, actor, c: lead_recheck.recheck_files(s, actor, c.id),
     lambda s, actor, c: progress.final_results(s, actor, c.id),
     lambda s, actor, c: progress.unit_progress(s, actor, c.id),
+    lambda s, actor, c: progress.progress_counts(s, actor, c.id),
     lambda s, actor, c: progress.state_counts(s, actor, c.id),
     lambda s, actor, c: progress.file_states(s, actor, c.id),
     lambda s, actor, c: progress.lead_reviewer_progress(s, actor, c.id),

@@ -16,7 +16,13 @@ from scoring.desk.reviewer import my_queue, queue_progress, queue_window, review
 from scoring.rubric.loader import RubricLibrary
 from scoring.workflow.assignments import apply_plan, plan_auto_assignment, reviewer_progress
 from scoring.workflow.campaigns import create_campaign, spec_from_options
-from scoring.workflow.progress import lead_reviewer_progress, state_counts, unit_progress
+from scoring.workflow.progress import (
+    file_states,
+    lead_reviewer_progress,
+    progress_counts,
+    state_counts,
+    unit_progress,
+)
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -83,6 +89,8 @@ def test_lead_progress_costs_the_same_statements_at_4_and_40_files(engine, panel
             lead_reviewer_progress(s, lead, cid)
             unit_progress(s, lead, cid)
             state_counts(s, lead, cid)
+            progress_counts(s, lead, cid)
+            file_states(s, lead, cid, states=("not_started",))
         counts[size] = len(statements)
     assert counts[4] == counts[40], counts
 

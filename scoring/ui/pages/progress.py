@@ -18,10 +18,10 @@ from scoring.workflow.campaigns import get_campaign
 from scoring.workflow.progress import (
     FILE_STATES,
     FileState,
+    UnitProgress,
     file_states,
     lead_reviewer_progress,
-    state_counts,
-    unit_progress,
+    progress_counts,
 )
 from scoring.workflow.publish import PUBLISHED, publish_campaign, unpublish_campaign
 
@@ -73,10 +73,8 @@ def _reviewers(campaign_id: int) -> None:
     )
 
 
-def _units(campaign_id: int) -> None:
+def _units(rows: list[UnitProgress]) -> None:
     st.subheader(t("progress.by_unit"))
-    with state.acting() as (session, actor):
-        rows = unit_progress(session, actor, campaign_id)
     st.dataframe(
         pd.DataFrame(
             [{t("col.unit"): r.unit, t("progress.col_sampled"): r.sampled, t("progress.col_has_reviewers"): r.assigned,
@@ -146,13 +144,13 @@ def render() -> None:
         if campaign is None:
             return
         with state.acting() as (session, actor):
-            counts = state_counts(session, actor, campaign.id)
+            counts, units = progress_counts(session, actor, campaign.id)
         if not sum(counts.values()):
             st.info(t("progress.no_sample"))
             return
         _overall(counts)
         _reviewers(campaign.id)
-        _units(campaign.id)
+        _units(units)
         st.subheader(t("progress.open_rechecks", n=counts["awaiting_recheck"]))
         _file_list(campaign.id, ("awaiting_recheck",), t("progress.none_open"))
         st.subheader(t("progress.left"))
