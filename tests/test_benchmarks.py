@@ -34,7 +34,7 @@ def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys,
                      "save a draft", "findings generate", "notice .docx", "supervision", "export scores",
                      "register import", "CLI start", "data entry through the core", "8 reviewers saving drafts at once",
                      "8 reviewers saving drafts each", "comparison page, first view", "comparison page, rerun",
-                     "reviewer's queue page", "scoring page", "lead's progress page"):
+                     "reviewer's queue page", "scoring page", "lead's progress page", "demo load, first run"):
         assert any(n.startswith(expected) for n in names), expected
     for f in data["figures"]:
         assert "error" not in f["note"] and "failed" not in f["note"], f["note"]
