@@ -20,6 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from scoring.errors import CaseReviewError
+
 MISSING_STATUSES = frozenset({"na", "not_applicable"})  # an item without a value on this file
 DTYPE = np.dtype("<f8")
 
@@ -35,11 +37,12 @@ def pack(result: Mapping[str, Any] | None) -> bytes | None:
 
 def unpack(review_ids: Sequence[int], blobs: Sequence[bytes | None], n_items: int) -> np.ndarray:
     """Reviews x items values (NaN = no value) from the packed values of reviews under one standard
-    version of `n_items` items; ValueError naming the review whose values are missing or do not hold
-    exactly that many items."""
+    version of `n_items` items. A review whose values are missing or do not hold exactly that many
+    items (a direct database edit: `audit verify` names it too) is refused, by its id."""
     width = n_items * DTYPE.itemsize
     bad = next((i for i, b in enumerate(blobs) if b is None or len(b) != width), None)
     if bad is not None:
-        got = "none" if blobs[bad] is None else f"{len(blobs[bad] or b'')} bytes"
-        raise ValueError(f"review {review_ids[bad]}: item values hold {got}, expected {width} bytes")
+        blob = blobs[bad]
+        raise CaseReviewError(code="item_values.damaged", review=review_ids[bad],
+                              got=0 if blob is None else len(blob), expected=width)
     return np.frombuffer(b"".join(blobs), dtype=DTYPE).reshape(len(blobs), n_items)  # type: ignore[arg-type]

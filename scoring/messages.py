@@ -268,8 +268,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.v.batch_gone": ("该导入批次的案卷已不存在", "the case files of this import batch are gone"),
     "audit.v.item_values_differ": ("按项扣分的存储值与评分结果不符（在本系统之外被修改）",
                                    "its packed item deductions do not match its result (changed outside the application)"),
-    "agreement.item_values_damaged": ("评分的按项扣分存储值缺失或损坏（{detail}）；请运行审计校验",
-                                      "a review's packed item deductions are missing or damaged ({detail}); run audit verify"),
+    "item_values.damaged": ("评分（编号{review}）的按项扣分存储值缺失或损坏（{got} 字节，应为 {expected} 字节）；请运行审计校验",
+                            "review {review}: its packed item deductions are missing or damaged ({got} bytes, expected "
+                            "{expected}); run audit verify"),
     "audit.v.more_rows": ("……另有{n}行", "... and {n} more rows"),
     "audit.v.ok": ("审计链完整：{entries}条记录，{rows}行数据与之相符；锚点 {anchor}",
                    "audit chain intact: {entries} entries, {rows} rows match; anchor {anchor}"),

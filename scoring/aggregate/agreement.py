@@ -57,7 +57,6 @@ from scoring.aggregate.uncertainty import (
 )
 from scoring.db.models import Assignment, CaseFile, Review, Unit, User
 from scoring.domain import ReviewStatus
-from scoring.errors import CaseReviewError
 from scoring.item_values import unpack
 from scoring.rubric.model import Standard
 from scoring.standards import load_version
@@ -357,10 +356,7 @@ def _item_columns(reviews: _Reviews, review_file: np.ndarray,
     for h in sorted(rows_of):
         rows = rows_of[h]
         ids = list(standards[h].items_by_id)
-        try:
-            values = unpack([reviews.review_ids[i] for i in rows], [reviews.item_values[i] for i in rows], len(ids))
-        except ValueError as exc:
-            raise CaseReviewError(code="agreement.item_values_damaged", detail=str(exc)) from None
+        values = unpack([reviews.review_ids[i] for i in rows], [reviews.item_values[i] for i in rows], len(ids))
         files = review_file[rows]
         for j, item_id in enumerate(ids):
             ok = ~np.isnan(values[:, j])

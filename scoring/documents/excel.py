@@ -50,6 +50,7 @@ from scoring.documents.common import (
 from scoring.documents.text_safety import cell_text, sheet_name
 from scoring.domain import FILE_FLAGS, UNIT_KIND_LABELS, MarkStatus, ReviewStatus
 from scoring.errors import ValidationFailed
+from scoring.item_values import unpack
 from scoring.standards import load_version
 from scoring.workflow.campaigns import standard_hash_for
 from scoring.workflow.sampling import export_record
@@ -194,25 +195,38 @@ def _sampled(session: Session, campaign_id: int) -> list[tuple[int, CaseFile, Un
 class _Submitted(NamedTuple):
     """What the scores export shows of a submitted review (columns, not whole rows: a province has 100,000)."""
 
-    result: dict | None
+    marks: dict[str, Any]  # item id -> points deducted (Decimal) or 不适用 (`_item_marks`)
+    vetoes: str
     submitted_at: dt.datetime | None
-    total: Decimal
-    grade: str
+    total: Decimal | None
+    grade: str | None
     reviewer: str
 
 
 def _submitted_reviews(session: Session, campaign_id: int, file_ids: Sequence[int]) -> dict[int, list[_Submitted]]:
+    """The files' submitted reviews, their item marks read from the packed values (`scoring.item_values`)
+    rather than the result documents; only a review with a veto has its document read, for the veto's id."""
     stmt = (
-        select(Assignment.case_file_id, Review.result, Review.submitted_at, Review.total, Review.grade,
-               User.display_name)
+        select(Assignment.case_file_id, Review.id, Review.standard_hash, Review.item_values, Review.veto,
+               Review.submitted_at, Review.total, Review.grade, User.display_name)
         .join(Assignment, Assignment.id == Review.assignment_id)
         .join(User, User.id == Assignment.reviewer_id)
         .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED,
                Assignment.case_file_id.in_(list(file_ids)))
         .order_by(Assignment.case_file_id, Review.submitted_at, Review.id))
+    rows = session.execute(stmt).all()
+    veto_ids = [r.id for r in rows if r.veto]
+    vetoes = {rid: _vetoes(result) for rid, result in session.execute(
+        select(Review.id, Review.result).where(Review.id.in_(veto_ids)))} if veto_ids else {}
+    order: dict[str, list[str]] = {}
     out: dict[int, list[_Submitted]] = defaultdict(list)
-    for cf_id, *row in session.execute(stmt):
-        out[cf_id].append(_Submitted(*row))
+    for cf_id, rid, std_hash, packed, _, submitted_at, total, grade, reviewer in rows:
+        if std_hash not in order:
+            order[std_hash] = list(load_version(session, std_hash).items_by_id)
+        ids = order[std_hash]
+        [values] = unpack([rid], [packed], len(ids)).tolist()
+        marks = {i: ("不适用" if v != v else _dec(v)) for i, v in zip(ids, values, strict=True)}  # v != v: NaN
+        out[cf_id].append(_Submitted(marks, vetoes.get(rid, ""), submitted_at, total, grade, reviewer))
     return out
 
 
@@ -251,12 +265,12 @@ def _vetoes(result: dict | None) -> str:
     return "、".join((result or {}).get("veto", {}).get("triggered", []) or [])
 
 
-def _mean_marks(results: list[dict | None]) -> dict[str, Any]:
+def _mean_marks(reviews: list[dict[str, Any]]) -> dict[str, Any]:
     """Per item, the mean of the reviews' deductions (not applicable only when no review applied it)."""
     per: dict[str, list[Decimal]] = defaultdict(list)
     seen: set[str] = set()
-    for r in results:
-        for item_id, value in _item_marks(r).items():
+    for marks in reviews:
+        for item_id, value in marks.items():
             seen.add(item_id)
             if isinstance(value, Decimal):
                 per[item_id].append(value)
@@ -300,9 +314,9 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
             base = [order, _case(campaign, cf.case_number), unit.name, cf.case_type]
             rows_for_file = reviews.get(cf.id, [])
             for n, review in enumerate(rows_for_file, start=1):
-                marks = _item_marks(review.result)
+                marks = review.marks
                 who = review.reviewer if reviewer_names else f"评查人{n}"
-                sheet.write([*base, who, "评查", review.submitted_at, review.total, review.grade, _vetoes(review.result),
+                sheet.write([*base, who, "评查", review.submitted_at, review.total, review.grade, review.vetoes,
                              *[marks.get(i.id) for i in items]])
             final = finals.get(cf.id)
             if final is None:
@@ -314,9 +328,9 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
                 who = f"复核：{lead.display_name}" if reviewer_names else "复核"
                 when = rc.decided_at
             else:
-                results = [r.result for r in rows_for_file]
-                marks, who, when = _mean_marks(results), f"{len(results)}份评查的均值", None
-                vetoes = "、".join(dict.fromkeys(v for r in results for v in (_vetoes(r).split("、")) if v))
+                marks = _mean_marks([r.marks for r in rows_for_file])
+                who, when = f"{len(rows_for_file)}份评查的均值", None
+                vetoes = "、".join(dict.fromkeys(v for r in rows_for_file for v in r.vetoes.split("、") if v))
             sheet.write([*base, who, f"最终结果（{SOURCE_LABELS.get(final.source, final.source)}）", when, final.score,
                          final.grade, vetoes, *[marks.get(i.id) for i in items]])
     return _document(campaign, EXPORT_NAMES["scores"], book, warnings)
