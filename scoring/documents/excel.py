@@ -82,6 +82,13 @@ def _number_width(value: int | float | Decimal) -> int:
     return min(len(f"{value}"), 60)
 
 
+@functools.lru_cache(maxsize=8192)
+def _decimal(value: Decimal) -> tuple[float, int]:
+    """A Decimal cell as written and the width it asks for, once per distinct value (deductions repeat).
+    Equal values share an entry (0.5 and 0.50): the exports' decimals are all quantized to cents."""
+    return float(value), _number_width(value)
+
+
 class Sheet:
     """One worksheet: a bold header row, typed cells, frozen header, filter, column widths."""
 
@@ -114,6 +121,10 @@ class Sheet:
         if kind is str and value:
             shown, width = _text(value)
             ws.write_string(row, col, shown, fmt)
+            return width
+        if kind is Decimal:
+            number, width = _decimal(value)
+            ws.write_number(row, col, number, fmt or self.book.decimal)
             return width
         if isinstance(value, Decimal):
             ws.write_number(row, col, float(value), fmt or self.book.decimal)
