@@ -8,6 +8,7 @@ Every demo account signs in with `DEMO_PASSWORD`. The names are plainly invented
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -66,7 +67,14 @@ def create_demo_lead(session: Session) -> User:
     if count_users(session):
         raise CaseReviewError(code="demo.no_lead")
     return create_user(session, username=DEMO_LEAD_USERNAME, display_name=DEMO_LEAD_NAME, role=Role.LEAD,
-                       password=DEMO_PASSWORD, bootstrap=True)
+                       password_hash=demo_password_hash(), bootstrap=True)
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """The shared demo password, hashed once per process for every demo account (Argon2 is slow on purpose;
+    the password is published in the README, so one salt for all of them hides nothing)."""
+    return hash_password(DEMO_PASSWORD)
 
 
 def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
@@ -78,13 +86,11 @@ def ensure_people(session: Session, lead: User) -> tuple[list[User], User, int]:
     created = 0
     users: list[User] = []
     others = [(OBSERVER, Role.OBSERVER), (LIAISON, Role.LIAISON)]
-    hashed: str | None = None  # the shared demo password, hashed once for all the accounts made now
     for person, role in [(p, Role.REVIEWER) for p in REVIEWERS] + others:
         user = session.scalar(select(User).where(User.username == person.username))
         if user is None:
-            hashed = hashed or hash_password(DEMO_PASSWORD)
             user = create_user(session, username=person.username, display_name=person.display_name, role=role,
-                               unit_name=person.unit, password_hash=hashed, actor=lead)
+                               unit_name=person.unit, password_hash=demo_password_hash(), actor=lead)
             created += 1
         elif user.role != role or not user.active:
             raise CaseReviewError(code="demo.person_clash", username=person.username, role=Msg(f"policy.role.{role.value}"))
