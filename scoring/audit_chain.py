@@ -198,11 +198,11 @@ def claim(conn: Connection, count: int = 1) -> tuple[int, str, dt.datetime]:
     """Lock the chain's head for this transaction and take `count` places; returns (first new seq, previous
     hash, entry time).
 
-    The UPDATE comes first so the row lock (PostgreSQL) or write lock (SQLite) is held before the
-    head is read: concurrent appenders queue here and each sees the one before it.
+    The head is read by the UPDATE that takes it (RETURNING), so the row lock (PostgreSQL) or write lock
+    (SQLite) is held when it is read: concurrent appenders queue here and each sees the one before it.
     """
-    conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + count))
-    row = conn.execute(sa.select(HEAD.c.seq, HEAD.c.hash, HEAD.c.at).where(HEAD.c.id == 1)).one_or_none()
+    row = conn.execute(sa.update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + count)
+                       .returning(HEAD.c.seq, HEAD.c.hash, HEAD.c.at)).one_or_none()
     if row is None:
         raise CaseReviewError(code="audit.head_missing")
     now = _now()
