@@ -12,6 +12,7 @@ from decimal import Decimal
 import krippendorff
 import numpy as np
 import pytest
+from sqlalchemy import select
 
 from scoring.aggregate import (
     agreement,
@@ -28,6 +29,8 @@ from scoring.aggregate import (
     unit_table,
     year_over_year,
 )
+from scoring.aggregate.units import reason_counts
+from scoring.db.models import FileDeduction, FileResult, Unit
 from scoring.errors import NotFound, ValidationFailed
 from tests.test_aggregate_world import U1, U2, U3, U4, shared_world  # noqa: F401 (fixture)
 
@@ -146,6 +149,37 @@ def test_top_problems_by_focus_with_units(world):
     assert len(files) == 3 and {f.unit for f in files} == {U4}
     assert all(f.points == D(5) and f.reviews == 2 and f.location == "第2页" for f in files)
     assert [r["units"] for r in records(probs[:1])] == [f"{U1}（4）、{U4}（3）、{U2}（2）、{U3}（2）"]
+
+
+@pytest.mark.parametrize("filters", [{}, {"unit_kind": "town"}, {"unit_kind": "department"},
+                                     {"case_type": "行政处罚"}, {"unit_kind": "department", "case_type": "行政检查"}])
+def test_reason_counts_match_the_final_results_row_by_row(world, filters):
+    """Problems are counted from file_deductions alone, in the order of its problems index: the counts,
+    labels and units equal those read row by row beside each file's final result, for every filter."""
+    s, cid = world.session, world.current.id
+    rows = s.execute(select(FileDeduction, FileResult.case_type, Unit.kind).join(
+        FileResult, (FileResult.campaign_id == FileDeduction.campaign_id)
+        & (FileResult.case_file_id == FileDeduction.case_file_id)).join(Unit, Unit.id == FileResult.unit_id)
+        .where(FileDeduction.campaign_id == cid)).all()
+    kept = [d for d, case_type, kind in rows if filters.get("case_type", case_type) == case_type
+            and filters.get("unit_kind", kind) == kind]
+    assert kept or filters
+    expected: dict = {}
+    for d in kept:
+        for unit in (d.unit_id, None):
+            n, reason, focus = expected.get((unit, d.item_id, d.reason_id, d.is_veto), (0, d.reason, d.focus))
+            expected[(unit, d.item_id, d.reason_id, d.is_veto)] = (n + 1, min(reason, d.reason), min(focus, d.focus))
+    got = {}
+    for by_unit_ in (True, False):
+        for unit, reasons in reason_counts(s, world.lead, cid, by_unit=by_unit_, **filters).items():
+            assert [(-r.files, r.item_id, r.reason_id) for r in reasons] == sorted(
+                (-r.files, r.item_id, r.reason_id) for r in reasons)
+            got.update({(unit, r.item_id, r.reason_id, r.is_veto): (r.files, r.reason, r.focus) for r in reasons})
+    assert got == expected
+    for p in top_problems(s, world.lead, cid, per_focus=None, **filters):
+        assert sorted((u.unit_id, u.files) for u in p.units) == sorted(
+            (unit, v[0]) for (unit, item, reason, _), v in expected.items()
+            if unit is not None and (item, reason) == (p.item_id, p.reason_id))
 
 
 def test_file_list(world):

@@ -30,7 +30,15 @@ from scoring.aggregate.common import (
     readable_campaign,
     scoped,
 )
-from scoring.aggregate.units import FocusRate, ReasonCount, UnitFigures, focus_rates, reason_counts, unit_summary
+from scoring.aggregate.units import (
+    FocusRate,
+    ReasonCount,
+    UnitFigures,
+    focus_rates,
+    reason_counts,
+    scoped_deductions,
+    unit_summary,
+)
 from scoring.db.models import (
     CaseFile,
     FileDeduction,
@@ -185,15 +193,17 @@ def top_problems(db: Session | Engine, actor: Actor, campaign_id: int, *, per_fo
         if not overall:
             return []
         shown = listed_problems(overall[None], focus=focus, per_focus=per_focus)
-        per_unit = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=True,
-                                 only={(r.item_id, r.reason_id) for r in shown})
-        names = dict(session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(per_unit)))).all())
+        # the units behind the listed reasons: counts only (the labels are the overall rows')
+        per_unit = session.execute(scoped_deductions(
+            select(FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.unit_id, func.count()),
+            campaign_id, unit_kind, case_type, {(r.item_id, r.reason_id) for r in shown},
+        ).group_by(FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.is_veto, FileDeduction.unit_id)).all()
+        names = dict(session.execute(select(Unit.id, Unit.name)).all())
         reviewed = session.scalar(scoped(select(func.count()).select_from(FileResult), campaign_id, unit_kind,
                                         case_type))
     where: dict[tuple[str, str], list[UnitCount]] = defaultdict(list)
-    for unit_id, reasons in per_unit.items():
-        for u in reasons:
-            where[(u.item_id, u.reason_id)].append(UnitCount(unit_id, names[unit_id], u.files))
+    for item_id, reason_id, unit_id, n in per_unit:
+        where[(item_id, reason_id)].append(UnitCount(unit_id, names[unit_id], int(n)))
     return [DefectCount(r.focus, focus_label(r.focus), r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto,
                         r.files, ratio(r.files, reviewed or 0),
                         sorted(where[(r.item_id, r.reason_id)], key=lambda u: (-u.files, u.unit_id)))

@@ -12,9 +12,9 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVarTuple, Unpack, overload
 
-from sqlalchemy import Engine, and_, case, func, select, tuple_
+from sqlalchemy import Engine, Select, and_, case, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from scoring.aggregate.common import (
@@ -37,7 +37,10 @@ from scoring.aggregate.common import (
     titles_for,
 )
 from scoring.db.models import CaseFile, FileDeduction, FileFocusScore, FileResult, Unit
+from scoring.domain import UnitKind
 from scoring.workflow.campaigns import unit_bands
+
+_Ts = TypeVarTuple("_Ts")
 
 
 @dataclass
@@ -137,6 +140,24 @@ def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_ki
     return {k: [v[f] for f in focus_order(v)] for k, v in found.items()}
 
 
+def scoped_deductions(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: str | None, case_type: str | None,
+                      only: Collection[tuple[str, str]] | None = None) -> Select[Unpack[_Ts]]:
+    """Restrict a statement over `file_deductions` alone to the campaign, the (checked) filters and, with
+    `only`, these (item id, reason id) pairs. A deduction row stands only beside its file's final result
+    (`scoring.workflow.results.refresh` writes and removes them together), so the final results are
+    joined only to filter by case type."""
+    stmt = stmt.where(FileDeduction.campaign_id == campaign_id)
+    if unit_kind is not None:
+        stmt = stmt.where(FileDeduction.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(unit_kind).value)))
+    if case_type is not None:
+        stmt = stmt.join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
+                                          FileResult.case_file_id == FileDeduction.case_file_id)
+                         ).where(FileResult.case_type == case_type)
+    if only is not None:
+        stmt = stmt.where(tuple_(FileDeduction.item_id, FileDeduction.reason_id).in_(sorted(only)))
+    return stmt
+
+
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: Literal[True] = True,
@@ -153,20 +174,18 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
                   by_unit: bool = True, only: Collection[tuple[str, str]] | None = None
                   ) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | dict[None, list[ReasonCount]]:
     """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall;
-    `only`: just these (item id, reason id) pairs (the units behind a short list of top problems)."""
+    `only`: just these (item id, reason id) pairs (the units behind a short list of top problems).
+
+    Read from `file_deductions` alone (`scoped_deductions`), grouped in the order of its problems index
+    (item, reason, veto, unit): no sort, no table row."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
-    unit_col = FileDeduction.unit_id
+    if only is not None and not only:
+        return {}
     keys = [FileDeduction.item_id, FileDeduction.reason_id, FileDeduction.is_veto]
-    stmt = select(*([unit_col] if by_unit else []), *keys, func.min(FileDeduction.reason),
-                  func.min(FileDeduction.focus), func.count(),
-                  func.min(FileDeduction.standard_hash)).select_from(FileDeduction).join(
-        FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
-                         FileResult.case_file_id == FileDeduction.case_file_id))
-    stmt = scoped(stmt, campaign_id, unit_kind, case_type).group_by(*([unit_col] if by_unit else []), *keys)
-    if only is not None:
-        if not only:
-            return {}
-        stmt = stmt.where(tuple_(FileDeduction.item_id, FileDeduction.reason_id).in_(sorted(only)))
+    unit_cols = [FileDeduction.unit_id] if by_unit else []
+    stmt = select(*unit_cols, *keys, func.min(FileDeduction.reason), func.min(FileDeduction.focus), func.count(),
+                  func.min(FileDeduction.standard_hash))
+    stmt = scoped_deductions(stmt, campaign_id, unit_kind, case_type, only).group_by(*keys, *unit_cols)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) keys, reason, focus, files, hash
@@ -180,7 +199,7 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
         out[key].append(ReasonCount(item_id, titles.get(item_id, item_id), reason_id, reason, focus, bool(is_veto),
                                     int(n)))
     for v in out.values():
-        v.sort(key=lambda r: (-r.files, r.item_id, r.reason_id))
+        v.sort(key=lambda r: (-r.files, r.item_id, r.reason_id, r.is_veto))
     return dict(out)
 
 

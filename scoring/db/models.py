@@ -352,7 +352,11 @@ class FileDeduction(Base):
     of rows are counts of files."""
 
     __tablename__ = "file_deductions"
-    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "item_id", "reason_id"),)
+    # Problems are counted per reason (and unit) by reading this index in order: grouped without a sort,
+    # labels included, never the wide rows (comments, locations). See scoring.aggregate.units.reason_counts.
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "item_id", "reason_id"),
+                      Index("ix_file_deductions_problems", "campaign_id", "item_id", "reason_id", "is_veto", "unit_id",
+                            "focus", "reason", "standard_hash", "case_file_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
