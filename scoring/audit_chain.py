@@ -10,7 +10,9 @@ The rows that carry results (reviews, marks, re-checks, final results, findings,
 assignments, accounts, campaign settings, standards, case files) are *tracked*: every transaction
 that changes them appends one `row_state` entry with the hash of each changed row's tracked columns
 as committed (None once deleted). Case files imported in bulk are vouched for per import batch by an
-order-independent digest of their rows. `scoring.audit_verify` re-derives all of it.
+order-independent digest of their rows; a finding's links (half a million at province scale) by one
+digest per finding of all its links as committed (`DIGESTED`, `group_digest`), in the same
+`row_state` entry as the finding's own row. `scoring.audit_verify` re-derives all of it.
 """
 
 from __future__ import annotations
@@ -76,6 +78,11 @@ CASCADES: dict[str, tuple[tuple[str, str], ...]] = {
     "findings": (("finding_links", "finding_id"),),
 }
 BATCH_TABLE = "case_files"  # bulk imports are vouched for per batch (batch_id), not per row
+# Rows vouched for per group, one digest of all the group's rows, not a hash per row: table -> (group
+# column, the table whose rows are the groups). Every transaction that inserts, changes or deletes such
+# a row vouches for its whole group anew (and for a deleted row's key by None, which supersedes an
+# older per-row hash of it: chains written before digests hold one per link).
+DIGESTED: dict[str, tuple[str, str]] = {"finding_links": ("finding_id", "findings")}
 
 AUDIT = sa.table(
     "audit_log",
@@ -186,6 +193,19 @@ def batch_digest(row_hashes: Iterable[str]) -> str:
         total = (total + int(h, 16)) % (1 << 256)
         count += 1
     return f"{count}:{total:064x}"
+
+
+def group_digest(table: str, rows: Iterable[Iterable[Any]]) -> str:
+    """One digest of a group's rows, each the values of `table`'s tracked columns in TRACKED order, in
+    key order: their count, and the SHA-256 of the canonical JSON of the table's name and the rows."""
+    key = TRACKED[table][1].index(TRACKED[table][0])
+    listed = sorted((list(r) for r in rows), key=lambda r: r[key])
+    return f"{len(listed)}:{sha(canonical([table, listed]))}"
+
+
+def digest_count(digest: str) -> int:
+    """How many rows a `group_digest` (or `batch_digest`) covers."""
+    return int(digest.split(":", 1)[0])
 
 
 # ------------------------------------------------------------------------------------------ appending
@@ -299,16 +319,61 @@ def state_of(conn: Connection, touched: Mapping[str, set[Any]]) -> dict[str, dic
     return out
 
 
+def group_digests(conn: Connection, table: str, groups: Iterable[Any]) -> dict[str, str]:
+    """{group: `group_digest` of its rows as they now are} (a group without rows has the empty digest)."""
+    t = Base.metadata.tables[table]
+    key, columns = TRACKED[table]
+    group_col = DIGESTED[table][0]
+    at = columns.index(group_col)
+    cols = [t.c[c] for c in columns]
+    wanted = sorted(set(groups))
+    rows_of: dict[str, list[Any]] = {str(g): [] for g in wanted}
+    for i in range(0, len(wanted), 500):
+        stmt = sa.select(*cols).where(t.c[group_col].in_(wanted[i: i + 500])).order_by(t.c[group_col], t.c[key])
+        for row in conn.execute(stmt):
+            rows_of[str(row[at])].append(row)
+    return {g: group_digest(table, rows) for g, rows in rows_of.items()}
+
+
+def digest_state(conn: Connection, table: str, keys: Iterable[Any], groups: Iterable[Any] = ()
+                 ) -> tuple[dict[str, None], dict[str, str]]:
+    """The state of a DIGESTED table's touched rows (`keys`) and `groups` (those of rows that were
+    deleted or moved away): ({key: None} for the rows now gone, {group: digest} for the groups of the
+    rows present and for `groups`)."""
+    t = Base.metadata.tables[table]
+    key = TRACKED[table][0]
+    group_col = DIGESTED[table][0]
+    wanted = list(keys)
+    gone = {str(k) for k in wanted}
+    all_groups = set(groups)
+    for i in range(0, len(wanted), 500):
+        for k, g in conn.execute(sa.select(t.c[key], t.c[group_col]).where(t.c[key].in_(wanted[i: i + 500]))):
+            gone.discard(str(k))
+            all_groups.add(g)
+    return dict.fromkeys(sorted(gone)), group_digests(conn, table, all_groups)
+
+
 def record_state(conn: Connection, touched: Mapping[str, set[Any]], *, actor_id: int | None = None,
-                 batches: Mapping[int, str] | None = None, action: str = ROW_STATE) -> None:
-    """Append the entry that vouches for the touched rows (and import batches) as they now are."""
-    rows = state_of(conn, touched)
-    if not rows and not batches:
+                 batches: Mapping[int, str] | None = None, groups: Mapping[str, set[Any]] | None = None,
+                 action: str = ROW_STATE) -> None:
+    """Append the entry that vouches for the touched rows (and import batches) as they now are: a hash
+    per row, except for DIGESTED tables, whose touched rows' groups (and `groups`) get one digest each."""
+    groups = groups or {}
+    rows = state_of(conn, {t: keys for t, keys in touched.items() if t not in DIGESTED})
+    digests: dict[str, dict[str, str]] = {}
+    for table in DIGESTED:
+        if touched.get(table) or groups.get(table):
+            gone, digests[table] = digest_state(conn, table, touched.get(table, ()), groups.get(table, ()))
+            if gone:
+                rows[table] = dict(gone)
+    if not rows and not batches and not digests:
         return
     value: dict[str, Any] = {"rows": rows}
     if batches:
         value["batches"] = {str(k): v for k, v in batches.items()}
-    count = sum(len(v) for v in rows.values())
+    if digests:
+        value["digests"] = digests
+    count = sum(len(v) for v in rows.values()) + sum(digest_count(d) for v in digests.values() for d in v.values())
     append(conn, actor_id=actor_id, action=action, entity="rows", entity_id=str(count), new_value=value,
            note="")
 
@@ -326,6 +391,7 @@ def baseline(conn: Connection) -> None:
 
     touched: dict[str, set[Any]] = {}
     batches: dict[int, str] = {}
+    digests: dict[str, dict[str, str]] = {}
     for table in TRACKED:
         key = TRACKED[table][0]
         t = Base.metadata.tables[table]
@@ -333,9 +399,12 @@ def baseline(conn: Connection) -> None:
             for bid in conn.execute(sa.select(t.c.batch_id).where(t.c.batch_id.is_not(None)).distinct()).scalars():
                 batches[int(bid)] = batch_digest_of(conn, int(bid))
             touched[table] = set(conn.execute(sa.select(t.c.id).where(t.c.batch_id.is_(None))).scalars())
+        elif table in DIGESTED:
+            group_col = DIGESTED[table][0]
+            digests[table] = group_digests(conn, table, conn.execute(sa.select(t.c[group_col]).distinct()).scalars())
         else:
             touched[table] = set(conn.execute(sa.select(t.c[key])).scalars())
     rows = state_of(conn, touched)
     append(conn, actor_id=None, action=BASELINE, entity="rows", entity_id="0",
-           new_value={"rows": rows, "batches": {str(k): v for k, v in batches.items()}},
+           new_value={"rows": rows, "batches": {str(k): v for k, v in batches.items()}, "digests": digests},
            note="rows present when the audit chain began")

@@ -3,7 +3,10 @@
 - every `AuditEntry` the ORM inserts is stamped into the chain (`before_insert`);
 - every tracked row a session inserts, changes or deletes (by unit of work, by a bulk
   `delete()/update()` statement, or by ON DELETE CASCADE) is noted, and just before the
-  transaction commits one `row_state` entry vouches for those rows as they will be committed.
+  transaction commits one `row_state` entry vouches for those rows as they will be committed;
+- for a table whose rows are vouched for per group (`audit_chain.DIGESTED`: a finding's links), the
+  groups of the rows deleted or moved away are noted too (their rows can no longer say which group
+  they were in), and the entry carries one digest of each touched group.
 """
 
 from __future__ import annotations
@@ -16,13 +19,45 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from scoring import audit_chain as chain
-from scoring.db.models import AuditEntry
+from scoring.db.models import AuditEntry, Base
 
 _TOUCHED = "casereview.audit.touched"
+_GROUPS = "casereview.audit.groups"
 
 
 def _touched(session: Session) -> dict[str, set[Any]]:
     return session.info.setdefault(_TOUCHED, {})
+
+
+def note_groups(session: Session, table: str, groups: Iterable[Any]) -> None:
+    """Groups of a DIGESTED table whose rows changed (a bulk INSERT's, or rows about to be deleted or moved
+    to another group): each is vouched for by one digest of its rows at commit."""
+    if table in chain.DIGESTED:
+        session.info.setdefault(_GROUPS, {}).setdefault(table, set()).update(groups)
+
+
+def _note_cascade(session: Session, conn: sa.Connection, table: str, keys: list[Any]) -> None:
+    """Note the rows (and for DIGESTED children, the groups) ON DELETE CASCADE takes with rows `keys` of `table`."""
+    for child, ids in chain.children(conn, table, keys).items():
+        _touched(session).setdefault(child, set()).update(ids)
+    for child, fk in chain.CASCADES.get(table, ()):
+        if chain.DIGESTED.get(child, ("",))[0] == fk:
+            note_groups(session, child, keys)
+
+
+def _committed_groups(session: Session, obj: Any) -> None:
+    """For a row of a DIGESTED table about to be deleted or changed in the unit of work: note the group it
+    is in as committed (its group column's value before the change)."""
+    table = obj.__tablename__
+    group_col = chain.DIGESTED[table][0]
+    history = sa.inspect(obj).attrs[group_col].history
+    values = [*(history.unchanged or ()), *(history.deleted or ())]
+    if not values:  # not loaded: ask the database
+        key = chain.TRACKED[table][0]
+        t = Base.metadata.tables[table]
+        values = list(session.connection().execute(
+            sa.select(t.c[group_col]).where(t.c[key] == getattr(obj, key))).scalars())
+    note_groups(session, table, [v for v in values if v is not None])
 
 
 def _note(session: Session, table: str, key: Any) -> None:
@@ -59,11 +94,16 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: Any) -> 
         hit = _key_of(obj)
         if hit:
             deleted.setdefault(hit[0], []).append(hit[1])
+            if hit[0] in chain.DIGESTED:
+                _committed_groups(session, obj)
+    for obj in session.dirty:
+        hit = _key_of(obj)
+        if hit and hit[0] in chain.DIGESTED and session.is_modified(obj, include_collections=False):
+            _committed_groups(session, obj)
     if deleted:
         conn = session.connection()
         for table, keys in deleted.items():
-            for child, ids in chain.children(conn, table, keys).items():
-                _touched(session).setdefault(child, set()).update(ids)
+            _note_cascade(session, conn, table, keys)
 
 
 @event.listens_for(Session, "after_flush")
@@ -95,14 +135,17 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     if state.is_update and values and not {getattr(c, "key", str(c)) for c in values} & set(columns):
         return  # only untracked columns change (sign-in counters): nothing the chain vouches for
     where = getattr(state.statement, "whereclause", None)  # an UPDATE's or DELETE's WHERE (None: all rows)
-    stmt = sa.select(table.c[key]) if where is None else sa.select(table.c[key]).where(where)
+    group_col = chain.DIGESTED.get(name, (key,))[0]  # a DIGESTED table's rows: their groups too
+    stmt = sa.select(table.c[key], table.c[group_col])
     conn = state.session.connection()
-    keys = list(conn.execute(stmt).scalars())
-    if keys:
+    found = conn.execute(stmt if where is None else stmt.where(where)).all()
+    if found:
+        keys = [k for k, _group in found]
         _touched(state.session).setdefault(name, set()).update(keys)
+        if name in chain.DIGESTED:
+            note_groups(state.session, name, {g for _k, g in found})
         if state.is_delete:
-            for child, ids in chain.children(conn, name, keys).items():
-                _touched(state.session).setdefault(child, set()).update(ids)
+            _note_cascade(state.session, conn, name, keys)
 
 
 @event.listens_for(Session, "before_commit")
@@ -111,16 +154,19 @@ def _vouch(session: Session) -> None:
         return
     session.flush()
     touched = session.info.pop(_TOUCHED, None)
-    if touched:
-        chain.record_state(session.connection(), touched)
+    groups = session.info.pop(_GROUPS, None)
+    if touched or groups:
+        chain.record_state(session.connection(), touched or {}, groups=groups)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_TOUCHED, None)
+    session.info.pop(_GROUPS, None)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_soft(session: Session, _previous: Any) -> None:
     if not session.in_transaction():
         session.info.pop(_TOUCHED, None)
+        session.info.pop(_GROUPS, None)

@@ -3,7 +3,11 @@
 The walk re-computes every entry's hash and link, checks the sequence has no gaps, that time never
 runs backwards and that the head row agrees with the last entry; it names the first broken entry.
 Then every tracked row's hash is compared with the latest state the chain vouches for: a row whose
-hash differs, that the chain never saw, or that the chain says exists but is gone, is listed. With a
+hash differs, that the chain never saw, or that the chain says exists but is gone, is listed. Rows
+vouched for per group (a finding's links) are checked group by group against the latest digest: a
+group whose rows differ is listed by the group (the finding) with its rows' count now and vouched
+for; a row with a per-row state newer than its group's digest (chains written before digests hold a
+hash per link) is checked by that state. With a
 campaign, row problems are limited to that campaign's rows (plus accounts, standards and the
 register, which every campaign's results depend on); a broken chain fails every campaign.
 """
@@ -34,11 +38,11 @@ class RowProblem:
     key: str
     why: str  # a message code (audit.v.row_*)
     campaign_id: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)  # the why's
 
     def message(self) -> Msg:
-        code = f"audit.table.{self.table}"
-        table = Msg(code) if code in MESSAGES else self.table
-        return Msg("audit.v.row", {"table": table, "key": self.key, "why": Msg(self.why)})
+        return Msg("audit.v.row", {"table": _table_label(self.table), "key": self.key,
+                                   "why": Msg(self.why, self.params)})
 
     def __str__(self) -> str:
         return str(self.message())
@@ -79,6 +83,21 @@ class VerifyReport:
         return Msg("audit.v.failed", {"chain": broken, "n": len(self.row_problems)}).render(lang)
 
 
+def _table_label(table: str) -> Msg | str:
+    code = f"audit.table.{table}"
+    return Msg(code) if code in MESSAGES else table
+
+
+@dataclass
+class _Chained:
+    """What the chain vouches for, as the walk leaves it (the latest state of each)."""
+
+    rows: dict[tuple[str, str], str | None] = field(default_factory=dict)  # (table, key) -> row hash
+    batches: dict[str, str] = field(default_factory=dict)  # import batch -> digest
+    digests: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)  # (table, group) -> (seq, digest)
+    row_seq: dict[tuple[str, str], int] = field(default_factory=dict)  # seq of a DIGESTED table's per-row state
+
+
 def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyReport:
     """Walk the chain and check every tracked row (see the module docstring); never raises for tampering.
 
@@ -91,8 +110,7 @@ def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyR
                 check = conn.exec_driver_sql("PRAGMA quick_check").scalars().all()
                 if check != ["ok"]:
                     report.chain_problems.append(Msg("audit.v.damaged", {"detail": "; ".join(map(str, check[:5]))}))
-            rows, batches = _walk(conn, report)
-            _check_rows(conn, report, rows, batches)
+            _check_rows(conn, report, _walk(conn, report))
             _check_item_values(conn, report)
             if campaign_id is not None:
                 _limit_to_campaign(conn, report, campaign_id)
@@ -101,10 +119,10 @@ def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyR
     return report
 
 
-def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str], str | None], dict[str, str]]:
+def _walk(conn: Connection, report: VerifyReport) -> _Chained:
     a = chain.AUDIT
-    rows: dict[tuple[str, str], str | None] = {}
-    batches: dict[str, str] = {}
+    chained = _Chained()
+    rows, batches, digests, row_seq = chained.rows, chained.batches, chained.digests, chained.row_seq
     prev_hash, prev_seq, prev_at, chained_since_baseline = chain.GENESIS, 0, None, False
 
     def broken(entry: Any, why: Msg) -> None:
@@ -137,7 +155,12 @@ def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str],
             for table, states in (e.new_value.get("rows") or {}).items():
                 for key, h in states.items():
                     rows[(table, key)] = h
+                if table in chain.DIGESTED:
+                    row_seq.update(dict.fromkeys(((table, key) for key in states), e.seq))
             batches.update(e.new_value.get("batches") or {})
+            for table, groups in (e.new_value.get("digests") or {}).items():
+                for group, digest in groups.items():
+                    digests[(table, group)] = (e.seq, digest)
         prev_hash, prev_seq, prev_at = e.entry_hash, e.seq, e.at
     report.anchor, report.anchor_seq = prev_hash, prev_seq
     head = conn.execute(sa.select(chain.HEAD.c.seq, chain.HEAD.c.hash).where(chain.HEAD.c.id == 1)).one_or_none()
@@ -145,13 +168,50 @@ def _walk(conn: Connection, report: VerifyReport) -> tuple[dict[tuple[str, str],
         report.chain_problems.append(Msg("audit.v.head_missing"))
     elif (head.seq, head.hash) != (prev_seq, prev_hash):
         report.chain_problems.append(Msg("audit.v.head_mismatch", {"head": head.seq, "last": prev_seq}))
-    return rows, batches
+    return chained
 
 
-def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str, str], str | None],
-                batches: dict[str, str]) -> None:
+def _check_digested(conn: Connection, report: VerifyReport, table: str, vouched: _Chained,
+                    seen: set[tuple[str, str]]) -> None:
+    """A DIGESTED table: a row counts in its group's digest when the group has one newer than any per-row
+    state of the row; else the row is checked by its own state (or is unchained)."""
+    key, columns = chain.TRACKED[table]
+    group_col, group_table = chain.DIGESTED[table]
+    at_key, at_group = columns.index(key), columns.index(group_col)
+    t = Base.metadata.tables[table]
+    stmt = sa.select(*[t.c[c] for c in columns]).order_by(t.c[group_col], t.c[key])
+    grouped: dict[str, list[Any]] = {}
+    for row in conn.execute(stmt.execution_options(yield_per=5000)):
+        k, g = str(row[at_key]), str(row[at_group])
+        report.rows_checked += 1
+        seen.add((table, k))
+        group_state = vouched.digests.get((table, g))
+        row_seq = vouched.row_seq.get((table, k))
+        if group_state is not None and (row_seq is None or row_seq < group_state[0]):
+            grouped.setdefault(g, []).append(row)
+        elif (table, k) in vouched.rows:
+            h = vouched.rows[(table, k)]
+            if h != chain.row_hash(table, dict(zip(columns, row, strict=True))):
+                report.row_problems.append(RowProblem(table, k, "audit.v.row_differs" if h
+                                                      else "audit.v.row_said_deleted"))
+        else:
+            report.row_problems.append(RowProblem(table, k, "audit.v.row_unchained"))
+    for (of_table, g), (_seq, digest) in vouched.digests.items():
+        if of_table != table:
+            continue
+        rows = grouped.get(g, [])
+        if chain.group_digest(table, rows) != digest:
+            report.row_problems.append(RowProblem(group_table, g, "audit.v.group_differs", params={
+                "table": _table_label(table), "now": len(rows), "then": chain.digest_count(digest)}))
+
+
+def _check_rows(conn: Connection, report: VerifyReport, vouched: _Chained) -> None:
+    chained, batches = vouched.rows, vouched.batches
     seen: set[tuple[str, str]] = set()
     for table, (key, _cols) in chain.TRACKED.items():
+        if table in chain.DIGESTED:
+            _check_digested(conn, report, table, vouched, seen)
+            continue
         batch_rows: dict[str, list[str]] = {}
         for row in chain.read_rows(conn, table):
             k = str(row[key])
@@ -172,8 +232,8 @@ def _check_rows(conn: Connection, report: VerifyReport, chained: dict[tuple[str,
         for bid in (set(batches) - set(batch_rows)) if table == chain.BATCH_TABLE else ():
             if not batches[bid].startswith("0:"):
                 report.row_problems.append(RowProblem("import_batches", bid, "audit.v.batch_gone"))
-    for (table, k), vouched in chained.items():
-        if vouched is not None and (table, k) not in seen:
+    for (table, k), state in chained.items():
+        if state is not None and (table, k) not in seen:
             report.row_problems.append(RowProblem(table, k, "audit.v.row_deleted"))
 
 

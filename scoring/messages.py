@@ -265,6 +265,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audit.v.row_unchained": ("不在审计链中（在本系统之外写入）", "not in the chain (written outside the application)"),
     "audit.v.row_deleted": ("在本系统之外被删除", "deleted outside the application"),
     "audit.v.batch_differs": ("该导入批次的案卷与导入时不同", "the case files of this import batch differ from what was imported"),
+    "audit.v.group_differs": ("其{table}与审计链记载的不符（现有{now}行，审计链记载{then}行）",
+                              "its {table} differ from those the chain vouches for ({now} rows now, {then} vouched for)"),
     "audit.v.batch_gone": ("该导入批次的案卷已不存在", "the case files of this import batch are gone"),
     "audit.v.item_values_differ": ("按项扣分的存储值与评分结果不符（在本系统之外被修改）",
                                    "its packed item deductions do not match its result (changed outside the application)"),

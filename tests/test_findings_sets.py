@@ -9,6 +9,7 @@ import json
 
 from sqlalchemy import and_, select
 
+from scoring import audit_chain as chain
 from scoring.aggregate import reason_counts, top_problems
 from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, FileDeduction, FileResult, Finding, FindingLink
@@ -52,8 +53,15 @@ def _check_links(s, cid) -> None:
 def _last_row_state(s) -> dict:
     entry = s.scalars(select(AuditEntry).where(AuditEntry.action == "row_state").order_by(AuditEntry.seq.desc())
                       ).first()
-    value = entry.new_value if isinstance(entry.new_value, dict) else json.loads(entry.new_value)
-    return value["rows"]
+    return entry.new_value if isinstance(entry.new_value, dict) else json.loads(entry.new_value)
+
+
+def _link_digests(rows) -> dict[str, str]:
+    """finding id -> the digest of its links (rows as _check_links reads them: id, finding, file, item, reason)."""
+    by_finding: dict[str, list] = {}
+    for r in rows:
+        by_finding.setdefault(str(r[1]), []).append(tuple(r))
+    return {f: chain.group_digest("finding_links", links) for f, links in by_finding.items()}
 
 
 def test_first_drafts_link_their_defects_in_order_and_are_vouched_for(fw):
@@ -68,9 +76,10 @@ def test_first_drafts_link_their_defects_in_order_and_are_vouched_for(fw):
                         .order_by(AuditEntry.seq)).all()
     assert chained == [str(i) for i in report.added]  # one entry each, in the drafts' order
     state = _last_row_state(s)
-    assert set(state["findings"]) == {str(i) for i in report.added}
-    assert set(state["finding_links"]) == {str(r[0]) for r in rows}
-    assert all(h is not None for h in state["finding_links"].values())
+    assert set(state["rows"]["findings"]) == {str(i) for i in report.added}
+    # the links: one digest per finding (with links), no hash per link
+    assert "finding_links" not in state["rows"]
+    assert state["digests"]["finding_links"] == _link_digests(rows)
     assert verify(s.connection()).ok, verify(s.connection()).lines()
 
 
@@ -88,8 +97,12 @@ def test_regeneration_moves_links_as_sets_and_the_chain_holds(fw):
     dropped, added = set(before) - set(after), set(after) - set(before)
     assert dropped and added and min(added) > max(before)
     state = _last_row_state(s)
-    assert {k for k, v in state["finding_links"].items() if v is None} == {str(i) for i in dropped}
-    assert {k for k, v in state["finding_links"].items() if v is not None} == {str(i) for i in added}
+    # dropped links are vouched for as gone; the findings whose links changed get a new digest each
+    assert state["rows"]["finding_links"] == {str(i): None for i in dropped}
+    moved = {str(before[i][0]) for i in dropped} | {str(after[i][0]) for i in added}
+    now = _link_digests([(i, *r) for i, r in after.items()])
+    assert state["digests"]["finding_links"] == {f: now.get(f, chain.group_digest("finding_links", []))
+                                                 for f in moved}
     updated = s.scalars(select(AuditEntry.entity_id).where(AuditEntry.action == "regenerate_finding")
                         .order_by(AuditEntry.seq)).all()
     assert updated and set(updated) <= {str(i) for i in report.updated}

@@ -421,7 +421,6 @@ class _LinkChanges:
     add: list[tuple[int, int, str, str]] = field(default_factory=list)
     drop: list[int] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    known: list[int] = field(default_factory=list)  # the ids their links had
 
     def diff(self, finding: Finding, current: dict[Link, int], links: list[Link]) -> bool:
         """Note what makes the finding's links exactly `links`; returns whether they change."""
@@ -431,13 +430,12 @@ class _LinkChanges:
         self.add.extend((finding.id, *link) for link in sorted(wanted - current.keys()))
         self.drop.extend(link_id for key, link_id in current.items() if key not in wanted)
         self.findings.append(finding)
-        self.known.extend(current.values())
         return True
 
     def write(self, session: Session) -> None:
         """New links first (their ids follow the drafts' order), then the dropped ones; the audit state
         notes both (the delete through the session's bulk-statement hook)."""
-        _insert_links(session, self.add, self.known)
+        _insert_links(session, self.add)
         for i in range(0, len(self.drop), 500):
             session.execute(delete(_LINKS).where(_LINKS.c.id.in_(self.drop[i:i + 500])))
         for f in self.findings:
@@ -447,22 +445,14 @@ class _LinkChanges:
 _LINK_COLUMNS = ("finding_id", "case_file_id", "item_id", "reason_id")
 
 
-def _insert_links(session: Session, links: list[tuple[int, int, str, str]], known: Iterable[int] = ()) -> None:
+def _insert_links(session: Session, links: list[tuple[int, int, str, str]]) -> None:
     """Insert links, each (finding id, case file id, item id, reason id), in one driver executemany
-    (`BulkInsert`: ~0.5 M links at province), and note them for the audit state: the links of their
-    findings, less the `known` ids those already had."""
+    (`BulkInsert`: ~0.5 M links at province), and note their findings for the audit state: at commit
+    the chain vouches for each finding's links by one digest of them (`audit_chain.DIGESTED`)."""
     if not links:
         return
-    t = _LINKS
-    conn = session.connection()
-    BulkInsert(conn, t, _LINK_COLUMNS).run(links)
-    finding_ids = sorted({lk[0] for lk in links})
-    known = set(known)
-    ids: list[int] = []
-    for i in range(0, len(finding_ids), 500):
-        found = conn.execute(select(t.c.id).where(t.c.finding_id.in_(finding_ids[i:i + 500])))
-        ids.extend(link_id for link_id in found.scalars().all() if link_id not in known)
-    audit_state.note_inserted(session, t.name, ids)
+    BulkInsert(session.connection(), _LINKS, _LINK_COLUMNS).run(links)
+    audit_state.note_groups(session, _LINKS.name, {lk[0] for lk in links})
 
 
 def _add_new(session: Session, actor: User, campaign_id: int, fresh: list[tuple[Draft, int]],
