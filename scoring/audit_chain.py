@@ -20,8 +20,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -195,12 +197,16 @@ def batch_digest(row_hashes: Iterable[str]) -> str:
     return f"{count}:{total:064x}"
 
 
-def group_digest(table: str, rows: Iterable[Iterable[Any]]) -> str:
+def group_digest(table: str, rows: Iterable[Sequence[Any]]) -> str:
     """One digest of a group's rows, each the values of `table`'s tracked columns in TRACKED order, in
-    key order: their count, and the SHA-256 of the canonical JSON of the table's name and the rows."""
+    key order: their count, and the SHA-256 of the canonical JSON of the table's name and the rows.
+
+    The rows are column values (scalars, or JSON as read from the database: keyed by str), so the
+    encoder writes `canonical`'s bytes without its check of the keys: a province's links are hashed
+    at every generation's commit."""
     key = TRACKED[table][1].index(TRACKED[table][0])
-    listed = sorted((list(r) for r in rows), key=lambda r: r[key])
-    return f"{len(listed)}:{sha(canonical([table, listed]))}"
+    listed = sorted((r if type(r) is tuple else tuple(r) for r in rows), key=itemgetter(key))
+    return f"{len(listed)}:{sha(_CANONICAL.encode([table, listed]).encode('utf-8'))}"
 
 
 def digest_count(digest: str) -> int:
@@ -319,6 +325,26 @@ def state_of(conn: Connection, touched: Mapping[str, set[Any]]) -> dict[str, dic
     return out
 
 
+def _plain_tuples(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of `stmt` as the driver's plain tuples, through the connection's own DBAPI cursor (its
+    transaction): no Row objects. Only for columns the dialect hands back unprocessed (integers, text)."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args = tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(compiled.string, args)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _unprocessed(conn: Connection, columns: Iterable[sa.Column[Any]]) -> bool:
+    """True when the dialect gives these columns' values as the driver reads them."""
+    d = conn.dialect
+    return all(c.type.dialect_impl(d).result_processor(d, None) is None for c in columns)
+
+
 def group_digests(conn: Connection, table: str, groups: Iterable[Any]) -> dict[str, str]:
     """{group: `group_digest` of its rows as they now are} (a group without rows has the empty digest)."""
     t = Base.metadata.tables[table]
@@ -326,12 +352,14 @@ def group_digests(conn: Connection, table: str, groups: Iterable[Any]) -> dict[s
     group_col = DIGESTED[table][0]
     at = columns.index(group_col)
     cols = [t.c[c] for c in columns]
+    plain_rows = _unprocessed(conn, cols)
     wanted = sorted(set(groups))
     rows_of: dict[str, list[Any]] = {str(g): [] for g in wanted}
     for i in range(0, len(wanted), 500):
         stmt = sa.select(*cols).where(t.c[group_col].in_(wanted[i: i + 500])).order_by(t.c[group_col], t.c[key])
-        for row in conn.execute(stmt):
-            rows_of[str(row[at])].append(row)
+        rows = _plain_tuples(conn, stmt) if plain_rows else conn.execute(stmt)
+        for g, of_group in groupby(rows, key=itemgetter(at)):
+            rows_of[str(g)].extend(of_group)
     return {g: group_digest(table, rows) for g, rows in rows_of.items()}
 
 
