@@ -33,7 +33,7 @@ def note_groups(session: Session, table: str, groups: Iterable[Any]) -> None:
     """Groups of a DIGESTED table whose rows changed (a bulk INSERT's, or rows about to be deleted or moved
     to another group): each is vouched for by one digest of its rows at commit."""
     if table in chain.DIGESTED:
-        session.info.setdefault(_GROUPS, {}).setdefault(table, set()).update(groups)
+        session.info.setdefault(_GROUPS, {}).setdefault(str(table), set()).update(groups)
 
 
 def _note_cascade(session: Session, conn: sa.Connection, table: str, keys: list[Any]) -> None:
@@ -68,7 +68,7 @@ def _note(session: Session, table: str, key: Any) -> None:
 def note_inserted(session: Session, table: str, keys: Iterable[Any]) -> None:
     """Rows a bulk INSERT statement wrote (the unit of work never sees them): vouched for at commit."""
     if table in chain.TRACKED:
-        _touched(session).setdefault(table, set()).update(keys)
+        _touched(session).setdefault(str(table), set()).update(keys)  # str: a Table's name is a str subclass
 
 
 def _key_of(obj: Any) -> tuple[str, Any] | None:
@@ -127,7 +127,7 @@ def _bulk_statement(state: ORMExecuteState) -> None:
     if not (state.is_delete or state.is_update):
         return
     table = getattr(state.statement, "table", None)
-    name = getattr(table, "name", None)
+    name = str(getattr(table, "name", ""))  # a plain str: entries are hashed faster with str keys only
     if table is None or name not in chain.TRACKED:
         return
     key, columns = chain.TRACKED[name]
