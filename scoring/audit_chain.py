@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
+from scoring.db.bulk import plain_rows
 from scoring.db.models import Base
 from scoring.errors import CaseReviewError
 
@@ -325,26 +326,6 @@ def state_of(conn: Connection, touched: Mapping[str, set[Any]]) -> dict[str, dic
     return out
 
 
-def _plain_tuples(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
-    """The rows of `stmt` as the driver's plain tuples, through the connection's own DBAPI cursor (its
-    transaction): no Row objects. Only for columns the dialect hands back unprocessed (integers, text)."""
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args = tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(compiled.string, args)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _unprocessed(conn: Connection, columns: Iterable[sa.Column[Any]]) -> bool:
-    """True when the dialect gives these columns' values as the driver reads them."""
-    d = conn.dialect
-    return all(c.type.dialect_impl(d).result_processor(d, None) is None for c in columns)
-
-
 def group_digests(conn: Connection, table: str, groups: Iterable[Any]) -> dict[str, str]:
     """{group: `group_digest` of its rows as they now are} (a group without rows has the empty digest)."""
     t = Base.metadata.tables[table]
@@ -352,13 +333,11 @@ def group_digests(conn: Connection, table: str, groups: Iterable[Any]) -> dict[s
     group_col = DIGESTED[table][0]
     at = columns.index(group_col)
     cols = [t.c[c] for c in columns]
-    plain_rows = _unprocessed(conn, cols)
     wanted = sorted(set(groups))
     rows_of: dict[str, list[Any]] = {str(g): [] for g in wanted}
     for i in range(0, len(wanted), 500):
         stmt = sa.select(*cols).where(t.c[group_col].in_(wanted[i: i + 500])).order_by(t.c[group_col], t.c[key])
-        rows = _plain_tuples(conn, stmt) if plain_rows else conn.execute(stmt)
-        for g, of_group in groupby(rows, key=itemgetter(at)):
+        for g, of_group in groupby(plain_rows(conn, stmt), key=itemgetter(at)):
             rows_of[str(g)].extend(of_group)
     return {g: group_digest(table, rows) for g, rows in rows_of.items()}
 

@@ -40,14 +40,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
 
 from scoring import audit, audit_state
 from scoring.aggregate import ReasonCount, reason_counts
 from scoring.aggregate.campaign import listed_problems
 from scoring.aggregate.common import focus_label, focus_order, ratio, raw, scoped
-from scoring.db.bulk import BulkInsert
+from scoring.db.bulk import BulkInsert, plain_rows
 from scoring.db.models import (
     Campaign,
     CaseFile,
@@ -144,7 +144,8 @@ def _defects(session: Session, campaign_id: int) -> list[_Defect]:
             .join(CaseFile.__table__, cf.id == fd.case_file_id)
             .where(fd.campaign_id == campaign_id)
             .order_by(cf.case_number, fd.item_id, fd.reason_id))
-    return list(map(_Defect._make, session.execute(stmt).all()))
+    session.flush()  # read below the session (the driver's tuples: 176,000 defects at province)
+    return list(map(_Defect._make, plain_rows(session.connection(), stmt)))
 
 
 def _standard_hashes(session: Session, campaign_id: int) -> dict[str, set[str]]:
@@ -443,6 +444,9 @@ class _LinkChanges:
 
 
 _LINK_COLUMNS = ("finding_id", "case_file_id", "item_id", "reason_id")
+_FINDING_COLUMNS = ("campaign_id", "unit_id", "section", "focus", "gen_key", "title", "body", "draft_title",
+                    "draft_body", "facts", "edited", "included", "stale", "position", "version", "created_at",
+                    "updated_at", "updated_by_id")
 
 
 def _insert_links(session: Session, links: list[tuple[int, int, str, str]]) -> None:
@@ -457,20 +461,21 @@ def _insert_links(session: Session, links: list[tuple[int, int, str, str]]) -> N
 
 def _add_new(session: Session, actor: User, campaign_id: int, fresh: list[tuple[Draft, int]],
              now: Any) -> list[int]:
-    """Insert first drafts (with their places in their groups) as a set: the findings in one Core
-    statement, their links in another, one chained audit entry each in one more (a province campaign
-    drafts tens of thousands of findings with hundreds of thousands of links). Returns their ids, in
-    the order given."""
+    """Insert first drafts (with their places in their groups) as a set: the findings in one driver
+    executemany (`BulkInsert`; their ids read back by (unit, gen_key), which no stored finding of the
+    campaign shares), their links in another, one chained audit entry each in one more (a province
+    campaign drafts tens of thousands of findings with hundreds of thousands of links). Returns their
+    ids, in the order given."""
     if not fresh:
         return []
     t = _FINDINGS
-    rows = [{"campaign_id": campaign_id, "unit_id": d.unit_id, "section": d.section, "focus": d.focus,
-             "gen_key": d.gen_key, "title": d.title, "body": d.body, "draft_title": d.title, "draft_body": d.body,
-             "facts": d.facts, "edited": False, "included": d.included, "stale": False, "position": position,
-             "version": 1, "created_at": now, "updated_at": now, "updated_by_id": actor.id} for d, position in fresh]
     session.flush()
-    made = session.connection().execute(insert(t).returning(t.c.id, t.c.unit_id, t.c.gen_key), rows)
-    id_of = {(unit_id, gen_key): finding_id for finding_id, unit_id, gen_key in made}
+    conn = session.connection()
+    BulkInsert(conn, t, _FINDING_COLUMNS).run([
+        (campaign_id, d.unit_id, d.section, d.focus, d.gen_key, d.title, d.body, d.title, d.body, d.facts, False,
+         d.included, False, position, 1, now, now, actor.id) for d, position in fresh])
+    id_of = {(unit_id, gen_key): finding_id for finding_id, unit_id, gen_key in plain_rows(
+        conn, select(t.c.id, t.c.unit_id, t.c.gen_key).where(t.c.campaign_id == campaign_id))}
     ids = [id_of[(d.unit_id, d.gen_key)] for d, _position in fresh]
     audit_state.note_inserted(session, t.name, ids)
     _insert_links(session, [(finding_id, *link) for finding_id, (d, _position) in zip(ids, fresh, strict=True)
