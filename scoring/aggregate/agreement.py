@@ -55,6 +55,7 @@ from scoring.aggregate.uncertainty import (
     percentile_interval,
     unit_rng,
 )
+from scoring.db.bulk import plain_rows
 from scoring.db.models import Assignment, CaseFile, Review, Unit, User
 from scoring.domain import ReviewStatus
 from scoring.item_values import unpack
@@ -267,15 +268,14 @@ def _double_scored(session: Session, campaign_id: int, unit_kind: str | None, ca
     if with_values:
         cols.append(Review.item_values)
     stmt = (select(*cols).select_from(Review).join(Assignment, Assignment.id == Review.assignment_id)
-            .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED.value)
-            .order_by(Assignment.case_file_id, Review.id))
+            .where(Assignment.campaign_id == campaign_id, Review.status == ReviewStatus.SUBMITTED.value))
     if unit_kind is not None or case_type is not None:
         stmt = stmt.join(CaseFile, CaseFile.id == Assignment.case_file_id)
     if unit_kind is not None:
         stmt = stmt.join(Unit, Unit.id == CaseFile.unit_id).where(Unit.kind == unit_kind)
     if case_type is not None:
         stmt = stmt.where(CaseFile.case_type == case_type)
-    rows = session.execute(stmt).all()
+    rows = sorted(plain_rows(session.connection(), stmt), key=lambda r: (r[1], r[0]))  # by file, then review
     files = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     _, inverse, counts = np.unique(files, return_inverse=True, return_counts=True)
     keep = np.flatnonzero(counts[inverse] >= 2)
