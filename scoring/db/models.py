@@ -449,7 +449,8 @@ class FindingLink(Base):
     __tablename__ = "finding_links"
     __table_args__ = (UniqueConstraint("finding_id", "case_file_id", "item_id", "reason_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"), index=True)
+    # no index of its own: the unique constraint's index starts with it (a second one only slowed inserts)
+    finding_id: Mapped[int] = mapped_column(ForeignKey("findings.id", ondelete="CASCADE"))
     case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
     item_id: Mapped[str] = mapped_column(String(60))
     reason_id: Mapped[str] = mapped_column(String(60))
