@@ -182,6 +182,16 @@ def test_reason_counts_match_the_final_results_row_by_row(world, filters):
             if unit is not None and (item, reason) == (p.item_id, p.reason_id))
 
 
+@pytest.mark.parametrize("by_unit_", [True, False])
+def test_reason_counts_top_are_the_first_of_all(world, by_unit_):
+    """`top` leaves each unit's first reasons in the same order, ties at the cut included (the database
+    ranks by files only; the order on ids is Python's)."""
+    s, cid = world.session, world.current.id
+    full = reason_counts(s, world.lead, cid, by_unit=by_unit_)
+    for top in (1, 2, 3, 10):
+        assert reason_counts(s, world.lead, cid, by_unit=by_unit_, top=top) == {k: v[:top] for k, v in full.items()}
+
+
 def test_file_list(world):
     rows = file_list(world.session, world.lead, world.current.id, unit_id=world.units[U2].id)
     assert [(str(r.score), r.grade, r.source, r.veto) for r in rows] == [

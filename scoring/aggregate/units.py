@@ -161,23 +161,27 @@ def scoped_deductions(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: st
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: Literal[True] = True,
-                  only: Collection[tuple[str, str]] | None = None) -> dict[int, list[ReasonCount]]: ...
+                  only: Collection[tuple[str, str]] | None = None, top: int | None = None) -> dict[int, list[ReasonCount]]: ...
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: Literal[False],
-                  only: Collection[tuple[str, str]] | None = None) -> dict[None, list[ReasonCount]]: ...
+                  only: Collection[tuple[str, str]] | None = None, top: int | None = None) -> dict[None, list[ReasonCount]]: ...
 @overload
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
                   case_type: str | None = None, by_unit: bool,
-                  only: Collection[tuple[str, str]] | None = None) -> dict[int | None, list[ReasonCount]]: ...
+                  only: Collection[tuple[str, str]] | None = None,
+                  top: int | None = None) -> dict[int | None, list[ReasonCount]]: ...
 def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
-                  by_unit: bool = True, only: Collection[tuple[str, str]] | None = None
+                  by_unit: bool = True, only: Collection[tuple[str, str]] | None = None, top: int | None = None
                   ) -> dict[int | None, list[ReasonCount]] | dict[int, list[ReasonCount]] | dict[None, list[ReasonCount]]:
     """Files per deduction reason, most frequent first (ties: item id, reason id), per unit or overall;
-    `only`: just these (item id, reason id) pairs (the units behind a short list of top problems).
+    `only`: just these (item id, reason id) pairs (the units behind a short list of top problems); `top`:
+    only each unit's (or the selection's) `top` first.
 
     Read from `file_deductions` alone (`scoped_deductions`), grouped in the order of its problems index
-    (item, reason, veto, unit): no sort, no table row."""
+    (item, reason, veto, unit): no sort, no table row. With `top`, the database returns the reasons
+    ranked (by files alone, ties sharing a rank) within the first `top`, which holds every reason of the
+    first `top` in this order whatever the database's collation; Python orders them and cuts."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     if only is not None and not only:
         return {}
@@ -186,6 +190,10 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
     stmt = select(*unit_cols, *keys, func.min(FileDeduction.reason), func.min(FileDeduction.focus), func.count(),
                   func.min(FileDeduction.standard_hash))
     stmt = scoped_deductions(stmt, campaign_id, unit_kind, case_type, only).group_by(*keys, *unit_cols)
+    if top is not None:
+        ranked = stmt.add_columns(func.rank().over(partition_by=unit_cols or None, order_by=func.count().desc())
+                                  .label("files_rank")).subquery()
+        stmt = select(*list(ranked.c)[:-1]).where(ranked.c.files_rank <= top)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) keys, reason, focus, files, hash
@@ -200,6 +208,8 @@ def reason_counts(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_
                                     int(n)))
     for v in out.values():
         v.sort(key=lambda r: (-r.files, r.item_id, r.reason_id, r.is_veto))
+        if top is not None:
+            del v[top:]
     return dict(out)
 
 
@@ -240,7 +250,8 @@ def unit_summary(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_k
         if scores is None:
             scores = unit_scores(session, campaign_id, unit_kind=unit_kind, case_type=case_type)
         focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type) if with_focus else {}
-        reasons = reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type) if top_n else {}
+        reasons = (reason_counts(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top=top_n)
+                   if top_n else {})
         out = []
         for uid, name, kind, order, n, total, lo, hi, passed, vetoes, excellent in main:
             n = int(n)
