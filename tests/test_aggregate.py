@@ -29,8 +29,8 @@ from scoring.aggregate import (
     unit_table,
     year_over_year,
 )
-from scoring.aggregate.units import reason_counts
-from scoring.db.models import FileDeduction, FileResult, Unit
+from scoring.aggregate.units import focus_rates, reason_counts
+from scoring.db.models import FileDeduction, FileFocusScore, FileResult, Unit
 from scoring.errors import NotFound, ValidationFailed
 from tests.test_aggregate_world import U1, U2, U3, U4, shared_world  # noqa: F401 (fixture)
 
@@ -180,6 +180,31 @@ def test_reason_counts_match_the_final_results_row_by_row(world, filters):
         assert sorted((u.unit_id, u.files) for u in p.units) == sorted(
             (unit, v[0]) for (unit, item, reason, _), v in expected.items()
             if unit is not None and (item, reason) == (p.item_id, p.reason_id))
+
+
+@pytest.mark.parametrize("filters", [{}, {"unit_kind": "town"}, {"case_type": "行政处罚"},
+                                     {"unit_kind": "department", "case_type": "行政检查"}])
+def test_focus_rates_match_the_final_results_row_by_row(world, filters):
+    """Focus rates are summed from file_focus_scores alone (its own unit column, in the order of its
+    (campaign, unit, focus) index): they equal the sums read row by row beside each file's final result,
+    per unit and over the selection, for every filter."""
+    s, cid = world.session, world.current.id
+    rows = s.execute(select(FileFocusScore, FileResult.unit_id, FileResult.case_type, Unit.kind).join(
+        FileResult, (FileResult.campaign_id == FileFocusScore.campaign_id)
+        & (FileResult.case_file_id == FileFocusScore.case_file_id)).join(Unit, Unit.id == FileResult.unit_id)
+        .where(FileFocusScore.campaign_id == cid)).all()
+    expected: dict = {}
+    for f, unit_id, case_type, kind in rows:
+        assert f.unit_id == unit_id
+        if filters.get("case_type", case_type) == case_type and filters.get("unit_kind", kind) == kind:
+            for key in ((unit_id, f.focus), (None, f.focus)):
+                n, mx, earned = expected.get(key, (0, D(0), D(0)))
+                expected[key] = (n + 1, mx + f.applicable_max, earned + f.earned)
+    got = {}
+    for by_unit_ in (True, False):
+        for unit, rates in focus_rates(s, world.lead, cid, by_unit=by_unit_, **filters).items():
+            got.update({(unit, r.focus): (r.files, r.applicable_max, r.earned) for r in rates})
+    assert got == expected and (expected or filters)
 
 
 @pytest.mark.parametrize("by_unit_", [True, False])

@@ -120,24 +120,34 @@ def unit_scores(db: Session | Engine, campaign_id: int, *, unit_kind: str | None
 def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None, case_type: str | None = None,
                 by_unit: bool = True) -> dict[int | None, list[FocusRate]]:
     """Focus-area score rates per unit (key None for the whole selection when `by_unit` is false: the
-    campaign average profile a unit is compared with)."""
+    campaign average profile a unit is compared with).
+
+    Summed per unit and focus area in SQL, from `file_focus_scores` alone, in the order of its (campaign,
+    unit, focus) index: no sort, no table row. A focus score stands only beside its file's final result
+    (written and removed together), so the final results are joined only to filter by case type. The
+    whole selection's sums are those of its units (integers: exact)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
-    unit_cols: list[Any] = [FileResult.unit_id] if by_unit else []
-    cols = [FileFocusScore.focus, func.count(), func.sum(raw(FileFocusScore.applicable_max)),
-            func.sum(raw(FileFocusScore.earned))]
-    stmt = select(*unit_cols, *cols).select_from(FileFocusScore).join(
-        FileResult, and_(FileResult.campaign_id == FileFocusScore.campaign_id,
-                         FileResult.case_file_id == FileFocusScore.case_file_id))
-    stmt = scoped(stmt, campaign_id, unit_kind, case_type)
-    stmt = stmt.group_by(*unit_cols, FileFocusScore.focus)
-    found: dict[int | None, dict[str, FocusRate]] = defaultdict(dict)
+    stmt = (select(FileFocusScore.unit_id, FileFocusScore.focus, func.count(),
+                   func.sum(raw(FileFocusScore.applicable_max)), func.sum(raw(FileFocusScore.earned)))
+            .where(FileFocusScore.campaign_id == campaign_id))
+    if unit_kind is not None:
+        stmt = stmt.where(FileFocusScore.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(unit_kind).value)))
+    if case_type is not None:
+        stmt = stmt.join(FileResult, and_(FileResult.campaign_id == FileFocusScore.campaign_id,
+                                          FileResult.case_file_id == FileFocusScore.case_file_id)
+                         ).where(FileResult.case_type == case_type)
+    stmt = stmt.group_by(FileFocusScore.unit_id, FileFocusScore.focus)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
-        rows: Sequence[Any] = session.execute(stmt).all()  # (unit id,) focus, files, max, earned
-    for row in rows:
-        key, (focus, n, mx, earned) = (row[0], row[1:]) if by_unit else (None, row)
-        found[key][focus] = FocusRate(focus, focus_label(focus), int(n), centi(mx), centi(earned), ratio(earned, mx))
-    return {k: [v[f] for f in focus_order(v)] for k, v in found.items()}
+        rows: Sequence[Any] = session.execute(stmt).all()  # unit id, focus, files, max, earned
+    sums: dict[int | None, dict[str, list[int]]] = defaultdict(dict)
+    for unit_id, focus, n, mx, earned in rows:
+        acc = sums[unit_id if by_unit else None].setdefault(focus, [0, 0, 0])
+        acc[0] += int(n)
+        acc[1] += int(mx)
+        acc[2] += int(earned)
+    return {k: [FocusRate(f, focus_label(f), v[f][0], centi(v[f][1]), centi(v[f][2]), ratio(v[f][2], v[f][1]))
+                for f in focus_order(v)] for k, v in sums.items()}
 
 
 def scoped_deductions(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: str | None, case_type: str | None,

@@ -109,8 +109,8 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
             focus_earned[part["id"]] += _dec(part["earned"])
     n = Decimal(len(sources))
     for focus in sorted(focus_max):
-        session.add(FileFocusScore(campaign_id=campaign.id, case_file_id=case_file.id, focus=focus,
-                                   applicable_max=round_score(focus_max[focus] / n),
+        session.add(FileFocusScore(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
+                                   focus=focus, applicable_max=round_score(focus_max[focus] / n),
                                    earned=round_score(focus_earned[focus] / n)))
     for (item_id, reason_id), m in sorted(_defects(session, sources).items()):
         session.add(FileDeduction(
