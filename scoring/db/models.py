@@ -226,7 +226,11 @@ class Assignment(Base):
     """A reviewer is asked to score one sampled file of a campaign."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "reviewer_id"),)
+    # Per reviewer within a campaign (progress per reviewer, a reviewer's queue): read in this index's
+    # order whatever statistics the planner has (with ANALYZE's, SQLite otherwise scanned every
+    # campaign's assignments by reviewer).
+    __table_args__ = (UniqueConstraint("campaign_id", "case_file_id", "reviewer_id"),
+                      Index("ix_assignments_campaign_reviewer", "campaign_id", "reviewer_id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
     case_file_id: Mapped[int] = mapped_column(ForeignKey("case_files.id"))
