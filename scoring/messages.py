@@ -968,6 +968,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "schema.other_max": ("“allow_other”的上限应大于0", "`allow_other` max must be more than 0"),
     "schema.item_max": ("评查项目的满分“max”应大于0", "item `max` must be more than 0"),
     "schema.duplicate_deduction": ("deductions[{i}]：扣分情形编号“{id}”重复", "deductions[{i}]: duplicate deduction id {id!r}"),
+    "schema.reason_long": ("deductions[{i}]（{id}）：扣分情形有{n}个字，最多{max}个字",
+                           "deductions[{i}] ({id}): the reason is {n} characters long; at most {max} are accepted"),
     "schema.deduction_over_item": ("deductions[{i}]（{id}）：扣分{most}分超过该项满分{max}分",
                                    "deductions[{i}] ({id}): deduction of {most} is larger than the item maximum {max}"),
     "schema.occurrence_over_item": ("deductions[{i}]（{id}）：一处扣分{one}分超过该项满分{max}分",

@@ -8,6 +8,7 @@ import pytest
 
 from scoring.errors import ProblemReport
 from scoring.rubric.loader import RubricLibrary, load_rubric_file, load_standard
+from scoring.rubric.schema import DEFECT_TEXT_MAX
 from tests.rubric_builders import standard_dict, write_yaml
 
 
@@ -168,3 +169,19 @@ def test_load_single_module_file(tmp_path):
         "sections": [{"id": "S", "title": "s", "max": 5, "items": [
             {"id": "I", "title": "i", "max": 5, "deductions": [{"id": "a", "reason": "r", "points": 1}]}]}]})
     assert load_rubric_file(path).model.id == "m"
+
+
+def test_a_defect_is_named_in_at_most_300_characters(tmp_path):
+    """A deduction's reason and a veto's title are stored in the problems index (PostgreSQL holds ~2.7 KB an
+    entry): a longer one is refused when the standard is read, with its place, not when a review is submitted."""
+    data = standard_dict()
+    data["sections"][0]["items"][0]["deductions"][0]["reason"] = "长" * (DEFECT_TEXT_MAX + 1)
+    data["vetoes"][0]["title"] = "否" * (DEFECT_TEXT_MAX + 1)
+    problems = problems_of(write_yaml(tmp_path / "s.yaml", data))
+    assert sorted(p.path for p in problems) == ["sections[0].items[0]", "vetoes[0].title"]
+    messages = " | ".join(p.message for p in problems)
+    assert "deductions[0] (a): the reason is 301 characters long; at most 300 are accepted" in messages
+    assert "must be at most 300 characters" in messages
+    data = standard_dict()
+    data["sections"][0]["items"][0]["deductions"][0]["reason"] = "长" * DEFECT_TEXT_MAX
+    assert load_standard(write_yaml(tmp_path / "ok.yaml", data)).items_by_id["A1"][1].deductions[0].reason

@@ -323,6 +323,12 @@ class PointRange(Strict):
         return self
 
 
+# A deduction's reason and a veto's title are a defect's name in every result and are held in the
+# problems index of file_deductions (migration 0012), whose entries PostgreSQL limits to about 2.7 KB:
+# 300 characters (900 bytes of Chinese) leaves room for the rest. Real ones are a sentence (at most ~60).
+DEFECT_TEXT_MAX = 300
+
+
 class Deduction(Strict):
     """A named defect and what it costs: fixed `points`, `per_occurrence` (optional `cap`), or a `range`
     the reviewer chooses from (with a comment), once or per occurrence (optional `cap`)."""
@@ -441,6 +447,8 @@ class Item(Strict):
             if d.id in seen:
                 raise InvalidValue("schema.duplicate_deduction", i=i, id=d.id)
             seen.add(d.id)
+            if len(d.reason) > DEFECT_TEXT_MAX:  # read from a file only: versions stored before stay readable
+                raise InvalidValue("schema.reason_long", i=i, id=d.id, n=len(d.reason), max=DEFECT_TEXT_MAX)
             if d.most is not None and d.most > self.max:
                 raise InvalidValue("schema.deduction_over_item", i=i, id=d.id, most=d.most, max=self.max)
             if d.one > self.max:
@@ -520,7 +528,7 @@ class VetoEffect(Strict):
 
 class Veto(Strict):
     id: Id
-    title: str = Field(min_length=1)
+    title: str = Field(min_length=1, max_length=DEFECT_TEXT_MAX)
     focus: str | None = None
     effect: VetoEffect | None = None  # default: the standard's `veto_effect`
     applies_when: Condition | None = None

@@ -37,8 +37,8 @@ class World:
     assignment_ids: list[int]
 
 
-def library(tmp: Path) -> RubricLibrary:
-    write_yaml(tmp / "rubrics" / "mini.yaml", standard_dict())
+def library(tmp: Path, standard: dict | None = None) -> RubricLibrary:
+    write_yaml(tmp / "rubrics" / "mini.yaml", standard or standard_dict())
     return RubricLibrary.load([tmp / "rubrics"])
 
 
@@ -46,9 +46,10 @@ FORMULAS = ("=1+1", "+SUM(A1:A9)", "-2+3*cmd", "@SUM(1)", "\t=1", "=HYPERLINK(\"
 
 
 def build(engine: Engine, tmp: Path, files_per_unit: int = 6, sample: int = 6, reviewers: int = 6,
-          submit: bool = True, formulas: bool = False) -> World:
-    """`formulas`: case numbers, descriptions and comments start with formula signs (for CSV export tests)."""
-    lib = library(tmp)
+          submit: bool = True, formulas: bool = False, standard: dict | None = None) -> World:
+    """`formulas`: case numbers, descriptions and comments start with formula signs (for CSV export tests);
+    `standard`: the "mini" standard's data instead of `standard_dict()`."""
+    lib = library(tmp, standard)
     names = {u: (FORMULAS[i] + u if formulas else u) for i, u in enumerate(UNITS)}
     with transaction(engine) as s:
         lead = create_user(s, username="lead", display_name="组长", role="lead", password=PASSWORD, bootstrap=True)
