@@ -108,7 +108,8 @@ def test_submit_lists_what_is_missing_marks_the_item_and_then_locks(world):
     _widget(at.text_input, "|veto|V1|time").input("00:03:15").run()
     at.button(key=f"live_submit_{world['a0']}").click().run()
     assert "评分已提交：0.00 分，不合格。" in texts(at, "success")
-    assert not at.segmented_control and not at.text_input  # read-only
+    assert not at.segmented_control  # read-only: no form input left, only the file picker's search
+    assert [w.key for w in at.text_input] == ["score_find"]
     with _session(world) as s:
         review = s.get(Assignment, world["a0"]).review
         assert review.status == "submitted" and marks_of(review).vetoes["V1"].media_time == "00:03:15"
