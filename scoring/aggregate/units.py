@@ -127,15 +127,9 @@ def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_ki
     (written and removed together), so the final results are joined only to filter by case type. The
     whole selection's sums are those of its units (integers: exact)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
-    stmt = (select(FileFocusScore.unit_id, FileFocusScore.focus, func.count(),
-                   func.sum(raw(FileFocusScore.applicable_max)), func.sum(raw(FileFocusScore.earned)))
-            .where(FileFocusScore.campaign_id == campaign_id))
-    if unit_kind is not None:
-        stmt = stmt.where(FileFocusScore.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(unit_kind).value)))
-    if case_type is not None:
-        stmt = stmt.join(FileResult, and_(FileResult.campaign_id == FileFocusScore.campaign_id,
-                                          FileResult.case_file_id == FileFocusScore.case_file_id)
-                         ).where(FileResult.case_type == case_type)
+    stmt = _scoped(select(FileFocusScore.unit_id, FileFocusScore.focus, func.count(),
+                          func.sum(raw(FileFocusScore.applicable_max)), func.sum(raw(FileFocusScore.earned))),
+                   FileFocusScore, campaign_id, unit_kind, case_type)
     stmt = stmt.group_by(FileFocusScore.unit_id, FileFocusScore.focus)
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
@@ -150,19 +144,28 @@ def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_ki
                 for f in focus_order(v)] for k, v in sums.items()}
 
 
+def _scoped(stmt: Select[Unpack[_Ts]], model: type[FileDeduction] | type[FileFocusScore], campaign_id: int,
+            unit_kind: str | None, case_type: str | None) -> Select[Unpack[_Ts]]:
+    """A statement over a per-file table that carries its file's unit (`file_deductions`,
+    `file_focus_scores`) restricted to the campaign and the (checked) filters; its rows stand only beside
+    their file's final result, which is joined only to filter by case type."""
+    stmt = stmt.where(model.campaign_id == campaign_id)
+    if unit_kind is not None:
+        stmt = stmt.where(model.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(unit_kind).value)))
+    if case_type is not None:
+        stmt = stmt.join(FileResult, and_(FileResult.campaign_id == model.campaign_id,
+                                          FileResult.case_file_id == model.case_file_id)
+                         ).where(FileResult.case_type == case_type)
+    return stmt
+
+
 def scoped_deductions(stmt: Select[Unpack[_Ts]], campaign_id: int, unit_kind: str | None, case_type: str | None,
                       only: Collection[tuple[str, str]] | None = None) -> Select[Unpack[_Ts]]:
     """Restrict a statement over `file_deductions` alone to the campaign, the (checked) filters and, with
     `only`, these (item id, reason id) pairs. A deduction row stands only beside its file's final result
     (`scoring.workflow.results.refresh` writes and removes them together), so the final results are
     joined only to filter by case type."""
-    stmt = stmt.where(FileDeduction.campaign_id == campaign_id)
-    if unit_kind is not None:
-        stmt = stmt.where(FileDeduction.unit_id.in_(select(Unit.id).where(Unit.kind == UnitKind(unit_kind).value)))
-    if case_type is not None:
-        stmt = stmt.join(FileResult, and_(FileResult.campaign_id == FileDeduction.campaign_id,
-                                          FileResult.case_file_id == FileDeduction.case_file_id)
-                         ).where(FileResult.case_type == case_type)
+    stmt = _scoped(stmt, FileDeduction, campaign_id, unit_kind, case_type)
     if only is not None:
         stmt = stmt.where(tuple_(FileDeduction.item_id, FileDeduction.reason_id).in_(sorted(only)))
     return stmt
