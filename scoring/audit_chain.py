@@ -280,11 +280,14 @@ def append(conn: Connection, **values: Any) -> dict[str, Any]:
 
 # ---------------------------------------------------------------------------------------- row states
 
-def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None) -> Iterable[dict[str, Any]]:
-    """Tracked columns of rows of `table` (all, or those with the given keys), typed as the models type them."""
+def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None, *,
+              extra: tuple[str, ...] = ()) -> Iterable[dict[str, Any]]:
+    """Tracked columns of rows of `table` (all, or those with the given keys), typed as the models type them;
+    `extra` columns too (beside them in the same pass: `row_hash` reads the tracked ones only)."""
 
     t = Base.metadata.tables[table]
-    key, columns = TRACKED[table]
+    key, tracked = TRACKED[table]
+    columns = (*tracked, *extra)
     cols = [t.c[c] for c in columns]
     if keys is None:
         result = conn.execute(sa.select(*cols).order_by(t.c[key]).execution_options(yield_per=2000))

@@ -14,6 +14,7 @@ register, which every campaign's results depend on); a broken chain fails every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,12 @@ from scoring.messages import MESSAGES, Msg
 from scoring.policy import Action, check
 
 SHARED_TABLES = {"users", "standard_versions", "case_files", "import_batches"}  # count for every campaign
+# Untracked columns derived from tracked ones, re-derived in the same pass over the rows: table ->
+# (derived column, the column it comes from, how, the problem when they differ). Each review's packed
+# item deductions come from its result (`scoring.item_values`), so an edit of them alone is caught too.
+DERIVED: dict[str, tuple[str, str, Callable[[Any], Any], str]] = {
+    "reviews": ("item_values", "result", pack, "audit.v.item_values_differ"),
+}
 MAX_LISTED = 200
 
 
@@ -111,7 +118,6 @@ def verify(bind: Engine | Connection, campaign_id: int | None = None) -> VerifyR
                 if check != ["ok"]:
                     report.chain_problems.append(Msg("audit.v.damaged", {"detail": "; ".join(map(str, check[:5]))}))
             _check_rows(conn, report, _walk(conn, report))
-            _check_item_values(conn, report)
             if campaign_id is not None:
                 _limit_to_campaign(conn, report, campaign_id)
     except sa.exc.DatabaseError as exc:
@@ -213,11 +219,14 @@ def _check_rows(conn: Connection, report: VerifyReport, vouched: _Chained) -> No
             _check_digested(conn, report, table, vouched, seen)
             continue
         batch_rows: dict[str, list[str]] = {}
-        for row in chain.read_rows(conn, table):
+        derived = DERIVED.get(table)
+        for row in chain.read_rows(conn, table, extra=(derived[0],) if derived else ()):
             k = str(row[key])
             h = chain.row_hash(table, row)
             report.rows_checked += 1
             seen.add((table, k))
+            if derived is not None and row[derived[0]] != derived[2](row[derived[1]]):
+                report.row_problems.append(RowProblem(table, k, derived[3]))
             if (table, k) in chained:
                 if chained[(table, k)] != h:
                     report.row_problems.append(RowProblem(table, k, "audit.v.row_differs" if chained[(table, k)]
@@ -235,16 +244,6 @@ def _check_rows(conn: Connection, report: VerifyReport, vouched: _Chained) -> No
     for (table, k), state in chained.items():
         if state is not None and (table, k) not in seen:
             report.row_problems.append(RowProblem(table, k, "audit.v.row_deleted"))
-
-
-def _check_item_values(conn: Connection, report: VerifyReport) -> None:
-    """Each review's packed item deductions are derived from its result (`item_values`), which the chain
-    vouches for: re-derive them, so an edit of the packed values alone is caught too."""
-    r = Base.metadata.tables["reviews"]
-    stmt = sa.select(r.c.id, r.c.result, r.c.item_values).order_by(r.c.id).execution_options(yield_per=2000)
-    for rid, result, packed in conn.execute(stmt):
-        if packed != pack(result):
-            report.row_problems.append(RowProblem("reviews", str(rid), "audit.v.item_values_differ"))
 
 
 def _campaign_of(conn: Connection, table: str, key: str) -> int | None:
