@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 from benchmarks.build import CAMPAIGN, RULES, SEED, World
 from benchmarks.measure import Figure, Run, load, measure
 from benchmarks.pages import page_figures
-from scoring.aggregate import agreement, campaign_figures, top_problems, unit_table
+from scoring.aggregate import agreement, comparison, top_problems, unit_table
 from scoring.aggregate.uncertainty import bootstrap_intervals
 from scoring.db.models import Assignment, Campaign, Review, SampleRecord, User
 from scoring.db.session import session_factory, transaction
@@ -271,8 +271,8 @@ def run_figures(engine: Engine, world: World, tmp: Path, *, repeat: int, log: Ca
         add(Figure(f"unit aggregation with bootstrap ({scale.units} units)",
                    measure(lambda: unit_table(s, lead, cid), repeat), "≤ 1 s, ≤ 2x DuckDB",
                    "DuckDB incl. same bootstrap", measure(lambda: duck_units(con, cid), repeat)))
-        add(Figure("comparison page core (unit table + campaign figures)",
-                   measure(lambda: (unit_table(s, lead, cid), campaign_figures(s, lead, cid)), repeat), "≤ 1 s"))
+        add(Figure("comparison page core (unit table + campaign figures, `comparison`)",
+                   measure(lambda: comparison(s, lead, cid), repeat), "≤ 1 s"))
         add(Figure("top problems", measure(lambda: top_problems(s, lead, cid), repeat), "≤ 0.3 s",
                    "DuckDB group by", measure(lambda: duck_problems(con, cid), repeat)))
         add(Figure("reviewer agreement", measure(lambda: agreement(s, cid), repeat), "≤ 2 s, ≤ 500 MB"))

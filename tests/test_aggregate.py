@@ -19,6 +19,7 @@ from scoring.aggregate import (
     alpha_closed_form,
     bootstrap_units,
     campaign_figures,
+    comparison,
     file_list,
     problem_files,
     records,
@@ -252,6 +253,19 @@ def test_bootstrap_ranks_intervals_and_flags(world):
     assert [(x, four[x].rank) for x in four if four[x].rank] == [(U1, 1)]
     insp = bootstrap_units(s, world.lead, cid, case_type="行政检查")
     assert [(r.unit, r.files, r.too_few_files) for r in insp] == [(U1, 1, True)]
+
+
+@pytest.mark.parametrize("filters", [{}, {"unit_kind": "town"}, {"unit_kind": "department"},
+                                     {"case_type": "行政检查"}, {"case_type": "行政处罚", "unit_kind": "department"}])
+def test_comparison_is_the_unit_table_and_the_campaign_figures(world, filters):
+    """The comparison page's one computation derives the headline figures from the unit table's reads:
+    every value equals the two computed on their own, for every selection."""
+    s, cid = world.session, world.current.id
+    both = comparison(s, world.lead, cid, seed=5, n_boot=300, min_files=2, **filters)
+    assert both.rows == unit_table(s, world.lead, cid, seed=5, n_boot=300, min_files=2, **filters)
+    alone = campaign_figures(s, world.lead, cid, **filters)
+    assert both.overall == alone and both.overall.to_dict() == alone.to_dict()
+    assert both.overall.focus and both.overall.median is not None  # the derived parts are not empty here
 
 
 def test_unit_table_records_and_frame(world):

@@ -21,7 +21,7 @@ from scoring.aggregate import (
     severity_from_scores,
 )
 from scoring.aggregate.agreement import _column_stats, alpha_sparse, sparse_stats
-from scoring.aggregate.uncertainty import row_min_ranks
+from scoring.aggregate.uncertainty import percentile_interval, row_min_ranks
 
 scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -172,3 +172,18 @@ def test_row_min_ranks_count_the_smaller_values(rows: list[list[int]]) -> None:
     ranks = row_min_ranks(values)
     for r, row in zip(ranks, rows, strict=True):
         assert [int(x) for x in r] == [1 + sum(other < v for other in row) for v in row]
+
+
+@FAST
+@given(st.lists(scores, min_size=1, max_size=6), st.integers(1, 40), st.integers(0, 2**32 - 1),
+       st.sampled_from([0.8, 0.9, 0.95]))
+def test_bootstrap_intervals_are_each_columns_percentiles(groups, n_boot, seed, level):
+    """The intervals are computed for all groups at once; each is its own column's percentile interval
+    and its rank column's lower and upper quantiles, as one call per group would give."""
+    means = bootstrap_means(groups, n_boot=n_boot, seed=seed)
+    ranks = row_min_ranks(-means)
+    tail = (1 - level) / 2
+    for k, iv in enumerate(bootstrap_intervals(groups, n_boot=n_boot, seed=seed, level=level)):
+        assert (iv.low, iv.high) == percentile_interval(means[:, k], level)
+        assert iv.rank_low == int(np.quantile(ranks[:, k], tail, method="lower"))
+        assert iv.rank_high == int(np.quantile(ranks[:, k], 1 - tail, method="higher"))

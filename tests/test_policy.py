@@ -200,7 +200,7 @@ SHARED_ACTION_PROBES: dict[str, tuple[Action, Probe]] = {
     # the aggregation the results pages, the CLI and the documents read (scoring.aggregate)
     **{fn.__name__: (Action.READ_RESULTS, (lambda fn: lambda w, s, a: _raises_permission(
         lambda: fn(s, a, w.campaign_id)))(fn))
-       for fn in (agg.unit_table, agg.campaign_figures, agg.top_problems, pareto, agg.bootstrap_units,
+       for fn in (agg.unit_table, agg.campaign_figures, agg.comparison, agg.top_problems, pareto, agg.bootstrap_units,
                   agg.unit_summary, agg.focus_rates, agg.reason_counts, agg.file_list)},
     "problem_files": (Action.READ_RESULTS, lambda w, s, a: _raises_permission(
         lambda: agg.problem_files(s, a, w.campaign_id, "A1", "a"))),

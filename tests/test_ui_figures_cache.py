@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from scoring import audit_chain
-from scoring.aggregate import unit_table
+from scoring.aggregate import comparison
 from scoring.db.models import Campaign, User
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError
@@ -25,9 +25,9 @@ def world(world_db, monkeypatch):  # noqa: F811
 
     def counted(session, actor, campaign_id, **options):  # noqa: ANN001, ANN202
         calls.append((actor.id, campaign_id))
-        return unit_table(session, actor, campaign_id, **options)
+        return comparison(session, actor, campaign_id, **options)
 
-    monkeypatch.setitem(figures_cache._CACHED, "unit_table", counted)
+    monkeypatch.setitem(figures_cache._CACHED, "comparison", counted)
     return dict(ids, engine=engine, calls=calls)
 
 
@@ -54,7 +54,7 @@ def test_a_figure_computed_for_the_lead_is_not_served_to_a_reviewer(world):
     with session_factory(world["engine"])() as s:
         head = audit_chain.anchor(s.connection())
     with pytest.raises(CaseReviewError):
-        figures_cache._computed("unit_table", world["url"], head, world["reviewer"], world["previous"], ())
+        figures_cache._computed("comparison", world["url"], head, world["reviewer"], world["previous"], ())
     reviewer_view = open_page(world["reviewer"], "compare", campaign=world["previous"])
     assert any("的结果尚未发布" in e for e in texts(reviewer_view, "error"))
     assert not reviewer_view.dataframe

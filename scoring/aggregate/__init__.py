@@ -31,6 +31,7 @@ from scoring.aggregate.campaign import (
     top_problems,
 )
 from scoring.aggregate.common import records, to_frame
+from scoring.aggregate.comparison import Comparison, comparison
 from scoring.aggregate.trends import (
     FocusChange,
     RecurringProblem,
@@ -64,11 +65,11 @@ from scoring.aggregate.units import (
 
 __all__ = [
     "DEFAULT_B", "DEFAULT_MIN_FILES", "DEFAULT_SEED",
-    "Agreement", "BandGroup", "CampaignFigures", "FileRow", "FocusChange", "FocusRate", "ItemAgreement", "DefectCount",
+    "Agreement", "BandGroup", "CampaignFigures", "Comparison", "FileRow", "FocusChange", "FocusRate", "ItemAgreement", "DefectCount",
     "ProblemFile", "ReasonCount", "RecurringProblem", "ReviewerSeverity", "UnitChange", "UnitCount", "UnitFigures",
     "UnitMean", "UnitRecurrence", "UnitRow", "UnitUncertainty", "YearOverYear",
     "agreement", "alpha_bootstrap", "alpha_bootstraps", "alpha_closed_form", "alpha_interval", "bootstrap_intervals",
-    "bootstrap_means", "bootstrap_units", "campaign_figures", "file_list", "focus_rates", "min_ranks", "problem_files", "reason_counts",
+    "bootstrap_means", "bootstrap_units", "campaign_figures", "comparison", "file_list", "focus_rates", "min_ranks", "problem_files", "reason_counts",
     "records", "reviewer_severity", "severity_from_scores", "to_frame", "top_problems", "unit_summary", "unit_table",
     "year_over_year",
 ]

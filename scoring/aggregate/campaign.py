@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Engine, and_, case, func, select
@@ -112,13 +113,16 @@ def _sampled(session: Session, campaign_id: int, unit_kind: str | None, case_typ
 
 
 def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_kind: str | None = None,
-                     case_type: str | None = None, units: list[UnitFigures] | None = None) -> CampaignFigures:
+                     case_type: str | None = None, units: list[UnitFigures] | None = None,
+                     scores: dict[int, list[int]] | None = None, focus: list[FocusRate] | None = None
+                     ) -> CampaignFigures:
     """The headline figures over every reviewed file of the selection.
 
     Same definitions as `unit_summary`, over all files at once (the mean is the mean of files, not of
     unit means). `unit_groups` puts each unit in the band its (rounded) mean falls in, using the
     campaign's bands, e.g. ≥90 / 80-89.99 / 60-79.99 / <60; best unit first within a band. `units` is
-    `unit_summary` of the same selection when the caller already has it."""
+    `unit_summary` of the same selection when the caller already has it, `scores` its `unit_scores` and
+    `focus` its `overall_focus` (`scoring.aggregate.comparison` passes all three)."""
     unit_kind, case_type = check_unit_kind(unit_kind), check_case_type(case_type)
     with as_session(db) as session:
         campaign = readable_campaign(session, actor, campaign_id)
@@ -134,9 +138,12 @@ def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, un
                       case_type).group_by(FileResult.grade)
         found = {g: int(c) for g, c in session.execute(gstmt)}
         counts = {b.name: found.pop(b.name, 0) for b in bands} | found
-        sstmt = scoped(select(raw(FileResult.score)).select_from(FileResult), campaign_id, unit_kind,
-                      case_type).order_by(raw(FileResult.score))
-        scores = [int(s) for s in session.scalars(sstmt)]
+        if scores is None:
+            sstmt = scoped(select(raw(FileResult.score)).select_from(FileResult), campaign_id, unit_kind,
+                          case_type).order_by(raw(FileResult.score))
+            ordered = [int(s) for s in session.scalars(sstmt)]
+        else:
+            ordered = sorted(chain.from_iterable(scores.values()))
         if units is None:
             units = unit_summary(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, top_n=0,
                                  with_focus=False)
@@ -145,15 +152,17 @@ def campaign_figures(db: Session | Engine, actor: Actor, campaign_id: int, *, un
         by_name = {g.band: g for g in groups}
         for u in order_units(units, campaign.tie_break):
             by_name[u.grade].units.append(UnitMean(u.unit_id, u.unit, u.files, u.mean))
-        focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type, by_unit=False)
+        if focus is None:
+            focus = focus_rates(session, actor, campaign_id, unit_kind=unit_kind, case_type=case_type,
+                                by_unit=False).get(None, [])
         sampled = _sampled(session, campaign_id, unit_kind, case_type)
         return CampaignFigures(
             campaign_id=campaign.id, campaign=campaign.name, year=campaign.year, pass_line=campaign.pass_line,
             files_sampled=sampled, files_reviewed=n, files_pending=max(sampled - n, 0), units=len(units),
-            grade_counts=counts, mean=mean_of_centi(total or 0, n), median=median_of_centi(scores),
+            grade_counts=counts, mean=mean_of_centi(total or 0, n), median=median_of_centi(ordered),
             min=centi(lo) if n else None, max=centi(hi) if n else None, pass_rate=ratio(passed or 0, n),
             excellent_rate=ratio(excellent or 0, n), veto_count=int(vetoes or 0), unit_groups=groups,
-            focus=focus.get(None, []),
+            focus=focus,
         )
 
 

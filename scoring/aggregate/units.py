@@ -9,7 +9,7 @@ needed for the median and the bootstrap, and that is as long as the sample, not 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal, TypeVarTuple, Unpack, overload
@@ -134,14 +134,27 @@ def focus_rates(db: Session | Engine, actor: Actor, campaign_id: int, *, unit_ki
     with as_session(db) as session:
         readable_campaign(session, actor, campaign_id)
         rows: Sequence[Any] = session.execute(stmt).all()  # unit id, focus, files, max, earned
-    sums: dict[int | None, dict[str, list[int]]] = defaultdict(dict)
-    for unit_id, focus, n, mx, earned in rows:
-        acc = sums[unit_id if by_unit else None].setdefault(focus, [0, 0, 0])
+    return _focus_lists((unit_id if by_unit else None, focus, n, mx, earned) for unit_id, focus, n, mx, earned in rows)
+
+
+def _focus_lists(rows: Iterable[tuple[Any, str, Any, Any, Any]]) -> dict[Any, list[FocusRate]]:
+    """(key, focus, files, applicable max, earned in hundredths) rows summed per key and focus area."""
+    sums: dict[Any, dict[str, list[int]]] = defaultdict(dict)
+    for key, focus, n, mx, earned in rows:
+        acc = sums[key].setdefault(focus, [0, 0, 0])
         acc[0] += int(n)
         acc[1] += int(mx)
         acc[2] += int(earned)
     return {k: [FocusRate(f, focus_label(f), v[f][0], centi(v[f][1]), centi(v[f][2]), ratio(v[f][2], v[f][1]))
                 for f in focus_order(v)] for k, v in sums.items()}
+
+
+def overall_focus(units: Iterable[UnitFigures]) -> list[FocusRate]:
+    """The selection's focus rates from its units' (`focus_rates(by_unit=False)` without a query): the
+    sums are integers of hundredths, so adding the units' is exact. The units must carry their focus
+    rates (`unit_summary(with_focus=True)`)."""
+    rows = ((None, f.focus, f.files, int(f.applicable_max * 100), int(f.earned * 100)) for u in units for f in u.focus)
+    return _focus_lists(rows).get(None, [])
 
 
 def _scoped(stmt: Select[Unpack[_Ts]], model: type[FileDeduction] | type[FileFocusScore], campaign_id: int,

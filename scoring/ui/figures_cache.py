@@ -20,14 +20,14 @@ from typing import Any
 import streamlit as st
 
 from scoring import audit_chain
-from scoring.aggregate import campaign_figures, top_problems, unit_table
+from scoring.aggregate import campaign_figures, comparison, top_problems
 from scoring.aggregate.disclosure import readable_agreement
 from scoring.db.models import User
 from scoring.db.session import default_url
 from scoring.ui import state
 
 _CACHED: dict[str, Callable[..., Any]] = {
-    f.__name__: f for f in (unit_table, campaign_figures, top_problems, readable_agreement)
+    f.__name__: f for f in (comparison, campaign_figures, top_problems, readable_agreement)
 }
 
 

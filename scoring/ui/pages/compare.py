@@ -1,6 +1,7 @@
 """Unit comparison: units ranked by their mean with 95% bootstrap intervals (units with too few files
 flagged, not ranked), a unit x focus-area heatmap of score rates, filters by unit kind and case type,
-and the full unit table (download as CSV). Every figure comes from `scoring.aggregate.unit_table`.
+and the full unit table (download as CSV). Every figure comes from `scoring.aggregate.comparison`
+(the unit table and the selection's headline figures in one computation).
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ from scoring.aggregate import (
     DEFAULT_MIN_FILES,
     DEFAULT_SEED,
     UnitRow,
-    campaign_figures,
-    unit_table,
+    comparison,
 )
 from scoring.aggregate.uncertainty import league_order
 from scoring.domain import ALL_FOCUS
@@ -141,8 +141,8 @@ def render() -> None:
         min_files = st.number_input(t("cmp.min_files"), min_value=1, max_value=MAX_MIN_FILES,
                                     value=DEFAULT_MIN_FILES, step=1, key="cmp_min_files",
                                     help=t("cmp.min_files_help"))
-        rows = figures(unit_table, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
-        overall = figures(campaign_figures, campaign.id, unit_kind=unit_kind, case_type=case_type)
+        found = figures(comparison, campaign.id, unit_kind=unit_kind, case_type=case_type, min_files=int(min_files))
+        rows, overall = found.rows, found.overall
         if not rows:
             st.info(t("cmp.no_rows"))
             return
