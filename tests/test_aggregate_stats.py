@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import sys
+from unittest.mock import patch
 
 import krippendorff
 import numpy as np
@@ -20,8 +22,8 @@ from scoring.aggregate import (
     min_ranks,
     severity_from_scores,
 )
-from scoring.aggregate.agreement import _column_stats, alpha_sparse, sparse_stats
-from scoring.aggregate.uncertainty import percentile_interval, row_min_ranks
+from scoring.aggregate.agreement import _alpha_from_sums, _column_stats, alpha_sparse, bootstrap_stats, sparse_stats
+from scoring.aggregate.uncertainty import percentile_interval, row_min_ranks, unit_rng
 
 scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -187,3 +189,50 @@ def test_bootstrap_intervals_are_each_columns_percentiles(groups, n_boot, seed, 
         assert (iv.low, iv.high) == percentile_interval(means[:, k], level)
         assert iv.rank_low == int(np.quantile(ranks[:, k], tail, method="lower"))
         assert iv.rank_high == int(np.quantile(ranks[:, k], 1 - tail, method="higher"))
+
+
+agreement_module = sys.modules["scoring.aggregate.agreement"]  # the package's `agreement` is the function
+
+
+def _naive_bootstrap(stats, n_boot, seed, level=0.95):  # noqa: ANN001, ANN202
+    """Every replicate's weights over every file, one product per figure: the definition."""
+    n = stats[0].shape[0]
+    idx = unit_rng(seed, 0).integers(0, n, size=(n_boot, n))
+    weights = np.stack([np.bincount(row, minlength=n) for row in idx]).astype(float)
+    out = []
+    for figure in stats:
+        a = _alpha_from_sums(weights @ figure)
+        a = a[~np.isnan(a)]
+        out.append(percentile_interval(a, level) if (figure[:, 0] > 0).sum() >= 2 and a.size else (None, None))
+    return out
+
+
+@FAST
+@given(st.integers(2, 40), st.integers(0, 6), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1),
+       st.sampled_from([2_000_000, 100]), st.data())
+def test_bootstrap_of_dense_and_sparse_figures_is_the_definition(n_files, n_items, deduct, seed, block, data):
+    """Totals (dense), items deducted on few files (summed sparsely, uncentred) and on many (dense),
+    scored on a span of the files or all of them, the replicates drawn at once or a few at a time: the
+    same intervals as weighting every file."""
+    rng = np.random.default_rng(seed)
+    files = np.repeat(np.arange(n_files), 2)
+    stats = [sparse_stats(files, rng.normal(80, 6, files.size).round(2), n_files)]
+    for _ in range(n_items):
+        lo = data.draw(st.integers(0, n_files - 1))
+        hi = data.draw(st.integers(lo + 1, n_files))
+        on = (files >= lo) & (files < hi)
+        values = np.where(rng.random(on.sum()) < deduct, rng.integers(1, 4, on.sum()) * 0.5, 0.0)
+        stats.append(sparse_stats(files[on], values, n_files, centre=0.0))
+    with patch.object(agreement_module, "BLOCK_CELLS", block):
+        got = bootstrap_stats(stats, n_boot=60, seed=seed)
+    for (lo_got, hi_got), (lo_want, hi_want) in zip(got, _naive_bootstrap(stats, 60, seed), strict=True):
+        assert (lo_got is None) == (lo_want is None)
+        if lo_got is not None:
+            assert lo_got == pytest.approx(lo_want, abs=1e-9) and hi_got == pytest.approx(hi_want, abs=1e-9)
+
+
+def test_an_item_centred_or_not_has_the_same_alpha():
+    files = np.repeat(np.arange(30), 2)
+    values = np.where(np.arange(60) % 7 == 0, 1.5, 0.0)
+    assert alpha_sparse(sparse_stats(files, values, 30, centre=0.0)) == pytest.approx(
+        alpha_sparse(sparse_stats(files, values, 30)), abs=1e-12)

@@ -130,18 +130,16 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
     The replicates are drawn a block at a time (the same random stream as drawing them all at once),
     so memory stays at a few tens of MB whatever the number of files. Each figure is summed over the
     span of files where it has values only (an item of one standard is zero on every other
-    standard's files; `agreement` orders the files by standard so those spans are short)."""
+    standard's files; `agreement` orders the files by standard so those spans are short), and a
+    sparse figure (`_Plan`) over its few rows with anything but a count."""
     if not stats:
         return []
     n_files = stats[0].shape[0]
     if n_files < 2:
         return [(None, None)] * len(stats)
-    groups: dict[tuple[int, int], list[int]] = defaultdict(list)  # figures summed over the same span of files
-    for j, st in enumerate(stats):
-        groups[_span(st)].append(j)
-    tables = {(lo, hi): np.hstack([stats[j][lo:hi] for j in js]) for (lo, hi), js in groups.items() if hi > lo}
+    plan = _Plan.of(stats)
     with threadpool_limits(limits=1, user_api="blas"):  # many small products: threads only spin (4x the CPU)
-        sums = _resampled_sums(tables, groups, len(stats), n_files, n_boot, unit_rng(seed, 0))
+        sums = plan.resampled_sums(n_files, n_boot, unit_rng(seed, 0))
     alphas = _alpha_from_sums(sums)
     out: list[tuple[float | None, float | None]] = []
     for j, st in enumerate(stats):
@@ -151,19 +149,69 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
     return out
 
 
-def _resampled_sums(tables: dict[tuple[int, int], np.ndarray], groups: dict[tuple[int, int], list[int]],
-                    n_stats: int, n_files: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Replicates x figures x 4 sums, drawn a block of replicates at a time (a few tens of MB)."""
-    sums = np.zeros((n_boot, n_stats, 4))
-    step = max(1, 2_000_000 // n_files)
-    for start in range(0, n_boot, step):
-        b = min(step, n_boot - start)
-        idx = rng.integers(0, n_files, size=(b, n_files))
-        weights = np.bincount((idx + (np.arange(b) * n_files)[:, None]).ravel(), minlength=b * n_files)
-        weights = weights.reshape(b, n_files).astype(float)
-        for (lo, hi), table in tables.items():
-            sums[start:start + b, groups[lo, hi]] = (weights[:, lo:hi] @ table).reshape(b, -1, 4)
-    return sums
+SPARSE_SHARE = 0.25  # a figure with values beyond counts on at most this share of its span is summed sparsely
+BLOCK_CELLS = 2_000_000  # replicate weights drawn at a time (replicates x files): 16 MB of float64
+
+
+@dataclass
+class _Plan:
+    """How each figure's replicate sums are made from the replicate weights (files x replicates).
+
+    Dense figures: one product per span of files for all figures on it. Sparse figures (an item's
+    deductions uncentred: a file where every review deducted nothing has only a count): the count
+    column, shared by the items scored on the same files, in one product per span for each distinct
+    column; the other three columns from the weights of their few non-zero rows only. The sums are
+    the same as one product over every file (up to the order of floating-point additions)."""
+
+    dense: dict[tuple[int, int], tuple[list[int], np.ndarray]] = field(default_factory=dict)
+    counts: dict[tuple[int, int], tuple[np.ndarray, list[tuple[int, int]]]] = field(default_factory=dict)
+    sparse: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)
+    n_stats: int = 0
+
+    @classmethod
+    def of(cls, stats: Sequence[np.ndarray]) -> _Plan:
+        plan = cls(n_stats=len(stats))
+        dense: dict[tuple[int, int], list[int]] = defaultdict(list)
+        columns: dict[tuple[int, int], dict[bytes, tuple[int, np.ndarray]]] = defaultdict(dict)
+        targets: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+        for j, st in enumerate(stats):
+            lo, hi = _span(st)
+            if hi <= lo:
+                continue  # no values: its sums stay zero
+            rows = lo + np.flatnonzero(np.any(st[lo:hi, 1:] != 0, axis=1))
+            if rows.size > SPARSE_SHARE * (hi - lo):
+                dense[lo, hi].append(j)
+                continue
+            count = st[lo:hi, 0]
+            known = columns[lo, hi].setdefault(count.tobytes(), (len(columns[lo, hi]), count))
+            targets[lo, hi].append((j, known[0]))
+            if rows.size:
+                plan.sparse.append((j, rows, np.ascontiguousarray(st[rows, 1:])))
+        plan.dense = {span: (js, np.hstack([stats[j][span[0]:span[1]] for j in js])) for span, js in dense.items()}
+        plan.counts = {span: (np.column_stack([c for _, c in found.values()]), targets[span])
+                       for span, found in columns.items()}
+        return plan
+
+    def resampled_sums(self, n_files: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+        """Replicates x figures x 4 sums, drawn a block of replicates at a time (a few tens of MB)."""
+        sums = np.zeros((n_boot, self.n_stats, 4))
+        step = max(1, BLOCK_CELLS // n_files)
+        for start in range(0, n_boot, step):
+            b = min(step, n_boot - start)
+            idx = rng.integers(0, n_files, size=(b, n_files))
+            weights = np.empty((n_files, b))  # a file's weights in one row: its replicates side by side
+            for r in range(b):
+                weights[:, r] = np.bincount(idx[r], minlength=n_files)
+            block = sums[start:start + b]
+            for (lo, hi), (js, table) in self.dense.items():
+                block[:, js] = (table.T @ weights[lo:hi]).T.reshape(b, -1, 4)
+            for (lo, hi), (matrix, targets) in self.counts.items():
+                counted = matrix.T @ weights[lo:hi]
+                for j, c in targets:
+                    block[:, j, 0] = counted[c]
+            for j, rows, values in self.sparse:
+                block[:, j, 1:] = (values.T @ weights[rows]).T
+        return sums
 
 
 def _span(st: np.ndarray) -> tuple[int, int]:
@@ -172,15 +220,19 @@ def _span(st: np.ndarray) -> tuple[int, int]:
     return (int(rows[0]), int(rows[-1]) + 1) if rows.size else (0, 0)
 
 
-def sparse_stats(files: np.ndarray, values: np.ndarray, n_files: int) -> np.ndarray:
+def sparse_stats(files: np.ndarray, values: np.ndarray, n_files: int, *, centre: float | None = None) -> np.ndarray:
     """`_column_stats` from (file index, value) pairs, one per review that has a value: no coders x
-    files matrix and nothing of size values x values (the interval alpha needs only these sums)."""
+    files matrix and nothing of size values x values (the interval alpha needs only these sums).
+
+    Values are centred on their mean, or on `centre` when given: an item's deductions are small
+    numbers and mostly 0, so uncentred (`centre=0`) a file where nobody deducted has a count and
+    nothing else, which `bootstrap_stats` sums sparsely."""
     cnt = np.bincount(files, minlength=n_files).astype(float)
     pairable = cnt >= 2
     keep = pairable[files]
     v = np.asarray(values, dtype=float)
     if keep.any():
-        v = v - v[keep].mean()
+        v = v - (v[keep].mean() if centre is None else centre)
     v = np.where(keep, v, 0.0)
     cnt = np.where(pairable, cnt, 0.0)
     s1 = np.bincount(files, weights=v, minlength=n_files)
@@ -391,7 +443,7 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     items: list[ItemAgreement] = []
     stats = [totals]
     for item_id, (f_arr, v_arr) in sorted(by_item.items()):
-        st = sparse_stats(f_arr, v_arr, n)
+        st = sparse_stats(f_arr, v_arr, n, centre=0.0)
         pairable = st[:, 0] >= 2
         if not pairable.any():
             continue
