@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from scoring.aggregate import problem_files, reason_counts, top_problems
 from scoring.audit import history
+from scoring.audit_chain import ROW_STATE
 from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, Finding, FindingLink
 from scoring.db.session import session_factory
@@ -277,10 +278,16 @@ def test_regeneration_keeps_edits_updates_the_rest_and_replaces_only_when_asked(
     my_text = "裁量权基准适用方面：文书错别字问题较为普遍。"
     update_finding(s, fw.lead, edited.id, body=my_text, expected_version=edited.version)
     s.commit()
-    # Nothing changed in the results: everything is unchanged or kept, nothing reported.
+    # Nothing changed in the results: everything is unchanged or kept, nothing reported, and no finding
+    # is written back (the row-state entry of the run vouches for no finding row; versions stay).
+    last = s.scalar(select(func.max(AuditEntry.id)))
+    versions = {v.id: v.version for v in list_findings(s, fw.lead, cid)}
     report = _generate(fw)
     assert report.added == [] and report.updated == [] and report.draft_changed == []
     assert report.kept == [edited.id]
+    states = s.scalars(select(AuditEntry).where(AuditEntry.id > last, AuditEntry.action == ROW_STATE)).all()
+    assert all("findings" not in (e.new_value or {}).get("rows", {}) for e in states)
+    assert {v.id: v.version for v in list_findings(s, fw.lead, cid)} == versions
 
     # File 0 (U1: B1-a only) is re-checked to A1-a: B1-a 11 -> 10 files, A1-a 5 -> 6.
     record_recheck(s, fw.lead, fw.campaign, fw.files[0], reason="复核", marks=Marks.model_validate(m(a=True)))

@@ -395,6 +395,13 @@ class RegenerationReport:
         return out
 
 
+def _assign(f: Finding, **values: Any) -> None:
+    """Set the attributes whose value differs (setting an equal value would still mark the row dirty)."""
+    for name, value in values.items():
+        if getattr(f, name) != value:
+            setattr(f, name, value)
+
+
 def _group_key(f: Finding | Draft) -> tuple[int | None, str]:
     return (f.unit_id, f.section)
 
@@ -410,7 +417,7 @@ def _current_links(session: Session, campaign_id: int) -> dict[int, dict[Link, i
     stmt = (select(fl.id, fl.finding_id, fl.case_file_id, fl.item_id, fl.reason_id)
             .join(_FINDINGS, fi.id == fl.finding_id).where(fi.campaign_id == campaign_id))
     out: dict[int, dict[Link, int]] = defaultdict(dict)
-    for link_id, finding_id, case_file_id, item_id, reason_id in session.execute(stmt):
+    for link_id, finding_id, case_file_id, item_id, reason_id in plain_rows(session.connection(), stmt):
         out[finding_id][(case_file_id, item_id, reason_id)] = link_id
     return out
 
@@ -541,9 +548,9 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
             continue
         links_changed = links.diff(f, current.get(f.id, {}), d.links)
         was_stale = f.stale
-        f.stale = False
-        f.facts = d.facts
-        f.focus = d.focus
+        # set only what differs: a finding left as it was stays clean, so the flush and the audit state
+        # pass over it (a province regeneration keeps tens of thousands unchanged)
+        _assign(f, stale=False, facts=d.facts, focus=d.focus)
         if not f.edited:
             if (f.title, f.body) != (d.title, d.body) or was_stale:
                 old = _text(f)
@@ -553,7 +560,7 @@ def generate_findings(session: Session, actor: User, campaign_id: int, *,
                 log("regenerate_finding", f, old=old, new=_text(f))
                 report.updated.append(f.id)
             else:
-                f.draft_title, f.draft_body = d.title, d.body
+                _assign(f, draft_title=d.title, draft_body=d.body)
                 (report.updated if links_changed else report.unchanged).append(f.id)
             continue
         old_draft = (f.draft_title, f.draft_body)
