@@ -31,7 +31,7 @@ def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys,
     names = [f["name"] for f in data["figures"]]
     for expected in ("draw ", "verify that draw", "auto-assign", "unit aggregation", "comparison page core",
                      "top problems", "reviewer agreement", "reviewer queue", "lead progress", "open a file",
-                     "save a draft", "findings generate", "notice .docx", "supervision", "export scores",
+                     "save a draft", "findings generate", "findings regenerate", "notice .docx", "supervision", "export scores",
                      "register import", "CLI start", "data entry through the core", "8 reviewers saving drafts at once",
                      "8 reviewers saving drafts each", "comparison page, first view", "comparison page, rerun",
                      "reviewer's queue page", "scoring page", "lead's progress page", "demo load, first run"):
