@@ -5,6 +5,8 @@ CJK-capable font. No Streamlit involved: the builders are pure functions.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from scoring.aggregate import (
@@ -17,6 +19,7 @@ from scoring.aggregate import (
 )
 from scoring.aggregate.pareto import pareto
 from scoring.db.session import open_db, session_factory
+from scoring.documents import charts_png
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts as C
 from scoring.ui.texts.compare import TEXTS
@@ -218,3 +221,13 @@ def test_empty_inputs_give_empty_charts():
                   C.severity_chart([]), C.change_chart([]), C.item_agreement_chart([]),
                   C.profile_chart([], [], "x"), C.focus_change_heatmap([], list(ALL_FOCUS))):
         assert spec(chart)["config"]["font"] == C.FONT
+
+
+def test_document_charts_are_valid_vega_lite():
+    """The notice's charts are drawn without Altair's schema check (scoring.documents.charts_png): it is
+    here instead, on a grade chart and a unit chart with every band and the pass line."""
+    bands = ["优秀", "良好", "合格", "不合格"]
+    charts_png.grade_chart(dict.fromkeys(bands, 3)).to_dict()  # raises when the spec does not fit the schema
+    units = [(f"单位{i}", Decimal(55 + i * 10), bands[3 - i]) for i in range(4)]
+    spec = charts_png.unit_chart(units, bands, Decimal(60)).to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text", "rule"]

@@ -50,7 +50,9 @@ def render_png(chart: alt.TopLevelMixin | dict[str, Any], font: CjkFont, *, scal
         import vl_convert as vlc
     except ImportError as exc:  # pragma: no cover - a dependency of the project
         raise ChartError(f"vl-convert-python is not installed ({exc})") from None  # internal: DocWarning chart_failed
-    spec = chart if isinstance(chart, dict) else chart.to_dict()
+    # not checked against the Vega-Lite schema here (a notice draws a dozen charts; the check cost a
+    # twentieth of the document): the tests check every document chart's spec (tests/test_charts.py)
+    spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
     config = {"font": font.family, "background": "white"}
     try:
         _register(font)
