@@ -21,6 +21,7 @@ from scoring.findings import (
     add_finding,
     delete_finding,
     finding_traces,
+    findings_traces,
     generate_findings,
     list_findings,
     mask_case_number,
@@ -183,6 +184,24 @@ def test_traces_real_for_leads_masked_for_observers(fw):
     u4 = _by_key(views, fw.units[U4].id)["problem:subject:A1:a"]
     seen = finding_traces(s, fw.observer, u4.id)
     assert {t.unit_name for t in seen} == {U4} and all("****" in t.case_number for t in seen)
+
+
+def test_traces_of_many_findings_are_each_findings_own(fw):
+    """A document reads every finding's traces at once: each finding gets exactly what it gets alone,
+    for the lead and, masked by the finding's own scope, for an observer and an anonymised lead."""
+    s, cid = fw.session, fw.campaign.id
+    _generate(fw)
+    publish_campaign(s, fw.lead, fw.campaign)
+    s.commit()
+    ids = [v.id for v in list_findings(s, fw.lead, cid, unit_id="all")]
+    assert len(ids) > 10 and len({v.unit_id for v in list_findings(s, fw.lead, cid, unit_id="all")}) > 2
+    for actor, anonymise in ((fw.lead, None), (fw.lead, True), (fw.observer, None)):
+        many = findings_traces(s, actor, [*reversed(ids), ids[0]], anonymise=anonymise)
+        assert list(many) == [*reversed(ids)]
+        assert many == {i: finding_traces(s, actor, i, anonymise=anonymise) for i in ids}
+    assert sum(len(v) for v in many.values()) > 20
+    with pytest.raises(NotFound):
+        findings_traces(s, fw.lead, [ids[0], 10**9])
 
 
 # ------------------------------------------------------------------------------------------ editing

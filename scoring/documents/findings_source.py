@@ -54,7 +54,7 @@ def load_findings(session: Session, actor: User | None, campaign_id: int, *, uni
                                             key=lambda r: (r.position, r.id)))
     if traces:
         extra = {"anonymise": True} if anonymise else {}
-        out.traces = {f.id: list(api.finding_traces(session, actor, f.id, **extra)) for f in out.all()}
+        out.traces = api.findings_traces(session, actor, [f.id for f in out.all()], **extra)
     if rectifications:
         out.rectifications = list(api.list_rectifications(session, actor, campaign_id, unit_id=rectification_unit))
     stale = [f for f in out.all() if getattr(f, "stale", False)]

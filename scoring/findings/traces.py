@@ -8,18 +8,23 @@ A lead may ask for the anonymised form (`anonymise=True`, e.g. for a circulated 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Integer, and_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from scoring.aggregate.common import centi, raw
 from scoring.anonymise import SOME_CASE_SHORT, SOME_UNIT, mask_case_number
+from scoring.db.bulk import plain_rows
 from scoring.db.models import (
     CampaignStandard,
     CaseFile,
     FileDeduction,
     FileResult,
+    Finding,
     FindingLink,
     Unit,
     User,
@@ -67,34 +72,70 @@ def _labels(session: Session, campaign_id: int) -> tuple[dict[str, str], dict[tu
 def finding_traces(session: Session, actor: User | None, finding_id: int, *,
                    anonymise: bool | None = None) -> list[Trace]:
     """The files and defects behind a finding, in the units' order then by case number."""
-    finding, campaign, lead = readable_finding(session, actor, finding_id)
-    masked = bool(anonymise) if lead else campaign.anonymise or bool(anonymise)
-    fd, fr = FileDeduction, FileResult
-    stmt = (select(FindingLink.case_file_id, CaseFile.case_number, Unit.name, FindingLink.item_id,
-                   FindingLink.reason_id, fd.reason, fd.is_veto, fd.comment, fd.location, fd.points, fr.score, fr.grade,
-                   fd.id)
-            .select_from(FindingLink)
-            .join(CaseFile, CaseFile.id == FindingLink.case_file_id)
-            .join(Unit, Unit.id == CaseFile.unit_id)
-            .outerjoin(fd, and_(fd.campaign_id == campaign.id, fd.case_file_id == FindingLink.case_file_id,
-                                fd.item_id == FindingLink.item_id, fd.reason_id == FindingLink.reason_id))
-            .outerjoin(fr, and_(fr.campaign_id == campaign.id, fr.case_file_id == FindingLink.case_file_id))
-            .where(FindingLink.finding_id == finding.id)
-            .order_by(Unit.sort_order, Unit.id, CaseFile.case_number, FindingLink.item_id, FindingLink.reason_id))
-    rows = session.execute(stmt).all()
-    titles, reasons = _labels(session, campaign.id) if rows else ({}, {})
-    out = []
-    for (cf_id, number, unit, item_id, reason_id, reason, is_veto, comment, location, points, score, grade,
-         fd_id) in rows:
-        if masked:
-            if finding.unit_id is None:
-                number, unit = SOME_CASE_SHORT, SOME_UNIT
-            else:
-                number = mask_case_number(number)
-        out.append(Trace(
-            case_file_id=cf_id, case_number=number, unit_name=unit, item_id=item_id,
-            item_title=titles.get(item_id, item_id), reason_id=reason_id,
-            reason=reason if reason is not None else reasons.get((item_id, reason_id), reason_id),
-            is_veto=bool(is_veto) if is_veto is not None else item_id == reason_id, comment=comment or "",
-            location=location or "", points=points, score=score, grade=grade, standing=fd_id is not None))
+    return findings_traces(session, actor, [finding_id], anonymise=anonymise)[finding_id]
+
+
+def findings_traces(session: Session, actor: User | None, finding_ids: Sequence[int], *,
+                    anonymise: bool | None = None) -> dict[int, list[Trace]]:
+    """`finding_traces` of several findings (each checked as it is): their links read together, as the
+    driver returns them, and each campaign's labels looked up once (a province notice's appendix
+    traces a hundred thousand links)."""
+    readable = {fid: readable_finding(session, actor, fid) for fid in dict.fromkeys(finding_ids)}
+    out: dict[int, list[Trace]] = {fid: [] for fid in readable}
+    labels: dict[int, tuple[dict[str, str], dict[tuple[str, str], str]]] = {}
+    decimals: dict[int, Decimal] = {}  # points and scores take few values: each converted once
+
+    def _decimal(hundredths: int | None) -> Decimal | None:
+        if hundredths is None:
+            return None
+        if hundredths not in decimals:
+            decimals[hundredths] = centi(hundredths)
+        return decimals[hundredths]
+
+    def _context(fid: int) -> tuple[tuple[dict[str, str], dict[tuple[str, str], str]], Callable[[str, str], tuple[str, str]] | None]:
+        """A finding's campaign's labels and how its case numbers and units are masked (None: shown)."""
+        finding, campaign, lead = readable[fid]
+        if campaign.id not in labels:
+            labels[campaign.id] = _labels(session, campaign.id)
+        if not (bool(anonymise) if lead else campaign.anonymise or bool(anonymise)):
+            return labels[campaign.id], None
+        if finding.unit_id is None:
+            return labels[campaign.id], lambda _number, _unit: (SOME_CASE_SHORT, SOME_UNIT)
+        return labels[campaign.id], lambda number, unit: (mask_case_number(number), unit)
+
+    fd, fr, fl = FileDeduction, FileResult, FindingLink
+    ids = list(readable)
+    current: int | None = None
+    titles: dict[str, str] = {}
+    reasons: dict[tuple[str, str], str] = {}
+    mask: Callable[[str, str], tuple[str, str]] | None = None
+    session.flush()  # read below the session: the driver's tuples
+    for i in range(0, len(ids), 500):
+        columns: list[Any] = [fl.finding_id, fl.case_file_id, CaseFile.case_number, Unit.name, fl.item_id,
+                              fl.reason_id, fd.reason, type_coerce(fd.is_veto, Integer), fd.comment, fd.location,
+                              raw(fd.points), raw(fr.score), fr.grade, fd.id]
+        stmt = (select(*columns)
+                .select_from(fl)
+                .join(Finding, Finding.id == fl.finding_id)
+                .join(CaseFile, CaseFile.id == fl.case_file_id)
+                .join(Unit, Unit.id == CaseFile.unit_id)
+                .outerjoin(fd, and_(fd.campaign_id == Finding.campaign_id, fd.case_file_id == fl.case_file_id,
+                                    fd.item_id == fl.item_id, fd.reason_id == fl.reason_id))
+                .outerjoin(fr, and_(fr.campaign_id == Finding.campaign_id, fr.case_file_id == fl.case_file_id))
+                .where(fl.finding_id.in_(ids[i:i + 500]))
+                .order_by(fl.finding_id, Unit.sort_order, Unit.id, CaseFile.case_number, fl.item_id, fl.reason_id))
+        for (fid, cf_id, number, unit, item_id, reason_id, reason, is_veto, comment, location, points, score, grade,
+             fd_id) in plain_rows(session.connection(), stmt):
+            if fid != current:
+                current = fid
+                (titles, reasons), mask = _context(fid)
+            if mask is not None:
+                number, unit = mask(number, unit)
+            out[fid].append(Trace(
+                case_file_id=cf_id, case_number=number, unit_name=unit, item_id=item_id,
+                item_title=titles.get(item_id, item_id), reason_id=reason_id,
+                reason=reason if reason is not None else reasons.get((item_id, reason_id), reason_id),
+                is_veto=bool(is_veto) if is_veto is not None else item_id == reason_id, comment=comment or "",
+                location=location or "", points=_decimal(points), score=_decimal(score), grade=grade,
+                standing=fd_id is not None))
     return out
