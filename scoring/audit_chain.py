@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
-from scoring.db.bulk import plain_rows
+from scoring.db.bulk import plain_rows, typed_rows
 from scoring.db.models import Base
 from scoring.errors import CaseReviewError
 
@@ -290,8 +290,7 @@ def read_rows(conn: Connection, table: str, keys: Iterable[Any] | None = None, *
     columns = (*tracked, *extra)
     cols = [t.c[c] for c in columns]
     if keys is None:
-        result = conn.execute(sa.select(*cols).order_by(t.c[key]).execution_options(yield_per=2000))
-        for row in result:
+        for row in typed_rows(conn, sa.select(*cols).order_by(t.c[key])):
             yield dict(zip(columns, row, strict=True))
         return
     wanted = list(keys)
@@ -392,8 +391,11 @@ def batch_digest_of(conn: Connection, batch_id: int) -> str:
     t = Base.metadata.tables[BATCH_TABLE]
     _key, columns = TRACKED[BATCH_TABLE]
     stmt = sa.select(*[t.c[c] for c in columns]).where(t.c.batch_id == batch_id)
-    result = conn.execute(stmt.execution_options(yield_per=5000))
-    return batch_digest(tracked_hash(BATCH_TABLE, dict(zip(columns, r, strict=True))) for r in result)
+    # `canonical`'s bytes without its check of the keys: column values, and JSON as read (keyed by str);
+    # a date or an amount is made `plain` once per distinct value, not by the encoder's fallback per row
+    encode = _CANONICAL.encode
+    return batch_digest(sha(encode([BATCH_TABLE, dict(zip(columns, r, strict=True))]).encode("utf-8"))
+                        for r in typed_rows(conn, stmt, then=plain))
 
 
 def baseline(conn: Connection) -> None:

@@ -1,5 +1,6 @@
 """Bulk INSERTs of many rows: compiled once and given to the driver's executemany as tuples; and bulk
-reads of plain columns as the driver's tuples (`plain_rows`).
+reads of plain columns as the driver's tuples (`plain_rows`), and streamed reads typed per distinct value
+(`typed_rows`).
 
 SQLAlchemy's per-row parameter building was a fifth of a register import's time, and the ORM's bulk
 path or RETURNING cost seconds for the half a million links a province's findings have. Values are
@@ -9,11 +10,15 @@ runs on the caller's connection and transaction, and errors still arrive as SQLA
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, insert
+
+MEMO_MAX = 4096  # distinct raw values one column's memo keeps; it starts over when full, so memory stays flat
+MEMO_TEXT = 64  # longer text (a review's result document) is converted each time, never kept
 
 
 class BulkInsert:
@@ -28,7 +33,7 @@ class BulkInsert:
         self.names = list(compiled.positiontup or ()) if compiled.positional else list(columns)
         self.order = [columns.index(name) for name in self.names]
         dialect = conn.dialect
-        self.processors = [(i, bind) for i, name in enumerate(columns)
+        self.processors = [(i, _memoised_bind(bind)) for i, name in enumerate(columns)
                            if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
         self.as_given = conn.dialect.positional and not self.processors and self.order == list(range(len(columns)))
 
@@ -45,6 +50,34 @@ class BulkInsert:
         ordered = zip(*(columns[i] for i in self.order), strict=True)
         params = list(ordered) if self.conn.dialect.positional else [dict(zip(self.names, p, strict=True)) for p in ordered]
         self.conn.exec_driver_sql(self.sql, params)
+
+
+_EMPTY_DICT = object()  # the memo's key of {} (a JSON column's usual value)
+_BIND_KEPT = frozenset({int, bool, str, type(None), dt.date})  # values whose equal keys bind alike
+
+
+def _memoised_bind(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A column's bind processor run once per distinct value (kept by kind and value: 1, True and 1.0 bind
+    differently; never a float or a Decimal, whose equal values can print differently), and once for
+    every empty dict. Short text and at most MEMO_MAX values, so memory stays flat."""
+    known: dict[Any, Any] = {}
+
+    def run(value: Any) -> Any:
+        kind = value.__class__
+        if kind is dict and not value:
+            key: Any = _EMPTY_DICT
+        elif kind in _BIND_KEPT and (kind is not str or len(value) <= MEMO_TEXT):
+            key = (kind, value)
+        else:
+            return bind(value)
+        try:
+            return known[key]
+        except KeyError:
+            if len(known) >= MEMO_MAX:
+                known.clear()
+            out = known[key] = bind(value)
+            return out
+    return run
 
 
 def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
@@ -64,3 +97,55 @@ def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
     finally:
         cursor.close()
+
+
+def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A column's result processor run once per distinct raw value. Only integers (never bool), NULL and
+    short text are remembered: within one column the driver gives one kind, and those cannot be equal across
+    kinds."""
+    known: dict[Any, Any] = {}
+
+    def run(raw: Any) -> Any:
+        kind = raw.__class__
+        if not (kind is int or raw is None or (kind is str and len(raw) <= MEMO_TEXT)):
+            return process(raw)
+        try:
+            return known[raw]
+        except KeyError:
+            if len(known) >= MEMO_MAX:
+                known.clear()
+            value = known[raw] = process(raw)
+            return value
+    return run
+
+
+def _then(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return lambda raw: then(first(raw))
+
+
+def typed_rows(conn: Connection, stmt: sa.Select[Any], chunk: int = 5000,
+               then: Callable[[Any], Any] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The rows of `stmt` as tuples typed as SQLAlchemy types them, streamed `chunk` rows at a time in the
+    connection's transaction (memory stays flat; a server-side cursor on PostgreSQL). Each column's type
+    converts each distinct raw value once: a province's register repeats its dates, amounts, flags and
+    empty JSON a million times, and converting every row was most of reading it back. The values are
+    shared between rows: read them, do not change them. `then` further converts the values of columns
+    that have a type conversion (in the same memo: a hash's canonical form of a date or an amount)."""
+    dialect = conn.dialect
+    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
+    if then is not None:
+        processors = [None if p is None else _then(p, then) for p in processors]
+    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    args = tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
+    result = conn.exec_driver_sql(compiled.string, args, execution_options={"yield_per": chunk})  # this read only
+    if not any(processors):
+        for part in result.partitions(chunk):
+            yield from map(tuple, part)
+        return
+    typed = [(i, _memoised(p)) for i, p in enumerate(processors) if p is not None]
+    for part in result.partitions(chunk):
+        columns: list[Any] = list(zip(*part, strict=True))
+        for i, process in typed:
+            columns[i] = map(process, columns[i])
+        yield from zip(*columns, strict=True)
