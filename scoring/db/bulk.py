@@ -132,7 +132,8 @@ def typed_rows(conn: Connection, stmt: sa.Select[Any], chunk: int = 5000,
     shared between rows: read them, do not change them. `then` further converts the values of columns
     that have a type conversion (in the same memo: a hash's canonical form of a date or an amount)."""
     dialect = conn.dialect
-    processors = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
+    processors: list[Callable[[Any], Any] | None] = [
+        c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
     if then is not None:
         processors = [None if p is None else _then(p, then) for p in processors]
     compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
