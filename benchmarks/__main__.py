@@ -24,7 +24,7 @@ from pathlib import Path
 
 from benchmarks.build import SCALES, World, build
 from benchmarks.figures import _fresh_pg_schema, drop_pg_schemas, run_figures
-from benchmarks.measure import load, markdown_table
+from benchmarks.measure import load, markdown_table, probe
 from scoring.db.session import open_db
 
 
@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             url = _fresh_pg_schema(pg_base, schema)
         else:
             url = f"sqlite:///{tmp}/bench.db"
-        log(f"building the {scale.name} world on {args.db} (load {load()})")
+        speed_before = probe()
+        log(f"building the {scale.name} world on {args.db} (load {load()}; interpreter probe {speed_before:.2f} s)")
         c0, w0 = time.process_time(), time.perf_counter()
         engine = open_db(url)
         world = build(engine, World(url=url, scale=scale), tmp, log=log)
@@ -67,9 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             if pg_base is not None:
                 drop_pg_schemas(pg_base, f"bench_%_{os.getpid()}")
     table = markdown_table(figures)
+    speed_after = probe()
     header = (f"scale {scale.name} ({scale.register:,} register rows, {scale.units} units, "
               f"{world.counts['sampled']:,} sampled files, {scale.reviewers} reviewers) on {args.db}; "
-              f"medians of {repeat}; load {load()}; Python {platform.python_version()}")
+              f"medians of {repeat}; load {load()}; interpreter probe {speed_before:.2f}/{speed_after:.2f} s "
+              f"(start/end: `measure.probe`); Python {platform.python_version()}")
     print()
     print(header)
     print()
@@ -77,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_text(json.dumps({
             "scale": scale.name, "db": args.db, "repeat": repeat, "load": load(), "header": header,
+            "probe_cpu_s": [speed_before, speed_after],
             "build_timings_cpu_s": world.timings, "counts": world.counts,
             "figures": [f.as_json() for f in figures], "table": table,
         }, ensure_ascii=False, indent=1))

@@ -26,6 +26,20 @@ def load() -> str:
     return f"{one:.2f}/{five:.2f} on {os.cpu_count()} cores"
 
 
+def probe() -> float:
+    """CPU seconds of a fixed piece of pure-Python work (three million additions), the median of three: how
+    fast this machine runs the interpreter at the moment. Printed in the header at the start and at the
+    end of a run, so figures of runs on a shared machine can be set side by side: the same code took
+    twice as long on the evening the probe did too."""
+    def once() -> float:
+        c0 = time.process_time()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        return time.process_time() - c0
+    return statistics.median(once() for _ in range(3))
+
+
 @dataclass
 class Run:
     cpu: list[float] = field(default_factory=list)

@@ -46,6 +46,8 @@ def test_small_scale_runs_every_figure_with_its_comparator(db, tmp_path, capsys,
     assert data["counts"]["sampled"] > 0 and data["counts"]["assignments"] == 2 * data["counts"]["sampled"]
     printed = capsys.readouterr().out
     assert "| work | CPU (median) |" in printed
+    start, end = data["probe_cpu_s"]  # the interpreter's speed at the start and end, to compare runs by
+    assert start > 0 and end > 0 and f"interpreter probe {start:.2f}/{end:.2f} s" in data["header"]
 
 
 SCRIPTS = sorted(p.name for p in (ROOT / "benchmarks").glob("*.py") if p.name not in ("__init__.py", "__main__.py"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import altair as alt
+import pandas as pd
 import pytest
 
 from scoring.aggregate import (
@@ -231,3 +233,15 @@ def test_document_charts_are_valid_vega_lite():
     units = [(f"单位{i}", Decimal(55 + i * 10), bands[3 - i]) for i in range(4)]
     spec = charts_png.unit_chart(units, bands, Decimal(60)).to_dict()
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text", "rule"]
+
+
+def test_one_configure_call_gives_the_chained_calls_config():
+    """`configure` sets font, axis, legend and title in one copy of the chart; the spec is what four chained
+    calls gave."""
+    chart = alt.layer(alt.Chart(pd.DataFrame({"unit": ["甲", "乙"], "mean": [80.5, 90.0]})).mark_bar().encode(
+        x="mean:Q", y=alt.Y("unit:N", sort=["乙", "甲"])))
+    chained = (chart.configure(font=C.FONT)
+               .configure_axis(labelFont=C.FONT, titleFont=C.FONT, labelLimit=260)
+               .configure_legend(labelFont=C.FONT, titleFont=C.FONT, labelLimit=260)
+               .configure_title(font=C.FONT))
+    assert spec(C.configure(chart)) == spec(chained)

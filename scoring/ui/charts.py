@@ -79,11 +79,11 @@ def _f(value: Decimal | float | None) -> float | None:
 
 
 def configure(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """The CJK-capable font everywhere (axis, legend, title, marks)."""
-    return (chart.configure(font=FONT)
-            .configure_axis(labelFont=FONT, titleFont=FONT, labelLimit=260)
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelLimit=260)
-            .configure_title(font=FONT))
+    """The CJK-capable font everywhere (axis, legend, title, marks). One `configure` call: each call copies
+    the whole chart, and a 500-unit chart's copies were a third of building it."""
+    return chart.configure(font=FONT, axis=alt.AxisConfig(labelFont=FONT, titleFont=FONT, labelLimit=260),
+                           legend=alt.LegendConfig(labelFont=FONT, titleFont=FONT, labelLimit=260),
+                           title=alt.TitleConfig(font=FONT))
 
 
 def _ordered_labels(frame: pd.DataFrame, focus_order: Sequence[str]) -> list[str]:
