@@ -92,7 +92,7 @@ def test_bind_memo_keeps_kinds_apart() -> None:
         seen.append(value)
         return repr(value)
 
-    run = bulk._memoised_bind(bind)
+    run = bulk._memoised(bind, bulk._bind_key)
     assert [run(v) for v in [1, True, 1, {}, [], {}, "1", dt.date(2024, 1, 1), dt.date(2024, 1, 1)]] == \
         ["1", "True", "1", "{}", "[]", "{}", "'1'", repr(dt.date(2024, 1, 1)), repr(dt.date(2024, 1, 1))]
     assert seen == [1, True, {}, [], "1", dt.date(2024, 1, 1)]  # each distinct kind and value bound once

@@ -33,7 +33,7 @@ class BulkInsert:
         self.names = list(compiled.positiontup or ()) if compiled.positional else list(columns)
         self.order = [columns.index(name) for name in self.names]
         dialect = conn.dialect
-        self.processors = [(i, _memoised_bind(bind)) for i, name in enumerate(columns)
+        self.processors = [(i, _memoised(bind, _bind_key)) for i, name in enumerate(columns)
                            if (bind := table.c[name].type.dialect_impl(dialect).bind_processor(dialect)) is not None]
         self.as_given = conn.dialect.positional and not self.processors and self.order == list(range(len(columns)))
 
@@ -53,31 +53,45 @@ class BulkInsert:
 
 
 _EMPTY_DICT = object()  # the memo's key of {} (a JSON column's usual value)
+_UNKEPT = object()  # a value a memo does not keep: converted every time
 _BIND_KEPT = frozenset({int, bool, str, type(None), dt.date})  # values whose equal keys bind alike
 
 
-def _memoised_bind(bind: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A column's bind processor run once per distinct value (kept by kind and value: 1, True and 1.0 bind
-    differently; never a float or a Decimal, whose equal values can print differently), and once for
-    every empty dict. Short text and at most MEMO_MAX values, so memory stays flat."""
+def _memoised(convert: Callable[[Any], Any], key_of: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`convert` run once per distinct key (`key_of` gives _UNKEPT for a value it must see every time); at
+    most MEMO_MAX values are kept (the memo starts over when full), so memory stays flat."""
     known: dict[Any, Any] = {}
 
     def run(value: Any) -> Any:
-        kind = value.__class__
-        if kind is dict and not value:
-            key: Any = _EMPTY_DICT
-        elif kind in _BIND_KEPT and (kind is not str or len(value) <= MEMO_TEXT):
-            key = (kind, value)
-        else:
-            return bind(value)
+        key = key_of(value)
+        if key is _UNKEPT:
+            return convert(value)
         try:
             return known[key]
         except KeyError:
             if len(known) >= MEMO_MAX:
                 known.clear()
-            out = known[key] = bind(value)
+            out = known[key] = convert(value)
             return out
     return run
+
+
+def _bind_key(value: Any) -> Any:
+    """A bound value's key: kind and value (1, True and 1.0 bind differently; never a float or a Decimal,
+    whose equal values can print differently), one key for every empty dict, short text only."""
+    kind = value.__class__
+    if kind is dict and not value:
+        return _EMPTY_DICT
+    if kind in _BIND_KEPT and (kind is not str or len(value) <= MEMO_TEXT):
+        return (kind, value)
+    return _UNKEPT
+
+
+def _result_key(raw: Any) -> Any:
+    """A raw value's key: integers (never bool), NULL and short text, which the driver gives one kind of per
+    column and which cannot be equal across kinds."""
+    kind = raw.__class__
+    return raw if kind is int or raw is None or (kind is str and len(raw) <= MEMO_TEXT) else _UNKEPT
 
 
 def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
@@ -97,26 +111,6 @@ def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
     finally:
         cursor.close()
-
-
-def _memoised(process: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A column's result processor run once per distinct raw value. Only integers (never bool), NULL and
-    short text are remembered: within one column the driver gives one kind, and those cannot be equal across
-    kinds."""
-    known: dict[Any, Any] = {}
-
-    def run(raw: Any) -> Any:
-        kind = raw.__class__
-        if not (kind is int or raw is None or (kind is str and len(raw) <= MEMO_TEXT)):
-            return process(raw)
-        try:
-            return known[raw]
-        except KeyError:
-            if len(known) >= MEMO_MAX:
-                known.clear()
-            value = known[raw] = process(raw)
-            return value
-    return run
 
 
 def _then(first: Callable[[Any], Any], then: Callable[[Any], Any]) -> Callable[[Any], Any]:
@@ -144,7 +138,7 @@ def typed_rows(conn: Connection, stmt: sa.Select[Any], chunk: int = 5000,
         for part in result.partitions(chunk):
             yield from map(tuple, part)
         return
-    typed = [(i, _memoised(p)) for i, p in enumerate(processors) if p is not None]
+    typed = [(i, _memoised(p, _result_key)) for i, p in enumerate(processors) if p is not None]
     for part in result.partitions(chunk):
         columns: list[Any] = list(zip(*part, strict=True))
         for i, process in typed:
