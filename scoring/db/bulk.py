@@ -94,6 +94,13 @@ def _result_key(raw: Any) -> Any:
     return raw if kind is int or raw is None or (kind is str and len(raw) <= MEMO_TEXT) else _UNKEPT
 
 
+def _driver_sql(conn: Connection, stmt: sa.Select[Any]) -> tuple[str, Any]:
+    """`stmt` as the driver takes it: its SQL text (expanding IN lists rendered) and its parameters."""
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.params
+    return compiled.string, (tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params)
+
+
 def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
     """The rows of `stmt` as plain tuples, read through the connection's own DBAPI cursor (so in its
     transaction) when every selected column comes back from the driver as SQLAlchemy would give it (no
@@ -102,12 +109,10 @@ def plain_rows(conn: Connection, stmt: sa.Select[Any]) -> list[tuple[Any, ...]]:
     dialect = conn.dialect
     if any(c.type.dialect_impl(dialect).result_processor(dialect, None) is not None for c in stmt.selected_columns):
         return [tuple(r) for r in conn.execute(stmt)]
-    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args = tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
+    sql, args = _driver_sql(conn, stmt)
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(compiled.string, args)
+        cursor.execute(sql, args)
         return list(cursor.fetchall())
     finally:
         cursor.close()
@@ -130,10 +135,8 @@ def typed_rows(conn: Connection, stmt: sa.Select[Any], chunk: int = 5000,
         c.type.dialect_impl(dialect).result_processor(dialect, None) for c in stmt.selected_columns]
     if then is not None:
         processors = [None if p is None else _then(p, then) for p in processors]
-    compiled = stmt.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.params
-    args = tuple(params[n] for n in compiled.positiontup or ()) if compiled.positional else params
-    result = conn.exec_driver_sql(compiled.string, args, execution_options={"yield_per": chunk})  # this read only
+    sql, args = _driver_sql(conn, stmt)
+    result = conn.exec_driver_sql(sql, args, execution_options={"yield_per": chunk})  # this read only
     if not any(processors):
         for part in result.partitions(chunk):
             yield from map(tuple, part)
