@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from scoring.db.session import open_db, session_factory
+from tests import demo_template
 from tests.factories import Factory
 
 PG_ENV = "CASEREVIEW_TEST_PG_URL"
@@ -77,6 +78,14 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     eng.dispose()
     return path
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> tuple[Path, int]:
+    """The run's demo database (`tests.demo_template`: built once for all workers) and its lead's id.
+    Copy it (`demo_template.copy`) before use: it is shared."""
+    root = tmp_path_factory.getbasetemp()
+    return demo_template.shared(root if worker_id == "master" else root.parent)
 
 
 @pytest.fixture

@@ -18,10 +18,9 @@ from sqlalchemy import select
 
 from scoring.db import models as m
 from scoring.db.session import open_db, session_factory
-from scoring.demo.load import load_demo
 from scoring.documents import build_notice, build_supervisions
 from scoring.findings import generate_findings
-from scoring.setup import create_first_lead
+from tests import demo_template
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts" / "render"
 ISSUER = "区司法局"
@@ -76,16 +75,14 @@ def keep_pngs(pdf: Path, name: str) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory):
-    """The demo loaded as the first-run page does, findings drafted for 2024, the notice and the
-    supervision recommendations made and converted to PDF."""
+def rendered(tmp_path_factory: pytest.TempPathFactory, demo_database):
+    """The demo loaded as the first-run page does (`tests.demo_template`), findings drafted for 2024, the
+    notice and the supervision recommendations made and converted to PDF."""
     if shutil.which("soffice") is None:
         pytest.fail("LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui")
     root = tmp_path_factory.mktemp("render")
-    engine = open_db(f"sqlite:///{root / 'demo.db'}")
-    lead_id = create_first_lead(engine, username="lead", display_name="组长", password="lead-password-1",
-                                password_repeat="lead-password-1")
-    load_demo(engine, actor_id=lead_id)
+    template, lead_id = demo_database
+    engine = open_db(demo_template.copy(template, root / "demo.db"))
     with session_factory(engine)() as s:
         lead = s.get(m.User, lead_id)
         campaign = next(c for c in s.scalars(select(m.Campaign)) if c.year == 2024)

@@ -10,25 +10,21 @@ from sqlalchemy import select
 
 from scoring.db import models as m
 from scoring.db.session import open_db, session_factory
-from scoring.demo.load import load_demo
 from scoring.engine import score
 from scoring.file_attributes import attributes_of
 from scoring.rubric.model import Standard
-from scoring.setup import create_first_lead
 from scoring.standard_impact import _scored, simulate
 from scoring.standards import load_version
 from scoring.workflow.campaigns import file_grading
+from tests import demo_template
 
-PASSWORD = "lead-password-1"
 ITEM, REASON = "G-F2", "a"  # 每一项违法事实要素未查明或未载明: 1 point each, at most 4 (item max 4)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory):
-    engine = open_db(f"sqlite:///{tmp_path_factory.mktemp('impact') / 'demo.db'}")
-    lead_id = create_first_lead(engine, username="lead", display_name="组长", password=PASSWORD,
-                                password_repeat=PASSWORD)
-    load_demo(engine, actor_id=lead_id)
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_database):
+    template, lead_id = demo_database
+    engine = open_db(demo_template.copy(template, tmp_path_factory.mktemp("impact") / "demo.db"))
     yield engine, lead_id
     engine.dispose()
 

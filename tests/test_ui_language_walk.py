@@ -20,7 +20,6 @@ from sqlalchemy import select, update
 from scoring.anonymise import mask_case_number
 from scoring.db import models as m
 from scoring.db.session import open_db, session_factory, transaction
-from scoring.demo.load import load_demo
 from scoring.demo.people import DEMO_PASSWORD
 from scoring.domain import Role
 from scoring.file_attributes import attributes_of
@@ -28,7 +27,6 @@ from scoring.register.importer import REGISTER_SPEC
 from scoring.rubric.loader import RubricLibrary
 from scoring.rubric.model import Standard
 from scoring.rubric.vocabulary import active_vocabulary
-from scoring.setup import create_first_lead
 from scoring.standards import load_version
 from scoring.ui import i18n, score_store
 from scoring.ui.app import PAGES_BY_ROLE
@@ -36,6 +34,7 @@ from scoring.ui.widgets import CAMPAIGN_KEY
 from scoring.workflow.assignments import assign
 from scoring.workflow.campaigns import create_campaign, spec_from_options, standard_hash_for
 from scoring.workflow.sampling.record import draw_sample
+from tests import demo_template
 from tests.test_ui_helpers import new_app, page_path, register_csv, sign_in
 
 ENGLISH_SENTENCE = re.compile(r"[A-Za-z]{2,}(?:[ ,'’-]+[A-Za-z]{2,}){2,}")
@@ -67,15 +66,14 @@ def _rubric_texts(library: RubricLibrary) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module):
-    """The demo (two published campaigns) signed in as its lead, plus an unpublished campaign with a
-    sampled file nobody reviewed (so publishing is refused), and what may stay Chinese in English."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('walk') / 'walk.db'}"
+def demo(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module, demo_database):
+    """The demo (two published campaigns, `tests.demo_template`) signed in as its lead, plus an unpublished
+    campaign with a sampled file nobody reviewed (so publishing is refused), and what may stay Chinese in
+    English."""
+    template, lead_id = demo_database
+    url = demo_template.copy(template, tmp_path_factory.mktemp("walk") / "walk.db")
     monkeypatch_module.setenv("CASEREVIEW_DB_URL", url)
     engine = open_db(url)
-    lead_id = create_first_lead(engine, username="lead", display_name="组长", password="lead-password-1",
-                                password_repeat="lead-password-1")
-    load_demo(engine, actor_id=lead_id)
     with session_factory(engine)() as s:
         users = {r: s.scalars(select(m.User.id).where(m.User.role == r).order_by(m.User.id)).first()
                  for r in (Role.LEAD.value, Role.REVIEWER.value, Role.OBSERVER.value, Role.LIAISON.value)}

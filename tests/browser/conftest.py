@@ -7,6 +7,7 @@ A missing Chromium or Playwright is a failure with a clear message, never a skip
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -87,11 +88,21 @@ class AppServer:
 
 
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
-    """The app under `streamlit run` on a free port, with a fresh SQLite database; stopped at the end."""
+def app_seed() -> Path | None:
+    """A database file the module's server starts from (a copy of it); None: a new, empty database.
+    A test module overrides this fixture to start from, say, the demo (`demo_database`)."""
+    return None
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory, app_seed: Path | None) -> Iterator[AppServer]:
+    """The app under `streamlit run` on a free port, with a fresh SQLite database (or a copy of
+    `app_seed`); stopped at the end."""
     work = tmp_path_factory.mktemp("browser")
     db_path = work / "casereview.db"
     db_url = f"sqlite:///{db_path}"
+    if app_seed is not None:
+        shutil.copyfile(app_seed, db_path)
     log_path = work / "streamlit.log"
     port = _free_port()
     env = dict(os.environ)

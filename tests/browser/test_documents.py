@@ -1,11 +1,11 @@
-"""The review notice downloaded from a real browser on the demo data: set-up with the demo, then as the
-lead 评查结论 (draft the findings of the 2024 campaign) and 文书导出 (fill the 文号, make the notice,
+"""The review notice downloaded from a real browser on the demo data: signed in as the demo's lead (the
+server starts from the run's demo database, `tests.demo_template`), 评查结论 (draft the findings of the 2024 campaign) and 文书导出 (fill the 文号, make the notice,
 download it). The .docx is opened with python-docx and checked against the core: the title, the 文号,
 the overview sentence's figures (`scoring.aggregate.campaign_figures`), one unit-table row per unit with
 results, and a finding shown on the findings page. Screenshots under test-artifacts/screenshots/documents/.
 
-Uses the harness fixtures of tests/browser/conftest.py (server, browser, page) and the demo set-up of
-tests/browser/test_comparison.py.
+Uses the harness fixtures of tests/browser/conftest.py (server, browser, page). Setting up with the demo
+through the first-run page is the comparison test's (tests/browser/test_comparison.py).
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from scoring.db.models import Campaign, Finding
 from scoring.db.session import open_db
 from scoring.documents.common import num
 from scoring.documents.notice import default_title
+from tests import demo_template
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import UI, zh, zh_re
-from tests.browser.test_comparison import _setup_with_demo
 from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
@@ -31,6 +31,11 @@ pytestmark = pytest.mark.browser
 SHOTS = SCREENSHOT_DIR / "documents"
 YEAR = 2024
 NUMBER = "东司〔2025〕7号"
+
+
+@pytest.fixture(scope="module")
+def app_seed(demo_database):  # noqa: ANN001, ANN201 - the server starts from the demo
+    return demo_database[0]
 
 
 def _campaign_facts(db_url: str):  # noqa: ANN202
@@ -66,7 +71,9 @@ def test_notice_download_on_the_demo(page, app_server, tmp_path):  # noqa: ANN00
     for old in SHOTS.glob("*.png"):
         old.unlink()
     ui = UI(page, app_server.url, SHOTS)
-    _setup_with_demo(ui)
+    ui.open()
+    username, _, password = demo_template.LEAD
+    ui.sign_in(username, password)
     cid, name, title, fig, units = _campaign_facts(app_server.db_url)
     assert fig.files_reviewed > 0 and units, "the demo's 2024 campaign has no final results"
     label = f"{name}（{YEAR}）"
