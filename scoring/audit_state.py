@@ -71,6 +71,18 @@ def note_inserted(session: Session, table: str, keys: Iterable[Any]) -> None:
         _touched(session).setdefault(str(table), set()).update(keys)  # str: a Table's name is a str subclass
 
 
+def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Insert `rows` of a model with an integer key `id` in one statement and note them for the chain.
+
+    The unit of work inserts such rows one statement each on SQLite (it wants the new keys back in the
+    order given, which SQLite's RETURNING does not promise); the rows' keys as a set are all the chain
+    needs. The rows are not in the session: read them back with a query."""
+    if rows:
+        table: sa.Table = model.__table__  # type: ignore[assignment]  # Core: the ORM's bulk path costs as much
+        ids = session.execute(sa.insert(table).returning(table.c.id), rows).scalars().all()
+        note_inserted(session, model.__tablename__, ids)
+
+
 def _key_of(obj: Any) -> tuple[str, Any] | None:
     table = getattr(obj, "__tablename__", None)
     if table not in chain.TRACKED:

@@ -13,6 +13,7 @@ from scoring.accounts import create_user
 from scoring.db.models import Assignment
 from scoring.db.session import session_factory
 from scoring.desk.reviewer import my_queue, queue_progress, queue_window, reviewer_campaigns
+from scoring.marks import Marks
 from scoring.rubric.loader import RubricLibrary
 from scoring.workflow.assignments import apply_plan, plan_auto_assignment, reviewer_progress
 from scoring.workflow.campaigns import create_campaign, spec_from_options
@@ -23,6 +24,7 @@ from scoring.workflow.progress import (
     state_counts,
     unit_progress,
 )
+from scoring.workflow.reviews import marks_of, open_review, save_draft
 from tests.factories import Factory
 from tests.rubric_builders import standard_dict, write_yaml
 
@@ -156,3 +158,35 @@ def test_search_lists_the_matching_case_numbers_literally(panel):
     w = queue_window(s, reviewer, None, search=common, size=5)
     matching = [e.assignment_id for e in queue if common.lower() in e.case_number.lower()]
     assert w.total == len(matching) and [e.assignment_id for e in w.entries] == matching[:5]
+
+
+SMALL = {"items": {"A1": {"deductions": [{"reason": "a", "page": "3"}]}}}
+LARGE = {"items": {"A1": {"deductions": [{"reason": "a", "page": "3"}, {"reason": "b", "occurrences": 3, "page": "4"}],
+                          "comment": "签名缺失三处"},
+                   "A2": {"na": True, "comment": "未举行听证"},
+                   "B1": {"deductions": [{"reason": "a", "occurrences": 2, "page": "7", "comment": "错别字两处"}]}},
+         "vetoes": {"V1": {"comment": "主体不合法", "page": "1"}}}
+
+
+def test_a_save_costs_the_same_statements_with_one_mark_and_with_six(engine, panel):
+    """A draft's mark rows are written in one INSERT (and the old ones deleted in one statement), so a
+    save costs the same whether it carries one mark or many; the rows read back as the marks saved."""
+    s, _, out = panel
+    cid, reviewer = out[4]
+    assignment = s.scalars(select(Assignment).where(Assignment.campaign_id == cid,
+                                                    Assignment.reviewer_id == reviewer.id)).first()
+    review = open_review(s, reviewer, assignment.id)
+    review = save_draft(s, reviewer, review.id, Marks.model_validate(SMALL), review.version)
+    marks_of(review)
+    counts = {}
+    for name, marks in (("large", LARGE), ("small", SMALL)):
+        wanted = Marks.model_validate(marks)
+        s.flush()
+        with counted(engine) as statements:
+            review = save_draft(s, reviewer, review.id, wanted, review.version)
+            s.flush()  # its audit entry
+        counts[name] = len(statements)
+        assert marks_of(review) == wanted
+        assert len(review.marks) == (6 if name == "large" else 1)
+    s.commit()
+    assert counts["large"] == counts["small"], counts

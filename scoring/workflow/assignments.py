@@ -14,11 +14,11 @@ import io
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from scoring import audit, limits
-from scoring.audit_state import note_inserted
+from scoring.audit_state import insert_rows
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -219,9 +219,8 @@ def apply_plan(session: Session, actor: User, campaign: Campaign, plan: list[Pla
                 raise NotFound(code="assign.no_reviewer_or_file", reviewer=p.reviewer_id, case_file=p.case_file_id)
             check_recusal(reviewer, cf)  # raises with the reason
     session.flush()
-    ids = session.scalars(insert(Assignment).returning(Assignment.id), [
-        {"campaign_id": campaign.id, "case_file_id": p.case_file_id, "reviewer_id": p.reviewer_id} for p in plan]).all()
-    note_inserted(session, Assignment.__tablename__, ids)
+    insert_rows(session, Assignment, [
+        {"campaign_id": campaign.id, "case_file_id": p.case_file_id, "reviewer_id": p.reviewer_id} for p in plan])
     touched = {p.case_file_id for p in plan}
     with_result = set(session.scalars(select(FileResult.case_file_id).where(FileResult.campaign_id == campaign.id)))
     for case_file_id in sorted(touched & with_result):

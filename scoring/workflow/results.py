@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from scoring.audit_state import insert_rows
 from scoring.db.models import (
     Assignment,
     Campaign,
@@ -108,16 +109,16 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
             focus_max[part["id"]] += _dec(part["applicable_max"])
             focus_earned[part["id"]] += _dec(part["earned"])
     n = Decimal(len(sources))
-    for focus in sorted(focus_max):
-        session.add(FileFocusScore(campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
-                                   focus=focus, applicable_max=round_score(focus_max[focus] / n),
-                                   earned=round_score(focus_earned[focus] / n)))
-    for (item_id, reason_id), m in sorted(_defects(session, sources).items()):
-        session.add(FileDeduction(
-            campaign_id=campaign.id, case_file_id=case_file.id, unit_id=case_file.unit_id,
-            standard_hash=m["standard_hash"], item_id=item_id, reason_id=reason_id, is_veto=m["is_veto"],
-            focus=m["focus"], reason=m["reason"], points=round_score(m["points_sum"] / m["reviews"]),
-            reviews=m["reviews"], comment=m["comment"], location=m["location"]))
+    where = {"campaign_id": campaign.id, "case_file_id": case_file.id, "unit_id": case_file.unit_id}
+    insert_rows(session, FileFocusScore, [
+        {**where, "focus": focus, "applicable_max": round_score(focus_max[focus] / n),
+         "earned": round_score(focus_earned[focus] / n)} for focus in sorted(focus_max)])
+    insert_rows(session, FileDeduction, [
+        {**where, "standard_hash": m["standard_hash"], "item_id": item_id, "reason_id": reason_id,
+         "is_veto": m["is_veto"], "focus": m["focus"], "reason": m["reason"],
+         "points": round_score(m["points_sum"] / m["reviews"]), "reviews": m["reviews"], "comment": m["comment"],
+         "location": m["location"]}
+        for (item_id, reason_id), m in sorted(_defects(session, sources).items())])
     session.flush()
     return row
 

@@ -11,6 +11,7 @@ Rules enforced here, not in the pages:
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from scoring import audit
+from scoring.audit_state import insert_rows
 from scoring.calibration.gate import require_calibrated
 from scoring.db.models import (
     Assignment,
@@ -69,26 +71,37 @@ def marks_of(review: Review) -> Marks:
     return Marks.model_validate({"items": items, "vetoes": vetoes})
 
 
-def _rows(standard: Standard, marks: Marks) -> list[ReviewMark]:
-    rows: list[ReviewMark] = []
+_MARK_BLANK = {"reason_id": None, "occurrences": 1, "points": Decimal(0), "chosen_points": None, "comment": "",
+               "page": None, "media_file": None, "media_time": None}
+
+
+def _rows(standard: Standard, marks: Marks) -> list[dict[str, Any]]:
+    """The review_marks rows of `marks` (every column given, as one INSERT of many rows needs)."""
+    rows: list[dict[str, Any]] = []
     for item_id, im in marks.items.items():
         if im.na:
-            rows.append(ReviewMark(item_id=item_id, status=MarkStatus.NA, comment=im.comment))
+            rows.append({**_MARK_BLANK, "item_id": item_id, "status": MarkStatus.NA, "comment": im.comment})
             continue
         if im.comment:
-            rows.append(ReviewMark(item_id=item_id, status=MarkStatus.OK, comment=im.comment))
+            rows.append({**_MARK_BLANK, "item_id": item_id, "status": MarkStatus.OK, "comment": im.comment})
         bonus = standard.bonus_by_id.get(item_id)
         item = bonus if bonus is not None else standard.items_by_id[item_id][1]
         for dm in im.deductions:
-            rows.append(ReviewMark(
-                item_id=item_id, status=MarkStatus.BONUS if bonus is not None else MarkStatus.DEDUCT,
-                reason_id=dm.reason, occurrences=dm.occurrences, points=reason_amount(item, dm),
-                chosen_points=dm.points, comment=dm.comment, page=dm.page, media_file=dm.media_file,
-                media_time=dm.media_time))
+            rows.append({
+                "item_id": item_id, "status": MarkStatus.BONUS if bonus is not None else MarkStatus.DEDUCT,
+                "reason_id": dm.reason, "occurrences": dm.occurrences, "points": reason_amount(item, dm),
+                "chosen_points": dm.points, "comment": dm.comment, "page": dm.page, "media_file": dm.media_file,
+                "media_time": dm.media_time})
     for veto_id, vm in marks.vetoes.items():
-        rows.append(ReviewMark(item_id=veto_id, status=MarkStatus.VETO, comment=vm.comment, page=vm.page,
-                               media_file=vm.media_file, media_time=vm.media_time))
+        rows.append({**_MARK_BLANK, "item_id": veto_id, "status": MarkStatus.VETO, "comment": vm.comment,
+                     "page": vm.page, "media_file": vm.media_file, "media_time": vm.media_time})
     return rows
+
+
+def _store_rows(session: Session, review: Review, rows: list[dict[str, Any]]) -> None:
+    """Replace the review's mark rows (after `_flush`, which deleted the old ones): one INSERT for all."""
+    insert_rows(session, ReviewMark, [{**r, "review_id": review.id} for r in rows])
+    session.expire(review, ["marks"])  # read back in order (by id) when next asked for
 
 
 def _marks_by_item(marks: Marks) -> dict[str, object]:
@@ -187,8 +200,10 @@ def store_marks(session: Session, review: Review, marks: Marks) -> ScoreResult:
     when the lead switches the campaign to another version (scoring.standard_impact), never by reviewers."""
     result = compute(session, review, marks)
     standard, _, _ = _context(session, review)
-    review.marks = _rows(standard, marks)
+    review.marks.clear()  # deleted by the flush (delete-orphan)
     _set_result(review, result)
+    _flush(session, review)
+    _store_rows(session, review, _rows(standard, marks))
     return result
 
 
@@ -200,10 +215,11 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     new = _marks_by_item(marks)
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
     standard, _, _ = _context(session, review)
-    review.marks = _rows(standard, marks)
+    review.marks.clear()  # deleted by the flush (delete-orphan)
     _set_result(review, result)
     review.updated_at = utcnow()
     _flush(session, review)
+    _store_rows(session, review, _rows(standard, marks))
     if changed:
         audit.record(session, actor_id=actor.id, action="save_draft", entity="review", entity_id=review.id,
                      old={k: old.get(k) for k in changed}, new={k: new.get(k) for k in changed})

@@ -18,12 +18,12 @@ from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Connection, Engine, insert
+from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session, selectinload
 
 from scoring import audit
 from scoring.accounts import load_actor
-from scoring.audit_state import note_inserted
+from scoring.audit_state import insert_rows
 from scoring.csv_safe import write_csv
 from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit, User, utcnow
 from scoring.db.rowcount import rowcount
@@ -327,10 +327,9 @@ def draw_sample(
         session.flush()
         # The picks in one INSERT (the unit of work would add them one object at a time), vouched for in the
         # audit chain like rows the ORM writes; then loaded back, so callers see `record.items`.
-        ids = session.scalars(insert(SampleItem).returning(SampleItem.id), [
+        insert_rows(session, SampleItem, [
             {"sample_id": record.id, "case_file_id": p.ref, "draw_order": p.draw_order, "reason": p.reason}
-            for p in picks]).all() if picks else []
-        note_inserted(session, SampleItem.__tablename__, ids)
+            for p in picks])
         session.refresh(record, ["items"])
         audit.record(
             session, actor_id=actor_id, action="sample_draw", entity="sample_record", entity_id=record.id,
