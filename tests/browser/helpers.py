@@ -17,6 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Locator, Page, expect
 
 from scoring.ui.i18n import _T as TEXTS  # the translation table: key -> (zh, en)
+from tests import demo_template
 
 APP = "[data-testid='stApp']"
 IDLE = f"{APP}[data-test-connection-state='CONNECTED'][data-test-script-state='notRunning']"
@@ -214,6 +215,15 @@ class UI:
         self.fill(zh("field.password"), password, within=form, commit=False)
         self.click(zh("signin.submit"), within=form)
         expect(self.sidebar.get_by_text(f"{username} · ", exact=False)).to_be_visible()
+
+    def sign_in_as_demo_lead(self) -> None:
+        """Open the app and sign in as the lead of the run's demo database (`tests.demo_template`), which
+        the module's server started from (`app_seed`); the overview shows no error."""
+        self.open()
+        username, _, password = demo_template.LEAD
+        self.sign_in(username, password)
+        self.expect_heading(zh("overview.title"))
+        self.expect_no_error()
 
     def sign_out(self) -> None:
         self.click(zh("shell.sign_out"), within=self.sidebar)

@@ -1,5 +1,6 @@
-"""The unit comparison page in a real browser on the demo data: set-up with the demo (its finished,
-published 2024 campaign), then 单位对比: the ranked chart with intervals and the heatmap are drawn,
+"""The unit comparison page in a real browser on the demo data: signed in as the demo's lead (the server
+starts from the run's demo database, `tests.demo_template`; its finished, published 2024 campaign), then
+单位对比: the ranked chart with intervals and the heatmap are drawn,
 the unit table holds the core's figures, a filter narrows it; screenshots under
 test-artifacts/screenshots/comparison/.
 
@@ -24,25 +25,13 @@ from tests.factories import lead_id
 
 pytestmark = pytest.mark.browser
 
-LEAD = ("lead", "张组长", "lead-pass-2024")
 CHART = "[data-testid='stVegaLiteChart']"
 SHOTS = SCREENSHOT_DIR / "comparison"
 
 
-def _setup_with_demo(ui: UI) -> None:
-    ui.open()
-    ui.expect_heading(zh("setup.title"))
-    form = ui.main.get_by_test_id("stForm")
-    username, display_name, password = LEAD
-    ui.fill(zh("field.username"), username, within=form, commit=False)
-    ui.fill(zh("field.display_name"), display_name, within=form, commit=False)
-    ui.fill(zh("field.password"), password, within=form, commit=False)
-    ui.fill(zh("field.password_repeat"), password, within=form, commit=False)
-    ui.check(zh("setup.load_demo"), within=form)
-    ui.click(zh("setup.submit"), within=form)
-    ui.expect_heading(zh("overview.title"))
-    ui.expect_text("演示数据已载入")
-    ui.expect_no_error()
+@pytest.fixture(scope="module")
+def app_seed(demo_database):  # noqa: ANN001, ANN201 - the server starts from the run's demo database
+    return demo_database[0]
 
 
 def _newest_campaign(db_url: str) -> tuple[int, str, int]:
@@ -70,7 +59,7 @@ def test_comparison_page_on_the_demo(page, app_server):  # noqa: ANN001
     for old in SHOTS.glob("*.png"):
         old.unlink()
     ui = UI(page, app_server.url, SHOTS)
-    _setup_with_demo(ui)
+    ui.sign_in_as_demo_lead()
     # The overview now shows the newest campaign's headline figures.
     cid, name, year = _newest_campaign(app_server.db_url)
     engine = open_db(app_server.db_url)

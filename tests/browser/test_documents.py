@@ -5,7 +5,7 @@ the overview sentence's figures (`scoring.aggregate.campaign_figures`), one unit
 results, and a finding shown on the findings page. Screenshots under test-artifacts/screenshots/documents/.
 
 Uses the harness fixtures of tests/browser/conftest.py (server, browser, page). Setting up with the demo
-through the first-run page is the comparison test's (tests/browser/test_comparison.py).
+through the first-run page is the flow test's (tests/browser/test_flow.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from scoring.db.models import Campaign, Finding
 from scoring.db.session import open_db
 from scoring.documents.common import num
 from scoring.documents.notice import default_title
-from tests import demo_template
 from tests.browser.conftest import SCREENSHOT_DIR
 from tests.browser.helpers import UI, zh, zh_re
 from tests.factories import lead_id
@@ -71,9 +70,7 @@ def test_notice_download_on_the_demo(page, app_server, tmp_path):  # noqa: ANN00
     for old in SHOTS.glob("*.png"):
         old.unlink()
     ui = UI(page, app_server.url, SHOTS)
-    ui.open()
-    username, _, password = demo_template.LEAD
-    ui.sign_in(username, password)
+    ui.sign_in_as_demo_lead()
     cid, name, title, fig, units = _campaign_facts(app_server.db_url)
     assert fig.files_reviewed > 0 and units, "the demo's 2024 campaign has no final results"
     label = f"{name}（{YEAR}）"
