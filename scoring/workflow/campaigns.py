@@ -209,8 +209,8 @@ def create_campaign(session: Session, spec: CampaignSpec, library: RubricLibrary
     for case_type, procedure, std in scoped:
         version = store_standard(session, std)
         setting = spec.standard_bands.get(std.id)
-        session.add(CampaignStandard(
-            campaign_id=campaign.id, case_type=case_type, procedure=procedure, standard_hash=version.hash,
+        campaign.standards.append(CampaignStandard(  # through the collection: `_settings` reads it
+            case_type=case_type, procedure=procedure, standard_hash=version.hash,
             grade_bands=[b.model_dump(mode="json") for b in setting.grade_bands] if setting else None,
             pass_line=setting.pass_line if setting else None))
     session.flush()
@@ -255,11 +255,21 @@ def unit_bands(campaign: Campaign) -> list[GradeBand]:
     return [GradeBand.model_validate(b) for b in (campaign.unit_bands or campaign.grade_bands)]
 
 
+def _settings(session: Session, campaign: Campaign) -> list[CampaignStandard]:
+    """The campaign's standards by case type (in the order they were made): the ORM's collection, read
+    once per session and kept in step with changes made through the session (a save asks for it several
+    times: the score's grading, the file's result, the re-check rules); read anew for a campaign object
+    of another session."""
+    if campaign in session:
+        return sorted(campaign.standards, key=lambda r: r.id)
+    return list(session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id)
+                                .order_by(CampaignStandard.id)))
+
+
 def file_grading(session: Session, campaign: Campaign, standard_hash: str) -> tuple[list[GradeBand], Decimal]:
     """Bands and pass line a file scored under this standard version is graded with: the campaign's
     override for that standard, else the standard's own."""
-    rows = session.scalars(select(CampaignStandard).where(CampaignStandard.campaign_id == campaign.id,
-                                                          CampaignStandard.standard_hash == standard_hash)).all()
+    rows = [r for r in _settings(session, campaign) if r.standard_hash == standard_hash]
     row = next((r for r in rows if r.grade_bands), None)
     if row is not None and row.grade_bands is not None and row.pass_line is not None:
         return [GradeBand.model_validate(b) for b in row.grade_bands], Decimal(row.pass_line)
@@ -273,11 +283,7 @@ def recheck_rules(campaign: Campaign) -> RecheckRules:
 
 def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile) -> str:
     """The standard version that scores this file in this campaign (exact procedure first, then any)."""
-    rows = session.scalars(
-        select(CampaignStandard).where(
-            CampaignStandard.campaign_id == campaign.id, CampaignStandard.case_type == case_file.case_type
-        )
-    ).all()
+    rows = [r for r in _settings(session, campaign) if r.case_type == case_file.case_type]
     exact = [r for r in rows if r.procedure == case_file.procedure]
     anyproc = [r for r in rows if r.procedure is None]
     chosen = exact[0] if exact else anyproc[0] if anyproc else None

@@ -11,7 +11,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, or_, select
 from sqlalchemy.orm import Session
 
 from scoring.audit_state import insert_rows
@@ -79,8 +79,11 @@ def _defects(session: Session, results: list[tuple[str, dict, Marks]]) -> dict[t
 
 def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileResult | None:
     """Re-derive one file's final result rows; remove them when the file has no final result (yet)."""
-    for model in (FileResult, FileFocusScore, FileDeduction):
-        session.execute(delete(model).where(model.campaign_id == campaign.id, model.case_file_id == case_file.id))
+    models = (FileResult, FileFocusScore, FileDeduction)
+    held = [exists().where(m.campaign_id == campaign.id, m.case_file_id == case_file.id) for m in models]
+    if session.scalar(select(or_(*held))):  # one look (most refreshes find nothing), not a delete of each
+        for model in models:
+            session.execute(delete(model).where(model.campaign_id == campaign.id, model.case_file_id == case_file.id))
     out = outcome(session, campaign, case_file)
     if out.source is None:
         return None
