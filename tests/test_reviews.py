@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from scoring import audit
 from scoring.accounts import create_user
-from scoring.db.models import AuditEntry, Review, StandardVersion
+from scoring.db.models import AuditEntry, FileDeduction, FileResult, Review, StandardVersion
 from scoring.db.session import session_factory
 from scoring.errors import ConflictError, PermissionDenied, ProblemReport, ValidationFailed
 from scoring.marks import Marks
@@ -183,3 +183,25 @@ def test_audit_entry_rolls_back_with_its_change(world, engine):
     s.rollback()
     assert len(s.scalars(select(AuditEntry)).all()) == before
     assert marks_of(s.get(Review, review.id)) == Marks()
+
+
+VETO = Marks.model_validate({"items": {"A1": {"deductions": [{"reason": "a", "page": "3", "comment": "执法证号缺失"}]}},
+                             "vetoes": {"V1": {"comment": "执法人员无执法资格", "page": "2"}}})
+
+
+def test_a_files_standing_defects_carry_the_reviews_comments_and_locations(world):
+    """Both reviews found the same deduction and veto: the file's result stands on them, each with the
+    reviewers' comment and where in the file (the veto's from the marks, the deduction's from the result)."""
+    s, campaign = world["session"], world["campaign"]
+    campaign.recheck_rules = {**campaign.recheck_rules, "below_pass_line": False}  # a vetoed file scores 0
+    for who, a in (("r1", "a1"), ("r2", "a2")):
+        review = open_review(s, world[who], world[a].id)
+        review = save_draft(s, world[who], review.id, VETO, review.version)
+        submit_review(s, world[who], review.id, review.version, confirm_warnings=True)
+    s.commit()
+    rows = s.execute(select(FileDeduction.item_id, FileDeduction.is_veto, FileDeduction.comment,
+                            FileDeduction.location, FileDeduction.reviews)
+                     .where(FileDeduction.case_file_id == world["cf"].id).order_by(FileDeduction.item_id)).all()
+    assert [tuple(r) for r in rows] == [("A1", False, "执法证号缺失", "第3页", 2), ("V1", True, "执法人员无执法资格", "第2页", 2)]
+    result = s.scalars(select(FileResult).where(FileResult.case_file_id == world["cf"].id)).one()
+    assert result.source == "mean" and result.veto

@@ -7,7 +7,9 @@ change, in the same transaction. `rebuild` re-derives a whole campaign (and a te
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -49,19 +51,22 @@ def _result_of(review: Review) -> dict[str, Any]:
     return review.result
 
 
-def _defects(session: Session, results: list[tuple[str, dict, Marks]]) -> dict[tuple[str, str], dict]:
-    """(item, reason) -> merged defect over the given (standard hash, result dict, marks) sources."""
+def _defects(session: Session, results: Sequence[tuple[str, dict, Callable[[], Marks]]]) -> dict[tuple[str, str], dict]:
+    """(item, reason) -> merged defect over the given (standard hash, result dict, marks) sources; the marks
+    are asked for only where a veto was found (for its comment and location)."""
     merged: dict[tuple[str, str], dict] = {}
-    for std_hash, result, marks in results:
+    for std_hash, result, marks_of_source in results:
         standard = load_version(session, std_hash)
         entries = [
             dict(item_id=d["item_id"], reason_id=d["reason_id"], is_veto=False, focus=d["focus"], reason=d["reason"],
                  points=_dec(d["points"]), comment=d.get("comment") or "", location=d.get("location") or "")
             for d in result.get("deductions", [])
         ]
-        for vid in result.get("veto", {}).get("triggered", []):
+        vetoes = result.get("veto", {}).get("triggered", [])
+        marks = marks_of_source() if vetoes else None
+        for vid in vetoes:
             v = standard.vetoes_by_id[vid]
-            vm = marks.vetoes.get(vid)
+            vm = marks.vetoes.get(vid) if marks is not None else None
             entries.append(dict(item_id=vid, reason_id=vid, is_veto=True, focus=v.focus, reason=v.title, points=D0,
                                 comment=vm.comment if vm else "", location=vm.location.describe() if vm else ""))
         for e in entries:
@@ -94,9 +99,9 @@ def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileRe
     n_reviews = len(reviews)  # submitted reviews of the file, whichever way its result was settled
     if out.source == "recheck":
         rc = session.get_one(Recheck, out.recheck_id)
-        sources = [(rc.standard_hash, rc.result, Marks.model_validate(rc.marks))]
+        sources = [(rc.standard_hash, rc.result, functools.partial(Marks.model_validate, rc.marks))]
     else:
-        sources = [(r.standard_hash, _result_of(r), marks_of(r)) for r in reviews]
+        sources = [(r.standard_hash, _result_of(r), functools.partial(marks_of, r)) for r in reviews]
     bands, pass_line = (file_grading(session, campaign, sources[0][0]) if sources
                         else (campaign_bands(campaign), campaign.pass_line))
     bands_pass = {b.name: b.min >= pass_line for b in bands}
