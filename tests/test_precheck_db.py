@@ -113,6 +113,29 @@ def test_a_files_flags_are_hints_on_its_items(engine):
             file_flags(s, _user(s, ids["observer"]), campaign, cf)
 
 
+def test_a_files_flags_follow_its_register_row(engine):
+    """The flags of a file are remembered by its register row (the scoring page asks on every open): the
+    same row gives the same flags, a changed row its own, and the permission is checked every time."""
+    ids = populate(engine)
+    with session_factory(engine)() as s:
+        campaign = s.get(Campaign, ids["campaign"])
+        cf = s.scalar(sa.select(CaseFile).where(CaseFile.case_number == "市监〔2024〕1号"))
+        reviewer = _user(s, ids["reviewer"])
+        assert [r.id for r in file_flags(s, reviewer, campaign, cf)] == ["PC-P6", "PC-MW1"]
+        assert [r.id for r in file_flags(s, reviewer, campaign, cf)] == ["PC-P6", "PC-MW1"]
+        cf.waiver = False  # no longer a waiver with a fine
+        s.flush()
+        assert [r.id for r in file_flags(s, reviewer, campaign, cf)] == ["PC-P6"]
+        cf.penalty_amount = Decimal(1000)  # below the simple procedure's limit
+        s.flush()
+        assert file_flags(s, reviewer, campaign, cf) == []
+        cf.waiver, cf.penalty_amount = True, Decimal(5000)
+        s.flush()
+        assert [r.id for r in file_flags(s, reviewer, campaign, cf)] == ["PC-P6", "PC-MW1"]
+        with pytest.raises(PermissionDenied):
+            file_flags(s, _user(s, ids["observer"]), campaign, cf)
+
+
 def test_flagged_files_are_forced_into_the_draw_and_the_draw_verifies(engine):
     ids = populate(engine)
     with session_factory(engine)() as s:

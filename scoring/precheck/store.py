@@ -63,10 +63,9 @@ def _rows(session: Session, stmt: sa.ClauseElement) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def read_register(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> pd.DataFrame:
-    """case_file_id, case_number, unit, unit_order, the register columns the rules read (case type and
-    procedure as categories, the decision date as text, yes/no as booleans, the amount in yuan) and one
-    column per optional attribute (EXTRA_KEYS), ordered by case_file_id."""
+def register_rows(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> list[tuple[Any, ...]]:
+    """The register rows `read_register` reads, as the driver returns them (`frame_of` types them): every
+    file of the campaign's window, or only the given files."""
     packed = sum((sa.func.coalesce(sa.cast(getattr(CaseFile, f), sa.Integer), 0) * (1 << i)
                   for i, f in enumerate(_FLAGS)),
                  start=sa.literal(0))
@@ -78,35 +77,46 @@ def read_register(session: Session, campaign: Campaign, case_file_ids: list[int]
         sa.cast(CaseFile.decision_date, sa.String), packed, sa.type_coerce(CaseFile.penalty_amount, sa.BigInteger),
         sa.func.coalesce(sa.func.nullif(sa.cast(CaseFile.attributes, sa.Text), "null"), "{}"),  # always an object
     ).where(window)
+    return _rows(session, stmt)
+
+
+def read_register(session: Session, campaign: Campaign, case_file_ids: list[int] | None = None) -> pd.DataFrame:
+    """case_file_id, case_number, unit, unit_order, the register columns the rules read (case type and
+    procedure as categories, the decision date as text, yes/no as booleans, the amount in yuan) and one
+    column per optional attribute (EXTRA_KEYS), ordered by case_file_id."""
     paused = gc.isenabled()
     gc.disable()  # a million tuples would set off many full collections, each walking all of them
     try:
-        rows = _rows(session, stmt)
-        cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 9
-        del rows
-        ids, numbers, unit_ids, types, procedures, dates, flags, amounts, texts = cols
-        unit_of = np.asarray(unit_ids, dtype=np.int64)
-        units = session.execute(sa.select(Unit.id, Unit.name, Unit.sort_order)).all()
-        size = max([u.id for u in units] + [int(unit_of.max(initial=0))]) + 1
-        names, orders = np.full(size, None, dtype=object), np.zeros(size, dtype=np.int64)
-        for u in units:  # lookup arrays by unit id: one fancy-indexing per column
-            names[u.id], orders[u.id] = u.name, u.sort_order
-        bits = np.asarray(flags, dtype=np.int64)
-        df = pd.DataFrame({
-            "case_file_id": np.asarray(ids, dtype=np.int64),
-            "case_number": np.asarray(numbers, dtype=object),
-            "unit": names[unit_of],
-            "unit_order": orders[unit_of],
-            "case_type": pd.Categorical(np.asarray(types, dtype=object)),
-            "procedure": pd.Categorical(np.asarray(procedures, dtype=object)),
-            "decision_date": np.asarray(dates, dtype=object),
-            **{f: (bits >> i & 1).astype(bool) for i, f in enumerate(_FLAGS)},
-            "penalty_amount": np.asarray(amounts, dtype=np.float64) / 100,  # stored in hundredths; None: NaN
-        })
-        df = pd.concat([df, attributes_frame(texts)], axis=1)
+        return frame_of(session, register_rows(session, campaign, case_file_ids))
     finally:
         if paused:
             gc.enable()
+
+
+def frame_of(session: Session, rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """`register_rows` as `read_register` gives them (the list is consumed: emptied as it is read)."""
+    cols: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else [()] * 9
+    rows.clear()
+    ids, numbers, unit_ids, types, procedures, dates, flags, amounts, texts = cols
+    unit_of = np.asarray(unit_ids, dtype=np.int64)
+    units = session.execute(sa.select(Unit.id, Unit.name, Unit.sort_order)).all()
+    size = max([u.id for u in units] + [int(unit_of.max(initial=0))]) + 1
+    names, orders = np.full(size, None, dtype=object), np.zeros(size, dtype=np.int64)
+    for u in units:  # lookup arrays by unit id: one fancy-indexing per column
+        names[u.id], orders[u.id] = u.name, u.sort_order
+    bits = np.asarray(flags, dtype=np.int64)
+    df = pd.DataFrame({
+        "case_file_id": np.asarray(ids, dtype=np.int64),
+        "case_number": np.asarray(numbers, dtype=object),
+        "unit": names[unit_of],
+        "unit_order": orders[unit_of],
+        "case_type": pd.Categorical(np.asarray(types, dtype=object)),
+        "procedure": pd.Categorical(np.asarray(procedures, dtype=object)),
+        "decision_date": np.asarray(dates, dtype=object),
+        **{f: (bits >> i & 1).astype(bool) for i, f in enumerate(_FLAGS)},
+        "penalty_amount": np.asarray(amounts, dtype=np.float64) / 100,  # stored in hundredths; None: NaN
+    })
+    df = pd.concat([df, attributes_frame(texts)], axis=1)
     if not df["case_file_id"].is_monotonic_increasing:
         df = df.sort_values("case_file_id", kind="stable").reset_index(drop=True)
     return df
