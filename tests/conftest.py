@@ -32,21 +32,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# The suite's longest test files (a minute or more each on the project machine), run first. With `--dist
-# loadfile` a worker takes whole files in the order they were collected, so one of these collected near the
-# end kept one worker busy for minutes after the other had finished. The rest keep their order.
-LONG_FIRST = (
-    "tests/browser/test_flow.py", "tests/browser/test_reviewer_day.py", "tests/test_benchmarks.py",
-    "tests/test_benchmarks_postgres.py", "tests/test_engine_properties.py",
-    "tests/reliability/test_kill_and_hostile.py", "tests/test_wheel.py", "tests/test_demo_campaign.py",
-)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    rank = {path: n for n, path in enumerate(LONG_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable
-
-
 def _pg_url_with_schema(base: str, schema: str) -> str:
     url = make_url(base)
     if url.drivername == "postgresql":

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import scoring
-from tests.conftest import LONG_FIRST
 
 ROOT = Path(scoring.__file__).resolve().parent
 WORKFLOW_ORDER = ("changes", "campaigns", "sampling", "assignments", "reviews", "recheck", "results", "progress",
@@ -151,9 +150,3 @@ def test_pages_get_their_actor_through_acting() -> None:
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if "current_user_id(" in line or "USER_KEY" in line)
     assert bad == []
-
-
-def test_the_suites_long_first_files_exist():
-    """tests/conftest.py runs its LONG_FIRST files first; a renamed file would silently lose its place."""
-    missing = [p for p in LONG_FIRST if not (ROOT.parent / p).is_file()]
-    assert not missing, missing
