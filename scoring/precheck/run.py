@@ -4,6 +4,7 @@ own flags (hints on the scoring form)."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,9 +137,11 @@ def flagged_for_sample(session: Session, actor: User | None, campaign: Campaign,
 
 
 # A file's flags by its register row and the rules, most recently asked for last: the scoring page asks on
-# every open of a file, and typing one row through the frame costs tens of milliseconds.
+# every open of a file, and typing one row through the frame costs tens of milliseconds. The server's
+# sessions run in threads of one process, hence the lock.
 FLAGGED_KEPT = 4096
 _FLAGGED: dict[tuple[tuple[Rule, ...], tuple[Any, ...]], frozenset[str]] = {}
+_FLAGGED_LOCK = threading.Lock()
 
 
 def file_flags(session: Session, actor: User | None, campaign: Campaign, case_file: CaseFile,
@@ -150,13 +153,15 @@ def file_flags(session: Session, actor: User | None, campaign: Campaign, case_fi
     if not rows:
         return []
     key = (tuple(rules), rows[0])
-    flagged = _FLAGGED.pop(key, None)
+    with _FLAGGED_LOCK:
+        flagged = _FLAGGED.pop(key, None)
     if flagged is None:  # the rules read the row alone: the same row and rules flag the same
         flags = evaluate(rules, _prepared(frame_of(session, rows))).iloc[0]
         flagged = frozenset(r.id for r in rules if bool(flags[r.id]))
+    with _FLAGGED_LOCK:
         if len(_FLAGGED) >= FLAGGED_KEPT:
             del _FLAGGED[next(iter(_FLAGGED))]  # the least recently asked for
-    _FLAGGED[key] = flagged
+        _FLAGGED[key] = flagged
     return [r for r in rules if r.id in flagged]
 
 

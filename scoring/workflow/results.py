@@ -63,12 +63,14 @@ def _defects(session: Session, results: Sequence[tuple[str, dict, Callable[[], M
             for d in result.get("deductions", [])
         ]
         vetoes = result.get("veto", {}).get("triggered", [])
-        marks = marks_of_source() if vetoes else None
-        for vid in vetoes:
-            v = standard.vetoes_by_id[vid]
-            vm = marks.vetoes.get(vid) if marks is not None else None
-            entries.append(dict(item_id=vid, reason_id=vid, is_veto=True, focus=v.focus, reason=v.title, points=D0,
-                                comment=vm.comment if vm else "", location=vm.location.describe() if vm else ""))
+        if vetoes:
+            marks = marks_of_source()
+            for vid in vetoes:
+                v = standard.vetoes_by_id[vid]
+                vm = marks.vetoes.get(vid)
+                entries.append(dict(item_id=vid, reason_id=vid, is_veto=True, focus=v.focus, reason=v.title,
+                                    points=D0, comment=vm.comment if vm else "",
+                                    location=vm.location.describe() if vm else ""))
         for e in entries:
             key = (e["item_id"], e["reason_id"])
             if key in merged:
@@ -84,11 +86,11 @@ def _defects(session: Session, results: Sequence[tuple[str, dict, Callable[[], M
 
 def refresh(session: Session, campaign: Campaign, case_file: CaseFile) -> FileResult | None:
     """Re-derive one file's final result rows; remove them when the file has no final result (yet)."""
-    models = (FileResult, FileFocusScore, FileDeduction)
-    held = [exists().where(m.campaign_id == campaign.id, m.case_file_id == case_file.id) for m in models]
-    if session.scalar(select(or_(*held))):  # one look (most refreshes find nothing), not a delete of each
-        for model in models:
-            session.execute(delete(model).where(model.campaign_id == campaign.id, model.case_file_id == case_file.id))
+    of_file = {m: (m.campaign_id == campaign.id, m.case_file_id == case_file.id)
+               for m in (FileResult, FileFocusScore, FileDeduction)}
+    if session.scalar(select(or_(*[exists().where(*w) for w in of_file.values()]))):  # one look, not three deletes
+        for model, criteria in of_file.items():  # (most refreshes, a file's first submitted review, find nothing)
+            session.execute(delete(model).where(*criteria))
     out = outcome(session, campaign, case_file)
     if out.source is None:
         return None

@@ -98,10 +98,15 @@ def _rows(standard: Standard, marks: Marks) -> list[dict[str, Any]]:
     return rows
 
 
-def _store_rows(session: Session, review: Review, rows: list[dict[str, Any]]) -> None:
-    """Replace the review's mark rows (after `_flush`, which deleted the old ones): one INSERT for all."""
-    insert_rows(session, ReviewMark, [{**r, "review_id": review.id} for r in rows])
-    session.expire(review, ["marks"])  # read back in order (by id) when next asked for
+def _store(session: Session, review: Review, marks: Marks, result: ScoreResult) -> None:
+    """Store a review's marks and score: the old mark rows deleted by the flush (delete-orphan), the new
+    ones written in one INSERT and read back in order (by id) when next asked for."""
+    standard, _, _ = _context(session, review)
+    review.marks.clear()
+    _set_result(review, result)
+    _flush(session, review)
+    insert_rows(session, ReviewMark, [{**r, "review_id": review.id} for r in _rows(standard, marks)])
+    session.expire(review, ["marks"])
 
 
 def _marks_by_item(marks: Marks) -> dict[str, object]:
@@ -199,11 +204,7 @@ def store_marks(session: Session, review: Review, marks: Marks) -> ScoreResult:
     """Re-score and store a review's marks under its (current) standard version, whatever its status: used
     when the lead switches the campaign to another version (scoring.standard_impact), never by reviewers."""
     result = compute(session, review, marks)
-    standard, _, _ = _context(session, review)
-    review.marks.clear()  # deleted by the flush (delete-orphan)
-    _set_result(review, result)
-    _flush(session, review)
-    _store_rows(session, review, _rows(standard, marks))
+    _store(session, review, marks, result)
     return result
 
 
@@ -214,12 +215,8 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     old = _marks_by_item(marks_of(review))
     new = _marks_by_item(marks)
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-    standard, _, _ = _context(session, review)
-    review.marks.clear()  # deleted by the flush (delete-orphan)
-    _set_result(review, result)
     review.updated_at = utcnow()
-    _flush(session, review)
-    _store_rows(session, review, _rows(standard, marks))
+    _store(session, review, marks, result)
     if changed:
         audit.record(session, actor_id=actor.id, action="save_draft", entity="review", entity_id=review.id,
                      old={k: old.get(k) for k in changed}, new={k: new.get(k) for k in changed})
