@@ -98,10 +98,13 @@ def _rows(standard: Standard, marks: Marks) -> list[dict[str, Any]]:
     return rows
 
 
-def _store(session: Session, review: Review, marks: Marks, result: ScoreResult) -> None:
+def _store(session: Session, review: Review, marks: Marks, result: ScoreResult, *, updated_at: Any = None) -> None:
     """Store a review's marks and score: the old mark rows deleted by the flush (delete-orphan), the new
-    ones written in one INSERT and read back in order (by id) when next asked for."""
+    ones written in one INSERT and read back in order (by id) when next asked for. Nothing is changed
+    before the standard is looked up (its query would flush a change outside `_flush`'s conflict check)."""
     standard, _, _ = _context(session, review)
+    if updated_at is not None:
+        review.updated_at = updated_at
     review.marks.clear()
     _set_result(review, result)
     _flush(session, review)
@@ -215,8 +218,7 @@ def save_draft(session: Session, actor: User, review_id: int, marks: Marks, expe
     old = _marks_by_item(marks_of(review))
     new = _marks_by_item(marks)
     changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
-    review.updated_at = utcnow()
-    _store(session, review, marks, result)
+    _store(session, review, marks, result, updated_at=utcnow())
     if changed:
         audit.record(session, actor_id=actor.id, action="save_draft", entity="review", entity_id=review.id,
                      old={k: old.get(k) for k in changed}, new={k: new.get(k) for k in changed})
