@@ -23,7 +23,13 @@ from scoring.aggregate import (
     severity_from_scores,
 )
 from scoring.aggregate.agreement import _alpha_from_sums, _column_stats, alpha_sparse, bootstrap_stats, sparse_stats
-from scoring.aggregate.uncertainty import percentile_interval, row_min_ranks, unit_rng
+from scoring.aggregate.uncertainty import (
+    DEFAULT_B,
+    forget_replicates,
+    percentile_interval,
+    row_min_ranks,
+    unit_rng,
+)
 
 scores = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=8)  # hundredths
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -106,6 +112,52 @@ def test_bootstrap_seeds_and_streams():
     assert np.array_equal(alone[:, 0], a[:, 1])
     with pytest.raises(ValueError):
         bootstrap_means([[]], n_boot=10)
+
+
+
+def _drawn(values, n_boot, seed, key):  # noqa: ANN001, ANN202
+    """The definition: n_boot draws of len(values) from the group's own stream, each replicate's mean."""
+    arr = np.asarray(values, dtype=float)
+    return arr[unit_rng(seed, key).integers(0, arr.size, size=(n_boot, arr.size))].sum(axis=1) / arr.size
+
+
+@FAST
+@given(st.lists(scores, min_size=1, max_size=5), st.sampled_from([1, 7, 200, DEFAULT_B, DEFAULT_B + 1]),
+       st.integers(0, 2**32 - 1), st.booleans())
+def test_remembered_replicates_are_the_drawn_ones(groups, n_boot, seed, cold):
+    """Whether a group's replicate means were remembered from an earlier call or drawn now, they are
+    its own stream's draws, bit for bit (B above the default is never remembered)."""
+    if cold:
+        forget_replicates()
+    first = bootstrap_means(groups, n_boot=n_boot, seed=seed)
+    again = bootstrap_means(groups, n_boot=n_boot, seed=seed)
+    for k, values in enumerate(groups):
+        assert np.array_equal(first[:, k], _drawn(values, n_boot, seed, k))
+    assert np.array_equal(first, again)
+    again[:, 0] = -1.0  # the caller's own array: remembered columns are copied into it, never shared
+    assert np.array_equal(bootstrap_means(groups, n_boot=n_boot, seed=seed), first)
+
+
+def test_only_groups_whose_values_changed_are_drawn_again():
+    """After one file's final score changes, the next unit table draws for that unit alone: the other
+    units' replicates depend only on their own scores, seed and key."""
+    forget_replicates()
+    groups = [[9000 + 10 * i + j for j in range(5)] for i in range(30)]
+    keys = list(range(100, 130))
+    module = sys.modules["scoring.aggregate.uncertainty"]
+    real = module._replicate_means
+    with patch.object(module, "_replicate_means", side_effect=real) as drawn:
+        before = bootstrap_means(groups, seed=3, keys=keys)
+        assert drawn.call_count == 30
+        changed = [list(g) for g in groups]
+        changed[7][2] += 1  # one file of one unit
+        after = bootstrap_means(changed, seed=3, keys=keys)
+        assert drawn.call_count == 31
+        assert bootstrap_means(groups, seed=4, keys=keys).shape == before.shape  # another seed: all drawn
+        assert drawn.call_count == 61
+    assert np.array_equal(np.delete(after, 7, axis=1), np.delete(before, 7, axis=1))
+    assert np.array_equal(after[:, 7], _drawn(changed[7], DEFAULT_B, 3, 107))
+    assert not np.array_equal(after[:, 7], before[:, 7])
 
 
 @given(st.lists(st.integers(0, 5), min_size=0, max_size=12))

@@ -22,6 +22,7 @@ cover reviewer disagreement (see `scoring.aggregate.agreement`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -49,6 +50,7 @@ from scoring.ranking import order_units, ranks
 DEFAULT_SEED = 20240101
 DEFAULT_B = 2000
 DEFAULT_MIN_FILES = 3
+REMEMBERED_COLUMNS = 2048  # a unit's replicate means kept (16 KB each at the default B: at most 32 MB)
 
 
 def unit_rng(seed: int, key: int) -> Generator:
@@ -82,9 +84,34 @@ def bootstrap_means(groups: Sequence[Sequence[float]], *, n_boot: int = DEFAULT_
         arr = np.asarray(values, dtype=float)
         if arr.size == 0:
             raise ValueError("cannot bootstrap an empty group")  # internal: callers pass non-empty groups
-        idx = unit_rng(seed, key).integers(0, arr.size, size=(n_boot, arr.size))
-        out[:, k] = arr[idx].sum(axis=1) / arr.size
+        if n_boot <= DEFAULT_B:
+            out[:, k] = _remembered_means(int(seed), int(key), n_boot, arr.tobytes())
+        else:
+            out[:, k] = _replicate_means(seed, int(key), n_boot, arr)
     return out
+
+
+def _replicate_means(seed: int, key: int, n_boot: int, values: np.ndarray) -> np.ndarray:
+    """One group's `n_boot` replicate means, drawn from its own stream (`unit_rng(seed, key)`)."""
+    idx = unit_rng(seed, key).integers(0, values.size, size=(n_boot, values.size))
+    means: np.ndarray = values[idx].sum(axis=1) / values.size
+    return means
+
+
+@functools.lru_cache(maxsize=REMEMBERED_COLUMNS)
+def _remembered_means(seed: int, key: int, n_boot: int, values: bytes) -> np.ndarray:
+    """`_replicate_means` remembered by its exact inputs (the group's values as bytes). A group's
+    replicates depend on nothing else (its own stream), so after a new review the comparison page
+    draws again only for the units whose final scores changed: drawing is most of its first view
+    (500 units x 2,000 replicates). Read-only: callers copy it into their own array."""
+    means = _replicate_means(seed, key, n_boot, np.frombuffer(values, dtype=float))
+    means.flags.writeable = False
+    return means
+
+
+def forget_replicates() -> None:
+    """Drop the remembered replicate means (benchmarks time a cold start with it)."""
+    _remembered_means.cache_clear()
 
 
 @dataclass(frozen=True)
