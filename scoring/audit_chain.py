@@ -29,7 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection, RowMapping
 
-from scoring.db.bulk import plain_rows, typed_rows
+from scoring.db.bulk import BulkInsert, plain_rows, typed_rows
 from scoring.db.models import Base
 from scoring.errors import CaseReviewError
 
@@ -94,6 +94,8 @@ AUDIT = sa.table(
     sa.column("entity_id", sa.String), sa.column("old_value", sa.JSON), sa.column("new_value", sa.JSON),
     sa.column("note", sa.Text), sa.column("prev_hash", sa.String), sa.column("entry_hash", sa.String),
 )
+_ENTRY_COLUMNS = ("seq", "at", "actor_id", "action", "entity", "entity_id", "old_value", "new_value", "note",
+                  "prev_hash", "entry_hash")
 HEAD = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.BigInteger),
                 sa.column("hash", sa.String), sa.column("at", sa.DateTime))
 
@@ -268,7 +270,7 @@ def append_many(conn: Connection, entries: list[dict[str, Any]]) -> None:
         v["entry_hash"] = prev = entry_hash(v)
         rows.append(v)
     settle(conn, seq, prev, at)
-    conn.execute(sa.insert(AUDIT), rows)
+    BulkInsert(conn, Base.metadata.tables["audit_log"], _ENTRY_COLUMNS).run([[v[c] for c in _ENTRY_COLUMNS] for v in rows])
 
 
 def append(conn: Connection, **values: Any) -> dict[str, Any]:

@@ -135,17 +135,24 @@ class _Problem:
 
 
 def _defects(session: Session, campaign_id: int) -> list[_Defect]:
-    """The campaign's standing defects, by case number (the typical example's last tie-break)."""
+    """The campaign's standing defects, in no particular order: a typical example is the least of its
+    candidates by `_rank`, whose last key (the case number) is unique among a problem's files.
+
+    Case numbers are read once per reviewed file rather than joined to each defect (176,000 defects of
+    50,000 files at province, from a register of a million)."""
     fd, fr, cf = FileDeduction.__table__.c, FileResult.__table__.c, CaseFile.__table__.c
-    stmt = (select(fd.case_file_id, cf.case_number, fd.unit_id, fd.item_id, fd.reason_id, raw(fd.points), fd.comment,
-                   fd.location, raw(fr.score))
+    stmt = (select(fd.case_file_id, fd.unit_id, fd.item_id, fd.reason_id, raw(fd.points), fd.comment, fd.location,
+                   raw(fr.score))
             .select_from(FileDeduction.__table__)
             .join(FileResult.__table__, and_(fr.campaign_id == fd.campaign_id, fr.case_file_id == fd.case_file_id))
-            .join(CaseFile.__table__, cf.id == fd.case_file_id)
-            .where(fd.campaign_id == campaign_id)
-            .order_by(cf.case_number, fd.item_id, fd.reason_id))
-    session.flush()  # read below the session (the driver's tuples: 176,000 defects at province)
-    return list(map(_Defect._make, plain_rows(session.connection(), stmt)))
+            .where(fd.campaign_id == campaign_id))
+    numbers_stmt = (select(cf.id, cf.case_number).select_from(FileResult.__table__)
+                    .join(CaseFile.__table__, cf.id == fr.case_file_id).where(fr.campaign_id == campaign_id))
+    session.flush()  # read below the session (the driver's tuples)
+    conn = session.connection()
+    number = dict(plain_rows(conn, numbers_stmt))
+    return [_Defect(case_file_id, number[case_file_id], unit_id, item_id, reason_id, points, comment, location, score)
+            for case_file_id, unit_id, item_id, reason_id, points, comment, location, score in plain_rows(conn, stmt)]
 
 
 def _standard_hashes(session: Session, campaign_id: int) -> dict[str, set[str]]:
