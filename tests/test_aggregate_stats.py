@@ -283,6 +283,34 @@ def test_bootstrap_of_dense_and_sparse_figures_is_the_definition(n_files, n_item
             assert lo_got == pytest.approx(lo_want, abs=1e-9) and hi_got == pytest.approx(hi_want, abs=1e-9)
 
 
+
+@FAST
+@given(st.integers(2, 40), st.integers(1, 6), st.floats(0.0, 1.0), st.integers(0, 2**32 - 1), st.data())
+def test_figures_given_over_their_spans_bootstrap_as_over_every_file(n_files, n_items, deduct, seed, data):
+    """`agreement` passes each item's stats over the span of its files only (with the span's first file):
+    the intervals are those of the same stats over every file, zero elsewhere."""
+    rng = np.random.default_rng(seed)
+    files = np.repeat(np.arange(n_files), 2)
+    full = [sparse_stats(files, rng.normal(80, 6, files.size).round(2), n_files)]
+    spanned, offsets = [full[0]], [0]
+    for _ in range(n_items):
+        lo = data.draw(st.integers(0, n_files - 1))
+        hi = data.draw(st.integers(lo + 1, n_files))
+        on = (files >= lo) & (files < hi)
+        values = np.where(rng.random(on.sum()) < deduct, rng.integers(1, 4, on.sum()) * 0.5, 0.0)
+        full.append(sparse_stats(files[on], values, n_files, centre=0.0))
+        spanned.append(sparse_stats(files[on] - lo, values, hi - lo, centre=0.0))
+        offsets.append(lo)
+        assert np.array_equal(full[-1][lo:hi], spanned[-1])
+        assert alpha_sparse(spanned[-1]) == pytest.approx(alpha_sparse(full[-1]), abs=1e-12)
+    got = bootstrap_stats(spanned, n_boot=60, seed=seed, offsets=offsets, n_files=n_files)
+    want = bootstrap_stats(full, n_boot=60, seed=seed)
+    for (lo_got, hi_got), (lo_want, hi_want) in zip(got, want, strict=True):
+        assert (lo_got is None) == (lo_want is None)
+        if lo_got is not None:
+            assert lo_got == pytest.approx(lo_want, abs=1e-9) and hi_got == pytest.approx(hi_want, abs=1e-9)
+
+
 def test_an_item_centred_or_not_has_the_same_alpha():
     files = np.repeat(np.arange(30), 2)
     values = np.where(np.arange(60) % 7 == 0, 1.5, 0.0)

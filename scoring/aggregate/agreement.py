@@ -124,9 +124,12 @@ def alpha_bootstraps(matrices: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B,
 
 
 def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, seed: int = DEFAULT_SEED,
-                    level: float = 0.95) -> list[tuple[float | None, float | None]]:
+                    level: float = 0.95, offsets: Sequence[int] | None = None,
+                    n_files: int | None = None) -> list[tuple[float | None, float | None]]:
     """`alpha_bootstraps` from per-file stats (files x 4 each, see `_column_stats`/`sparse_stats`).
 
+    With `offsets`, `stats[j]` holds only the rows of files `offsets[j]` on (of `n_files`; every other
+    file's stats are zero): an item's stats span the files of its standard, not the whole selection.
     The replicates are drawn a block at a time (the same random stream as drawing them all at once),
     so memory stays at a few tens of MB whatever the number of files. Each figure is summed over the
     span of files where it has values only (an item of one standard is zero on every other
@@ -134,10 +137,10 @@ def bootstrap_stats(stats: Sequence[np.ndarray], *, n_boot: int = DEFAULT_B, see
     sparse figure (`_Plan`) over its few rows with anything but a count."""
     if not stats:
         return []
-    n_files = stats[0].shape[0]
+    n_files = stats[0].shape[0] if n_files is None else n_files
     if n_files < 2:
         return [(None, None)] * len(stats)
-    plan = _Plan.of(stats)
+    plan = _Plan.of(stats, [0] * len(stats) if offsets is None else list(offsets))
     with threadpool_limits(limits=1, user_api="blas"):  # many small products: threads only spin (4x the CPU)
         sums = plan.resampled_sums(n_files, n_boot, unit_rng(seed, 0))
     alphas = _alpha_from_sums(sums)
@@ -169,25 +172,28 @@ class _Plan:
     n_stats: int = 0
 
     @classmethod
-    def of(cls, stats: Sequence[np.ndarray]) -> _Plan:
+    def of(cls, stats: Sequence[np.ndarray], offsets: Sequence[int]) -> _Plan:
+        """The plan for `stats[j]`, the rows of files `offsets[j]` on (`bootstrap_stats`)."""
         plan = cls(n_stats=len(stats))
         dense: dict[tuple[int, int], list[int]] = defaultdict(list)
         columns: dict[tuple[int, int], dict[bytes, tuple[int, np.ndarray]]] = defaultdict(dict)
         targets: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-        for j, st in enumerate(stats):
-            lo, hi = _span(st)
+        for j, (st, at) in enumerate(zip(stats, offsets, strict=True)):
+            lo, hi = _span(st)  # rows of st: file positions less `at`
             if hi <= lo:
                 continue  # no values: its sums stay zero
             rows = lo + np.flatnonzero(np.any(st[lo:hi, 1:] != 0, axis=1))
             if rows.size > SPARSE_SHARE * (hi - lo):
-                dense[lo, hi].append(j)
+                dense[at + lo, at + hi].append(j)
                 continue
             count = st[lo:hi, 0]
-            known = columns[lo, hi].setdefault(count.tobytes(), (len(columns[lo, hi]), count))
-            targets[lo, hi].append((j, known[0]))
+            span = (at + lo, at + hi)
+            known = columns[span].setdefault(count.tobytes(), (len(columns[span]), count))
+            targets[span].append((j, known[0]))
             if rows.size:
-                plan.sparse.append((j, rows, np.ascontiguousarray(st[rows, 1:])))
-        plan.dense = {span: (js, np.hstack([stats[j][span[0]:span[1]] for j in js])) for span, js in dense.items()}
+                plan.sparse.append((j, at + rows, np.ascontiguousarray(st[rows, 1:])))
+        plan.dense = {span: (js, np.hstack([stats[j][span[0] - offsets[j]:span[1] - offsets[j]] for j in js]))
+                      for span, js in dense.items()}
         plan.counts = {span: (np.column_stack([c for _, c in found.values()]), targets[span])
                        for span, found in columns.items()}
         return plan
@@ -443,22 +449,29 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
     totals = sparse_stats(review_file, reviews.totals, n)
     by_item = _item_columns(reviews, review_file, standards)
     items: list[ItemAgreement] = []
-    stats = [totals]
+    stats, offsets = [totals], [0]
     for item_id, (f_arr, v_arr) in sorted(by_item.items()):
-        st = sparse_stats(f_arr, v_arr, n, centre=0.0)
+        # an item's stats over the span of its files only (those of its standard: files are ordered by
+        # standard), not over every file of the selection
+        first = int(f_arr.min())
+        at = f_arr - first
+        width = int(at.max()) + 1
+        st = sparse_stats(at, v_arr, width, centre=0.0)
         pairable = st[:, 0] >= 2
         if not pairable.any():
             continue
-        hi = np.full(n, -np.inf)
-        lo = np.full(n, np.inf)
-        np.maximum.at(hi, f_arr, v_arr)
-        np.minimum.at(lo, f_arr, v_arr)
+        hi = np.full(width, -np.inf)
+        lo = np.full(width, np.inf)
+        np.maximum.at(hi, at, v_arr)
+        np.minimum.at(lo, at, v_arr)
         title, focus = meta.get(item_id, (item_id, ""))
         items.append(ItemAgreement(item_id, title, focus, focus_label(focus), int(pairable.sum()),
                                    int((hi[pairable] > 0).sum()), int((hi[pairable] - lo[pairable] > 0).sum()),
                                    alpha_sparse(st)))
         stats.append(st)
-    (ci_lo, ci_hi), *item_ci = bootstrap_stats(stats, n_boot=n_boot, seed=seed, level=level)
+        offsets.append(first)
+    (ci_lo, ci_hi), *item_ci = bootstrap_stats(stats, n_boot=n_boot, seed=seed, level=level, offsets=offsets,
+                                               n_files=n)
     for item, (ilo, ihi) in zip(items, item_ci, strict=True):
         if item.alpha is not None:
             item.ci_low, item.ci_high = ilo, ihi
