@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import TypeVar
 
 import krippendorff
@@ -335,7 +336,7 @@ def _double_scored(session: Session, campaign_id: int, unit_kind: str | None, ca
         stmt = stmt.join(Unit, Unit.id == CaseFile.unit_id).where(Unit.kind == unit_kind)
     if case_type is not None:
         stmt = stmt.where(CaseFile.case_type == case_type)
-    rows = sorted(plain_rows(session.connection(), stmt), key=lambda r: (r[1], r[0]))  # by file, then review
+    rows = sorted(plain_rows(session.connection(), stmt), key=itemgetter(1, 0))  # by file, then review
     files = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows))
     _, inverse, counts = np.unique(files, return_inverse=True, return_counts=True)
     keep = np.flatnonzero(counts[inverse] >= 2)
