@@ -8,13 +8,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from scoring.db.migrate import current_revision, head_revision
-from scoring.db.models import Base
+from scoring.db.models import Base, in_schema
 from scoring.db.session import make_engine, open_db
 
 
 def test_migrations_match_models(engine):
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True,
+                                                     "include_object": in_schema(conn.dialect.name)})
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
     assert current_revision(engine) == head_revision()

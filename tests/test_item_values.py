@@ -106,3 +106,33 @@ def test_agreement_reads_the_same_values_as_the_results(engine, world):
                 deducted[i["item_id"]] = deducted.get(i["item_id"], 0) + 1
     assert {i.item_id for i in ag.items if i.deducted_files} == set(deducted)
     assert np.all([i.deducted_files <= deducted[i.item_id] for i in ag.items if i.deducted_files])
+
+
+def test_agreement_reads_the_reviews_from_one_index_on_sqlite_only(engine, world):
+    """On SQLite agreement's read of the reviews never touches their rows, where item_values sits behind
+    the result document (on overflow pages at province scale): migration 0016's index holds what it reads.
+    PostgreSQL, which keeps the document out of line, has no such index."""
+    indexes = {ix["name"] for ix in sa.inspect(engine).get_indexes("reviews")}
+    if engine.dialect.name != "sqlite":
+        assert "ix_reviews_values" not in indexes
+        return
+    assert "ix_reviews_values" in indexes
+    reads: list[str] = []  # as SQLite ran them (agreement reads through the driver's own cursor)
+
+    def trace(dbapi_connection, record):  # noqa: ANN001, ARG001
+        dbapi_connection.set_trace_callback(
+            lambda sql: reads.append(sql) if sql.lstrip().upper().startswith("SELECT") and "item_values" in sql else None)
+
+    engine.dispose()  # new connections, each traced
+    sa.event.listen(engine, "connect", trace)
+    try:
+        assert agreement(engine, world.campaign_id, n_boot=10).items
+    finally:
+        sa.event.remove(engine, "connect", trace)
+        engine.dispose()
+    assert reads
+    with engine.connect() as conn:
+        for sql in reads:
+            plan = [row[3] for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql)]
+            on_reviews = [step for step in plan if "reviews" in step]
+            assert on_reviews == ["SEARCH reviews USING COVERING INDEX ix_reviews_values (assignment_id=? AND status=?)"], plan

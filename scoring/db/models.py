@@ -7,6 +7,7 @@ what the migrations build, and a test checks the two never drift apart.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -61,6 +62,17 @@ class Centi(TypeDecorator):
         if value is None:
             return None
         return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+
+
+ONLY_ON = "only_on"  # an index's info key: the one database kind it exists on (see `in_schema`)
+
+
+def in_schema(dialect: str) -> Callable[[Any, str | None, str, bool, Any], bool]:
+    """Alembic's `include_object` for a database of this kind: an index declared for another kind only
+    (`info={ONLY_ON: ...}`) is not part of its schema (migrations create it on that kind alone)."""
+    def include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+        return reflected or type_ != "index" or obj.info.get(ONLY_ON, dialect) == dialect
+    return include
 
 
 class Base(DeclarativeBase):
@@ -247,7 +259,12 @@ class Review(Base):
 
     __tablename__ = "reviews"
     # Progress counts reviews by status per file: from this index alone, never the wide rows (result JSON).
-    __table_args__ = (Index("ix_reviews_assignment_status", "assignment_id", "status"),)
+    # On SQLite, agreement reads its columns from ix_reviews_values: SQLite keeps a row's columns in
+    # order, and item_values (added later, so last) comes after the result document, several KB on
+    # overflow pages that a read of item_values walks (PostgreSQL keeps such a document out of line).
+    __table_args__ = (Index("ix_reviews_assignment_status", "assignment_id", "status"),
+                      Index("ix_reviews_values", "assignment_id", "status", "total", "standard_hash", "item_values",
+                            info={ONLY_ON: "sqlite"}).ddl_if(dialect="sqlite"))
     id: Mapped[int] = mapped_column(primary_key=True)
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id"), unique=True)
     standard_hash: Mapped[str] = mapped_column(ForeignKey("standard_versions.hash"))

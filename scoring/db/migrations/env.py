@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from scoring.db.models import Base
+from scoring.db.models import Base, in_schema
 
 config = context.config
 target_metadata = Base.metadata
@@ -24,6 +24,7 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=in_schema(connection.dialect.name),
         )
         with context.begin_transaction():
             context.run_migrations()
