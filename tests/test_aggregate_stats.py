@@ -266,22 +266,33 @@ def test_bootstrap_of_dense_and_sparse_figures_is_the_definition(n_files, n_item
     """Totals (dense), items deducted on few files (summed sparsely, uncentred) and on many (dense),
     scored on a span of the files or all of them, the replicates drawn at once or a few at a time: the
     same intervals as weighting every file."""
+    totals, items = _totals_and_items(n_files, n_items, deduct, seed, data)
+    stats = [totals, *(sparse_stats(files, values, n_files, centre=0.0) for _, _, files, values in items)]
+    with patch.object(agreement_module, "BLOCK_CELLS", block):
+        got = bootstrap_stats(stats, n_boot=60, seed=seed)
+    _assert_same_intervals(got, _naive_bootstrap(stats, 60, seed))
+
+
+def _totals_and_items(n_files, n_items, deduct, seed, data):  # noqa: ANN001, ANN202
+    """Two reviews per file: the totals' stats over every file, and items scored on a span [lo, hi) of the
+    files, deducted on about `deduct` of their reviews, as (lo, hi, file of each review, its value)."""
     rng = np.random.default_rng(seed)
     files = np.repeat(np.arange(n_files), 2)
-    stats = [sparse_stats(files, rng.normal(80, 6, files.size).round(2), n_files)]
+    totals = sparse_stats(files, rng.normal(80, 6, files.size).round(2), n_files)
+    items = []
     for _ in range(n_items):
         lo = data.draw(st.integers(0, n_files - 1))
         hi = data.draw(st.integers(lo + 1, n_files))
         on = (files >= lo) & (files < hi)
-        values = np.where(rng.random(on.sum()) < deduct, rng.integers(1, 4, on.sum()) * 0.5, 0.0)
-        stats.append(sparse_stats(files[on], values, n_files, centre=0.0))
-    with patch.object(agreement_module, "BLOCK_CELLS", block):
-        got = bootstrap_stats(stats, n_boot=60, seed=seed)
-    for (lo_got, hi_got), (lo_want, hi_want) in zip(got, _naive_bootstrap(stats, 60, seed), strict=True):
+        items.append((lo, hi, files[on], np.where(rng.random(on.sum()) < deduct, rng.integers(1, 4, on.sum()) * 0.5, 0.0)))
+    return totals, items
+
+
+def _assert_same_intervals(got, want):  # noqa: ANN001, ANN202
+    for (lo_got, hi_got), (lo_want, hi_want) in zip(got, want, strict=True):
         assert (lo_got is None) == (lo_want is None)
         if lo_got is not None:
             assert lo_got == pytest.approx(lo_want, abs=1e-9) and hi_got == pytest.approx(hi_want, abs=1e-9)
-
 
 
 @FAST
@@ -289,26 +300,16 @@ def test_bootstrap_of_dense_and_sparse_figures_is_the_definition(n_files, n_item
 def test_figures_given_over_their_spans_bootstrap_as_over_every_file(n_files, n_items, deduct, seed, data):
     """`agreement` passes each item's stats over the span of its files only (with the span's first file):
     the intervals are those of the same stats over every file, zero elsewhere."""
-    rng = np.random.default_rng(seed)
-    files = np.repeat(np.arange(n_files), 2)
-    full = [sparse_stats(files, rng.normal(80, 6, files.size).round(2), n_files)]
-    spanned, offsets = [full[0]], [0]
-    for _ in range(n_items):
-        lo = data.draw(st.integers(0, n_files - 1))
-        hi = data.draw(st.integers(lo + 1, n_files))
-        on = (files >= lo) & (files < hi)
-        values = np.where(rng.random(on.sum()) < deduct, rng.integers(1, 4, on.sum()) * 0.5, 0.0)
-        full.append(sparse_stats(files[on], values, n_files, centre=0.0))
-        spanned.append(sparse_stats(files[on] - lo, values, hi - lo, centre=0.0))
+    totals, items = _totals_and_items(n_files, n_items, deduct, seed, data)
+    full, spanned, offsets = [totals], [totals], [0]
+    for lo, hi, files, values in items:
+        full.append(sparse_stats(files, values, n_files, centre=0.0))
+        spanned.append(sparse_stats(files - lo, values, hi - lo, centre=0.0))
         offsets.append(lo)
         assert np.array_equal(full[-1][lo:hi], spanned[-1])
         assert alpha_sparse(spanned[-1]) == pytest.approx(alpha_sparse(full[-1]), abs=1e-12)
-    got = bootstrap_stats(spanned, n_boot=60, seed=seed, offsets=offsets, n_files=n_files)
-    want = bootstrap_stats(full, n_boot=60, seed=seed)
-    for (lo_got, hi_got), (lo_want, hi_want) in zip(got, want, strict=True):
-        assert (lo_got is None) == (lo_want is None)
-        if lo_got is not None:
-            assert lo_got == pytest.approx(lo_want, abs=1e-9) and hi_got == pytest.approx(hi_want, abs=1e-9)
+    _assert_same_intervals(bootstrap_stats(spanned, n_boot=60, seed=seed, offsets=offsets, n_files=n_files),
+                           bootstrap_stats(full, n_boot=60, seed=seed))
 
 
 def test_an_item_centred_or_not_has_the_same_alpha():

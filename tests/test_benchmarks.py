@@ -36,7 +36,8 @@ def run_small_scale(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str])
                      "top problems", "reviewer agreement", "reviewer queue", "lead progress", "open a file",
                      "save a draft", "findings generate", "findings regenerate", "notice .docx", "supervision", "export scores",
                      "register import", "CLI start", "data entry through the core", "8 reviewers saving drafts at once",
-                     "8 reviewers saving drafts each", "comparison page, first view", "comparison page, rerun",
+                     "8 reviewers saving drafts each", "comparison page, first view at this state",
+                     "comparison page, first view after one more final result", "comparison page, rerun",
                      "reviewer's queue page", "scoring page", "lead's progress page", "demo load, first run"):
         assert any(n.startswith(expected) for n in names), expected
     for f in data["figures"]:
