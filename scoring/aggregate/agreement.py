@@ -405,6 +405,21 @@ def _item_meta(standards: dict[str, Standard]) -> dict[str, tuple[str, str]]:
     return meta
 
 
+def _file_positions(reviews: _Reviews) -> tuple[np.ndarray, int]:
+    """Each review's file position and the number of files, the files ordered by the standard version of
+    their last review, then by id: an item's files lie together (`bootstrap_stats` sums over spans)."""
+    files = reviews.files  # ordered by file, then review
+    if not len(files):
+        return np.zeros(0, dtype=np.int64), 0
+    code = {h: i for i, h in enumerate(sorted(set(reviews.standards)))}  # codes in the versions' order
+    standard = np.fromiter((code[h] for h in reviews.standards), dtype=np.int64, count=len(files))
+    last = np.flatnonzero(np.r_[files[1:] != files[:-1], True])  # each file's last review
+    ids = files[last]  # ascending
+    position = np.empty(len(ids), dtype=np.int64)
+    position[np.lexsort((ids, standard[last]))] = np.arange(len(ids))
+    return position[np.searchsorted(ids, files)], len(ids)
+
+
 def _item_columns(reviews: _Reviews, review_file: np.ndarray,
                   standards: dict[str, Standard]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """item id -> (file positions, deducted) of every review that has a value on it, from the reviews'
@@ -417,12 +432,13 @@ def _item_columns(reviews: _Reviews, review_file: np.ndarray,
     for h in sorted(rows_of):
         rows = rows_of[h]
         ids = list(standards[h].items_by_id)
-        values = unpack([reviews.review_ids[i] for i in rows], [reviews.item_values[i] for i in rows], len(ids))
+        by_item = unpack([reviews.review_ids[i] for i in rows], [reviews.item_values[i] for i in rows],
+                         len(ids)).T.copy()  # an item's values side by side
         files = review_file[rows]
-        for j, item_id in enumerate(ids):
-            ok = ~np.isnan(values[:, j])
+        for item_id, values in zip(ids, by_item, strict=True):
+            ok = ~np.isnan(values)
             if ok.any():
-                parts[item_id].append((files[ok], values[ok, j]))
+                parts[item_id].append((files[ok], values[ok]))
     return {item_id: (np.concatenate([f for f, _ in p]), np.concatenate([v for _, v in p]))
             for item_id, p in parts.items()}
 
@@ -442,11 +458,7 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
         severity = _severity(session, reviews)
         standards = {h: load_version(session, h) for h in sorted(set(reviews.standards))}
     meta = _item_meta(standards)
-    standard_of = dict(zip(reviews.files.tolist(), reviews.standards, strict=True))  # a file's last review's
-    files = sorted(standard_of, key=lambda f: (standard_of[f], f))  # an item's files together (bootstrap_stats)
-    file_index = {f: i for i, f in enumerate(files)}
-    n = len(files)
-    review_file = np.fromiter((file_index[f] for f in reviews.files.tolist()), dtype=np.int64, count=len(reviews))
+    review_file, n = _file_positions(reviews)
     totals = sparse_stats(review_file, reviews.totals, n)
     by_item = _item_columns(reviews, review_file, standards)
     items: list[ItemAgreement] = []
@@ -482,7 +494,7 @@ def agreement(db: Session | Engine, campaign_id: int, *, unit_kind: str | None =
                      and i.deducted_files >= min_deducted_files), key=lambda i: (i.alpha, i.item_id))
     return Agreement(
         campaign_id=campaign_id, files=n, reviews=len(reviews), reviewers=len(set(reviews.reviewers.tolist())),
-        alpha=alpha_sparse(totals) if files else None, ci_low=ci_lo, ci_high=ci_hi, n_boot=n_boot, seed=seed,
+        alpha=alpha_sparse(totals) if n else None, ci_low=ci_lo, ci_high=ci_hi, n_boot=n_boot, seed=seed,
         level=level, min_item_files=min_item_files, min_deducted_files=min_deducted_files, items=items,
         lowest=ranked[:lowest_n], severity=severity,
     )
