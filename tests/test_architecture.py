@@ -150,3 +150,21 @@ def test_pages_get_their_actor_through_acting() -> None:
                  for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
                  if "current_user_id(" in line or "USER_KEY" in line)
     assert bad == []
+
+
+def test_every_table_is_drawn_through_common_table() -> None:
+    """Streamlit writes "None" in a table's empty cells, in English whatever the page's language: every
+    table goes through `scoring.ui.common.table`, which shows a dash instead. No other module of the UI
+    calls `st.dataframe`."""
+    root = Path(scoring.__file__).parent / "ui"
+    calls = []
+    for path in sorted(root.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
+            for node in ast.walk(scope):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                        and node.func.attr == "dataframe" and isinstance(node.func.value, ast.Name)
+                        and node.func.value.id == "st"):
+                    calls.append((str(path.relative_to(root)), getattr(scope, "name", "<module>"), node.lineno))
+    innermost = {(f, line): name for f, name, line in calls}  # functions come after the module: the def wins
+    assert sorted({(f, name) for (f, _), name in innermost.items()}) == [("common.py", "table")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pyarrow as pa
 import pytest
 from sqlalchemy.orm import Session
@@ -28,6 +29,7 @@ from scoring.aggregate.pareto import pareto
 from scoring.anonymise import MASK
 from scoring.db.models import Campaign, User
 from scoring.db.session import open_db, session_factory, transaction
+from scoring.ui.common import MISSING
 from scoring.workflow.publish import publish_campaign, unpublish_campaign
 from tests.test_aggregate_world import U1, U2, U3, U4, build_world
 from tests.test_ui_helpers import new_app, page_path, texts
@@ -177,6 +179,9 @@ def test_compare_shows_the_core_figures(world):
     assert got.loc[U1, "95%区间"] == f"{u1.ci_low:.2f}–{u1.ci_high:.2f}"
     assert got.loc[U1, "排名区间"] == f"{u1.rank_low}–{u1.rank_high}"
     assert got.loc[U3, "95%区间"] == "案卷不足，不排名"  # two files: flagged, not ranked
+    assert pd.isna(got.loc[U3, "排名"])  # no rank: the table shows a dash there, not Streamlit's "None"
+    element = next(d for d in at.dataframe if "95%区间" in d.value.columns)
+    assert element.proto.placeholder == MISSING == "—"
     assert any("区生态环境局（2）" in i for i in texts(at, "info"))
     ranked, heat = charts(at)
     data = [r for r in chart_rows(ranked) if "unit" in r]

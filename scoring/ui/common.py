@@ -1,9 +1,10 @@
-"""Helpers every page uses: showing core errors and problem reports, labels for domain values."""
+"""Helpers every page uses: tables, showing core errors and problem reports, labels for domain values."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,6 +12,14 @@ import streamlit as st
 from scoring.errors import CaseReviewError, Problem, ProblemReport
 from scoring.messages import localize
 from scoring.ui.i18n import lang, t
+
+MISSING = "—"  # what a table cell shows for a missing value (a rank not given, an alpha undefined)
+
+
+def table(data: Any, **options: Any) -> Any:
+    """`st.dataframe` with a dash for missing values, where Streamlit writes "None" (English, and
+    meaningless to a panel) in every language. Every table of the app is drawn through here."""
+    return st.dataframe(data, placeholder=MISSING, **options)
 
 
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
@@ -34,7 +43,7 @@ def show_problems(problems: list[Problem], total: int | None = None) -> None:
     total = len(problems) if total is None else total
     if total > len(problems):
         st.caption(t("problems.capped", shown=len(problems), total=total))
-    st.dataframe(problems_frame(problems), hide_index=True, width="stretch")
+    table(problems_frame(problems), hide_index=True, width="stretch")
 
 
 def show_error(exc: CaseReviewError) -> None:

@@ -16,7 +16,7 @@ from scoring.rubric.model import Standard
 from scoring.rubric.upload_check import check_uploaded
 from scoring.standard_impact import Impact, simulate, standards_in_use, switch
 from scoring.ui import state
-from scoring.ui.common import show_error, show_problems
+from scoring.ui.common import show_error, show_problems, table
 from scoring.ui.i18n import t
 from scoring.views import list_campaigns
 from scoring.workflow.campaigns import get_campaign
@@ -86,12 +86,12 @@ def _show(impact: Impact) -> None:
         show_problems(impact.problems)
     if impact.files:
         st.markdown(f"**{t('impact.by_file')}**")
-        st.dataframe(_files_frame(impact), hide_index=True, width="stretch")
+        table(_files_frame(impact), hide_index=True, width="stretch")
     else:
         st.success(t("impact.nothing_moves"))
     if impact.units:
         st.markdown(f"**{t('impact.by_unit')}**")
-        st.dataframe(_units_frame(impact), hide_index=True, width="stretch")
+        table(_units_frame(impact), hide_index=True, width="stretch")
 
 
 def _switch(campaign_id: int, new: Standard, impact: Impact) -> None:

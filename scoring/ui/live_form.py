@@ -49,7 +49,7 @@ from scoring.rubric.model import CItem, CSection, Standard
 from scoring.rubric.schema import OTHER_REASON, Deduction, FileAttributes, GradeBand
 from scoring.rubric.vocabulary import AttributeDecl
 from scoring.ui import form_hints, live_panel, pdf_viewer, score_store, state
-from scoring.ui.common import focus_label, show_error
+from scoring.ui.common import focus_label, show_error, table
 from scoring.ui.i18n import lang, t
 from scoring.ui.rule_labels import reason_label, reason_options
 from scoring.ui.score_form import questions
@@ -455,7 +455,7 @@ def _conflict_panel(ctx: LiveContext, standard: Standard, store: dict[str, Any],
                              t("scorep.col.mine"): describe_item_mark(item, mine.items.get(key))})
         if rows:
             st.markdown(t("scorep.conflict_diff", n=len(rows)))
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+            table(pd.DataFrame(rows), hide_index=True, width="stretch")
         else:
             st.info(t("scorep.conflict_same"))
         locked = conflict["status"] != "draft"

@@ -12,7 +12,7 @@ from scoring.db.models import CaseFile
 from scoring.errors import CaseReviewError
 from scoring.settings import pdf_limits
 from scoring.ui import state
-from scoring.ui.common import show_error
+from scoring.ui.common import show_error, table
 from scoring.ui.i18n import lang, t
 
 PLAN_KEY = "pdfattach_plan"
@@ -52,20 +52,20 @@ def _plan_tables(plan: case_pdfs.BulkPlan) -> None:
     file_col, case_col = t("pdfattach.col.file"), t("pdfattach.col.case")
     st.markdown(f"**{t('pdfattach.matched', n=len(plan.matched))}**")
     if plan.matched:
-        st.dataframe(pd.DataFrame([{file_col: n, case_col: c, t("pdfattach.col.pages"): p.pages}
-                                   for n, c, p in plan.matched]), hide_index=True, width="stretch")
+        table(pd.DataFrame([{file_col: n, case_col: c, t("pdfattach.col.pages"): p.pages}
+                            for n, c, p in plan.matched]), hide_index=True, width="stretch")
     if plan.unmatched:
         st.markdown(f"**{t('pdfattach.unmatched', n=len(plan.unmatched))}**")
-        st.dataframe(pd.DataFrame({file_col: plan.unmatched}), hide_index=True, width="stretch")
+        table(pd.DataFrame({file_col: plan.unmatched}), hide_index=True, width="stretch")
     if plan.ambiguous:
         st.markdown(f"**{t('pdfattach.ambiguous', n=len(plan.ambiguous))}**")
-        st.dataframe(pd.DataFrame([{file_col: n, case_col: " / ".join(c)} for n, c in plan.ambiguous]),
-                     hide_index=True, width="stretch")
+        table(pd.DataFrame([{file_col: n, case_col: " / ".join(c)} for n, c in plan.ambiguous]),
+              hide_index=True, width="stretch")
     if plan.rejected:
         st.markdown(f"**{t('pdfattach.rejected', n=len(plan.rejected))}**")
-        st.dataframe(pd.DataFrame([{file_col: n, t("pdfattach.col.why"): w.localized(lang())}
-                                   for n, w in plan.rejected]),
-                     hide_index=True, width="stretch")
+        table(pd.DataFrame([{file_col: n, t("pdfattach.col.why"): w.localized(lang())}
+                            for n, w in plan.rejected]),
+              hide_index=True, width="stretch")
 
 
 def _bulk() -> None:

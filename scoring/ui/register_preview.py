@@ -13,6 +13,7 @@ import streamlit as st
 
 from scoring.errors import CaseReviewError
 from scoring.register.importer import ImportReport, read_register, register_spec
+from scoring.ui.common import table
 from scoring.ui.i18n import t
 
 FIRST_ROWS = 5
@@ -50,12 +51,12 @@ def show(report: ImportReport, file_id: str, data: bytes, filename: str) -> None
     if not found:
         return
     st.markdown(f"**{t('regprev.mapping')}**")
-    st.dataframe(pd.DataFrame([{t("regprev.col_field"): labels.get(f, f), t("regprev.col_source"): h}
-                               for f, h in found]), hide_index=True, width="stretch")
+    table(pd.DataFrame([{t("regprev.col_field"): labels.get(f, f), t("regprev.col_source"): h}
+                        for f, h in found]), hide_index=True, width="stretch")
     rows = _first_rows(file_id, data, filename)
     if not rows:
         return
     st.markdown(f"**{t('regprev.first_rows', n=len(rows))}**")
     columns = {f: f"{labels.get(f, f)} ← {h}" for f, h in found}
-    st.dataframe(pd.DataFrame([{t("col.row"): n, **{columns[f]: _cell(values.get(f)) for f in columns}}
-                               for n, values in rows]), hide_index=True, width="stretch")
+    table(pd.DataFrame([{t("col.row"): n, **{columns[f]: _cell(values.get(f)) for f in columns}}
+                        for n, values in rows]), hide_index=True, width="stretch")

@@ -10,7 +10,7 @@ from scoring.accounts import create_user, list_accounts, set_active, update_acco
 from scoring.domain import Role
 from scoring.errors import CaseReviewError
 from scoring.ui import state
-from scoring.ui.common import reported, role_label, show_error, yes_no
+from scoring.ui.common import reported, role_label, show_error, table, yes_no
 from scoring.ui.i18n import t
 from scoring.views import unit_names
 
@@ -33,7 +33,7 @@ def _table() -> list:
         }
         for r in rows
     ])
-    st.dataframe(frame, hide_index=True, width="stretch")
+    table(frame, hide_index=True, width="stretch")
     return rows
 
 

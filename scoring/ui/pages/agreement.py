@@ -14,7 +14,7 @@ import streamlit as st
 from scoring.aggregate import ItemAgreement
 from scoring.aggregate.disclosure import is_lead, readable_agreement
 from scoring.ui import charts, state
-from scoring.ui.common import focus_label, reported
+from scoring.ui.common import focus_label, reported, table
 from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
@@ -80,25 +80,25 @@ def render() -> None:
         st.caption(t("cmp.ag.lowest_help", files=ag.min_item_files, deducted=ag.min_deducted_files))
         if ag.lowest:
             show_chart(charts.item_agreement_chart(ag.lowest, chart_labels(), focus_labels()), "ag_items")
-            st.dataframe(items_table(ag.lowest), hide_index=True, width="stretch",
-                         column_config={t("cmp.col.alpha"): st.column_config.NumberColumn(format="%.3f")})
+            table(items_table(ag.lowest), hide_index=True, width="stretch",
+                  column_config={t("cmp.col.alpha"): st.column_config.NumberColumn(format="%.3f")})
         else:
             st.info(t("cmp.ag.no_lowest"))
         with st.expander(t("cmp.ag.all_items", n=len(ag.items))):
-            st.dataframe(items_table(ag.items), hide_index=True, width="stretch",
-                         column_config={t("cmp.col.alpha"): st.column_config.NumberColumn(format="%.3f")})
+            table(items_table(ag.items), hide_index=True, width="stretch",
+                  column_config={t("cmp.col.alpha"): st.column_config.NumberColumn(format="%.3f")})
 
         st.subheader(t("cmp.ag.severity"))
         st.caption(t("cmp.ag.severity_help"))
         names = [r.display_name if lead else t("cmp.reviewer_alias", letter=r.username) for r in ag.severity]
         show_chart(charts.severity_chart(ag.severity, names, chart_labels()), "ag_severity")
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("cmp.col.reviewer"): name, t("cmp.col.pair_files"): r.files,
               t("cmp.col.severity"): round(r.severity, 2), t("cmp.col.mean_abs_diff"): round(r.mean_abs_diff, 2)}
              for name, r in zip(names, ag.severity, strict=True)]),
             hide_index=True, width="stretch",
             column_config={t("cmp.col.severity"): st.column_config.NumberColumn(format="%+.2f"),
-                           t("cmp.col.mean_abs_diff"): st.column_config.NumberColumn(format="%.2f")})
+                    t("cmp.col.mean_abs_diff"): st.column_config.NumberColumn(format="%.2f")})
 
 
 if __name__ == "__main__":

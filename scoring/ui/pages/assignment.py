@@ -27,7 +27,7 @@ from scoring.desk.lead_assignment import (
 )
 from scoring.errors import CaseReviewError
 from scoring.ui import state
-from scoring.ui.common import reported, show_error
+from scoring.ui.common import reported, show_error, table
 from scoring.ui.i18n import t
 from scoring.ui.widgets import choose_campaign
 from scoring.workflow.assignments import PlannedAssignment, assign, unassign
@@ -83,11 +83,11 @@ def plan_frame(plan: list[PlannedAssignment]) -> pd.DataFrame:
 
 
 def _show_plan(campaign_id: int, plan: list[PlannedAssignment]) -> None:
-    st.dataframe(plan_frame(plan), hide_index=True, width="stretch")
+    table(plan_frame(plan), hide_index=True, width="stretch")
     with state.acting() as (session, actor):
         loads = plan_load(session, actor, campaign_id, plan)
     st.markdown(f"**{t('assign.load')}**")
-    st.dataframe(
+    table(
         pd.DataFrame(
             [{t("assign.col_reviewer"): r.name, t("col.unit"): r.unit, t("assign.col_existing"): r.existing,
               t("assign.col_planned"): r.planned, t("assign.col_total"): r.total} for r in loads],
@@ -259,7 +259,7 @@ def render() -> None:
             return
         full = sum(len(f.reviewers) >= campaign.reviewers_per_file for f in files)
         st.caption(t("assign.summary", files=len(files), full=full, n=campaign.reviewers_per_file))
-        st.dataframe(files_frame(files, campaign.reviewers_per_file), hide_index=True, width="stretch")
+        table(files_frame(files, campaign.reviewers_per_file), hide_index=True, width="stretch")
         tab_auto, tab_manual, tab_csv = st.tabs([t("assign.tab_auto"), t("assign.tab_manual"), t("assign.tab_csv")])
         with tab_auto, reported():
             _auto_tab(campaign)

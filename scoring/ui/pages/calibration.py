@@ -24,7 +24,7 @@ from scoring.marks import Marks
 from scoring.rubric.model import Standard
 from scoring.standards import load_version
 from scoring.ui import state
-from scoring.ui.common import reported
+from scoring.ui.common import reported, table
 from scoring.ui.i18n import t
 from scoring.workflow.assignments import sampled_files
 from scoring.workflow.campaigns import get_campaign
@@ -123,19 +123,19 @@ def _results(campaign_id: int) -> None:
     if record is not None:
         st.caption(t("cal.record", sentence=record.sentence()))
     st.markdown(f"**{t('cal.totals')}**")
-    st.dataframe(pd.DataFrame([{t("cal.col.file"): n, **{r: fig.totals[n].get(r) for r in fig.reviewers},
-                                t("cal.reference_col"): fig.reference_totals.get(n)} for n in fig.files]),
-                 hide_index=True, width="stretch", key="cal_totals")
+    table(pd.DataFrame([{t("cal.col.file"): n, **{r: fig.totals[n].get(r) for r in fig.reviewers},
+                         t("cal.reference_col"): fig.reference_totals.get(n)} for n in fig.files]),
+          hide_index=True, width="stretch", key="cal_totals")
     st.markdown(f"**{t('cal.distance')}**")
-    st.dataframe(pd.DataFrame([{t("cal.col.reviewer"): d.reviewer, t("cal.col.files"): d.files,
-                                t("cal.col.compared"): d.compared, t("cal.col.total_gap"): d.total_gap,
-                                t("cal.col.item_gap"): d.item_gap} for d in fig.distances]),
-                 hide_index=True, width="stretch", key="cal_distance")
+    table(pd.DataFrame([{t("cal.col.reviewer"): d.reviewer, t("cal.col.files"): d.files,
+                         t("cal.col.compared"): d.compared, t("cal.col.total_gap"): d.total_gap,
+                         t("cal.col.item_gap"): d.item_gap} for d in fig.distances]),
+          hide_index=True, width="stretch", key="cal_distance")
     st.markdown(f"**{t('cal.differ')}**")
-    st.dataframe(pd.DataFrame([{t("cal.col.file"): i.case_number, t("cal.col.item"): f"{i.item_id} {i.title}",
-                                t("cal.col.by"): "；".join(f"{r} {v}" for r, v in i.by_reviewer.items()),
-                                t("cal.reference_col"): i.reference} for i in fig.differing_items]),
-                 hide_index=True, width="stretch", key="cal_items")
+    table(pd.DataFrame([{t("cal.col.file"): i.case_number, t("cal.col.item"): f"{i.item_id} {i.title}",
+                         t("cal.col.by"): "；".join(f"{r} {v}" for r, v in i.by_reviewer.items()),
+                         t("cal.reference_col"): i.reference} for i in fig.differing_items]),
+          hide_index=True, width="stretch", key="cal_items")
     st.subheader(t("cal.guidance"))
     titles: dict[str, str] = {}
     for h in hashes:

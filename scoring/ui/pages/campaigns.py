@@ -14,7 +14,7 @@ import streamlit as st
 from scoring.errors import CaseReviewError
 from scoring.rubric.schema import GradeBand
 from scoring.ui import state
-from scoring.ui.common import reported, show_error
+from scoring.ui.common import reported, show_error, table
 from scoring.ui.i18n import has_text, t
 from scoring.views import list_campaigns
 from scoring.workflow.campaigns import (
@@ -96,7 +96,7 @@ def _list() -> None:
     if not rows:
         st.info(t("campaigns.none"))
         return
-    st.dataframe(
+    table(
         pd.DataFrame([
             {
                 t("col.name"): r.name,

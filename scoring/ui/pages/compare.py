@@ -22,7 +22,7 @@ from scoring.aggregate import (
 from scoring.aggregate.uncertainty import league_order
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts
-from scoring.ui.common import focus_label, reported
+from scoring.ui.common import focus_label, reported, table
 from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
@@ -122,14 +122,14 @@ def _heatmap(rows: list[UnitRow]) -> None:
         wide = wide.reindex(index=[f.unit for f in ordered if f.unit in wide.index],
                             columns=[c for c in (focus_label(x) for x in ALL_FOCUS) if c in wide.columns])
         wide.index.name = t("cmp.col.unit")
-        st.dataframe(wide, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                                            for c in wide.columns})
+        table(wide, width="stretch", column_config={c: st.column_config.NumberColumn(format="%.2f")
+                                                     for c in wide.columns})
 
 
 def _table(campaign: ChosenCampaign, rows: list[UnitRow]) -> None:
     st.subheader(t("cmp.table"))
-    st.dataframe(unit_frame(rows, campaign.bands), hide_index=True, width="stretch",
-                 column_config=_column_config(campaign.bands), key="cmp_table")
+    table(unit_frame(rows, campaign.bands), hide_index=True, width="stretch",
+          column_config=_column_config(campaign.bands), key="cmp_table")
     st.download_button(t("cmp.download"), csv_bytes(unit_frame(rows, campaign.bands, with_focus=True)),
                        file_name=f"units_{campaign.year}_{campaign.id}.csv", mime="text/csv", key="cmp_download",
                        icon=":material/download:")

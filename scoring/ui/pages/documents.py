@@ -34,7 +34,7 @@ from scoring.documents.notice import default_title
 from scoring.documents.supervision import build_supervisions, zip_documents
 from scoring.errors import CaseReviewError
 from scoring.ui import state
-from scoring.ui.common import reported, show_error
+from scoring.ui.common import reported, show_error, table
 from scoring.ui.i18n import has_text, t
 from scoring.ui.widgets import choose_campaign
 from scoring.workflow.campaigns import get_campaign
@@ -108,10 +108,10 @@ def _supervision(campaign_id: int, pass_line: Decimal) -> None:
         st.info(t("doc.no_targets", threshold=f"{threshold:g}"))
         return
     st.caption(t("doc.targets", n=len(targets)))
-    st.dataframe(pd.DataFrame([{t("doc.col_unit"): x.unit, t("doc.col_files"): x.files,
-                                t("doc.col_failing"): x.failing, t("doc.col_mean"): float(x.mean),
-                                t("doc.col_grade"): x.grade, t("doc.col_below"): x.below_threshold}
-                               for x in targets]), hide_index=True, width="stretch")
+    table(pd.DataFrame([{t("doc.col_unit"): x.unit, t("doc.col_files"): x.files,
+                         t("doc.col_failing"): x.failing, t("doc.col_mean"): float(x.mean),
+                         t("doc.col_grade"): x.grade, t("doc.col_below"): x.below_threshold}
+                        for x in targets]), hide_index=True, width="stretch")
     c1, c2, c3 = st.columns(3)
     number = c1.text_input(t("doc.field_number"), key="doc_sup_number", placeholder="X司监〔2025〕X号")
     issuer = c2.text_input(t("doc.field_issuer"), key="doc_sup_issuer")

@@ -42,7 +42,7 @@ from scoring.findings import (
     update_rectification,
 )
 from scoring.ui import state
-from scoring.ui.common import focus_label, reported, show_error
+from scoring.ui.common import focus_label, reported, show_error, table
 from scoring.ui.i18n import has_text, lang, t
 from scoring.ui.widgets import choose_campaign
 
@@ -290,7 +290,7 @@ def _history(fid: int) -> None:
     def describe(values: dict[str, Any]) -> str:
         return "；".join(f"{t('find.hist_' + k)}：{values[k]}" for k in fields if k in values)
 
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("find.hist_when"): e.at.strftime("%Y-%m-%d %H:%M"), t("find.hist_who"): e.who,
           t("find.hist_action"): t(f"find.action_{e.action}") if has_text(f"find.action_{e.action}") else t("find.action_other"),
           t("find.hist_old"): describe(e.old), t("find.hist_new"): describe(e.new)} for e in entries]),
@@ -346,7 +346,7 @@ def _traces(f: FindingView) -> None:
     if not rows:
         st.caption(t("find.no_traces"))
         return
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("col.case_number"): r.case_number, t("col.unit"): r.unit_name,
           t("find.col_item"): f"{r.item_id} {r.item_title}", t("find.col_reason"): r.reason,
           t("find.col_comment"): r.comment, t("find.col_location"): r.location,
@@ -506,7 +506,7 @@ def _all_rectifications(campaign_id: int) -> None:
     if not rows:
         st.caption(t("find.rect_none_all"))
         return
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("col.unit"): r.unit_name, t("find.rect_requirement"): r.requirement, t("find.rect_owner"): r.owner,
           t("find.rect_deadline"): r.deadline.isoformat(), t("find.rect_status"): t(f"find.status_{r.status}")}
          for r in rows]), hide_index=True, width="stretch")

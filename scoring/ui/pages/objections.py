@@ -30,7 +30,7 @@ from scoring.objections.window import (
     window_of,
 )
 from scoring.ui import state
-from scoring.ui.common import reported
+from scoring.ui.common import reported, table
 from scoring.ui.i18n import t
 from scoring.views import list_campaigns
 from scoring.workflow.campaigns import get_campaign
@@ -71,7 +71,7 @@ def _liaison() -> None:
             if not f.deductions:
                 st.caption(t("obj.no_deductions"))
                 continue
-            st.dataframe(pd.DataFrame([{
+            table(pd.DataFrame([{
                 t("obj.col.item"): f"{d.item_id} {d.item_title}",
                 t("obj.col.reason"): (t("obj.veto") + "：" if d.is_veto else "") + d.reason,
                 t("obj.col.points"): None if d.is_veto else float(d.points), t("obj.col.comment"): d.comment,
@@ -96,7 +96,7 @@ def _liaison() -> None:
     if not view.objections:
         st.caption(t("obj.none"))
         return
-    st.dataframe(pd.DataFrame([{
+    table(pd.DataFrame([{
         "#": o.id, t("obj.col.case"): o.case_number, t("obj.col.reason"): o.deduction_text,
         t("obj.col.grounds"): o.grounds, t("obj.col.status"): _status(o.status),
         t("obj.col.decision"): _decision(o.decision), t("obj.col.decision_reason"): o.decision_reason,
@@ -144,7 +144,7 @@ def _lead() -> None:
     if not rows:
         st.caption(t("obj.none"))
     else:
-        st.dataframe(pd.DataFrame([{
+        table(pd.DataFrame([{
             "#": o.id, t("obj.col.case"): o.case_number, t("pc.col.unit"): o.unit,
             t("obj.col.reason"): o.deduction_text, t("obj.col.grounds"): o.grounds,
             t("obj.col.status"): _status(o.status), t("obj.col.assigned"): o.assigned_to or "",

@@ -12,7 +12,7 @@ import streamlit as st
 
 from scoring.aggregate import CampaignFigures, campaign_figures
 from scoring.ui import charts, state
-from scoring.ui.common import reported, role_label
+from scoring.ui.common import reported, role_label, table
 from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import chart_labels, choose_campaign, fmt2, num, pct, show_chart
@@ -61,10 +61,10 @@ def _distribution(f: CampaignFigures) -> None:
         show_chart(charts.grade_chart(f, chart_labels()), "ov_grade_chart")
     with right:
         frame = charts.grade_frame(f)
-        st.dataframe(pd.DataFrame({t("cmp.col.grade"): frame["grade"], t("cmp.col.files"): frame["files"],
-                                   t("cmp.col.share"): frame["share"]}),
-                     hide_index=True, width="stretch",
-                     column_config={t("cmp.col.share"): st.column_config.NumberColumn(format="%.2f")})
+        table(pd.DataFrame({t("cmp.col.grade"): frame["grade"], t("cmp.col.files"): frame["files"],
+                            t("cmp.col.share"): frame["share"]}),
+              hide_index=True, width="stretch",
+              column_config={t("cmp.col.share"): st.column_config.NumberColumn(format="%.2f")})
 
 
 def _groups(f: CampaignFigures) -> None:
@@ -76,22 +76,22 @@ def _groups(f: CampaignFigures) -> None:
                     else t("cmp.ov.band", low=fmt2(g.min), high=fmt2(g.upper)))
             st.markdown(f"**{g.band}** · {span} · {t('cmp.ov.n_units', n=len(g.units))}")
             if g.units:
-                st.dataframe(pd.DataFrame({t("cmp.col.unit"): [u.unit for u in g.units],
-                                           t("cmp.col.mean"): [num(u.mean) for u in g.units],
-                                           t("cmp.col.files"): [u.files for u in g.units]}),
-                             hide_index=True, width="stretch", height=min(38 + 35 * len(g.units), 320),
-                             column_config={t("cmp.col.mean"): st.column_config.NumberColumn(format="%.2f")})
+                table(pd.DataFrame({t("cmp.col.unit"): [u.unit for u in g.units],
+                                    t("cmp.col.mean"): [num(u.mean) for u in g.units],
+                                    t("cmp.col.files"): [u.files for u in g.units]}),
+                      hide_index=True, width="stretch", height=min(38 + 35 * len(g.units), 320),
+                      column_config={t("cmp.col.mean"): st.column_config.NumberColumn(format="%.2f")})
 
 
 def _focus(f: CampaignFigures) -> None:
     if not f.focus:
         return
     with st.expander(t("cmp.ov.focus")):
-        st.dataframe(pd.DataFrame({t("cmp.col.focus"): [t(f"focus.{x.focus}") for x in f.focus],
-                                   t("cmp.col.files"): [x.files for x in f.focus],
-                                   t("cmp.col.rate"): [num(x.rate) for x in f.focus]}),
-                     hide_index=True, width="stretch",
-                     column_config={t("cmp.col.rate"): st.column_config.NumberColumn(format="%.2f")})
+        table(pd.DataFrame({t("cmp.col.focus"): [t(f"focus.{x.focus}") for x in f.focus],
+                            t("cmp.col.files"): [x.files for x in f.focus],
+                            t("cmp.col.rate"): [num(x.rate) for x in f.focus]}),
+              hide_index=True, width="stretch",
+              column_config={t("cmp.col.rate"): st.column_config.NumberColumn(format="%.2f")})
 
 
 def render() -> None:

@@ -9,7 +9,7 @@ import streamlit as st
 from scoring.precheck.export import precheck_workbook
 from scoring.precheck.run import beside_sample, run_precheck
 from scoring.ui import state
-from scoring.ui.common import focus_label, reported
+from scoring.ui.common import focus_label, reported, table
 from scoring.ui.i18n import t
 from scoring.ui.widgets import choose_campaign
 from scoring.workflow.campaigns import get_campaign
@@ -41,19 +41,19 @@ def render() -> None:
                            file_name=f"{chosen.name}-机器预检.xlsx", mime=XLSX, key="pc_download")
 
         st.subheader(t("pc.by_unit"))
-        table = pd.DataFrame({
+        by_unit = pd.DataFrame({
             t("pc.col.unit"): units["unit"], t("pc.col.files"): units["files"],
             t("pc.col.flagged"): units["flagged_files"], t("pc.col.per100"): units["flagged_per_100"],
             t("pc.col.flags"): units["flags"], t("pc.col.sampled"): units["sampled"],
             t("pc.col.flagged_sampled"): units["flagged_sampled"], t("pc.col.mean"): units["mean_score"]})
-        st.bar_chart(table.set_index(t("pc.col.unit"))[t("pc.col.per100")], horizontal=True,
+        st.bar_chart(by_unit.set_index(t("pc.col.unit"))[t("pc.col.per100")], horizontal=True,
                      y_label=t("pc.chart"), x_label="")
-        st.dataframe(table, hide_index=True, width="stretch", key="pc_units")
+        table(by_unit, hide_index=True, width="stretch", key="pc_units")
         st.caption(t("pc.force_hint"))
 
         st.subheader(t("pc.by_rule"))
         rules = result.by_rule()
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             t("pc.col.rule"): rules["rule"], t("pc.col.title"): rules["title"],
             t("pc.col.focus"): [focus_label(f) for f in rules["focus"]], t("pc.col.flagged"): rules["flagged"],
             t("pc.col.per100"): rules["per_100"], t("pc.col.hints"): rules["hints"], t("pc.col.basis"): rules["basis"],
@@ -62,14 +62,14 @@ def render() -> None:
         st.subheader(t("pc.unit_rule"))
         ur = result.by_unit_rule()
         ur = ur[ur["flagged"] > 0]
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             t("pc.col.unit"): ur["unit"], t("pc.col.rule"): ur["rule"], t("pc.col.title"): ur["title"],
             t("pc.col.files"): ur["files"], t("pc.col.flagged"): ur["flagged"], t("pc.col.per100"): ur["per_100"],
         }), hide_index=True, width="stretch", key="pc_unit_rule")
 
         st.subheader(t("pc.flagged_files"))
         files = result.flagged_files()
-        st.dataframe(pd.DataFrame({
+        table(pd.DataFrame({
             t("pc.col.case"): files["case_number"], t("pc.col.unit"): files["unit"],
             t("pc.col.type"): files["case_type"], t("pc.col.date"): files["decision_date"].dt.date,
             t("pc.col.rules"): files["rules"]}), hide_index=True, width="stretch", key="pc_files")

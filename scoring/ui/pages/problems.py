@@ -18,7 +18,7 @@ from scoring.aggregate.disclosure import (
 from scoring.aggregate.pareto import ParetoRow, pareto
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
-from scoring.ui.common import focus_label, reported, yes_no
+from scoring.ui.common import focus_label, reported, table, yes_no
 from scoring.ui.figures_cache import figures
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
@@ -67,11 +67,11 @@ def _pareto(rows: list[ParetoRow]) -> None:
                       key="pb_chart_n")
         shown = rows[:n]
     show_chart(charts.pareto_chart(shown, chart_labels(), focus_labels(), list(ALL_FOCUS)), "pb_pareto")
-    table = pareto_table(rows)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={t("cmp.col.file_share"): st.column_config.NumberColumn(format="%.2f"),
-                                t("cmp.col.cumulative"): st.column_config.NumberColumn(format="%.2f")})
-    st.download_button(t("cmp.download"), csv_bytes(table), file_name="problems.csv", mime="text/csv",
+    pareto = pareto_table(rows)
+    table(pareto, hide_index=True, width="stretch",
+          column_config={t("cmp.col.file_share"): st.column_config.NumberColumn(format="%.2f"),
+                         t("cmp.col.cumulative"): st.column_config.NumberColumn(format="%.2f")})
+    st.download_button(t("cmp.download"), csv_bytes(pareto), file_name="problems.csv", mime="text/csv",
                        key="pb_download", icon=":material/download:")
 
 

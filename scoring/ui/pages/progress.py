@@ -11,7 +11,7 @@ import streamlit as st
 
 from scoring.audit_verify import verify_campaign
 from scoring.ui import state
-from scoring.ui.common import reported
+from scoring.ui.common import reported, table
 from scoring.ui.i18n import lang, t
 from scoring.ui.widgets import choose_campaign
 from scoring.workflow.campaigns import get_campaign
@@ -62,7 +62,7 @@ def _reviewers(campaign_id: int) -> None:
         st.caption(t("progress.no_assignments"))
         return
     done = t("progress.col_done")
-    st.dataframe(
+    table(
         pd.DataFrame(
             [{t("assign.col_reviewer"): r.reviewer, t("col.unit"): r.unit, t("progress.col_assigned"): r.assigned,
               t("progress.col_not_started"): r.assigned - r.draft - r.submitted, t("progress.col_draft"): r.draft,
@@ -75,7 +75,7 @@ def _reviewers(campaign_id: int) -> None:
 
 def _units(rows: list[UnitProgress]) -> None:
     st.subheader(t("progress.by_unit"))
-    st.dataframe(
+    table(
         pd.DataFrame(
             [{t("col.unit"): r.unit, t("progress.col_sampled"): r.sampled, t("progress.col_has_reviewers"): r.assigned,
               t("progress.col_fully_scored"): r.fully_scored, t("progress.col_awaiting"): r.awaiting_recheck,
@@ -95,7 +95,7 @@ def _file_list(campaign_id: int, states: tuple[str, ...], empty: str) -> None:
         return
     if total > len(rows):
         st.caption(t("progress.capped", shown=len(rows), total=total))
-    st.dataframe(states_frame(rows), hide_index=True, width="stretch")
+    table(states_frame(rows), hide_index=True, width="stretch")
 
 
 def _audit(campaign_id: int) -> None:
@@ -112,7 +112,7 @@ def _audit(campaign_id: int) -> None:
         return
     lines = report.lines(lang())
     st.error(t("audit.failed", n=len(lines)))
-    st.dataframe(pd.DataFrame({t("col.message"): lines}), hide_index=True, width="stretch")
+    table(pd.DataFrame({t("col.message"): lines}), hide_index=True, width="stretch")
 
 
 def _publishing(campaign_id: int) -> None:

@@ -34,7 +34,7 @@ from scoring.errors import CaseReviewError
 from scoring.marks import Marks
 from scoring.rubric.model import CItem
 from scoring.ui import pdf_viewer, state
-from scoring.ui.common import reported, show_error, yes_no
+from scoring.ui.common import reported, show_error, table, yes_no
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
     DIFF_STYLE,
@@ -72,7 +72,7 @@ def status_label(status: str) -> str:
 def _lists(awaiting: list[FileOutcome], done: list[FileOutcome], gap: Decimal | None) -> None:
     st.subheader(t("recheckp.awaiting", n=len(awaiting)))
     if awaiting:
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("col.case_number"): o.case_number, t("col.unit"): o.unit,
               t("recheckp.col_submitted"): f"{o.submitted}/{o.assigned}",
               t("recheckp.col_triggers"): triggers_text(o.triggers, gap)} for o in awaiting]),
@@ -81,7 +81,7 @@ def _lists(awaiting: list[FileOutcome], done: list[FileOutcome], gap: Decimal | 
         st.caption(t("recheckp.none_awaiting"))
     st.subheader(t("recheckp.done", n=len(done)))
     if done:
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("col.case_number"): o.case_number, t("col.unit"): o.unit,
               t("recheckp.col_triggers"): triggers_text(o.triggers, gap),
               t("recheckp.col_score"): fmt(o.score), t("recheckp.col_grade"): o.grade} for o in done]),
@@ -98,7 +98,7 @@ def _final_results(campaign_id: int) -> None:
         if not rows:
             st.caption(t("recheckp.no_results"))
             return
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("col.case_number"): r.case_number, t("col.unit"): r.unit, t("recheckp.col_score"): fmt(r.score),
               t("recheckp.col_grade"): r.grade, t("recheckp.col_veto"): yes_no(r.veto),
               t("recheckp.col_source"): source_label(r.source), t("recheckp.col_reviews"): r.reviews}
@@ -122,7 +122,7 @@ def _comparison(comparison: Comparison) -> None:
     if not comparison.reviews:
         st.info(t("recheckp.no_reviews"))
         return
-    st.dataframe(totals_frame(comparison), hide_index=True, width="stretch")
+    table(totals_frame(comparison), hide_index=True, width="stretch")
     st.markdown(f"**{t('recheckp.side_by_side')}**")
     st.caption(t("recheckp.differs_n", n=comparison.differing, total=len(comparison.rows)))
     only = st.toggle(t("recheckp.only_differing"), key="rcp_only_diff")
@@ -131,8 +131,8 @@ def _comparison(comparison: Comparison) -> None:
     styled = frame.style.apply(lambda r: [DIFF_STYLE if r[diff] else "" for _ in r], axis=1)
     config = {diff: st.column_config.TextColumn(width=30), t("recheckp.col_item"): st.column_config.TextColumn(
         width=60), t("recheckp.col_title"): st.column_config.TextColumn(width="medium")} | {name: st.column_config.TextColumn(width="large") for name in column_names(comparison)}
-    st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
-                 row_height=56 if len(comparison.reviews) <= 3 else None)
+    table(styled, hide_index=True, width="stretch", column_config=config,
+          row_height=56 if len(comparison.reviews) <= 3 else None)
 
 
 def _record(campaign_id: int, case_file_id: int, info: RecheckInfo | None, reason: str, **kw: Any) -> None:

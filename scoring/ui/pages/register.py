@@ -26,7 +26,7 @@ from scoring.register.upload import (
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import pdf_attach, register_preview, state
 from scoring.ui.attribute_inputs import answer_of, attribute_input, widget_value
-from scoring.ui.common import flag_label, reported, show_error, show_problems
+from scoring.ui.common import flag_label, reported, show_error, show_problems, table
 from scoring.ui.i18n import t
 from scoring.views import search_register, unit_names
 
@@ -93,10 +93,10 @@ def _import_tab() -> None:
     c1, c2 = st.columns(2)
     with c1:
         st.markdown(f"**{t('register.by_unit')}**")
-        st.dataframe(counts_frame(report.by_unit, t("col.unit")), hide_index=True, width="stretch")
+        table(counts_frame(report.by_unit, t("col.unit")), hide_index=True, width="stretch")
     with c2:
         st.markdown(f"**{t('register.by_case_type')}**")
-        st.dataframe(counts_frame(report.by_case_type, t("col.case_type")), hide_index=True, width="stretch")
+        table(counts_frame(report.by_case_type, t("col.case_type")), hide_index=True, width="stretch")
     register_preview.show(report, uploaded.file_id, uploaded.getvalue(), uploaded.name)
     if not report.ok:
         st.markdown(f"**{t('register.problems')}**")
@@ -163,8 +163,8 @@ def _browse_tab() -> None:
         columns=[t("col.case_number"), t("col.unit"), t("col.case_type"), t("col.decision_date"), t("col.flags"),
                  t("col.amount"), t("col.description")],
     )
-    st.dataframe(frame, hide_index=True, width="stretch",
-                 column_config={t("col.amount"): st.column_config.NumberColumn(format="%.2f")})
+    table(frame, hide_index=True, width="stretch",
+          column_config={t("col.amount"): st.column_config.NumberColumn(format="%.2f")})
     pages = max(1, math.ceil(total / PAGE_SIZE))
     if pages > 1:
         st.pagination(pages, default=min(page_no, pages), key=page_key)

@@ -30,7 +30,7 @@ from scoring.precheck.rules import load_rules
 from scoring.precheck.run import flagged_for_sample
 from scoring.rubric.vocabulary import active_vocabulary
 from scoring.ui import state
-from scoring.ui.common import flag_label, reported, show_error
+from scoring.ui.common import flag_label, reported, show_error, table
 from scoring.ui.i18n import lang, t
 from scoring.ui.widgets import choose_campaign
 from scoring.views import unit_names
@@ -96,9 +96,9 @@ def files_frame(items: list[dict]) -> pd.DataFrame:
 def _show_draw(counts: dict[tuple[str, str], int], items: list[dict]) -> None:
     tab_pivot, tab_files = st.tabs([t("sampling.by_unit_type"), t("sampling.file_list")])
     with tab_pivot:
-        st.dataframe(pivot(counts), hide_index=True, width="stretch")
+        table(pivot(counts), hide_index=True, width="stretch")
     with tab_files:
-        st.dataframe(files_frame(items), hide_index=True, width="stretch")
+        table(files_frame(items), hide_index=True, width="stretch")
 
 
 def describe_rules(rules: dict) -> str:

@@ -14,7 +14,7 @@ from scoring.rubric.schema import Condition, Deduction, StandardFile, VetoEffect
 from scoring.rubric.upload_check import check_uploaded
 from scoring.rubric.workbook import export_workbook
 from scoring.ui import state
-from scoring.ui.common import focus_label, reported, yes_no
+from scoring.ui.common import focus_label, reported, table, yes_no
 from scoring.ui.i18n import t
 from scoring.ui.impact_view import impact_section
 
@@ -103,17 +103,17 @@ def show_standard(std: Standard) -> None:
                 st.caption(t("standards.module", module=section.module))
             if section.conditions:
                 st.caption(t("standards.only_when", cond=_conditions(section.conditions)))
-            st.dataframe(items_frame(section.items), hide_index=True, width="stretch")
+            table(items_frame(section.items), hide_index=True, width="stretch")
     if std.bonus:
         st.markdown(f"#### {t('stdx.bonus')}")
-        st.dataframe(pd.DataFrame([{t("col.id"): b.id, t("col.item"): b.title, t("col.max"): _num(b.max),
-                                    t("stdx.col_awards"): rules_text(b)} for b in std.bonus]),
-                     hide_index=True, width="stretch")
+        table(pd.DataFrame([{t("col.id"): b.id, t("col.item"): b.title, t("col.max"): _num(b.max),
+                             t("stdx.col_awards"): rules_text(b)} for b in std.bonus]),
+              hide_index=True, width="stretch")
     st.markdown(f"#### {t('standards.vetoes')}")
     if not std.vetoes:
         st.write(t("standards.no_vetoes"))
         return
-    st.dataframe(
+    table(
         pd.DataFrame(
             [
                 {

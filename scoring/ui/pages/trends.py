@@ -10,7 +10,7 @@ import streamlit as st
 from scoring.aggregate import year_over_year
 from scoring.domain import ALL_FOCUS
 from scoring.ui import charts, state
-from scoring.ui.common import focus_label, reported, yes_no
+from scoring.ui.common import focus_label, reported, table, yes_no
 from scoring.ui.i18n import t
 from scoring.ui.widgets import chart_labels, filters, focus_labels, num, show_chart
 from scoring.workflow.publish import readable_campaigns
@@ -52,7 +52,7 @@ def render() -> None:
             st.caption(t("cmp.yy.change_help", previous=yoy.previous, current=yoy.current))
             show_chart(charts.change_chart(yoy.units, chart_labels()), "yy_change")
             frame = charts.change_frame(yoy.units)
-            st.dataframe(pd.DataFrame({
+            table(pd.DataFrame({
                 t("cmp.col.unit"): frame["unit"], t("cmp.col.previous_mean"): frame["previous"],
                 t("cmp.col.current_mean"): frame["current"], t("cmp.col.change"): frame["change"],
                 t("cmp.col.previous_grade"): frame["previous_grade"],
@@ -68,7 +68,7 @@ def render() -> None:
                        "yy_focus")
             with st.expander(t("cmp.yy.focus_table")):
                 fc = charts.focus_change_frame(yoy.units, focus_labels())
-                st.dataframe(pd.DataFrame({
+                table(pd.DataFrame({
                     t("cmp.col.unit"): fc["unit"], t("cmp.col.focus"): fc["focus_label"],
                     t("cmp.col.previous_rate"): fc["previous"], t("cmp.col.current_rate"): fc["current"],
                     t("cmp.col.change"): fc["change"]}), hide_index=True, width="stretch")
@@ -76,7 +76,7 @@ def render() -> None:
         if not yoy.problems:
             st.info(t("cmp.yy.no_problems"))
             return
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("cmp.col.focus"): focus_label(p.focus), t("cmp.col.item"): f"{p.item_id} {p.item_title}",
               t("cmp.col.reason"): p.reason, t("cmp.col.previous_files"): p.previous_files,
               t("cmp.col.previous_share"): num(p.previous_share), t("cmp.col.current_files"): p.current_files,
@@ -86,7 +86,7 @@ def render() -> None:
              for p in yoy.problems]),
             hide_index=True, width="stretch",
             column_config={t("cmp.col.previous_share"): st.column_config.NumberColumn(format="%.2f"),
-                           t("cmp.col.current_share"): st.column_config.NumberColumn(format="%.2f")})
+                    t("cmp.col.current_share"): st.column_config.NumberColumn(format="%.2f")})
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ from scoring.aggregate.disclosure import (
 )
 from scoring.desk.lead_recheck import compare_reviews
 from scoring.ui import charts, state
-from scoring.ui.common import focus_label, reported, yes_no
+from scoring.ui.common import focus_label, reported, table, yes_no
 from scoring.ui.i18n import t
 from scoring.ui.widgets import (
     ChosenCampaign,
@@ -87,8 +87,8 @@ def _files(campaign: ChosenCampaign, unit_id: int) -> list[FileRow]:
     st.subheader(t("cmp.ud.files"))
     with state.acting() as (session, actor):
         rows = readable_file_list(session, actor, campaign.id, unit_id=unit_id)
-    st.dataframe(files_frame(rows), hide_index=True, width="stretch",
-                 column_config={t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
+    table(files_frame(rows), hide_index=True, width="stretch",
+          column_config={t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
     return rows
 
 
@@ -103,7 +103,7 @@ def _deductions(campaign: ChosenCampaign, unit_id: int) -> None:
     if not reasons:
         st.info(t("cmp.ud.no_deductions"))
         return
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("cmp.col.focus"): focus_label(r.focus), t("cmp.col.item"): f"{r.item_id} {r.item_title}",
           t("cmp.col.reason"): (t("cmp.veto_mark") if r.is_veto else "") + r.reason, t("cmp.col.files"): r.files,
           t("cmp.col.case_numbers"): "、".join(f.case_number for f in files[(r.item_id, r.reason_id)])}
@@ -111,13 +111,13 @@ def _deductions(campaign: ChosenCampaign, unit_id: int) -> None:
     keys = [(r.item_id, r.reason_id) for r in reasons]
     labels = {(r.item_id, r.reason_id): f"{r.item_id}-{r.reason_id} {r.reason}（{r.files}）" for r in reasons}
     chosen = st.selectbox(t("cmp.ud.reason_files"), keys, format_func=labels.__getitem__, key="ud_reason")
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("cmp.col.case_number"): f.case_number, t("cmp.col.points"): num(f.points),
           t("cmp.col.recorded_by"): f.reviews, t("cmp.col.location"): f.location, t("cmp.col.comment"): f.comment,
           t("cmp.col.score"): num(f.score), t("cmp.col.grade"): f.grade} for f in files[chosen]]),
         hide_index=True, width="stretch",
         column_config={t("cmp.col.points"): st.column_config.NumberColumn(format="%.2f"),
-                       t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
+                t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
     if hidden:
         st.caption(t("cmp.anonymised"))
 
@@ -131,7 +131,7 @@ def _final_result(campaign: ChosenCampaign, case_file_id: int) -> None:
     if not fr.defects:
         st.caption(t("cmp.ud.no_defects"))
         return
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("cmp.col.focus"): focus_label(d.focus), t("cmp.col.item"): f"{d.item_id} {d.item_title}",
           t("cmp.col.reason"): (t("cmp.veto_mark") if d.is_veto else "") + d.reason,
           t("cmp.col.points"): num(d.points), t("cmp.col.recorded_by"): d.reviews,
@@ -151,13 +151,13 @@ def _reviews(campaign: ChosenCampaign, case_file_id: int) -> None:
                    t("cmp.col.grade"): r.grade or "", t("cmp.col.veto"): yes_no(bool(r.veto))} for r in reviews]
         comparison = compare_reviews(session, user, campaign.id, case_file_id)
     st.markdown(f"**{t('cmp.ud.reviews')}**")
-    st.dataframe(pd.DataFrame(listed), hide_index=True, width="stretch",
-                 column_config={t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
+    table(pd.DataFrame(listed), hide_index=True, width="stretch",
+          column_config={t("cmp.col.score"): st.column_config.NumberColumn(format="%.2f")})
     if comparison.reviews:
         st.markdown(f"**{t('cmp.ud.side_by_side')}**")
-        st.dataframe(totals_frame(comparison), hide_index=True, width="stretch")
+        table(totals_frame(comparison), hide_index=True, width="stretch")
         only = st.toggle(t("cmp.ud.only_differing"), value=True, key="ud_only_diff")
-        st.dataframe(items_frame(comparison, only_differing=only), hide_index=True, width="stretch")
+        table(items_frame(comparison, only_differing=only), hide_index=True, width="stretch")
 
 
 def _drill_down(campaign: ChosenCampaign, rows: list[FileRow]) -> None:
@@ -185,7 +185,7 @@ def _profile(campaign: ChosenCampaign, unit: UnitFigures) -> None:
         average = focus_rates(session, user, campaign.id, by_unit=False).get(None, [])
     show_chart(charts.profile_chart(unit.focus, average, unit.unit, chart_labels(), focus_labels()), "ud_profile")
     theirs = {f.focus: f for f in average}
-    st.dataframe(pd.DataFrame(
+    table(pd.DataFrame(
         [{t("cmp.col.focus"): focus_label(f.focus), t("cmp.col.files"): f.files,
           t("cmp.col.unit_rate"): num(f.rate),
           t("cmp.col.campaign_rate"): num(theirs[f.focus].rate) if f.focus in theirs else None,
@@ -193,7 +193,7 @@ def _profile(campaign: ChosenCampaign, unit: UnitFigures) -> None:
          for f in unit.focus]),
         hide_index=True, width="stretch",
         column_config={c: st.column_config.NumberColumn(format="%.2f") for c in
-                       (t("cmp.col.unit_rate"), t("cmp.col.campaign_rate"), t("cmp.col.difference"))})
+                (t("cmp.col.unit_rate"), t("cmp.col.campaign_rate"), t("cmp.col.difference"))})
 
 
 def render() -> None:

@@ -19,7 +19,7 @@ from scoring.rubric.model import CItem, CVeto, Standard
 from scoring.rubric.schema import Deduction, FileAttributes, GradeBand
 from scoring.standards import load_version
 from scoring.ui import state
-from scoring.ui.common import show_error
+from scoring.ui.common import show_error, table
 from scoring.ui.i18n import t
 
 
@@ -114,7 +114,7 @@ def show_form_problems(exc: CaseReviewError, standard: Standard, entry: dict[str
         show_error(exc)
         return
     st.error(t("scorep.problems", n=len(exc.problems), title=exc.title))
-    st.dataframe(
+    table(
         pd.DataFrame([{t("scorep.col.where"): where_label(standard, entry, p.path),
                        t("col.message"): p.message} for p in exc.problems],
                      columns=[t("scorep.col.where"), t("col.message")]),

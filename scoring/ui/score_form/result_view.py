@@ -11,6 +11,7 @@ import streamlit as st
 from scoring.engine import ScoreResult
 from scoring.marks import Marks
 from scoring.rubric.model import Standard
+from scoring.ui.common import table
 from scoring.ui.i18n import t
 from scoring.ui.score_form.labels import num, score_text
 from scoring.ui.score_form.widgets import show_metrics
@@ -31,18 +32,18 @@ def show_result(result: ScoreResult, standard: Standard, marks: Marks) -> None:
     show_metrics(result, standard)
     st.markdown(f"#### {t('scorep.deductions')}")
     if result.deductions:
-        st.dataframe(deductions_frame(result), hide_index=True, width="stretch")
+        table(deductions_frame(result), hide_index=True, width="stretch")
     else:
         st.caption(t("scorep.no_deductions"))
     if result.awards:
         st.markdown(f"#### {t('bonus.result')}")
-        st.dataframe(pd.DataFrame(
+        table(pd.DataFrame(
             [{t("scorep.col.item"): f"{d.item_id} {d.item_title}", t("scorep.col.reason"): d.reason,
               t("scorep.occurrences"): d.occurrences, t("scorep.col.points"): num(d.points),
               t("scorep.col.location"): d.location} for d in result.awards]), hide_index=True, width="stretch")
     if marks.vetoes:
         st.markdown(f"#### {t('scorep.vetoes')}")
-        st.dataframe(pd.DataFrame([
+        table(pd.DataFrame([
             {t("scorep.col.item"): standard.vetoes_by_id[v].title if v in standard.vetoes_by_id else v,
              t("scorep.col.location"): vm.location.describe(), t("scorep.comment"): vm.comment}
             for v, vm in marks.vetoes.items()]), hide_index=True, width="stretch")
@@ -50,7 +51,7 @@ def show_result(result: ScoreResult, standard: Standard, marks: Marks) -> None:
     if na:
         st.caption(t("scorep.marked_na", items="、".join(f"{i.id} {i.title}" for i in na)))
     with st.expander(t("scorep.by_section")):
-        st.dataframe(pd.DataFrame([
+        table(pd.DataFrame([
             {t("scorep.col.section"): p.title, t("scorep.col.max"): num(p.applicable_max),
              t("scorep.col.earned"): num(p.earned), t("scorep.col.rate"): score_text(p.rate)}
             for p in result.sections]), hide_index=True, width="stretch")
@@ -103,10 +104,10 @@ def show_others(standard: Standard, mine: ScoreResult, others: list) -> None:  #
         col.caption(f"{other.result.grade} · {t('scorep.veto_count', n=len(other.result.veto.triggered))}")
     frame = comparison_frame(standard, mine, [(o.reviewer, o.result) for o in others])
     if not frame.empty:
-        st.dataframe(frame, hide_index=True, width="stretch")
+        table(frame, hide_index=True, width="stretch")
     for other in others:
         with st.expander(t("scorep.others_detail", name=other.reviewer)):
             if other.result.deductions:
-                st.dataframe(deductions_frame(other.result), hide_index=True, width="stretch")
+                table(deductions_frame(other.result), hide_index=True, width="stretch")
             else:
                 st.caption(t("scorep.no_deductions"))
