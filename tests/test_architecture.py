@@ -154,8 +154,8 @@ def test_pages_get_their_actor_through_acting() -> None:
 
 def test_every_table_is_drawn_through_common_table() -> None:
     """Streamlit writes "None" in a table's empty cells, in English whatever the page's language: every
-    table goes through `scoring.ui.common.table`, which shows a dash instead. No other module of the UI
-    calls `st.dataframe`."""
+    table goes through `scoring.ui.common.table` (an editable one through `common.editor`), which shows a
+    dash instead. No other function of the UI calls `st.dataframe` or `st.data_editor`."""
     root = Path(scoring.__file__).parent / "ui"
     calls = []
     for path in sorted(root.rglob("*.py")):
@@ -163,8 +163,8 @@ def test_every_table_is_drawn_through_common_table() -> None:
         for scope in [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef))]:
             for node in ast.walk(scope):
                 if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                        and node.func.attr == "dataframe" and isinstance(node.func.value, ast.Name)
+                        and node.func.attr in ("dataframe", "data_editor") and isinstance(node.func.value, ast.Name)
                         and node.func.value.id == "st"):
                     calls.append((str(path.relative_to(root)), getattr(scope, "name", "<module>"), node.lineno))
     innermost = {(f, line): name for f, name, line in calls}  # functions come after the module: the def wins
-    assert sorted({(f, name) for (f, _), name in innermost.items()}) == [("common.py", "table")]
+    assert sorted({(f, name) for (f, _), name in innermost.items()}) == [("common.py", "editor"), ("common.py", "table")]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
+from streamlit.testing.v1 import AppTest
 
 from scoring.accounts import MAX_FAILED_LOGINS, list_accounts
 from scoring.db.models import User
@@ -249,3 +250,23 @@ def test_setup_when_demo_data_is_missing_still_signs_in(db, tmp_path, monkeypatc
     assert texts(at, "title") == ["概览"]
     assert "找不到示例数据" in " ".join(texts(at, "error"))
     assert len(_users(db)) == 1
+
+
+def test_tables_and_editors_show_a_dash_for_a_missing_value():
+    """Streamlit writes "None" in an empty cell, in English whatever the page's language; the app's tables
+    and editors (`scoring.ui.common.table`, `.editor`) show a dash, and an editor still returns the cell
+    as missing."""
+    def page() -> None:
+        import pandas as pd
+        import streamlit as st
+
+        from scoring.ui.common import editor, table
+        table(pd.DataFrame({"rank": [1, None]}), key="shown")
+        edited = editor(pd.DataFrame({"due": [None, "2025-06-30"]}), key="edited")
+        st.write(f"missing: {edited['due'].isna().tolist()}")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert [frame.proto.placeholder for frame in at.dataframe] == ["—", "—"]
+    assert at.dataframe[0].value["rank"].isna().tolist() == [False, True]
+    assert [m.value for m in at.markdown] == ["missing: [True, False]"]

@@ -22,6 +22,12 @@ def table(data: Any, **options: Any) -> Any:
     return st.dataframe(data, placeholder=MISSING, **options)
 
 
+def editor(data: Any, **options: Any) -> Any:
+    """`st.data_editor` with the same dash for an empty cell (a new row's id, a date not set yet); what
+    the editor returns is unchanged: an empty cell is still missing."""
+    return st.data_editor(data, placeholder=MISSING, **options)
+
+
 def problems_frame(problems: Iterable[Problem]) -> pd.DataFrame:
     rows = [
         {

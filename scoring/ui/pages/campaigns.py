@@ -14,7 +14,7 @@ import streamlit as st
 from scoring.errors import CaseReviewError
 from scoring.rubric.schema import GradeBand
 from scoring.ui import state
-from scoring.ui.common import reported, show_error, table
+from scoring.ui.common import editor, reported, show_error, table
 from scoring.ui.i18n import has_text, t
 from scoring.views import list_campaigns
 from scoring.workflow.campaigns import (
@@ -155,7 +155,7 @@ def _form() -> None:
         end = c3.date_input(t("field.window_end"), value=dt.date(last_year, 12, 31), key="camp_end",
                             min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
         st.markdown(f"**{t('field.grade_bands')}**")
-        bands = st.data_editor(
+        bands = editor(
             pd.DataFrame([{"name": b.name, "min": float(b.min)} for b in DEFAULT_BANDS]),
             num_rows="dynamic", hide_index=True, key="camp_bands",
             column_config={

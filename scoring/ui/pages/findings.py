@@ -42,7 +42,7 @@ from scoring.findings import (
     update_rectification,
 )
 from scoring.ui import state
-from scoring.ui.common import focus_label, reported, show_error, table
+from scoring.ui.common import editor, focus_label, reported, show_error, table
 from scoring.ui.i18n import has_text, lang, t
 from scoring.ui.widgets import choose_campaign
 
@@ -261,7 +261,7 @@ def _table(rows: list[FindingView], key: str) -> None:
             f"{key}_base" not in st.session_state:
         st.session_state[f"{key}_base"] = fresh
     base: pd.DataFrame = st.session_state[f"{key}_base"]
-    edited = st.data_editor(
+    edited = editor(
         base, key=key, hide_index=True, num_rows="fixed", width="stretch",
         disabled=["id", "version", "section", "focus", "flags"], column_order=EDITOR_COLUMNS[2:],
         column_config={
@@ -467,7 +467,7 @@ def _rectifications(campaign_id: int, unit_id: int, unit_name: str) -> None:
     with state.acting() as (session, actor):
         rows = list_rectifications(session, actor, campaign_id, unit_id)
     if rows:
-        edited = st.data_editor(
+        edited = editor(
             _rect_frame(rows), num_rows="dynamic", hide_index=True, key=f"rect_editor_{unit_id}", width="stretch",
             column_config={
                 "id": st.column_config.NumberColumn(t("find.rect_id"), disabled=True),
