@@ -10,6 +10,7 @@ state a lead usually opens it at), and warm (a rerun at the same state of the da
 
 from __future__ import annotations
 
+import itertools
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -77,12 +78,13 @@ def _figures(engine: Engine, world: World, repeat: int) -> list[Figure]:
         assert moved is not None
         moved_id, score = moved.id, moved.score
 
-    def one_more_result(by: list[int] = [0]) -> None:  # noqa: B006 (the runs so far)
+    runs = itertools.count(1)
+
+    def one_more_result() -> None:
         """A new state of the data: one file's final score moves by a hundredth more each run (written
         directly: the benchmark world carries no audit entries), and the figures are computed again."""
-        by[0] += 1
+        step = Decimal(next(runs)) / 100
         with session_factory(engine)() as s, s.begin():
-            step = Decimal(by[0]) / 100
             s.get(FileResult, moved_id).score = score - step if score >= 1 else score + step
         figures_cache._computed.clear()
 

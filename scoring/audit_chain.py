@@ -94,8 +94,7 @@ AUDIT = sa.table(
     sa.column("entity_id", sa.String), sa.column("old_value", sa.JSON), sa.column("new_value", sa.JSON),
     sa.column("note", sa.Text), sa.column("prev_hash", sa.String), sa.column("entry_hash", sa.String),
 )
-_ENTRY_COLUMNS = ("seq", "at", "actor_id", "action", "entity", "entity_id", "old_value", "new_value", "note",
-                  "prev_hash", "entry_hash")
+_ENTRY_COLUMNS = tuple(c.name for c in AUDIT.c if c.name != "id")  # what an appended entry carries
 HEAD = sa.table("audit_head", sa.column("id", sa.Integer), sa.column("seq", sa.BigInteger),
                 sa.column("hash", sa.String), sa.column("at", sa.DateTime))
 
