@@ -120,10 +120,17 @@ def test_recommendations_come_from_the_standard(fw):
     assert recs["recommendation:subject:A1"].body == REC_A1_TIDY  # the folded line joined without a space
     assert recs["recommendation:subject:V1"].body == REC_V1
     assert recs["recommendation:subject:A1"].title == "执法主体：执法人员资格"
-    # A1's recommendation stands behind both A1 problems: its links are the files of A1-a and A1-b.
-    a1 = {(cf, i, r) for p in ("a", "b") for cf, i, r in
-          [(f.case_file_id, "A1", p) for f in problem_files(s, fw.lead, cid, "A1", p)]}
-    assert _links(s, recs["recommendation:subject:A1"].id) == a1
+    # A1's recommendation stands behind both A1 problems: its files are those of A1-a and A1-b, read
+    # through the problems' links (it stores none of its own), in the traces' order, and counted so.
+    a1 = {(f.case_file_id, "A1", p) for p in ("a", "b") for f in problem_files(s, fw.lead, cid, "A1", p)}
+    rec = recs["recommendation:subject:A1"]
+    assert _links(s, rec.id) == set()
+    traces = finding_traces(s, fw.lead, rec.id)
+    assert {(t.case_file_id, t.item_id, t.reason_id) for t in traces} == a1 and rec.links == len(a1)
+    problems = [v for v in views if v.unit_id is None and v.gen_key.startswith("problem:subject:A1:")]
+    assert len(problems) == 2
+    merged = [t for p in problems for t in finding_traces(s, fw.lead, p.id)]
+    assert traces == sorted(merged, key=lambda t: (t.case_number, t.item_id, t.reason_id))  # one unit order here
     # A unit only gets the recommendations of its own problems.
     u3 = {v.gen_key for v in views if v.unit_id == fw.units[U3].id and v.section == "recommendation"}
     assert u3 == {"recommendation:discretion_benchmark:B1"}

@@ -13,8 +13,8 @@ from scoring import audit_chain as chain
 from scoring.aggregate import reason_counts, top_problems
 from scoring.audit_verify import verify
 from scoring.db.models import AuditEntry, FileDeduction, FileResult, Finding, FindingLink
-from scoring.findings import generate_findings
-from scoring.findings.generate import _campaign_problems
+from scoring.findings import findings_traces, generate_findings, list_findings
+from scoring.findings.generate import _campaign_problems, _insert_links
 from scoring.marks import Marks
 from scoring.workflow.recheck import record_recheck
 from tests.test_aggregate_world import m
@@ -38,15 +38,25 @@ def _expected_links(f: Finding, defects) -> set[tuple[int, str, str]]:
             if i == f.facts["item_id"] and r in reasons and (f.unit_id is None or u == f.unit_id)}
 
 
-def _check_links(s, cid) -> None:
+def _check_links(s, cid, lead) -> None:
+    """Each finding stores exactly its links (a recommendation none: its files are its problems'), and
+    traces and counts show each finding's files, a recommendation's included."""
     defects = _defects(s, cid)
     rows = s.execute(select(FindingLink.id, FindingLink.finding_id, FindingLink.case_file_id, FindingLink.item_id,
                             FindingLink.reason_id).order_by(FindingLink.id)).all()
     by_finding: dict[int, set] = {}
     for _id, fid, c, i, r in rows:
         by_finding.setdefault(fid, set()).add((c, i, r))
-    for f in s.scalars(select(Finding).where(Finding.campaign_id == cid, Finding.stale.is_(False))):
-        assert by_finding.get(f.id, set()) == _expected_links(f, defects), (f.gen_key, f.unit_id)
+    current = list(s.scalars(select(Finding).where(Finding.campaign_id == cid, Finding.stale.is_(False))))
+    traces = findings_traces(s, lead, [f.id for f in current])
+    counts = {v.id: v.links for v in list_findings(s, lead, cid)}
+    for f in current:
+        expected = _expected_links(f, defects)
+        stored = set() if f.section == "recommendation" else expected
+        assert by_finding.get(f.id, set()) == stored, (f.gen_key, f.unit_id)
+        assert {(t.case_file_id, t.item_id, t.reason_id) for t in traces[f.id]} == expected, (f.gen_key, f.unit_id)
+        assert len(traces[f.id]) == counts[f.id] == len(expected)
+    assert any(f.section == "recommendation" and traces[f.id] for f in current)
     return rows
 
 
@@ -68,7 +78,7 @@ def test_first_drafts_link_their_defects_in_order_and_are_vouched_for(fw):
     s, cid = fw.session, fw.campaign.id
     report = generate_findings(s, fw.lead, cid)
     s.commit()
-    rows = _check_links(s, cid)
+    rows = _check_links(s, cid, fw.lead)
     # Inserted finding by finding, each finding's links sorted: ids follow that order.
     assert [r[1:] for r in rows] == sorted(r[1:] for r in rows)
     assert report.added == sorted(report.added)
@@ -87,13 +97,13 @@ def test_regeneration_moves_links_as_sets_and_the_chain_holds(fw):
     s, cid = fw.session, fw.campaign.id
     generate_findings(s, fw.lead, cid)
     s.commit()
-    before = {r[0]: r[1:] for r in _check_links(s, cid)}
+    before = {r[0]: r[1:] for r in _check_links(s, cid, fw.lead)}
     # File 0 (U1: B1-a only) is re-checked to A1-a: its B1-a links go, A1-a links come.
     record_recheck(s, fw.lead, fw.campaign, fw.files[0], reason="复核", marks=Marks.model_validate(m(a=True)))
     s.commit()
     report = generate_findings(s, fw.lead, cid)
     s.commit()
-    after = {r[0]: r[1:] for r in _check_links(s, cid)}
+    after = {r[0]: r[1:] for r in _check_links(s, cid, fw.lead)}
     dropped, added = set(before) - set(after), set(after) - set(before)
     assert dropped and added and min(added) > max(before)
     state = _last_row_state(s)
@@ -110,7 +120,35 @@ def test_regeneration_moves_links_as_sets_and_the_chain_holds(fw):
     # Nothing changed since: nothing written, no link touched.
     again = generate_findings(s, fw.lead, cid)
     s.commit()
-    assert not again.updated and not again.added and {r[0]: r[1:] for r in _check_links(s, cid)} == after
+    assert not again.updated and not again.added and {r[0]: r[1:] for r in _check_links(s, cid, fw.lead)} == after
+
+
+def test_recommendation_links_stored_by_an_earlier_version_are_dropped_on_regeneration(fw):
+    """Before recommendations read their problems' links they stored the same links themselves: such a
+    campaign shows each file once, and its next generation drops the recommendations' own links, vouched
+    for as gone, with the chain holding."""
+    s, cid = fw.session, fw.campaign.id
+    generate_findings(s, fw.lead, cid)
+    s.commit()
+    defects = _defects(s, cid)
+    recs = list(s.scalars(select(Finding).where(Finding.campaign_id == cid, Finding.section == "recommendation")
+                          .order_by(Finding.id)))
+    assert recs
+    _insert_links(s, [(f.id, *link) for f in recs for link in sorted(_expected_links(f, defects))])
+    s.commit()
+    stored = s.scalars(select(FindingLink.id).join(Finding, Finding.id == FindingLink.finding_id)
+                       .where(Finding.section == "recommendation")).all()
+    assert stored and verify(s.connection()).ok
+    traces = findings_traces(s, fw.lead, [f.id for f in recs])
+    for f in recs:  # its problems' files, each once
+        assert sorted((t.case_file_id, t.item_id, t.reason_id) for t in traces[f.id]) == sorted(
+            _expected_links(f, defects))
+    report = generate_findings(s, fw.lead, cid)
+    s.commit()
+    assert {f.id for f in recs if _expected_links(f, defects)} <= set(report.updated)
+    _check_links(s, cid, fw.lead)
+    assert _last_row_state(s)["rows"]["finding_links"] == {str(i): None for i in stored}
+    assert verify(s.connection()).ok, verify(s.connection()).lines()
 
 
 def test_campaign_problems_are_top_problems_with_every_reason(fw):

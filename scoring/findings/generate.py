@@ -16,7 +16,11 @@ What is drafted, for the campaign and for each unit with reviewed files (`draft_
   a `recommendation` text, that text (distinct texts of several standard versions are joined).
   gen_key "recommendation:<focus>:<item>".
 
-Every draft carries links to the files and standing defects (item, reason) behind it.
+Every problem and typical draft carries links to the files and standing defects (item, reason) behind
+it. A recommendation stores none: the files behind it are its problems' (the listed problems of its
+scope, focus area and item, `facts["reasons"]`), which `link_sources` resolves when its traces or their
+count are read. Stored, they were every listed problem's links a second time (half the links of a
+province campaign).
 
 Regeneration (`generate_findings`) matches stored findings by (unit, gen_key):
 - new gen_key: added at the end of its group, included when `significant` (four focus areas, vetoes,
@@ -98,6 +102,11 @@ class Draft:
     included: bool = True  # whether a new finding starts included in the notice
 
 
+def problem_key(focus: str | None, item_id: str, reason_id: str) -> str:
+    """A problem finding's gen_key (a recommendation's files are those of its problems' keys)."""
+    return f"problem:{focus}:{item_id}:{reason_id}"
+
+
 def significant(p: _Problem, scope_files: int) -> bool:
     """Findings start included when they concern one of the four focus areas of the source document, a
     veto, or a problem standing in at least a tenth of the files reviewed; the rest are drafted but start
@@ -138,21 +147,24 @@ def _defects(session: Session, campaign_id: int) -> list[_Defect]:
     """The campaign's standing defects, in no particular order: a typical example is the least of its
     candidates by `_rank`, whose last key (the case number) is unique among a problem's files.
 
-    Case numbers are read once per reviewed file rather than joined to each defect (176,000 defects of
-    50,000 files at province, from a register of a million)."""
+    Each reviewed file's case number and score are read once (50,000 files at province, from a register
+    of a million) rather than joined to each of its defects (176,000); a defect counts when its file has
+    a final result."""
     fd, fr, cf = FileDeduction.__table__.c, FileResult.__table__.c, CaseFile.__table__.c
-    stmt = (select(fd.case_file_id, fd.unit_id, fd.item_id, fd.reason_id, raw(fd.points), fd.comment, fd.location,
-                   raw(fr.score))
-            .select_from(FileDeduction.__table__)
-            .join(FileResult.__table__, and_(fr.campaign_id == fd.campaign_id, fr.case_file_id == fd.case_file_id))
+    stmt = (select(fd.case_file_id, fd.unit_id, fd.item_id, fd.reason_id, raw(fd.points), fd.comment, fd.location)
             .where(fd.campaign_id == campaign_id))
-    numbers_stmt = (select(cf.id, cf.case_number).select_from(FileResult.__table__)
-                    .join(CaseFile.__table__, cf.id == fr.case_file_id).where(fr.campaign_id == campaign_id))
+    files_stmt = (select(cf.id, cf.case_number, raw(fr.score)).select_from(FileResult.__table__)
+                  .join(CaseFile.__table__, cf.id == fr.case_file_id).where(fr.campaign_id == campaign_id))
     session.flush()  # read below the session (the driver's tuples)
     conn = session.connection()
-    number = dict(plain_rows(conn, numbers_stmt))
-    return [_Defect(case_file_id, number[case_file_id], unit_id, item_id, reason_id, points, comment, location, score)
-            for case_file_id, unit_id, item_id, reason_id, points, comment, location, score in plain_rows(conn, stmt)]
+    files = {case_file_id: (number, score) for case_file_id, number, score in plain_rows(conn, files_stmt)}
+    out = []
+    for case_file_id, unit_id, item_id, reason_id, points, comment, location in plain_rows(conn, stmt):
+        reviewed = files.get(case_file_id)
+        if reviewed is not None:
+            out.append(_Defect(case_file_id, reviewed[0], unit_id, item_id, reason_id, points, comment, location,
+                               reviewed[1]))
+    return out
 
 
 def _standard_hashes(session: Session, campaign_id: int) -> dict[str, set[str]]:
@@ -225,27 +237,10 @@ def _example(problems: list[_Problem], by_reason: dict[tuple[str, str], list[_De
     return (commented or candidates)[0]
 
 
-class _Links:
-    """A scope's links per (item, reason), each sorted once however many drafts (problem,
-    recommendation) quote it: a province campaign links hundreds of thousands of defects."""
-
-    def __init__(self, by_reason: dict[tuple[str, str], list[_Defect]]) -> None:
-        self.by_reason = by_reason
-        self.sorted: dict[tuple[str, str], list[Link]] = {}
-
-    def of_key(self, key: tuple[str, str]) -> list[Link]:
-        got = self.sorted.get(key)
-        if got is None:
-            item_id, reason_id = key
-            files = sorted({d.case_file_id for d in self.by_reason.get(key, ())})
-            got = self.sorted[key] = [(c, item_id, reason_id) for c in files]
-        return got
-
-    def of(self, keys: set[tuple[str, str]]) -> list[Link]:
-        """The links of these (item, reason) pairs, sorted, each once."""
-        if len(keys) == 1:
-            return list(self.of_key(next(iter(keys))))
-        return sorted(set().union(*(self.of_key(k) for k in keys)))
+def _problem_links(by_reason: dict[tuple[str, str], list[_Defect]], item_id: str, reason_id: str) -> list[Link]:
+    """A problem's links: the files standing with (item, reason) in its scope, sorted, each once."""
+    files = sorted({d.case_file_id for d in by_reason.get((item_id, reason_id), ())})
+    return [(c, item_id, reason_id) for c in files]
 
 
 def _scope_drafts(unit_id: int | None, problems: list[_Problem], by_reason: dict[tuple[str, str], list[_Defect]],
@@ -258,21 +253,18 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], by_reason: dict
         return problem_phrase(p.reason, p.item_title, phrases.get((p.item_id, p.reason_id)))
     listed = _listed(problems)
     out: list[Draft] = []
-
-    links_of = _Links(by_reason).of
-
     for focus, ps in listed.items():
         label = focus_label(focus)
         for p in ps:
             phrase = phrase_of(p)
             out.append(Draft(
-                unit_id, "problem", focus, f"problem:{focus}:{p.item_id}:{p.reason_id}", phrase,
+                unit_id, "problem", focus, problem_key(focus, p.item_id, p.reason_id), phrase,
                 problem_body(label, phrase, files=p.files, units=p.units, scope_files=scope_files,
                              is_veto=p.is_veto, share=p.share),
                 {"item_id": p.item_id, "item_title": p.item_title, "reason_id": p.reason_id, "reason": p.reason,
                  "is_veto": p.is_veto, "files": p.files, "units": p.units, "reviewed_files": scope_files,
                  "share": str(p.share) if p.share is not None else None},
-                links_of({(p.item_id, p.reason_id)}), significant(p, scope_files)))
+                _problem_links(by_reason, p.item_id, p.reason_id), significant(p, scope_files)))
     for focus, ps in listed.items():
         label = focus_label(focus)
         for _ in range(TYPICAL_PER_FOCUS):
@@ -300,7 +292,8 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], by_reason: dict
                 recommendations[p.item_id],
                 {"item_id": p.item_id, "item_title": p.item_title, "is_veto": p.is_veto,
                  "reasons": sorted(r for _, r in keys)},
-                links_of(keys), any(significant(q, scope_files) for q in ps if q.item_id == p.item_id)))
+                [],  # no links of its own: its problems' (`store.link_sources`)
+                any(significant(q, scope_files) for q in ps if q.item_id == p.item_id)))
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -20,7 +21,7 @@ from scoring import audit
 from scoring.db.models import Campaign, Finding, FindingLink, Unit, User, utcnow
 from scoring.domain import ALL_FOCUS, CampaignStatus
 from scoring.errors import ConflictError, NotFound, ValidationFailed
-from scoring.findings.generate import MANUAL_PREFIX, SECTIONS
+from scoring.findings.generate import MANUAL_PREFIX, SECTIONS, problem_key
 from scoring.messages import Msg
 from scoring.policy import Action, Situation, allowed, check
 from scoring.workflow.publish import require_results_access
@@ -116,13 +117,52 @@ def _sort_key(f: Finding, units: dict[int, tuple[int, int, str]]) -> tuple:
     return (*scope, section, f.position, f.id)
 
 
+RECOMMENDATION_PREFIX = "recommendation:"
+
+
+def link_sources(session: Session, findings: Sequence[Finding]) -> dict[int, list[int]]:
+    """finding id -> the findings whose links are the files behind it: a drafted recommendation's are its
+    problems' (same campaign, scope and focus area, its item with each of `facts["reasons"]`), which it
+    does not store a second time; any other finding's are its own. A problem links only its own (item,
+    reason), so the sources' links never overlap."""
+    out = {f.id: [f.id] for f in findings}
+    wanted: dict[tuple[int, int | None, str], int] = {}
+    for f in findings:
+        if f.section == "recommendation" and f.gen_key.startswith(RECOMMENDATION_PREFIX):
+            out[f.id] = []
+            facts = f.facts or {}
+            for reason_id in facts.get("reasons", []):
+                wanted[(f.campaign_id, f.unit_id, problem_key(f.focus, facts.get("item_id", ""), reason_id))] = f.id
+    if wanted:
+        keys = sorted({k for _, _, k in wanted})
+        for i in range(0, len(keys), 500):
+            rows = session.execute(select(Finding.id, Finding.campaign_id, Finding.unit_id, Finding.gen_key).where(
+                Finding.campaign_id.in_({c for c, _, _ in wanted}), Finding.section == "problem",
+                Finding.gen_key.in_(keys[i:i + 500])))
+            for fid, campaign_id, unit_id, gen_key in rows:
+                if (rec := wanted.get((campaign_id, unit_id, gen_key))) is not None:
+                    out[rec].append(fid)
+        for sources in out.values():
+            sources.sort()
+    return out
+
+
+def link_counts(session: Session, findings: Sequence[Finding]) -> dict[int, int]:
+    """finding id -> how many (file, item, reason) links stand behind it (`link_sources`)."""
+    sources = link_sources(session, findings)
+    wanted = sorted({s for of in sources.values() for s in of})
+    counts: dict[int, int] = {}
+    for i in range(0, len(wanted), 500):
+        counts.update(session.execute(select(FindingLink.finding_id, func.count()).where(
+            FindingLink.finding_id.in_(wanted[i:i + 500])).group_by(FindingLink.finding_id)).all())
+    return {fid: sum(counts.get(s, 0) for s in of) for fid, of in sources.items()}
+
+
 def _views(session: Session, findings: list[Finding]) -> list[FindingView]:
     if not findings:
         return []
     units = _unit_order(session)
-    ids = [f.id for f in findings]
-    counts = dict(session.execute(select(FindingLink.finding_id, func.count()).where(
-        FindingLink.finding_id.in_(ids)).group_by(FindingLink.finding_id)).all())
+    counts = link_counts(session, findings)
     editors: dict[int | None, str] = {uid: name for uid, name in session.execute(select(User.id, User.display_name).where(
         User.id.in_({f.updated_by_id for f in findings if f.updated_by_id})))}
     ordered = sorted(findings, key=lambda f: _sort_key(f, units))

@@ -8,7 +8,9 @@ A lead may ask for the anonymised form (`anonymise=True`, e.g. for a circulated 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import heapq
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,7 +31,7 @@ from scoring.db.models import (
     Unit,
     User,
 )
-from scoring.findings.store import readable_finding
+from scoring.findings.store import link_sources, readable_finding
 from scoring.standards import load_version
 
 
@@ -69,6 +71,21 @@ def _labels(session: Session, campaign_id: int) -> tuple[dict[str, str], dict[tu
     return titles, reasons
 
 
+def _chunks(ids: list[int], sources: dict[int, list[int]], size: int = 500) -> Iterator[list[int]]:
+    """The findings in groups whose sources (`link_sources`) number about `size`: each group's links are
+    read in one statement, a finding with all of its sources."""
+    chunk: list[int] = []
+    count = 0
+    for fid in ids:
+        chunk.append(fid)
+        count += len(sources[fid])
+        if count >= size:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk
+
+
 def finding_traces(session: Session, actor: User | None, finding_id: int, *,
                    anonymise: bool | None = None) -> list[Trace]:
     """The files and defects behind a finding, in the units' order then by case number."""
@@ -104,13 +121,9 @@ def findings_traces(session: Session, actor: User | None, finding_ids: Sequence[
         return labels[campaign.id], lambda number, unit: (mask_case_number(number), unit)
 
     fd, fr, fl = FileDeduction, FileResult, FindingLink
-    ids = list(readable)
-    current: int | None = None
-    titles: dict[str, str] = {}
-    reasons: dict[tuple[str, str], str] = {}
-    mask: Callable[[str, str], tuple[str, str]] | None = None
+    sources = link_sources(session, [finding for finding, _, _ in readable.values()])
     session.flush()  # read below the session: the driver's tuples
-    for i in range(0, len(ids), 500):
+    for chunk in _chunks(list(readable), sources):
         columns: list[Any] = [fl.finding_id, fl.case_file_id, CaseFile.case_number, Unit.name, fl.item_id,
                               fl.reason_id, fd.reason, type_coerce(fd.is_veto, Integer), fd.comment, fd.location,
                               raw(fd.points), raw(fr.score), fr.grade, fd.id]
@@ -122,20 +135,27 @@ def findings_traces(session: Session, actor: User | None, finding_ids: Sequence[
                 .outerjoin(fd, and_(fd.campaign_id == Finding.campaign_id, fd.case_file_id == fl.case_file_id,
                                     fd.item_id == fl.item_id, fd.reason_id == fl.reason_id))
                 .outerjoin(fr, and_(fr.campaign_id == Finding.campaign_id, fr.case_file_id == fl.case_file_id))
-                .where(fl.finding_id.in_(ids[i:i + 500]))
-                .order_by(fl.finding_id, Unit.sort_order, Unit.id, CaseFile.case_number, fl.item_id, fl.reason_id))
-        for (fid, cf_id, number, unit, item_id, reason_id, reason, is_veto, comment, location, points, score, grade,
-             fd_id) in plain_rows(session.connection(), stmt):
-            if fid != current:
-                current = fid
-                (titles, reasons), mask = _context(fid)
-            if mask is not None:
-                number, unit = mask(number, unit)
-            out[fid].append(Trace(
-                case_file_id=cf_id, case_number=number, unit_name=unit, item_id=item_id,
-                item_title=titles.get(item_id, item_id), reason_id=reason_id,
-                reason=reason if reason is not None else reasons.get((item_id, reason_id), reason_id),
-                is_veto=bool(is_veto) if is_veto is not None else item_id == reason_id, comment=comment or "",
-                location=location or "", points=_decimal(points), score=_decimal(score), grade=grade,
-                standing=fd_id is not None))
+                .where(fl.finding_id.in_(sorted({src for fid in chunk for src in sources[fid]})))
+                .order_by(Unit.sort_order, Unit.id, CaseFile.case_number, fl.item_id, fl.reason_id, fl.finding_id))
+        # The rows come in the traces' order (case numbers in the database's collation), numbered as they
+        # come: a finding with several sources (a recommendation's problems) merges theirs by that number.
+        rows_of: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
+        for n, row in enumerate(plain_rows(session.connection(), stmt)):
+            rows_of[row[0]].append((n, row))
+        for fid in chunk:
+            of = sources[fid]
+            rows = rows_of[of[0]] if len(of) == 1 else heapq.merge(*(rows_of[src] for src in of))
+            (titles, reasons), mask = _context(fid)
+            traces = out[fid]
+            for _, (_, cf_id, number, unit, item_id, reason_id, reason, is_veto, comment, location, points, score,
+                    grade, fd_id) in rows:
+                if mask is not None:
+                    number, unit = mask(number, unit)
+                traces.append(Trace(
+                    case_file_id=cf_id, case_number=number, unit_name=unit, item_id=item_id,
+                    item_title=titles.get(item_id, item_id), reason_id=reason_id,
+                    reason=reason if reason is not None else reasons.get((item_id, reason_id), reason_id),
+                    is_veto=bool(is_veto) if is_veto is not None else item_id == reason_id, comment=comment or "",
+                    location=location or "", points=_decimal(points), score=_decimal(score), grade=grade,
+                    standing=fd_id is not None))
     return out
