@@ -18,8 +18,16 @@ from scoring import audit_chain as chain
 from scoring.db.models import AuditEntry
 
 
+_AS_IS = frozenset({str, int, float, bool, type(None)})  # JSON's own values: returned without a check
+
+
 def json_safe(value: Any) -> Any:
     """Decimals, dates and pydantic models as plain JSON values."""
+    kind = type(value)
+    if kind in _AS_IS:
+        return value
+    if kind is dict:
+        return {k if type(k) is str else str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, BaseModel):
         return json_safe(value.model_dump(mode="json", exclude_defaults=True))
     if isinstance(value, Decimal):

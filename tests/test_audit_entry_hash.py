@@ -6,11 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from decimal import Decimal
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scoring.audit import json_safe
 from scoring.audit_chain import entry_hash, plain
 
 text = st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF) | st.characters(codec="utf-8"), max_size=12)
@@ -62,3 +65,31 @@ def test_a_generated_finding_entry_hashes_as_before() -> None:
          "new_value": {"title": "笔录未经核对", "body": "评查的10本案卷中有3本存在此类问题。", "included": True,
                        "gen_key": "problem:subject:A1:a"}, "note": "", "prev_hash": "0" * 64}
     assert entry_hash(e) == reference(e)
+
+
+def json_safe_reference(value: Any) -> Any:
+    """`audit.json_safe` before its fast path for JSON's own values and plain dicts."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_safe_reference(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [json_safe_reference(v) for v in value]
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_keyed)
+def test_json_safe_fast_path_gives_what_it_always_gave(value: Any) -> None:
+    try:
+        want = json_safe_reference(value)
+    except ValueError:  # a signalling NaN has no float: refused the same way
+        with pytest.raises(ValueError):
+            json_safe(value)
+        return
+    got = json_safe(value)
+    # NaN is never equal to itself: compare their JSON text
+    assert json.dumps(got, sort_keys=True, default=str) == json.dumps(want, sort_keys=True, default=str)
+    assert type(got) is type(want)

@@ -39,10 +39,10 @@ Regeneration (`generate_findings`) matches stored findings by (unit, gen_key):
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import and_, delete, func, select
 from sqlalchemy.orm import Session
@@ -83,6 +83,7 @@ TYPICAL_PER_FOCUS = 1
 MANUAL_PREFIX = "manual:"
 
 Link = tuple[int, str, str]  # case file id, item id, reason id
+P = TypeVar("P", "_Problem", ReasonCount)  # a problem as drafted, or as the aggregation core counts it
 _FINDINGS = Finding.metadata.tables["findings"]  # typed as Table, for Core statements
 _LINKS = FindingLink.metadata.tables["finding_links"]
 
@@ -211,9 +212,9 @@ def _finding_phrases(session: Session, hashes: Iterable[str]) -> dict[tuple[str,
     return out
 
 
-def _listed(problems: list[_Problem]) -> dict[str, list[_Problem]]:
+def _listed(problems: Sequence[P]) -> dict[str, list[P]]:
     """focus -> its most frequent problems (already sorted most files first), in focus-area order."""
-    by_focus: dict[str, list[_Problem]] = defaultdict(list)
+    by_focus: dict[str, list[P]] = defaultdict(list)
     for p in problems:
         by_focus[p.focus].append(p)
     return {f: by_focus[f][:PROBLEMS_PER_FOCUS] for f in focus_order(by_focus)}
@@ -315,7 +316,7 @@ def draft_findings(session: Session, actor: User | None, campaign: Campaign) -> 
     units = session.execute(select(Unit.id).where(Unit.id.in_(list(reviewed))).order_by(Unit.sort_order, Unit.id))
     for (unit_id,) in units:
         problems = [_Problem(r.focus, r.item_id, r.item_title, r.reason_id, r.reason, r.is_veto, r.files, None, None)
-                    for r in per_unit.get(unit_id, [])]
+                    for listed in _listed(per_unit.get(unit_id, [])).values() for r in listed]  # only those drafted
         drafts.extend(_scope_drafts(unit_id, problems, of_unit.get(unit_id, {}), int(reviewed[unit_id]),
                                     recommendations, campaign.anonymise, unit_names, phrases))
     return drafts
