@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from scoring import audit_chain as chain
 from scoring.db.models import AuditEntry
 
-
 _AS_IS = frozenset({str, int, float, bool, type(None)})  # JSON's own values: returned without a check
 
 

@@ -50,6 +50,7 @@ from scoring.documents.common import (
 from scoring.documents.text_safety import cell_text, sheet_name
 from scoring.domain import FILE_FLAGS, UNIT_KIND_LABELS, MarkStatus, ReviewStatus
 from scoring.errors import ValidationFailed
+from scoring.gc_pause import bulk_step
 from scoring.item_values import unpack
 from scoring.standards import load_version
 from scoring.workflow.campaigns import standard_hash_for
@@ -293,6 +294,7 @@ def _mean_marks(reviews: list[dict[str, Any]]) -> dict[str, Any]:
 SCORE_HEADERS = ["抽取顺序", "案号", "单位", "案件类型", "评查人", "类型", "提交时间", "总分", "等次", "否决项"]
 
 
+@bulk_step
 def export_scores(session: Session, actor: User | None, campaign_ref: int | str) -> Document:
     """Per-file scores: one row per file and reviewer (submitted reviews) plus the final result, with
     a column per item of the standard holding the points deducted ("不适用" where it does not apply).

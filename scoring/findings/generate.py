@@ -74,6 +74,7 @@ from scoring.findings.text import (
     tidy,
     typical_body,
 )
+from scoring.gc_pause import bulk_step
 from scoring.policy import Action, check
 from scoring.standards import load_version
 
@@ -120,14 +121,14 @@ class _Defect(NamedTuple):
     tuple, not a dataclass: a province campaign has hundreds of thousands. Points and score are the
     stored hundredths (they only order the candidates)."""
 
-    case_file_id: int
-    case_number: str
+    case_file_id: int  # the defect's columns as read ...
     unit_id: int
     item_id: str
     reason_id: str
     points: int
     comment: str
     location: str
+    case_number: str  # ... then its file's, read once per file
     score: int
 
 
@@ -159,13 +160,8 @@ def _defects(session: Session, campaign_id: int) -> list[_Defect]:
     session.flush()  # read below the session (the driver's tuples)
     conn = session.connection()
     files = {case_file_id: (number, score) for case_file_id, number, score in plain_rows(conn, files_stmt)}
-    out = []
-    for case_file_id, unit_id, item_id, reason_id, points, comment, location in plain_rows(conn, stmt):
-        reviewed = files.get(case_file_id)
-        if reviewed is not None:
-            out.append(_Defect(case_file_id, reviewed[0], unit_id, item_id, reason_id, points, comment, location,
-                               reviewed[1]))
-    return out
+    make = _Defect._make
+    return [make(row + reviewed) for row in plain_rows(conn, stmt) if (reviewed := files.get(row[0])) is not None]
 
 
 def _standard_hashes(session: Session, campaign_id: int) -> dict[str, set[str]]:
@@ -504,6 +500,7 @@ def _pending(session: Session, campaign_id: int) -> int:
     return max(int(sampled) - int(reviewed), 0)
 
 
+@bulk_step
 def generate_findings(session: Session, actor: User, campaign_id: int, *,
                       replace_edited: Iterable[int] = ()) -> RegenerationReport:
     """Draft (first time) or regenerate (later) the campaign's findings; see the module docstring."""
