@@ -10,11 +10,13 @@ import threading
 import pytest
 
 from scoring.documents.excel import export_scores
-from scoring.documents.notice import build_notice
-from scoring.documents.supervision import build_supervisions
 from scoring.findings import generate
 from scoring.gc_pause import bulk_step, collector_paused
+from scoring.register import importer
+from scoring.workflow.sampling import record
+from tests.factories import lead_id
 from tests.test_findings import fw  # noqa: F401 - the findings world
+from tests.test_register_helpers import add_units, csv_text, good_rows
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +100,20 @@ def test_drafting_findings_runs_with_the_collector_paused(fw, monkeypatch):  # n
     assert report.added and seen == [False]
 
 
-@pytest.mark.parametrize("step", [generate.generate_findings, build_notice, build_supervisions, export_scores])
+@pytest.mark.parametrize("step", [generate.generate_findings, export_scores, record.preview_sample, record.draw_sample,
+                                  record.verify_record, importer.import_register])
 def test_the_bulk_core_steps_are_marked(step):
     assert step.__wrapped__.__name__ == step.__name__  # `bulk_step` wraps it
     assert step.__code__.co_filename.endswith("gc_pause.py")
+
+
+def test_the_import_sweeps_after_each_chunk(engine, monkeypatch):
+    """The import runs paused and collects its cycles chunk by chunk, so its memory stays flat."""
+    seen: list[bool] = []
+    monkeypatch.setattr(importer, "sweep", lambda: seen.append(gc.isenabled()))
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 10)
+    add_units(engine)
+    report = importer.import_register(engine, csv_text(good_rows(25)).encode(), filename="r.csv",
+                                      actor_id=lead_id(engine))
+    assert report.ok and report.rows_imported == 25
+    assert seen == [False, False, False]  # three chunks of at most ten rows, each swept while paused

@@ -48,7 +48,6 @@ from scoring.documents.common import (
 from scoring.documents.findings_source import FindingSet, by_focus, load_findings
 from scoring.documents.fonts import DocFonts, find_cjk_font, missing_font_message
 from scoring.documents.rounds_text import rounds_sentences
-from scoring.gc_pause import bulk_step
 from scoring.ranking import order_units, ranks
 
 DEFAULT_ADDRESSEE = "各行政执法单位"
@@ -251,7 +250,6 @@ def signature(doc: Any, fonts: DocFonts, *, closing: str, issuer: str | None, da
     kit.paragraph(doc, cn_date(date), fonts=fonts, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
 
-@bulk_step
 def build_notice(session: Session, actor: User | None, campaign_ref: int | str, *, title: str | None = None,
                  number: str | None = None, issuer: str | None = None, addressee: str | None = None,
                  date: dt.date | None = None, fonts: DocFonts | None = None,

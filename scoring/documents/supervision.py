@@ -45,7 +45,6 @@ from scoring.documents.fonts import DocFonts
 from scoring.documents.notice import FIELD_LABELS as NOTICE_FIELD_LABELS
 from scoring.documents.notice import ISSUER_PLACEHOLDER, NUMBER_PLACEHOLDER, signature
 from scoring.errors import NotFound, ValidationFailed
-from scoring.gc_pause import bulk_step
 
 FIELD_LABELS = {**NOTICE_FIELD_LABELS, "deadline": "整改报告期限"}
 TITLE = "行政执法监督建议书"
@@ -270,7 +269,6 @@ def _build(session: Session, actor: User | None, scope: _Scope, unit_id: int, *,
                     unit_id=unit_id)
 
 
-@bulk_step
 def build_supervisions(session: Session, actor: User | None, campaign_ref: int | str, *,
                        threshold: Decimal | float | int | str | None = None, **fields: Any) -> list[Document]:
     """A recommendation for every unit `supervision_targets` selects (none when no unit qualifies); the

@@ -31,6 +31,7 @@ from scoring.db.models import Base, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport
 from scoring.file_attributes import to_json
+from scoring.gc_pause import bulk_step, sweep
 from scoring.messages import Msg
 from scoring.policy import Action
 from scoring.register.normalize import (
@@ -346,6 +347,7 @@ def _parse_row(raw: RawRow, table: Table, cells: _Cells, case_number: str, previ
 
 # ------------------------------------------------------------------------------------------ importing
 
+@bulk_step
 def import_register(
     engine: Engine,
     source: Path | bytes,
@@ -443,6 +445,7 @@ class _Import:
             rows = self._rows()
             while chunk := list(islice(rows, CHUNK_ROWS)):
                 self._chunk(chunk, seen)
+                sweep()  # the collector is paused (`bulk_step`): the chunk's cycles go now
             if report.rows_read == 0 and report.problem_count == 0:
                 add_problems(report, [Problem(code="register.no_rows", params={"row": report.header_row},
                                               file=report.source_name)])

@@ -29,6 +29,7 @@ from scoring.db.models import Campaign, CaseFile, SampleItem, SampleRecord, Unit
 from scoring.db.rowcount import rowcount
 from scoring.db.session import session_factory, transaction
 from scoring.errors import CaseReviewError, NotFound, ValidationFailed
+from scoring.gc_pause import bulk_step
 from scoring.messages import Msg, text
 from scoring.policy import Action, check
 from scoring.workflow.campaigns import get_campaign
@@ -276,6 +277,7 @@ def current_sample(engine: Engine, campaign_id: int, *, actor_id: int | None) ->
         return _current(session, campaign_id, with_files=True)
 
 
+@bulk_step
 def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *,
                    actor_id: int | None) -> list[DrawnFile]:
     """What `draw_sample` would pick now, without storing anything."""
@@ -290,6 +292,7 @@ def preview_sample(engine: Engine, campaign_id: int, rules: SampleRules | dict, 
         return draw_columns(candidates, rules, seed, units)
 
 
+@bulk_step
 def draw_sample(
     engine: Engine, campaign_id: int, rules: SampleRules | dict, seed: int, *, actor_id: int | None
 ) -> SampleRecord:
@@ -553,6 +556,7 @@ def _verify_exported(session: Session, data: dict) -> VerifyResult:
     return result
 
 
+@bulk_step
 def verify_record(engine: Engine, record: int | dict, *, actor_id: int | None) -> VerifyResult:
     """Re-check a stored record (by id) or an exported one (its JSON data) against this database."""
     with session_factory(engine)() as session, session.begin():
