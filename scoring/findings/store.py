@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from scoring import audit
@@ -135,9 +135,14 @@ def link_sources(session: Session, findings: Sequence[Finding]) -> dict[int, lis
                 wanted[(f.campaign_id, f.unit_id, problem_key(f.focus, facts.get("item_id", ""), reason_id))] = f.id
     if wanted:
         keys = sorted({k for _, _, k in wanted})
+        units = {u for _, u, _ in wanted}
+        scopes = [Finding.unit_id.in_(sorted(u for u in units if u is not None))]
+        if None in units:  # campaign level
+            scopes.append(Finding.unit_id.is_(None))
+        scope = or_(*scopes)  # only the recommendations' scopes: a unit's list reads its own problems
         for i in range(0, len(keys), 500):
             rows = session.execute(select(Finding.id, Finding.campaign_id, Finding.unit_id, Finding.gen_key).where(
-                Finding.campaign_id.in_({c for c, _, _ in wanted}), Finding.section == "problem",
+                Finding.campaign_id.in_({c for c, _, _ in wanted}), Finding.section == "problem", scope,
                 Finding.gen_key.in_(keys[i:i + 500])))
             for fid, campaign_id, unit_id, gen_key in rows:
                 if (rec := wanted.get((campaign_id, unit_id, gen_key))) is not None:
