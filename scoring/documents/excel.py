@@ -18,10 +18,10 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVarTuple, Unpack
 
 import xlsxwriter
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from scoring.aggregate import campaign_figures, unit_table
@@ -192,15 +192,22 @@ def _document(campaign: Campaign, what: str, book: Book, warnings: list[DocWarni
 
 # ------------------------------------------------------------------------------------------ helpers
 
+_Ts = TypeVarTuple("_Ts")
+
+
+def _in_sample(stmt: Select[Unpack[_Ts]], campaign_id: int) -> Select[Unpack[_Ts]]:
+    """`stmt` (selecting from sample items) over the campaign's current sample, its files and their
+    units, in draw order."""
+    return (stmt.join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
+            .join(CaseFile, CaseFile.id == SampleItem.case_file_id)
+            .join(Unit, Unit.id == CaseFile.unit_id)
+            .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
+            .order_by(SampleItem.draw_order))
+
+
 def _sampled(session: Session, campaign_id: int) -> list[tuple[int, CaseFile, Unit]]:
     """(draw order, case file, unit) of the campaign's current sample, in draw order."""
-    rows = session.execute(
-        select(SampleItem.draw_order, CaseFile, Unit)
-        .join(SampleRecord, SampleRecord.id == SampleItem.sample_id)
-        .join(CaseFile, CaseFile.id == SampleItem.case_file_id)
-        .join(Unit, Unit.id == CaseFile.unit_id)
-        .where(SampleRecord.campaign_id == campaign_id, SampleRecord.is_current.is_(True))
-        .order_by(SampleItem.draw_order)).all()
+    rows = session.execute(_in_sample(select(SampleItem.draw_order, CaseFile, Unit), campaign_id)).all()
     return [(int(o), cf, u) for o, cf, u in rows]
 
 
@@ -248,8 +255,38 @@ def _rechecks(session: Session, campaign_id: int) -> dict[int, tuple[Recheck, Us
     return {rc.case_file_id: (rc, user) for rc, user in rows}
 
 
-def _final(session: Session, campaign_id: int) -> dict[int, FileResult]:
-    return {r.case_file_id: r for r in session.scalars(select(FileResult).where(FileResult.campaign_id == campaign_id))}
+class _Sampled(NamedTuple):
+    """What the scores export shows of a sampled file (columns, not ORM rows: a province samples 50,000
+    files, and their case files and units as objects held ~110 MB for the whole export)."""
+
+    order: int
+    id: int
+    case_number: str
+    case_type: str
+    procedure: str | None
+    unit: str
+
+
+def _sampled_files(session: Session, campaign_id: int) -> list[_Sampled]:
+    """The campaign's current sample as `_Sampled` rows, in draw order."""
+    rows = session.execute(_in_sample(select(SampleItem.draw_order, CaseFile.id, CaseFile.case_number,
+                                             CaseFile.case_type, CaseFile.procedure, Unit.name), campaign_id))
+    return [_Sampled(int(order), cf_id, number, case_type, procedure, unit)
+            for order, cf_id, number, case_type, procedure, unit in rows]
+
+
+class _Final(NamedTuple):
+    """A file's final result as the exports show it (columns: 50,000 results as objects held ~65 MB)."""
+
+    source: str
+    score: Decimal
+    grade: str | None
+
+
+def _final(session: Session, campaign_id: int) -> dict[int, _Final]:
+    rows = session.execute(select(FileResult.case_file_id, FileResult.source, FileResult.score, FileResult.grade)
+                           .where(FileResult.campaign_id == campaign_id))
+    return {case_file_id: _Final(source, score, grade) for case_file_id, source, score, grade in rows}
 
 
 def _case(campaign: Campaign, case_number: str) -> str:
@@ -301,16 +338,16 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
     One sheet per scoring standard of the campaign."""
     campaign = documents_campaign(session, actor, campaign_ref)
     reviewer_names = is_lead(actor)
-    sampled = _sampled(session, campaign.id)
+    sampled = _sampled_files(session, campaign.id)
     rechecks = _rechecks(session, campaign.id)
     finals = _final(session, campaign.id)
-    groups: dict[str, list[tuple[int, CaseFile, Unit]]] = defaultdict(list)
+    groups: dict[str, list[_Sampled]] = defaultdict(list)
     hashes: dict[tuple[str, str | None], str] = {}  # one lookup per (case type, procedure), not per file
-    for order, cf, unit in sampled:
+    for cf in sampled:
         kind = (cf.case_type, cf.procedure)
         if kind not in hashes:
             hashes[kind] = standard_hash_for(session, campaign, cf)
-        groups[hashes[kind]].append((order, cf, unit))
+        groups[hashes[kind]].append(cf)
     book = Book()
     warnings: list[DocWarning] = []
     if not sampled:
@@ -321,10 +358,10 @@ def export_scores(session: Session, actor: User | None, campaign_ref: int | str)
         items = [item for section in std.sections for item in section.items]
         sheet = book.sheet(f"{std.title}", [*SCORE_HEADERS, *[f"{i.id} {i.title}（扣分）" for i in items]])
         reviews: dict[int, list[_Submitted]] = {}
-        for k, (order, cf, unit) in enumerate(files):
+        for k, cf in enumerate(files):
             if k % REVIEW_CHUNK == 0:  # the reviews of the next files only: memory stays flat
-                reviews = _submitted_reviews(session, campaign.id, [f.id for _, f, _ in files[k:k + REVIEW_CHUNK]])
-            base = [order, _case(campaign, cf.case_number), unit.name, cf.case_type]
+                reviews = _submitted_reviews(session, campaign.id, [f.id for f in files[k:k + REVIEW_CHUNK]])
+            base = [cf.order, _case(campaign, cf.case_number), cf.unit, cf.case_type]
             rows_for_file = reviews.get(cf.id, [])
             for n, review in enumerate(rows_for_file, start=1):
                 marks = review.marks

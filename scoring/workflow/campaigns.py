@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Protocol
 
 from pydantic import (
     BaseModel,
@@ -281,7 +282,18 @@ def recheck_rules(campaign: Campaign) -> RecheckRules:
     return RecheckRules.model_validate(campaign.recheck_rules or {})
 
 
-def standard_hash_for(session: Session, campaign: Campaign, case_file: CaseFile) -> str:
+class FileKind(Protocol):
+    """What picks a file's standard: its case type and procedure (and its number, to name it)."""
+
+    @property
+    def case_type(self) -> str: ...
+    @property
+    def procedure(self) -> str | None: ...
+    @property
+    def case_number(self) -> str: ...
+
+
+def standard_hash_for(session: Session, campaign: Campaign, case_file: FileKind) -> str:
     """The standard version that scores this file in this campaign (exact procedure first, then any)."""
     rows = [r for r in _settings(session, campaign) if r.case_type == case_file.case_type]
     exact = [r for r in rows if r.procedure == case_file.procedure]
