@@ -82,6 +82,7 @@ SECTIONS: tuple[str, ...] = ("problem", "typical", "recommendation")
 PROBLEMS_PER_FOCUS = 3
 TYPICAL_PER_FOCUS = 1
 MANUAL_PREFIX = "manual:"
+RECOMMENDATION_PREFIX = "recommendation:"
 
 Link = tuple[int, str, str]  # case file id, item id, reason id
 P = TypeVar("P", "_Problem", ReasonCount)  # a problem as drafted, or as the aggregation core counts it
@@ -107,6 +108,11 @@ class Draft:
 def problem_key(focus: str | None, item_id: str, reason_id: str) -> str:
     """A problem finding's gen_key (a recommendation's files are those of its problems' keys)."""
     return f"problem:{focus}:{item_id}:{reason_id}"
+
+
+def recommendation_key(focus: str | None, item_id: str) -> str:
+    """A recommendation's gen_key (`store.link_sources` finds its problems from it and its facts)."""
+    return f"{RECOMMENDATION_PREFIX}{focus}:{item_id}"
 
 
 def significant(p: _Problem, scope_files: int) -> bool:
@@ -285,7 +291,7 @@ def _scope_drafts(unit_id: int | None, problems: list[_Problem], by_reason: dict
             seen.add(p.item_id)
             keys = {(q.item_id, q.reason_id) for q in ps if q.item_id == p.item_id}
             out.append(Draft(
-                unit_id, "recommendation", focus, f"recommendation:{focus}:{p.item_id}", f"{label}：{p.item_title}",
+                unit_id, "recommendation", focus, recommendation_key(focus, p.item_id), f"{label}：{p.item_title}",
                 recommendations[p.item_id],
                 {"item_id": p.item_id, "item_title": p.item_title, "is_veto": p.is_veto,
                  "reasons": sorted(r for _, r in keys)},

@@ -21,7 +21,7 @@ from scoring import audit
 from scoring.db.models import Campaign, Finding, FindingLink, Unit, User, utcnow
 from scoring.domain import ALL_FOCUS, CampaignStatus
 from scoring.errors import ConflictError, NotFound, ValidationFailed
-from scoring.findings.generate import MANUAL_PREFIX, SECTIONS, problem_key
+from scoring.findings.generate import MANUAL_PREFIX, RECOMMENDATION_PREFIX, SECTIONS, problem_key
 from scoring.messages import Msg
 from scoring.policy import Action, Situation, allowed, check
 from scoring.workflow.publish import require_results_access
@@ -115,9 +115,6 @@ def _sort_key(f: Finding, units: dict[int, tuple[int, int, str]]) -> tuple:
     scope = (0, 0, 0) if f.unit_id is None else (1, *units[f.unit_id][:2])
     section = SECTIONS.index(f.section) if f.section in SECTIONS else len(SECTIONS)
     return (*scope, section, f.position, f.id)
-
-
-RECOMMENDATION_PREFIX = "recommendation:"
 
 
 def link_sources(session: Session, findings: Sequence[Finding]) -> dict[int, list[int]]:
