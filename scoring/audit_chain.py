@@ -11,8 +11,8 @@ assignments, accounts, campaign settings, standards, case files) are *tracked*: 
 that changes them appends one `row_state` entry with the hash of each changed row's tracked columns
 as committed (None once deleted). Case files imported in bulk are vouched for per import batch by an
 order-independent digest of their rows; a finding's links (half a million at province scale) by one
-digest per finding of all its links as committed (`DIGESTED`, `group_digest`), in the same
-`row_state` entry as the finding's own row. `scoring.audit_verify` re-derives all of it.
+digest per finding of all its links as committed, and a draw's sampled files by one digest per
+sampling record (`DIGESTED`, `group_digest`), in the same `row_state` entry as the group's own row. `scoring.audit_verify` re-derives all of it.
 """
 
 from __future__ import annotations
@@ -84,8 +84,11 @@ BATCH_TABLE = "case_files"  # bulk imports are vouched for per batch (batch_id),
 # Rows vouched for per group, one digest of all the group's rows, not a hash per row: table -> (group
 # column, the table whose rows are the groups). Every transaction that inserts, changes or deletes such
 # a row vouches for its whole group anew (and for a deleted row's key by None, which supersedes an
-# older per-row hash of it: chains written before digests hold one per link).
-DIGESTED: dict[str, tuple[str, str]] = {"finding_links": ("finding_id", "findings")}
+# older per-row hash of it: chains written before digests hold one per link or per sampled file).
+# Both are written in bulk and read as a whole: a finding's links, a draw's sampled files (50,000 in a
+# province, whose row hashes were a fifth of the draw).
+DIGESTED: dict[str, tuple[str, str]] = {"finding_links": ("finding_id", "findings"),
+                                        "sample_items": ("sample_id", "sample_records")}
 
 AUDIT = sa.table(
     "audit_log",

@@ -4,9 +4,10 @@
 - every tracked row a session inserts, changes or deletes (by unit of work, by a bulk
   `delete()/update()` statement, or by ON DELETE CASCADE) is noted, and just before the
   transaction commits one `row_state` entry vouches for those rows as they will be committed;
-- for a table whose rows are vouched for per group (`audit_chain.DIGESTED`: a finding's links), the
-  groups of the rows deleted or moved away are noted too (their rows can no longer say which group
-  they were in), and the entry carries one digest of each touched group.
+- for a table whose rows are vouched for per group (`audit_chain.DIGESTED`: a finding's links, a
+  draw's sampled files), the groups of the rows inserted, deleted or moved away are noted too (a
+  deleted row can no longer say which group it was in), and the entry carries one digest of each
+  touched group.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from scoring import audit_chain as chain
+from scoring.db.bulk import BulkInsert
 from scoring.db.models import AuditEntry, Base
 
 _TOUCHED = "casereview.audit.touched"
@@ -76,11 +78,19 @@ def insert_rows(session: Session, model: type[Base], rows: list[dict[str, Any]])
 
     The unit of work inserts such rows one statement each on SQLite (it wants the new keys back in the
     order given, which SQLite's RETURNING does not promise); the rows' keys as a set are all the chain
-    needs. The rows are not in the session: read them back with a query."""
-    if rows:
-        table: sa.Table = model.__table__  # type: ignore[assignment]  # Core: the ORM's bulk path costs as much
-        ids = session.execute(sa.insert(table).returning(table.c.id), rows).scalars().all()
-        note_inserted(session, model.__tablename__, ids)
+    needs (for a DIGESTED table, their groups). The rows are not in the session: read them back with a
+    query."""
+    if not rows:
+        return
+    table: sa.Table = model.__table__  # type: ignore[assignment]  # Core: the ORM's bulk path costs as much
+    name = model.__tablename__
+    if name in chain.DIGESTED:  # no keys needed: one driver executemany
+        columns = tuple(rows[0])
+        BulkInsert(session.connection(), table, columns).run([tuple(row[c] for c in columns) for row in rows])
+        note_groups(session, name, {row[chain.DIGESTED[name][0]] for row in rows})
+        return
+    ids = session.execute(sa.insert(table).returning(table.c.id), rows).scalars().all()
+    note_inserted(session, name, ids)
 
 
 def _key_of(obj: Any) -> tuple[str, Any] | None:
