@@ -3,12 +3,13 @@ exactly the picks of the reference `draw`, whatever the candidates, rules, seed 
 
 from __future__ import annotations
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.domain import FILE_FLAGS
 from scoring.workflow.sampling import Candidate, SampleRules, draw
-from scoring.workflow.sampling.columns import Register, draw_columns
+from scoring.workflow.sampling.columns import Register, _order, draw_columns
 from tests.test_sampling_draw import UNITS, candidate_lists, forced_rules
 
 FLAGS = tuple(FILE_FLAGS)
@@ -51,3 +52,26 @@ def test_a_repeated_case_number_is_refused_by_both():
             assert "A-1" in str(exc)
         else:
             raise AssertionError(f"{fn.__name__} accepted a repeated case number")
+
+
+_word = st.sampled_from([0, 1, 2**63, 2**64 - 1, 0x0123456789ABCDEF, 0x0123456789ABCDEE])  # ties are common
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(st.tuples(st.tuples(_word, _word, _word, _word), st.integers(0, 600), st.integers(0, 40)),
+                     max_size=60),
+       wide=st.booleans())
+def test_the_one_sort_orders_by_group_then_the_whole_key(rows, wide):
+    """`_order`'s composite sort gives the order of the full lexicographic sort (groups, then all four
+    words of the key), also when rows share the composite or the codes need more than its 32 bits."""
+    words = np.array([r[0] for r in rows], dtype=np.uint64).reshape(len(rows), 4)
+    units = np.array([r[1] << (30 if wide else 0) for r in rows], dtype=np.int64)
+    types = np.array([r[2] for r in rows], dtype=np.int64)
+    for groups in ((units,), (types, units)):
+        expected = np.lexsort((words[:, 3], words[:, 2], words[:, 1], words[:, 0], *groups))
+        got = _order(words, *groups)
+        # rows that are entirely equal may come in either order: compare the rows, not the indices
+        def rows_in(order: np.ndarray, groups: tuple = groups) -> list:
+            return [(*(int(g[i]) for g in reversed(groups)), *words[i].tolist()) for i in order]
+        assert rows_in(got) == rows_in(expected)
+        assert sorted(got.tolist()) == list(range(len(rows)))
