@@ -27,6 +27,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from scoring import audit_chain
 from scoring.accounts import acting_id
 from scoring.db.bulk import BulkInsert
+from scoring.db.deferred_indexes import DeferredIndexes
 from scoring.db.models import Base, CaseFile, ImportBatch
 from scoring.domain import FILE_FLAGS
 from scoring.errors import CaseReviewError, InvalidValue, Problem, ProblemReport
@@ -427,6 +428,7 @@ class _Import:
         self.by_unit: Counter[str] = Counter()
         self.by_case_type: Counter[str] = Counter()
         self.batch_id: int | None = None
+        self.rows_written = 0
 
     @property
     def writing(self) -> bool:
@@ -441,6 +443,7 @@ class _Import:
             self.unit_named = _Memo(self.units.find)
             seen = _Seen(conn)
             self.case_files = BulkInsert(conn, Base.metadata.tables["case_files"], CASE_FILE_COLUMNS)
+            self.indexes = DeferredIndexes(conn, "case_files")  # a large load builds them once, at the end
             self._check_same_file()
             rows = self._rows()
             while chunk := list(islice(rows, CHUNK_ROWS)):
@@ -536,6 +539,8 @@ class _Import:
         if self.writing and valid:
             batch_id = self._batch()
             self.case_files.run([(*row, batch_id) for row in valid])
+            self.rows_written += len(valid)
+            self.indexes.written(self.rows_written)
 
     @staticmethod
     def _record(v: dict[str, Any], unit_id: int) -> tuple[Any, ...]:
@@ -560,6 +565,7 @@ class _Import:
 
     def _finish(self) -> None:
         report = self.report
+        self.indexes.restore()
         batch_id = self._batch()
         self.conn.execute(update(ImportBatch).where(ImportBatch.id == batch_id).values(row_count=report.rows_read))
         audit_chain.append(

@@ -241,6 +241,8 @@ class KillFigures:
     integrity_failures: int = 0
     chain_failures: int = 0
     partial_imports: int = 0
+    index_losses: int = 0  # kills after which the register's indexes were not all there
+    finished: int = 0  # imports that ended before their kill
 
 
 def _wait_ready(proc: subprocess.Popen, word: str, limit: float = 120.0) -> None:
@@ -325,26 +327,50 @@ print("done", report.ok, report.rows_imported, flush=True)
 """
 
 
-def kill_during_import(url: str, register: Path, rows: int, kills: int, seed: int = 14) -> KillFigures:
+# The same import, saying "dropped" once it has dropped the register's indexes to build them at the end
+# (`scoring.db.deferred_indexes`): a kill right after that must leave them as they were.
+_IMPORTER_DROPPING = _IMPORTER.replace('print("start", flush=True)', """print("start", flush=True)
+from scoring.db.deferred_indexes import DeferredIndexes
+_written = DeferredIndexes.written
+def _say(self, rows):
+    before = bool(self.dropped)
+    _written(self, rows)
+    if self.dropped and not before:
+        print("dropped", flush=True)
+DeferredIndexes.written = _say""")
+
+
+def kill_during_import(url: str, register: Path, rows: int, kills: int, seed: int = 14, *,
+                       after_index_drop: bool = False) -> KillFigures:
+    """Kill -9 an import `kills` times at random moments (or, `after_index_drop`, just after it dropped
+    the register's indexes); count partial imports, integrity failures and indexes missing after."""
     rnd = random.Random(seed)
     fig = KillFigures()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     eng = open_db(url, upgrade=False)
+    indexes = sa.text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'case_files' ORDER BY name")
     for _ in range(kills):
         with eng.connect() as conn:
             before = conn.execute(sa.select(sa.func.count()).select_from(CaseFile)).scalar_one()
-        proc = subprocess.Popen([sys.executable, "-c", _IMPORTER, url, str(register)], stdout=subprocess.PIPE,
+            indexes_before = conn.execute(indexes).all()
+        script = _IMPORTER_DROPPING if after_index_drop else _IMPORTER
+        proc = subprocess.Popen([sys.executable, "-c", script, url, str(register)], stdout=subprocess.PIPE,
                                 stderr=subprocess.DEVNULL, text=True, cwd=ROOT, env=env)
         _wait_ready(proc, "start")
-        _ack_lines(proc, time.monotonic() + 0.2 + rnd.random() * 1.5)
+        if after_index_drop:
+            _wait_ready(proc, "dropped")
+        else:
+            _ack_lines(proc, time.monotonic() + 0.2 + rnd.random() * 1.5)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         fig.kills += 1
         with eng.connect() as conn:
             after = conn.execute(sa.select(sa.func.count()).select_from(CaseFile)).scalar_one()
+            fig.index_losses += conn.execute(indexes).all() != indexes_before  # a large import drops them mid-way
         if after - before not in (0, rows):
             fig.partial_imports += 1
         if after - before == rows:  # it finished before the kill: remove it for the next round
+            fig.finished += 1
             eng.dispose()
             return fig
         fig.integrity_failures += not _integrity_ok(url)
