@@ -98,3 +98,26 @@ def test_bind_memo_keeps_kinds_apart() -> None:
     assert seen == [1, True, {}, [], "1", dt.date(2024, 1, 1)]  # each distinct kind and value bound once
     assert [run(v) for v in [1.0, 1.0, Decimal("1.0"), Decimal("1.00")]] == ["1.0", "1.0", "Decimal('1.0')",
                                                                             "Decimal('1.00')"]
+
+
+_column_values = st.one_of(
+    st.none(), st.booleans(), st.integers(-2, 2), st.sampled_from(["", "1", "是"]),
+    st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 3)),
+    st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 3)).map(lambda d: d.replace(hour=0, minute=0,
+                                                                                           second=0, microsecond=0)),
+    st.sampled_from([1.0, 0.0]), st.sampled_from([Decimal("1"), Decimal("1.0"), Decimal("0")]),
+)
+
+
+@pytest.mark.parametrize("max_kept", [bulk.MEMO_MAX, 2])  # 2: too many distinct values for one lookup
+@settings(max_examples=300, deadline=None)
+@given(values=st.one_of(st.lists(_column_values, max_size=30),  # mixed kinds: value by value
+                        st.lists(st.none() | st.booleans(), max_size=30),  # one kind: one lookup pass
+                        st.lists(st.none() | st.dates(dt.date(2024, 1, 1), dt.date(2024, 1, 9)), max_size=30)))
+def test_a_column_binds_each_value_as_its_own_kind(values: list, max_kept: int) -> None:
+    """`_bound` (one lookup per column where it can) binds every value exactly as binding it alone would:
+    1 and True, a date and midnight of that date, 1.0 and Decimal("1.0") never share a binding."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bulk, "MEMO_MAX", max_kept)
+        memo = bulk._memoised(repr, bulk._bind_key)
+        assert list(bulk._bound(repr, memo, tuple(values))) == [repr(v) for v in values]
