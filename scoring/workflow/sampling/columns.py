@@ -38,7 +38,7 @@ class Register:
 
 def _codes(values: list[str], names: list[str]) -> np.ndarray:
     index = {name: i for i, name in enumerate(names)}
-    return np.array([index[v] for v in values], dtype=np.int64)
+    return np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def _order(words: np.ndarray, *groups: np.ndarray) -> np.ndarray:

@@ -138,9 +138,10 @@ def _scan_register(
             for (_, number, unit, ctype, proc, date, bits, amount) in rows[i:i + STREAM_ROWS]
         ]).encode())
     reg = Register([], [], [], [], [], FLAG_COLUMNS)
-    if collect:
-        reg = Register([r[1] for r in rows], [names[r[2]] for r in rows], [r[3] for r in rows],
-                       [r[6] for r in rows], [r[0] for r in rows], FLAG_COLUMNS)
+    if collect and rows:
+        ids, numbers, unit_ids, ctypes, _, _, bits, _ = zip(*rows, strict=True)  # columns, in C
+        reg = Register(list(numbers), list(map(names.__getitem__, unit_ids)), list(ctypes), list(bits), list(ids),
+                       FLAG_COLUMNS)
     return digest.hexdigest(), len(rows), reg
 
 
