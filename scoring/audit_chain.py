@@ -12,7 +12,8 @@ that changes them appends one `row_state` entry with the hash of each changed ro
 as committed (None once deleted). Case files imported in bulk are vouched for per import batch by an
 order-independent digest of their rows; a finding's links (half a million at province scale) by one
 digest per finding of all its links as committed, and a draw's sampled files by one digest per
-sampling record (`DIGESTED`, `group_digest`), in the same `row_state` entry as the group's own row. `scoring.audit_verify` re-derives all of it.
+sampling record (`DIGESTED`, `group_digest`), in the same `row_state` entry as the group's own row.
+`scoring.audit_verify` re-derives all of it.
 """
 
 from __future__ import annotations
