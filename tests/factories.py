@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.orm import Session
 
 from scoring.db.models import CaseFile, Unit, User
@@ -83,3 +85,15 @@ def session_lead_id(session: Session) -> int:
     """`lead_id` inside an open session (flushed, not committed)."""
     found = session.scalar(select(User.id).where(User.role == "lead", User.active.is_(True)).order_by(User.id))
     return found if found is not None else Factory(session).user("test-lead", role="lead", display_name="测试组长").id
+
+
+@contextmanager
+def tampering(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back afterwards: edit the database past the application
+    in it (as a tamperer would) and verify through it."""
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            yield conn
+        finally:
+            trans.rollback()

@@ -6,9 +6,6 @@ still verifies, new entries supersede its per-row states, and tampering is caugh
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import Connection, select
@@ -21,6 +18,7 @@ from scoring.db.models import AuditEntry, Finding, FindingLink
 from scoring.findings import generate_findings
 from scoring.marks import Marks
 from scoring.workflow.recheck import record_recheck
+from tests.factories import tampering
 from tests.test_aggregate_world import m
 from tests.test_findings import fw  # noqa: F401 - the findings world, one per test
 
@@ -29,17 +27,6 @@ def _links(conn: Connection) -> list[tuple[int, int, int, str, str]]:
     """(id, finding id, case file id, item id, reason id) of every link, by id."""
     return [tuple(r) for r in conn.execute(sa.text(
         "SELECT id, finding_id, case_file_id, item_id, reason_id FROM finding_links ORDER BY id"))]
-
-
-@contextmanager
-def _tampered(engine: sa.Engine) -> Iterator[Connection]:
-    """A connection in a transaction that is rolled back afterwards: tamper in it, verify through it."""
-    with engine.connect() as conn:
-        trans = conn.begin()
-        try:
-            yield conn
-        finally:
-            trans.rollback()
 
 
 def _problems(report: VerifyReport) -> set[tuple[str, str, str]]:
@@ -74,7 +61,7 @@ def test_link_tampering_is_caught_per_finding(engine, fw):
     other_finding = next(g for g in by_finding if g != f)
     differs = ("findings", str(f), "audit.v.group_differs")
 
-    with _tampered(engine) as conn:  # a link row changed
+    with tampering(engine) as conn:  # a link row changed
         conn.execute(sa.text("UPDATE finding_links SET case_file_id = :c WHERE id = :i"),
                      {"c": _other_file(conn, first), "i": first[0]})
         report = verify(conn, cid)
@@ -83,17 +70,17 @@ def test_link_tampering_is_caught_per_finding(engine, fw):
     assert f"row findings {f}: its finding links differ from those the chain vouches for ({n} rows now, {n} " in line
     assert "“评查发现所涉案卷”" not in report.lines("zh")[0] and "评查发现所涉案卷" in report.lines("zh")[0]
 
-    with _tampered(engine) as conn:  # a link row's item changed
+    with tampering(engine) as conn:  # a link row's item changed
         conn.execute(sa.text("UPDATE finding_links SET reason_id = 'x' WHERE id = :i"), {"i": first[0]})
         assert _problems(verify(conn)) == {differs}
 
-    with _tampered(engine) as conn:  # a link row deleted
+    with tampering(engine) as conn:  # a link row deleted
         conn.execute(sa.text("DELETE FROM finding_links WHERE id = :i"), {"i": first[0]})
         report = verify(conn, cid)
     assert _problems(report) == {differs}
     assert report.row_problems[0].params["now"] == n - 1 and report.row_problems[0].params["then"] == n
 
-    with _tampered(engine) as conn:  # a link row inserted
+    with tampering(engine) as conn:  # a link row inserted
         conn.execute(sa.text("INSERT INTO finding_links (finding_id, case_file_id, item_id, reason_id) "
                              "VALUES (:f, :c, :i, :r)"),
                      {"f": f, "c": _other_file(conn, first), "i": first[3], "r": first[4]})
@@ -101,17 +88,17 @@ def test_link_tampering_is_caught_per_finding(engine, fw):
     assert _problems(report) == {differs}
     assert report.row_problems[0].params["now"] == n + 1
 
-    with _tampered(engine) as conn:  # a link moved to another finding: both findings are named
+    with tampering(engine) as conn:  # a link moved to another finding: both findings are named
         conn.execute(sa.text("UPDATE finding_links SET finding_id = :g WHERE id = :i"),
                      {"g": other_finding, "i": first[0]})
         assert _problems(verify(conn)) == {differs, ("findings", str(other_finding), "audit.v.group_differs")}
 
-    with _tampered(engine) as conn:  # every link of the finding deleted
+    with tampering(engine) as conn:  # every link of the finding deleted
         conn.execute(sa.text("DELETE FROM finding_links WHERE finding_id = :f"), {"f": f})
         report = verify(conn)
     assert _problems(report) == {differs} and report.row_problems[0].params["now"] == 0
 
-    with _tampered(engine) as conn:  # a link inserted for a finding that has none (a manual one)
+    with tampering(engine) as conn:  # a link inserted for a finding that has none (a manual one)
         conn.execute(sa.text(
             "INSERT INTO findings (campaign_id, unit_id, section, focus, gen_key, title, body, draft_title, draft_body, "
             "facts, edited, included, stale, position, version, created_at, updated_at) SELECT campaign_id, unit_id, "
@@ -201,13 +188,13 @@ def test_a_chain_with_a_hash_per_link_still_verifies_and_catches_tampering(engin
     assert verify(engine).ok, verify(engine).lines()
     with engine.connect() as conn:
         link = _links(conn)[0]
-    with _tampered(engine) as conn:  # old form: the row itself is named
+    with tampering(engine) as conn:  # old form: the row itself is named
         conn.execute(sa.text("UPDATE finding_links SET reason_id = 'x' WHERE id = :i"), {"i": link[0]})
         assert _problems(verify(conn)) == {("finding_links", str(link[0]), "audit.v.row_differs")}
-    with _tampered(engine) as conn:
+    with tampering(engine) as conn:
         conn.execute(sa.text("DELETE FROM finding_links WHERE id = :i"), {"i": link[0]})
         assert _problems(verify(conn)) == {("finding_links", str(link[0]), "audit.v.row_deleted")}
-    with _tampered(engine) as conn:
+    with tampering(engine) as conn:
         conn.execute(sa.text("INSERT INTO finding_links (finding_id, case_file_id, item_id, reason_id) "
                              "VALUES (:f, :c, :i, 'x')"), {"f": link[1], "c": link[2], "i": link[3]})
         new = conn.execute(sa.text("SELECT max(id) FROM finding_links")).scalar_one()
@@ -234,12 +221,12 @@ def test_new_entries_supersede_the_hashes_per_link(engine, fw, monkeypatch):
         links = _links(conn)
     old_form = next(lk for lk in links if lk[1] not in digested)  # still vouched for by its own hash
     new_form = next(lk for lk in links if lk[1] in digested and lk[0] in before)  # its per-row hash superseded
-    with _tampered(engine) as conn:
+    with tampering(engine) as conn:
         conn.execute(sa.text("UPDATE finding_links SET reason_id = 'x' WHERE id IN (:a, :b)"),
                      {"a": old_form[0], "b": new_form[0]})
         assert _problems(verify(conn)) == {("finding_links", str(old_form[0]), "audit.v.row_differs"),
                                            ("findings", str(new_form[1]), "audit.v.group_differs")}
-    with _tampered(engine) as conn:  # a dropped link put back with its old id: the chain says it was deleted
+    with tampering(engine) as conn:  # a dropped link put back with its old id: the chain says it was deleted
         gone = before[min(dropped)]
         conn.execute(sa.text("INSERT INTO finding_links (id, finding_id, case_file_id, item_id, reason_id) "
                              "VALUES (:i, :f, :c, :it, :r)"),

@@ -5,9 +5,6 @@ a chain written before digests (a hash per item) still verifies and catches tamp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import sqlalchemy as sa
 from sqlalchemy import Connection, select
 
@@ -16,21 +13,10 @@ from scoring.audit_verify import VerifyReport, verify
 from scoring.db.models import AuditEntry, SampleItem
 from scoring.db.session import session_factory
 from scoring.workflow.sampling import SampleRules, draw_sample, verify_record
-from tests.factories import lead_id
+from tests.factories import lead_id, tampering
 from tests.test_sampling_db import RULES, make_campaign, populate
 
 BIGGER = SampleRules.parse({"quota": {"count": 5}, "forced": [{"flag": "major_decision", "min": 1}]})
-
-
-@contextmanager
-def _tampered(engine: sa.Engine) -> Iterator[Connection]:
-    """A connection in a transaction that is rolled back afterwards: tamper in it, verify through it."""
-    with engine.connect() as conn:
-        trans = conn.begin()
-        try:
-            yield conn
-        finally:
-            trans.rollback()
 
 
 def _problems(report: VerifyReport) -> set[tuple[str, str, str]]:
@@ -72,18 +58,18 @@ def test_tampering_with_a_sampled_file_is_caught_and_names_the_record(engine):
         outside = next(c for c in conn.execute(sa.text("SELECT id FROM case_files ORDER BY id")).scalars()
                        if c not in drawn)
     first = items[0]
-    with _tampered(engine) as conn:  # a file swapped for one the draw did not pick
+    with tampering(engine) as conn:  # a file swapped for one the draw did not pick
         conn.execute(sa.text("UPDATE sample_items SET case_file_id = :c WHERE id = :i"), {"c": outside, "i": first[0]})
         report = verify(conn)
         assert _problems(report) == {("sample_records", rid, "audit.v.group_differs")}
         assert "6" in " ".join(report.lines())  # the record's count now and vouched for
-    with _tampered(engine) as conn:  # a reason rewritten
+    with tampering(engine) as conn:  # a reason rewritten
         conn.execute(sa.text("UPDATE sample_items SET reason = 'forced:waiver' WHERE id = :i"), {"i": first[0]})
         assert _problems(verify(conn)) == {("sample_records", rid, "audit.v.group_differs")}
-    with _tampered(engine) as conn:  # a file dropped from the sample
+    with tampering(engine) as conn:  # a file dropped from the sample
         conn.execute(sa.text("DELETE FROM sample_items WHERE id = :i"), {"i": items[-1][0]})
         assert _problems(verify(conn)) == {("sample_records", rid, "audit.v.group_differs")}
-    with _tampered(engine) as conn:  # a file slipped in
+    with tampering(engine) as conn:  # a file slipped in
         conn.execute(sa.text("INSERT INTO sample_items (sample_id, case_file_id, draw_order, reason) "
                              "VALUES (:s, :c, 99, 'random')"), {"s": record.id, "c": outside})
         assert _problems(verify(conn)) == {("sample_records", rid, "audit.v.group_differs")}
@@ -101,7 +87,7 @@ def test_enlarging_vouches_for_the_new_record_and_keeps_the_old_one(engine):
     with engine.connect() as conn:
         earlier = {i[2] for i in _items(conn) if i[1] == first.id}
         added = next(i for i in _items(conn) if i[1] == second.id and i[2] not in earlier)
-    with _tampered(engine) as conn:  # a file the enlargement added, moved into the earlier record
+    with tampering(engine) as conn:  # a file the enlargement added, moved into the earlier record
         conn.execute(sa.text("UPDATE sample_items SET sample_id = :s, draw_order = 999 WHERE id = :i"),
                      {"s": first.id, "i": added[0]})
         assert _problems(verify(conn)) == {("sample_records", str(first.id), "audit.v.group_differs"),
@@ -116,7 +102,7 @@ def test_a_campaigns_verification_names_only_its_own_records(engine):
     draw_sample(engine, other, RULES, 7, actor_id=lead_id(engine))
     with engine.connect() as conn:
         item = next(i for i in _items(conn) if i[1] == mine.id)
-    with _tampered(engine) as conn:
+    with tampering(engine) as conn:
         conn.execute(sa.text("UPDATE sample_items SET reason = 'random' WHERE id = :i"), {"i": item[0]})
         assert _problems(verify(conn, cid)) == {("sample_records", str(mine.id), "audit.v.group_differs")}
         assert _problems(verify(conn, other)) == set()
@@ -135,10 +121,10 @@ def test_a_chain_with_a_hash_per_item_still_verifies_and_catches_tampering(engin
         items = _items(conn)
     assert set(state["rows"]["sample_items"]) == {str(i[0]) for i in items}
     assert verify(engine).ok, verify(engine).lines()
-    with _tampered(engine) as conn:  # old form: the item itself is named
+    with tampering(engine) as conn:  # old form: the item itself is named
         conn.execute(sa.text("UPDATE sample_items SET reason = 'random' WHERE id = :i"), {"i": items[0][0]})
         assert _problems(verify(conn)) == {("sample_items", str(items[0][0]), "audit.v.row_differs")}
-    with _tampered(engine) as conn:
+    with tampering(engine) as conn:
         conn.execute(sa.text("DELETE FROM sample_items WHERE id = :i"), {"i": items[0][0]})
         assert _problems(verify(conn)) == {("sample_items", str(items[0][0]), "audit.v.row_deleted")}
     second = draw_sample(engine, cid, BIGGER, 42, actor_id=lead_id(engine))
