@@ -24,7 +24,8 @@ def _indexes(engine: sa.Engine) -> list[tuple[str, str]]:
                 "SELECT name, coalesce(sql, '') FROM sqlite_master WHERE type = 'index' AND tbl_name = 'case_files' "
                 "ORDER BY name"))]
         return [tuple(r) for r in conn.execute(sa.text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'case_files' ORDER BY indexname"))]
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'case_files' "
+            "ORDER BY indexname"))]
 
 
 @pytest.fixture
